@@ -1,0 +1,153 @@
+/*
+ * cli.h — what every command shares: the command table entry, the common
+ * options (SPEC 2), messages to standard error, help text, loading the
+ * inputs with all diagnostics printed. Only command files (cmd_*.c) and
+ * main.c use this module; computation modules never print.
+ */
+#ifndef DYADSEQ_CLI_H
+#define DYADSEQ_CLI_H
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "dyadseq/corpus.h"
+#include "dyadseq/error.h"
+
+/* Exit statuses (SPEC 2). */
+enum { DS_EXIT_OK = 0, DS_EXIT_DATA = 1, DS_EXIT_USAGE = 2 };
+
+typedef struct ds_command {
+    const char *name;
+    int (*main)(int argc, char **argv); /* argv[0] is the command name */
+    const char *summary;                /* one line for `dyadseq --help` */
+} ds_command_t;
+
+/* Long-only option codes shared by commands; a command's own start at
+ * DS_OPT_COMMAND. */
+enum {
+    DS_OPT_CODEBOOK = 256,
+    DS_OPT_ACTORS,
+    DS_OPT_SEED,
+    DS_OPT_PROGRESS,
+    DS_OPT_NO_PROGRESS,
+    DS_OPT_SORT,
+    DS_OPT_MERGE,
+    DS_OPT_COMMAND = 512
+};
+
+/* Which common options a command takes (for parsing and help). */
+enum {
+    DS_COMMON_INPUT = 1 << 0,   /* --codebook --actors --sort --merge */
+    DS_COMMON_OUTPUT = 1 << 1,  /* -o FILE */
+    DS_COMMON_THREADS = 1 << 2, /* -t N */
+    DS_COMMON_SEED = 1 << 3,    /* --seed N */
+    DS_COMMON_PROGRESS = 1 << 4 /* --progress / --no-progress */
+};
+
+typedef struct ds_common_opts {
+    unsigned which;          /* DS_COMMON_* flags this command accepts */
+    const char *output;      /* -o */
+    int threads;             /* -t; 0 = all cores */
+    const char *codebook;    /* --codebook FILE, NULL = built-in */
+    const char *actors;      /* --actors, default "A,B" */
+    unsigned long seed;      /* --seed, default 1 */
+    int quiet, verbose;      /* -q, -v */
+    int progress;            /* -1 auto (stderr is a terminal), 0, 1 */
+    int sort, merge;         /* --sort, --merge */
+} ds_common_opts_t;
+
+/* Defaults for the given DS_COMMON_* flags. */
+void ds_common_init(ds_common_opts_t *o, unsigned which);
+
+/*
+ * Build a getopt_long option array: the command's own options (terminated
+ * by a zero entry) followed by the common options selected in o->which,
+ * plus -h/--help, -q, -v. Returns a malloc'd array, or NULL on OOM.
+ * `shortopts` receives the matching short-option string (static storage).
+ */
+struct option *ds_common_longopts(const ds_common_opts_t *o,
+                                  const struct option *own,
+                                  const char **shortopts);
+
+/*
+ * Handle one option returned by getopt_long if it is a common one.
+ * Returns 1 if handled, 0 if not a common option, -1 if its value is
+ * invalid (message printed; exit with DS_EXIT_USAGE).
+ */
+int ds_common_option(ds_common_opts_t *o, const char *cmd, int opt,
+                     const char *arg);
+
+/* Print the help lines of the common options selected in o->which. */
+void ds_common_help(FILE *fp, const ds_common_opts_t *o);
+
+/* Number of threads to use: o->threads, or all cores when 0. */
+int ds_common_threads(const ds_common_opts_t *o);
+
+/* Whether to draw a progress bar. */
+int ds_common_progress(const ds_common_opts_t *o);
+
+/* "dyadseq: error: ..." / "dyadseq: warning: ..." / notes (not with -q). */
+void ds_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void ds_msg_warning(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+
+/* A usage error: message, then "Try 'dyadseq CMD --help'."; returns 2. */
+int ds_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * Print the stored problems of diag (errors first, at most its keep count,
+ * then "… and N more problems"), and its warnings unless quiet.
+ */
+void ds_print_diag(const ds_diag_t *diag, int quiet);
+
+/*
+ * Load the codebook (--codebook or built-in) and all inputs with the common
+ * options, printing every problem. Returns DS_EXIT_OK with *out set, or the
+ * exit status to return.
+ */
+int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
+                       size_t n_inputs, ds_corpus_t **out);
+
+/* Split "A,B" into a malloc'd array of malloc'd strings. -1 on error. */
+int ds_split_list(const char *s, char ***items, size_t *n);
+void ds_free_list(char **items, size_t n);
+
+/* The command line as one string (for provenance), malloc'd. */
+char *ds_join_argv(int argc, char **argv);
+
+/*
+ * A command's description for ds_cmd_parse(): its own options and how to
+ * handle them, and the help text. own_option returns 1 if it handled opt,
+ * 0 if opt is not its own, -1 if the value is invalid (after printing a
+ * message with ds_usage_error).
+ */
+typedef struct ds_cmd_spec {
+    const char *name;      /* "validate" */
+    const char *about;     /* one paragraph for --help */
+    const char *usage;     /* "[options] INPUT..." */
+    unsigned common;       /* DS_COMMON_* flags */
+    const struct option *own; /* zero-terminated, may be NULL */
+    void (*own_help)(FILE *fp);
+    int (*own_option)(int opt, const char *arg, void *ctx);
+    size_t min_args, max_args; /* positional arguments; max 0 = no limit */
+} ds_cmd_spec_t;
+
+/*
+ * Parse a command's arguments (options anywhere, GNU style). Returns -1
+ * when the command should run, with its positional arguments in
+ * (*args, *n_args) (pointers into argv), or an exit status to return now:
+ * 0 after --help, DS_EXIT_USAGE after a usage error (message printed).
+ */
+int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
+                 ds_common_opts_t *o, void *ctx, char ***args,
+                 size_t *n_args);
+
+/* Print a command's --help (samtools shape: About, Usage, Options). */
+void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
+                 FILE *fp);
+
+/* Set once by main(): the full command line, for provenance. */
+extern const char *ds_command_line;
+
+#endif

@@ -1,0 +1,77 @@
+/*
+ * corpus.h — the in-memory study: sessions of events over states.
+ *
+ * A session is all events with the same (couple, session label). Events are
+ * kept as compact parallel arrays (structure of arrays): per event an onset
+ * (8 bytes, when the input has a time column), a duration (8 bytes, when it
+ * has one), a state index (2 bytes) and the input line and file it came
+ * from (4 + 4 bytes, so later checks can still point at the row): at most
+ * 26 bytes per event.
+ *
+ * States are actor:code pairs, actor-major in --actors order and codes in
+ * codebook order (K = actors × codes), or the codes alone when the input
+ * has no actor column (SPEC 4). Sessions are sorted by (couple, label) in
+ * byte order, which is the session order of every results table.
+ */
+#ifndef DYADSEQ_CORPUS_H
+#define DYADSEQ_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dyadseq/codebook.h"
+
+typedef struct ds_session {
+    char *couple;
+    char *label;       /* session label within the couple: "pre", "s03" */
+    size_t n;          /* number of events */
+    double *onset;     /* [n] onset in seconds, or NULL (no time column) */
+    double *duration;  /* [n] seconds, or NULL (no duration column) */
+    uint16_t *state;   /* [n] state index in [0, K) */
+    uint32_t *line;    /* [n] input line of each event */
+    uint32_t *file;    /* [n] index into ds_corpus_t.files */
+    size_t label_index; /* index into ds_corpus_t.labels */
+} ds_session_t;
+
+typedef struct ds_corpus {
+    ds_codebook_t *codebook;  /* owned */
+    size_t n_actors;
+    char **actors;            /* actor names as given by --actors */
+    int has_actor, has_time, has_duration;
+
+    size_t n_states;          /* K */
+    char **state_label;       /* [K] "A:pursue", or "pursue" */
+    int *state_actor;         /* [K] actor index, or -1 without actors */
+    size_t *state_code;       /* [K] codebook index */
+    ds_role_t *state_role;    /* [K] role of the state's code */
+
+    size_t n_sessions;
+    ds_session_t *sessions;   /* [S], sorted by (couple, label) */
+    size_t n_events;
+
+    size_t n_labels;
+    char **labels;            /* distinct session labels, byte order */
+
+    size_t n_files;
+    char **files;             /* input names as given ("-" for stdin) */
+    char (*sha256)[65];       /* [n_files] hex digest of each input */
+} ds_corpus_t;
+
+void ds_corpus_free(ds_corpus_t *c);
+
+/*
+ * Duration of a session in seconds: last onset (or, with durations, the
+ * latest offset) minus the first onset; NaN without times or events.
+ */
+double ds_session_duration(const ds_session_t *s);
+
+/* Number of distinct couples (sessions are sorted, so a linear pass). */
+size_t ds_corpus_n_couples(const ds_corpus_t *c);
+
+/*
+ * Build the state tables of c from its codebook and actors (K = actors ×
+ * codes, or codes alone when !c->has_actor). Returns 0 or DS_ENOMEM.
+ */
+int ds_corpus_make_states(ds_corpus_t *c);
+
+#endif

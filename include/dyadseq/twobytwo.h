@@ -1,0 +1,31 @@
+/*
+ * twobytwo.h — statistics of a 2×2 table, shared by the lag tables (the
+ * collapse of cell i→j against everything else, SPEC 4.1) and the
+ * time-window tallies (SPEC 4.4).
+ *
+ *              target   not target
+ *   given        a          b
+ *   not given    c          d
+ */
+#ifndef DYADSEQ_TWOBYTWO_H
+#define DYADSEQ_TWOBYTWO_H
+
+typedef struct ds_2x2 {
+    double yules_q, yules_q_se;       /* Yule (1900); SE: Bishop, Fienberg
+                                         & Holland (1975) */
+    double log_odds_ratio, log_odds_ratio_se; /* Woolf (1955) SE */
+    double adjusted_residual;         /* of cell a, Haberman (1973) */
+} ds_2x2_t;
+
+/*
+ * Fill out from the counts. zero_correction is 0 or 0.5 (--zero-correction):
+ * with 0, a zero cell leaves Q at ±1 and the SEs and log odds ratio NaN;
+ * with 0.5, 0.5 is added to all four cells when any is zero and every value
+ * uses the corrected cells. Q is NaN only when ad + bc = 0. The adjusted
+ * residual always uses the raw counts, and is NaN when a margin is 0 or
+ * N is 0.
+ */
+void ds_2x2_stats(double a, double b, double c, double d,
+                  double zero_correction, ds_2x2_t *out);
+
+#endif

@@ -1,0 +1,462 @@
+/*
+ * cli.c — common options, messages and input loading for the commands.
+ */
+#include "dyadseq/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "dyadseq/ingest.h"
+#include "dyadseq/text.h"
+
+const char *ds_command_line = "";
+
+void ds_common_init(ds_common_opts_t *o, unsigned which)
+{
+    memset(o, 0, sizeof *o);
+    o->which = which;
+    o->actors = "A,B";
+    o->seed = 1;
+    o->progress = -1;
+}
+
+static const struct option common_long[] = {
+    {"help", no_argument, NULL, 'h'},
+    {"quiet", no_argument, NULL, 'q'},
+    {"verbose", no_argument, NULL, 'v'},
+    {"output", required_argument, NULL, 'o'},
+    {"threads", required_argument, NULL, 't'},
+    {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
+    {"actors", required_argument, NULL, DS_OPT_ACTORS},
+    {"sort", no_argument, NULL, DS_OPT_SORT},
+    {"merge", no_argument, NULL, DS_OPT_MERGE},
+    {"seed", required_argument, NULL, DS_OPT_SEED},
+    {"progress", no_argument, NULL, DS_OPT_PROGRESS},
+    {"no-progress", no_argument, NULL, DS_OPT_NO_PROGRESS},
+};
+
+/* Which DS_COMMON_* flag enables a common option (0 = always). */
+static unsigned common_flag(int val)
+{
+    switch (val) {
+    case 'o': return DS_COMMON_OUTPUT;
+    case 't': return DS_COMMON_THREADS;
+    case DS_OPT_CODEBOOK:
+    case DS_OPT_ACTORS:
+    case DS_OPT_SORT:
+    case DS_OPT_MERGE: return DS_COMMON_INPUT;
+    case DS_OPT_SEED: return DS_COMMON_SEED;
+    case DS_OPT_PROGRESS:
+    case DS_OPT_NO_PROGRESS: return DS_COMMON_PROGRESS;
+    default: return 0;
+    }
+}
+
+struct option *ds_common_longopts(const ds_common_opts_t *o,
+                                  const struct option *own,
+                                  const char **shortopts)
+{
+    size_t n_own = 0;
+    while (own && own[n_own].name)
+        n_own++;
+    size_t n_common = sizeof common_long / sizeof common_long[0];
+    struct option *all = calloc(n_own + n_common + 1, sizeof *all);
+    if (!all)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n_own; i++)
+        all[k++] = own[i];
+    for (size_t i = 0; i < n_common; i++) {
+        unsigned f = common_flag(common_long[i].val);
+        if (f == 0 || (o->which & f))
+            all[k++] = common_long[i];
+    }
+    static char s[16];
+    snprintf(s, sizeof s, ":hqv%s%s", (o->which & DS_COMMON_OUTPUT) ? "o:" : "",
+             (o->which & DS_COMMON_THREADS) ? "t:" : "");
+    *shortopts = s;
+    return all;
+}
+
+int ds_common_option(ds_common_opts_t *o, const char *cmd, int opt,
+                     const char *arg)
+{
+    switch (opt) {
+    case 'q':
+        o->quiet = 1;
+        o->verbose = 0;
+        return 1;
+    case 'v':
+        o->verbose = 1;
+        o->quiet = 0;
+        return 1;
+    case 'o':
+        if (!*arg) {
+            ds_usage_error(cmd, "-o needs a file name");
+            return -1;
+        }
+        o->output = arg;
+        return 1;
+    case 't': {
+        size_t n;
+        if (ds_parse_size(arg, &n) || n > 4096) {
+            ds_usage_error(cmd, "-t/--threads takes a whole number from 0 "
+                                "(all cores) to 4096, not '%s'", arg);
+            return -1;
+        }
+        o->threads = (int)n;
+        return 1;
+    }
+    case DS_OPT_CODEBOOK:
+        o->codebook = arg;
+        return 1;
+    case DS_OPT_ACTORS:
+        o->actors = arg;
+        return 1;
+    case DS_OPT_SORT:
+        o->sort = 1;
+        return 1;
+    case DS_OPT_MERGE:
+        o->merge = 1;
+        return 1;
+    case DS_OPT_SEED: {
+        size_t n;
+        if (ds_parse_size(arg, &n) || n > 0xFFFFFFFFUL) {
+            ds_usage_error(cmd, "--seed takes a whole number from 0 to "
+                                "4294967295, not '%s'", arg);
+            return -1;
+        }
+        o->seed = (unsigned long)n;
+        return 1;
+    }
+    case DS_OPT_PROGRESS:
+        o->progress = 1;
+        return 1;
+    case DS_OPT_NO_PROGRESS:
+        o->progress = 0;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+void ds_common_help(FILE *fp, const ds_common_opts_t *o)
+{
+    if (o->which & DS_COMMON_OUTPUT)
+        fprintf(fp, "  -o, --output FILE     output file (written atomically: "
+                    "a failed run leaves no file)\n");
+    if (o->which & DS_COMMON_INPUT) {
+        fprintf(fp,
+                "      --codebook FILE   codebook CSV with columns code,role"
+                "[,description]\n"
+                "                        [built-in: pursue, withdraw, soften, "
+                "bid, response]\n"
+                "      --actors LIST     the partners, comma separated, in "
+                "state order [A,B]\n"
+                "      --sort            sort each session stably by onset "
+                "instead of\n"
+                "                        reporting time going backwards [off]\n"
+                "      --merge           let one session's rows span several "
+                "files [off]\n");
+    }
+    if (o->which & DS_COMMON_THREADS)
+        fprintf(fp, "  -t, --threads N       threads; 0 = all cores [0]\n");
+    if (o->which & DS_COMMON_SEED)
+        fprintf(fp, "      --seed N          random seed [1]\n");
+    if (o->which & DS_COMMON_PROGRESS)
+        fprintf(fp, "      --progress        progress bar on standard error "
+                    "[on when it is a terminal]\n"
+                    "      --no-progress     no progress bar\n");
+    fprintf(fp, "  -q, --quiet           only errors on standard error\n"
+                "  -v, --verbose         more detail (e.g. ignored columns)\n"
+                "  -h, --help            this help\n");
+}
+
+int ds_common_threads(const ds_common_opts_t *o)
+{
+    if (o->threads > 0)
+        return o->threads;
+#ifdef _OPENMP
+    return omp_get_num_procs();
+#else
+    return 1;
+#endif
+}
+
+int ds_common_progress(const ds_common_opts_t *o)
+{
+    if (o->quiet)
+        return 0;
+    return o->progress < 0 ? isatty(STDERR_FILENO) : o->progress;
+}
+
+void ds_msg_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dyadseq: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void ds_msg_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dyadseq: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int ds_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("dyadseq: error: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'dyadseq %s%s--help'.\n", cmd ? cmd : "",
+            cmd ? " " : "");
+    return DS_EXIT_USAGE;
+}
+
+void ds_print_diag(const ds_diag_t *d, int quiet)
+{
+    for (size_t i = 0; i < d->n_errors_kept; i++)
+        fprintf(stderr, "dyadseq: error: %s\n", d->errors[i]);
+    if (d->n_errors > d->n_errors_kept)
+        fprintf(stderr, "dyadseq: error: … and %zu more problem%s\n",
+                d->n_errors - d->n_errors_kept,
+                d->n_errors - d->n_errors_kept == 1 ? "" : "s");
+    if (quiet)
+        return;
+    for (size_t i = 0; i < d->n_warnings_kept; i++)
+        fprintf(stderr, "dyadseq: warning: %s\n", d->warnings[i]);
+    if (d->n_warnings > d->n_warnings_kept)
+        fprintf(stderr, "dyadseq: warning: … and %zu more warning%s\n",
+                d->n_warnings - d->n_warnings_kept,
+                d->n_warnings - d->n_warnings_kept == 1 ? "" : "s");
+    if (d->oom)
+        fprintf(stderr, "dyadseq: warning: out of memory while recording "
+                        "problems; some are not shown\n");
+}
+
+int ds_split_list(const char *s, char ***items, size_t *n)
+{
+    *items = NULL;
+    *n = 0;
+    size_t cap = 1;
+    for (const char *p = s; *p; p++)
+        cap += *p == ',';
+    char **out = calloc(cap, sizeof *out);
+    if (!out)
+        return -1;
+    size_t k = 0;
+    const char *start = s;
+    for (const char *p = s;; p++) {
+        if (*p == ',' || *p == '\0') {
+            size_t len = (size_t)(p - start);
+            out[k] = malloc(len + 1);
+            if (!out[k]) {
+                ds_free_list(out, k);
+                return -1;
+            }
+            memcpy(out[k], start, len);
+            out[k][len] = '\0';
+            k++;
+            if (*p == '\0')
+                break;
+            start = p + 1;
+        }
+    }
+    *items = out;
+    *n = k;
+    return 0;
+}
+
+void ds_free_list(char **items, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(items[i]);
+    free(items);
+}
+
+char *ds_join_argv(int argc, char **argv)
+{
+    size_t len = 1;
+    for (int i = 0; i < argc; i++)
+        len += strlen(argv[i]) * 2 + 3;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            *p++ = ' ';
+        int quote = argv[i][0] == '\0' || strpbrk(argv[i], " \t\"'\\$");
+        if (quote)
+            *p++ = '\'';
+        for (const char *q = argv[i]; *q; q++) {
+            if (*q == '\'' && quote) {
+                memcpy(p, "'\\''", 4);
+                p += 4;
+            } else {
+                *p++ = *q;
+            }
+        }
+        if (quote)
+            *p++ = '\'';
+    }
+    *p = '\0';
+    return s;
+}
+
+/* Check the --actors list: non-empty, distinct, no ':' (used in labels). */
+static int check_actors(char **actors, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!*actors[i] || strchr(actors[i], ':')) {
+            ds_msg_error("--actors: '%s' is not a valid actor name (names "
+                         "must be non-empty and contain no ':')",
+                         actors[i]);
+            return -1;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(actors[i], actors[j]) == 0) {
+                ds_msg_error("--actors: '%s' is given twice", actors[i]);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
+                       size_t n_inputs, ds_corpus_t **out)
+{
+    *out = NULL;
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    ds_codebook_t *cb = NULL;
+    char **actors = NULL;
+    size_t n_actors = 0;
+    int status = DS_EXIT_DATA, rc;
+
+    if (ds_split_list(o->actors, &actors, &n_actors)) {
+        ds_msg_error("out of memory");
+        goto done;
+    }
+    if (check_actors(actors, n_actors)) {
+        status = DS_EXIT_USAGE;
+        goto done;
+    }
+    if (o->codebook) {
+        rc = ds_codebook_load(o->codebook, &cb, &diag, &err);
+        if (rc) {
+            if (rc == DS_EDATA)
+                ds_print_diag(&diag, o->quiet);
+            else
+                ds_msg_error("%s", err.msg);
+            goto done;
+        }
+    } else if (!(cb = ds_codebook_default())) {
+        ds_msg_error("out of memory");
+        goto done;
+    }
+    ds_ingest_opts_t io = {.codebook = cb,
+                           .actors = (const char *const *)actors,
+                           .n_actors = n_actors,
+                           .sort = o->sort,
+                           .merge = o->merge,
+                           .verbose = o->verbose};
+    rc = ds_corpus_load((const char *const *)inputs, n_inputs, &io, out,
+                        &diag, &err);
+    if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
+        ds_print_diag(&diag, o->quiet);
+    if (rc == DS_EUSAGE) {
+        ds_msg_error("%s", err.msg);
+        status = DS_EXIT_DATA;
+    } else if (rc && rc != DS_EDATA) {
+        ds_msg_error("%s", err.msg);
+    } else if (rc == DS_OK) {
+        status = DS_EXIT_OK;
+    }
+done:
+    ds_codebook_free(cb);
+    ds_free_list(actors, n_actors);
+    ds_diag_free(&diag);
+    return status;
+}
+
+void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
+                 FILE *fp)
+{
+    fprintf(fp, "\nAbout:   %s\nUsage:   dyadseq %s %s\n\nOptions:\n",
+            spec->about, spec->name, spec->usage);
+    if (spec->own_help)
+        spec->own_help(fp);
+    ds_common_help(fp, o);
+    fputc('\n', fp);
+}
+
+int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
+                 ds_common_opts_t *o, void *ctx, char ***args,
+                 size_t *n_args)
+{
+    ds_common_init(o, spec->common);
+    const char *shortopts;
+    struct option *lo = ds_common_longopts(o, spec->own, &shortopts);
+    if (!lo) {
+        ds_msg_error("out of memory");
+        return DS_EXIT_DATA;
+    }
+    int status = -1, c;
+    optind = 1;
+    opterr = 0;
+    while (status < 0 &&
+           (c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
+        if (c == 'h') {
+            ds_cmd_help(spec, o, stdout);
+            status = fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+        } else if (c == '?') {
+            if (optopt)
+                status = ds_usage_error(spec->name, "unknown option '-%c'",
+                                        optopt);
+            else
+                status = ds_usage_error(spec->name, "unknown option '%s'",
+                                        argv[optind - 1]);
+        } else if (c == ':') {
+            status = ds_usage_error(spec->name, "option '%s' needs a value",
+                                    argv[optind - 1]);
+        } else {
+            int r = ds_common_option(o, spec->name, c, optarg);
+            if (r == 0 && spec->own_option)
+                r = spec->own_option(c, optarg, ctx);
+            if (r < 0)
+                status = DS_EXIT_USAGE;
+            else if (r == 0)
+                status = ds_usage_error(spec->name, "unknown option '%s'",
+                                        argv[optind - 1]);
+        }
+    }
+    free(lo);
+    if (status >= 0)
+        return status;
+    size_t n = (size_t)(argc - optind);
+    if (n < spec->min_args)
+        return ds_usage_error(spec->name, "%s", n == 0
+                                  ? "missing arguments"
+                                  : "too few arguments");
+    if (spec->max_args && n > spec->max_args)
+        return ds_usage_error(spec->name, "too many arguments (from '%s')",
+                              argv[optind + (int)spec->max_args]);
+    *args = argv + optind;
+    *n_args = n;
+    return -1;
+}

@@ -1,0 +1,10 @@
+/*
+ * commands.h — the entry point of each command (src/cmd_<name>.c), for the
+ * dispatch table in main.c. argv[0] is the command name.
+ */
+#ifndef DYADSEQ_COMMANDS_H
+#define DYADSEQ_COMMANDS_H
+
+int main_validate(int argc, char **argv);
+
+#endif

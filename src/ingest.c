@@ -1,0 +1,866 @@
+/*
+ * ingest.c — transcript CSV → corpus, validating every row (SPEC 3).
+ *
+ * Rows are checked field by field as they stream past (csvread), and every
+ * problem is recorded with its file, line and column; a row with a problem
+ * is not stored, but reading goes on so that one run reports everything.
+ * Events are appended to per-session growable arrays found through a hash
+ * map on (couple, session); the builder then sorts sessions into byte
+ * order and, with --sort, each session's events stably by onset.
+ */
+#include "dyadseq/ingest.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <gsl/gsl_heapsort.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dyadseq/csvread.h"
+#include "dyadseq/strmap.h"
+#include "dyadseq/text.h"
+
+enum { COL_COUPLE, COL_SESSION, COL_CODE, COL_ACTOR, COL_TIME, COL_DURATION,
+       COL_CODER, N_COLS };
+static const char *const col_names[N_COLS] = {
+    "couple", "session", "code", "actor", "time", "duration", "coder"};
+#define N_REQUIRED 3 /* couple, session, code */
+
+#define NO_FILE ((size_t)-1)
+
+typedef struct bsession {
+    char *couple, *label;
+    size_t n, cap;
+    double *onset, *duration;
+    uint16_t *state;
+    uint32_t *line, *file;
+    size_t first_file, first_line; /* where the session was first seen */
+    size_t last_file;              /* file of the latest row */
+    size_t dup_reported;           /* file for which a duplicate was said */
+} bsession_t;
+
+struct ds_builder {
+    ds_ingest_opts_t opts;
+    ds_strmap_t *map;
+    bsession_t *s;
+    size_t n_s, cap_s;
+    char **files;
+    char (*sha)[65];
+    size_t n_files, cap_files;
+    int columns_known;          /* optional-column set fixed by first file */
+    int has_col[N_COLS];
+    size_t columns_file;        /* file that fixed the set */
+    int any_error;
+};
+
+typedef struct file_ctx {
+    ds_builder_t *b;
+    const char *name;
+    size_t file;
+    ds_diag_t *diag;
+    long col[N_COLS];
+    size_t n_header;
+    char **header;            /* header names, for messages */
+    int header_bad;
+    size_t n_rows;
+    size_t prev;              /* session of the previous row, or NO_FILE */
+    char *key;                /* scratch for the session key */
+    size_t key_cap;
+} file_ctx_t;
+
+ds_builder_t *ds_builder_new(const ds_ingest_opts_t *opts)
+{
+    ds_builder_t *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    b->opts = *opts;
+    b->map = ds_strmap_new();
+    if (!b->map) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+static void bsession_free(bsession_t *s)
+{
+    free(s->couple);
+    free(s->label);
+    free(s->onset);
+    free(s->duration);
+    free(s->state);
+    free(s->line);
+    free(s->file);
+}
+
+void ds_builder_free(ds_builder_t *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->n_s; i++)
+        bsession_free(&b->s[i]);
+    free(b->s);
+    for (size_t i = 0; i < b->n_files; i++)
+        free(b->files[i]);
+    free(b->files);
+    free(b->sha);
+    ds_strmap_free(b->map);
+    free(b);
+}
+
+/* Grow a session's arrays to hold at least one more event. */
+static int bsession_reserve(bsession_t *s, int has_time, int has_duration)
+{
+    if (s->n < s->cap)
+        return 0;
+    size_t cap = s->cap ? s->cap + s->cap / 2 : 64;
+#define GROW(field)                                                          \
+    do {                                                                     \
+        void *p_ = realloc(s->field, cap * sizeof *s->field);                \
+        if (!p_)                                                             \
+            return -1;                                                       \
+        s->field = p_;                                                       \
+    } while (0)
+    GROW(state);
+    GROW(line);
+    GROW(file);
+    if (has_time)
+        GROW(onset);
+    if (has_duration)
+        GROW(duration);
+#undef GROW
+    s->cap = cap;
+    return 0;
+}
+
+/* Check the header row: required columns present, no duplicates, the same
+ * optional columns as the first file. */
+static int check_header(file_ctx_t *c, const ds_csv_row_t *row)
+{
+    ds_builder_t *b = c->b;
+    c->n_header = row->n;
+    c->header = calloc(row->n, sizeof *c->header);
+    if (!c->header)
+        return DS_ENOMEM;
+    char ignored[512] = "";
+    size_t ign = 0;
+    for (size_t i = 0; i < row->n; i++) {
+        const char *h = row->field[i];
+        if (strlen(h) != row->len[i] ||
+            ds_utf8_invalid_at(h, row->len[i]) < row->len[i]) {
+            ds_diag_error(c->diag, c->name, row->line, NULL,
+                          "header field %zu is not valid UTF-8 text", i + 1);
+            c->header_bad = 1;
+        }
+        if (!(c->header[i] = ds_strdup(h)))
+            return DS_ENOMEM;
+        int k;
+        for (k = 0; k < N_COLS; k++)
+            if (strcasecmp(h, col_names[k]) == 0)
+                break;
+        if (k == N_COLS) {
+            if (ign < sizeof ignored - 1)
+                ign += (size_t)snprintf(ignored + ign, sizeof ignored - ign,
+                                        "%s%s", ign ? ", " : "", h);
+            continue;
+        }
+        if (c->col[k] >= 0) {
+            ds_diag_error(c->diag, c->name, row->line, col_names[k],
+                          "duplicate column (fields %ld and %zu)",
+                          c->col[k] + 1, i + 1);
+            c->header_bad = 1;
+        } else {
+            c->col[k] = (long)i;
+        }
+    }
+    for (int k = 0; k < N_REQUIRED; k++)
+        if (c->col[k] < 0) {
+            char found[512] = "";
+            size_t f = 0;
+            for (size_t i = 0; i < row->n && f < sizeof found - 1; i++) {
+                char ex[48];
+                ds_excerpt(ex, row->field[i], 40);
+                f += (size_t)snprintf(found + f, sizeof found - f, "%s%s",
+                                      i ? ", " : "", ex);
+            }
+            ds_diag_error(c->diag, c->name, row->line, col_names[k],
+                          "required column missing (columns found: %s)",
+                          found);
+            c->header_bad = 1;
+        }
+    if (c->header_bad)
+        return 0;
+    if (!b->columns_known) {
+        b->columns_known = 1;
+        b->columns_file = c->file;
+        for (int k = 0; k < N_COLS; k++)
+            b->has_col[k] = c->col[k] >= 0;
+    } else {
+        for (int k = N_REQUIRED; k < N_COLS; k++)
+            if (b->has_col[k] != (c->col[k] >= 0)) {
+                ds_diag_error(c->diag, c->name, row->line, col_names[k],
+                              "column %s here but %s %s; all inputs of a "
+                              "study must have the same optional columns",
+                              c->col[k] >= 0 ? "present" : "missing",
+                              c->col[k] >= 0 ? "missing in" : "present in",
+                              b->files[b->columns_file]);
+                c->header_bad = 1;
+            }
+    }
+    if (ign && b->opts.verbose)
+        ds_diag_warning(c->diag, c->name, row->line, NULL,
+                        "ignoring columns: %s", ignored);
+    return 0;
+}
+
+/* Report a time or duration field that did not parse. */
+static void bad_number(file_ctx_t *c, size_t line, int col,
+                       ds_num_status_t st, const char *text)
+{
+    char ex[80];
+    ds_excerpt(ex, text, 60);
+    const char *what = col == COL_TIME ? "time" : "duration";
+    if (st == DS_NUM_NEGATIVE)
+        ds_diag_error(c->diag, c->name, line, col_names[col],
+                      "negative %s '%s'", what, ex);
+    else if (st == DS_NUM_NONFINITE)
+        ds_diag_error(c->diag, c->name, line, col_names[col],
+                      "%s '%s' is not a finite number", what, ex);
+    else if (col == COL_TIME)
+        ds_diag_error(c->diag, c->name, line, col_names[col],
+                      "cannot read time '%s' (expected seconds such as 83.4 "
+                      "or [hh:]mm:ss[.fff] such as 1:02:03.5)", ex);
+    else
+        ds_diag_error(c->diag, c->name, line, col_names[col],
+                      "cannot read duration '%s' (expected seconds such as "
+                      "2.5)", ex);
+}
+
+/* Find or create the session of this row. Returns its index, NO_FILE when
+ * the row is to be skipped (duplicate session), or (size_t)-2 on OOM. */
+static size_t row_session(file_ctx_t *c, const ds_csv_row_t *row,
+                          const char *couple, const char *label)
+{
+    ds_builder_t *b = c->b;
+    if (c->prev != NO_FILE) {
+        bsession_t *p = &b->s[c->prev];
+        if (strcmp(p->couple, couple) == 0 && strcmp(p->label, label) == 0)
+            return c->prev;
+    }
+    size_t lc = strlen(couple), ll = strlen(label), kl = lc + ll + 1;
+    if (kl + 1 > c->key_cap) {
+        char *k = realloc(c->key, kl + 1);
+        if (!k)
+            return (size_t)-2;
+        c->key = k;
+        c->key_cap = kl + 1;
+    }
+    memcpy(c->key, couple, lc);
+    c->key[lc] = '\x1f';
+    memcpy(c->key + lc + 1, label, ll);
+    size_t idx = ds_strmap_get(b->map, c->key, kl);
+    if (idx == (size_t)-1) {
+        if (b->n_s == b->cap_s) {
+            size_t cap = b->cap_s ? 2 * b->cap_s : 64;
+            bsession_t *s = realloc(b->s, cap * sizeof *s);
+            if (!s)
+                return (size_t)-2;
+            b->s = s;
+            b->cap_s = cap;
+        }
+        bsession_t *s = &b->s[b->n_s];
+        memset(s, 0, sizeof *s);
+        s->couple = ds_strdup(couple);
+        s->label = ds_strdup(label);
+        s->first_file = s->last_file = c->file;
+        s->first_line = row->line;
+        s->dup_reported = NO_FILE;
+        if (!s->couple || !s->label ||
+            ds_strmap_put(b->map, c->key, kl, b->n_s)) {
+            free(s->couple);
+            free(s->label);
+            return (size_t)-2;
+        }
+        idx = b->n_s++;
+    } else {
+        bsession_t *s = &b->s[idx];
+        if (s->last_file != c->file && !b->opts.merge) {
+            if (s->dup_reported != c->file) {
+                char ec[80], el[80];
+                ds_excerpt(ec, couple, 60);
+                ds_excerpt(el, label, 60);
+                ds_diag_error(c->diag, c->name, row->line, NULL,
+                              "session '%s'/'%s' also appears in %s (line "
+                              "%zu); give --merge to combine a session's "
+                              "rows from several files",
+                              ec, el, b->files[s->first_file],
+                              s->first_line);
+                s->dup_reported = c->file;
+            }
+            return NO_FILE;
+        }
+        s->last_file = c->file;
+    }
+    c->prev = idx;
+    return idx;
+}
+
+static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
+{
+    ds_builder_t *b = c->b;
+    const ds_ingest_opts_t *o = &b->opts;
+    if (row->n != c->n_header) {
+        ds_diag_error(c->diag, c->name, row->line, NULL,
+                      "row has %zu field%s, header has %zu", row->n,
+                      row->n == 1 ? "" : "s", c->n_header);
+        return 0;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < row->n; i++) {
+        if (memchr(row->field[i], '\0', row->len[i])) {
+            ds_diag_error(c->diag, c->name, row->line, c->header[i],
+                          "NUL byte in field (binary data?)");
+            bad = 1;
+            continue;
+        }
+        size_t at = ds_utf8_invalid_at(row->field[i], row->len[i]);
+        if (at < row->len[i]) {
+            ds_diag_error(c->diag, c->name, row->line, c->header[i],
+                          "invalid UTF-8 at byte %zu of the field", at + 1);
+            bad = 1;
+        }
+    }
+    if (bad)
+        return 0;
+    const char *f[N_COLS];
+    for (int k = 0; k < N_COLS; k++) {
+        f[k] = c->col[k] >= 0 ? row->field[c->col[k]] : NULL;
+        if (f[k] && !*f[k] && k != COL_DURATION && k != COL_CODER) {
+            ds_diag_error(c->diag, c->name, row->line, col_names[k],
+                          "empty value");
+            bad = 1;
+        }
+    }
+    long code = -1, actor = 0;
+    if (*f[COL_CODE]) {
+        code = ds_codebook_find(o->codebook, f[COL_CODE]);
+        if (code < 0) {
+            char ex[80], list[256] = "";
+            ds_excerpt(ex, f[COL_CODE], 60);
+            const char *s =
+                ds_suggest(f[COL_CODE], (const char *const *)o->codebook->code,
+                           o->codebook->n);
+            size_t l = 0;
+            for (size_t i = 0; i < o->codebook->n && i < 12; i++)
+                l += (size_t)snprintf(list + l, sizeof list - l, "%s%s",
+                                      i ? ", " : "", o->codebook->code[i]);
+            if (o->codebook->n > 12)
+                snprintf(list + l, sizeof list - l, ", … (%zu codes)",
+                         o->codebook->n);
+            ds_diag_error(c->diag, c->name, row->line, "code",
+                          "unknown code '%s'%s%s%s (codebook: %s)", ex,
+                          s ? "; did you mean '" : "", s ? s : "",
+                          s ? "'?" : "", list);
+            bad = 1;
+        }
+    }
+    if (f[COL_ACTOR] && *f[COL_ACTOR]) {
+        actor = -1;
+        for (size_t i = 0; i < o->n_actors; i++)
+            if (strcmp(f[COL_ACTOR], o->actors[i]) == 0)
+                actor = (long)i;
+        if (actor < 0) {
+            char ex[80], list[256] = "";
+            ds_excerpt(ex, f[COL_ACTOR], 60);
+            const char *s = ds_suggest(f[COL_ACTOR], o->actors, o->n_actors);
+            size_t l = 0;
+            for (size_t i = 0; i < o->n_actors && l < sizeof list; i++)
+                l += (size_t)snprintf(list + l, sizeof list - l, "%s%s",
+                                      i ? "," : "", o->actors[i]);
+            ds_diag_error(c->diag, c->name, row->line, "actor",
+                          "unknown actor '%s'%s%s%s (actors are %s; set them "
+                          "with --actors)",
+                          ex, s ? "; did you mean '" : "", s ? s : "",
+                          s ? "'?" : "", list);
+            bad = 1;
+        }
+    }
+    double onset = 0, dur = 0;
+    if (f[COL_TIME] && *f[COL_TIME]) {
+        ds_num_status_t st = ds_parse_time(f[COL_TIME], &onset);
+        if (st != DS_NUM_OK) {
+            bad_number(c, row->line, COL_TIME, st, f[COL_TIME]);
+            bad = 1;
+        }
+    }
+    if (f[COL_DURATION]) {
+        if (!*f[COL_DURATION]) {
+            ds_diag_error(c->diag, c->name, row->line, "duration",
+                          "empty value");
+            bad = 1;
+        } else {
+            ds_num_status_t st = ds_parse_seconds(f[COL_DURATION], &dur);
+            if (st != DS_NUM_OK) {
+                bad_number(c, row->line, COL_DURATION, st, f[COL_DURATION]);
+                bad = 1;
+            }
+        }
+    }
+    if (bad || !*f[COL_COUPLE] || !*f[COL_SESSION])
+        return 0;
+    if (row->line > UINT32_MAX) {
+        ds_diag_error(c->diag, c->name, row->line, NULL,
+                      "file too long (more than %u lines)", UINT32_MAX);
+        return 1;
+    }
+
+    size_t si = row_session(c, row, f[COL_COUPLE], f[COL_SESSION]);
+    if (si == (size_t)-2)
+        return DS_ENOMEM;
+    if (si == NO_FILE)
+        return 0;
+    bsession_t *s = &b->s[si];
+    int has_time = c->col[COL_TIME] >= 0, has_dur = c->col[COL_DURATION] >= 0;
+    if (has_time && !o->sort && s->n > 0 && onset < s->onset[s->n - 1]) {
+        char ec[80], el[80];
+        ds_excerpt(ec, s->couple, 60);
+        ds_excerpt(el, s->label, 60);
+        size_t pf = s->file[s->n - 1];
+        char where[1200];
+        if (pf == c->file)
+            snprintf(where, sizeof where, "line %u", s->line[s->n - 1]);
+        else
+            snprintf(where, sizeof where, "%s:%u", b->files[pf],
+                     s->line[s->n - 1]);
+        ds_diag_error(c->diag, c->name, row->line, "time",
+                      "time %s goes backwards within session '%s'/'%s' "
+                      "(previous event at %.6g s, %s); sort the rows or "
+                      "give --sort",
+                      f[COL_TIME], ec, el, s->onset[s->n - 1], where);
+    }
+    if (bsession_reserve(s, has_time, has_dur))
+        return DS_ENOMEM;
+    size_t state = actor * o->codebook->n + (size_t)code;
+    s->state[s->n] = (uint16_t)state;
+    s->line[s->n] = (uint32_t)row->line;
+    s->file[s->n] = (uint32_t)c->file;
+    if (has_time)
+        s->onset[s->n] = onset;
+    if (has_dur)
+        s->duration[s->n] = dur;
+    s->n++;
+    return 0;
+}
+
+static int on_row(const ds_csv_row_t *row, void *vc)
+{
+    file_ctx_t *c = vc;
+    if (row->index == 0) {
+        int rc = check_header(c, row);
+        if (rc)
+            return rc;
+        return c->header_bad ? 1 : 0; /* a bad header: stop this file */
+    }
+    c->n_rows++;
+    return data_row(c, row);
+}
+
+int ds_ingest_file(ds_builder_t *b, FILE *fp, const char *name,
+                   ds_diag_t *diag, ds_error_t *err)
+{
+    int rc;
+    if (b->n_files == b->cap_files) {
+        size_t cap = b->cap_files ? 2 * b->cap_files : 16;
+        char **f = realloc(b->files, cap * sizeof *f);
+        if (!f)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        b->files = f;
+        char(*h)[65] = realloc(b->sha, cap * sizeof *h);
+        if (!h)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        b->sha = h;
+        b->cap_files = cap;
+    }
+    if (b->n_files >= UINT32_MAX)
+        return ds_error_set(err, DS_EUSAGE, "too many input files");
+    if (!(b->files[b->n_files] = ds_strdup(name)))
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    size_t file = b->n_files++;
+    file_ctx_t c = {.b = b, .name = name, .file = file, .diag = diag,
+                    .prev = NO_FILE};
+    for (int k = 0; k < N_COLS; k++)
+        c.col[k] = -1;
+    if (b->opts.n_actors * b->opts.codebook->n > 65535) {
+        return ds_error_set(err, DS_EUSAGE,
+                            "too many states (%zu actors × %zu codes; at "
+                            "most 65535)",
+                            b->opts.n_actors, b->opts.codebook->n);
+    }
+    ds_sha256_t hash;
+    ds_sha256_init(&hash);
+    size_t before = diag->n_errors;
+    rc = ds_csv_read(fp, name, on_row, &c, diag, &hash, err);
+    if (rc == DS_ENOMEM)
+        ds_error_set(err, rc, "out of memory");
+    if (rc == DS_OK && !c.header_bad && c.n_rows == 0) {
+        ds_diag_error(diag, name, 0, NULL, "no data rows (header only)");
+        rc = DS_EDATA;
+    }
+    if (rc == DS_OK || rc == DS_EDATA) {
+        /* finish the digest over any bytes the reader did not consume */
+        unsigned char buf[1 << 14];
+        size_t n;
+        while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+            ds_sha256_update(&hash, buf, n);
+        ds_sha256_final_hex(&hash, b->sha[file]);
+    }
+    if (c.header_bad || diag->n_errors > before)
+        b->any_error = 1;
+    for (size_t i = 0; i < c.n_header; i++)
+        free(c.header ? c.header[i] : NULL);
+    free(c.header);
+    free(c.key);
+    return rc;
+}
+
+static int cmp_session(const void *a, const void *b)
+{
+    const bsession_t *x = a, *y = b;
+    int r = strcmp(x->couple, y->couple);
+    return r ? r : strcmp(x->label, y->label);
+}
+
+typedef struct onset_key {
+    double onset;
+    size_t index;
+} onset_key_t;
+
+static int cmp_onset(const void *a, const void *b)
+{
+    const onset_key_t *x = a, *y = b;
+    if (x->onset != y->onset)
+        return x->onset < y->onset ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Apply permutation perm (new position i takes old perm[i]) to a column. */
+#define PERMUTE(type, arr, perm, n, tmp)                                     \
+    do {                                                                     \
+        if (arr) {                                                           \
+            type *t_ = (type *)(tmp);                                        \
+            for (size_t i_ = 0; i_ < (n); i_++)                              \
+                t_[i_] = (arr)[(perm)[i_].index];                            \
+            memcpy((arr), t_, (n) * sizeof(type));                           \
+        }                                                                    \
+    } while (0)
+
+/* Stable sort of a session's events by onset (ties keep input order). */
+static int sort_session(bsession_t *s)
+{
+    size_t i;
+    for (i = 1; i < s->n; i++)
+        if (s->onset[i] < s->onset[i - 1])
+            break;
+    if (i >= s->n)
+        return 0;
+    onset_key_t *k = malloc(s->n * sizeof *k);
+    double *tmp = malloc(s->n * sizeof *tmp);
+    if (!k || !tmp) {
+        free(k);
+        free(tmp);
+        return -1;
+    }
+    for (i = 0; i < s->n; i++) {
+        k[i].onset = s->onset[i];
+        k[i].index = i;
+    }
+    gsl_heapsort(k, s->n, sizeof *k, cmp_onset);
+    PERMUTE(double, s->onset, k, s->n, tmp);
+    PERMUTE(double, s->duration, k, s->n, tmp);
+    PERMUTE(uint16_t, s->state, k, s->n, tmp);
+    PERMUTE(uint32_t, s->line, k, s->n, tmp);
+    PERMUTE(uint32_t, s->file, k, s->n, tmp);
+    free(k);
+    free(tmp);
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Release unused capacity of a column (the capacity grows by half). */
+#define SHRINK(arr, n)                                                       \
+    do {                                                                     \
+        if ((arr) && (n)) {                                                  \
+            void *p_ = realloc((arr), (n) * sizeof *(arr));                  \
+            if (p_)                                                          \
+                (arr) = p_;                                                  \
+        }                                                                    \
+    } while (0)
+
+int ds_builder_finish(ds_builder_t *b, ds_corpus_t **out, ds_diag_t *diag,
+                      ds_error_t *err)
+{
+    *out = NULL;
+    if (b->any_error || diag->n_errors)
+        return DS_EDATA;
+    if (b->n_s == 0) {
+        ds_diag_error(diag, NULL, 0, NULL, "no events in the input");
+        return DS_EDATA;
+    }
+    ds_corpus_t *c = calloc(1, sizeof *c);
+    if (!c)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    const ds_ingest_opts_t *o = &b->opts;
+    int rc = DS_ENOMEM;
+
+    gsl_heapsort(b->s, b->n_s, sizeof *b->s, cmp_session);
+    if (o->sort && b->has_col[COL_TIME])
+        for (size_t i = 0; i < b->n_s; i++)
+            if (sort_session(&b->s[i]))
+                goto fail;
+
+    c->has_actor = b->has_col[COL_ACTOR];
+    c->has_time = b->has_col[COL_TIME];
+    c->has_duration = b->has_col[COL_DURATION];
+    /* the codebook and actors are copied so the corpus stands alone */
+    c->codebook = calloc(1, sizeof *c->codebook);
+    if (!c->codebook)
+        goto fail;
+    const ds_codebook_t *cb = o->codebook;
+    c->codebook->code = calloc(cb->n, sizeof(char *));
+    c->codebook->description = calloc(cb->n, sizeof(char *));
+    c->codebook->role = calloc(cb->n, sizeof(ds_role_t));
+    if (!c->codebook->code || !c->codebook->description ||
+        !c->codebook->role)
+        goto fail;
+    for (size_t i = 0; i < cb->n; i++) {
+        c->codebook->code[i] = ds_strdup(cb->code[i]);
+        c->codebook->description[i] = ds_strdup(cb->description[i]);
+        c->codebook->role[i] = cb->role[i];
+        c->codebook->n++;
+        if (!c->codebook->code[i] || !c->codebook->description[i])
+            goto fail;
+    }
+    c->actors = calloc(o->n_actors, sizeof *c->actors);
+    if (!c->actors)
+        goto fail;
+    for (size_t i = 0; i < o->n_actors; i++) {
+        if (!(c->actors[i] = ds_strdup(o->actors[i])))
+            goto fail;
+        c->n_actors++;
+    }
+    if (ds_corpus_make_states(c))
+        goto fail;
+
+    /* session labels */
+    char **labels = malloc(b->n_s * sizeof *labels);
+    if (!labels)
+        goto fail;
+    for (size_t i = 0; i < b->n_s; i++)
+        labels[i] = b->s[i].label;
+    gsl_heapsort(labels, b->n_s, sizeof *labels, cmp_str);
+    size_t nl = 0;
+    for (size_t i = 0; i < b->n_s; i++)
+        if (nl == 0 || strcmp(labels[nl - 1], labels[i]) != 0)
+            labels[nl++] = labels[i];
+    c->labels = calloc(nl, sizeof *c->labels);
+    if (!c->labels) {
+        free(labels);
+        goto fail;
+    }
+    for (size_t i = 0; i < nl; i++) {
+        if (!(c->labels[i] = ds_strdup(labels[i]))) {
+            free(labels);
+            goto fail;
+        }
+        c->n_labels++;
+    }
+    free(labels);
+
+    c->sessions = calloc(b->n_s, sizeof *c->sessions);
+    if (!c->sessions)
+        goto fail;
+    for (size_t i = 0; i < b->n_s; i++) {
+        bsession_t *s = &b->s[i];
+        ds_session_t *d = &c->sessions[i];
+        SHRINK(s->onset, s->n);
+        SHRINK(s->duration, s->n);
+        SHRINK(s->state, s->n);
+        SHRINK(s->line, s->n);
+        SHRINK(s->file, s->n);
+        d->couple = s->couple;
+        d->label = s->label;
+        d->n = s->n;
+        d->onset = s->onset;
+        d->duration = s->duration;
+        d->state = s->state;
+        d->line = s->line;
+        d->file = s->file;
+        for (size_t l = 0; l < c->n_labels; l++)
+            if (strcmp(c->labels[l], s->label) == 0)
+                d->label_index = l;
+        memset(s, 0, sizeof *s);
+        c->n_events += d->n;
+        c->n_sessions++;
+        if (d->n < 2)
+            ds_diag_warning(diag, NULL, 0, NULL,
+                            "session '%s'/'%s' has %zu event%s; its "
+                            "statistics are NaN",
+                            d->couple, d->label, d->n, d->n == 1 ? "" : "s");
+    }
+    b->n_s = 0;
+    c->files = b->files;
+    c->sha256 = b->sha;
+    c->n_files = b->n_files;
+    b->files = NULL;
+    b->sha = NULL;
+    b->n_files = b->cap_files = 0;
+    *out = c;
+    return DS_OK;
+fail:
+    ds_corpus_free(c);
+    return ds_error_set(err, rc, "out of memory");
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int push_path(char ***paths, size_t *n, size_t *cap, const char *p)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 16;
+        char **np = realloc(*paths, c * sizeof *np);
+        if (!np)
+            return -1;
+        *paths = np;
+        *cap = c;
+    }
+    if (!((*paths)[*n] = ds_strdup(p)))
+        return -1;
+    (*n)++;
+    return 0;
+}
+
+int ds_inputs_expand(const char *const *args, size_t n_args, char ***paths,
+                     size_t *n_paths, ds_error_t *err)
+{
+    char **out = NULL;
+    size_t n = 0, cap = 0;
+    int rc = DS_OK;
+    for (size_t a = 0; a < n_args; a++) {
+        const char *arg = args[a];
+        if (strcmp(arg, "-") == 0 || !is_dir(arg)) {
+            if (strcmp(arg, "-") != 0 && access(arg, R_OK) != 0) {
+                rc = ds_error_set(err, DS_EUSAGE, "cannot read input '%s': %s",
+                                  arg, strerror(errno));
+                goto fail;
+            }
+            if (push_path(&out, &n, &cap, arg))
+                goto oom;
+            continue;
+        }
+        DIR *d = opendir(arg);
+        if (!d) {
+            rc = ds_error_set(err, DS_EUSAGE, "cannot open directory '%s': %s",
+                              arg, strerror(errno));
+            goto fail;
+        }
+        size_t first = n;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+            size_t l = strlen(e->d_name);
+            if (l < 5 || e->d_name[0] == '.' ||
+                strcasecmp(e->d_name + l - 4, ".csv") != 0)
+                continue;
+            size_t al = strlen(arg);
+            char *full = malloc(al + l + 2);
+            if (!full) {
+                closedir(d);
+                goto oom;
+            }
+            snprintf(full, al + l + 2, "%s%s%s", arg,
+                     al && arg[al - 1] == '/' ? "" : "/", e->d_name);
+            int bad = is_dir(full) || push_path(&out, &n, &cap, full);
+            int was_dir = is_dir(full);
+            free(full);
+            if (bad && !was_dir) {
+                closedir(d);
+                goto oom;
+            }
+        }
+        closedir(d);
+        if (n == first) {
+            rc = ds_error_set(err, DS_EUSAGE, "no *.csv files in directory "
+                              "'%s'", arg);
+            goto fail;
+        }
+        gsl_heapsort(out + first, n - first, sizeof *out, cmp_str);
+    }
+    *paths = out;
+    *n_paths = n;
+    return DS_OK;
+oom:
+    rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+fail:
+    ds_inputs_free(out, n);
+    return rc;
+}
+
+void ds_inputs_free(char **paths, size_t n_paths)
+{
+    for (size_t i = 0; i < n_paths; i++)
+        free(paths[i]);
+    free(paths);
+}
+
+int ds_corpus_load(const char *const *args, size_t n_args,
+                   const ds_ingest_opts_t *opts, ds_corpus_t **out,
+                   ds_diag_t *diag, ds_error_t *err)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    *out = NULL;
+    int rc = ds_inputs_expand(args, n_args, &paths, &n, err);
+    if (rc)
+        return rc;
+    ds_builder_t *b = ds_builder_new(opts);
+    if (!b) {
+        ds_inputs_free(paths, n);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
+    int stdin_used = 0;
+    for (size_t i = 0; i < n && rc == DS_OK; i++) {
+        int is_stdin = strcmp(paths[i], "-") == 0;
+        if (is_stdin && stdin_used++) {
+            rc = ds_error_set(err, DS_EUSAGE, "'-' (standard input) given "
+                              "more than once");
+            break;
+        }
+        FILE *fp = is_stdin ? stdin : fopen(paths[i], "rb");
+        if (!fp) {
+            rc = ds_error_set(err, DS_EIO, "cannot open '%s': %s", paths[i],
+                              strerror(errno));
+            break;
+        }
+        rc = ds_ingest_file(b, fp, paths[i], diag, err);
+        if (rc == DS_EDATA)
+            rc = DS_OK; /* recorded in diag; go on to report the rest */
+        if (!is_stdin)
+            fclose(fp);
+    }
+    if (rc == DS_OK)
+        rc = ds_builder_finish(b, out, diag, err);
+    ds_builder_free(b);
+    ds_inputs_free(paths, n);
+    return rc;
+}

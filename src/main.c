@@ -1,0 +1,84 @@
+/*
+ * main.c — dispatch `dyadseq COMMAND ...` through a table (samtools'
+ * cmd_t), --help and --version.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <hdf5.h>
+
+#include "commands.h"
+#include "dyadseq/cli.h"
+#include "dyadseq/version.h"
+
+static const ds_command_t commands[] = {
+    {"validate", main_validate,
+     "check transcripts against the schema and codebook; report every "
+     "problem"},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "\n"
+            "About:   dyadseq %s — sequential analysis of coded couple "
+            "interaction.\n"
+            "         Lag tables, adjusted residuals, Yule's Q, Wampold's "
+            "kappa,\n"
+            "         responsiveness to bids and pursue-withdraw cycles for "
+            "a whole study,\n"
+            "         in parallel, into one HDF5 results file.\n"
+            "Usage:   dyadseq COMMAND [options] INPUT...\n"
+            "\n"
+            "Commands:\n",
+            DS_VERSION);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp,
+            "\n"
+            "INPUT is a transcript CSV, a directory (every *.csv in it, by "
+            "name) or - (stdin).\n"
+            "'dyadseq COMMAND --help' lists a command's options with their "
+            "defaults.\n"
+            "\n"
+            "Options:\n"
+            "  -h, --help      this help\n"
+            "      --version   print the version\n"
+            "\n");
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    char *cmdline = ds_join_argv(argc, argv); /* provenance; freed at exit */
+    if (cmdline)
+        ds_command_line = cmdline;
+
+    if (argc < 2) {
+        usage(stderr);
+        return DS_EXIT_USAGE;
+    }
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0) {
+        usage(stdout);
+        return fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+    }
+    if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+        printf("dyadseq %s\n", DS_VERSION);
+        return fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+    }
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            return commands[i].main(argc - 1, argv + 1);
+    if (cmd[0] == '-')
+        fprintf(stderr, "dyadseq: error: unknown option '%s'\n", cmd);
+    else
+        fprintf(stderr, "dyadseq: error: unknown command '%s'\n", cmd);
+    usage(stderr);
+    return DS_EXIT_USAGE;
+}

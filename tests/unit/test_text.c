@@ -1,0 +1,143 @@
+/* Unit tests of text.c, sha256.c, strmap.c and twobytwo.c. */
+#include <stdlib.h>
+
+#include "dyadseq/sha256.h"
+#include "dyadseq/strmap.h"
+#include "dyadseq/text.h"
+#include "dyadseq/twobytwo.h"
+#include "unit.h"
+
+static void test_time(void)
+{
+    double v = -1;
+    CHECK(ds_parse_time("62.5", &v) == DS_NUM_OK && v == 62.5, "62.5 s");
+    CHECK(ds_parse_time("1:02:03.5", &v) == DS_NUM_OK && v == 3723.5,
+          "1:02:03.5 = 3723.5 s");
+    CHECK(ds_parse_time("01:05", &v) == DS_NUM_OK && v == 65, "mm:ss");
+    CHECK(ds_parse_time("1e2", &v) == DS_NUM_OK && v == 100, "exponent");
+    CHECK(ds_parse_time("-0", &v) == DS_NUM_OK && v == 0, "-0 is 0");
+    CHECK_INT(ds_parse_time("-3", &v), DS_NUM_NEGATIVE, "negative time");
+    CHECK_INT(ds_parse_time("inf", &v), DS_NUM_NONFINITE, "inf");
+    CHECK_INT(ds_parse_time("NaN", &v), DS_NUM_NONFINITE, "nan");
+    CHECK_INT(ds_parse_time("1e999", &v), DS_NUM_NONFINITE, "overflow");
+    CHECK_INT(ds_parse_time("12abc", &v), DS_NUM_SYNTAX, "trailing junk");
+    CHECK_INT(ds_parse_time("0x10", &v), DS_NUM_SYNTAX, "hex refused");
+    CHECK_INT(ds_parse_time("1:61", &v), DS_NUM_SYNTAX, "seconds >= 60");
+    CHECK_INT(ds_parse_time("1:60:00", &v), DS_NUM_SYNTAX, "minutes >= 60");
+    CHECK_INT(ds_parse_time("1:2:3:4", &v), DS_NUM_SYNTAX, "too many colons");
+    CHECK_INT(ds_parse_time("", &v), DS_NUM_SYNTAX, "empty");
+    CHECK_INT(ds_parse_time(".", &v), DS_NUM_SYNTAX, "lone dot");
+}
+
+static void test_utf8(void)
+{
+    CHECK_INT(ds_utf8_invalid_at("abc", 3), 3, "ASCII valid");
+    CHECK_INT(ds_utf8_invalid_at("h\xC3\xA9!", 4), 4, "é valid");
+    CHECK_INT(ds_utf8_invalid_at("ab\xC3", 3), 2, "truncated sequence");
+    CHECK_INT(ds_utf8_invalid_at("a\xC0\xAF", 3), 1, "overlong refused");
+    CHECK_INT(ds_utf8_invalid_at("\xED\xA0\x80", 3), 0, "surrogate refused");
+    CHECK_INT(ds_utf8_invalid_at("\xF0\x9F\x98\x80", 4), 4, "emoji valid");
+    CHECK_INT(ds_utf8_invalid_at("x\xFF", 2), 1, "0xFF refused");
+}
+
+static void test_suggest(void)
+{
+    const char *codes[] = {"pursue", "withdraw", "soften", "bid", "response"};
+    CHECK_STR(ds_suggest("pursure", codes, 5), "pursue", "pursure→pursue");
+    CHECK_STR(ds_suggest("Withdraw", codes, 5), "withdraw", "case");
+    CHECK(ds_suggest("zzzzzz", codes, 5) == NULL, "nothing near");
+    const char *actors[] = {"A", "B"};
+    CHECK(ds_suggest("C", actors, 2) == NULL, "'C' suggests no actor");
+    CHECK_STR(ds_suggest("a", actors, 2), "A", "'a' suggests 'A'");
+    CHECK_INT(ds_edit_distance("kitten", "sitting"), 3, "kitten/sitting");
+}
+
+static void test_sha256(void)
+{
+    /* FIPS 180-4 / NIST example vectors */
+    char hex[65];
+    ds_sha256_t c;
+    ds_sha256_init(&c);
+    ds_sha256_update(&c, "abc", 3);
+    ds_sha256_final_hex(&c, hex);
+    CHECK_STR(hex,
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+              "sha256(abc)");
+    ds_sha256_init(&c);
+    ds_sha256_final_hex(&c, hex);
+    CHECK_STR(hex,
+              "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+              "sha256(empty)");
+    const char *m = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+    ds_sha256_init(&c);
+    for (const char *p = m; *p; p++) /* byte by byte through the buffer */
+        ds_sha256_update(&c, p, 1);
+    ds_sha256_final_hex(&c, hex);
+    CHECK_STR(hex,
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+              "sha256(448-bit message), fed byte by byte");
+    ds_sha256_init(&c);
+    char block[1000];
+    memset(block, 'a', sizeof block);
+    for (int i = 0; i < 1000; i++)
+        ds_sha256_update(&c, block, sizeof block);
+    ds_sha256_final_hex(&c, hex);
+    CHECK_STR(hex,
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+              "sha256(one million 'a')");
+}
+
+static void test_strmap(void)
+{
+    ds_strmap_t *m = ds_strmap_new();
+    char key[32];
+    int ok = 1;
+    for (size_t i = 0; i < 5000; i++) {
+        int n = snprintf(key, sizeof key, "c%zu\x1fpre", i);
+        ok &= ds_strmap_put(m, key, (size_t)n, i) == 0;
+    }
+    for (size_t i = 0; i < 5000; i++) {
+        int n = snprintf(key, sizeof key, "c%zu\x1fpre", i);
+        ok &= ds_strmap_get(m, key, (size_t)n) == i;
+    }
+    CHECK(ok, "5000 keys stored and found");
+    CHECK(ds_strmap_get(m, "nope", 4) == (size_t)-1, "absent key");
+    CHECK_INT(ds_strmap_size(m), 5000, "size");
+    ds_strmap_free(m);
+}
+
+static void test_2x2(void)
+{
+    ds_2x2_t s;
+    /* a=10 b=20 c=5 d=65: ad=650, bc=100, Q=550/750 */
+    ds_2x2_stats(10, 20, 5, 65, 0, &s);
+    CHECK_NEAR(s.yules_q, 550.0 / 750.0, 1e-15, "Q");
+    CHECK_NEAR(s.log_odds_ratio, log(6.5), 1e-15, "log odds ratio");
+    double se = sqrt(1 / 10.0 + 1 / 20.0 + 1 / 5.0 + 1 / 65.0);
+    CHECK_NEAR(s.log_odds_ratio_se, se, 1e-15, "SE of log odds ratio");
+    CHECK_NEAR(s.yules_q_se, 0.5 * (1 - pow(550.0 / 750, 2)) * se, 1e-15,
+               "SE of Q");
+    /* e = 30*15/100 = 4.5; z = 5.5 / sqrt(4.5*0.7*0.85) */
+    CHECK_NEAR(s.adjusted_residual, 5.5 / sqrt(4.5 * 0.7 * 0.85), 1e-13,
+               "adjusted residual");
+    ds_2x2_stats(0, 20, 5, 65, 0, &s);
+    CHECK_NEAR(s.yules_q, -1, 0, "zero cell: Q = -1");
+    CHECK(isnan(s.log_odds_ratio) && isnan(s.yules_q_se), "zero: SEs NaN");
+    ds_2x2_stats(0, 20, 5, 65, 0.5, &s);
+    CHECK_NEAR(s.log_odds_ratio, log(0.5 * 65.5 / (20.5 * 5.5)), 1e-14,
+               "0.5 correction");
+    ds_2x2_stats(0, 0, 5, 65, 0, &s);
+    CHECK(isnan(s.yules_q) && isnan(s.adjusted_residual),
+          "empty row: Q and residual NaN");
+}
+
+int main(void)
+{
+    test_time();
+    test_utf8();
+    test_suggest();
+    test_sha256();
+    test_strmap();
+    test_2x2();
+    return UNIT_DONE();
+}
