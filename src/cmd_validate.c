@@ -36,6 +36,17 @@ static void print_count(size_t n)
     fputs(out, stdout);
 }
 
+/* A duration in the unit a reader takes in at a glance. */
+static void format_duration(char *buf, size_t n, double s)
+{
+    if (s < 120)
+        snprintf(buf, n, "%.1f s", s);
+    else if (s < 7200)
+        snprintf(buf, n, "%.1f min", s / 60);
+    else
+        snprintf(buf, n, "%.1f h", s / 3600);
+}
+
 static void summarize(const ds_corpus_t *c)
 {
     printf("valid: %zu file%s\n", c->n_files, c->n_files == 1 ? "" : "s");
@@ -86,10 +97,14 @@ static void summarize(const ds_corpus_t *c)
             lo = d < lo ? d : lo;
             hi = d > hi ? d : hi;
         }
-        printf("  duration   %.1f h in all; per session mean %.1f s, "
-               "range %.1f–%.1f s%s\n",
-               total / 3600, total / (double)c->n_sessions, lo, hi,
-               c->has_duration ? " (to the last offset)" : "");
+        char t[32], m[32], l[32], h[32];
+        format_duration(t, sizeof t, total);
+        format_duration(m, sizeof m, total / (double)c->n_sessions);
+        format_duration(l, sizeof l, lo);
+        format_duration(h, sizeof h, hi);
+        printf("  duration   %s in all; per session mean %s, range %s to "
+               "%s%s\n",
+               t, m, l, h, c->has_duration ? " (to the last offset)" : "");
     } else {
         printf("  duration   no time column: events ordered by row; "
                "time-based metrics absent\n");

@@ -177,21 +177,26 @@ static int check_header(file_ctx_t *c, const ds_csv_row_t *row)
             c->col[k] = (long)i;
         }
     }
+    char missing[64] = "";
+    size_t m = 0;
     for (int k = 0; k < N_REQUIRED; k++)
-        if (c->col[k] < 0) {
-            char found[512] = "";
-            size_t f = 0;
-            for (size_t i = 0; i < row->n && f < sizeof found - 1; i++) {
-                char ex[48];
-                ds_excerpt(ex, row->field[i], 40);
-                f += (size_t)snprintf(found + f, sizeof found - f, "%s%s",
-                                      i ? ", " : "", ex);
-            }
-            ds_diag_error(c->diag, c->name, row->line, col_names[k],
-                          "required column missing (columns found: %s)",
-                          found);
-            c->header_bad = 1;
+        if (c->col[k] < 0)
+            m += (size_t)snprintf(missing + m, sizeof missing - m, "%s%s",
+                                  m ? ", " : "", col_names[k]);
+    if (m) {
+        char found[512] = "";
+        size_t f = 0;
+        for (size_t i = 0; i < row->n && f < sizeof found - 1; i++) {
+            char ex[48];
+            ds_excerpt(ex, row->field[i], 40);
+            f += (size_t)snprintf(found + f, sizeof found - f, "%s'%s'",
+                                  i ? ", " : "", ex);
         }
+        ds_diag_error(c->diag, c->name, row->line, NULL,
+                      "required column%s missing: %s (columns found: %s)",
+                      strchr(missing, ',') ? "s" : "", missing, found);
+        c->header_bad = 1;
+    }
     if (c->header_bad)
         return 0;
     if (!b->columns_known) {
@@ -710,10 +715,10 @@ int ds_builder_finish(ds_builder_t *b, ds_corpus_t **out, ds_diag_t *diag,
         c->n_events += d->n;
         c->n_sessions++;
         if (d->n < 2)
-            ds_diag_warning(diag, NULL, 0, NULL,
-                            "session '%s'/'%s' has %zu event%s; its "
-                            "statistics are NaN",
-                            d->couple, d->label, d->n, d->n == 1 ? "" : "s");
+            ds_diag_warning(diag, b->files[d->file[0]], d->line[0], NULL,
+                            "session '%s'/'%s' has only %zu event; its "
+                            "sequential statistics are NaN",
+                            d->couple, d->label, d->n);
     }
     b->n_s = 0;
     c->files = b->files;
