@@ -72,8 +72,9 @@ static void summarize(const ds_corpus_t *c)
             used += per_code[j] > 0;
         printf("  codes      %zu of %zu used:", used, c->codebook->n);
         for (size_t j = 0; j < c->codebook->n; j++) {
-            printf(" %s ", c->codebook->code[j]);
+            printf(" %s (", c->codebook->code[j]);
             print_count(per_code[j]);
+            putchar(')');
             if (j + 1 < c->codebook->n)
                 putchar(',');
         }
