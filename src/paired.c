@@ -195,11 +195,11 @@ static void t_test(const double *a, const double *b, const double *d,
     if (m >= 3)
         out->hedges_g = out->d_av * (1 - 3 / (4 * (nm - 1) - 1));
 
-    out->df = nm - 1;
     double se = sqrt(var_diff / nm); /* R: sqrt(var(x) / n) */
     /* R stops with "data are essentially constant" here */
     if (se < 10 * DBL_EPSILON * fabs(mean))
         return;
+    out->df = nm - 1;
     /* with se = 0 and mean 0 R goes on and gets 0/0 = NaN everywhere */
     out->t = mean / se;
     if (isnan(out->t))
