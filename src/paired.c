@@ -183,15 +183,16 @@ static void t_test(const double *a, const double *b, const double *d,
     double var_diff = gsl_stats_variance_m(d, 1, m, out->mean_diff);
     out->sd_diff = sqrt(var_diff);
 
-    /* d_av: Cumming (2012); Lakens (2013), eq. 10 */
+    /* d_av: Cumming (2012); Lakens (2013) */
     double nm = (double)m, mean = out->mean_diff;
     double s_av = (out->sd_pre + out->sd_post) / 2;
     if (s_av > 0)
         out->d_av = mean / s_av;
-    /* Hedges' g_av = d_av × J with Hedges' approximate small-sample
-     * correction J = 1 − 3/(4 df − 1), df = n − 1 (Hedges & Olkin 1985,
-     * eq. 5.10; Lakens 2013, eq. 4 with the paired df). For n = 2 (df = 1)
-     * J = 0: the bias of d is unbounded there, so g is left NaN. */
+    /* Hedges' g_av = d_av × J with Hedges' (1981) approximate small-sample
+     * correction J = 1 − 3/(4 df − 1) (Borenstein et al. 2009, p. 27) at
+     * the df of the paired test, n − 1 (Lakens 2013 recommends g_av for
+     * within-subject designs). For n = 2 (df = 1) J = 0 and the bias of d
+     * is unbounded, so g is left NaN. */
     if (m >= 3)
         out->hedges_g = out->d_av * (1 - 3 / (4 * (nm - 1) - 1));
 
@@ -208,7 +209,7 @@ static void t_test(const double *a, const double *b, const double *d,
     double q = gsl_cdf_tdist_Qinv((1 - conf_level) / 2, out->df);
     out->ci_low = (out->t - q) * se;
     out->ci_high = (out->t + q) * se;
-    /* d_z: Cohen (1988), Lakens (2013) eq. 6; defined when t is */
+    /* d_z: Cohen (1988); Lakens (2013); defined when t is */
     out->d_z = mean / out->sd_diff;
 }
 

@@ -71,7 +71,7 @@ for (b in read_blocks(args[1])) {
   out(name, "wilcoxon_exact",
       if (is.null(w)) NaN else as.numeric(grepl("exact", w$method)))
   out(name, "wilcoxon_n", sum(d != 0))
-  # effect sizes from their definitions (Lakens 2013, eqs. 4, 6, 10)
+  # effect sizes from their definitions (Lakens 2013)
   dav <- mean(d) / ((sd(x) + sd(y)) / 2)
   out(name, "d_z", mean(d) / sd(d))
   out(name, "d_av", dav)
