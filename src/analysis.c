@@ -1,0 +1,736 @@
+/*
+ * analysis.c — the parallel driver of every per-session statistic and the
+ * pooled and between-session statistics built on them (see analysis.h).
+ *
+ * Determinism: each OpenMP task writes only the slots of its session; the
+ * pooled tables are sums of int64 counts, which are exact in any order;
+ * every floating-point computation on pooled data runs serially or per
+ * pool. Permutation streams are seeded per session (lagstats.h), so the
+ * same seed gives the same p-values at any thread count.
+ */
+#include "dyadseq/analysis.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "dyadseq/text.h"
+
+static double wall(void)
+{
+#ifdef _OPENMP
+    return omp_get_wtime();
+#else
+    return 0;
+#endif
+}
+
+void ds_analysis_opts_init(ds_analysis_opts_t *o)
+{
+    static const size_t lag1[] = {1};
+    memset(o, 0, sizeof *o);
+    o->lags = lag1;
+    o->n_lags = 1;
+    ds_lag_opts_default(&o->lag);
+    o->seed = 1;
+    ds_window_opts_init(&o->window_opts);
+    ds_responsive_opts_init(&o->responsive_opts);
+    ds_cycles_opts_init(&o->cycles_opts);
+    o->threads = 1;
+}
+
+/* ---- allocation ---------------------------------------------------- */
+
+static double *nan_array(size_t n)
+{
+    double *p = malloc((n ? n : 1) * sizeof *p);
+    if (p)
+        for (size_t i = 0; i < n; i++)
+            p[i] = NAN;
+    return p;
+}
+
+static void pool_free(ds_lag_pool_t *p)
+{
+    ds_lag_table_free(p->table);
+    free(p->permutation_p);
+    free(p->freq);
+    ds_summary_free(p->summary_q);
+    ds_summary_free(p->summary_z);
+}
+
+static int pool_alloc(ds_lag_pool_t *p, size_t K, size_t S, int perm)
+{
+    memset(p, 0, sizeof *p);
+    p->table = ds_lag_table_alloc(K);
+    p->freq = calloc(K, sizeof *p->freq);
+    p->summary_q = ds_summary_alloc(K * K, S ? S : 1);
+    p->summary_z = ds_summary_alloc(K * K, S ? S : 1);
+    if (perm)
+        p->permutation_p = nan_array(K * K);
+    return p->table && p->freq && p->summary_q && p->summary_z &&
+                   (!perm || p->permutation_p)
+               ? 0
+               : -1;
+}
+
+static void lag_free(ds_lag_result_t *r, size_t n_labels)
+{
+    free(r->counts);
+    free(r->expected);
+    free(r->transition_prob);
+    free(r->adjusted_residual);
+    free(r->p_value);
+    free(r->yules_q);
+    free(r->yules_q_se);
+    free(r->log_odds_ratio);
+    free(r->log_odds_ratio_se);
+    free(r->wampold_kappa);
+    free(r->wampold_z);
+    free(r->permutation_p);
+    free(r->g2);
+    free(r->x2);
+    free(r->df);
+    free(r->g2_p);
+    pool_free(&r->pooled);
+    if (r->by_label)
+        for (size_t l = 0; l < n_labels; l++)
+            pool_free(&r->by_label[l]);
+    free(r->by_label);
+}
+
+static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
+                     size_t n_labels, int perm)
+{
+    size_t n = S * K * K;
+    memset(r, 0, sizeof *r);
+    r->lag = lag;
+    r->counts = calloc(n ? n : 1, sizeof *r->counts);
+    double **slab[] = {&r->expected, &r->transition_prob,
+                       &r->adjusted_residual, &r->p_value,
+                       &r->yules_q, &r->yules_q_se,
+                       &r->log_odds_ratio, &r->log_odds_ratio_se,
+                       &r->wampold_kappa, &r->wampold_z};
+    int ok = r->counts != NULL;
+    for (size_t i = 0; i < sizeof slab / sizeof slab[0]; i++)
+        ok &= (*slab[i] = nan_array(n)) != NULL;
+    if (perm)
+        ok &= (r->permutation_p = nan_array(n)) != NULL;
+    ok &= (r->g2 = nan_array(S)) && (r->x2 = nan_array(S)) &&
+          (r->df = nan_array(S)) && (r->g2_p = nan_array(S));
+    ok &= pool_alloc(&r->pooled, K, S, perm) == 0;
+    r->by_label = calloc(n_labels ? n_labels : 1, sizeof *r->by_label);
+    ok &= r->by_label != NULL;
+    for (size_t l = 0; ok && l < n_labels; l++)
+        ok &= pool_alloc(&r->by_label[l], K, S, perm) == 0;
+    return ok ? 0 : -1;
+}
+
+/* A table whose arrays are session s's slots in r's slabs. */
+static ds_lag_table_t session_view(const ds_lag_result_t *r, size_t s,
+                                   size_t K)
+{
+    size_t o = s * K * K;
+    ds_lag_table_t t = {
+        .K = K,
+        .counts = r->counts + o,
+        .expected = r->expected + o,
+        .transition_prob = r->transition_prob + o,
+        .adjusted_residual = r->adjusted_residual + o,
+        .p_value = r->p_value + o,
+        .yules_q = r->yules_q + o,
+        .yules_q_se = r->yules_q_se + o,
+        .log_odds_ratio = r->log_odds_ratio + o,
+        .log_odds_ratio_se = r->log_odds_ratio_se + o,
+        .wampold_kappa = r->wampold_kappa + o,
+        .wampold_z = r->wampold_z + o,
+        .g2 = NAN, .x2 = NAN, .df = NAN, .g2_p = NAN};
+    return t;
+}
+
+static void window_free(ds_window_result_t *w)
+{
+    if (!w)
+        return;
+    free(w->a);
+    free(w->b);
+    free(w->c);
+    free(w->d);
+    free(w->yules_q);
+    free(w->log_odds_ratio);
+    free(w->log_odds_ratio_se);
+    free(w->adjusted_residual);
+    ds_window_counts_free(w->pooled);
+    free(w->pooled_q);
+    free(w->pooled_lor);
+    free(w->pooled_lor_se);
+    free(w->pooled_z);
+    free(w);
+}
+
+static ds_window_result_t *window_alloc(size_t S, size_t K)
+{
+    ds_window_result_t *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    size_t n = S * K * K ? S * K * K : 1;
+    w->a = calloc(n, sizeof *w->a);
+    w->b = calloc(n, sizeof *w->b);
+    w->c = calloc(n, sizeof *w->c);
+    w->d = calloc(n, sizeof *w->d);
+    w->yules_q = nan_array(S * K * K);
+    w->log_odds_ratio = nan_array(S * K * K);
+    w->log_odds_ratio_se = nan_array(S * K * K);
+    w->adjusted_residual = nan_array(S * K * K);
+    w->pooled = ds_window_counts_alloc(K);
+    w->pooled_q = nan_array(K * K);
+    w->pooled_lor = nan_array(K * K);
+    w->pooled_lor_se = nan_array(K * K);
+    w->pooled_z = nan_array(K * K);
+    if (!w->a || !w->b || !w->c || !w->d || !w->yules_q ||
+        !w->log_odds_ratio || !w->log_odds_ratio_se ||
+        !w->adjusted_residual || !w->pooled || !w->pooled_q ||
+        !w->pooled_lor || !w->pooled_lor_se || !w->pooled_z) {
+        window_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+/* Scatter 2×2 statistics into the four result arrays. */
+static void scatter_2x2(const ds_2x2_t *st, size_t n, double *q, double *lor,
+                        double *lor_se, double *z)
+{
+    for (size_t i = 0; i < n; i++) {
+        q[i] = st[i].yules_q;
+        lor[i] = st[i].log_odds_ratio;
+        lor_se[i] = st[i].log_odds_ratio_se;
+        z[i] = st[i].adjusted_residual;
+    }
+}
+
+void ds_analysis_free(ds_analysis_t *a)
+{
+    if (!a)
+        return;
+    free(a->n_events);
+    free(a->duration_s);
+    free(a->first_onset_s);
+    for (size_t l = 0; a->lag && l < a->n_lags; l++)
+        lag_free(&a->lag[l], a->n_labels);
+    free(a->lag);
+    window_free(a->window);
+    if (a->responsive)
+        for (size_t i = 0; i < 2 * a->S; i++)
+            ds_responsive_clear(&a->responsive[i]);
+    free(a->responsive);
+    free(a->cycles);
+    free(a->softening);
+    free(a);
+}
+
+/* ---- per-session work ---------------------------------------------- */
+
+/* Per-thread scratch. */
+typedef struct scratch {
+    ds_lag_workspace_t *lw;
+    int64_t *freq;
+    ds_window_workspace_t *ww;
+    ds_window_counts_t *wc;
+    ds_2x2_t *st;
+    double *zstar;
+} scratch_t;
+
+static void scratch_free(scratch_t *x)
+{
+    ds_lag_workspace_free(x->lw);
+    free(x->freq);
+    ds_window_workspace_free(x->ww);
+    ds_window_counts_free(x->wc);
+    free(x->st);
+    free(x->zstar);
+}
+
+static int scratch_alloc(scratch_t *x, size_t K)
+{
+    memset(x, 0, sizeof *x);
+    x->lw = ds_lag_workspace_alloc(K);
+    x->freq = calloc(K, sizeof *x->freq);
+    x->ww = ds_window_workspace_alloc();
+    x->wc = ds_window_counts_alloc(K);
+    x->st = calloc(K * K, sizeof *x->st);
+    x->zstar = calloc(K * K, sizeof *x->zstar);
+    return x->lw && x->freq && x->ww && x->wc && x->st && x->zstar ? 0 : -1;
+}
+
+/* A failure inside the parallel loop, kept per session so the one
+ * reported (the lowest session index) does not depend on scheduling. */
+typedef struct failure {
+    int rc;
+    char *msg;
+} failure_t;
+
+static void fail_at(failure_t *f, const ds_session_t *s, const ds_error_t *e)
+{
+    size_t n = strlen(e->msg) + strlen(s->couple) + strlen(s->label) + 32;
+    f->rc = e->code ? e->code : DS_ENUM;
+    f->msg = malloc(n);
+    if (f->msg)
+        snprintf(f->msg, n, "session '%s'/'%s': %s", s->couple, s->label,
+                 e->msg);
+}
+
+static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                            ds_analysis_t *a, size_t si, scratch_t *x,
+                            failure_t *f, failure_t *warn)
+{
+    const ds_session_t *s = &c->sessions[si];
+    size_t K = a->K;
+    ds_error_t e = {0};
+    int rc;
+
+    memset(x->freq, 0, K * sizeof *x->freq);
+    ds_state_freq(s->state, s->n, K, x->freq);
+    for (size_t l = 0; l < a->n_lags; l++) {
+        ds_lag_result_t *r = &a->lag[l];
+        ds_lag_table_t t = session_view(r, si, K);
+        ds_lag_count(s->state, s->n, r->lag, K, t.counts);
+        rc = ds_lag_table_compute(&t, x->freq, (int64_t)s->n,
+                                  r->lag == 1 ? o->zero : NULL, &o->lag,
+                                  x->lw, &e);
+        if (rc == DS_ENUM) { /* statistics NaN: a warning, not a failure */
+            if (!warn->rc)
+                fail_at(warn, s, &e);
+        } else if (rc) {
+            fail_at(f, s, &e);
+            return;
+        }
+        r->g2[si] = t.g2;
+        r->x2[si] = t.x2;
+        r->df[si] = t.df;
+        r->g2_p[si] = t.g2_p;
+    }
+
+    if (a->window) {
+        ds_window_result_t *w = a->window;
+        rc = ds_window_tally(c, s, &o->window_opts, x->ww, x->wc, &e);
+        if (rc) {
+            fail_at(f, s, &e);
+            return;
+        }
+        size_t off = si * K * K, n = K * K;
+        memcpy(w->a + off, x->wc->a, n * sizeof *w->a);
+        memcpy(w->b + off, x->wc->b, n * sizeof *w->b);
+        memcpy(w->c + off, x->wc->c, n * sizeof *w->c);
+        memcpy(w->d + off, x->wc->d, n * sizeof *w->d);
+        ds_window_stats(x->wc, o->lag.zero_correction, x->st);
+        scatter_2x2(x->st, n, w->yules_q + off, w->log_odds_ratio + off,
+                    w->log_odds_ratio_se + off, w->adjusted_residual + off);
+    }
+
+    if (a->responsive) {
+        rc = ds_responsive_session(c, s, &o->responsive_opts,
+                                   &a->responsive[2 * si], &e);
+        if (rc) {
+            fail_at(f, s, &e);
+            return;
+        }
+    }
+
+    if (a->cycles) {
+        rc = ds_cycles_session(c, s, &o->cycles_opts, &a->cycles[si],
+                               &a->softening[2 * si], &e);
+        if (rc) {
+            fail_at(f, s, &e);
+            return;
+        }
+    }
+}
+
+/* ---- pooling --------------------------------------------------------- */
+
+/* Sessions of each label, as index lists (for summaries and pooling). */
+typedef struct label_sets {
+    size_t *index;  /* [S], grouped by label */
+    size_t *start;  /* [n_labels + 1] */
+} label_sets_t;
+
+static int label_sets(const ds_corpus_t *c, label_sets_t *ls)
+{
+    size_t L = c->n_labels, S = c->n_sessions;
+    ls->index = malloc((S ? S : 1) * sizeof *ls->index);
+    ls->start = calloc(L + 1, sizeof *ls->start);
+    if (!ls->index || !ls->start)
+        return -1;
+    size_t k = 0;
+    for (size_t l = 0; l < L; l++) {
+        ls->start[l] = k;
+        for (size_t s = 0; s < S; s++)
+            if (c->sessions[s].label_index == l)
+                ls->index[k++] = s;
+    }
+    ls->start[L] = k;
+    return 0;
+}
+
+/* Sum the session tables listed in idx (all sessions when idx is NULL)
+ * into the pool's table, then compute it and its summaries. */
+static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                        const ds_lag_result_t *r, ds_lag_pool_t *p,
+                        const size_t *idx, size_t n_idx,
+                        ds_lag_workspace_t *w, ds_error_t *err)
+{
+    size_t K = c->n_states, KK = K * K;
+    int64_t *sum = p->table->counts;
+    memset(sum, 0, KK * sizeof *sum);
+    memset(p->freq, 0, K * sizeof *p->freq);
+    p->n_events = 0;
+    for (size_t k = 0; k < n_idx; k++) {
+        size_t s = idx ? idx[k] : k;
+        const int64_t *cs = r->counts + s * KK;
+        for (size_t j = 0; j < KK; j++)
+            sum[j] += cs[j];
+        ds_state_freq(c->sessions[s].state, c->sessions[s].n, K, p->freq);
+        p->n_events += (int64_t)c->sessions[s].n;
+    }
+    int rc = ds_lag_table_compute(p->table, p->freq, p->n_events,
+                                  r->lag == 1 ? o->zero : NULL, &o->lag, w,
+                                  err);
+    if (rc && rc != DS_ENUM)
+        return rc;
+    int rq = ds_summary_compute(p->summary_q, r->yules_q, c->n_sessions, idx,
+                                n_idx, err);
+    if (rq)
+        return rq;
+    rq = ds_summary_compute(p->summary_z, r->adjusted_residual,
+                            c->n_sessions, idx, n_idx, err);
+    return rq ? rq : rc;
+}
+
+/* ---- permutation tests ---------------------------------------------- */
+
+static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                            ds_analysis_t *a, const label_sets_t *ls,
+                            ds_error_t *err)
+{
+    size_t S = a->S, K = a->K, KK = K * K, L = a->n_labels, M =
+        o->permutations, NL = a->n_lags, n_pools = 1 + L;
+    int rc = DS_OK;
+    ds_perm_t **perm = calloc(S ? S : 1, sizeof *perm);
+    int64_t *pcount = malloc((NL * S * KK ? NL * S * KK : 1) * sizeof *pcount);
+    int64_t *exceed = calloc(NL * S * KK ? NL * S * KK : 1, sizeof *exceed);
+    int64_t *pool_counts = malloc(NL * n_pools * KK * sizeof *pool_counts);
+    int64_t *pool_exceed = calloc(NL * n_pools * KK, sizeof *pool_exceed);
+    failure_t *fails = calloc(S ? S : 1, sizeof *fails);
+    if (!perm || !pcount || !exceed || !pool_counts || !pool_exceed ||
+        !fails) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t s = 0; s < S; s++) {
+        const ds_session_t *se = &c->sessions[s];
+        perm[s] = ds_perm_alloc(se->n);
+        if (!perm[s]) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto done;
+        }
+        rc = ds_perm_init(perm[s], o->seed, s, se->state, se->n, K, o->zero,
+                          err);
+        if (rc)
+            goto done;
+    }
+
+#pragma omp parallel num_threads(o->threads)
+    {
+        ds_lag_workspace_t *w = ds_lag_workspace_alloc(K);
+        double *zs = malloc(KK * sizeof *zs);
+        int ok = w && zs;
+        for (size_t m = 0; m < M; m++) {
+#pragma omp for schedule(dynamic, 4)
+            for (size_t s = 0; s < S; s++) {
+                if (!ok || fails[s].rc)
+                    continue;
+                ds_error_t e = {0};
+                ds_perm_shuffle(perm[s]);
+                for (size_t l = 0; l < NL; l++) {
+                    int64_t *pc = pcount + (l * S + s) * KK;
+                    ds_perm_table(perm[s], a->lag[l].lag, pc);
+                    int r = ds_lag_residuals(pc, K, NULL, &o->lag, w, NULL,
+                                             zs, &e);
+                    if (r && r != DS_ENUM) {
+                        fail_at(&fails[s], &c->sessions[s], &e);
+                        break;
+                    }
+                    ds_perm_exceed(a->lag[l].adjusted_residual + s * KK, zs,
+                                   KK, exceed + (l * S + s) * KK);
+                }
+                if (o->progress)
+                    o->progress(o->progress_ctx, c->sessions[s].n);
+            }
+            /* pooled permuted tables: integer sums over the same session
+             * tables, by cell (exact in any order) */
+#pragma omp for schedule(static)
+            for (size_t j = 0; j < NL * n_pools * KK; j++) {
+                size_t l = j / (n_pools * KK), p = (j / KK) % n_pools,
+                       cell = j % KK;
+                size_t from = p == 0 ? 0 : ls->start[p - 1],
+                       to = p == 0 ? S : ls->start[p];
+                int64_t sum = 0;
+                for (size_t k = from; k < to; k++) {
+                    size_t s = p == 0 ? k : ls->index[k];
+                    sum += pcount[(l * S + s) * KK + cell];
+                }
+                pool_counts[j] = sum;
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (size_t j = 0; j < NL * n_pools; j++) {
+                size_t l = j / n_pools, p = j % n_pools;
+                const ds_lag_pool_t *pool =
+                    p == 0 ? &a->lag[l].pooled : &a->lag[l].by_label[p - 1];
+                ds_error_t e = {0};
+                if (!ok)
+                    continue;
+                int r = ds_lag_residuals(pool_counts + j * KK, K, NULL,
+                                         &o->lag, w, NULL, zs, &e);
+                if (r == DS_OK || r == DS_ENUM)
+                    ds_perm_exceed(pool->table->adjusted_residual, zs, KK,
+                                   pool_exceed + j * KK);
+            }
+        }
+        if (!ok) {
+#pragma omp critical(ds_analysis_fail)
+            if (!fails[0].rc)
+                fails[0].rc = DS_ENOMEM;
+        }
+        ds_lag_workspace_free(w);
+        free(zs);
+    }
+    for (size_t s = 0; s < S; s++)
+        if (fails[s].rc) {
+            rc = ds_error_set(err, fails[s].rc, "%s",
+                              fails[s].msg ? fails[s].msg : "out of memory");
+            goto done;
+        }
+    for (size_t l = 0; l < NL; l++) {
+        ds_lag_result_t *r = &a->lag[l];
+        for (size_t s = 0; s < S; s++)
+            ds_perm_pvalue(r->adjusted_residual + s * KK,
+                           exceed + (l * S + s) * KK, M, KK,
+                           r->permutation_p + s * KK);
+        for (size_t p = 0; p < n_pools; p++) {
+            ds_lag_pool_t *pool = p == 0 ? &r->pooled : &r->by_label[p - 1];
+            ds_perm_pvalue(pool->table->adjusted_residual,
+                           pool_exceed + (l * n_pools + p) * KK, M, KK,
+                           pool->permutation_p);
+        }
+    }
+done:
+    if (perm)
+        for (size_t s = 0; s < S; s++)
+            ds_perm_free(perm[s]);
+    if (fails)
+        for (size_t s = 0; s < S; s++)
+            free(fails[s].msg);
+    free(fails);
+    free(perm);
+    free(pcount);
+    free(exceed);
+    free(pool_counts);
+    free(pool_exceed);
+    return rc;
+}
+
+/* ---- the driver -------------------------------------------------------- */
+
+int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                    ds_analysis_t **out, ds_diag_t *diag, ds_error_t *err)
+{
+    size_t S = c->n_sessions, K = c->n_states, L = c->n_labels;
+    int rc = DS_ENOMEM;
+    label_sets_t ls = {0};
+    failure_t *fails = NULL, *warns = NULL;
+    *out = NULL;
+    if (o->permutations && o->zero) {
+        for (size_t i = 0; i < K * K; i++)
+            if (o->zero[i])
+                return ds_error_set(err, DS_EUSAGE,
+                                    "--permutations cannot be combined with "
+                                    "--structural-zeros: a shuffle of the "
+                                    "events cannot respect structural zeros");
+    }
+    ds_analysis_t *a = calloc(1, sizeof *a);
+    if (!a)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    a->S = S;
+    a->K = K;
+    a->n_labels = L;
+    a->n_events = calloc(S ? S : 1, sizeof *a->n_events);
+    a->duration_s = nan_array(S);
+    a->first_onset_s = nan_array(S);
+    if (!a->n_events || !a->duration_s || !a->first_onset_s)
+        goto oom;
+    for (size_t s = 0; s < S; s++) {
+        const ds_session_t *se = &c->sessions[s];
+        a->n_events[s] = (int64_t)se->n;
+        a->duration_s[s] = ds_session_duration(se);
+        if (se->onset && se->n)
+            a->first_onset_s[s] = se->onset[0];
+    }
+
+    a->n_lags = o->n_lags;
+    a->lag = calloc(o->n_lags ? o->n_lags : 1, sizeof *a->lag);
+    if (!a->lag)
+        goto oom;
+    for (size_t l = 0; l < o->n_lags; l++)
+        if (lag_alloc(&a->lag[l], o->lags[l], S, K, L,
+                      o->permutations > 0))
+            goto oom;
+
+    if (o->window) {
+        if (!c->has_time)
+            a->window_skipped = "time windows need a time column";
+        else if (o->window_opts.target_ongoing && !c->has_duration)
+            a->window_skipped = "--target ongoing needs a duration column";
+        else if (!(a->window = window_alloc(S, K)))
+            goto oom;
+    }
+    if (!c->has_actor || c->n_actors < 2)
+        a->responsive_skipped = a->cycles_skipped =
+            "responsiveness, cycles and softening need an actor column and "
+            "two actors";
+    else if (!c->has_time)
+        a->responsive_skipped = "responsiveness needs a time column";
+    if (!a->responsive_skipped) {
+        a->responsive = calloc(2 * S ? 2 * S : 1, sizeof *a->responsive);
+        if (!a->responsive)
+            goto oom;
+        for (size_t i = 0; i < 2 * S; i++)
+            ds_responsive_init(&a->responsive[i]);
+    }
+    if (!a->cycles_skipped) {
+        a->cycles = calloc(S ? S : 1, sizeof *a->cycles);
+        a->softening = calloc(2 * S ? 2 * S : 1, sizeof *a->softening);
+        if (!a->cycles || !a->softening)
+            goto oom;
+    }
+    fails = calloc(S ? S : 1, sizeof *fails);
+    warns = calloc(S ? S : 1, sizeof *warns);
+    if (!fails || !warns || label_sets(c, &ls))
+        goto oom;
+
+    double t0 = wall();
+    int scratch_failed = 0;
+#pragma omp parallel num_threads(o->threads)
+    {
+        scratch_t x;
+        if (scratch_alloc(&x, K) != 0) {
+#pragma omp atomic write
+            scratch_failed = 1;
+        }
+#pragma omp for schedule(dynamic, 1)
+        for (size_t s = 0; s < S; s++) {
+            int bad;
+#pragma omp atomic read
+            bad = scratch_failed;
+            if (bad)
+                continue;
+            analyze_session(c, o, a, s, &x, &fails[s], &warns[s]);
+            if (o->progress)
+                o->progress(o->progress_ctx, c->sessions[s].n);
+        }
+        scratch_free(&x);
+    }
+    a->seconds_compute = wall() - t0;
+    if (scratch_failed)
+        goto oom;
+    for (size_t s = 0; s < S; s++)
+        if (fails[s].rc) {
+            rc = ds_error_set(err, fails[s].rc, "%s",
+                              fails[s].msg ? fails[s].msg : "out of memory");
+            goto fail;
+        }
+    for (size_t s = 0; s < S; s++) /* in session order, whatever the threads */
+        if (warns[s].rc)
+            ds_diag_warning(diag, NULL, 0, NULL, "%s; its statistics are NaN",
+                            warns[s].msg ? warns[s].msg : "numerical failure");
+
+    /* pooled tables, overall and per label, and their summaries */
+    ds_lag_workspace_t *w = ds_lag_workspace_alloc(K);
+    if (!w)
+        goto oom;
+    for (size_t l = 0; l < a->n_lags; l++) {
+        ds_lag_result_t *r = &a->lag[l];
+        rc = pool_compute(c, o, r, &r->pooled, NULL, S, w, err);
+        for (size_t lb = 0; rc == DS_OK && lb < L; lb++)
+            rc = pool_compute(c, o, r, &r->by_label[lb],
+                              ls.index + ls.start[lb],
+                              ls.start[lb + 1] - ls.start[lb], w, err);
+        if (rc == DS_ENUM) { /* NaN statistics and a warning */
+            ds_diag_warning(diag, NULL, 0, NULL,
+                            "pooled lag-%zu table: %s; its statistics are "
+                            "NaN", r->lag, err->msg);
+            rc = DS_OK;
+        }
+        if (rc) {
+            ds_lag_workspace_free(w);
+            goto fail;
+        }
+    }
+    ds_lag_workspace_free(w);
+
+    if (a->window) {
+        ds_window_result_t *wr = a->window;
+        size_t KK = K * K;
+        for (size_t s = 0; s < S; s++)
+            for (size_t j = 0; j < KK; j++) {
+                wr->pooled->a[j] += wr->a[s * KK + j];
+                wr->pooled->b[j] += wr->b[s * KK + j];
+                wr->pooled->c[j] += wr->c[s * KK + j];
+                wr->pooled->d[j] += wr->d[s * KK + j];
+            }
+        ds_2x2_t *st = calloc(KK, sizeof *st);
+        if (!st)
+            goto oom;
+        ds_window_stats(wr->pooled, o->lag.zero_correction, st);
+        scatter_2x2(st, KK, wr->pooled_q, wr->pooled_lor, wr->pooled_lor_se,
+                    wr->pooled_z);
+        free(st);
+    }
+
+    if (o->permutations) {
+        t0 = wall();
+        rc = run_permutations(c, o, a, &ls, err);
+        a->seconds_permute = wall() - t0;
+        if (rc)
+            goto fail;
+    }
+
+    for (size_t s = 0; s < S; s++) {
+        free(fails[s].msg);
+        free(warns[s].msg);
+    }
+    free(fails);
+    free(warns);
+    free(ls.index);
+    free(ls.start);
+    *out = a;
+    return DS_OK;
+oom:
+    rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+fail:
+    for (size_t s = 0; s < S; s++) {
+        if (fails)
+            free(fails[s].msg);
+        if (warns)
+            free(warns[s].msg);
+    }
+    free(fails);
+    free(warns);
+    free(ls.index);
+    free(ls.start);
+    ds_analysis_free(a);
+    return rc;
+}
