@@ -12,6 +12,7 @@
 #ifndef DYADSEQ_FIXTURE_H
 #define DYADSEQ_FIXTURE_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "dyadseq/corpus.h"
 
 enum { FX_TIME = 1, FX_DURATION = 2 };
+#define FX_MAX_SESSIONS 1024
 
 static inline char *fx_strdup(const char *s)
 {
@@ -55,6 +57,11 @@ static inline ds_corpus_t *fx_corpus_cb(const char *actors, int flags,
     }
     if (ds_corpus_make_states(c) != 0)
         abort();
+    /* room for every session up front, so that session pointers held by
+     * a test stay valid while it adds more */
+    c->sessions = calloc(FX_MAX_SESSIONS, sizeof *c->sessions);
+    if (!c->sessions)
+        abort();
     return c;
 }
 
@@ -73,14 +80,12 @@ static inline long fx_state(const ds_corpus_t *c, const char *label, size_t len)
     abort();
 }
 
-/* Append an empty session and return it. */
+/* Append an empty session with room for cap events and return it (the
+ * pointer stays valid until the corpus is freed). */
 static inline ds_session_t *fx_new_session(ds_corpus_t *c, size_t cap)
 {
-    ds_session_t *ns = realloc(c->sessions,
-                               (c->n_sessions + 1) * sizeof *ns);
-    if (!ns)
+    if (c->n_sessions == FX_MAX_SESSIONS)
         abort();
-    c->sessions = ns;
     ds_session_t *s = &c->sessions[c->n_sessions++];
     memset(s, 0, sizeof *s);
     char name[32];
