@@ -6,8 +6,8 @@
  * its given window and the units in which it is a target. Marking a window
  * sets a range of bits a word at a time; the K² tallies are popcounts of
  * the AND of two bitsets, so the cost is K² × n_units / 64 word operations
- * rather than K² × n_units unit visits (Bakeman & Quera 2011, ch. 11, tally
- * the same units one by one).
+ * rather than K² × n_units unit visits, with the same result as
+ * classifying the units one by one (as tests/r/window.R does).
  */
 #include "dyadseq/window.h"
 

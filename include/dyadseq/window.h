@@ -1,6 +1,7 @@
 /*
  * window.h — time-window sequential analysis with time-unit tallies
- * (SPEC 4.4; Bakeman & Quera 2011, ch. 11; GSEQ's WINDOW command).
+ * (SPEC 4.4; Bakeman & Quera 2011 on time-window sequential analysis;
+ * GSEQ's WINDOW command).
  *
  * A session is cut into units of U seconds starting at its first onset t0.
  * For every pair (given state i, target state j) each unit is classified
