@@ -19,7 +19,10 @@ enum {
     DS_EDATA = -3,  /* the input data are invalid */
     DS_EUSAGE = -4, /* an option or argument is invalid */
     DS_ENUM = -5,   /* a numerical routine failed */
-    DS_EHDF5 = -6   /* the HDF5 library reported an error */
+    DS_EHDF5 = -6,  /* the HDF5 library reported an error */
+    DS_ENOTAVAIL = -7 /* the input lacks a column (time, actor, duration)
+                         that a metric needs: the metric is not computed,
+                         which is not a failure of the run */
 };
 
 #define DS_ERROR_MSG_MAX 1024

@@ -1,0 +1,122 @@
+/*
+ * window.h — time-window sequential analysis with time-unit tallies
+ * (SPEC 4.4; Bakeman & Quera 2011 on time-window sequential analysis;
+ * GSEQ's WINDOW command).
+ *
+ * A session is cut into units of U seconds starting at its first onset t0.
+ * For every pair (given state i, target state j) each unit is classified
+ * twice: "given" when it lies LO..HI units after the onset unit of some
+ * event of state i, and "target" when an event of state j starts in it
+ * (or, with target_ongoing, is in progress in it). The 2×2 cross-
+ * classification of all units of the session gives a, b, c, d, from which
+ * twobytwo.h computes Yule's Q, the log odds ratio and the adjusted
+ * residual of cell a.
+ *
+ * Exact definitions (docs/statistics-dyadic.md gives examples):
+ *
+ *   x(t)      = (t - t0) / U, snapped to the nearest integer when within
+ *               1e-9 (relative) of it, so 0.3 s in 0.1-s units is 3, not
+ *               2.9999999999999996;
+ *   unit(e)   = floor(x(onset_e))                       onset unit;
+ *   last(e)   = max(unit(e), ceil(x(onset_e + dur_e)) - 1) with durations,
+ *               unit(e) without; an event of duration d is in progress in
+ *               unit k when [t0 + kU, t0 + (k+1)U) meets [onset, onset + d)
+ *               (offsets are exclusive, as in SDIS timed-event data), and
+ *               a zero-duration event occupies its onset unit;
+ *   n_units   = 1 + max_e last(e)       (0 for an empty session), i.e. the
+ *               units cover t0 up to the last onset, or the last offset
+ *               when the input has durations;
+ *   given_i   = { v in [0, n_units) : v - unit(e) in [LO, HI] for some
+ *                 event e of state i };
+ *   target_j  = { unit(e) : e of state j }, or with target_ongoing
+ *               { k : unit(e) <= k <= last(e), e of state j };
+ *   a = |given_i ∩ target_j|, b = |given_i| - a, c = |target_j| - a,
+ *   d = n_units - a - b - c.
+ *
+ * Units outside [0, n_units) are not tallied: a window that runs past the
+ * end of the session (or, with LO < 0, before its start) is cut there.
+ *
+ * The work is O(n events × (HI - LO + 1) / 64) to mark the units and
+ * O(K² × n_units / 64) to tally them (one bit per unit and state, pairs
+ * tallied with popcount over 64-unit words): about 6 000 word operations
+ * for a one-hour session at U = 1 s with K = 10.
+ */
+#ifndef DYADSEQ_WINDOW_H
+#define DYADSEQ_WINDOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dyadseq/corpus.h"
+#include "dyadseq/error.h"
+#include "dyadseq/twobytwo.h"
+
+/* The most units one session may be cut into (about 2^30: a 10-hour
+ * session in 40-µs units); more is refused as a usage error. */
+#define DS_WINDOW_MAX_UNITS ((size_t)1 << 30)
+
+typedef struct ds_window_opts {
+    long lo, hi;        /* window, in whole units relative to the given
+                           event's onset unit; lo <= hi  [1:5] */
+    double unit_s;      /* U, seconds per unit, > 0      [1] */
+    int target_ongoing; /* 0: target = onset unit; 1: every unit the
+                           event is in progress in (needs durations) */
+} ds_window_opts_t;
+
+/* Set the defaults: lo = 1, hi = 5, unit_s = 1, target_ongoing = 0. */
+void ds_window_opts_init(ds_window_opts_t *o);
+
+/*
+ * The tallies of one session, or summed over sessions. Cell (i, j) of each
+ * [k × k] array (row-major, index i * k + j) is the 2×2 table of given
+ * state i against target state j. The arrays are allocated by
+ * ds_window_counts_alloc(); a caller that keeps [S, K, K] arrays may
+ * instead point a, b, c, d into them (and not call _free on the struct).
+ */
+typedef struct ds_window_counts {
+    size_t k;                /* number of states */
+    size_t n_units;          /* units of the session (summed when pooled) */
+    int64_t *a, *b, *c, *d;  /* [k * k] */
+} ds_window_counts_t;
+
+/* Zeroed counts for k states; NULL when out of memory. */
+ds_window_counts_t *ds_window_counts_alloc(size_t k);
+void ds_window_counts_free(ds_window_counts_t *w);
+
+/* Pooling (SPEC 4.4): dst += src, cell by cell, n_units too. Both must
+ * have the same k. */
+void ds_window_counts_add(ds_window_counts_t *dst,
+                          const ds_window_counts_t *src);
+
+/*
+ * Scratch space for ds_window_tally: two bitsets per state, grown on
+ * demand. One per thread; NULL when out of memory.
+ */
+typedef struct ds_window_workspace ds_window_workspace_t;
+ds_window_workspace_t *ds_window_workspace_alloc(void);
+void ds_window_workspace_free(ds_window_workspace_t *w);
+
+/*
+ * Tally session s of corpus c into out (out->k must be c->n_states; every
+ * cell is overwritten). w may be NULL (scratch is then allocated for the
+ * call). Returns
+ *   0            success (an empty session gives n_units = 0, all zeros);
+ *   DS_ENOTAVAIL the corpus has no time column ("time windows need a time
+ *                column"), or target_ongoing without a duration column;
+ *   DS_EUSAGE    lo > hi, unit_s not finite and > 0, out->k wrong, or the
+ *                session would need more than DS_WINDOW_MAX_UNITS units;
+ *   DS_ENOMEM.
+ */
+int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
+                    const ds_window_opts_t *o, ds_window_workspace_t *w,
+                    ds_window_counts_t *out, ds_error_t *err);
+
+/*
+ * Statistics of every cell of w: out[i * k + j] from ds_2x2_stats(a, b, c,
+ * d, zero_correction) (Yule's Q and its SE, log odds ratio and its SE,
+ * adjusted residual of cell a). out holds k * k entries.
+ */
+void ds_window_stats(const ds_window_counts_t *w, double zero_correction,
+                     ds_2x2_t *out);
+
+#endif
