@@ -11,6 +11,7 @@
 #include "dyadseq/analysis.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -44,9 +45,15 @@ void ds_analysis_opts_init(ds_analysis_opts_t *o)
 
 /* ---- allocation ---------------------------------------------------- */
 
+/* Allocation sizes: malloc(0) may return NULL, which would read as OOM. */
+static size_t atleast1(size_t n)
+{
+    return n ? n : 1;
+}
+
 static double *nan_array(size_t n)
 {
-    double *p = malloc((n ? n : 1) * sizeof *p);
+    double *p = malloc(atleast1(n) * sizeof *p);
     if (p)
         for (size_t i = 0; i < n; i++)
             p[i] = NAN;
@@ -67,8 +74,8 @@ static int pool_alloc(ds_lag_pool_t *p, size_t K, size_t S, int perm)
     memset(p, 0, sizeof *p);
     p->table = ds_lag_table_alloc(K);
     p->freq = calloc(K, sizeof *p->freq);
-    p->summary_q = ds_summary_alloc(K * K, S ? S : 1);
-    p->summary_z = ds_summary_alloc(K * K, S ? S : 1);
+    p->summary_q = ds_summary_alloc(K * K, atleast1(S));
+    p->summary_z = ds_summary_alloc(K * K, atleast1(S));
     if (perm)
         p->permutation_p = nan_array(K * K);
     return p->table && p->freq && p->summary_q && p->summary_z &&
@@ -108,7 +115,7 @@ static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
     size_t n = S * K * K;
     memset(r, 0, sizeof *r);
     r->lag = lag;
-    r->counts = calloc(n ? n : 1, sizeof *r->counts);
+    r->counts = calloc(atleast1(n), sizeof *r->counts);
     double **slab[] = {&r->expected, &r->transition_prob,
                        &r->adjusted_residual, &r->p_value,
                        &r->yules_q, &r->yules_q_se,
@@ -122,7 +129,7 @@ static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
     ok &= (r->g2 = nan_array(S)) && (r->x2 = nan_array(S)) &&
           (r->df = nan_array(S)) && (r->g2_p = nan_array(S));
     ok &= pool_alloc(&r->pooled, K, S, perm) == 0;
-    r->by_label = calloc(n_labels ? n_labels : 1, sizeof *r->by_label);
+    r->by_label = calloc(atleast1(n_labels), sizeof *r->by_label);
     ok &= r->by_label != NULL;
     for (size_t l = 0; ok && l < n_labels; l++)
         ok &= pool_alloc(&r->by_label[l], K, S, perm) == 0;
@@ -176,7 +183,7 @@ static ds_window_result_t *window_alloc(size_t S, size_t K)
     ds_window_result_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    size_t n = S * K * K ? S * K * K : 1;
+    size_t n = atleast1(S * K * K);
     w->a = calloc(n, sizeof *w->a);
     w->b = calloc(n, sizeof *w->b);
     w->c = calloc(n, sizeof *w->c);
@@ -341,8 +348,12 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     }
 
     if (a->cycles) {
-        rc = ds_cycles_session(c, s, &o->cycles_opts, &a->cycles[si],
-                               &a->softening[2 * si], &e);
+        size_t n_runs;
+        rc = ds_cycles_compute(c, s, &o->cycles_opts, &a->cycles[si], NULL,
+                               0, &n_runs, &e);
+        if (rc == DS_OK)
+            rc = ds_softening_compute(c, s, &o->cycles_opts,
+                                      &a->softening[2 * si], &e);
         if (rc) {
             fail_at(f, s, &e);
             return;
@@ -361,7 +372,7 @@ typedef struct label_sets {
 static int label_sets(const ds_corpus_t *c, label_sets_t *ls)
 {
     size_t L = c->n_labels, S = c->n_sessions;
-    ls->index = malloc((S ? S : 1) * sizeof *ls->index);
+    ls->index = malloc(atleast1(S) * sizeof *ls->index);
     ls->start = calloc(L + 1, sizeof *ls->start);
     if (!ls->index || !ls->start)
         return -1;
@@ -419,12 +430,12 @@ static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     size_t S = a->S, K = a->K, KK = K * K, L = a->n_labels, M =
         o->permutations, NL = a->n_lags, n_pools = 1 + L;
     int rc = DS_OK;
-    ds_perm_t **perm = calloc(S ? S : 1, sizeof *perm);
-    int64_t *pcount = malloc((NL * S * KK ? NL * S * KK : 1) * sizeof *pcount);
-    int64_t *exceed = calloc(NL * S * KK ? NL * S * KK : 1, sizeof *exceed);
+    ds_perm_t **perm = calloc(atleast1(S), sizeof *perm);
+    int64_t *pcount = malloc(atleast1(NL * S * KK) * sizeof *pcount);
+    int64_t *exceed = calloc(atleast1(NL * S * KK), sizeof *exceed);
     int64_t *pool_counts = malloc(NL * n_pools * KK * sizeof *pool_counts);
     int64_t *pool_exceed = calloc(NL * n_pools * KK, sizeof *pool_exceed);
-    failure_t *fails = calloc(S ? S : 1, sizeof *fails);
+    failure_t *fails = calloc(atleast1(S), sizeof *fails);
     if (!perm || !pcount || !exceed || !pool_counts || !pool_exceed ||
         !fails) {
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
@@ -567,7 +578,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     a->S = S;
     a->K = K;
     a->n_labels = L;
-    a->n_events = calloc(S ? S : 1, sizeof *a->n_events);
+    a->n_events = calloc(atleast1(S), sizeof *a->n_events);
     a->duration_s = nan_array(S);
     a->first_onset_s = nan_array(S);
     if (!a->n_events || !a->duration_s || !a->first_onset_s)
@@ -581,7 +592,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     }
 
     a->n_lags = o->n_lags;
-    a->lag = calloc(o->n_lags ? o->n_lags : 1, sizeof *a->lag);
+    a->lag = calloc(atleast1(o->n_lags), sizeof *a->lag);
     if (!a->lag)
         goto oom;
     for (size_t l = 0; l < o->n_lags; l++)
@@ -604,20 +615,20 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     else if (!c->has_time)
         a->responsive_skipped = "responsiveness needs a time column";
     if (!a->responsive_skipped) {
-        a->responsive = calloc(2 * S ? 2 * S : 1, sizeof *a->responsive);
+        a->responsive = calloc(atleast1(2 * S), sizeof *a->responsive);
         if (!a->responsive)
             goto oom;
         for (size_t i = 0; i < 2 * S; i++)
             ds_responsive_init(&a->responsive[i]);
     }
     if (!a->cycles_skipped) {
-        a->cycles = calloc(S ? S : 1, sizeof *a->cycles);
-        a->softening = calloc(2 * S ? 2 * S : 1, sizeof *a->softening);
+        a->cycles = calloc(atleast1(S), sizeof *a->cycles);
+        a->softening = calloc(atleast1(2 * S), sizeof *a->softening);
         if (!a->cycles || !a->softening)
             goto oom;
     }
-    fails = calloc(S ? S : 1, sizeof *fails);
-    warns = calloc(S ? S : 1, sizeof *warns);
+    fails = calloc(atleast1(S), sizeof *fails);
+    warns = calloc(atleast1(S), sizeof *warns);
     if (!fails || !warns || label_sets(c, &ls))
         goto oom;
 
