@@ -82,6 +82,11 @@ demo: $(BIN)
 reproduce: $(BIN)
 	@sh scripts/reproduce.sh
 
+# The parse-only floor: libcsv with callbacks that only count (issue #7).
+$(BUILD)/bench/parse_floor: scripts/bench/parse_floor.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lcsv
+
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dyadseq
