@@ -6,6 +6,7 @@
 #   make reproduce  reproduce the published worked examples
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 check   the same under AddressSanitizer and UBSan
+#   make bench      benchmark into results/bench.md (BENCH_EVENTS=10000000: large)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -81,6 +82,14 @@ demo: $(BIN)
 
 reproduce: $(BIN)
 	@sh scripts/reproduce.sh
+
+# The parse-only floor: libcsv with callbacks that only count (issue #7).
+$(BUILD)/bench/parse_floor: scripts/bench/parse_floor.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lcsv
+
+bench: $(BIN) $(BUILD)/bench/parse_floor
+	@DYADSEQ=$(BIN) PARSE_FLOOR=$(BUILD)/bench/parse_floor sh scripts/bench/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
