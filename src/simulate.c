@@ -24,8 +24,7 @@ enum { R_PURSUE, R_WITHDRAW, R_SOFTEN, R_BID, R_RESPONSE, N_R };
 
 void ds_sim_params_default(ds_sim_params_t *p)
 {
-    static const double bg[2][DS_SIM_N_BG] = {{0.30, 0.25, 0.04, 0.41},
-                                              {0.25, 0.20, 0.08, 0.47}};
+    static const double bg[DS_SIM_N_BG] = {0.30, 0.25, 0.05, 0.40};
     memset(p, 0, sizeof *p);
     p->events = 400;
     p->gap_mean = 2.5;
@@ -36,8 +35,8 @@ void ds_sim_params_default(ds_sim_params_t *p)
     p->duration_shape = 2;
     p->withdraw[0] = 0.45, p->withdraw[1] = 0.25;
     p->continuation[0] = 0.55, p->continuation[1] = 0.25;
-    p->soften[0] = 0.04, p->soften[1] = 0.15;
-    p->reciprocate[0] = 0.10, p->reciprocate[1] = 0.20;
+    p->soften[0] = 0.05, p->soften[1] = 0.25;
+    p->reciprocate[0] = 0.10, p->reciprocate[1] = 0.30;
     p->answer_sd = 0.05;
     p->away_share = 0.6;
     p->partner_turn = 0.6;
@@ -86,17 +85,17 @@ int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err)
             return ds_error_set(err, DS_EUSAGE, "continue + soften (%s) is "
                                 "%g; they share one row, so at most 1",
                                 when, p->continuation[s] + p->soften[s]);
-        double sum = 0;
-        for (int r = 0; r < DS_SIM_N_BG; r++) {
-            if (!(p->background[s][r] >= 0))
-                return ds_error_set(err, DS_EUSAGE, "background weights "
-                                    "must be non-negative");
-            sum += p->background[s][r];
-        }
-        if (!(sum > 0))
-            return ds_error_set(err, DS_EUSAGE, "background weights must "
-                                "not all be 0");
     }
+    double sum = 0;
+    for (int r = 0; r < DS_SIM_N_BG; r++) {
+        if (!(p->background[r] >= 0))
+            return ds_error_set(err, DS_EUSAGE, "background weights must be "
+                                "non-negative");
+        sum += p->background[r];
+    }
+    if (!(sum > 0))
+        return ds_error_set(err, DS_EUSAGE, "background weights must not "
+                            "all be 0");
     if (!(p->answer_sd >= 0) || !isfinite(p->answer_sd))
         return ds_error_set(err, DS_EUSAGE, "the answer-rate SD must be a "
                             "non-negative number, not %g", p->answer_sd);
@@ -267,15 +266,14 @@ static double lerp(const double v[2], double t)
  * acts (partner_turn) times the actor's role weights (with the pursuer
  * bias), without the current state, normalised to 1.
  */
-static void background(const ds_sim_params_t *p, size_t pursuer, double t,
-                       size_t x, int from_role, double bg[2][DS_SIM_N_BG])
+static void background(const ds_sim_params_t *p, size_t pursuer, size_t x,
+                       int from_role, double bg[2][DS_SIM_N_BG])
 {
     double total = 0;
     for (size_t a = 0; a < 2; a++) {
         double w[DS_SIM_N_BG], sum = 0;
         for (int r = 0; r < DS_SIM_N_BG; r++)
-            w[r] = p->background[0][r] +
-                   (p->background[1][r] - p->background[0][r]) * t;
+            w[r] = p->background[r];
         double b = a == pursuer ? p->pursuer_bias : -p->pursuer_bias;
         w[R_PURSUE] *= 1 + b;
         w[R_WITHDRAW] *= 1 - b;
@@ -336,7 +334,7 @@ void ds_sim_builtin_chain(const ds_sim_params_t *p, const ds_sim_roles_t *r,
             if (rest <= 0)
                 continue;
             double bg[2][DS_SIM_N_BG];
-            background(p, pursuer, t, x, role, bg);
+            background(p, pursuer, x, role, bg);
             for (size_t a = 0; a < 2; a++)
                 for (int b = 0; b < DS_SIM_N_BG; b++)
                     row[r->state[a][b]] += rest * bg[a][b];
@@ -428,6 +426,7 @@ typedef struct model_ctx {
     size_t *reach_line;     /* [k] first line reaching it with p > 0 */
     size_t *n_rows;         /* [k] rows from this state */
     unsigned char *bad;     /* [k] a row from this state had a problem */
+    size_t n_lost;          /* rows whose from-state is unknown */
     long col_from, col_to, col_p;
     size_t n_header, n_data;
     ds_diag_t *diag;
@@ -501,6 +500,7 @@ static int model_row(const ds_csv_row_t *row, void *vc)
     if (row->index == 0)
         return model_header(c, row);
     c->n_data++;
+    c->n_lost++; /* until the from-state is known */
     if (row->n != c->n_header) {
         ds_diag_error(c->diag, c->path, row->line, NULL,
                       "row has %zu fields, header has %zu", row->n,
@@ -534,6 +534,7 @@ static int model_row(const ds_csv_row_t *row, void *vc)
     int p_ok = p >= 0 && p <= 1;
     size_t k = c->ch->k;
     if (from >= 0) {
+        c->n_lost--;
         if (!c->first_line[from])
             c->first_line[from] = row->line;
         c->n_rows[from]++;
@@ -561,10 +562,19 @@ static int model_row(const ds_csv_row_t *row, void *vc)
     return 0;
 }
 
-/* After reading: row sums, and reachable states without a row. */
+/*
+ * After reading: row sums, and reachable states without a row. Skipped
+ * when some row could not be attributed to a from-state (a ragged row, an
+ * unknown state), which would make both checks report false problems.
+ */
 static void model_finish(model_ctx_t *c)
 {
     size_t k = c->ch->k;
+    if (c->n_data == 0 && !c->bad_header)
+        ds_diag_error(c->diag, c->path, 0, NULL,
+                      "the model has no transitions");
+    if (c->n_lost)
+        return;
     for (size_t i = 0; i < k; i++) {
         if (!c->n_rows[i] || c->bad[i])
             continue;
@@ -585,9 +595,6 @@ static void model_finish(model_ctx_t *c)
                           "state '%s' can occur but has no transitions of "
                           "its own (add rows with from '%s')",
                           c->space->state_label[j], c->space->state_label[j]);
-    if (c->n_data == 0 && !c->bad_header)
-        ds_diag_error(c->diag, c->path, 0, NULL,
-                      "the model has no transitions");
 }
 
 int ds_sim_model_load(const char *path, const ds_corpus_t *space,

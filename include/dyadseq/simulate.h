@@ -55,8 +55,8 @@ typedef struct ds_sim_params {
     double continuation[2]; /* P(partner pursues again | withdraw): cycle
                                continuation [.55 .25] */
     double soften[2];       /* P(partner softens | withdraw): a cycle ended
-                               by softening [.04 .15] */
-    double reciprocate[2];  /* P(partner softens | soften) [.10 .20] */
+                               by softening [.05 .25] */
+    double reciprocate[2];  /* P(partner softens | soften) [.10 .30] */
     double answer_sd;       /* between-couple SD of the answer rate [0.05] */
 
     /* fixed constants of the built-in model (no option; documented) */
@@ -67,9 +67,10 @@ typedef struct ds_sim_params {
     double pursuer_bias;    /* background: the couple's pursuer's pursue
                                weight ×(1+b), withdraw ×(1−b); the other
                                way round for the withdrawer [0.3] */
-    double background[2][DS_SIM_N_BG]; /* role weights of pursue, withdraw,
-                               soften, bid [.30 .25 .04 .41] pre,
-                               [.25 .20 .08 .47] post */
+    double background[DS_SIM_N_BG]; /* role weights of pursue, withdraw,
+                               soften, bid [.30 .25 .05 .40], the same pre
+                               and post: the therapy effects are exactly
+                               the four PRE:POST parameters above */
 } ds_sim_params_t;
 
 /* Fill p with the defaults above. */
