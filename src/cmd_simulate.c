@@ -30,6 +30,7 @@ enum {
     OPT_SOFTEN,
     OPT_RECIPROCATE,
     OPT_ANSWER_SD,
+    OPT_THERAPY,
     OPT_GAP_MEAN,
     OPT_GAP_SHAPE,
     OPT_LATENCY_MEAN,
@@ -51,6 +52,7 @@ static const struct option own_options[] = {
     {"soften", required_argument, NULL, OPT_SOFTEN},
     {"reciprocate", required_argument, NULL, OPT_RECIPROCATE},
     {"answer-sd", required_argument, NULL, OPT_ANSWER_SD},
+    {"therapy", required_argument, NULL, OPT_THERAPY},
     {"gap-mean", required_argument, NULL, OPT_GAP_MEAN},
     {"gap-shape", required_argument, NULL, OPT_GAP_SHAPE},
     {"latency-mean", required_argument, NULL, OPT_LATENCY_MEAN},
@@ -92,6 +94,9 @@ static void own_help(FILE *fp)
 "      --reciprocate P     partner softens after a soften [0.10:0.30]\n"
 "      --answer-sd S       SD of the couples' answer rates around their\n"
 "                          group's (Beta); 0 = all equal [0.05]\n"
+"      --therapy M:S       share of the pre-to-post change each couple\n"
+"                          reaches: Beta with mean M and SD S; 1:0 = every\n"
+"                          couple reaches the post values [1:0]\n"
 "                          Fixed: a bid is answered by the partner's response\n"
 "                          or turned away (partner withdraws, 60%%) or against\n"
 "                          (partner pursues, 40%%). The rest of each row goes\n"
@@ -202,6 +207,18 @@ static int own_option(int opt, const char *arg, void *vctx)
     case OPT_SOFTEN: pp = p->soften, name = "--soften"; break;
     case OPT_RECIPROCATE: pp = p->reciprocate, name = "--reciprocate"; break;
     case OPT_ANSWER_SD: pos = &p->answer_sd, name = "--answer-sd"; break;
+    case OPT_THERAPY: {
+        double v[2];
+        if (parse_prepost(arg, v) || !strchr(arg, ':')) {
+            ds_usage_error("simulate", "--therapy takes MEAN:SD, not '%s'",
+                           arg);
+            return -1;
+        }
+        p->therapy_mean = v[0];
+        p->therapy_sd = v[1];
+        so->builtin_opt = so->builtin_opt ? so->builtin_opt : "--therapy";
+        return 1;
+    }
     case OPT_GAP_MEAN: pos = &p->gap_mean, name = "--gap-mean"; break;
     case OPT_GAP_SHAPE: pos = &p->gap_shape, name = "--gap-shape"; break;
     case OPT_LATENCY_MEAN:
@@ -451,7 +468,7 @@ static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
                            ds_error_t *err)
 {
     unsigned long seed = r->o->seed;
-    ds_sim_couple_t cp = {0, 0};
+    ds_sim_couple_t cp = {0, 0, 0};
     if (!r->so->model) {
         gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, NULL));
         ds_sim_couple_draw(&r->par, r->groups[g].rate, r->rng, &cp);
@@ -461,7 +478,8 @@ static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
         if (!r->so->model) {
             ds_sim_builtin_chain(&r->par, &r->roles, cp.pursuer,
                                  cp.answer_rate,
-                                 ds_sim_progress(s, r->n_labels), r->chain);
+                                 ds_sim_progress(s, r->n_labels) * cp.therapy,
+                                 r->chain);
             if ((rc = ds_sim_chain_prepare(r->chain, err)))
                 return rc;
         }
@@ -608,8 +626,12 @@ static int write_file(sim_run_t *r, const char *path)
     return DS_EXIT_OK;
 }
 
-/* --print-model: the built-in matrices of every group, session and
- * pursuer, non-zero entries only. */
+/*
+ * --print-model: the built-in matrices of every group, session and
+ * pursuer, non-zero entries only, at the group's mean answer rate and the
+ * mean therapy response. The matrix is linear in both, so these are also
+ * the means of the couples' matrices.
+ */
 static int print_model(sim_run_t *r, const char *path)
 {
     ds_error_t err = {0};
@@ -626,7 +648,8 @@ static int print_model(sim_run_t *r, const char *path)
         for (size_t s = 0; s < r->n_labels; s++)
             for (size_t a = 0; a < 2; a++) {
                 ds_sim_builtin_chain(&r->par, &r->roles, a, r->groups[g].rate,
-                                     ds_sim_progress(s, r->n_labels),
+                                     ds_sim_progress(s, r->n_labels) *
+                                         r->par.therapy_mean,
                                      r->chain);
                 for (size_t i = 0; i < k; i++)
                     for (size_t j = 0; j < k; j++) {

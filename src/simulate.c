@@ -38,6 +38,8 @@ void ds_sim_params_default(ds_sim_params_t *p)
     p->soften[0] = 0.05, p->soften[1] = 0.25;
     p->reciprocate[0] = 0.10, p->reciprocate[1] = 0.30;
     p->answer_sd = 0.05;
+    p->therapy_mean = 1;
+    p->therapy_sd = 0;
     p->away_share = 0.6;
     p->partner_turn = 0.6;
     p->pursuer_bias = 0.3;
@@ -99,6 +101,15 @@ int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err)
     if (!(p->answer_sd >= 0) || !isfinite(p->answer_sd))
         return ds_error_set(err, DS_EUSAGE, "the answer-rate SD must be a "
                             "non-negative number, not %g", p->answer_sd);
+    if (!is_prob(p->therapy_mean))
+        return ds_error_set(err, DS_EUSAGE, "the mean therapy response must "
+                            "be in [0, 1], not %g", p->therapy_mean);
+    double m = p->therapy_mean, v = p->therapy_sd * p->therapy_sd;
+    if (!(p->therapy_sd >= 0) ||
+        (m > 0 && m < 1 && p->therapy_sd > 0 && v >= m * (1 - m)))
+        return ds_error_set(err, DS_EUSAGE, "the SD of the therapy response "
+                            "must be in [0, sqrt(mean (1 - mean))) = [0, %.3g),"
+                            " not %g", sqrt(m * (1 - m)), p->therapy_sd);
     if (!is_prob(p->away_share) || !is_prob(p->partner_turn) ||
         !(p->pursuer_bias >= 0 && p->pursuer_bias < 1))
         return ds_error_set(err, DS_EUSAGE, "away share and partner turn "
@@ -342,17 +353,24 @@ void ds_sim_builtin_chain(const ds_sim_params_t *p, const ds_sim_roles_t *r,
     }
 }
 
+/* A Beta draw with mean m and SD sd, or m itself when sd is 0, m is 0 or
+ * 1, or sd is too large. */
+static double beta_mean_sd(gsl_rng *r, double m, double sd)
+{
+    double var = sd * sd;
+    if (!(m > 0 && m < 1 && var > 0 && var < m * (1 - m)))
+        return m;
+    /* Beta(m κ, (1 − m) κ) has mean m and variance m(1 − m)/(κ + 1) */
+    double kappa = m * (1 - m) / var - 1;
+    return gsl_ran_beta(r, m * kappa, (1 - m) * kappa);
+}
+
 void ds_sim_couple_draw(const ds_sim_params_t *p, double group_rate,
                         gsl_rng *r, ds_sim_couple_t *out)
 {
     out->pursuer = (size_t)gsl_rng_uniform_int(r, 2);
-    double m = group_rate, var = p->answer_sd * p->answer_sd;
-    out->answer_rate = m;
-    if (m > 0 && m < 1 && var > 0 && var < m * (1 - m)) {
-        /* Beta(m κ, (1 − m) κ) has mean m and variance m(1 − m)/(κ + 1) */
-        double kappa = m * (1 - m) / var - 1;
-        out->answer_rate = gsl_ran_beta(r, m * kappa, (1 - m) * kappa);
-    }
+    out->answer_rate = beta_mean_sd(r, group_rate, p->answer_sd);
+    out->therapy = beta_mean_sd(r, p->therapy_mean, p->therapy_sd);
 }
 
 void ds_sim_events_free(ds_sim_events_t *ev)

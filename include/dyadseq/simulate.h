@@ -58,6 +58,9 @@ typedef struct ds_sim_params {
                                by softening [.05 .25] */
     double reciprocate[2];  /* P(partner softens | soften) [.10 .30] */
     double answer_sd;       /* between-couple SD of the answer rate [0.05] */
+    double therapy_mean;    /* mean share of the pre-to-post change a
+                               couple reaches [1] */
+    double therapy_sd;      /* its between-couple SD (Beta) [0] */
 
     /* fixed constants of the built-in model (no option; documented) */
     double away_share;      /* unanswered bids: share turned away (partner
@@ -170,13 +173,19 @@ void ds_sim_builtin_chain(const ds_sim_params_t *p, const ds_sim_roles_t *r,
 typedef struct ds_sim_couple {
     size_t pursuer;       /* actor index 0 or 1, each with probability ½ */
     double answer_rate;   /* Beta with mean group_rate and SD answer_sd */
+    double therapy;       /* share of the pre-to-post change this couple
+                             reaches: session s is simulated at
+                             t = ds_sim_progress(s, n) × therapy; Beta
+                             with mean therapy_mean and SD therapy_sd */
 } ds_sim_couple_t;
 
 /*
- * Draw a couple's pursuer and answer rate from r (seed it with
- * ds_sim_stream_seed(seed, couple, NULL) first). answer_sd must be below
- * sqrt(group_rate (1 − group_rate)); a rate of 0 or 1, or answer_sd 0,
- * gives group_rate exactly.
+ * Draw a couple's pursuer, answer rate and therapy response, in that
+ * order, from r (seed it with ds_sim_stream_seed(seed, couple, NULL)
+ * first). A Beta draw is made only when its SD is positive and its mean
+ * strictly between 0 and 1 (otherwise the value is the mean), so setting
+ * an SD to 0 leaves the other draws unchanged. Each SD must be below
+ * sqrt(mean (1 − mean)) (ds_sim_params_check checks therapy_sd).
  */
 void ds_sim_couple_draw(const ds_sim_params_t *p, double group_rate,
                         gsl_rng *r, ds_sim_couple_t *out);

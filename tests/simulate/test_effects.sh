@@ -95,6 +95,14 @@ check_eq "equal PRE:POST values make the pre and post matrices equal" \
     "$("$DYADSEQ" simulate --print-model --groups all:0.6 --withdraw 0.4 --continue 0.4 \
         --soften 0.1 --reciprocate 0.1 | awk -F, 'NR > 1 { k = $3 "," $4 "," $5; if ($2 == "pre") a[k] = $6; else b[k] = $6 }
         END { for (k in a) if (a[k] != b[k]) d++; print d + 0 }')" "0"
+check_eq "--therapy 0:0 (no couple responds) makes pre and post equal" \
+    "$("$DYADSEQ" simulate --print-model --therapy 0:0 | awk -F, 'NR > 1 { k = $1 "," $3 "," $4 "," $5; if ($2 == "pre") a[k] = $6; else b[k] = $6 }
+        END { for (k in a) if (a[k] != b[k]) d++; print d + 0 }')" "0"
+check_eq "--therapy 0.5:0.2: --print-model shows the mean response, halfway" \
+    "$("$DYADSEQ" simulate --print-model --therapy 0.5:0.2 --groups g:0.5 --soften 0.1:0.3 \
+        --continue 0.4 | grep '^g,post,A,A:withdraw,B:soften,' | cut -d, -f6)" \
+    "$("$DYADSEQ" simulate --print-model --groups g:0.5 --soften 0.2 \
+        --continue 0.4 | grep '^g,post,A,A:withdraw,B:soften,' | cut -d, -f6)"
 awk -f "$A" "$TMP/flat.csv" >"$TMP/m"
 for f in cycles soften_per_min; do
     pre=$(metric ${f}_mean all pre) post=$(metric ${f}_mean all post)

@@ -224,6 +224,20 @@ static void test_couple(void)
                "of the time");
     ds_sim_couple_draw(&p, 1, rng, &c);
     CHECK_NEAR(c.answer_rate, 1, 0, "rate 1 stays 1");
+    CHECK_NEAR(c.therapy, 1, 0, "default therapy response 1 (full)");
+    p.therapy_mean = 0.75, p.therapy_sd = 0.3;
+    sum = ss = 0;
+    int in01 = 1;
+    for (size_t i = 0; i < n; i++) {
+        ds_sim_couple_draw(&p, 0.5, rng, &c);
+        sum += c.therapy;
+        ss += c.therapy * c.therapy;
+        in01 &= c.therapy >= 0 && c.therapy <= 1;
+    }
+    mean = sum / n, sd = sqrt((ss - n * mean * mean) / (n - 1));
+    CHECK_NEAR(mean, 0.75, 4 * 0.3 / sqrt(n), "therapy response: mean 0.75");
+    CHECK_NEAR(sd, 0.3, 0.02, "therapy response: SD 0.3");
+    CHECK(in01, "therapy response in [0, 1]");
     gsl_rng_free(rng);
 }
 
@@ -245,6 +259,12 @@ static void test_params(void)
     ds_sim_params_default(&p);
     p.events = 0;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "0 events");
+    ds_sim_params_default(&p);
+    p.therapy_mean = 0.5, p.therapy_sd = 0.5;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE,
+              "therapy SD at sqrt(m (1 - m)) refused");
+    p.therapy_mean = 1.2, p.therapy_sd = 0;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "therapy mean 1.2");
 }
 
 int main(void)
