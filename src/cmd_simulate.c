@@ -97,15 +97,13 @@ static void own_help(FILE *fp)
 "      --therapy M:S       share of the pre-to-post change each couple\n"
 "                          reaches: Beta with mean M and SD S; 1:0 = every\n"
 "                          couple reaches the post values [1:0]\n"
-"                          Fixed: a bid is answered by the partner's response\n"
-"                          or turned away (partner withdraws, 60%%) or against\n"
-"                          (partner pursues, 40%%). The rest of each row goes\n"
-"                          to a background: the partner acts next 60%%, roles\n"
-"                          pursue/withdraw/soften/bid weighted .30/.25/.05/.40\n"
-"                          (pre and post alike), the couple's pursuer\n"
-"                          (A or B, drawn per couple) with pursue x1.3 and\n"
-"                          withdraw x0.7, the other partner the reverse; no\n"
-"                          state follows itself. See --print-model.\n"
+"      Fixed: a bid is answered by the partner's response, or else turned\n"
+"      away (the partner withdraws, 60%%) or against (pursues, 40%%). The rest\n"
+"      of each row goes to a background: the partner acts next 60%%; roles\n"
+"      pursue/withdraw/soften/bid weighted .30/.25/.05/.40 pre and post; the\n"
+"      couple's pursuer (A or B, drawn per couple) with pursue x1.3 and\n"
+"      withdraw x0.7, the other partner the reverse; no state follows\n"
+"      itself. --print-model shows the resulting matrices.\n"
 "  Timing (gamma distributions: mean in seconds, shape)\n"
 "      --gap-mean S        gap before an event [2.5]\n"
 "      --gap-shape K       [2]\n"
@@ -256,16 +254,13 @@ static int own_option(int opt, const char *arg, void *vctx)
 
 static const ds_cmd_spec_t spec = {
     .name = "simulate",
-    .about = "Write synthetic transcripts with known sequential structure: "
-             "a first-order\n"
-             "         Markov chain over actor:code states with "
-             "pursue-withdraw cycles, bids\n"
-             "         answered at a per-group rate, softening that rises "
-             "over therapy, and\n"
-             "         gamma-distributed gaps, latencies and durations; or "
-             "a given matrix\n"
-             "         (--model). Same seed, same output. The model: "
-             "docs/simulate.md.",
+    .about =
+        "Write synthetic transcripts with known sequential structure:\n"
+        "         a first-order Markov chain over actor:code states with\n"
+        "         pursue-withdraw cycles, bids answered at a per-group rate,\n"
+        "         softening that rises over therapy, and gamma gaps, latencies\n"
+        "         and durations; or a given transition matrix (--model). Same\n"
+        "         seed, same output. The model: docs/simulate.md.",
     .usage = "[options] [-o DIR/|FILE|-]",
     .common = DS_COMMON_OUTPUT | DS_COMMON_SEED,
     .own = own_options,
@@ -450,13 +445,12 @@ static int write_session(FILE *fp, const ds_corpus_t *space,
 {
     int bad = 0;
     for (size_t i = 0; i < ev->n && !bad; i++) {
-        size_t s = ev->state[i];
+        const char *actor = space->actors[space->state_actor[ev->state[i]]];
+        const char *code = space->codebook->code[space->state_code[ev->state[i]]];
         bad |= ds_csv_write_field(fp, couple) || fputc(',', fp) == EOF ||
                ds_csv_write_field(fp, label) || fputc(',', fp) == EOF ||
-               ds_csv_write_field(fp, space->actors[space->state_actor[s]]) ||
-               fputc(',', fp) == EOF ||
-               ds_csv_write_field(fp,
-                                  space->codebook->code[space->state_code[s]]) ||
+               ds_csv_write_field(fp, actor) || fputc(',', fp) == EOF ||
+               ds_csv_write_field(fp, code) ||
                fprintf(fp, ",%.3f,%.3f\n", ev->onset[i], ev->duration[i]) < 0;
     }
     return bad ? -1 : 0;
@@ -562,9 +556,8 @@ static int write_dir(sim_run_t *r, const char *dir)
             couple_id(r, g, j, id, sizeof id);
             int rc = ds_outfile_open(&out[k], paths[k], r->so->force, &err);
             if (rc == DS_OK) {
-                rc = write_header(out[k].fp) ? DS_EIO
-                                             : simulate_couple(r, id, g,
-                                                               out[k].fp, &err);
+                rc = write_header(out[k].fp);
+                rc = rc ? DS_EIO : simulate_couple(r, id, g, out[k].fp, &err);
                 if (rc == DS_EIO)
                     ds_error_set(&err, rc, "cannot write '%s': %s", paths[k],
                                  strerror(errno));

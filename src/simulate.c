@@ -108,8 +108,9 @@ int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err)
     if (!(p->therapy_sd >= 0) ||
         (m > 0 && m < 1 && p->therapy_sd > 0 && v >= m * (1 - m)))
         return ds_error_set(err, DS_EUSAGE, "the SD of the therapy response "
-                            "must be in [0, sqrt(mean (1 - mean))) = [0, %.3g),"
-                            " not %g", sqrt(m * (1 - m)), p->therapy_sd);
+                            "must be in [0, sqrt(mean (1 - mean))) = "
+                            "[0, %.3g), not %g", sqrt(m * (1 - m)),
+                            p->therapy_sd);
     if (!is_prob(p->away_share) || !is_prob(p->partner_turn) ||
         !(p->pursuer_bias >= 0 && p->pursuer_bias < 1))
         return ds_error_set(err, DS_EUSAGE, "away share and partner turn "
