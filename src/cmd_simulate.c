@@ -445,8 +445,9 @@ static int write_session(FILE *fp, const ds_corpus_t *space,
 {
     int bad = 0;
     for (size_t i = 0; i < ev->n && !bad; i++) {
-        const char *actor = space->actors[space->state_actor[ev->state[i]]];
-        const char *code = space->codebook->code[space->state_code[ev->state[i]]];
+        size_t s = ev->state[i];
+        const char *actor = space->actors[space->state_actor[s]];
+        const char *code = space->codebook->code[space->state_code[s]];
         bad |= ds_csv_write_field(fp, couple) || fputc(',', fp) == EOF ||
                ds_csv_write_field(fp, label) || fputc(',', fp) == EOF ||
                ds_csv_write_field(fp, actor) || fputc(',', fp) == EOF ||

@@ -19,6 +19,9 @@
 /* Roles of the built-in model, in the order of ds_sim_roles_t.state[a][]. */
 enum { R_PURSUE, R_WITHDRAW, R_SOFTEN, R_BID, R_RESPONSE, N_R };
 
+/* Events store their state in a uint16_t (as corpus.h does). */
+_Static_assert(DS_SIM_MAX_STATES <= UINT16_MAX + 1, "states fit in uint16_t");
+
 /* Steps of the Cesàro mean that approximates the stationary distribution. */
 #define START_STEPS 1000
 
@@ -191,9 +194,6 @@ int ds_sim_chain_prepare(ds_sim_chain_t *ch, ds_error_t *err)
     size_t k = ch->k, n_used = 0;
     double *v = NULL, *next = NULL;
     chain_drop_samplers(ch);
-    if (k > (size_t)UINT16_MAX + 1)
-        return ds_error_set(err, DS_EDATA, "too many states (%zu; at most "
-                            "65536)", k);
     for (size_t i = 0; i < k; i++)
         n_used += ch->used[i] != 0;
     if (n_used == 0)
