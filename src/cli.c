@@ -317,8 +317,7 @@ char *ds_join_argv(int argc, char **argv)
     return s;
 }
 
-/* Check the --actors list: non-empty, distinct, no ':' (used in labels). */
-static int check_actors(char **actors, size_t n)
+int ds_check_actors(char **actors, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         if (!*actors[i] || strchr(actors[i], ':')) {
@@ -352,7 +351,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
         ds_msg_error("out of memory");
         goto done;
     }
-    if (check_actors(actors, n_actors)) {
+    if (ds_check_actors(actors, n_actors)) {
         status = DS_EXIT_USAGE;
         goto done;
     }

@@ -6,5 +6,6 @@
 #define DYADSEQ_COMMANDS_H
 
 int main_validate(int argc, char **argv);
+int main_simulate(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static const ds_command_t commands[] = {
     {"validate", main_validate,
      "check transcripts against the schema and codebook; report every "
      "problem"},
+    {"simulate", main_simulate,
+     "write synthetic transcripts with known sequential structure"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

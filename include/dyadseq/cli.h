@@ -113,6 +113,10 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
 int ds_split_list(const char *s, char ***items, size_t *n);
 void ds_free_list(char **items, size_t n);
 
+/* Check an --actors list: names non-empty, distinct, without ':' (it
+ * separates actor and code in state labels). Prints the problem; -1. */
+int ds_check_actors(char **actors, size_t n);
+
 /* The command line as one string (for provenance), malloc'd. */
 char *ds_join_argv(int argc, char **argv);
 

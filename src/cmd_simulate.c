@@ -1,0 +1,805 @@
+/*
+ * cmd_simulate.c — `dyadseq simulate`: write synthetic transcripts with
+ * known sequential structure (SPEC 2), from the built-in model or a
+ * --model transition matrix (the model itself is in simulate.c and
+ * docs/simulate.md). Couples are named GROUP-NN; -o DIR/ writes one file
+ * per couple, -o FILE one file, -o - standard output; every file is
+ * written to a temporary name and renamed only when all are complete.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "dyadseq/cli.h"
+#include "dyadseq/csvread.h"
+#include "dyadseq/outfile.h"
+#include "dyadseq/simulate.h"
+#include "dyadseq/text.h"
+
+enum {
+    OPT_COUPLES = DS_OPT_COMMAND,
+    OPT_GROUPS,
+    OPT_SESSIONS,
+    OPT_EVENTS,
+    OPT_WITHDRAW,
+    OPT_CONTINUE,
+    OPT_SOFTEN,
+    OPT_RECIPROCATE,
+    OPT_ANSWER_SD,
+    OPT_THERAPY,
+    OPT_GAP_MEAN,
+    OPT_GAP_SHAPE,
+    OPT_LATENCY_MEAN,
+    OPT_LATENCY_SHAPE,
+    OPT_DURATION_MEAN,
+    OPT_DURATION_SHAPE,
+    OPT_MODEL,
+    OPT_PRINT_MODEL,
+    OPT_FORCE
+};
+
+static const struct option own_options[] = {
+    {"couples", required_argument, NULL, OPT_COUPLES},
+    {"groups", required_argument, NULL, OPT_GROUPS},
+    {"sessions", required_argument, NULL, OPT_SESSIONS},
+    {"events", required_argument, NULL, OPT_EVENTS},
+    {"withdraw", required_argument, NULL, OPT_WITHDRAW},
+    {"continue", required_argument, NULL, OPT_CONTINUE},
+    {"soften", required_argument, NULL, OPT_SOFTEN},
+    {"reciprocate", required_argument, NULL, OPT_RECIPROCATE},
+    {"answer-sd", required_argument, NULL, OPT_ANSWER_SD},
+    {"therapy", required_argument, NULL, OPT_THERAPY},
+    {"gap-mean", required_argument, NULL, OPT_GAP_MEAN},
+    {"gap-shape", required_argument, NULL, OPT_GAP_SHAPE},
+    {"latency-mean", required_argument, NULL, OPT_LATENCY_MEAN},
+    {"latency-shape", required_argument, NULL, OPT_LATENCY_SHAPE},
+    {"duration-mean", required_argument, NULL, OPT_DURATION_MEAN},
+    {"duration-shape", required_argument, NULL, OPT_DURATION_SHAPE},
+    {"model", required_argument, NULL, OPT_MODEL},
+    {"print-model", no_argument, NULL, OPT_PRINT_MODEL},
+    {"force", no_argument, NULL, OPT_FORCE},
+    /* handled by ds_common_option: the state space of the transcripts */
+    {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
+    {"actors", required_argument, NULL, DS_OPT_ACTORS},
+    {NULL, 0, NULL, 0}};
+
+#define DEFAULT_GROUPS "stable:0.86,distressed:0.33"
+#define DEFAULT_SESSIONS "pre,post"
+#define DEFAULT_COUPLES 20
+#define MAX_GROUP_NAME 32
+
+static void own_help(FILE *fp)
+{
+    fprintf(fp,
+"  Study design\n"
+"      --couples N         couples, split evenly over the groups (the first\n"
+"                          groups get one more when N does not divide) [%d]\n"
+"      --groups LIST       NAME:RATE,... groups of couples and the mean\n"
+"                          probability that a bid is answered; couples are\n"
+"                          NAME-01, NAME-02, ... [%s]\n"
+"      --sessions LIST     session labels in therapy order: the first has the\n"
+"                          pre values of the built-in model, the last the post\n"
+"                          values, others in between linearly [%s]\n"
+"      --events M          mean events per session; each session has\n"
+"                          U{ceil(0.75 M) .. floor(1.25 M)} events [400]\n"
+"  Built-in model (P is PRE:POST, or one value for both)\n"
+"      --withdraw P        partner withdraws after a pursue [0.45:0.25]\n"
+"      --continue P        partner pursues again after a withdraw: the cycle\n"
+"                          goes on [0.55:0.25]\n"
+"      --soften P          partner softens after a withdraw [0.05:0.25]\n"
+"      --reciprocate P     partner softens after a soften [0.10:0.30]\n"
+"      --answer-sd S       SD of the couples' answer rates around their\n"
+"                          group's (Beta); 0 = all equal [0.05]\n"
+"      --therapy M:S       share of the pre-to-post change each couple\n"
+"                          reaches: Beta with mean M and SD S; 1:0 = every\n"
+"                          couple reaches the post values [1:0]\n"
+"      Fixed: a bid is answered by the partner's response, or else turned\n"
+"      away (the partner withdraws, 60%%) or against (pursues, 40%%). The rest\n"
+"      of each row goes to a background: the partner acts next 60%%; roles\n"
+"      pursue/withdraw/soften/bid weighted .30/.25/.05/.40 pre and post; the\n"
+"      couple's pursuer (A or B, drawn per couple) with pursue x1.3 and\n"
+"      withdraw x0.7, the other partner the reverse; no state follows\n"
+"      itself. --print-model shows the resulting matrices.\n"
+"  Timing (gamma distributions: mean in seconds, shape)\n"
+"      --gap-mean S        gap before an event [2.5]\n"
+"      --gap-shape K       [2]\n"
+"      --latency-mean S    gap from a bid to the partner's response [1.5]\n"
+"      --latency-shape K   [4]\n"
+"      --duration-mean S   duration, cut at the next onset [2.0]\n"
+"      --duration-shape K  [2]\n"
+"  Model and output\n"
+"      --model FILE        transition matrix CSV with columns from,to,p\n"
+"                          (states ACTOR:CODE; rows sum to 1 within 1e-9)\n"
+"                          for every couple and session, instead of the\n"
+"                          built-in model; couples are couple-01, ... [off]\n"
+"      --print-model       write the built-in model's matrices as CSV\n"
+"                          group,session,pursuer,from,to,p, not transcripts\n"
+"      --codebook FILE     codes of the transcripts; the built-in model uses\n"
+"                          the first code of each role [built-in codebook]\n"
+"      --actors LIST       the partners, comma separated [A,B]\n"
+"      --force             replace existing output files [off]\n"
+"  Output: -o DIR/ (or an existing directory) writes DIR/COUPLE.csv for each\n"
+"  couple, -o FILE all couples in one file, -o - or no -o standard output.\n"
+"  Columns couple,session,actor,code,time,duration; a couple's sessions in\n"
+"  --sessions order.\n",
+            DEFAULT_COUPLES, DEFAULT_GROUPS, DEFAULT_SESSIONS);
+}
+
+
+typedef struct group {
+    char name[MAX_GROUP_NAME + 1];
+    double rate;
+} group_t;
+
+typedef struct sim_opts {
+    ds_sim_params_t par;
+    size_t couples;
+    const char *groups, *sessions, *model;
+    int print_model, force;
+    const char *builtin_opt; /* first option of the built-in model given */
+} sim_opts_t;
+
+/* "0.5:0.3" or "0.5" (both) into v[2]; 0 or -1. */
+static int parse_prepost(const char *s, double v[2])
+{
+    char buf[64];
+    const char *colon = strchr(s, ':');
+    if (!colon)
+        return ds_parse_double(s, &v[0]) ? -1 : (v[1] = v[0], 0);
+    size_t len = (size_t)(colon - s);
+    if (len >= sizeof buf)
+        return -1;
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    return ds_parse_double(buf, &v[0]) || ds_parse_double(colon + 1, &v[1])
+               ? -1
+               : 0;
+}
+
+static int own_option(int opt, const char *arg, void *vctx)
+{
+    sim_opts_t *so = vctx;
+    ds_sim_params_t *p = &so->par;
+    double *pp = NULL, *pos = NULL;
+    const char *name = NULL;
+    size_t n;
+    switch (opt) {
+    case OPT_COUPLES:
+        if (ds_parse_size(arg, &n) || n < 1 || n > 1000000) {
+            ds_usage_error("simulate", "--couples takes a whole number from "
+                           "1 to 1000000, not '%s'", arg);
+            return -1;
+        }
+        so->couples = n;
+        return 1;
+    case OPT_EVENTS:
+        if (ds_parse_size(arg, &n) || n < 1 || n > 10000000) {
+            ds_usage_error("simulate", "--events takes a whole number from "
+                           "1 to 10000000, not '%s'", arg);
+            return -1;
+        }
+        p->events = n;
+        return 1;
+    case OPT_GROUPS:
+        so->groups = arg;
+        so->builtin_opt = so->builtin_opt ? so->builtin_opt : "--groups";
+        return 1;
+    case OPT_SESSIONS:
+        so->sessions = arg;
+        return 1;
+    case OPT_MODEL:
+        so->model = arg;
+        return 1;
+    case OPT_PRINT_MODEL:
+        so->print_model = 1;
+        return 1;
+    case OPT_FORCE:
+        so->force = 1;
+        return 1;
+    case OPT_WITHDRAW: pp = p->withdraw, name = "--withdraw"; break;
+    case OPT_CONTINUE: pp = p->continuation, name = "--continue"; break;
+    case OPT_SOFTEN: pp = p->soften, name = "--soften"; break;
+    case OPT_RECIPROCATE: pp = p->reciprocate, name = "--reciprocate"; break;
+    case OPT_ANSWER_SD: pos = &p->answer_sd, name = "--answer-sd"; break;
+    case OPT_THERAPY: {
+        double v[2];
+        if (parse_prepost(arg, v) || !strchr(arg, ':')) {
+            ds_usage_error("simulate", "--therapy takes MEAN:SD, not '%s'",
+                           arg);
+            return -1;
+        }
+        p->therapy_mean = v[0];
+        p->therapy_sd = v[1];
+        so->builtin_opt = so->builtin_opt ? so->builtin_opt : "--therapy";
+        return 1;
+    }
+    case OPT_GAP_MEAN: pos = &p->gap_mean, name = "--gap-mean"; break;
+    case OPT_GAP_SHAPE: pos = &p->gap_shape, name = "--gap-shape"; break;
+    case OPT_LATENCY_MEAN:
+        pos = &p->latency_mean, name = "--latency-mean";
+        break;
+    case OPT_LATENCY_SHAPE:
+        pos = &p->latency_shape, name = "--latency-shape";
+        break;
+    case OPT_DURATION_MEAN:
+        pos = &p->duration_mean, name = "--duration-mean";
+        break;
+    case OPT_DURATION_SHAPE:
+        pos = &p->duration_shape, name = "--duration-shape";
+        break;
+    default:
+        return 0;
+    }
+    if (pp) {
+        if (parse_prepost(arg, pp)) {
+            ds_usage_error("simulate", "%s takes PRE:POST or one "
+                           "probability, not '%s'", name, arg);
+            return -1;
+        }
+        so->builtin_opt = so->builtin_opt ? so->builtin_opt : name;
+        return 1;
+    }
+    if (ds_parse_double(arg, pos)) {
+        ds_usage_error("simulate", "%s takes a number, not '%s'", name, arg);
+        return -1;
+    }
+    if (pos == &p->answer_sd)
+        so->builtin_opt = so->builtin_opt ? so->builtin_opt : name;
+    return 1;
+}
+
+static const ds_cmd_spec_t spec = {
+    .name = "simulate",
+    .about =
+        "Write synthetic transcripts with known sequential structure:\n"
+        "         a first-order Markov chain over actor:code states with\n"
+        "         pursue-withdraw cycles, bids answered at a per-group rate,\n"
+        "         softening that rises over therapy, and gamma gaps, latencies\n"
+        "         and durations; or a given transition matrix (--model). Same\n"
+        "         seed, same output. The model: docs/simulate.md.",
+    .usage = "[options] [-o DIR/|FILE|-]",
+    .common = DS_COMMON_OUTPUT | DS_COMMON_SEED,
+    .own = own_options,
+    .own_help = own_help,
+    .own_option = own_option,
+};
+
+/* A group name is used in couple ids and file names: [A-Za-z0-9_.-],
+ * starting with a letter or digit. */
+static int valid_group_name(const char *s, size_t len)
+{
+    if (len == 0 || len > MAX_GROUP_NAME)
+        return 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9');
+        if (!alnum && (i == 0 || (c != '_' && c != '-' && c != '.')))
+            return 0;
+    }
+    return 1;
+}
+
+/* Parse --groups; returns 0, or DS_EXIT_USAGE after a message. */
+static int parse_groups(const char *s, double answer_sd, group_t **out,
+                        size_t *n_out)
+{
+    char **items = NULL;
+    size_t n = 0;
+    group_t *g = NULL;
+    int status = DS_EXIT_USAGE;
+    if (ds_split_list(s, &items, &n) || !(g = calloc(n, sizeof *g))) {
+        ds_msg_error("out of memory");
+        status = DS_EXIT_DATA;
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char *colon = strrchr(items[i], ':');
+        size_t len = colon ? (size_t)(colon - items[i]) : 0;
+        if (!colon || !valid_group_name(items[i], len) ||
+            ds_parse_double(colon + 1, &g[i].rate) || g[i].rate < 0 ||
+            g[i].rate > 1) {
+            ds_usage_error("simulate", "--groups: '%s' is not NAME:RATE "
+                           "(NAME of at most %d letters, digits, '_', '-' "
+                           "or '.'; RATE a probability)",
+                           items[i], MAX_GROUP_NAME);
+            goto fail;
+        }
+        memcpy(g[i].name, items[i], len);
+        g[i].name[len] = '\0';
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(g[i].name, g[j].name) == 0) {
+                ds_usage_error("simulate", "--groups: '%s' is given twice",
+                               g[i].name);
+                goto fail;
+            }
+        double r = g[i].rate;
+        if (r > 0 && r < 1 && answer_sd > 0 &&
+            answer_sd * answer_sd >= r * (1 - r)) {
+            ds_usage_error("simulate", "--answer-sd %g is too large for "
+                           "group '%s' with rate %g (it must be below "
+                           "sqrt(rate (1 - rate)) = %.3g)",
+                           answer_sd, g[i].name, r, sqrt(r * (1 - r)));
+            goto fail;
+        }
+    }
+    *out = g;
+    *n_out = n;
+    g = NULL;
+    status = DS_EXIT_OK;
+fail:
+    free(g);
+    ds_free_list(items, n);
+    return status;
+}
+
+/* Parse --sessions: non-empty distinct UTF-8 labels. */
+static int parse_sessions(const char *s, char ***labels, size_t *n)
+{
+    if (ds_split_list(s, labels, n)) {
+        ds_msg_error("out of memory");
+        return DS_EXIT_DATA;
+    }
+    for (size_t i = 0; i < *n; i++) {
+        const char *l = (*labels)[i];
+        int bad = !*l || ds_utf8_invalid_at(l, strlen(l)) < strlen(l);
+        for (size_t j = 0; j < i && !bad; j++)
+            if (strcmp(l, (*labels)[j]) == 0)
+                return ds_usage_error("simulate", "--sessions: '%s' is "
+                                      "given twice", l);
+        if (bad)
+            return ds_usage_error("simulate", "--sessions: labels must be "
+                                  "non-empty UTF-8 text");
+    }
+    return DS_EXIT_OK;
+}
+
+/*
+ * The state space: codebook (--codebook or built-in) × --actors, as a
+ * corpus without sessions. Returns an exit status; *out set on success.
+ */
+static int make_space(const ds_common_opts_t *o, ds_corpus_t **out)
+{
+    ds_diag_t diag;
+    ds_error_t err = {0};
+    ds_corpus_t *c = calloc(1, sizeof *c);
+    int status = DS_EXIT_DATA, rc;
+    ds_diag_init(&diag, 50);
+    if (!c)
+        goto oom;
+    c->has_actor = 1;
+    if (ds_split_list(o->actors, &c->actors, &c->n_actors))
+        goto oom;
+    if (ds_check_actors(c->actors, c->n_actors)) {
+        status = DS_EXIT_USAGE;
+        goto fail;
+    }
+    if (o->codebook) {
+        rc = ds_codebook_load(o->codebook, &c->codebook, &diag, &err);
+        if (rc == DS_EDATA)
+            ds_print_diag(&diag, o->quiet);
+        else if (rc)
+            ds_msg_error("%s", err.msg);
+        if (rc)
+            goto fail;
+    } else if (!(c->codebook = ds_codebook_default())) {
+        goto oom;
+    }
+    if (c->n_actors * c->codebook->n > DS_SIM_MAX_STATES) {
+        ds_msg_error("%zu actors x %zu codes are too many states to "
+                     "simulate (at most %d)", c->n_actors, c->codebook->n,
+                     DS_SIM_MAX_STATES);
+        goto fail;
+    }
+    if (ds_corpus_make_states(c))
+        goto oom;
+    *out = c;
+    ds_diag_free(&diag);
+    return DS_EXIT_OK;
+oom:
+    ds_msg_error("out of memory");
+fail:
+    ds_corpus_free(c);
+    ds_diag_free(&diag);
+    return status;
+}
+
+/* Everything a run needs, built once. */
+typedef struct sim_run {
+    const sim_opts_t *so;
+    const ds_common_opts_t *o;
+    ds_sim_params_t par;
+    ds_corpus_t *space;
+    group_t *groups;
+    size_t n_groups;
+    char **labels;
+    size_t n_labels;
+    ds_sim_roles_t roles;
+    ds_sim_chain_t *chain; /* the --model chain, or the built-in work chain */
+    gsl_rng *rng;
+    ds_sim_events_t ev;
+    size_t width;          /* digits of the couple numbers */
+    size_t n_sessions, n_events;
+} sim_run_t;
+
+/* Couples in group g: an even split, the first groups taking the rest. */
+static size_t group_size(const sim_run_t *r, size_t g)
+{
+    return r->so->couples / r->n_groups + (g < r->so->couples % r->n_groups);
+}
+
+static int write_header(FILE *fp)
+{
+    return fputs("couple,session,actor,code,time,duration\n", fp) < 0 ? -1
+                                                                       : 0;
+}
+
+/* Write one session's rows. */
+static int write_session(FILE *fp, const ds_corpus_t *space,
+                         const char *couple, const char *label,
+                         const ds_sim_events_t *ev)
+{
+    int bad = 0;
+    for (size_t i = 0; i < ev->n && !bad; i++) {
+        size_t s = ev->state[i];
+        const char *actor = space->actors[space->state_actor[s]];
+        const char *code = space->codebook->code[space->state_code[s]];
+        bad |= ds_csv_write_field(fp, couple) || fputc(',', fp) == EOF ||
+               ds_csv_write_field(fp, label) || fputc(',', fp) == EOF ||
+               ds_csv_write_field(fp, actor) || fputc(',', fp) == EOF ||
+               ds_csv_write_field(fp, code) ||
+               fprintf(fp, ",%.3f,%.3f\n", ev->onset[i], ev->duration[i]) < 0;
+    }
+    return bad ? -1 : 0;
+}
+
+/* Simulate and write all sessions of one couple; DS_EIO (err not set) on
+ * a write error. */
+static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
+                           ds_error_t *err)
+{
+    unsigned long seed = r->o->seed;
+    ds_sim_couple_t cp = {0, 0, 0};
+    if (!r->so->model) {
+        gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, NULL));
+        ds_sim_couple_draw(&r->par, r->groups[g].rate, r->rng, &cp);
+    }
+    for (size_t s = 0; s < r->n_labels; s++) {
+        int rc;
+        if (!r->so->model) {
+            ds_sim_builtin_chain(&r->par, &r->roles, cp.pursuer,
+                                 cp.answer_rate,
+                                 ds_sim_progress(s, r->n_labels) * cp.therapy,
+                                 r->chain);
+            if ((rc = ds_sim_chain_prepare(r->chain, err)))
+                return rc;
+        }
+        gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, r->labels[s]));
+        if ((rc = ds_sim_session(&r->par, r->space, r->chain, r->rng, &r->ev,
+                                 err)))
+            return rc;
+        if (write_session(fp, r->space, id, r->labels[s], &r->ev))
+            return DS_EIO; /* the caller names the file */
+        r->n_sessions++;
+        r->n_events += r->ev.n;
+    }
+    return DS_OK;
+}
+
+/* "DIR/ID.csv", malloc'd. */
+static char *couple_path(const char *dir, const char *id)
+{
+    size_t len = strlen(dir) + strlen(id) + 6;
+    char *p = malloc(len);
+    if (p)
+        snprintf(p, len, "%s%s%s.csv", dir,
+                 dir[strlen(dir) - 1] == '/' ? "" : "/", id);
+    return p;
+}
+
+static void couple_id(const sim_run_t *r, size_t g, size_t j, char *buf,
+                      size_t size)
+{
+    snprintf(buf, size, "%s-%0*zu", r->groups[g].name, (int)r->width, j + 1);
+}
+
+/*
+ * One file per couple in dir: check first that none exists (without
+ * --force), write all to temporary files, then publish all.
+ */
+static int write_dir(sim_run_t *r, const char *dir)
+{
+    ds_error_t err = {0};
+    size_t n = r->so->couples, k = 0, existing = 0;
+    char *first_existing = NULL;
+    int status = DS_EXIT_DATA, made_dir = 0;
+    ds_outfile_t *out = calloc(n, sizeof *out);
+    char **paths = calloc(n, sizeof *paths);
+    if (!out || !paths) {
+        ds_msg_error("out of memory");
+        goto fail;
+    }
+    char id[MAX_GROUP_NAME + 32];
+    for (size_t g = 0, i = 0; g < r->n_groups; g++)
+        for (size_t j = 0; j < group_size(r, g); j++, i++) {
+            couple_id(r, g, j, id, sizeof id);
+            if (!(paths[i] = couple_path(dir, id))) {
+                ds_msg_error("out of memory");
+                goto fail;
+            }
+            if (!r->so->force && ds_outfile_exists(paths[i]) &&
+                existing++ == 0)
+                first_existing = paths[i];
+        }
+    if (existing) {
+        ds_msg_error("'%s' exists%s; use --force to overwrite", first_existing,
+                     existing > 1 ? " (and more files of this run)" : "");
+        goto fail;
+    }
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (mkdir(dir, 0777) != 0) {
+            ds_msg_error("cannot create directory '%s': %s", dir,
+                         strerror(errno));
+            goto fail;
+        }
+        made_dir = 1;
+    } else if (!S_ISDIR(st.st_mode)) {
+        ds_msg_error("'%s' is not a directory", dir);
+        goto fail;
+    }
+    for (size_t g = 0; g < r->n_groups; g++)
+        for (size_t j = 0; j < group_size(r, g); j++) {
+            couple_id(r, g, j, id, sizeof id);
+            int rc = ds_outfile_open(&out[k], paths[k], r->so->force, &err);
+            if (rc == DS_OK) {
+                rc = write_header(out[k].fp);
+                rc = rc ? DS_EIO : simulate_couple(r, id, g, out[k].fp, &err);
+                if (rc == DS_EIO)
+                    ds_error_set(&err, rc, "cannot write '%s': %s", paths[k],
+                                 strerror(errno));
+                if (rc == DS_OK)
+                    rc = ds_outfile_close(&out[k], &err);
+            }
+            k++; /* out[0 .. k) to discard on failure */
+            if (rc) {
+                ds_msg_error("%s", err.msg);
+                goto fail;
+            }
+        }
+    for (size_t i = 0; i < n; i++)
+        if (ds_outfile_publish(&out[i], &err)) {
+            ds_msg_error("%s", err.msg);
+            goto fail;
+        }
+    status = DS_EXIT_OK;
+fail:
+    for (size_t i = 0; out && i < k; i++)
+        ds_outfile_discard(&out[i]);
+    if (status != DS_EXIT_OK && made_dir)
+        rmdir(dir);
+    for (size_t i = 0; paths && i < n; i++)
+        free(paths[i]);
+    free(paths);
+    free(out);
+    return status;
+}
+
+/* All couples into one file (or standard output). */
+static int write_file(sim_run_t *r, const char *path)
+{
+    ds_error_t err = {0};
+    ds_outfile_t out;
+    int rc = ds_outfile_open(&out, path, r->so->force, &err);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        return DS_EXIT_DATA;
+    }
+    char id[MAX_GROUP_NAME + 32];
+    rc = write_header(out.fp) ? DS_EIO : DS_OK;
+    for (size_t g = 0; g < r->n_groups && !rc; g++)
+        for (size_t j = 0; j < group_size(r, g) && !rc; j++) {
+            couple_id(r, g, j, id, sizeof id);
+            rc = simulate_couple(r, id, g, out.fp, &err);
+        }
+    if (rc == DS_EIO)
+        ds_error_set(&err, rc, "cannot write '%s': %s", path,
+                     strerror(errno));
+    if (!rc)
+        rc = ds_outfile_commit(&out, &err);
+    else
+        ds_outfile_discard(&out);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        return DS_EXIT_DATA;
+    }
+    return DS_EXIT_OK;
+}
+
+/*
+ * --print-model: the built-in matrices of every group, session and
+ * pursuer, non-zero entries only, at the group's mean answer rate and the
+ * mean therapy response. The matrix is linear in both, so these are also
+ * the means of the couples' matrices.
+ */
+static int print_model(sim_run_t *r, const char *path)
+{
+    ds_error_t err = {0};
+    ds_outfile_t out;
+    if (ds_outfile_open(&out, path, r->so->force, &err)) {
+        ds_msg_error("%s", err.msg);
+        return DS_EXIT_DATA;
+    }
+    FILE *fp = out.fp;
+    const ds_corpus_t *sp = r->space;
+    size_t k = sp->n_states;
+    int bad = fputs("group,session,pursuer,from,to,p\n", fp) < 0;
+    for (size_t g = 0; g < r->n_groups; g++)
+        for (size_t s = 0; s < r->n_labels; s++)
+            for (size_t a = 0; a < 2; a++) {
+                ds_sim_builtin_chain(&r->par, &r->roles, a, r->groups[g].rate,
+                                     ds_sim_progress(s, r->n_labels) *
+                                         r->par.therapy_mean,
+                                     r->chain);
+                for (size_t i = 0; i < k; i++)
+                    for (size_t j = 0; j < k; j++) {
+                        double p = r->chain->p[i * k + j];
+                        if (p == 0 || bad)
+                            continue;
+                        bad |= fprintf(fp, "%s,", r->groups[g].name) < 0 ||
+                               ds_csv_write_field(fp, r->labels[s]) ||
+                               fputc(',', fp) == EOF ||
+                               ds_csv_write_field(fp, sp->actors[a]) ||
+                               fputc(',', fp) == EOF ||
+                               ds_csv_write_field(fp, sp->state_label[i]) ||
+                               fputc(',', fp) == EOF ||
+                               ds_csv_write_field(fp, sp->state_label[j]) ||
+                               fprintf(fp, ",%.15g\n", p) < 0;
+                    }
+            }
+    if (bad) {
+        ds_msg_error("cannot write '%s': %s", path, strerror(errno));
+        ds_outfile_discard(&out);
+        return DS_EXIT_DATA;
+    }
+    if (ds_outfile_commit(&out, &err)) {
+        ds_msg_error("%s", err.msg);
+        return DS_EXIT_DATA;
+    }
+    return DS_EXIT_OK;
+}
+
+/* -o DIR/ or an existing directory: one file per couple. */
+static int is_dir_target(const char *path)
+{
+    struct stat st;
+    size_t len = strlen(path);
+    return (len > 1 && path[len - 1] == '/') ||
+           (strcmp(path, "-") != 0 && stat(path, &st) == 0 &&
+            S_ISDIR(st.st_mode));
+}
+
+/* Number of items of a comma-separated list. */
+static size_t list_length(const char *s)
+{
+    size_t n = 1;
+    for (; *s; s++)
+        n += *s == ',';
+    return n;
+}
+
+/* Check option combinations and build the run; returns an exit status. */
+static int setup(sim_run_t *r, const sim_opts_t *so, const ds_common_opts_t *o)
+{
+    ds_error_t err = {0};
+    int status;
+    memset(r, 0, sizeof *r);
+    r->so = so;
+    r->o = o;
+    r->par = so->par;
+    if (so->model && so->builtin_opt)
+        return ds_usage_error("simulate", "%s sets the built-in model; with "
+                              "--model the matrix decides", so->builtin_opt);
+    if (so->model && so->print_model)
+        return ds_usage_error("simulate", "--print-model prints the built-in "
+                              "model; it cannot be combined with --model");
+    if (!so->model && list_length(o->actors) != 2)
+        return ds_usage_error("simulate", "the built-in model needs exactly "
+                              "two --actors, not '%s' (use --model for "
+                              "another design)", o->actors);
+    if (so->print_model && o->output && is_dir_target(o->output))
+        return ds_usage_error("simulate", "--print-model writes one file, "
+                              "not a directory");
+    if (ds_sim_params_check(&r->par, &err))
+        return ds_usage_error("simulate", "%s", err.msg);
+    status = parse_groups(so->model ? "couple:1" : so->groups,
+                          so->model ? 0 : r->par.answer_sd, &r->groups,
+                          &r->n_groups);
+    if (status)
+        return status;
+    if ((status = parse_sessions(so->sessions, &r->labels, &r->n_labels)))
+        return status;
+    size_t most = group_size(r, 0);
+    for (r->width = 2; most >= 100; most /= 10)
+        r->width++;
+    if ((status = make_space(o, &r->space)))
+        return status;
+    if (so->model) {
+        ds_diag_t diag;
+        ds_diag_init(&diag, 50);
+        int rc = ds_sim_model_load(so->model, r->space, &r->chain, &diag,
+                                   &err);
+        if (rc == DS_EDATA)
+            ds_print_diag(&diag, o->quiet);
+        else if (rc)
+            ds_msg_error("%s", err.msg);
+        ds_diag_free(&diag);
+        if (rc)
+            return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
+        if (ds_sim_chain_prepare(r->chain, &err)) {
+            ds_msg_error("%s: %s", so->model, err.msg);
+            return DS_EXIT_DATA;
+        }
+    } else {
+        if (ds_sim_roles_find(r->space, &r->roles, &err)) {
+            ds_msg_error("%s", err.msg);
+            return DS_EXIT_DATA;
+        }
+        if (!(r->chain = ds_sim_chain_alloc(r->space->n_states)))
+            goto oom;
+    }
+    if (!(r->rng = gsl_rng_alloc(gsl_rng_mt19937)))
+        goto oom;
+    return DS_EXIT_OK;
+oom:
+    ds_msg_error("out of memory");
+    return DS_EXIT_DATA;
+}
+
+static void teardown(sim_run_t *r)
+{
+    free(r->groups);
+    ds_free_list(r->labels, r->n_labels);
+    ds_corpus_free(r->space);
+    ds_sim_chain_free(r->chain);
+    if (r->rng)
+        gsl_rng_free(r->rng);
+    ds_sim_events_free(&r->ev);
+}
+
+int main_simulate(int argc, char **argv)
+{
+    ds_common_opts_t o;
+    sim_opts_t so = {.couples = DEFAULT_COUPLES,
+                     .groups = DEFAULT_GROUPS,
+                     .sessions = DEFAULT_SESSIONS};
+    ds_sim_params_default(&so.par);
+    char **args;
+    size_t n_args;
+    int status = ds_cmd_parse(&spec, argc, argv, &o, &so, &args, &n_args);
+    if (status >= 0)
+        return status;
+    if (n_args)
+        return ds_usage_error("simulate", "simulate takes no input ('%s')",
+                              args[0]);
+    sim_run_t r;
+    const char *out = o.output ? o.output : "-";
+    status = setup(&r, &so, &o);
+    if (status == DS_EXIT_OK) {
+        if (so.print_model)
+            status = print_model(&r, out);
+        else if (is_dir_target(out))
+            status = write_dir(&r, out);
+        else
+            status = write_file(&r, out);
+    }
+    if (status == DS_EXIT_OK && o.verbose && !so.print_model)
+        fprintf(stderr, "dyadseq: simulate: %zu couples, %zu sessions, %zu "
+                "events -> %s\n", so.couples, r.n_sessions, r.n_events, out);
+    teardown(&r);
+    return status;
+}
