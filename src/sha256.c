@@ -1,10 +1,23 @@
 /*
  * sha256.c — SHA-256 as specified in FIPS 180-4, section 6.2.
+ *
+ * Hashing every input is part of reading it, so its speed is the speed of
+ * ingest: on x86-64 processors with the SHA extensions the compression
+ * function runs on them (Intel, "New Instructions Supporting the Secure
+ * Hash Algorithm on Intel Architecture Processors", 2013), about five
+ * times faster than the portable code, chosen once at run time by CPUID.
+ * Both paths are checked against the FIPS vectors and against each other.
  */
 #include "dyadseq/sha256.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+#define DS_HAVE_SHANI 1
+#endif
 
 static const uint32_t K256[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
@@ -52,6 +65,92 @@ static void compress(uint32_t h[8], const unsigned char *p)
     h[4] += e, h[5] += f, h[6] += g, h[7] += k;
 }
 
+#ifdef DS_HAVE_SHANI
+/* The compression function on the SHA extensions: `blocks` 64-byte
+ * blocks. The state is kept as ABEF/CDGH, the order sha256rnds2 uses. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+compress_shani(uint32_t h[8], const unsigned char *p, size_t blocks)
+{
+    const __m128i bswap =
+        _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i tmp = _mm_loadu_si128((const __m128i *)&h[0]);
+    __m128i s1 = _mm_loadu_si128((const __m128i *)&h[4]);
+    tmp = _mm_shuffle_epi32(tmp, 0xB1);      /* CDAB */
+    s1 = _mm_shuffle_epi32(s1, 0x1B);        /* EFGH */
+    __m128i s0 = _mm_alignr_epi8(tmp, s1, 8); /* ABEF */
+    s1 = _mm_blend_epi16(s1, tmp, 0xF0);     /* CDGH */
+    for (; blocks; blocks--, p += 64) {
+        __m128i abef = s0, cdgh = s1, w[16];
+        for (int i = 0; i < 4; i++)
+            w[i] = _mm_shuffle_epi8(
+                _mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+        /* W[t] = σ1(W[t-2]) + W[t-7] + σ0(W[t-15]) + W[t-16], 4 at a time */
+        for (int i = 4; i < 16; i++)
+            w[i] = _mm_sha256msg2_epu32(
+                _mm_add_epi32(_mm_sha256msg1_epu32(w[i - 4], w[i - 3]),
+                              _mm_alignr_epi8(w[i - 1], w[i - 2], 4)),
+                w[i - 1]);
+        for (int i = 0; i < 16; i++) {
+            __m128i m = _mm_add_epi32(
+                w[i], _mm_loadu_si128((const __m128i *)&K256[4 * i]));
+            s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+            s0 = _mm_sha256rnds2_epu32(s0, s1, _mm_shuffle_epi32(m, 0x0E));
+        }
+        s0 = _mm_add_epi32(s0, abef);
+        s1 = _mm_add_epi32(s1, cdgh);
+    }
+    tmp = _mm_shuffle_epi32(s0, 0x1B);       /* FEBA */
+    s1 = _mm_shuffle_epi32(s1, 0xB1);        /* DCHG */
+    s0 = _mm_blend_epi16(tmp, s1, 0xF0);     /* DCBA */
+    s1 = _mm_alignr_epi8(s1, tmp, 8);        /* HGFE */
+    _mm_storeu_si128((__m128i *)&h[0], s0);
+    _mm_storeu_si128((__m128i *)&h[4], s1);
+}
+
+/* CPUID: SHA (leaf 7 EBX bit 29), SSE4.1 and SSSE3 (leaf 1 ECX 19, 9). */
+static int have_shani(void)
+{
+    static int cached = -1;
+    int v;
+#pragma omp atomic read
+    v = cached;
+    if (v < 0) {
+        unsigned a, b, c, d;
+        v = 0;
+        if (__get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 19)) &&
+            (c & (1u << 9)) && __get_cpuid_count(7, 0, &a, &b, &c, &d))
+            v = (b >> 29) & 1;
+#pragma omp atomic write
+        cached = v;
+    }
+    return v;
+}
+#endif
+
+/* Run the compression function over whole blocks, on the fastest path. */
+static void compress_blocks(uint32_t h[8], const unsigned char *p,
+                            size_t blocks, int portable)
+{
+#ifdef DS_HAVE_SHANI
+    if (!portable && have_shani()) {
+        compress_shani(h, p, blocks);
+        return;
+    }
+#endif
+    (void)portable;
+    for (; blocks; blocks--, p += 64)
+        compress(h, p);
+}
+
+int ds_sha256_accelerated(void)
+{
+#ifdef DS_HAVE_SHANI
+    return have_shani();
+#else
+    return 0;
+#endif
+}
+
 void ds_sha256_init(ds_sha256_t *c)
 {
     static const uint32_t h0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372,
@@ -60,6 +159,7 @@ void ds_sha256_init(ds_sha256_t *c)
     memcpy(c->h, h0, sizeof h0);
     c->n_bytes = 0;
     c->buf_len = 0;
+    c->portable = 0;
 }
 
 void ds_sha256_update(ds_sha256_t *c, const void *data, size_t len)
@@ -74,11 +174,12 @@ void ds_sha256_update(ds_sha256_t *c, const void *data, size_t len)
         len -= take;
         if (c->buf_len < 64)
             return;
-        compress(c->h, c->buf);
+        compress_blocks(c->h, c->buf, 1, c->portable);
         c->buf_len = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(c->h, p);
+    compress_blocks(c->h, p, len / 64, c->portable);
+    p += len / 64 * 64;
+    len %= 64;
     memcpy(c->buf, p, len);
     c->buf_len = len;
 }

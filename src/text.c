@@ -101,6 +101,36 @@ const char *ds_suggest(const char *word, const char *const *cand, size_t n)
     return best;
 }
 
+/*
+ * The common case of a time or duration, "123.456": at most 15 digits and
+ * no exponent. The digits form an integer m < 2^53 and the value is
+ * m / 10^k with 10^k exact for k <= 22, so one IEEE division gives the
+ * correctly rounded result, the same double strtod returns (Clinger 1990),
+ * without strtod's locale and general-case machinery. Returns 0 when the
+ * string is not of that form.
+ */
+static int fast_decimal(const char *s, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.') {
+            frac = 0;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || ++digits > 15)
+            return 0;
+        m = m * 10 + (uint64_t)(*p - '0');
+        if (frac >= 0)
+            frac++;
+    }
+    *out = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    return 1;
+}
+
 ds_num_status_t ds_parse_seconds(const char *s, double *out)
 {
     if (*s == '-' || *s == '+') {
@@ -145,6 +175,8 @@ ds_num_status_t ds_parse_seconds(const char *s, double *out)
     }
     if (*p != '\0')
         return DS_NUM_SYNTAX;
+    if (fast_decimal(s, out))
+        return DS_NUM_OK;
     errno = 0;
     double v = strtod(s, NULL);
     if (!isfinite(v))

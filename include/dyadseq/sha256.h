@@ -15,7 +15,11 @@ typedef struct ds_sha256 {
     uint64_t n_bytes;
     unsigned char buf[64];
     size_t buf_len;
+    int portable;  /* set to 1 to force the portable code (for tests) */
 } ds_sha256_t;
+
+/* 1 when the x86 SHA extensions are used, else 0. */
+int ds_sha256_accelerated(void);
 
 void ds_sha256_init(ds_sha256_t *c);
 void ds_sha256_update(ds_sha256_t *c, const void *data, size_t len);

@@ -29,6 +29,39 @@ static void test_time(void)
     CHECK_INT(ds_parse_time(".", &v), DS_NUM_SYNTAX, "lone dot");
 }
 
+/* The fast decimal path returns exactly what strtod returns. */
+static void test_fast_decimal(void)
+{
+    unsigned x = 987654321;
+    int same = 1;
+    char buf[64];
+    for (int i = 0; i < 200000; i++) {
+        x = x * 1103515245u + 12345u;
+        unsigned ip = x % 100000;
+        x = x * 1103515245u + 12345u;
+        int nf = (int)(x % 11);
+        x = x * 1103515245u + 12345u;
+        int n = snprintf(buf, sizeof buf, "%u.", ip);
+        for (int k = 0; k < nf; k++) {
+            x = x * 1103515245u + 12345u;
+            buf[n++] = (char)('0' + (x >> 16) % 10);
+        }
+        buf[n] = '\0';
+        double v;
+        same &= ds_parse_seconds(buf, &v) == DS_NUM_OK &&
+                v == strtod(buf, NULL);
+    }
+    const char *edge[] = {"0", "0.1", "83.4", ".5", "5.", "999999999999999",
+                          "0.000000000000001", "123456789012345.6",
+                          "0.30000000000000004", "1e-3"};
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
+        double v;
+        same &= ds_parse_seconds(edge[i], &v) == DS_NUM_OK &&
+                v == strtod(edge[i], NULL);
+    }
+    CHECK(same, "200,000 random decimals and edge cases parse as strtod");
+}
+
 static void test_utf8(void)
 {
     CHECK_INT(ds_utf8_invalid_at("abc", 3), 3, "ASCII valid");
@@ -87,6 +120,46 @@ static void test_sha256(void)
               "sha256(one million 'a')");
 }
 
+/* The accelerated and the portable paths agree on every length from 0 to
+ * 300 bytes and on a long message fed in odd pieces. */
+static void test_sha256_paths(void)
+{
+    unsigned char msg[5000];
+    unsigned x = 12345;
+    for (size_t i = 0; i < sizeof msg; i++) {
+        x = x * 1103515245u + 12345u;
+        msg[i] = (unsigned char)(x >> 16);
+    }
+    int same = 1;
+    for (size_t n = 0; n <= 300; n++) {
+        char h1[65], h2[65];
+        ds_sha256_t a, b;
+        ds_sha256_init(&a);
+        ds_sha256_init(&b);
+        b.portable = 1;
+        ds_sha256_update(&a, msg, n);
+        ds_sha256_update(&b, msg, n);
+        ds_sha256_final_hex(&a, h1);
+        ds_sha256_final_hex(&b, h2);
+        same &= strcmp(h1, h2) == 0;
+    }
+    char h1[65], h2[65];
+    ds_sha256_t a, b;
+    ds_sha256_init(&a);
+    ds_sha256_init(&b);
+    b.portable = 1;
+    for (size_t off = 0, step = 1; off < sizeof msg; off += step, step += 7) {
+        size_t n = off + step > sizeof msg ? sizeof msg - off : step;
+        ds_sha256_update(&a, msg + off, n);
+        ds_sha256_update(&b, msg + off, n);
+    }
+    ds_sha256_final_hex(&a, h1);
+    ds_sha256_final_hex(&b, h2);
+    same &= strcmp(h1, h2) == 0;
+    UNIT_REPORT(same, "SHA-256: %s path equals the portable path",
+                ds_sha256_accelerated() ? "SHA-extension" : "portable");
+}
+
 static void test_strmap(void)
 {
     ds_strmap_t *m = ds_strmap_new();
@@ -134,9 +207,11 @@ static void test_2x2(void)
 int main(void)
 {
     test_time();
+    test_fast_decimal();
     test_utf8();
     test_suggest();
     test_sha256();
+    test_sha256_paths();
     test_strmap();
     test_2x2();
     return UNIT_DONE();
