@@ -6,5 +6,7 @@
 #define DYADSEQ_COMMANDS_H
 
 int main_validate(int argc, char **argv);
+int main_export(int argc, char **argv);
+int main_info(int argc, char **argv);
 
 #endif

@@ -16,6 +16,10 @@ static const ds_command_t commands[] = {
     {"validate", main_validate,
      "check transcripts against the schema and codebook; report every "
      "problem"},
+    {"export", main_export,
+     "print a dataset or table of a results file as tidy CSV"},
+    {"info", main_info,
+     "summarize a results file: provenance, contents, strongest effects"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

@@ -35,6 +35,8 @@
 
 #include <hdf5.h>
 #include <zlib.h>
+
+#include "dyadseq/version.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -389,7 +391,20 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
         goto fail;
     }
     H5Pclose(fapl);
+    fapl = -1;
     H5Pclose(fcpl);
+    fcpl = -1;
+    long fault = r->fault_write;
+    r->fault_write = 0; /* injected faults count the caller's writes only */
+    if ((rc = ds_results_attr_string(r, "/", "format", DS_RESULTS_FORMAT,
+                                     err)) ||
+        (rc = ds_results_attr_int64(r, "/", "format_version",
+                                    DS_FORMAT_VERSION, err)) ||
+        (rc = ds_results_attr_string(r, "/", "software_version", DS_VERSION,
+                                     err)))
+        goto fail;
+    r->fault_write = fault;
+    r->n_writes = 0;
     *out = r;
     return 0;
 
@@ -400,6 +415,24 @@ fail:
         H5Pclose(fcpl);
     ds_results_abort(r);
     return rc;
+}
+
+int ds_results_write_provenance(ds_results_t *r,
+                                const ds_results_provenance_t *p,
+                                ds_error_t *err)
+{
+    int rc;
+    if ((rc = ds_results_attr_string(r, "/", "command_line",
+                                     p->command_line, err)) ||
+        (rc = ds_results_attr_string(r, "/", "parameters", p->parameters,
+                                     err)) ||
+        (rc = ds_results_attr_strings(r, "/", "input_files", p->n_inputs,
+                                      p->input_files, err)) ||
+        (rc = ds_results_attr_strings(r, "/", "input_sha256", p->n_inputs,
+                                      p->input_sha256, err)) ||
+        (rc = ds_results_attr_int64(r, "/", "seed", (int64_t)p->seed, err)))
+        return rc;
+    return 0;
 }
 
 void ds_results_set_compression(ds_results_t *r, int level)

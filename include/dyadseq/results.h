@@ -85,9 +85,30 @@ typedef struct ds_results ds_results_t;
 
 /*
  * Start writing the results file `path`: create the temporary file next to
- * it. Fails with DS_EIO when the directory is not writable.
+ * it and write the root attributes format = "dyadseq-results",
+ * format_version (DS_FORMAT_VERSION) and software_version (DS_VERSION).
+ * Fails with DS_EIO when the directory is not writable.
  */
 int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err);
+
+/* The rest of the provenance every results file records (SPEC 5). */
+typedef struct ds_results_provenance {
+    const char *command_line;           /* as typed, for provenance */
+    const char *parameters;             /* JSON object of every option */
+    unsigned long seed;
+    size_t n_inputs;
+    const char *const *input_files;     /* [n_inputs] names as given */
+    const char *const *input_sha256;    /* [n_inputs] hex digests */
+} ds_results_provenance_t;
+
+/*
+ * Write the root attributes command_line, parameters, input_files,
+ * input_sha256 (arrays, one entry per input file) and seed (int64).
+ * NULL strings are written as "".
+ */
+int ds_results_write_provenance(ds_results_t *r,
+                                const ds_results_provenance_t *p,
+                                ds_error_t *err);
 
 /*
  * Deflate level for datasets created from now on: 0 = no filters (large
