@@ -10,6 +10,7 @@
  *                                         as SPEC 5, or with N > 0 a
  *                                         generated one of N sessions and
  *                                         10 states with chunked arrays
+ *   test_results --write-other FILE       an HDF5 file that is not ours
  */
 #include <dirent.h>
 #include <errno.h>
@@ -758,9 +759,32 @@ static void test_reader_errors(void)
           "an HDF5 file without format");
 }
 
+/* An HDF5 file whose root attribute format is something else. */
+static int write_other(const char *path)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = -1;
+    const char *v = "netcdf4";
+    int ok = f >= 0 && t >= 0 && sp >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
+             (a = H5Acreate2(f, "format", t, sp, H5P_DEFAULT, H5P_DEFAULT)) >=
+                 0 &&
+             H5Awrite(a, t, &v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (f >= 0 && H5Fclose(f) < 0)
+        ok = 0;
+    return ok ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (argc == 3 && strcmp(argv[1], "--write-other") == 0)
+        return write_other(argv[2]);
     if (argc >= 3 && strcmp(argv[1], "--write") == 0) {
         size_t big = 0;
         int level = -1, threads = 0;
