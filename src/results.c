@@ -821,6 +821,32 @@ int ds_results_attr_double(ds_results_t *r, const char *obj, const char *name,
                     &value, err);
 }
 
+char *ds_results_escape_name(const char *label)
+{
+    if (!label || !*label)
+        return NULL;
+    if (strcmp(label, ".") == 0)
+        return dup_str("%2E");
+    if (strcmp(label, "..") == 0)
+        return dup_str("%2E%2E");
+    size_t n = 1;
+    for (const char *p = label; *p; p++)
+        n += (*p == '%' || *p == '/') ? 3 : 1;
+    char *out = malloc(n), *o = out;
+    if (!out)
+        return NULL;
+    for (const char *p = label; *p; p++) {
+        if (*p == '%' || *p == '/') {
+            memcpy(o, *p == '%' ? "%25" : "%2F", 3);
+            o += 3;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
 int ds_results_make_group(ds_results_t *r, const char *path, ds_error_t *err)
 {
     int rc = check_path(path, err);

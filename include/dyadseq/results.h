@@ -162,6 +162,15 @@ int ds_results_write_scalar_int64(ds_results_t *r, const char *path,
 int ds_results_write_scalar_string(ds_results_t *r, const char *path,
                                    const char *s, ds_error_t *err);
 
+/*
+ * A label (session label, metric) as one path component, for groups such
+ * as /lag/1/pooled_by_label/<label>: '%' and '/' are percent-encoded
+ * ("%25", "%2F") and the names "." and ".." become "%2E" and "%2E%2E".
+ * Write the label itself in the group's `label` attribute too. Returns a
+ * malloc'd string, or NULL for an empty label or when out of memory.
+ */
+char *ds_results_escape_name(const char *label);
+
 /* Create a group (and its parents); an existing group is not an error. */
 int ds_results_make_group(ds_results_t *r, const char *path,
                           ds_error_t *err);

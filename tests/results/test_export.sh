@@ -100,6 +100,14 @@ B:withdraw,A:pursue,1
 B:withdraw,B:withdraw,2
 CSV
 
+expect /lag/1/pooled_by_label/prä <<'CSV'
+from,to,counts
+A:pursue,A:pursue,0
+A:pursue,B:withdraw,0
+B:withdraw,A:pursue,0
+B:withdraw,B:withdraw,0
+CSV
+
 expect /lag/1/pooled/g2 <<'CSV'
 name,value
 g2,0.25
@@ -196,7 +204,7 @@ fails "a missing lag lists the lags" 1 \
     "dyadseq: error: $H5 has no '/lag/3/pooled'; /lag holds: /lag/1, /lag/2" \
     export "$H5" /lag/3/pooled
 fails "a group of groups names its members" 1 \
-    "dyadseq: error: $H5: /lag/1 holds no datasets to print; export one of its members: /lag/1/session, /lag/1/pooled" \
+    "dyadseq: error: $H5: /lag/1 holds no datasets to print; export one of its members: /lag/1/session, /lag/1/pooled, /lag/1/pooled_by_label" \
     export "$H5" /lag/1
 check_eq "nothing on standard output after an error" "$(cat "$TMP/out")" ""
 fails "no arguments" 2 "dyadseq: error: missing arguments

@@ -134,6 +134,21 @@ static int write_small(ds_results_t *r, ds_error_t *err)
     TRY(ds_results_write_scalar_double(r, "/lag/1/pooled/g2", 0.25, err));
     TRY(ds_results_write_scalar_double(r, "/lag/1/pooled/df", 1, err));
     TRY(ds_results_write_scalar_double(r, "/lag/1/pooled/g2_p", nan, err));
+    /* per session label: group names escaped, the label in an attribute */
+    static const char *const lab[] = {"post", "pre", "pr\xC3\xA4"};
+    for (size_t l = 0; l < 3; l++) {
+        char *esc = ds_results_escape_name(lab[l]), path[128];
+        if (!esc)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        snprintf(path, sizeof path, "/lag/1/pooled_by_label/%s", esc);
+        free(esc);
+        if ((rc = ds_results_attr_string(r, path, "label", lab[l], err)))
+            goto fail;
+        char cpath[160];
+        snprintf(cpath, sizeof cpath, "%s/counts", path);
+        TRY(ds_results_write_int64(r, cpath, 2, kk, counts + 4 * l,
+                                   "from,to", err));
+    }
     const int64_t pc2[] = {0, 1, 1, 0};
     TRY(ds_results_write_int64(r, "/lag/2/pooled/counts", 2, kk, pc2,
                                "from,to", err));
@@ -736,6 +751,20 @@ static void test_writer_errors(void)
     }
 }
 
+static void test_escape(void)
+{
+    char *e = ds_results_escape_name("pre/post 100%");
+    CHECK_STR(e, "pre%2Fpost 100%25", "escape '/' and '%'");
+    free(e);
+    e = ds_results_escape_name("..");
+    CHECK_STR(e, "%2E%2E", "escape '..'");
+    free(e);
+    e = ds_results_escape_name("pr\xC3\xA4");
+    CHECK_STR(e, "pr\xC3\xA4", "UTF-8 as is");
+    free(e);
+    CHECK(ds_results_escape_name("") == NULL, "empty label: NULL");
+}
+
 static void test_reader_errors(void)
 {
     ds_error_t err = {0};
@@ -815,6 +844,7 @@ int main(int argc, char **argv)
     test_atomic();
     test_writer_errors();
     test_reader_errors();
+    test_escape();
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
