@@ -37,6 +37,9 @@
  * root attribute format = "dyadseq-results"; then test and list paths, read
  * datasets whole or in blocks of rows, read attributes.
  *
+ * Not thread-safe: call from one thread (chunk compression inside uses
+ * OpenMP threads of its own, never HDF5 from them).
+ *
  * All functions return 0 or a negative DS_E* code with err set: DS_EHDF5
  * when the HDF5 library fails (the message names the file and the path),
  * DS_EIO for system calls, DS_ENOMEM, DS_EUSAGE for a malformed path or
@@ -194,9 +197,10 @@ int ds_results_attr_double(ds_results_t *r, const char *obj,
  * Incremental writing of a large array in blocks of rows (first-axis
  * slices, e.g. sessions), in order, so a caller need not hold the whole
  * [S, K, K] array: begin, append rows until dims[0] rows are written, end.
- * Several datasets may be open at once. Numeric types only (and
- * DS_RESULTS_STRING with rank 1: data is then const char *const *). The
- * ds_results_write_* functions are begin + one append + end.
+ * Several datasets may be open at once. Numeric types, and
+ * DS_RESULTS_STRING with rank 1 (data is then const char *const *). The
+ * ds_results_write_* functions are begin + one append + end. After a
+ * failed append, ds_results_abort(r) frees every open dataset too.
  */
 typedef struct ds_results_dset ds_results_dset_t;
 
