@@ -17,9 +17,11 @@
  * time searching for matches in the mantissa bytes of doubles, which do not
  * repeat. zlib's run-length strategy (Z_RLE) at level 1 compresses the
  * shuffled byte planes (runs of sign and exponent bytes, noise in the
- * mantissa) as well as level 6 in about a third of the time of level 1
- * (measured on [1e5, 10, 10] arrays of adjusted residuals). Strings, and
- * hosts whose native types are not little-endian, use HDF5's pipeline.
+ * mantissa) at least as well as the default strategy at levels 1 to 6, in
+ * less than half the time of level 1 (measured on [1e5, 10, 10] arrays of
+ * adjusted residuals: 0.72 s against 1.74 s per 80 MB on one core, 16%
+ * smaller output). Strings, and hosts whose native types are not
+ * little-endian, use HDF5's pipeline.
  */
 #define _GNU_SOURCE /* memfd_create */
 #include "dyadseq/results.h"

@@ -116,9 +116,9 @@ int ds_results_write_provenance(ds_results_t *r,
 /*
  * Deflate level for datasets created from now on: 0 = no filters (large
  * datasets contiguous), 1 = fast (zlib level 1 with its run-length
- * strategy, which on shuffled numbers compresses as well as level 6 at a
- * third of the time; the default), 2..9 = zlib level with its default
- * strategy. Values outside 0..9 are clamped.
+ * strategy, which on shuffled doubles compresses as well as levels 1-6 in
+ * less than half the time; the default), 2..9 = zlib level with its
+ * default strategy. Values outside 0..9 are clamped.
  */
 void ds_results_set_compression(ds_results_t *r, int level);
 
