@@ -305,6 +305,12 @@ static void put_double(FILE *fp, double v)
         return;
     }
     char buf[40];
+    if (fabs(v) < 1e15 && v == (double)(long long)v &&
+        !(v == 0 && signbit(v))) {
+        /* whole numbers (counts, df, Q = ±1) without the float formatter */
+        fprintf(fp, "%lld", (long long)v);
+        return;
+    }
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
         if (prec == 17 || strtod(buf, NULL) == v)
