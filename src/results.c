@@ -737,7 +737,8 @@ static int attr_put(ds_results_t *r, const char *obj_path, const char *name,
 {
     int rc;
     hid_t obj = -1, space = -1;
-    if ((rc = check_path(obj_path, err)) || (rc = fault_here(r, obj_path, err)))
+    if ((rc = check_path(obj_path, err)) ||
+        (rc = fault_here(r, obj_path, err)))
         return rc;
     if (!name || !*name)
         return ds_error_set(err, DS_EUSAGE, "%s: empty attribute name",
@@ -1626,8 +1627,9 @@ static int read_sel(hid_t obj, int is_attr, hid_t stype, hid_t mspace,
         return ds_error_set(err, DS_EDATA,
                             "%s: %s holds %s and cannot be read as %s", file,
                             what,
-                            st == DS_RESULTS_STRING   ? "strings"
-                            : st == DS_RESULTS_DOUBLE ? "floating-point numbers"
+                            st == DS_RESULTS_STRING ? "strings"
+                            : st == DS_RESULTS_DOUBLE
+                                ? "floating-point numbers"
                             : st == DS_RESULTS_OTHER  ? "an unsupported type"
                                                       : "integers",
                             as == DS_RESULTS_STRING  ? "strings"
