@@ -794,9 +794,10 @@ static int write_other(const char *path)
     hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = -1;
     const char *v = "netcdf4";
-    int ok = f >= 0 && t >= 0 && sp >= 0 && H5Tset_size(t, H5T_VARIABLE) >= 0 &&
-             (a = H5Acreate2(f, "format", t, sp, H5P_DEFAULT, H5P_DEFAULT)) >=
-                 0 &&
+    int ok = f >= 0 && t >= 0 && sp >= 0 &&
+             H5Tset_size(t, H5T_VARIABLE) >= 0 &&
+             (a = H5Acreate2(f, "format", t, sp, H5P_DEFAULT,
+                             H5P_DEFAULT)) >= 0 &&
              H5Awrite(a, t, &v) >= 0;
     if (a >= 0)
         H5Aclose(a);
