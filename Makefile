@@ -35,7 +35,7 @@ CFLAGS  += -std=c11 $(OPTFLAGS) $(WARN) -fopenmp -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC))
 PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC))
 LDFLAGS += $(OPTFLAGS) -fopenmp
-LDLIBS  += -lcsv $(PKG_LIBS) -lm
+LDLIBS  += -lcsv $(PKG_LIBS) -lz -lm
 
 SRC     := $(sort $(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(OBJDIR)/%.o)

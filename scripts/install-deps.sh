@@ -10,7 +10,7 @@ set -eu
 # tests: R (cross-checks against base R), hdf5r (R reading example),
 #        h5py (Python reading example), GNU time (memory in the benchmark)
 # plots: matplotlib
-PACKAGES="gcc make pkg-config libcsv-dev libgsl-dev libhdf5-dev hdf5-tools \
+PACKAGES="gcc make pkg-config libcsv-dev libgsl-dev libhdf5-dev zlib1g-dev hdf5-tools \
 r-base-core r-cran-hdf5r python3-h5py python3-matplotlib time"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then

@@ -6,6 +6,9 @@
 #define DYADSEQ_COMMANDS_H
 
 int main_validate(int argc, char **argv);
+int main_analyze(int argc, char **argv);
+int main_export(int argc, char **argv);
+int main_info(int argc, char **argv);
 int main_simulate(int argc, char **argv);
 
 #endif

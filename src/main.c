@@ -3,6 +3,7 @@
  * cmd_t), --help and --version.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -16,6 +17,12 @@ static const ds_command_t commands[] = {
     {"validate", main_validate,
      "check transcripts against the schema and codebook; report every "
      "problem"},
+    {"analyze", main_analyze,
+     "compute every statistic of a study into one HDF5 results file"},
+    {"export", main_export,
+     "print a dataset or table of a results file as tidy CSV"},
+    {"info", main_info,
+     "summarize a results file: provenance, contents, strongest effects"},
     {"simulate", main_simulate,
      "write synthetic transcripts with known sequential structure"},
 };
@@ -56,9 +63,29 @@ int main(int argc, char **argv)
     gsl_set_error_handler_off();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
-    char *cmdline = ds_join_argv(argc, argv); /* provenance; freed at exit */
-    if (cmdline)
-        ds_command_line = cmdline;
+    /* The command line for provenance, without -t/--threads: the thread
+     * count never changes a result, and leaving it out keeps results files
+     * byte-identical at any thread count (SPEC 5). */
+    char **kept = malloc((size_t)(argc + 1) * sizeof *kept);
+    if (kept) {
+        int n = 0;
+        for (int i = 0; i < argc; i++) {
+            if ((strcmp(argv[i], "-t") == 0 ||
+                 strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
+                i++;
+                continue;
+            }
+            if ((strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '\0' &&
+                 argv[i][2] != '-') ||
+                strncmp(argv[i], "--threads=", 10) == 0)
+                continue;
+            kept[n++] = argv[i];
+        }
+        char *cmdline = ds_join_argv(n, kept); /* freed at exit */
+        if (cmdline)
+            ds_command_line = cmdline;
+        free(kept);
+    }
 
     if (argc < 2) {
         usage(stderr);

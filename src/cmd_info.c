@@ -1,0 +1,628 @@
+/*
+ * cmd_info.c — `dyadseq info FILE.h5`: what a results file is and holds.
+ *
+ * Prints the provenance stored in the root attributes (SPEC 5), a summary
+ * of the contents (sessions, couples, labels, events, states, lags), and,
+ * when the file has them, the strongest pooled lag-1 dependencies (the ten
+ * cells with the largest adjusted residual), response rates by session
+ * label and bidder, and pursue-withdraw cycle counts by session label.
+ * Sections whose paths are absent are left out, so it works on files of
+ * analyze, compare and agree alike.
+ *
+ * `dyadseq info` on a transcript corpus (SPEC 2) is not implemented here
+ * yet; `dyadseq validate` prints that summary.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "dyadseq/cli.h"
+#include "dyadseq/results.h"
+#include "dyadseq/strmap.h"
+
+#define TOP_CELLS 10
+
+static const ds_cmd_spec_t spec = {
+    .name = "info",
+    .about = "Summarize a results file: provenance (version, command line, "
+             "inputs and\n"
+             "         their SHA-256, parameters), what it holds, the "
+             "strongest pooled lag-1\n"
+             "         dependencies, response rates and cycle counts by "
+             "session label.",
+    .usage = "[options] FILE.h5",
+    .common = 0,
+    .min_args = 1,
+    .max_args = 1,
+};
+
+/* Read path whole if it is a dataset; a->shape.n == 0 and 0 if absent. */
+static int read_opt(ds_results_reader_t *f, const char *path,
+                    ds_results_type_t as, ds_results_array_t *a,
+                    ds_error_t *err)
+{
+    memset(a, 0, sizeof *a);
+    if (ds_results_kind(f, path) != DS_RESULTS_DATASET)
+        return 0;
+    return ds_results_read(f, path, as, a, err);
+}
+
+/* A number in a column of the given width and decimals; NaN as NA. */
+static void put_num(double v, int width, int decimals)
+{
+    if (isnan(v))
+        printf("%*s", width, "NA");
+    else
+        printf("%*.*f", width, decimals, v);
+}
+
+/* Width of s on a terminal: UTF-8 characters, not bytes. */
+static int chars(const char *s)
+{
+    int n = 0;
+    for (const char *p = s; *p; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    return n;
+}
+
+/* Print s left-aligned in width columns. */
+static void put_padded(const char *s, int width)
+{
+    int n = chars(s);
+    fputs(s, stdout);
+    for (; n < width; n++)
+        putchar(' ');
+}
+
+/* Print n with thousands separators. */
+static void put_count(uint64_t n)
+{
+    char buf[32], out[48];
+    int len = snprintf(buf, sizeof buf, "%" PRIu64, n), k = 0;
+    for (int i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            out[k++] = ',';
+        out[k++] = buf[i];
+    }
+    out[k] = '\0';
+    fputs(out, stdout);
+}
+
+/* Print an attribute's value: strings joined by ", ", numbers. */
+static int put_attr(ds_results_reader_t *f, const char *name,
+                    ds_error_t *err)
+{
+    ds_results_array_t a;
+    ds_results_shape_t sh;
+    int rc = ds_results_read_attr(f, "/", name, DS_RESULTS_DOUBLE, &a, NULL);
+    if (rc == 0) {
+        sh = a.shape;
+        ds_results_array_free(&a);
+        if (sh.type == DS_RESULTS_INT64 || sh.type == DS_RESULTS_UINT8)
+            rc = ds_results_read_attr(f, "/", name, DS_RESULTS_INT64, &a,
+                                      err);
+        else
+            rc = ds_results_read_attr(f, "/", name, DS_RESULTS_DOUBLE, &a,
+                                      err);
+    } else {
+        rc = ds_results_read_attr(f, "/", name, DS_RESULTS_STRING, &a, err);
+    }
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < a.shape.n; i++) {
+        if (i)
+            fputs(", ", stdout);
+        if (a.s)
+            fputs(a.s[i], stdout);
+        else if (a.i)
+            printf("%" PRId64, a.i[i]);
+        else if (isnan(a.d[i]))
+            fputs("NA", stdout);
+        else
+            printf("%.17g", a.d[i]);
+    }
+    ds_results_array_free(&a);
+    return 0;
+}
+
+static const char *const known_attrs[] = {
+    "format", "format_version", "software_version", "command_line",
+    "seed", "input_files", "input_sha256", "parameters", NULL};
+
+static int is_known_attr(const char *name)
+{
+    for (size_t i = 0; known_attrs[i]; i++)
+        if (strcmp(name, known_attrs[i]) == 0)
+            return 1;
+    return 0;
+}
+
+static int provenance(ds_results_reader_t *f, const char *file,
+                      ds_error_t *err)
+{
+    int rc = 0;
+    ds_results_array_t files = {0}, sha = {0};
+    char **names = NULL;
+    size_t n_names = 0;
+    printf("%s: dyadseq results", file);
+    if (ds_results_attr_exists(f, "/", "format_version")) {
+        fputs(", format version ", stdout);
+        if ((rc = put_attr(f, "format_version", err)))
+            goto done;
+    }
+    putchar('\n');
+    static const struct {
+        const char *attr, *title;
+    } lines[] = {{"software_version", "software"},
+                 {"command_line", "command line"},
+                 {"seed", "seed"}};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        if (!ds_results_attr_exists(f, "/", lines[i].attr))
+            continue;
+        printf("  %-14s", lines[i].title);
+        if (strcmp(lines[i].attr, "software_version") == 0)
+            fputs("dyadseq ", stdout);
+        if ((rc = put_attr(f, lines[i].attr, err)))
+            goto done;
+        putchar('\n');
+    }
+    if (ds_results_attr_exists(f, "/", "input_files") &&
+        (rc = ds_results_read_attr(f, "/", "input_files", DS_RESULTS_STRING,
+                                   &files, err)))
+        goto done;
+    if (ds_results_attr_exists(f, "/", "input_sha256") &&
+        (rc = ds_results_read_attr(f, "/", "input_sha256", DS_RESULTS_STRING,
+                                   &sha, err)))
+        goto done;
+    size_t n_in = files.s ? files.shape.n : sha.s ? sha.shape.n : 0;
+    for (size_t i = 0; i < n_in; i++) {
+        printf("  %-14s", i ? "" : n_in == 1 ? "input" : "inputs");
+        if (files.s)
+            printf("%s", files.s[i]);
+        else
+            printf("input %zu", i + 1);
+        if (sha.s && i < sha.shape.n)
+            printf("  sha256 %s", sha.s[i]);
+        putchar('\n');
+    }
+    if (ds_results_attr_exists(f, "/", "parameters")) {
+        printf("  %-14s", "parameters");
+        if ((rc = put_attr(f, "parameters", err)))
+            goto done;
+        putchar('\n');
+    }
+    if ((rc = ds_results_attr_names(f, "/", &names, &n_names, err)))
+        goto done;
+    for (size_t i = 0; i < n_names; i++) {
+        if (is_known_attr(names[i]))
+            continue;
+        printf("  %-14s", names[i]);
+        if ((rc = put_attr(f, names[i], err)))
+            goto done;
+        putchar('\n');
+    }
+done:
+    ds_results_names_free(names, n_names);
+    ds_results_array_free(&files);
+    ds_results_array_free(&sha);
+    return rc;
+}
+
+/* Distinct labels in byte order with their counts. */
+typedef struct label_count {
+    const char *label;
+    size_t n;
+} label_count_t;
+
+static int cmp_label(const void *a, const void *b)
+{
+    return strcmp(((const label_count_t *)a)->label,
+                  ((const label_count_t *)b)->label);
+}
+
+/*
+ * The distinct values of s[0..n) sorted, with counts, and for each i the
+ * index of its value in *which (if which is not NULL).
+ */
+static int distinct(char **s, size_t n, label_count_t **out, size_t *n_out,
+                    size_t *which)
+{
+    *out = NULL;
+    *n_out = 0;
+    label_count_t *lc = calloc(n ? n : 1, sizeof *lc);
+    size_t k = 0;
+    if (!lc)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        size_t j = 0;
+        while (j < k && strcmp(lc[j].label, s[i]) != 0)
+            j++;
+        if (j == k)
+            lc[k++].label = s[i];
+        lc[j].n++;
+    }
+    qsort(lc, k, sizeof *lc, cmp_label);
+    if (which)
+        for (size_t i = 0; i < n; i++) {
+            label_count_t key = {s[i], 0};
+            label_count_t *p = bsearch(&key, lc, k, sizeof *lc, cmp_label);
+            which[i] = (size_t)(p - lc);
+        }
+    *out = lc;
+    *n_out = k;
+    return 0;
+}
+
+static int cmp_lag(const void *a, const void *b)
+{
+    long x = strtol(*(char *const *)a, NULL, 10);
+    long y = strtol(*(char *const *)b, NULL, 10);
+    return x < y ? -1 : x > y;
+}
+
+typedef struct study {
+    ds_results_array_t couple, session, states;
+    size_t *label_of; /* [S] index into labels */
+    label_count_t *labels;
+    size_t n_labels;
+} study_t;
+
+static void study_free(study_t *s)
+{
+    ds_results_array_free(&s->couple);
+    ds_results_array_free(&s->session);
+    ds_results_array_free(&s->states);
+    free(s->label_of);
+    free(s->labels);
+}
+
+static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
+{
+    int rc;
+    ds_results_array_t ev = {0};
+    char **names = NULL, **lags = NULL;
+    size_t n_names = 0, n_lags = 0;
+    ds_strmap_t *m = NULL;
+    printf("\nContents\n");
+    if ((rc = read_opt(f, "/sessions/couple", DS_RESULTS_STRING, &st->couple,
+                       err)) ||
+        (rc = read_opt(f, "/sessions/session", DS_RESULTS_STRING,
+                       &st->session, err)) ||
+        (rc = read_opt(f, "/states/label", DS_RESULTS_STRING, &st->states,
+                       err)) ||
+        (rc = read_opt(f, "/sessions/n_events", DS_RESULTS_DOUBLE, &ev,
+                       err)))
+        goto done;
+    size_t S = st->couple.s ? st->couple.shape.n : 0;
+    if (st->couple.s) {
+        if (!(m = ds_strmap_new())) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < S; i++)
+            if (ds_strmap_put(m, st->couple.s[i], strlen(st->couple.s[i]),
+                              i)) {
+                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+                goto done;
+            }
+        printf("  %-14s%zu (%zu couple%s)", "sessions", S, ds_strmap_size(m),
+               ds_strmap_size(m) == 1 ? "" : "s");
+        if (st->session.s && st->session.shape.n == S) {
+            if (!(st->label_of = calloc(S ? S : 1, sizeof *st->label_of)) ||
+                distinct(st->session.s, S, &st->labels, &st->n_labels,
+                         st->label_of)) {
+                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+                goto done;
+            }
+            fputs("; labels:", stdout);
+            for (size_t l = 0; l < st->n_labels; l++)
+                printf("%s %s %zu", l ? "," : "", st->labels[l].label,
+                       st->labels[l].n);
+        }
+        putchar('\n');
+    }
+    if (ev.d) {
+        double total = 0;
+        for (size_t i = 0; i < ev.shape.n; i++)
+            total += isnan(ev.d[i]) ? 0 : ev.d[i];
+        printf("  %-14s", "events");
+        put_count((uint64_t)total);
+        putchar('\n');
+    }
+    if (st->states.s) {
+        printf("  %-14s%zu:", "states", st->states.shape.n);
+        for (size_t i = 0; i < st->states.shape.n && i < 24; i++)
+            printf("%s %s", i ? "," : "", st->states.s[i]);
+        if (st->states.shape.n > 24)
+            printf(" … and %zu more", st->states.shape.n - 24);
+        putchar('\n');
+    }
+    if (ds_results_kind(f, "/lag") == DS_RESULTS_GROUP) {
+        if ((rc = ds_results_list(f, "/lag", &lags, &n_lags, err)))
+            goto done;
+        qsort(lags, n_lags, sizeof *lags, cmp_lag);
+        printf("  %-14s", "lags");
+        for (size_t i = 0; i < n_lags; i++)
+            printf("%s%s", i ? ", " : "", lags[i]);
+        putchar('\n');
+    }
+    if ((rc = ds_results_list(f, "/", &names, &n_names, err)))
+        goto done;
+    printf("  %-14s", "groups");
+    for (size_t i = 0; i < n_names; i++)
+        printf("%s/%s", i ? " " : "", names[i]);
+    putchar('\n');
+done:
+    ds_strmap_free(m);
+    ds_results_names_free(names, n_names);
+    ds_results_names_free(lags, n_lags);
+    ds_results_array_free(&ev);
+    return rc;
+}
+
+/* The ten pooled lag-1 cells with the largest adjusted residual. */
+static int top_cells(ds_results_reader_t *f, const study_t *st,
+                     ds_error_t *err)
+{
+    static const char *const stats[] = {"adjusted_residual", "counts",
+                                        "expected", "yules_q",
+                                        "transition_prob"};
+    enum { N_STATS = 5 };
+    ds_results_array_t a[N_STATS];
+    memset(a, 0, sizeof a);
+    size_t *order = NULL;
+    int rc = 0;
+    char path[128];
+    for (size_t s = 0; s < N_STATS; s++) {
+        snprintf(path, sizeof path, "/lag/1/pooled/%s", stats[s]);
+        if ((rc = read_opt(f, path, DS_RESULTS_DOUBLE, &a[s], err)))
+            goto done;
+    }
+    const ds_results_array_t *z = &a[0];
+    if (!z->d || z->shape.rank != 2)
+        goto done; /* no pooled lag-1 table */
+    size_t K1 = z->shape.dims[0], K2 = z->shape.dims[1], n = K1 * K2, k = 0;
+    if (!(order = malloc((n ? n : 1) * sizeof *order))) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(z->d[i]))
+            order[k++] = i;
+    /* partial selection sort: ties keep cell order, so output is stable */
+    size_t top = k < TOP_CELLS ? k : TOP_CELLS;
+    for (size_t i = 0; i < top; i++) {
+        size_t best = i;
+        for (size_t j = i + 1; j < k; j++)
+            if (z->d[order[j]] > z->d[order[best]])
+                best = j;
+        size_t t = order[best];
+        memmove(order + i + 1, order + i, (best - i) * sizeof *order);
+        order[i] = t;
+    }
+    int w = 12;
+    if (st->states.s)
+        for (size_t i = 0; i < st->states.shape.n; i++)
+            if (chars(st->states.s[i]) > w)
+                w = chars(st->states.s[i]);
+    printf("\nStrongest pooled lag-1 dependencies (top %zu of %zu cells by "
+           "adjusted residual)\n",
+           top, n);
+    if (top == 0) {
+        printf("  none: every adjusted residual is NA\n");
+        goto done;
+    }
+    printf("  %-*s %-*s %9s %10s %8s %8s %10s\n", w, "from", w, "to", "count",
+           "expected", "z", "Yule's Q", "p(to|from)");
+    for (size_t i = 0; i < top; i++) {
+        size_t c = order[i], r = c / K2, col = c % K2;
+        char rb[24], cb[24];
+        snprintf(rb, sizeof rb, "%zu", r);
+        snprintf(cb, sizeof cb, "%zu", col);
+        const char *from = st->states.s && r < st->states.shape.n
+                               ? st->states.s[r] : rb;
+        const char *to = st->states.s && col < st->states.shape.n
+                             ? st->states.s[col] : cb;
+        fputs("  ", stdout);
+        put_padded(from, w);
+        putchar(' ');
+        put_padded(to, w);
+        putchar(' ');
+        double v[N_STATS];
+        for (size_t s = 0; s < N_STATS; s++)
+            v[s] = a[s].d && a[s].shape.n == n ? a[s].d[c] : NAN;
+        put_num(v[1], 9, 0);
+        putchar(' ');
+        put_num(v[2], 10, 2);
+        putchar(' ');
+        put_num(v[0], 8, 2);
+        putchar(' ');
+        put_num(v[3], 8, 3);
+        putchar(' ');
+        put_num(v[4], 10, 3);
+        putchar('\n');
+    }
+done:
+    free(order);
+    for (size_t s = 0; s < N_STATS; s++)
+        ds_results_array_free(&a[s]);
+    return rc;
+}
+
+static int responsiveness(ds_results_reader_t *f, const study_t *st,
+                          ds_error_t *err)
+{
+    ds_results_array_t rate = {0}, bidder = {0}, sidx = {0};
+    label_count_t *bidders = NULL;
+    size_t n_bidders = 0, *which = NULL;
+    double *sum = NULL;
+    size_t *cnt = NULL;
+    int rc;
+    if ((rc = read_opt(f, "/responsiveness/response_rate", DS_RESULTS_DOUBLE,
+                       &rate, err)) ||
+        (rc = read_opt(f, "/responsiveness/bidder", DS_RESULTS_STRING,
+                       &bidder, err)) ||
+        (rc = read_opt(f, "/responsiveness/session_index", DS_RESULTS_INT64,
+                       &sidx, err)))
+        goto done;
+    size_t n = rate.shape.n;
+    if (!rate.d || !bidder.s || bidder.shape.n != n)
+        goto done;
+    if (!(which = calloc(n ? n : 1, sizeof *which)) ||
+        distinct(bidder.s, n, &bidders, &n_bidders, which)) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    /* groups: 0 = all sessions, 1 + l = session label l */
+    size_t n_groups = 1 + (st->label_of && sidx.i && sidx.shape.n == n
+                               ? st->n_labels : 0);
+    if (!(sum = calloc(n_groups * n_bidders, sizeof *sum)) ||
+        !(cnt = calloc(n_groups * n_bidders, sizeof *cnt))) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t S = st->couple.shape.n;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(rate.d[i]))
+            continue; /* no bids in that session */
+        sum[which[i]] += rate.d[i];
+        cnt[which[i]]++;
+        if (n_groups > 1 && sidx.i[i] >= 0 && (size_t)sidx.i[i] < S) {
+            size_t g = 1 + st->label_of[sidx.i[i]];
+            sum[g * n_bidders + which[i]] += rate.d[i];
+            cnt[g * n_bidders + which[i]]++;
+        }
+    }
+    printf("\nResponse rate to bids: mean over sessions with bids (number of "
+           "sessions)\n  ");
+    put_padded("label", 14);
+    for (size_t b = 0; b < n_bidders; b++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s bids", bidders[b].label);
+        putchar(' ');
+        put_padded(head, b + 1 < n_bidders ? 16 : 0);
+    }
+    putchar('\n');
+    for (size_t g = 0; g < n_groups; g++) {
+        putchar(' ');
+        putchar(' ');
+        put_padded(g == 0 ? "all" : st->labels[g - 1].label, 14);
+        for (size_t b = 0; b < n_bidders; b++) {
+            char cell[64];
+            size_t c = cnt[g * n_bidders + b];
+            if (c)
+                snprintf(cell, sizeof cell, "%.3f (%zu)",
+                         sum[g * n_bidders + b] / (double)c, c);
+            else
+                snprintf(cell, sizeof cell, "NA (0)");
+            putchar(' ');
+            put_padded(cell, b + 1 < n_bidders ? 16 : 0);
+        }
+        putchar('\n');
+    }
+done:
+    free(sum);
+    free(cnt);
+    free(which);
+    free(bidders);
+    ds_results_array_free(&rate);
+    ds_results_array_free(&bidder);
+    ds_results_array_free(&sidx);
+    return rc;
+}
+
+static int cycles(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
+{
+    ds_results_array_t nc = {0}, sidx = {0};
+    double *sum = NULL;
+    size_t *cnt = NULL;
+    int rc;
+    if ((rc = read_opt(f, "/cycles/n_cycles", DS_RESULTS_DOUBLE, &nc, err)) ||
+        (rc = read_opt(f, "/cycles/session_index", DS_RESULTS_INT64, &sidx,
+                       err)))
+        goto done;
+    if (!nc.d)
+        goto done;
+    size_t n = nc.shape.n, S = st->couple.shape.n;
+    size_t n_groups = 1 + (st->label_of ? st->n_labels : 0);
+    if (!(sum = calloc(n_groups, sizeof *sum)) ||
+        !(cnt = calloc(n_groups, sizeof *cnt))) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(nc.d[i]))
+            continue;
+        sum[0] += nc.d[i];
+        cnt[0]++;
+        /* the session: its session_index, or the row (one per session) */
+        int64_t s = sidx.i && sidx.shape.n == n ? sidx.i[i] : (int64_t)i;
+        if (n_groups > 1 && s >= 0 && (size_t)s < S) {
+            sum[1 + st->label_of[s]] += nc.d[i];
+            cnt[1 + st->label_of[s]]++;
+        }
+    }
+    printf("\nPursue-withdraw cycles by session label\n  %-14s %9s %9s "
+           "%12s\n",
+           "label", "sessions", "cycles", "per session");
+    for (size_t g = 0; g < n_groups; g++) {
+        fputs("  ", stdout);
+        put_padded(g == 0 ? "all" : st->labels[g - 1].label, 14);
+        printf(" %9zu %9.0f ", cnt[g], sum[g]);
+        put_num(cnt[g] ? sum[g] / (double)cnt[g] : NAN, 12, 2);
+        putchar('\n');
+    }
+done:
+    free(sum);
+    free(cnt);
+    ds_results_array_free(&nc);
+    ds_results_array_free(&sidx);
+    return rc;
+}
+
+int main_info(int argc, char **argv)
+{
+    ds_common_opts_t o;
+    char **args;
+    size_t n_args;
+    int status = ds_cmd_parse(&spec, argc, argv, &o, NULL, &args, &n_args);
+    if (status >= 0)
+        return status;
+    const char *file = args[0];
+    ds_error_t err = {0};
+    ds_results_reader_t *f = NULL;
+    study_t st;
+    memset(&st, 0, sizeof st);
+    int rc = ds_results_open(file, &f, &err);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        if (strstr(err.msg, "not an HDF5 file") ||
+            strstr(err.msg, "is a directory"))
+            fprintf(stderr,
+                    "dyadseq: note: 'dyadseq info' on transcripts is not "
+                    "implemented yet; 'dyadseq validate %s' summarizes "
+                    "them\n",
+                    file);
+        return DS_EXIT_DATA;
+    }
+    if ((rc = provenance(f, file, &err)) || (rc = contents(f, &st, &err)) ||
+        (rc = top_cells(f, &st, &err)) ||
+        (rc = responsiveness(f, &st, &err)) || (rc = cycles(f, &st, &err))) {
+        fflush(stdout);
+        ds_msg_error("%s", err.msg);
+        study_free(&st);
+        ds_results_close(f);
+        return DS_EXIT_DATA;
+    }
+    study_free(&st);
+    ds_results_close(f);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        ds_msg_error("cannot write to standard output: %s", strerror(errno));
+        return DS_EXIT_DATA;
+    }
+    return DS_EXIT_OK;
+}

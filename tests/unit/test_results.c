@@ -1,0 +1,855 @@
+/*
+ * Unit tests of results.c (the HDF5 writer and reader), and the writer of
+ * the fixture files the shell tests in tests/results/ export and read from
+ * Python and R:
+ *
+ *   test_results                          run the unit tests
+ *   test_results --write FILE [--sessions N] [--level L] [--threads T]
+ *                                         write a fixture: the small study
+ *                                         (3 sessions, 2 states) laid out
+ *                                         as SPEC 5, or with N > 0 a
+ *                                         generated one of N sessions and
+ *                                         10 states with chunked arrays
+ *   test_results --write-other FILE       an HDF5 file that is not ours
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <hdf5.h>
+
+#include "dyadseq/results.h"
+#include "unit.h"
+
+/* ------------------------------------------------------------------ */
+/* The fixtures                                                       */
+/* ------------------------------------------------------------------ */
+
+#define S_SMALL 3
+#define K_SMALL 2
+
+static const char *const sha[] = {
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"};
+static const char *const inputs[] = {"demo/a.csv", "demo/b.csv"};
+
+static int provenance(ds_results_t *r, ds_error_t *err)
+{
+    ds_results_provenance_t p = {
+        .command_line = "dyadseq analyze -o out.h5 demo",
+        .parameters = "{\"lags\":[1,2],\"permutations\":0}",
+        .seed = 1,
+        .n_inputs = 2,
+        .input_files = inputs,
+        .input_sha256 = sha};
+    return ds_results_write_provenance(r, &p, err);
+}
+
+#define TRY(call)                                                            \
+    do {                                                                     \
+        if ((rc = (call)))                                                   \
+            goto fail;                                                       \
+    } while (0)
+
+/* The small study: every group of SPEC 5 that analyze writes. */
+static int write_small(ds_results_t *r, ds_error_t *err)
+{
+    int rc;
+    const size_t S = S_SMALL, K = K_SMALL;
+    size_t sk[3] = {S, K, K}, kk[2] = {K, K}, s1[1] = {S};
+    const double nan = NAN;
+
+    TRY(provenance(r, err));
+    const char *labels[] = {"A:pursue", "B:withdraw"};
+    TRY(ds_results_write_strings(r, "/states/label", K, labels, "state",
+                                 err));
+    const char *code[] = {"pursue", "withdraw"};
+    const char *role[] = {"pursue", "withdraw"};
+    const char *desc[] = {"demands, criticizes", "says \"fine\"; leaves"};
+    TRY(ds_results_write_strings(r, "/codebook/code", 2, code, "code", err));
+    TRY(ds_results_write_strings(r, "/codebook/role", 2, role, "code", err));
+    TRY(ds_results_write_strings(r, "/codebook/description", 2, desc, "code",
+                                 err));
+
+    /* sessions in (couple, session) byte order: "c,2" < "c1" */
+    const char *couple[] = {"c,2", "c1", "c1"};
+    const char *session[] = {"pre", "post", "pr\xC3\xA4"};
+    const int64_t n_events[] = {5, 4, 1};
+    const double duration[] = {12.5, 30, nan}, onset[] = {0, 1.25, 3};
+    TRY(ds_results_write_strings(r, "/sessions/couple", S, couple, "session",
+                                 err));
+    TRY(ds_results_write_strings(r, "/sessions/session", S, session,
+                                 "session", err));
+    TRY(ds_results_write_int64(r, "/sessions/n_events", 1, s1, n_events,
+                               "session", err));
+    TRY(ds_results_write_double(r, "/sessions/duration_s", 1, s1, duration,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, s1, onset,
+                                "session", err));
+
+    /* lag 1, per session: session 2 has one event, so no pairs: NaN */
+    const int64_t counts[] = {1, 2, 1, 0, 0, 2, 1, 0, 0, 0, 0, 0};
+    const double expected[] = {1.5, 1.5, 0.5, 0.5, 2.0 / 3, 4.0 / 3,
+                               1.0 / 3, 2.0 / 3, nan, nan, nan, nan};
+    const double tp[] = {1.0 / 3, 2.0 / 3, 1, 0, 0, 1, 1, 0,
+                         nan, nan, nan, nan};
+    const double q[] = {-1, 1, 1, -1, -1, 1, 1, -1, nan, nan, nan, nan};
+    const double g2[] = {0.1 + 0.2, 1e-300, nan}, df[] = {1, 1, nan};
+    TRY(ds_results_write_int64(r, "/lag/1/session/counts", 3, sk, counts,
+                               "session,from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/session/expected", 3, sk,
+                                expected, "session,from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/session/transition_prob", 3, sk,
+                                tp, "session,from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/session/yules_q", 3, sk, q,
+                                "session,from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/session/g2", 1, s1, g2, "session",
+                                err));
+    TRY(ds_results_write_double(r, "/lag/1/session/df", 1, s1, df, "session",
+                                err));
+
+    /* lag 1, pooled: R = (3, 3), C = (2, 4), N = 6 */
+    const int64_t pc[] = {1, 2, 1, 2};
+    const double pe[] = {1, 2, 1, 2};
+    const double pz[] = {0, 0, 0, 0.5};
+    const double pq[] = {0, 0, 0, 0};
+    const double ptp[] = {1.0 / 3, 2.0 / 3, 1.0 / 3, 2.0 / 3};
+    const uint8_t sz[] = {0, 0, 0, 0};
+    TRY(ds_results_write_int64(r, "/lag/1/pooled/counts", 2, kk, pc,
+                               "from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/pooled/expected", 2, kk, pe,
+                                "from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/pooled/adjusted_residual", 2, kk,
+                                pz, "from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/pooled/yules_q", 2, kk, pq,
+                                "from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/pooled/transition_prob", 2, kk,
+                                ptp, "from,to", err));
+    TRY(ds_results_write_uint8(r, "/lag/1/pooled/structural_zero", 2, kk, sz,
+                               "from,to", err));
+    TRY(ds_results_write_scalar_double(r, "/lag/1/pooled/g2", 0.25, err));
+    TRY(ds_results_write_scalar_double(r, "/lag/1/pooled/df", 1, err));
+    TRY(ds_results_write_scalar_double(r, "/lag/1/pooled/g2_p", nan, err));
+    /* per session label: group names escaped, the label in an attribute */
+    static const char *const lab[] = {"post", "pre", "pr\xC3\xA4"};
+    for (size_t l = 0; l < 3; l++) {
+        char *esc = ds_results_escape_name(lab[l]), path[128];
+        if (!esc)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        snprintf(path, sizeof path, "/lag/1/pooled_by_label/%s", esc);
+        free(esc);
+        if ((rc = ds_results_attr_string(r, path, "label", lab[l], err)))
+            goto fail;
+        char cpath[160];
+        snprintf(cpath, sizeof cpath, "%s/counts", path);
+        TRY(ds_results_write_int64(r, cpath, 2, kk, counts + 4 * l,
+                                   "from,to", err));
+    }
+    const int64_t pc2[] = {0, 1, 1, 0};
+    TRY(ds_results_write_int64(r, "/lag/2/pooled/counts", 2, kk, pc2,
+                               "from,to", err));
+
+    /* responsiveness: 2S rows, session-major, A bids first */
+    size_t r2[1] = {2 * S};
+    const int64_t sidx2[] = {0, 0, 1, 1, 2, 2};
+    const char *bidder[] = {"A", "B", "A", "B", "A", "B"};
+    const int64_t n_bids[] = {2, 1, 0, 3, 0, 0};
+    const int64_t n_ans[] = {1, 1, 0, 2, 0, 0};
+    const double rate[] = {0.5, 1, nan, 2.0 / 3, nan, nan};
+    const double lat[] = {2.5, 1, nan, 3.25, nan, nan};
+    const int64_t zero6[] = {0, 0, 0, 0, 0, 0};
+    TRY(ds_results_write_int64(r, "/responsiveness/session_index", 1, r2,
+                               sidx2, "row", err));
+    TRY(ds_results_write_strings(r, "/responsiveness/bidder", 2 * S, bidder,
+                                 "row", err));
+    TRY(ds_results_write_int64(r, "/responsiveness/n_bids", 1, r2, n_bids,
+                               "row", err));
+    TRY(ds_results_write_int64(r, "/responsiveness/n_answered", 1, r2, n_ans,
+                               "row", err));
+    TRY(ds_results_write_double(r, "/responsiveness/response_rate", 1, r2,
+                                rate, "row", err));
+    TRY(ds_results_write_double(r, "/responsiveness/latency_mean_s", 1, r2,
+                                lat, "row", err));
+    TRY(ds_results_write_int64(r, "/responsiveness/n_turned_away", 1, r2,
+                               zero6, "row", err));
+    size_t p3[1] = {3};
+    const int64_t km_row[] = {0, 0, 3};
+    const double km_t[] = {1, 4, 2}, km_s[] = {0.5, 0, 0.6666666666666666};
+    TRY(ds_results_write_int64(r, "/responsiveness/km/row", 1, p3, km_row,
+                               "point", err));
+    TRY(ds_results_write_double(r, "/responsiveness/km/time_s", 1, p3, km_t,
+                                "point", err));
+    TRY(ds_results_write_double(r, "/responsiveness/km/survival", 1, p3,
+                                km_s, "point", err));
+
+    /* cycles: one row per session */
+    const int64_t sidx[] = {0, 1, 2}, n_cycles[] = {1, 2, 0};
+    const double share[] = {0.4, 0.125, nan};
+    TRY(ds_results_write_int64(r, "/cycles/session_index", 1, s1, sidx,
+                               "session", err));
+    TRY(ds_results_write_int64(r, "/cycles/n_cycles", 1, s1, n_cycles,
+                               "session", err));
+    TRY(ds_results_write_double(r, "/cycles/share_time_in_cycles", 1, s1,
+                                share, "session", err));
+
+    /* numbers that test the CSV formatting */
+    const double special[] = {INFINITY, -INFINITY, -0.0, 0.1, 100, 1e21,
+                              123456.789, nan};
+    size_t n8[1] = {8};
+    TRY(ds_results_write_double(r, "/misc/numbers", 1, n8, special, "row",
+                                err));
+    TRY(ds_results_attr_double(r, "/misc", "window_lo", 1.5, err));
+    return 0;
+fail:
+    return rc;
+}
+
+/* Deterministic pseudo-random numbers (a 64-bit LCG). */
+static uint64_t lcg(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *s >> 33;
+}
+
+/* A generated study of S sessions, K = 10, with chunked [S, K, K] arrays. */
+static int write_big(ds_results_t *r, size_t S, ds_error_t *err)
+{
+    const size_t K = 10;
+    int rc = 0;
+    char **couple = calloc(S, sizeof *couple);
+    const char **session = calloc(S, sizeof *session);
+    char **labels = calloc(K, sizeof *labels);
+    int64_t *counts = malloc(S * K * K * sizeof *counts);
+    double *z = malloc(S * K * K * sizeof *z), *g2 = malloc(S * sizeof *g2);
+    if (!couple || !session || !labels || !counts || !z || !g2) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < S; i++) {
+        if (!(couple[i] = malloc(16))) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        snprintf(couple[i], 16, "c%05zu", i / 2);
+        session[i] = i % 2 ? "pre" : "post";
+    }
+    for (size_t k = 0; k < K; k++) {
+        if (!(labels[k] = malloc(16))) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto fail;
+        }
+        snprintf(labels[k], 16, "%c:code%zu", k < K / 2 ? 'A' : 'B',
+                 k % (K / 2));
+    }
+    uint64_t seed = 42;
+    for (size_t i = 0; i < S * K * K; i++) {
+        counts[i] = (int64_t)(lcg(&seed) % 7);
+        z[i] = lcg(&seed) % 10 == 0
+                   ? NAN
+                   : ((double)counts[i] - 3) /
+                         sqrt(1.7 + (double)(lcg(&seed) % 1000) / 37.0);
+    }
+    for (size_t i = 0; i < S; i++)
+        g2[i] = (double)(lcg(&seed) % 100000) / 7.0;
+    size_t sk[3] = {S, K, K}, s1[1] = {S};
+    TRY(provenance(r, err));
+    TRY(ds_results_write_strings(r, "/states/label", K,
+                                 (const char *const *)labels, "state", err));
+    TRY(ds_results_write_strings(r, "/sessions/couple", S,
+                                 (const char *const *)couple, "session",
+                                 err));
+    TRY(ds_results_write_strings(r, "/sessions/session", S, session,
+                                 "session", err));
+    TRY(ds_results_write_int64(r, "/lag/1/session/counts", 3, sk, counts,
+                               "session,from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/session/adjusted_residual", 3, sk,
+                                z, "session,from,to", err));
+    TRY(ds_results_write_double(r, "/lag/1/session/g2", 1, s1, g2, "session",
+                                err));
+    /* the same values again, appended in uneven blocks */
+    ds_results_dset_t *d;
+    TRY(ds_results_begin(r, "/lag/1/session/blocks", DS_RESULTS_DOUBLE, 3,
+                         sk, "session,from,to", &d, err));
+    size_t done = 0, step[] = {1, 500, 3, 1000};
+    for (size_t i = 0; done < S; i++) {
+        size_t n = step[i % 4] < S - done ? step[i % 4] : S - done;
+        if ((rc = ds_results_append(d, n, z + done * K * K, err))) {
+            ds_results_end(d, NULL);
+            goto fail;
+        }
+        done += n;
+    }
+    TRY(ds_results_end(d, err));
+fail:
+    for (size_t i = 0; couple && i < S; i++)
+        free(couple[i]);
+    for (size_t k = 0; labels && k < K; k++)
+        free(labels[k]);
+    free(couple);
+    free(session);
+    free(labels);
+    free(counts);
+    free(z);
+    free(g2);
+    return rc;
+}
+
+/* Write a fixture file; 0 or a DS_E* code with err set. */
+static int write_fixture(const char *path, size_t big, int level,
+                         int threads, ds_error_t *err)
+{
+    ds_results_t *r;
+    int rc = ds_results_create(path, &r, err);
+    if (rc)
+        return rc;
+    if (level >= 0)
+        ds_results_set_compression(r, level);
+    ds_results_set_threads(r, threads);
+    rc = big ? write_big(r, big, err) : write_small(r, err);
+    if (rc) {
+        ds_results_abort(r);
+        return rc;
+    }
+    return ds_results_commit(r, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Helpers                                                            */
+/* ------------------------------------------------------------------ */
+
+static char tmpdir[256];
+
+static const char *tpath(const char *name)
+{
+    static char buf[4][512];
+    static int k;
+    k = (k + 1) % 4;
+    snprintf(buf[k], sizeof buf[k], "%s/%s", tmpdir, name);
+    return buf[k];
+}
+
+/* Whole file into memory; NULL if it cannot be read. */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long len = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    unsigned char *b = malloc(len > 0 ? (size_t)len : 1);
+    if (b && fread(b, 1, (size_t)len, fp) != (size_t)len) {
+        free(b);
+        b = NULL;
+    }
+    fclose(fp);
+    *n = (size_t)len;
+    return b;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    size_t na, nb;
+    unsigned char *x = slurp(a, &na), *y = slurp(b, &nb);
+    int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* Number of entries in tmpdir whose name contains part. */
+static int count_files(const char *part)
+{
+    DIR *d = opendir(tmpdir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += strstr(e->d_name, part) != NULL;
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void put_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                              */
+/* ------------------------------------------------------------------ */
+
+static void test_read_small(void)
+{
+    ds_error_t err = {0};
+    const char *path = tpath("small.h5");
+    CHECK_INT(write_fixture(path, 0, -1, 0, &err), 0, "write the small study");
+    ds_results_reader_t *f;
+    int rc = ds_results_open(path, &f, &err);
+    CHECK_INT(rc, 0, "open it");
+    if (rc) {
+        printf("# %s\n", err.msg);
+        return;
+    }
+    char *s = NULL;
+    CHECK(ds_results_attr_get_string(f, "/", "format", &s, &err) == 0 &&
+              strcmp(s, DS_RESULTS_FORMAT) == 0,
+          "root attribute format");
+    free(s);
+    ds_results_array_t a;
+    CHECK(ds_results_read_attr(f, "/", "format_version", DS_RESULTS_INT64, &a,
+                               &err) == 0 &&
+              a.shape.rank == 0 && a.i[0] == 1,
+          "format_version is the integer 1");
+    ds_results_array_free(&a);
+    CHECK(ds_results_read_attr(f, "/", "input_sha256", DS_RESULTS_STRING, &a,
+                               &err) == 0 &&
+              a.shape.n == 2 && strcmp(a.s[1], sha[1]) == 0,
+          "input_sha256 has one digest per input");
+    ds_results_array_free(&a);
+    CHECK(ds_results_read_attr(f, "/misc", "window_lo", DS_RESULTS_DOUBLE, &a,
+                               &err) == 0 &&
+              a.d[0] == 1.5,
+          "a double attribute on a group");
+    ds_results_array_free(&a);
+
+    char **names;
+    size_t n;
+    CHECK(ds_results_attr_names(f, "/", &names, &n, &err) == 0 && n == 8 &&
+              strcmp(names[0], "format") == 0 &&
+              strcmp(names[3], "command_line") == 0 &&
+              strcmp(names[7], "seed") == 0,
+          "root attributes in creation order");
+    ds_results_names_free(names, n);
+    CHECK(ds_results_list(f, "/", &names, &n, &err) == 0 && n == 7 &&
+              strcmp(names[0], "states") == 0 &&
+              strcmp(names[6], "misc") == 0,
+          "top-level groups in creation order");
+    ds_results_names_free(names, n);
+    CHECK(ds_results_list(f, "/lag/1/pooled", &names, &n, &err) == 0 &&
+              n == 9 && strcmp(names[0], "counts") == 0 &&
+              strcmp(names[8], "g2_p") == 0,
+          "group members in creation order, not name order");
+    ds_results_names_free(names, n);
+
+    CHECK(ds_results_kind(f, "/lag/1") == DS_RESULTS_GROUP, "kind: group");
+    CHECK(ds_results_kind(f, "/lag/1/pooled/g2") == DS_RESULTS_DATASET,
+          "kind: dataset");
+    CHECK(ds_results_kind(f, "/lag/3/pooled") == DS_RESULTS_ABSENT,
+          "kind: absent below a missing group");
+    CHECK(ds_results_kind(f, "lag") == DS_RESULTS_ABSENT,
+          "kind: relative path is absent");
+    CHECK(ds_results_kind(f, "/") == DS_RESULTS_GROUP, "kind: root");
+
+    rc = ds_results_read(f, "/lag/1/session/expected", DS_RESULTS_DOUBLE, &a,
+                         &err);
+    CHECK(rc == 0 && a.shape.rank == 3 && a.shape.dims[0] == 3 &&
+              a.shape.dims[2] == 2 && a.shape.n == 12 &&
+              a.shape.row_elems == 4,
+          "[S,K,K] shape");
+    CHECK_STR(a.shape.dimensions, "session,from,to", "dimensions attribute");
+    CHECK(rc == 0 && a.d[4] == 2.0 / 3 && isnan(a.d[8]) && isnan(a.d[11]),
+          "values and NaN read back exactly");
+    CHECK_INT(a.shape.chunk_rows, 0, "a small dataset is not chunked");
+    ds_results_array_free(&a);
+
+    rc = ds_results_read(f, "/lag/1/session/counts", DS_RESULTS_DOUBLE, &a,
+                         &err);
+    CHECK(rc == 0 && a.shape.type == DS_RESULTS_INT64 && a.d[5] == 2,
+          "int64 read as double");
+    ds_results_array_free(&a);
+    rc = ds_results_read(f, "/lag/1/pooled/structural_zero",
+                         DS_RESULTS_INT64, &a, &err);
+    CHECK(rc == 0 && a.shape.type == DS_RESULTS_UINT8 && a.i[3] == 0,
+          "uint8 read as int64");
+    ds_results_array_free(&a);
+    rc = ds_results_read(f, "/lag/1/session/expected", DS_RESULTS_INT64, &a,
+                         &err);
+    CHECK(rc == DS_EDATA && strstr(err.msg, "floating-point"),
+          "double cannot be read as int64");
+    rc = ds_results_read(f, "/lag/1/session/expected", DS_RESULTS_STRING, &a,
+                         &err);
+    CHECK_INT(rc, DS_EDATA, "numbers cannot be read as strings");
+
+    rc = ds_results_read(f, "/lag/1/pooled/g2", DS_RESULTS_DOUBLE, &a, &err);
+    CHECK(rc == 0 && a.shape.rank == 0 && a.shape.n == 1 && a.d[0] == 0.25 &&
+              strcmp(a.shape.dimensions, "") == 0,
+          "scalar: rank 0, dimensions \"\"");
+    ds_results_array_free(&a);
+
+    rc = ds_results_read(f, "/sessions/session", DS_RESULTS_STRING, &a, &err);
+    CHECK(rc == 0 && a.shape.n == 3 && strcmp(a.s[2], "pr\xC3\xA4") == 0,
+          "UTF-8 strings read back");
+    ds_results_array_free(&a);
+    rc = ds_results_read(f, "/codebook/description", DS_RESULTS_STRING, &a,
+                         &err);
+    CHECK(rc == 0 && strcmp(a.s[1], "says \"fine\"; leaves") == 0,
+          "quotes in strings");
+    ds_results_array_free(&a);
+
+    ds_results_dread_t *d;
+    rc = ds_results_dread_open(f, "/lag/1/session/yules_q", &d, &err);
+    CHECK_INT(rc, 0, "open a dataset for reading by rows");
+    if (rc == 0) {
+        double rows[8];
+        CHECK(ds_results_dread_rows(d, DS_RESULTS_DOUBLE, 1, 2, rows,
+                                    &err) == 0 &&
+                  rows[0] == -1 && rows[3] == -1 && isnan(rows[4]),
+              "rows 1..2 of [S,K,K]");
+        CHECK_INT(ds_results_dread_rows(d, DS_RESULTS_DOUBLE, 2, 2, rows,
+                                        &err),
+                  DS_EUSAGE, "rows past the end are refused");
+        ds_results_dread_close(d);
+    }
+    rc = ds_results_read(f, "/lag/9/pooled/counts", DS_RESULTS_DOUBLE, &a,
+                         &err);
+    CHECK(rc == DS_EDATA && strstr(err.msg, "/lag/9/pooled/counts"),
+          "a missing dataset is named");
+    ds_results_close(f);
+}
+
+static void test_big(void)
+{
+    ds_error_t err = {0};
+    const size_t S = 2001;
+    const char *p1 = tpath("big1.h5"), *p2 = tpath("big2.h5");
+    CHECK_INT(write_fixture(p1, S, -1, 1, &err), 0, "big study, 1 thread");
+    CHECK_INT(write_fixture(p2, S, -1, 2, &err), 0, "big study, 2 threads");
+    CHECK(same_file(p1, p2), "byte-identical at 1 and 2 threads");
+    ds_results_reader_t *f;
+    if (ds_results_open(p1, &f, &err)) {
+        CHECK(0, err.msg);
+        return;
+    }
+    ds_results_array_t a, b;
+    int rc = ds_results_read(f, "/lag/1/session/adjusted_residual",
+                             DS_RESULTS_DOUBLE, &a, &err);
+    CHECK(rc == 0 && a.shape.chunk_rows > 1 && a.shape.chunk_rows < S,
+          "a large [S,K,K] array is chunked in blocks of sessions");
+    size_t chunk_bytes = a.shape.chunk_rows * a.shape.row_elems * 8;
+    CHECK(chunk_bytes >= (64 << 10) && chunk_bytes <= (1 << 20),
+          "chunks of 64 KiB to 1 MiB");
+    int rc2 = ds_results_read(f, "/lag/1/session/blocks", DS_RESULTS_DOUBLE,
+                              &b, &err);
+    int same = rc == 0 && rc2 == 0 && a.shape.n == b.shape.n;
+    for (size_t i = 0; same && i < a.shape.n; i++)
+        same = a.d[i] == b.d[i] || (isnan(a.d[i]) && isnan(b.d[i]));
+    CHECK(same, "appending uneven blocks gives the same array");
+    /* read again in blocks that straddle chunks */
+    ds_results_dread_t *d;
+    same = rc == 0 && ds_results_dread_open(f, "/lag/1/session/blocks", &d,
+                                            &err) == 0;
+    double *buf = malloc(777 * 100 * sizeof *buf);
+    for (size_t first = 0; same && buf && first < S; first += 777) {
+        size_t n = S - first < 777 ? S - first : 777;
+        same = ds_results_dread_rows(d, DS_RESULTS_DOUBLE, first, n, buf,
+                                     &err) == 0;
+        for (size_t i = 0; same && i < n * 100; i++) {
+            double w = a.d[first * 100 + i];
+            same = buf[i] == w || (isnan(buf[i]) && isnan(w));
+        }
+    }
+    free(buf);
+    if (rc == 0)
+        ds_results_dread_close(d);
+    CHECK(same, "reading in blocks of rows across chunks");
+    ds_results_array_free(&a);
+    ds_results_array_free(&b);
+    rc = ds_results_read(f, "/lag/1/session/counts", DS_RESULTS_INT64, &a,
+                         &err);
+    int64_t sum = 0;
+    for (size_t i = 0; rc == 0 && i < a.shape.n; i++)
+        sum += a.i[i];
+    CHECK(rc == 0 && a.shape.n == S * 100 && sum > 0,
+          "chunked int64 array reads back");
+    ds_results_array_free(&a);
+    rc = ds_results_read(f, "/sessions/couple", DS_RESULTS_STRING, &a, &err);
+    CHECK(rc == 0 && a.shape.n == S && strcmp(a.s[S - 1], "c01000") == 0,
+          "chunked strings read back");
+    ds_results_array_free(&a);
+    ds_results_close(f);
+
+    const char *p0 = tpath("big0.h5");
+    CHECK_INT(write_fixture(p0, S, 0, 0, &err), 0, "big study, level 0");
+    struct stat s0, s1;
+    CHECK(stat(p0, &s0) == 0 && stat(p1, &s1) == 0 && s1.st_size < s0.st_size,
+          "compression makes the file smaller");
+    if (ds_results_open(p0, &f, &err) == 0) {
+        rc = ds_results_read(f, "/lag/1/session/blocks", DS_RESULTS_DOUBLE,
+                             &a, &err);
+        CHECK(rc == 0 && a.shape.chunk_rows == 0,
+              "level 0: large arrays are contiguous");
+        ds_results_array_free(&a);
+        ds_results_close(f);
+    }
+}
+
+static void test_deterministic(void)
+{
+    ds_error_t err = {0};
+    const char *a = tpath("det1.h5"), *b = tpath("det2.h5");
+    CHECK_INT(write_fixture(a, 0, -1, 0, &err), 0, "write once");
+    sleep(1); /* a timestamp would now differ */
+    CHECK_INT(write_fixture(b, 0, -1, 0, &err), 0, "write again");
+    CHECK(same_file(a, b), "the same calls give a byte-identical file");
+}
+
+static void test_atomic(void)
+{
+    ds_error_t err = {0};
+    const char *out = tpath("atomic.h5");
+    ds_results_t *r;
+    int rc = ds_results_create(out, &r, &err);
+    CHECK_INT(rc, 0, "create");
+    if (rc)
+        return;
+    CHECK_INT(count_files("atomic.h5"), 1, "a temporary is being written");
+    CHECK(access(out, F_OK) != 0, "... and not the output file");
+    ds_results_write_scalar_int64(r, "/x", 1, &err);
+    ds_results_abort(r);
+    CHECK_INT(count_files("atomic.h5"), 0, "abort removes the temporary");
+
+    put_file(out, "precious");
+    ds_results_create(out, &r, &err);
+    ds_results_abort(r);
+    size_t n;
+    unsigned char *c = slurp(out, &n);
+    CHECK(c && n == 8 && memcmp(c, "precious", 8) == 0,
+          "abort leaves an existing file as it was");
+    free(c);
+
+    setenv("DYADSEQ_FAULT", "results_write:5", 1);
+    rc = write_fixture(out, 0, -1, 0, &err);
+    CHECK(rc == DS_EHDF5 && strstr(err.msg, "injected"),
+          "an injected write fault fails the run");
+    setenv("DYADSEQ_FAULT", "results_commit", 1);
+    rc = write_fixture(out, 0, -1, 0, &err);
+    CHECK(rc != 0 && strstr(err.msg, "injected"),
+          "an injected commit fault fails the run");
+    unsetenv("DYADSEQ_FAULT");
+    c = slurp(out, &n);
+    CHECK(c && n == 8 && memcmp(c, "precious", 8) == 0,
+          "failed runs leave the existing file unchanged");
+    free(c);
+    CHECK_INT(count_files(".tmp."), 0, "and no temporary behind");
+
+    CHECK_INT(write_fixture(out, 0, -1, 0, &err), 0, "a good run");
+    ds_results_reader_t *f;
+    CHECK(ds_results_open(out, &f, &err) == 0, "replaces the file");
+    ds_results_close(f);
+    struct stat st;
+    mode_t mask = umask(0);
+    umask(mask);
+    CHECK(stat(out, &st) == 0 && (st.st_mode & 0777) == (0666 & ~mask),
+          "with the permissions of a new file, not mkstemp's 0600");
+
+    rc = ds_results_create(tpath("no/such/dir/x.h5"), &r, &err);
+    CHECK(rc == DS_EIO && strstr(err.msg, "no/such/dir/") &&
+              strstr(err.msg, "No such file"),
+          "a missing directory is named");
+    rc = ds_results_create(tmpdir, &r, &err);
+    CHECK(rc == DS_EIO && strstr(err.msg, "directory"),
+          "a directory as output is refused");
+}
+
+static void test_writer_errors(void)
+{
+    ds_error_t err = {0};
+    ds_results_t *r;
+    if (ds_results_create(tpath("errors.h5"), &r, &err)) {
+        CHECK(0, err.msg);
+        return;
+    }
+    size_t dims[2] = {2, 2};
+    double v[4] = {1, 2, 3, 4};
+    CHECK_INT(ds_results_write_double(r, "x", 2, dims, v, "from,to", &err),
+              DS_EUSAGE, "relative path refused");
+    CHECK_INT(ds_results_write_double(r, "/a//b", 2, dims, v, "from,to",
+                                      &err),
+              DS_EUSAGE, "empty component refused");
+    CHECK_INT(ds_results_write_double(r, "/a/b", 2, dims, v, "from", &err),
+              DS_EUSAGE, "dimension names must match the rank");
+    CHECK_INT(ds_results_write_double(r, "/a/b", 2, dims, v, "from,", &err),
+              DS_EUSAGE, "empty dimension name refused");
+    CHECK_INT(ds_results_write_double(r, "/a/b", 2, dims, v, NULL, &err),
+              DS_EUSAGE, "rank 2 needs names");
+    CHECK_INT(ds_results_write_double(r, "/a/b", 2, dims, v, "from,to", &err),
+              0, "write /a/b");
+    CHECK(ds_results_write_double(r, "/a/b", 2, dims, v, "from,to", &err) ==
+                  DS_EUSAGE &&
+              strstr(err.msg, "written twice"),
+          "writing a path twice is an error");
+    CHECK(ds_results_write_double(r, "/a/b/c", 2, dims, v, "from,to",
+                                  &err) == DS_EUSAGE &&
+              strstr(err.msg, "not a group"),
+          "a dataset cannot hold a dataset");
+    CHECK_INT(ds_results_attr_int64(r, "/a/b", "n", 1, &err), 0,
+              "attribute on a dataset");
+    CHECK_INT(ds_results_attr_int64(r, "/a/b", "n", 1, &err), DS_EUSAGE,
+              "an attribute twice is an error");
+    CHECK_INT(ds_results_attr_string(r, "/new/group", "s", "x", &err), 0,
+              "attribute on a missing path creates the group");
+    CHECK_INT(ds_results_make_group(r, "/new/group", &err), 0,
+              "make_group on an existing group is fine");
+    const char *strs[] = {"a", NULL, "c"};
+    CHECK_INT(ds_results_write_strings(r, "/s", 3, strs, NULL, &err), 0,
+              "strings with NULL");
+    CHECK_INT(ds_results_write_double(r, "/empty", 1, (size_t[]){0}, NULL,
+                                      "row", &err),
+              0, "an empty dataset");
+    ds_results_dset_t *d;
+    CHECK_INT(ds_results_begin(r, "/inc", DS_RESULTS_DOUBLE, 2, dims,
+                               "from,to", &d, &err),
+              0, "begin");
+    CHECK_INT(ds_results_append(d, 3, v, &err), DS_EUSAGE,
+              "appending beyond the rows is refused");
+    CHECK_INT(ds_results_append(d, 1, v, &err), 0, "append one row");
+    int rc = ds_results_commit(r, &err);
+    CHECK(rc == DS_EUSAGE && strstr(err.msg, "/inc"),
+          "commit with an unfinished dataset fails");
+    CHECK(access(tpath("errors.h5"), F_OK) != 0 &&
+              count_files("errors.h5") == 0,
+          "and leaves nothing");
+    /* ds_results_end(d) is not allowed after commit: d was freed */
+
+    if (ds_results_create(tpath("errors2.h5"), &r, &err) == 0) {
+        CHECK_INT(ds_results_begin(r, "/inc", DS_RESULTS_DOUBLE, 2, dims,
+                                   "from,to", &d, &err),
+                  0, "begin");
+        ds_results_append(d, 1, v, &err);
+        CHECK(ds_results_end(d, &err) == DS_EUSAGE &&
+                  strstr(err.msg, "1 of its 2 rows"),
+              "end with rows missing fails");
+        CHECK_INT(ds_results_commit(r, &err), 0, "commit the rest");
+        ds_results_reader_t *f;
+        ds_results_array_t a;
+        if (ds_results_open(tpath("errors2.h5"), &f, &err) == 0) {
+            CHECK(ds_results_read(f, "/inc", DS_RESULTS_DOUBLE, &a, &err) ==
+                      0,
+                  "the unfinished dataset exists (its rows unspecified)");
+            ds_results_array_free(&a);
+            ds_results_close(f);
+        }
+    }
+    ds_results_reader_t *f;
+    if (write_fixture(tpath("s.h5"), 0, -1, 0, &err) == 0 &&
+        ds_results_open(tpath("s.h5"), &f, &err) == 0) {
+        ds_results_array_t a;
+        CHECK(ds_results_read(f, "/lag/1/pooled/g2", DS_RESULTS_DOUBLE, &a,
+                              &err) == 0,
+              "fixture reopens");
+        ds_results_array_free(&a);
+        ds_results_close(f);
+    }
+}
+
+static void test_escape(void)
+{
+    char *e = ds_results_escape_name("pre/post 100%");
+    CHECK_STR(e, "pre%2Fpost 100%25", "escape '/' and '%'");
+    free(e);
+    e = ds_results_escape_name("..");
+    CHECK_STR(e, "%2E%2E", "escape '..'");
+    free(e);
+    e = ds_results_escape_name("pr\xC3\xA4");
+    CHECK_STR(e, "pr\xC3\xA4", "UTF-8 as is");
+    free(e);
+    CHECK(ds_results_escape_name("") == NULL, "empty label: NULL");
+}
+
+static void test_reader_errors(void)
+{
+    ds_error_t err = {0};
+    ds_results_reader_t *f;
+    int rc = ds_results_open(tpath("missing.h5"), &f, &err);
+    CHECK(rc == DS_EIO && strstr(err.msg, "No such file"), "missing file");
+    put_file(tpath("text.h5"), "couple,session,code\n");
+    rc = ds_results_open(tpath("text.h5"), &f, &err);
+    CHECK(rc == DS_EDATA && strstr(err.msg, "not an HDF5 file"),
+          "a text file is not HDF5");
+    rc = ds_results_open(tmpdir, &f, &err);
+    CHECK(rc == DS_EIO && strstr(err.msg, "directory"), "a directory");
+
+    /* an HDF5 file that is not ours */
+    hid_t h = H5Fcreate(tpath("other.h5"), H5F_ACC_TRUNC, H5P_DEFAULT,
+                        H5P_DEFAULT);
+    if (h >= 0)
+        H5Fclose(h);
+    rc = ds_results_open(tpath("other.h5"), &f, &err);
+    CHECK(rc == DS_EDATA && strstr(err.msg, "not a dyadseq results file"),
+          "an HDF5 file without format");
+}
+
+/* An HDF5 file whose root attribute format is something else. */
+static int write_other(const char *path)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR), a = -1;
+    const char *v = "netcdf4";
+    int ok = f >= 0 && t >= 0 && sp >= 0 &&
+             H5Tset_size(t, H5T_VARIABLE) >= 0 &&
+             (a = H5Acreate2(f, "format", t, sp, H5P_DEFAULT,
+                             H5P_DEFAULT)) >= 0 &&
+             H5Awrite(a, t, &v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    if (f >= 0 && H5Fclose(f) < 0)
+        ok = 0;
+    return ok ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (argc == 3 && strcmp(argv[1], "--write-other") == 0)
+        return write_other(argv[2]);
+    if (argc >= 3 && strcmp(argv[1], "--write") == 0) {
+        size_t big = 0;
+        int level = -1, threads = 0;
+        for (int i = 3; i + 1 < argc; i += 2) {
+            if (strcmp(argv[i], "--sessions") == 0)
+                big = (size_t)strtoul(argv[i + 1], NULL, 10);
+            else if (strcmp(argv[i], "--level") == 0)
+                level = atoi(argv[i + 1]);
+            else if (strcmp(argv[i], "--threads") == 0)
+                threads = atoi(argv[i + 1]);
+        }
+        ds_error_t err = {0};
+        if (write_fixture(argv[2], big, level, threads, &err)) {
+            fprintf(stderr, "test_results: error: %s\n", err.msg);
+            return 1;
+        }
+        return 0;
+    }
+    snprintf(tmpdir, sizeof tmpdir, "%s/dyadseq-results.XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+        printf("not ok 1 - cannot make a temporary directory\n");
+        return 1;
+    }
+    test_read_small();
+    test_big();
+    test_deterministic();
+    test_atomic();
+    test_writer_errors();
+    test_reader_errors();
+    test_escape();
+
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        printf("# could not remove %s\n", tmpdir);
+    return UNIT_DONE();
+}
