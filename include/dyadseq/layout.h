@@ -1,0 +1,35 @@
+/*
+ * layout.h — where every number goes in the results file (SPEC 5,
+ * schemas/results.md). Commands compute, then call these to lay their
+ * results out through the one writer, results.h. Keeping the paths in one
+ * module keeps `analyze`, `compare` and the readers (`export`, `info`,
+ * the plot scripts) agreeing on the layout.
+ */
+#ifndef DYADSEQ_LAYOUT_H
+#define DYADSEQ_LAYOUT_H
+
+#include "dyadseq/analysis.h"
+#include "dyadseq/corpus.h"
+#include "dyadseq/results.h"
+
+/* Provenance common to every results file (SPEC 5 root attributes). */
+typedef struct ds_provenance {
+    const char *command_line;
+    const char *parameters_json; /* every option, defaults included */
+    uint64_t seed;
+} ds_provenance_t;
+
+/*
+ * Root attributes, /states, /codebook and /sessions of corpus c (and, when
+ * a is not NULL, the session columns it computed).
+ */
+int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
+                     const ds_analysis_t *a, const ds_provenance_t *p,
+                     ds_error_t *err);
+
+/* /lag, /window, /responsiveness, /cycles and /softening of a. */
+int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
+                       const ds_analysis_t *a, const uint8_t *zero,
+                       const ds_analysis_opts_t *o, ds_error_t *err);
+
+#endif

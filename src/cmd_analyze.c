@@ -1,0 +1,485 @@
+/*
+ * cmd_analyze.c — `dyadseq analyze`: validate, compute every statistic,
+ * write one results file (SPEC 2, 4, 5).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "commands.h"
+#include "dyadseq/analysis.h"
+#include "dyadseq/cli.h"
+#include "dyadseq/json.h"
+#include "dyadseq/layout.h"
+#include "dyadseq/progress.h"
+#include "dyadseq/results.h"
+#include "dyadseq/text.h"
+#include "dyadseq/zeros.h"
+
+#define MAX_LAG 1000
+#define MAX_LAGS 32
+
+enum {
+    OPT_LAGS = DS_OPT_COMMAND,
+    OPT_ZEROS,
+    OPT_ZERO_CORRECTION,
+    OPT_PERMUTATIONS,
+    OPT_WINDOW,
+    OPT_TIME_UNIT,
+    OPT_TARGET,
+    OPT_RESPONSE_WINDOW,
+    OPT_CYCLE_MIN,
+    OPT_COMPRESS,
+    OPT_NO_WINDOW
+};
+
+static const struct option own_opts[] = {
+    {"lags", required_argument, NULL, OPT_LAGS},
+    {"structural-zeros", required_argument, NULL, OPT_ZEROS},
+    {"zero-correction", required_argument, NULL, OPT_ZERO_CORRECTION},
+    {"permutations", required_argument, NULL, OPT_PERMUTATIONS},
+    {"window", optional_argument, NULL, OPT_WINDOW},
+    {"time-unit", required_argument, NULL, OPT_TIME_UNIT},
+    {"target", required_argument, NULL, OPT_TARGET},
+    {"response-window", required_argument, NULL, OPT_RESPONSE_WINDOW},
+    {"cycle-min", required_argument, NULL, OPT_CYCLE_MIN},
+    {"compress", required_argument, NULL, OPT_COMPRESS},
+    {"no-window", no_argument, NULL, OPT_NO_WINDOW},
+    {NULL, 0, NULL, 0}};
+
+typedef struct analyze_args {
+    size_t lags[MAX_LAGS];
+    size_t n_lags;
+    const char *zeros;
+    double zero_correction;
+    size_t permutations;
+    int window;        /* 1 on (default), 0 off (--no-window) */
+    int window_given;  /* --window on the command line */
+    long lo, hi;
+    double time_unit;
+    int target_ongoing;
+    double response_window;
+    size_t cycle_min;
+    int compress;
+} analyze_args_t;
+
+static void own_help(FILE *fp)
+{
+    fprintf(fp,
+        "  -o, --output FILE.h5  results file (required)\n"
+        "      --lags LIST       lags of the event lag tables, e.g. 1,2,3 "
+        "[1]\n"
+        "      --structural-zeros none|diagonal|FILE\n"
+        "                        lag-1 cells that cannot occur; FILE is a "
+        "CSV of from,to\n"
+        "                        state labels [none]\n"
+        "      --zero-correction 0|0.5\n"
+        "                        add 0.5 to all four cells of a 2x2 "
+        "collapse with a zero\n"
+        "                        cell (Yule's Q, log odds ratio) [0]\n"
+        "      --permutations M  within-session permutation tests of the "
+        "residuals [0]\n"
+        "      --window[=LO:HI]  time-window tallies: units LO to HI after "
+        "the given\n"
+        "                        event's unit [1:5; computed when the "
+        "input has times]\n"
+        "      --no-window       no time-window tallies\n"
+        "      --time-unit U     seconds per time unit of --window [1]\n"
+        "      --target onset|ongoing\n"
+        "                        a unit is a target when an event starts in "
+        "it, or is in\n"
+        "                        progress (needs durations) [onset]\n"
+        "      --response-window W\n"
+        "                        seconds within which a bid counts as "
+        "answered; also the\n"
+        "                        window of reciprocated softening [5]\n"
+        "      --cycle-min N     events in a pursue-withdraw cycle, at "
+        "least [3]\n"
+        "      --compress LEVEL  deflate level of large datasets, 0-9 (0 = "
+        "none) [1]\n");
+}
+
+static int parse_lags(const char *arg, analyze_args_t *a)
+{
+    char **items;
+    size_t n;
+    if (ds_split_list(arg, &items, &n))
+        return -1;
+    int ok = n > 0 && n <= MAX_LAGS;
+    a->n_lags = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        size_t v;
+        ok = ds_parse_size(items[i], &v) == 0 && v >= 1 && v <= MAX_LAG;
+        for (size_t k = 0; ok && k < a->n_lags; k++)
+            ok = a->lags[k] != v;
+        /* keep them in increasing order */
+        size_t k = a->n_lags;
+        while (ok && k > 0 && a->lags[k - 1] > v) {
+            a->lags[k] = a->lags[k - 1];
+            k--;
+        }
+        if (ok) {
+            a->lags[k] = v;
+            a->n_lags++;
+        }
+    }
+    ds_free_list(items, n);
+    return ok ? 0 : -1;
+}
+
+static int parse_window(const char *arg, analyze_args_t *a)
+{
+    char *end;
+    errno = 0;
+    long lo = strtol(arg, &end, 10);
+    if (end == arg || *end != ':' || errno)
+        return -1;
+    const char *h = end + 1;
+    long hi = strtol(h, &end, 10);
+    if (end == h || *end || errno || lo > hi || lo < -100000 || hi > 100000)
+        return -1;
+    a->lo = lo;
+    a->hi = hi;
+    return 0;
+}
+
+static int own_option(int opt, const char *arg, void *ctx)
+{
+    analyze_args_t *a = ctx;
+    double v;
+    size_t n;
+    switch (opt) {
+    case OPT_LAGS:
+        if (parse_lags(arg, a))
+            return ds_usage_error("analyze", "--lags takes distinct whole "
+                                  "numbers from 1 to %d, comma separated, "
+                                  "not '%s'", MAX_LAG, arg), -1;
+        return 1;
+    case OPT_ZEROS:
+        a->zeros = arg;
+        return 1;
+    case OPT_ZERO_CORRECTION:
+        if (ds_parse_double(arg, &v) || (v != 0 && v != 0.5))
+            return ds_usage_error("analyze", "--zero-correction is 0 or "
+                                  "0.5, not '%s'", arg), -1;
+        a->zero_correction = v;
+        return 1;
+    case OPT_PERMUTATIONS:
+        if (ds_parse_size(arg, &n) || n > 100000000)
+            return ds_usage_error("analyze", "--permutations takes a whole "
+                                  "number from 0 to 1e8, not '%s'", arg), -1;
+        a->permutations = n;
+        return 1;
+    case OPT_NO_WINDOW:
+        a->window = 0;
+        return 1;
+    case OPT_WINDOW:
+        a->window = 1;
+        a->window_given = 1;
+        if (arg && parse_window(arg, a))
+            return ds_usage_error("analyze", "--window takes LO:HI, whole "
+                                  "units with LO <= HI (e.g. 1:5), not '%s'",
+                                  arg), -1;
+        return 1;
+    case OPT_TIME_UNIT:
+        if (ds_parse_double(arg, &v) || !(v > 0))
+            return ds_usage_error("analyze", "--time-unit takes seconds > 0, "
+                                  "not '%s'", arg), -1;
+        a->time_unit = v;
+        return 1;
+    case OPT_TARGET:
+        if (strcmp(arg, "onset") && strcmp(arg, "ongoing"))
+            return ds_usage_error("analyze", "--target is onset or ongoing, "
+                                  "not '%s'", arg), -1;
+        a->target_ongoing = strcmp(arg, "ongoing") == 0;
+        return 1;
+    case OPT_RESPONSE_WINDOW:
+        if (ds_parse_double(arg, &v) || v < 0)
+            return ds_usage_error("analyze", "--response-window takes "
+                                  "seconds >= 0, not '%s'", arg), -1;
+        a->response_window = v;
+        return 1;
+    case OPT_CYCLE_MIN:
+        if (ds_parse_size(arg, &n) || n < 2 || n > 1000000)
+            return ds_usage_error("analyze", "--cycle-min takes a whole "
+                                  "number >= 2, not '%s'", arg), -1;
+        a->cycle_min = n;
+        return 1;
+    case OPT_COMPRESS:
+        if (ds_parse_size(arg, &n) || n > 9)
+            return ds_usage_error("analyze", "--compress takes a level from "
+                                  "0 to 9, not '%s'", arg), -1;
+        a->compress = (int)n;
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static const ds_cmd_spec_t spec = {
+    .name = "analyze",
+    .about = "Validate transcripts and compute every statistic of a study "
+             "in parallel:\n"
+             "         lag tables (counts, expected, transitional "
+             "probabilities, adjusted\n"
+             "         residuals, Yule's Q, log odds, Wampold's kappa, G²), "
+             "pooled and per\n"
+             "         session label, between-session summaries, permutation "
+             "tests,\n"
+             "         time windows, responsiveness to bids, pursue-withdraw "
+             "cycles and\n"
+             "         softening. Writes one HDF5 file (schemas/results.md).",
+    .usage = "[options] -o FILE.h5 INPUT...",
+    .common = DS_COMMON_INPUT | DS_COMMON_OUTPUT | DS_COMMON_THREADS |
+              DS_COMMON_SEED | DS_COMMON_PROGRESS,
+    .own = own_opts,
+    .own_help = own_help,
+    .own_option = own_option,
+    .min_args = 1,
+};
+
+/* Refuse an output path that would destroy data: an input file, or an
+ * existing file that is not a dyadseq results file. */
+static int check_output(const char *out, char *const *inputs, size_t n)
+{
+    struct stat so, si;
+    if (stat(out, &so) != 0)
+        return 0;
+    if (S_ISDIR(so.st_mode)) {
+        ds_msg_error("-o '%s' is a directory; give a file name such as "
+                     "results/study.h5", out);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
+            si.st_ino == so.st_ino) {
+            ds_msg_error("-o '%s' is one of the inputs; refusing to "
+                         "overwrite it", out);
+            return -1;
+        }
+    ds_results_reader_t *f;
+    ds_error_t err;
+    if (ds_results_open(out, &f, &err) != 0) {
+        ds_msg_error("refusing to overwrite '%s': it exists and is not a "
+                     "dyadseq results file (remove it or choose another -o)",
+                     out);
+        return -1;
+    }
+    ds_results_close(f);
+    return 0;
+}
+
+static char *parameters_json(const analyze_args_t *a,
+                             const ds_common_opts_t *o)
+{
+    ds_json_t j;
+    double lags[MAX_LAGS];
+    for (size_t i = 0; i < a->n_lags; i++)
+        lags[i] = (double)a->lags[i];
+    ds_json_begin(&j);
+    ds_json_string(&j, "command", "analyze");
+    ds_json_string(&j, "codebook", o->codebook ? o->codebook : "built-in");
+    ds_json_string(&j, "actors", o->actors);
+    ds_json_bool(&j, "sort", o->sort);
+    ds_json_bool(&j, "merge", o->merge);
+    ds_json_numbers(&j, "lags", lags, a->n_lags);
+    ds_json_string(&j, "structural_zeros", a->zeros);
+    ds_json_number(&j, "zero_correction", a->zero_correction);
+    ds_json_number(&j, "permutations", (double)a->permutations);
+    ds_json_number(&j, "seed", (double)o->seed);
+    ds_json_bool(&j, "window", a->window);
+    ds_json_number(&j, "window_lo", (double)a->lo);
+    ds_json_number(&j, "window_hi", (double)a->hi);
+    ds_json_number(&j, "time_unit_s", a->time_unit);
+    ds_json_string(&j, "target", a->target_ongoing ? "ongoing" : "onset");
+    ds_json_number(&j, "response_window_s", a->response_window);
+    ds_json_number(&j, "cycle_min", (double)a->cycle_min);
+    ds_json_number(&j, "compress", a->compress);
+    ds_json_number(&j, "ipf_tolerance", 1e-10);
+    /* not the thread count: it changes no result, and the file must be
+     * byte-identical at any thread count */
+    return ds_json_end(&j);
+}
+
+static double now(void)
+{
+#ifdef _OPENMP
+    return omp_get_wtime();
+#else
+    return 0;
+#endif
+}
+
+int main_analyze(int argc, char **argv)
+{
+    analyze_args_t a = {.lags = {1}, .n_lags = 1, .zeros = "none",
+                        .window = 1,
+                        .lo = 1, .hi = 5, .time_unit = 1,
+                        .response_window = DS_RESPONSE_WINDOW_DEFAULT,
+                        .cycle_min = DS_CYCLE_MIN_DEFAULT,
+                        .compress = DS_RESULTS_DEFAULT_LEVEL};
+    ds_common_opts_t o;
+    char **inputs;
+    size_t n_inputs;
+    int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
+    if (status >= 0)
+        return status;
+    if (!o.output)
+        return ds_usage_error("analyze", "give the results file with -o "
+                              "FILE.h5");
+    if (check_output(o.output, inputs, n_inputs))
+        return DS_EXIT_DATA;
+
+    ds_corpus_t *c = NULL;
+    ds_analysis_t *res = NULL;
+    ds_results_t *r = NULL;
+    uint8_t *zero = NULL;
+    char *params = NULL;
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    int threads = ds_common_threads(&o);
+    status = DS_EXIT_DATA;
+
+    double t0 = now();
+    int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
+    if (rc) {
+        status = rc;
+        goto done;
+    }
+    double t_parse = now() - t0;
+
+    rc = ds_zeros_load(a.zeros, c, &zero, &diag, &err);
+    if (rc == DS_OK && ds_zeros_check(c, zero, &diag) > 0)
+        rc = DS_EDATA;
+    if (rc) {
+        if (rc == DS_EDATA)
+            ds_print_diag(&diag, o.quiet);
+        else
+            ds_msg_error("%s", err.msg);
+        goto done;
+    }
+    if (zero && a.permutations) {
+        ds_usage_error("analyze", "--permutations cannot be combined with "
+                       "--structural-zeros: a shuffle of the events cannot "
+                       "respect structural zeros");
+        status = DS_EXIT_USAGE;
+        goto done;
+    }
+
+    ds_analysis_opts_t ao;
+    ds_analysis_opts_init(&ao);
+    ao.lags = a.lags;
+    ao.n_lags = a.n_lags;
+    ao.zero = zero;
+    ao.lag.zero_correction = a.zero_correction;
+    ao.permutations = a.permutations;
+    ao.seed = o.seed;
+    /* windows are on by default, but only where there are times to cut */
+    ao.window = a.window && (c->has_time || a.window_given);
+    ao.window_opts.lo = a.lo;
+    ao.window_opts.hi = a.hi;
+    ao.window_opts.unit_s = a.time_unit;
+    ao.window_opts.target_ongoing = a.target_ongoing;
+    ao.responsive_opts.window_s = a.response_window;
+    ao.cycles_opts.min_len = a.cycle_min;
+    ao.cycles_opts.window_s = a.response_window;
+    ao.threads = threads;
+    ds_progress_t prog;
+    ds_progress_start(&prog, "analyze", "events",
+                      c->n_events * (1 + a.permutations),
+                      ds_common_progress(&o));
+    ao.progress = ds_progress_callback;
+    ao.progress_ctx = &prog;
+
+    t0 = now();
+    rc = ds_analysis_run(c, &ao, &res, &diag, &err);
+    ds_progress_finish(&prog);
+    double t_compute = now() - t0;
+    if (diag.n_warnings && !o.quiet)
+        ds_print_diag(&diag, 0);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        if (rc == DS_EUSAGE)
+            status = DS_EXIT_USAGE;
+        goto done;
+    }
+    if (!o.quiet) {
+        if (res->window_skipped)
+            ds_msg_warning("time windows not computed: %s",
+                           res->window_skipped);
+        if (res->responsive_skipped)
+            ds_msg_warning("responsiveness not computed: %s",
+                           res->responsive_skipped);
+        if (res->cycles_skipped && res->cycles_skipped !=
+                                       res->responsive_skipped)
+            ds_msg_warning("cycles and softening not computed: %s",
+                           res->cycles_skipped);
+    }
+
+    t0 = now();
+    params = parameters_json(&a, &o);
+    if (!params) {
+        ds_msg_error("out of memory");
+        goto done;
+    }
+    ds_provenance_t prov = {.command_line = ds_command_line,
+                            .parameters_json = params,
+                            .seed = o.seed};
+    rc = ds_results_create(o.output, &r, &err);
+    if (!rc) {
+        ds_results_set_compression(r, a.compress);
+        ds_results_set_threads(r, threads);
+        rc = ds_layout_corpus(r, c, res, &prov, &err);
+    }
+    if (!rc)
+        rc = ds_layout_analysis(r, c, res, zero, &ao, &err);
+    if (!rc) {
+        rc = ds_results_commit(r, &err);
+        r = NULL;
+    }
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        goto done;
+    }
+    double t_write = now() - t0;
+    if (o.verbose) {
+        /* one line, parsed by scripts/bench/run.sh */
+        fprintf(stderr, "dyadseq: time: parse %.3f s, compute %.3f s, "
+                        "write %.3f s",
+                t_parse, t_compute - res->seconds_permute, t_write);
+        if (a.permutations)
+            fprintf(stderr, ", permute %.3f s", res->seconds_permute);
+        fputc('\n', stderr);
+    }
+    if (!o.quiet) {
+        printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
+               "states, lag%s",
+               o.output, c->n_sessions, ds_corpus_n_couples(c), c->n_events,
+               c->n_states, a.n_lags > 1 ? "s" : "");
+        for (size_t i = 0; i < a.n_lags; i++)
+            printf("%s%zu", i ? "," : " ", a.lags[i]);
+        printf("%s%s%s%s\n", res->window ? ", time windows" : "",
+               res->responsive ? ", responsiveness" : "",
+               res->cycles ? ", cycles, softening" : "",
+               a.permutations ? ", permutation tests" : "");
+        if (fflush(stdout) != 0) {
+            ds_msg_error("cannot write to standard output");
+            goto done;
+        }
+    }
+    status = DS_EXIT_OK;
+done:
+    ds_results_abort(r);
+    free(params);
+    free(zero);
+    ds_analysis_free(res);
+    ds_corpus_free(c);
+    ds_diag_free(&diag);
+    return status;
+}
