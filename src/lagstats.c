@@ -62,12 +62,20 @@ void ds_lag_opts_default(ds_lag_opts_t *o)
 
 enum { N_STATS = 10 }; /* double [K*K] arrays of a table */
 
+/* Set every statistic to NaN. The arrays are set one by one: a caller may
+ * point them into its own [S, K, K] arrays (a view of one session's
+ * slots), so they need not be the one block ds_lag_table_alloc makes. */
 static void set_stats_nan(ds_lag_table_t *t)
 {
-    /* the double arrays are one block starting at t->expected */
-    size_t n = N_STATS * t->K * t->K;
-    for (size_t c = 0; c < n; c++)
-        t->expected[c] = NAN;
+    double *a[N_STATS] = {t->expected,       t->transition_prob,
+                          t->adjusted_residual, t->p_value,
+                          t->yules_q,        t->yules_q_se,
+                          t->log_odds_ratio, t->log_odds_ratio_se,
+                          t->wampold_kappa,  t->wampold_z};
+    size_t kk = t->K * t->K;
+    for (int k = 0; k < N_STATS; k++)
+        for (size_t c = 0; c < kk; c++)
+            a[k][c] = NAN;
     t->g2 = t->x2 = t->df = t->g2_p = NAN;
 }
 

@@ -43,6 +43,10 @@ void ds_lag_opts_default(ds_lag_opts_t *o);
  * Lag tables
  * ------------------------------------------------------------------- */
 
+/* The arrays of a table from ds_lag_table_alloc() are one allocation;
+ * a caller may also fill the struct with pointers into its own arrays (a
+ * view of one session's slots) and pass it to the functions below, which
+ * never assume the arrays are contiguous. */
 typedef struct ds_lag_table {
     size_t K;
     int64_t *counts;           /* [K*K] f_ij, row = antecedent i,
