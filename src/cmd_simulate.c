@@ -30,6 +30,7 @@ enum {
     OPT_SOFTEN,
     OPT_RECIPROCATE,
     OPT_ANSWER_SD,
+    OPT_ANSWER_GAIN,
     OPT_THERAPY,
     OPT_GAP_MEAN,
     OPT_GAP_SHAPE,
@@ -52,6 +53,7 @@ static const struct option own_options[] = {
     {"soften", required_argument, NULL, OPT_SOFTEN},
     {"reciprocate", required_argument, NULL, OPT_RECIPROCATE},
     {"answer-sd", required_argument, NULL, OPT_ANSWER_SD},
+    {"answer-gain", required_argument, NULL, OPT_ANSWER_GAIN},
     {"therapy", required_argument, NULL, OPT_THERAPY},
     {"gap-mean", required_argument, NULL, OPT_GAP_MEAN},
     {"gap-shape", required_argument, NULL, OPT_GAP_SHAPE},
@@ -94,6 +96,9 @@ static void own_help(FILE *fp)
 "      --reciprocate P     partner softens after a soften [0.10:0.30]\n"
 "      --answer-sd S       SD of the couples' answer rates around their\n"
 "                          group's (Beta); 0 = all equal [0.05]\n"
+"      --answer-gain G     change of a couple's answer rate from the first\n"
+"                          to the last session, times its --therapy share,\n"
+"                          clamped to [0, 1] [0]\n"
 "      --therapy M:S       share of the pre-to-post change each couple\n"
 "                          reaches: Beta with mean M and SD S; 1:0 = every\n"
 "                          couple reaches the post values [1:0]\n"
@@ -107,7 +112,8 @@ static void own_help(FILE *fp)
 "  Timing (gamma distributions: mean in seconds, shape)\n"
 "      --gap-mean S        gap before an event [2.5]\n"
 "      --gap-shape K       [2]\n"
-"      --latency-mean S    gap from a bid to the partner's response [1.5]\n"
+"      --latency-mean S    gap from a bid to the partner's response; PRE:POST\n"
+"                          or one value for both, interpolated as P [1.5]\n"
 "      --latency-shape K   [4]\n"
 "      --duration-mean S   duration, cut at the next onset [2.0]\n"
 "      --duration-shape K  [2]\n"
@@ -205,6 +211,9 @@ static int own_option(int opt, const char *arg, void *vctx)
     case OPT_SOFTEN: pp = p->soften, name = "--soften"; break;
     case OPT_RECIPROCATE: pp = p->reciprocate, name = "--reciprocate"; break;
     case OPT_ANSWER_SD: pos = &p->answer_sd, name = "--answer-sd"; break;
+    case OPT_ANSWER_GAIN:
+        pos = &p->answer_gain, name = "--answer-gain";
+        break;
     case OPT_THERAPY: {
         double v[2];
         if (parse_prepost(arg, v) || !strchr(arg, ':')) {
@@ -220,8 +229,12 @@ static int own_option(int opt, const char *arg, void *vctx)
     case OPT_GAP_MEAN: pos = &p->gap_mean, name = "--gap-mean"; break;
     case OPT_GAP_SHAPE: pos = &p->gap_shape, name = "--gap-shape"; break;
     case OPT_LATENCY_MEAN:
-        pos = &p->latency_mean, name = "--latency-mean";
-        break;
+        if (parse_prepost(arg, p->latency_mean)) {
+            ds_usage_error("simulate", "--latency-mean takes PRE:POST or one "
+                           "number of seconds, not '%s'", arg);
+            return -1;
+        }
+        return 1;
     case OPT_LATENCY_SHAPE:
         pos = &p->latency_shape, name = "--latency-shape";
         break;
@@ -247,7 +260,7 @@ static int own_option(int opt, const char *arg, void *vctx)
         ds_usage_error("simulate", "%s takes a number, not '%s'", name, arg);
         return -1;
     }
-    if (pos == &p->answer_sd)
+    if (pos == &p->answer_sd || pos == &p->answer_gain)
         so->builtin_opt = so->builtin_opt ? so->builtin_opt : name;
     return 1;
 }
@@ -457,30 +470,32 @@ static int write_session(FILE *fp, const ds_corpus_t *space,
     return bad ? -1 : 0;
 }
 
-/* Simulate and write all sessions of one couple; DS_EIO (err not set) on
- * a write error. */
+/*
+ * Simulate and write all sessions of one couple; DS_EIO (err not set) on
+ * a write error. With --model no couple is drawn: every couple reaches
+ * the post latency (therapy share 1), as --therapy cannot be given.
+ */
 static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
                            ds_error_t *err)
 {
     unsigned long seed = r->o->seed;
-    ds_sim_couple_t cp = {0, 0, 0};
+    ds_sim_couple_t cp = {0, 0, 1};
     if (!r->so->model) {
         gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, NULL));
         ds_sim_couple_draw(&r->par, r->groups[g].rate, r->rng, &cp);
     }
     for (size_t s = 0; s < r->n_labels; s++) {
         int rc;
+        double t = ds_sim_progress(s, r->n_labels) * cp.therapy;
         if (!r->so->model) {
             ds_sim_builtin_chain(&r->par, &r->roles, cp.pursuer,
-                                 cp.answer_rate,
-                                 ds_sim_progress(s, r->n_labels) * cp.therapy,
-                                 r->chain);
+                                 cp.answer_rate, t, r->chain);
             if ((rc = ds_sim_chain_prepare(r->chain, err)))
                 return rc;
         }
         gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, r->labels[s]));
-        if ((rc = ds_sim_session(&r->par, r->space, r->chain, r->rng, &r->ev,
-                                 err)))
+        if ((rc = ds_sim_session(&r->par, r->space, r->chain, t, r->rng,
+                                 &r->ev, err)))
             return rc;
         if (write_session(fp, r->space, id, r->labels[s], &r->ev))
             return DS_EIO; /* the caller names the file */

@@ -32,7 +32,7 @@ void ds_sim_params_default(ds_sim_params_t *p)
     p->events = 400;
     p->gap_mean = 2.5;
     p->gap_shape = 2;
-    p->latency_mean = 1.5;
+    p->latency_mean[0] = p->latency_mean[1] = 1.5;
     p->latency_shape = 4;
     p->duration_mean = 2.0;
     p->duration_shape = 2;
@@ -64,7 +64,8 @@ int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err)
         double v;
     } pos[] = {{"gap mean", p->gap_mean},
                {"gap shape", p->gap_shape},
-               {"latency mean", p->latency_mean},
+               {"latency mean (pre)", p->latency_mean[DS_SIM_PRE]},
+               {"latency mean (post)", p->latency_mean[DS_SIM_POST]},
                {"latency shape", p->latency_shape},
                {"duration mean", p->duration_mean},
                {"duration shape", p->duration_shape}};
@@ -104,6 +105,9 @@ int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err)
     if (!(p->answer_sd >= 0) || !isfinite(p->answer_sd))
         return ds_error_set(err, DS_EUSAGE, "the answer-rate SD must be a "
                             "non-negative number, not %g", p->answer_sd);
+    if (!(p->answer_gain >= -1 && p->answer_gain <= 1))
+        return ds_error_set(err, DS_EUSAGE, "the answer gain must be a "
+                            "number in [-1, 1], not %g", p->answer_gain);
     if (!is_prob(p->therapy_mean))
         return ds_error_set(err, DS_EUSAGE, "the mean therapy response must "
                             "be in [0, 1], not %g", p->therapy_mean);
@@ -313,6 +317,8 @@ void ds_sim_builtin_chain(const ds_sim_params_t *p, const ds_sim_roles_t *r,
     memset(ch->used, 0, k * sizeof *ch->used);
     double w = lerp(p->withdraw, t), c = lerp(p->continuation, t);
     double s = lerp(p->soften, t), rec = lerp(p->reciprocate, t);
+    double q = answer_rate + p->answer_gain * t;
+    q = q < 0 ? 0 : q > 1 ? 1 : q;
     for (size_t x = 0; x < 2; x++) {
         size_t y = 1 - x;
         for (int role = 0; role < N_R; role++) {
@@ -333,11 +339,9 @@ void ds_sim_builtin_chain(const ds_sim_params_t *p, const ds_sim_roles_t *r,
                 rest = 1 - rec;
                 break;
             case R_BID:
-                row[r->state[y][R_RESPONSE]] += answer_rate;
-                row[r->state[y][R_WITHDRAW]] +=
-                    (1 - answer_rate) * p->away_share;
-                row[r->state[y][R_PURSUE]] +=
-                    (1 - answer_rate) * (1 - p->away_share);
+                row[r->state[y][R_RESPONSE]] += q;
+                row[r->state[y][R_WITHDRAW]] += (1 - q) * p->away_share;
+                row[r->state[y][R_PURSUE]] += (1 - q) * (1 - p->away_share);
                 rest = 0;
                 break;
             default: /* R_RESPONSE */
@@ -402,26 +406,26 @@ static int events_reserve(ds_sim_events_t *ev, size_t n)
 }
 
 int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
-                   const ds_sim_chain_t *ch, gsl_rng *r, ds_sim_events_t *ev,
-                   ds_error_t *err)
+                   const ds_sim_chain_t *ch, double t, gsl_rng *r,
+                   ds_sim_events_t *ev, ds_error_t *err)
 {
+    double latency_scale = lerp(p->latency_mean, t) / p->latency_shape;
     size_t lo = (3 * p->events + 3) / 4, hi = 5 * p->events / 4;
     size_t n = lo + (size_t)gsl_rng_uniform_int(r, hi - lo + 1);
     if (events_reserve(ev, n))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    double t = 0;
+    double on = 0; /* onset of the current event */
     size_t prev = 0;
     for (size_t i = 0; i < n; i++) {
         size_t s = gsl_ran_discrete(r, i ? ch->row[prev] : ch->first);
         int answer = i > 0 && space->state_role[prev] == DS_ROLE_BID &&
                      space->state_role[s] == DS_ROLE_RESPONSE &&
                      space->state_actor[prev] != space->state_actor[s];
-        t += answer ? gsl_ran_gamma(r, p->latency_shape,
-                                    p->latency_mean / p->latency_shape)
-                    : gsl_ran_gamma(r, p->gap_shape,
-                                    p->gap_mean / p->gap_shape);
+        on += answer ? gsl_ran_gamma(r, p->latency_shape, latency_scale)
+                     : gsl_ran_gamma(r, p->gap_shape,
+                                     p->gap_mean / p->gap_shape);
         ev->state[i] = (uint16_t)s;
-        ev->onset[i] = t;
+        ev->onset[i] = on;
         ev->duration[i] = gsl_ran_gamma(r, p->duration_shape,
                                         p->duration_mean / p->duration_shape);
         prev = s;

@@ -1,6 +1,8 @@
 # datasets/demo/effects.R — the planted effects of the demo study,
-# recomputed per couple in base R with the definitions of SPEC 4.6 and 4.7
-# (independently of `dyadseq analyze`, which should give the same numbers).
+# recomputed per couple in base R with the definitions of SPEC 4.1, 4.6
+# and 4.7 (independently of `dyadseq analyze`, which should give the same
+# numbers): response rate, mean and median latency of answered bids,
+# answers later than the window, cycles, softening, lag-1 cells.
 #
 #   Rscript datasets/demo/effects.R [DIR]     (DIR defaults to datasets/demo)
 args <- commandArgs(trailingOnly = TRUE)
@@ -13,16 +15,18 @@ session_metrics <- function(e) {
   n <- nrow(e)
   minutes <- (max(e$time + e$duration) - e$time[1]) / 60
   # responsiveness (SPEC 4.6): partner's first response before the
-  # bidder's next bid, within W seconds
-  bids <- which(e$code == "bid"); answered <- 0
+  # bidder's next bid; the bid is answered when that comes within W
+  # seconds; latencies of all such answers, at any delay, in lat
+  bids <- which(e$code == "bid"); lat <- numeric(0)
   for (i in bids) {
     for (j in seq_len(n - i) + i) {
       if (e$actor[j] == e$actor[i] && e$code[j] == "bid") break
       if (e$actor[j] != e$actor[i] && e$code[j] == "response") {
-        answered <- answered + (e$time[j] - e$time[i] <= W); break
+        lat <- c(lat, e$time[j] - e$time[i]); break
       }
     }
   }
+  answered <- lat[lat <= W]
   # cycles (SPEC 4.7): maximal runs alternating one partner's pursue and
   # the other's withdraw, at least 3 events
   link <- e$actor[-n] != e$actor[-1] &
@@ -31,7 +35,10 @@ session_metrics <- function(e) {
   r <- rle(link); runs <- r$lengths[r$values] + 1
   # lag 1: partner withdraws right after a pursue
   p <- which(e$code[-n] == "pursue")
-  data.frame(response_rate = answered / length(bids),
+  data.frame(response_rate = length(answered) / length(bids),
+             latency_mean = if (length(answered)) mean(answered) else NA,
+             latency_median = if (length(answered)) median(answered) else NA,
+             n_answers = length(lat), n_late = sum(lat > W),
              cycles_per_10min = sum(runs >= 3) / minutes * 10,
              mean_cycle_length = if (any(runs >= 3)) mean(runs[runs >= 3]) else NA,
              soften_per_min = sum(e$code == "soften") / minutes,
@@ -43,7 +50,7 @@ key <- paste(d$couple, d$session)
 m <- do.call(rbind, lapply(split(d, factor(key, levels = unique(key))), function(e)
   cbind(data.frame(couple = e$couple[1], session = e$session[1]), session_metrics(e))))
 m$group <- sub("-[0-9]+$", "", m$couple)
-metrics <- setdiff(names(m), c("couple", "session", "group"))
+metrics <- setdiff(names(m), c("couple", "session", "group", "n_answers", "n_late"))
 
 cat(sprintf("%d files, %d couples, %d sessions, %d events\n\n", length(files),
             length(unique(m$couple)), nrow(m), nrow(d)))
@@ -54,21 +61,30 @@ for (g in c("all", sort(unique(m$group)))) {
   post <- post[match(pre$couple, post$couple), ]
   cat(sprintf("\n  %s (n = %d couples)\n", g, nrow(pre)))
   for (v in metrics) {
-    dif <- post[[v]] - pre[[v]]
-    tt <- t.test(post[[v]], pre[[v]], paired = TRUE)
-    cat(sprintf("    %-24s %8.3f (%.3f) -> %8.3f (%.3f)  diff %+8.3f  d_z %+6.2f  p %.2g\n", v,
-                mean(pre[[v]]), sd(pre[[v]]), mean(post[[v]]), sd(post[[v]]),
-                mean(dif), mean(dif) / sd(dif), tt$p.value))
+    ok <- !is.na(pre[[v]]) & !is.na(post[[v]])  # sessions without an answered bid
+    x <- pre[[v]][ok]; y <- post[[v]][ok]; dif <- y - x
+    tt <- t.test(y, x, paired = TRUE)
+    cat(sprintf("    %-24s %8.3f (%.3f) -> %8.3f (%.3f)  diff %+8.3f  d_z %+6.2f  p %.2g%s\n", v,
+                mean(x), sd(x), mean(y), sd(y), mean(dif), mean(dif) / sd(dif), tt$p.value,
+                if (all(ok)) "" else sprintf("  (n = %d)", sum(ok))))
+  }
+  # answers that come later than W (not counted as answered), pooled
+  # over the sessions of a label
+  for (lab in c("pre", "post")) {
+    k <- mm[mm$session == lab, ]
+    cat(sprintf("    %-4s answers later than %g s: %d of %d (%.2f%%)\n", lab, W,
+                sum(k$n_late), sum(k$n_answers), 100 * sum(k$n_late) / sum(k$n_answers)))
   }
 }
-cat("\nStable vs distressed: response rate per couple (mean of its sessions)\n")
-rr <- tapply(m$response_rate, m$couple, mean)
-grp <- sub("-[0-9]+$", "", names(rr))
-a <- rr[grp == "stable"]; b <- rr[grp == "distressed"]
-tt <- t.test(a, b)
-cat(sprintf("  stable %.3f (%.3f), distressed %.3f (%.3f), difference %.3f, Cohen's d %.1f, Welch p %.2g\n",
-            mean(a), sd(a), mean(b), sd(b), mean(a) - mean(b),
-            (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2), tt$p.value))
+for (lab in c("pre", "post")) {
+  cat(sprintf("\nStable vs distressed: response rate per couple, %s\n", lab))
+  k <- m[m$session == lab, ]
+  a <- k$response_rate[k$group == "stable"]; b <- k$response_rate[k$group == "distressed"]
+  tt <- t.test(a, b)
+  cat(sprintf("  stable %.3f (%.3f), distressed %.3f (%.3f), difference %.3f, Cohen's d %.1f, Welch p %.2g\n",
+              mean(a), sd(a), mean(b), sd(b), mean(a) - mean(b),
+              (mean(a) - mean(b)) / sqrt((var(a) + var(b)) / 2), tt$p.value))
+}
 
 # Lag-1 tables pooled over the sessions of each group and label (SPEC
 # 4.1): adjusted residual (Haberman) and Yule's Q of a few planted cells.

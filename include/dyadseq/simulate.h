@@ -7,7 +7,8 @@
  * with onsets, answer latencies and durations drawn from gamma
  * distributions. The transition matrix is either built from a few named
  * parameters (the built-in model: pursue–withdraw cycles, bids answered
- * with a per-couple probability, softening that rises over therapy) or
+ * with a per-couple probability, softening that rises over therapy, and
+ * optionally answers that become more likely and faster) or
  * read from a CSV file (--model) so tests can plant known dependencies.
  *
  * Randomness: GSL's MT19937 (gsl_rng_mt19937), reseeded for every couple
@@ -45,7 +46,9 @@ typedef struct ds_sim_params {
                                has U{ceil(.75 M) .. floor(1.25 M)} events */
     double gap_mean;        /* mean gap between onsets, s [2.5] */
     double gap_shape;       /* gamma shape of the gaps [2] */
-    double latency_mean;    /* mean latency of an answer to a bid, s [1.5] */
+    double latency_mean[2]; /* mean latency of an answer to a bid, s, at
+                               the first and last session, interpolated
+                               like the built-in parameters [1.5 1.5] */
     double latency_shape;   /* gamma shape of the latencies [4] */
     double duration_mean;   /* mean duration, s, before the cut [2.0] */
     double duration_shape;  /* gamma shape of the durations [2] */
@@ -58,6 +61,9 @@ typedef struct ds_sim_params {
                                by softening [.05 .25] */
     double reciprocate[2];  /* P(partner softens | soften) [.10 .30] */
     double answer_sd;       /* between-couple SD of the answer rate [0.05] */
+    double answer_gain;     /* change of the answer probability from the
+                               first to the last session, added to the
+                               couple's rate and clamped to [0, 1] [0] */
     double therapy_mean;    /* mean share of the pre-to-post change a
                                couple reaches [1] */
     double therapy_sd;      /* its between-couple SD (Beta) [0] */
@@ -81,8 +87,8 @@ void ds_sim_params_default(ds_sim_params_t *p);
 
 /*
  * Check the parameters: positive means and shapes, probabilities in
- * [0, 1], continuation + soften <= 1. Returns 0 or DS_EUSAGE with a
- * message in err naming the parameter.
+ * [0, 1], continuation + soften <= 1, answer gain in [-1, 1]. Returns 0
+ * or DS_EUSAGE with a message in err naming the parameter.
  */
 int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err);
 
@@ -207,16 +213,17 @@ void ds_sim_events_free(ds_sim_events_t *ev);
  * ds_sim_stream_seed(seed, couple, session) first): the number of events,
  * then per event its state (first from ch->start, then from the row of
  * the previous state), the gap before it and a duration. The gap is a
- * latency (gamma, latency_mean/latency_shape) when the event is a
- * response by one actor right after another actor's bid, otherwise a gap
- * (gamma, gap_mean/gap_shape); the first onset is one gap after 0. A
- * duration is a gamma draw cut at the next onset (one coded stream: events
- * do not overlap). space supplies each state's actor and role. Returns 0
- * or DS_ENOMEM.
+ * latency (gamma with shape latency_shape and the mean latency_mean
+ * interpolated at therapy progress t in [0, 1], as the matrix is) when
+ * the event is a response by one actor right after another actor's bid,
+ * otherwise a gap (gamma, gap_mean/gap_shape); the first onset is one gap
+ * after 0. A duration is a gamma draw cut at the next onset (one coded
+ * stream: events do not overlap). space supplies each state's actor and
+ * role. Returns 0 or DS_ENOMEM.
  */
 int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
-                   const ds_sim_chain_t *ch, gsl_rng *r, ds_sim_events_t *ev,
-                   ds_error_t *err);
+                   const ds_sim_chain_t *ch, double t, gsl_rng *r,
+                   ds_sim_events_t *ev, ds_error_t *err);
 
 /*
  * Read a transition matrix (--model) from a CSV file with the columns

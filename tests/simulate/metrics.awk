@@ -1,8 +1,9 @@
 # tests/simulate/metrics.awk — the planted effects of `dyadseq simulate`,
 # recomputed from transcripts independently of `dyadseq analyze` (POSIX
-# awk). Input: CSV with columns couple,session,actor,code,time,duration in
-# that order, sessions contiguous, no quoted fields. The group of a couple
-# is its id without the last "-NN" (stable-07 -> stable).
+# awk). Input: one or more CSV files with a header and the columns
+# couple,session,actor,code,time,duration in that order, sessions
+# contiguous, no quoted fields. The group of a couple is its id without the
+# last "-NN" (stable-07 -> stable).
 #
 # Per group and session label, one line of name=value pairs:
 #   sessions events bids answered rate      bids answered within W = 5 s by
@@ -10,6 +11,13 @@
 #                                           before the bidder's next bid
 #                                           (SPEC 4.6), pooled
 #   couple_rate_mean couple_rate_sd         per-session response rates
+#   answers lat_mean late                   answers at any delay (the
+#                                           partner's first response before
+#                                           the bidder's next bid), their
+#                                           mean latency and the share of
+#                                           them later than W
+#   lat_median                              median latency of the answered
+#                                           bids (latency <= W), pooled
 #   cycles_mean cycles_sd cycle_len         pursue-withdraw cycles of >= 3
 #                                           events (SPEC 4.7) per session;
 #                                           mean events per cycle
@@ -18,7 +26,7 @@
 #                                           session (first onset to last offset)
 #   w_after_p                               P(partner withdraws | pursue)
 BEGIN { FS = ","; W = 5 }
-NR == 1 { next }
+FNR == 1 { next }
 {
     key = $1 SUBSEP $2
     if (key != cur) { if (cur != "") flush(); cur = key; n = 0 }
@@ -27,7 +35,7 @@ NR == 1 { next }
 }
 END { if (cur != "") flush(); report() }
 
-function flush(   g, i, j, b, ans, run, start, dur, last, sof, np, nwp) {
+function flush(   g, i, j, b, ans, lat, run, start, dur, last, sof, np, nwp) {
     g = couple[1]; sub(/-[0-9]+$/, "", g); g = g SUBSEP sess[1]
     if (!(g in S)) order[++ng] = g
     S[g]++; E[g] += n
@@ -38,7 +46,10 @@ function flush(   g, i, j, b, ans, run, start, dur, last, sof, np, nwp) {
         for (j = i + 1; j <= n; j++) {
             if (actor[j] == actor[i] && code[j] == "bid") break
             if (actor[j] != actor[i] && code[j] == "response") {
-                if (t[j] - t[i] <= W) ans++
+                lat = t[j] - t[i]
+                AN[g]++; AL[g] += lat
+                if (lat <= W) { ans++; LAT[g, ++NL[g]] = lat }
+                else LATE[g]++
                 break
             }
         }
@@ -76,12 +87,31 @@ function flush(   g, i, j, b, ans, run, start, dur, last, sof, np, nwp) {
 
 function sd(s1, s2, k) { return k > 1 ? sqrt((s2 - s1 * s1 / k) / (k - 1)) : 0 }
 
+# sort X[lo..hi] in place (quicksort, Kernighan & Pike)
+function qsort(X, lo, hi,   i, last) {
+    if (lo >= hi) return
+    swap(X, lo, int((lo + hi) / 2)); last = lo
+    for (i = lo + 1; i <= hi; i++) if (X[i] < X[lo]) swap(X, ++last, i)
+    swap(X, lo, last); qsort(X, lo, last - 1); qsort(X, last + 1, hi)
+}
+function swap(X, i, j,   tmp) { tmp = X[i]; X[i] = X[j]; X[j] = tmp }
+
+# median of the answered latencies of group key g
+function median(g,   X, i, k) {
+    k = NL[g]; if (k == 0) return -1
+    for (i = 1; i <= k; i++) X[i] = LAT[g, i]
+    qsort(X, 1, k)
+    return k % 2 ? X[(k + 1) / 2] : (X[k / 2] + X[k / 2 + 1]) / 2
+}
+
 function report(   i, g, k, parts) {
     for (i = 1; i <= ng; i++) {
         g = order[i]; split(g, parts, SUBSEP); k = S[g]
         printf "group=%s session=%s sessions=%d events=%d bids=%d answered=%d rate=%.4f", \
             parts[1], parts[2], k, E[g], B[g], A[g], B[g] ? A[g] / B[g] : 0
         printf " couple_rate_mean=%.4f couple_rate_sd=%.4f", R1[g] / RN[g], sd(R1[g], R2[g], RN[g])
+        printf " answers=%d lat_mean=%.4f late=%.5f lat_median=%.4f", AN[g], \
+            AN[g] ? AL[g] / AN[g] : -1, AN[g] ? LATE[g] / AN[g] : -1, median(g)
         printf " cycles_mean=%.2f cycles_sd=%.2f cycle_len=%.3f end_soften=%.4f", \
             C1[g] / k, sd(C1[g], C2[g], k), C1[g] ? CE[g] / C1[g] : 0, C1[g] ? ES[g] / C1[g] : 0
         printf " soften_per_min_mean=%.3f soften_per_min_sd=%.3f w_after_p=%.4f\n", \

@@ -9,7 +9,7 @@ S="$DYADSEQ simulate"
 $S --help >"$TMP/help" 2>&1
 check_eq "--help exits 0" "$?" 0
 for opt in --couples --groups --sessions --events --withdraw --continue \
-    --soften --reciprocate --answer-sd --therapy --gap-mean --gap-shape \
+    --soften --reciprocate --answer-sd --answer-gain --therapy --gap-mean --gap-shape \
     --latency-mean --latency-shape --duration-mean --duration-shape \
     --model --print-model --codebook --actors --force --output --seed; do
     if grep -q -- "$opt" "$TMP/help"; then ok "--help lists $opt"
@@ -17,7 +17,7 @@ for opt in --couples --groups --sessions --events --withdraw --continue \
 done
 for d in '\[20\]' '\[stable:0.86,distressed:0.33\]' '\[pre,post\]' '\[400\]' \
     '\[0.45:0.25\]' '\[0.55:0.25\]' '\[0.05:0.25\]' '\[0.10:0.30\]' \
-    '\[0.05\]' '\[1:0\]' '\[2.5\]' '\[1.5\]' '\[2.0\]' '\[A,B\]'; do
+    '\[0.05\]' '\[0\]' '\[1:0\]' '\[2.5\]' '\[1.5\]' '\[2.0\]' '\[A,B\]'; do
     if grep -q -- "$d" "$TMP/help"; then ok "--help shows default $d"
     else not_ok "--help shows default $d"; fi
 done
@@ -31,6 +31,8 @@ for args in "--bogus" "--couples 0" "--couples x" "--events 0" \
     "--groups a:0.5 --answer-sd 0.6" "--sessions pre,pre" "--sessions ," \
     "--withdraw 1.5" "--withdraw 0.2:x" "--continue 0.8 --soften 0.3" \
     "--gap-mean 0" "--latency-shape -1" "--duration-mean nan" \
+    "--latency-mean 2:0" "--latency-mean 2:x" "--latency-mean :1" \
+    "--answer-gain 1.5" "--answer-gain x" "--model m.csv --answer-gain 0.1" \
     "--therapy 0.5" "--therapy 1.5:0" "--therapy 0.5:0.5" "--model m.csv --therapy 1:0" \
     "--actors A,B,C" "--actors A,A" "--seed -1" "--seed 4294967296" \
     "--model m.csv --withdraw 0.3" "--model m.csv --groups a:1" \
@@ -42,6 +44,15 @@ for args in "--bogus" "--couples 0" "--couples x" "--events 0" \
 done
 grep -q "Try 'dyadseq simulate --help'" "$TMP/.err" && ok "usage error hints at --help" \
     || not_ok "usage error hints at --help"
+
+# options added later leave existing invocations byte for byte as they
+# were: checksums (POSIX cksum) of the output of dyadseq 0.1.0 before
+# --latency-mean PRE:POST and --answer-gain
+check_eq "default output unchanged since 0.1.0" \
+    "$($S --couples 4 --events 100 --seed 7 | cksum)" "2066697293 30191"
+check_eq "three sessions with --therapy unchanged since 0.1.0" \
+    "$($S --couples 4 --events 100 --seed 7 --sessions a,b,c --therapy 0.6:0.2 | cksum)" \
+    "932110433 43541"
 
 # determinism: same seed -> identical bytes; another seed -> different
 $S --couples 6 --events 120 --seed 11 -o a.csv

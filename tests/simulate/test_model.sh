@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/simulate/test_model.sh — `simulate --model FILE`: every bad model
 # gives its exact located messages and exit 1; a planted matrix, gap and
-# latency distribution are recovered from the transcripts (base R).
+# latency distribution (also a PRE:POST latency) are recovered from the
+# transcripts (base R, awk).
 . tests/lib.sh
 M=tests/simulate/models
 R=tests/simulate/transitions.R
@@ -68,6 +69,21 @@ REOF
 else
     ok "planted matrix recovered # SKIP no Rscript"
 fi
+
+# a PRE:POST latency mean applies with --model too, moving with the
+# session's progress alone: 0.8 s pre, 0.4 s post (gamma shape 4)
+"$DYADSEQ" simulate --model "$M/planted.csv" --couples 30 --events 500 \
+    --latency-mean 0.8:0.4 --seed 9 -o "$TMP/model-lat.csv"
+awk -f tests/simulate/metrics.awk "$TMP/model-lat.csv" >"$TMP/m"
+for s in pre:0.8 post:0.4; do
+    label=${s%:*} want=${s#*:}
+    line=$(grep "^group=couple session=$label " "$TMP/m")
+    n=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^answers=//p')
+    got=$(printf '%s\n' "$line" | tr ' ' '\n' | sed -n 's/^lat_mean=//p')
+    if awk -v g="$got" -v w="$want" -v n="$n" 'BEGIN { t = 4.5 * w / 2 / sqrt(n); exit !(g - w <= t && w - g <= t) }'; then
+        ok "--model, $label: mean answer latency $got s, planted $want ($n answers)"
+    else not_ok "--model, $label: mean answer latency $got s, planted $want ($n answers)"; fi
+done
 
 # --model files are read strictly but thirds with 12 digits are fine
 printf 'from,to,p\nA:pursue,B:withdraw,0.333333333333\nA:pursue,B:bid,0.333333333333\nA:pursue,A:bid,0.333333333334\nB:withdraw,A:pursue,1\nB:bid,A:pursue,1\nA:bid,A:pursue,1\n' >"$TMP/thirds.csv"

@@ -1,5 +1,6 @@
-/* Unit tests of simulate.c: stream seeds, the built-in matrix, the start
- * distribution, one session's events, parameter checks. */
+/* Unit tests of simulate.c: stream seeds, the built-in matrix (with the
+ * answer gain), the start distribution, one session's events and its
+ * latencies at a therapy progress, parameter checks. */
 #include <stdlib.h>
 
 #include "dyadseq/simulate.h"
@@ -102,6 +103,28 @@ static void test_builtin(const ds_corpus_t *sp)
           "post: less withdraw after pursue, less continuation, more "
           "softening after withdraw");
 
+    /* --answer-gain: the rate moves by gain × t, clamped to [0, 1] */
+    p.answer_gain = 0.1;
+    ds_sim_builtin_chain(&p, &r, 0, 0.33, 0, ch);
+    CHECK_NEAR(ch->p[3 * 10 + 9], 0.33, 0, "gain 0.1, t = 0: the rate");
+    ds_sim_builtin_chain(&p, &r, 0, 0.33, 0.5, ch);
+    CHECK_NEAR(ch->p[3 * 10 + 9], 0.38, 1e-15, "gain 0.1, t = 0.5: +0.05");
+    ds_sim_builtin_chain(&p, &r, 1, 0.33, 1, ch);
+    CHECK_NEAR(ch->p[8 * 10 + 4], 0.43, 1e-15, "gain 0.1, t = 1: +0.1 "
+               "(B:bid -> A:response)");
+    CHECK_NEAR(ch->p[8 * 10 + 1], 0.57 * 0.6, 1e-15,
+               "gain 0.1, t = 1: the rest turned away and against");
+    p.answer_gain = 0.2;
+    ds_sim_builtin_chain(&p, &r, 0, 0.95, 1, ch);
+    CHECK(ch->p[3 * 10 + 9] == 1 && ch->p[3 * 10 + 6] == 0 &&
+              ch->p[3 * 10 + 5] == 0,
+          "0.95 + 0.2 is clamped to 1: every bid answered");
+    p.answer_gain = -0.5;
+    ds_sim_builtin_chain(&p, &r, 0, 0.33, 1, ch);
+    CHECK(ch->p[3 * 10 + 9] == 0 && fabs(ch->p[3 * 10 + 6] - 0.6) < 1e-15,
+          "0.33 - 0.5 is clamped to 0: no bid answered");
+    p.answer_gain = 0;
+
     /* the start distribution is stationary: start P = start */
     ds_sim_builtin_chain(&p, &r, 1, 0.86, 0, ch);
     CHECK_INT(ds_sim_chain_prepare(ch, &err), 0, "prepare");
@@ -158,7 +181,7 @@ static void test_session(const ds_corpus_t *sp)
     ds_sim_builtin_chain(&p, &r, 0, 0.86, 0, ch);
     ds_sim_chain_prepare(ch, &err);
     gsl_rng_set(rng, 42);
-    CHECK_INT(ds_sim_session(&p, sp, ch, rng, &a, &err), 0, "session");
+    CHECK_INT(ds_sim_session(&p, sp, ch, 0, rng, &a, &err), 0, "session");
     CHECK(a.n >= 750 && a.n <= 1250, "n in [750, 1250]");
     int order = 1, dur = 1;
     for (size_t i = 0; i < a.n; i++) {
@@ -169,24 +192,48 @@ static void test_session(const ds_corpus_t *sp)
     CHECK(order, "onsets increase from 0");
     CHECK(dur, "durations >= 0 and end by the next onset");
     gsl_rng_set(rng, 42);
-    ds_sim_session(&p, sp, ch, rng, &b, &err);
+    ds_sim_session(&p, sp, ch, 0, rng, &b, &err);
     int same = a.n == b.n;
     for (size_t i = 0; same && i < a.n; i++)
         same = a.state[i] == b.state[i] && a.onset[i] == b.onset[i] &&
                a.duration[i] == b.duration[i];
     CHECK(same, "same seed, same session");
     p.events = 1;
-    ds_sim_session(&p, sp, ch, rng, &b, &err);
+    ds_sim_session(&p, sp, ch, 0, rng, &b, &err);
     CHECK_INT(b.n, 1, "--events 1 gives one event");
     p.events = 4;
     int lo = 1, hi = 0;
     for (int i = 0; i < 200; i++) {
-        ds_sim_session(&p, sp, ch, rng, &b, &err);
+        ds_sim_session(&p, sp, ch, 0, rng, &b, &err);
         lo &= b.n >= 3;
         hi |= b.n == 5;
         lo &= b.n <= 5;
     }
     CHECK(lo && hi, "--events 4: counts in {3, 4, 5}, 5 reached");
+
+    /* the latency mean at t: gamma(4) answers with mean 2.5 at t = 0,
+     * 1.2 at t = 1 and 1.85 halfway; the mean of n draws has SE
+     * mean / sqrt(4 n) */
+    p.events = 1000;
+    p.latency_mean[DS_SIM_PRE] = 2.5, p.latency_mean[DS_SIM_POST] = 1.2;
+    const double ts[] = {0, 0.5, 1}, want[] = {2.5, 1.85, 1.2};
+    for (size_t it = 0; it < 3; it++) {
+        double sum = 0;
+        size_t n = 0;
+        for (int rep = 0; rep < 20; rep++) {
+            ds_sim_session(&p, sp, ch, ts[it], rng, &b, &err);
+            for (size_t i = 1; i < b.n; i++)
+                if (sp->state_role[b.state[i - 1]] == DS_ROLE_BID &&
+                    sp->state_role[b.state[i]] == DS_ROLE_RESPONSE) {
+                    sum += b.onset[i] - b.onset[i - 1];
+                    n++;
+                }
+        }
+        double se = want[it] / 2 / sqrt((double)n);
+        UNIT_REPORT(n > 1000 && fabs(sum / n - want[it]) < 4.5 * se,
+                    "latency at t = %g: mean %.4f of %zu answers, planted "
+                    "%g (SE %.4f)", ts[it], sum / n, n, want[it], se);
+    }
 done:
     ds_sim_events_free(&a);
     ds_sim_events_free(&b);
@@ -265,6 +312,18 @@ static void test_params(void)
               "therapy SD at sqrt(m (1 - m)) refused");
     p.therapy_mean = 1.2, p.therapy_sd = 0;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "therapy mean 1.2");
+    ds_sim_params_default(&p);
+    p.latency_mean[DS_SIM_POST] = 0;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "latency post 0");
+    CHECK(strstr(err.msg, "latency mean (post)") != NULL,
+          "message names the post latency");
+    ds_sim_params_default(&p);
+    p.answer_gain = -1;
+    CHECK_INT(ds_sim_params_check(&p, &err), 0, "answer gain -1 accepted");
+    p.answer_gain = 1.01;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "answer gain 1.01");
+    p.answer_gain = NAN;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "answer gain NaN");
 }
 
 int main(void)
