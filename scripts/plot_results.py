@@ -91,10 +91,15 @@ class Results:
 
     def __init__(self, path):
         self.path = path
+        if not os.path.exists(path):
+            die(f"{path}: no such file")
+        if os.path.isdir(path):
+            die(f"{path}: is a directory, not a results file")
         try:
             self.f = h5py.File(path, "r")
         except (OSError, ValueError) as e:
-            die(f"{path}: cannot read as an HDF5 file ({e})")
+            why = str(e).split("(")[-1].rstrip(")") if "(" in str(e) else str(e)
+            die(f"{path}: not a readable HDF5 file ({why})")
         fmt = self.f.attrs.get("format")
         if isinstance(fmt, bytes):
             fmt = fmt.decode("utf-8", "replace")
@@ -916,7 +921,7 @@ def main(argv=None):
     ap.add_argument("--correction", choices=("holm", "bonferroni", "bh"), default="holm",
                     help="multiple-comparison correction over the K\u00d7K cells [holm]")
     ap.add_argument("--negative", action="store_true",
-                    help="also draw significant negative (inhibited) transitions, dashed")
+                    help="also draw significant negative (inhibited) transitions, in grey")
     ap.add_argument("--only", metavar="LIST",
                     help="comma-separated subset of: " + ",".join(k for k, _ in FIGURES))
     ap.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
