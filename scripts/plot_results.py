@@ -135,9 +135,12 @@ class Results:
         return [str(s) for s in self.f[p].asstr()[()]]
 
     def param(self, *names, default=None):
+        """An option from the `parameters` JSON (a flat object keyed by
+        the long option name, spelt with '_' or '-')."""
         for n in names:
-            if n in self.params:
-                return self.params[n]
+            for key in (n, n.replace("_", "-"), n.replace("-", "_")):
+                if key in self.params:
+                    return self.params[key]
         return default
 
     def session_name(self, s):
@@ -444,9 +447,9 @@ def fig_diagram(r, a, name):
         ang = [math.pi / 2 - 2 * math.pi * k / K for k in range(K)]
         pos = np.array([[2.2 * math.cos(t), 2.2 * math.sin(t)] for t in ang])
         names = r.states
-        fig, ax = plt.subplots(figsize=(6.4, 6.4))
+        fig, ax = plt.subplots(figsize=(6.4, 5.6))
         ax.set_xlim(-3.2, 3.2)
-        ax.set_ylim(-3.0, 3.0)
+        ax.set_ylim(-2.6, 2.6)
     ax.axis("off")
     fs = 8.5 if K <= 12 else 7.5
     boxes = []
@@ -576,7 +579,7 @@ def fig_km(r, a, name):
     km_t = r.get(f"{g}/km/time_s").astype(float)
     km_s = r.get(f"{g}/km/survival").astype(float)
     labels = chosen_labels(r, a)
-    W = float(r.param("response_window", "response-window", default=5.0))
+    W = float(r.param("response_window", default=5.0))
     actors = list(dict.fromkeys(bidder))  # first-seen order: A then B
     others = {b: next((x for x in actors if x != b), "?") for b in actors}
     tmax = max(2 * W, float(np.quantile(km_t, 0.95)) if km_t.size else 2 * W)
@@ -775,7 +778,7 @@ def fig_timeline(r, a, name):
                            facecolors=shade, edgecolors="none")
     runs = []
     if actors and len(actors) >= 2:
-        cmin = int(r.param("cycle_min", "cycle-min", default=3))
+        cmin = int(r.param("cycle_min", default=3))
         runs = session_cycles(states, onset, actors, codes, roles, cmin)
         for i, j, p in runs:
             end = onset[j + 1] if j + 1 < len(onset) else onset[-1]
@@ -794,11 +797,11 @@ def fig_timeline(r, a, name):
     if actors:
         for b in range(1, len(actors)):
             ax.axhline(K - b * C - 0.5, color="black", lw=0.8)
-    ax.set_ylim(-0.7, K + 0.4)
+    ax.set_ylim(-0.7, K + 0.4 if runs else K - 0.4)
     pad = span * 0.01 + 1
     ax.set_xlim(onset.min() - pad, onset.max() + widths[-1] + pad)
     ax.set_xlabel("Onset (s, session clock of the transcript)")
-    ax.set_ylabel("Actor : code")
+    ax.set_ylabel("Actor : code" if actors else "Code")
     ax.grid(axis="x", color="0.85", lw=0.5)
     ax.set_axisbelow(True)
     title = f"Couple {couple}, session {label}: {len(states)} events"
@@ -808,7 +811,7 @@ def fig_timeline(r, a, name):
     ax.set_title(title)
     footnote(fig, "Bars span each event's coded duration (events without one are drawn "
              f"{default_w:.1f} s wide). Cycles: runs of at least "
-             f"{int(r.param('cycle_min', 'cycle-min', default=3))} events alternating one partner's "
+             f"{int(r.param('cycle_min', default=3))} events alternating one partner's "
              "pursue and the other's withdraw, shaded to the onset of the next event."
              if actors else "Bars span each event's coded duration.")
     return save(fig, a.outdir, name, a.quiet)

@@ -2,7 +2,7 @@
 """make_fake_results.py — write dyadseq results files (SPEC 5 layout) for
 testing the plot script and the reading examples before the engine exists.
 
-    make_fake_results.py [--variant full|notime|k20] [--seed N] OUT.h5
+    make_fake_results.py [--variant full|notime|k20|noactors] [--seed N] OUT.h5
                          [--transcript-dir DIR] [--no-events]
 
 The numbers are not made up: the script simulates coded interaction
@@ -20,6 +20,8 @@ Variants:
   k20     as full with 10 codes (K = 20 states), to check label layout
   notime  one session, no time column: no /window, no /responsiveness,
           time columns of /sessions, /cycles, /softening are NaN, no /events
+  noactors as full without an actor column: states are the 5 codes, no
+          /responsiveness, /cycles, /softening or /comparison
 
 --transcript-dir writes the simulated events as a transcript CSV
 (couple,session,actor,code,time,duration) for `--transcript`.
@@ -540,7 +542,7 @@ def put_table(g, stats, lead):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out")
-    ap.add_argument("--variant", choices=("full", "notime", "k20"), default="full")
+    ap.add_argument("--variant", choices=("full", "notime", "k20", "noactors"), default="full")
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--couples", type=int, default=6)
     ap.add_argument("--transcript-dir")
@@ -568,6 +570,10 @@ def main():
         n = int(rng.integers(150, 260)) if with_time else 120
         x, onset, dur = simulate_session(P, n, with_time, rng)
         sim.append((x, onset, dur))
+    dyadic = a.variant != "noactors"
+    if not dyadic:  # the same events with the actor column dropped
+        sim = [(x % nc, onset, dur) for x, onset, dur in sim]
+        states, K, actors = [c[0] for c in codes], nc, []
 
     params = {"lags": [1], "structural_zeros": "none", "permutations": 0, "window": "1:5",
               "time_unit": 1.0, "target": "onset", "response_window": W_RESPONSE,
@@ -645,6 +651,11 @@ def main():
         # dyadic ----------------------------------------------------------
         resp_rows, km_rows, cyc_rows, soft_rows, ev_rows, win = [], [], [], [], [], []
         for s, (x, onset, dur) in enumerate(sim):
+            if not dyadic:  # dyadic metrics need actors (SPEC 3)
+                if with_time:
+                    win.append(window_tallies(x, onset, K))
+                    ev_rows += [(s, float(onset[k]), float(dur[k]), int(x[k])) for k in range(len(x))]
+                continue
             actor = [int(v) // nc for v in x]
             role = [roles[int(v)] for v in x]
             if with_time:
@@ -695,19 +706,22 @@ def main():
             put(g, "km/n_at_risk", np.array(rk, np.int64), "point")
             put(g, "km/n_events", np.array(ne, np.int64), "point")
 
-        g = f.create_group("cycles")
-        for k in ("session_index", "n_cycles", "events_in_cycles", "longest_cycle", "n_pursuer_a",
-                  "n_pursuer_b", "ended_by_soften", "ended_by_bid", "ended_other", "ended_by_session_end"):
-            put(g, k, np.array([c[k] for c in cyc_rows], np.int64), "session")
-        for k in ("time_in_cycles_s", "share_time_in_cycles"):
-            put(g, k, np.array([c[k] for c in cyc_rows], np.float64), "session")
+        if cyc_rows:
+            g = f.create_group("cycles")
+            for k in ("session_index", "n_cycles", "events_in_cycles", "longest_cycle", "n_pursuer_a",
+                      "n_pursuer_b", "ended_by_soften", "ended_by_bid", "ended_other",
+                      "ended_by_session_end"):
+                put(g, k, np.array([c[k] for c in cyc_rows], np.int64), "session")
+            for k in ("time_in_cycles_s", "share_time_in_cycles"):
+                put(g, k, np.array([c[k] for c in cyc_rows], np.float64), "session")
 
-        g = f.create_group("softening")
-        put(g, "session_index", np.array([r["session_index"] for r in soft_rows], np.int64), "row")
-        put(g, "actor", [actors[r["actor"]] for r in soft_rows], "row")
-        put(g, "n_soften", np.array([r["n_soften"] for r in soft_rows], np.int64), "row")
-        for k in ("rate_per_min", "first_onset_s", "share_reciprocated"):
-            put(g, k, np.array([r[k] for r in soft_rows], np.float64), "row")
+        if soft_rows:
+            g = f.create_group("softening")
+            put(g, "session_index", np.array([r["session_index"] for r in soft_rows], np.int64), "row")
+            put(g, "actor", [actors[r["actor"]] for r in soft_rows], "row")
+            put(g, "n_soften", np.array([r["n_soften"] for r in soft_rows], np.int64), "row")
+            for k in ("rate_per_min", "first_onset_s", "share_reciprocated"):
+                put(g, k, np.array([r[k] for r in soft_rows], np.float64), "row")
 
         if ev_rows and not a.no_events:
             g = f.create_group("events")
@@ -717,7 +731,7 @@ def main():
             put(g, "state", np.array([e[3] for e in ev_rows], np.int64), "event")
 
         # comparison (as `compare --pre pre --post post` would add) --------
-        if a.variant != "notime":
+        if a.variant in ("full", "k20"):
             couples = sorted({s[0] for s in sessions}, key=str.encode)
             sidx = {s: i for i, s in enumerate(sessions)}
             ip, iw = states.index("A:pursue"), states.index("B:withdraw")
@@ -765,15 +779,15 @@ def main():
         os.makedirs(a.transcript_dir, exist_ok=True)
         path = os.path.join(a.transcript_dir, "transcript.csv")
         with open(path, "w", encoding="utf-8", newline="") as out:
-            out.write("couple,session,actor,code,time,duration\n" if with_time
-                      else "couple,session,actor,code\n")
+            cols = ["couple", "session"] + (["actor"] if dyadic else []) + ["code"] \
+                + (["time", "duration"] if with_time else [])
+            out.write(",".join(cols) + "\n")
             for (couple, label), (x, onset, dur) in zip(sessions, sim):
                 for k, v in enumerate(x):
-                    ac, code = states[v].split(":", 1)
+                    row = [couple, label] + states[v].split(":", 1)
                     if with_time:
-                        out.write(f"{couple},{label},{ac},{code},{onset[k]:.1f},{dur[k]:.1f}\n")
-                    else:
-                        out.write(f"{couple},{label},{ac},{code}\n")
+                        row += [f"{onset[k]:.1f}", f"{dur[k]:.1f}"]
+                    out.write(",".join(row) + "\n")
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ check "fake results: full study" "$PY" $MAKE_FAKE "$TMP/full.h5" --transcript-di
 check "fake results: one session, no time" "$PY" $MAKE_FAKE --variant notime "$TMP/notime.h5" \
     --transcript-dir "$TMP/tr_notime"
 check "fake results: no /events group" "$PY" $MAKE_FAKE --no-events "$TMP/noevents.h5"
+check "fake results: no actor column" "$PY" $MAKE_FAKE --variant noactors "$TMP/noactors.h5"
 
 # --- the full study: all five figures ----------------------------------
 check_status "plot the full study" 0 $PLOT "$TMP/full.h5" -o "$TMP/out" --session c02/post
@@ -75,6 +76,15 @@ check_status "no time, --transcript without a time column" 0 \
     $PLOT "$TMP/notime.h5" -o "$TMP/out1" --only timeline --transcript "$TMP/tr_notime"
 grep -q "skipped timeline: .*no event times" "$TMP/.err" && ok "transcript without time: timeline skipped" \
     || not_ok "transcript without time: timeline skipped"
+
+# --- no actor column: states are codes, no dyadic figures --------------
+check_status "plot without actors" 0 $PLOT "$TMP/noactors.h5" -o "$TMP/out2" --only diagram,timeline,km
+for fig in lag1_diagram timeline; do
+    is_png "$TMP/out2/$fig.png" && is_pdf "$TMP/out2/$fig.pdf" && ok "no actors: $fig written" \
+        || not_ok "no actors: $fig written"
+done
+grep -q "skipped response_km: no /responsiveness" "$TMP/.err" && ok "no actors: KM skipped" \
+    || not_ok "no actors: KM skipped"
 
 # --- the timeline: /events, the transcript, or neither -----------------
 check_status "timeline from the transcript" 0 $PLOT "$TMP/full.h5" -o "$TMP/tx" --only timeline \
