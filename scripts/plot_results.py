@@ -578,49 +578,68 @@ def fig_km(r, a, name):
     km_row = r.get(f"{g}/km/row").astype(int)
     km_t = r.get(f"{g}/km/time_s").astype(float)
     km_s = r.get(f"{g}/km/survival").astype(float)
+    order = np.lexsort((km_t, km_row))  # by row, then time: one slice per row
+    km_row, km_t, km_s = km_row[order], km_t[order], km_s[order]
+    start = np.searchsorted(km_row, np.arange(len(sidx)), side="left")
+    stop = np.searchsorted(km_row, np.arange(len(sidx)), side="right")
     labels = chosen_labels(r, a)
     W = float(r.param("response_window", default=5.0))
+    thin_max = 40  # more session curves per label than this are a grey smear
     actors = list(dict.fromkeys(bidder))  # first-seen order: A then B
     others = {b: next((x for x in actors if x != b), "?") for b in actors}
     tmax = max(2 * W, float(np.quantile(km_t, 0.95)) if km_t.size else 2 * W)
     grid = np.linspace(0, tmax, 600)
     fig, axes = plt.subplots(1, len(actors), figsize=(3.5 * len(actors) + 0.4, 3.4),
                              sharey=True, squeeze=False)
+    legend, drew_thin = {}, False
     for ax, b in zip(axes[0], actors):
-        handles = []
+        counts = []
         for li, lab in enumerate(labels):
             st = LABEL_STYLES[li % len(LABEL_STYLES)]
             rows = [i for i in range(len(sidx))
                     if bidder[i] == b and r.labels[sidx[i]] == lab and n_bids[i] > 0]
             curves = []
             for i in rows:
-                sel = km_row == i
-                order = np.argsort(km_t[sel], kind="stable")
-                y = step_at(km_t[sel][order], km_s[sel][order], grid)
+                y = step_at(km_t[start[i]:stop[i]], km_s[start[i]:stop[i]], grid)
                 curves.append(y)
-                ax.step(grid, y, where="post", color=st["color"], ls=st["ls"], lw=0.6, alpha=0.35)
+                if len(rows) <= thin_max:
+                    drew_thin = True
+                    ax.step(grid, y, where="post", color=st["color"], ls=st["ls"], lw=0.6,
+                            alpha=0.35)
             if curves:
                 mean = np.mean(curves, axis=0)
                 ax.step(grid, mean, where="post", color=st["color"], ls=st["ls"], lw=2.2)
                 mk = np.searchsorted(grid, np.linspace(0, tmax, 7)[1:-1])
                 ax.plot(grid[mk], mean[mk], ls="none", marker=st["marker"], ms=4.5,
                         mfc="white", mec=st["color"], mew=1.2)
-                handles.append(Line2D([], [], color=st["color"], ls=st["ls"], lw=2.2,
-                                      marker=st["marker"], mfc="white", mec=st["color"],
-                                      label=f"{lab}: mean of {len(curves)} sessions"))
+                legend[lab] = Line2D([], [], color=st["color"], ls=st["ls"], lw=2.2,
+                                     marker=st["marker"], mfc="white", mec=st["color"],
+                                     label=f"{lab}: mean of the session curves")
+            counts.append(f"{lab} {len(curves)}")
         ax.axvline(W, color="0.3", lw=0.8, ls=(0, (1, 2)))
         ax.text(W, 1.02, f" W = {W:g} s", fontsize=7.5, color="0.3", va="bottom", ha="left")
         ax.set_xlim(0, tmax)
         ax.set_ylim(0, 1.05)
         ax.set_xlabel("Time since the bid (s)")
-        ax.set_title(f"{b} bids {ARROW} {others[b]} responds", pad=14)
-        handles.append(Line2D([], [], color="0.5", lw=0.6, label="single session"))
-        ax.legend(handles=handles, loc="upper right", frameon=False)
+        ax.set_title(f"{b} bids {ARROW} {others[b]} responds\n"
+                     f"(sessions with bids: {', '.join(counts)})", pad=14, fontsize=9)
     axes[0][0].set_ylabel("Bids not yet answered, S(t)")
-    fig.suptitle("Time to response after a bid (Kaplan\u2013Meier)", y=1.02)
-    footnote(fig, "Thin: each session's Kaplan\u2013Meier curve (bids censored at the bidder's next bid "
-             "or the session end); thick: their mean, each curve held at its last value. "
-             "1 \u2212 S(W) is the share of bids answered within the response window W.")
+    handles = [legend[lab] for lab in labels if lab in legend]
+    if drew_thin:
+        handles.append(Line2D([], [], color="0.4", lw=0.6, label="one session"))
+    # below the panels: curves that stay high would run under a legend inside
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0),
+               ncol=len(handles), frameon=False)
+    fig.suptitle("Time to response after a bid (Kaplan\u2013Meier)", y=1.0, va="bottom")
+    fig.subplots_adjust(top=0.80)
+    footnote(fig, ("Thin: each session's Kaplan\u2013Meier curve" if drew_thin else
+                   "Each session's Kaplan\u2013Meier curve") +
+             " (bids censored at the bidder's next bid or the session end) "
+             + ("is averaged into the thick line" if drew_thin else
+                f"is averaged into the lines (single curves are not drawn above {thin_max} "
+                "sessions)") +
+             ", each curve held at its last value. 1 \u2212 S(W) is the share of bids answered "
+             "within the response window W.")
     return save(fig, a.outdir, name, a.quiet)
 
 
