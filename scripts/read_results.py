@@ -29,6 +29,13 @@ def strings(ds):
     return [str(s) for s in ds.asstr()[()]]
 
 
+def attr(obj, name):
+    """A string attribute as str: h5py gives str for variable-length
+    strings but bytes for fixed-length ones."""
+    v = obj.attrs[name]
+    return v.decode("utf-8") if isinstance(v, bytes) else v
+
+
 def columns(group):
     """A columnar group (/sessions, /responsiveness, /cycles, ...) as a
     dict name -> 1-D array: every dataset of the group with one dimension
@@ -59,9 +66,9 @@ def show(title, tab, n=4):
 
 with h5py.File(path, "r") as f:
     # Provenance: root attributes. `parameters` is JSON with every option.
-    print(f"{path}: {f.attrs['format']} version {f.attrs['format_version']}, "
-          f"dyadseq {f.attrs['software_version']}")
-    params = json.loads(f.attrs["parameters"])
+    print(f"{path}: {attr(f, 'format')} version {f.attrs['format_version']}, "
+          f"dyadseq {attr(f, 'software_version')}")
+    params = json.loads(attr(f, "parameters"))
     print("lags:", params.get("lags"), " response window (s):", params.get("response_window"))
 
     # States: the row/column labels of every lag table. With an actor
