@@ -316,14 +316,31 @@ def lag_group(r, lag):
     return f"lag/{lag}/pooled"
 
 
-def significance(r, g, alpha, method):
-    """Adjusted p-values and the significant cells of a pooled table."""
-    p = r.get(f"{g}/p_value").astype(float)
+def significance(r, g, a):
+    """Adjusted p-values, the significant cells of a pooled table, the
+    number m of cells tested and a phrase naming the p-values used."""
+    if a.permutation_p:
+        if not r.has(f"{g}/permutation_p"):
+            die(f"--permutation-p: no /{g}/permutation_p in {r.path} "
+                "(analyze with --permutations M)")
+        p = r.get(f"{g}/permutation_p").astype(float)
+        what = "permutation p"
+        M = r.param("permutations")
+        m = int(np.isfinite(p).sum())
+        if isinstance(M, int) and M > 0 and a.correction != "bh" and m / (M + 1) > a.alpha \
+                and not getattr(a, "_warned_m", False):
+            a._warned_m = True
+            note(f"warning: with {M} permutations no p is below 1/{M + 1}, so "
+                 f"{a.correction} over {m} cells cannot reach \u03b1 = {a.alpha:g}: "
+                 "use more permutations or --correction bh")
+    else:
+        p = r.get(f"{g}/p_value").astype(float)
+        what = "normal p of z"
     if r.has(f"{g}/structural_zero"):
         p[r.get(f"{g}/structural_zero").astype(bool)] = np.nan
-    adj, m = adjust_p(p, method)
-    sig = np.isfinite(adj) & (adj <= alpha)
-    return adj, sig, m
+    adj, m = adjust_p(p, a.correction)
+    sig = np.isfinite(adj) & (adj <= a.alpha)
+    return adj, sig, m, what
 
 
 def fig_heatmap(r, a, name):
@@ -337,7 +354,7 @@ def fig_heatmap(r, a, name):
     counts = r.get(f"{g}/counts")
     sz = r.get(f"{g}/structural_zero").astype(bool) if r.has(f"{g}/structural_zero") \
         else np.zeros_like(z, bool)
-    _, sig, m = significance(r, g, a.alpha, a.correction)
+    _, sig, m, what = significance(r, g, a)
     K = r.K
     cell = min(0.5, 7.0 / K)
     fs = 8 if K <= 10 else (7 if K <= 14 else 6)
@@ -383,7 +400,7 @@ def fig_heatmap(r, a, name):
     ax.set_title(f"Lag-{a.lag} transitions pooled over {n_sess} session"
                  f"{'s' if n_sess != 1 else ''} (N = {int(counts.sum()):,} pairs)")
     footnote(fig, f"Cell colour: adjusted residual (Haberman); number: Yule's Q. "
-             f"Framed, bold: significant at \u03b1 = {a.alpha:g} after "
+             f"Framed, bold: significant ({what}) at \u03b1 = {a.alpha:g} after "
              f"{CORRECTION_NAMES[a.correction]} correction over m = {m} cells"
              f"{'; hatched: structural zero or undefined' if (sz.any() or not np.isfinite(z).all()) else ''}.")
     return save(fig, a.outdir, name, a.quiet)
@@ -428,7 +445,7 @@ def fig_diagram(r, a, name):
         return skip(name, f"no /{g} tables in {r.path}")
     q = r.get(f"{g}/yules_q").astype(float)
     z = r.get(f"{g}/adjusted_residual").astype(float)
-    _, sig, m = significance(r, g, a.alpha, a.correction)
+    _, sig, m, what = significance(r, g, a)
     keep = sig & np.isfinite(q) & ((z > 0) | a.negative)
     actors, codes, _ = r.structure()
     K = r.K
@@ -521,11 +538,11 @@ def fig_diagram(r, a, name):
                               label="grey: z < 0"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=len(handles),
               frameon=False, title="Arrow width: Yule's Q", title_fontsize=8)
-    what = "significant transitions" if a.negative else "significant positive transitions"
-    ax.set_title(f"Lag-{a.lag} {what}, pooled over {r.S} session{'s' if r.S != 1 else ''}")
+    kind = "significant transitions" if a.negative else "significant positive transitions"
+    ax.set_title(f"Lag-{a.lag} {kind}, pooled over {r.S} session{'s' if r.S != 1 else ''}")
     footnote(fig, f"Arrow from antecedent to target, width proportional to Yule's Q (value "
              f"printed). Drawn when the adjusted residual is {'significant' if a.negative else 'positive and significant'} "
-             f"at \u03b1 = {a.alpha:g} after {CORRECTION_NAMES[a.correction]} correction over "
+             f"({what}) at \u03b1 = {a.alpha:g} after {CORRECTION_NAMES[a.correction]} correction over "
              f"m = {m} cells; {len(edges)} of {K * K} transitions shown.")
     if not edges:
         ax.text(float(np.mean(pos[:, 0])), float(np.mean(pos[:, 1])), "no significant transition",
@@ -942,6 +959,8 @@ def main(argv=None):
     ap.add_argument("--alpha", type=float, default=0.05, help="significance level [0.05]")
     ap.add_argument("--correction", choices=("holm", "bonferroni", "bh"), default="holm",
                     help="multiple-comparison correction over the K\u00d7K cells [holm]")
+    ap.add_argument("--permutation-p", action="store_true",
+                    help="test the cells with permutation_p (analyze --permutations) [p_value]")
     ap.add_argument("--negative", action="store_true",
                     help="also draw significant negative (inhibited) transitions, in grey")
     ap.add_argument("--only", metavar="LIST",

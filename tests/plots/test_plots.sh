@@ -103,6 +103,22 @@ is_png "$TMP/ne/timeline.png" && ok "no /events: timeline from the transcript fi
 check_status "--correction bh --alpha 0.01 --negative" 0 $PLOT "$TMP/full.h5" -o "$TMP/o2" \
     --only diagram --correction bh --alpha 0.01 --negative
 grep -q "wrote .*lag1_diagram.png" "$TMP/.err" && ok "options: diagram written" || not_ok "options: diagram written"
+check_status "--permutation-p without permutation_p: exit 1" 1 $PLOT "$TMP/full.h5" -o "$TMP/x" \
+    --only heatmap --permutation-p
+grep -q "permutation_p" "$TMP/.err" && ok "--permutation-p: names the missing dataset" \
+    || not_ok "--permutation-p: names the missing dataset"
+cp "$TMP/full.h5" "$TMP/perm.h5"
+"$PY" -c "
+import h5py, json, sys, numpy as np
+f = h5py.File(sys.argv[1], 'r+')
+g = f['lag/1/pooled']
+g['permutation_p'] = np.maximum(g['p_value'][()], 1 / 1000)
+p = json.loads(f.attrs['parameters']); p['permutations'] = 999
+f.attrs['parameters'] = json.dumps(p)" "$TMP/perm.h5"
+check_status "--permutation-p" 0 $PLOT "$TMP/perm.h5" -o "$TMP/o3" --only heatmap --permutation-p
+is_png "$TMP/o3/lag1_heatmap.png" && grep -q "warning: with 999 permutations .* cannot reach" "$TMP/.err" \
+    && ok "--permutation-p: drawn, warns that Holm cannot reach alpha" \
+    || not_ok "--permutation-p: drawn, warns that Holm cannot reach alpha"
 echo "not hdf5" >"$TMP/text.h5"
 check_status "not an HDF5 file: exit 1" 1 $PLOT "$TMP/text.h5" -o "$TMP/x"
 grep -q "plot_results: error: .*text.h5: not a readable HDF5 file" "$TMP/.err" \
