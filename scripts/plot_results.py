@@ -306,7 +306,7 @@ def _place_caption(fig):
     bb = fig.get_tightbbox(renderer)  # inches
     W, H = fig.get_figwidth(), fig.get_figheight()
     width_in = max(bb.x1 - bb.x0, 4.0)
-    chars = int(width_in * 72 / (7.5 * 0.5))
+    chars = int(width_in * 72 / (7.5 * 0.47))
     fig.text(bb.x0 / W, (bb.y0 - 0.08) / H, textwrap.fill(text, chars), ha="left", va="top",
              fontsize=7.5, color="0.2", transform=fig.transFigure)
 

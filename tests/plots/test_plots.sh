@@ -23,6 +23,7 @@ if [ -z "$PY" ]; then
     ok "plots and Python example # skip no Python with h5py, numpy and matplotlib"
     finish
 fi
+export PYTHONDONTWRITEBYTECODE=1  # leave no __pycache__ in the tree
 MAKE_FAKE=tests/plots/make_fake_results.py
 PLOT=scripts/plot_results
 
