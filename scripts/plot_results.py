@@ -61,7 +61,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import FancyArrowPatch, Patch, Rectangle  # noqa: E402
+from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
 SUPPORTED_FORMAT_VERSION = 1
 DPI = 150
@@ -807,7 +807,6 @@ def fig_timeline(r, a, name):
     for a_idx in range(len(actors) if actors else 1):
         sel = (states // C == a_idx) if actors else np.ones(len(states), bool)
         shade = "0.1" if a_idx % 2 == 0 else "0.45"
-        ax.broken_barh(list(zip(onset[sel], widths[sel])), (0, 0), facecolors=shade)  # legend anchor
         for yy in np.unique(y[sel]):
             m = sel & (y == yy)
             ax.broken_barh(list(zip(onset[m], widths[m])), (yy - 0.35, 0.7),

@@ -653,7 +653,7 @@ def main():
                     np.array([s[1] == lab for s in sessions]))
 
         # dyadic ----------------------------------------------------------
-        resp_rows, km_rows, cyc_rows, soft_rows, ev_rows, win = [], [], [], [], [], []
+        resp_rows, cyc_rows, soft_rows, ev_rows, win = [], [], [], [], []
         for s, (x, onset, dur) in enumerate(sim):
             if not dyadic:  # dyadic metrics need actors (SPEC 3)
                 if with_time:
