@@ -402,7 +402,8 @@ def fig_heatmap(r, a, name):
     footnote(fig, f"Cell colour: adjusted residual (Haberman); number: Yule's Q. "
              f"Framed, bold: significant ({what}) at \u03b1 = {a.alpha:g} after "
              f"{CORRECTION_NAMES[a.correction]} correction over m = {m} cells"
-             f"{'; hatched: structural zero or undefined' if (sz.any() or not np.isfinite(z).all()) else ''}.")
+             + ("; hatched: structural zero or undefined"
+                if sz.any() or not np.isfinite(z).all() else "") + ".")
     return save(fig, a.outdir, name, a.quiet)
 
 
@@ -541,7 +542,8 @@ def fig_diagram(r, a, name):
     kind = "significant transitions" if a.negative else "significant positive transitions"
     ax.set_title(f"Lag-{a.lag} {kind}, pooled over {r.S} session{'s' if r.S != 1 else ''}")
     footnote(fig, f"Arrow from antecedent to target, width proportional to Yule's Q (value "
-             f"printed). Drawn when the adjusted residual is {'significant' if a.negative else 'positive and significant'} "
+             f"printed). Drawn when the adjusted residual is "
+             f"{'significant' if a.negative else 'positive and significant'} "
              f"({what}) at \u03b1 = {a.alpha:g} after {CORRECTION_NAMES[a.correction]} correction over "
              f"m = {m} cells; {len(edges)} of {K * K} transitions shown.")
     if not edges:
@@ -708,7 +710,8 @@ def events_from_transcript(r, path, couple, label):
                     continue
                 try:
                     t = parse_time(row[col["time"]]) if "time" in col else math.nan
-                    d = float(row[col["duration"]]) if "duration" in col and row[col["duration"]].strip() else math.nan
+                    d = row[col["duration"]].strip() if "duration" in col else ""
+                    d = float(d) if d else math.nan
                 except ValueError:
                     die(f"{fn}:{line}: cannot read the time or duration")
                 onset.append(t)
