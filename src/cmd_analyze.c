@@ -374,7 +374,7 @@ static void warn_not_computed(const ds_corpus_t *c, const ds_analysis_t *res,
         if (a->target_ongoing && !c->has_duration)
             ds_msg_warning("time windows not computed: --target ongoing "
                            "needs a duration column and the input has none "
-                           "(--target onset does not)");
+                           "(the default, --target onset, does not)");
         else
             ds_msg_warning("time windows not computed: %s",
                            res->window_skipped ? res->window_skipped
