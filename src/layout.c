@@ -498,3 +498,306 @@ int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
         TRY(write_cycles(r, c, a, o, err));
     return DS_OK;
 }
+
+/* ---- /comparison (compare) ----------------------------------------- */
+
+static const char *const rci_class_name[] = {"deteriorated", "unchanged",
+                                             "improved", "undefined"};
+
+/* The table of metrics: SPEC 5's columns, then n_excluded, sd_diff,
+ * wilcoxon_n, wilcoxon_exact and better. */
+static int write_comparison_table(ds_results_t *r, const ds_compare_t *c,
+                                  ds_error_t *err)
+{
+    size_t M = c->n_metrics, n = M ? M : 1;
+    columns_t t = {0};
+    const char **names = malloc(n * sizeof *names);
+    const char **better = malloc(n * sizeof *better);
+    uint8_t *exact = malloc(n);
+    int rc = DS_ENOMEM;
+    if (!names || !better || !exact || columns_alloc(&t, M, 3, 8, 0))
+        goto done;
+    static const char *const dn[] = {
+        "mean_pre", "sd_pre",    "mean_post",  "sd_post",  "mean_diff",
+        "ci_low",   "ci_high",   "t",          "df",       "p_t",
+        "wilcoxon_v", "p_wilcoxon", "d_z",     "d_av",     "hedges_g",
+        "q_bh",     "sd_diff"};
+    size_t n_dn = sizeof dn / sizeof dn[0];
+    double *d = malloc(n * n_dn * sizeof *d);
+    if (!d)
+        goto done;
+    for (size_t i = 0; i < M; i++) {
+        const ds_compare_metric_t *m = &c->metric[i];
+        const ds_paired_result_t *s = &m->stat;
+        double v[] = {s->mean_pre,   s->sd_pre,     s->mean_post, s->sd_post,
+                      s->mean_diff,  s->ci_low,     s->ci_high,   s->t,
+                      s->df,         s->p_t,        s->wilcoxon_v,
+                      s->p_wilcoxon, s->d_z,        s->d_av,      s->hedges_g,
+                      m->q_bh,       s->sd_diff};
+        for (size_t k = 0; k < n_dn; k++)
+            d[k * n + i] = v[k];
+        names[i] = m->name;
+        better[i] = ds_compare_better_name(m->better);
+        t.i[0][i] = (int64_t)s->n_pairs;
+        t.i[1][i] = (int64_t)s->n_excluded;
+        t.i[2][i] = (int64_t)s->wilcoxon_n;
+        exact[i] = (uint8_t)(s->wilcoxon_exact != 0);
+    }
+    size_t dims[1] = {M};
+    char path[64];
+    rc = ds_results_write_strings(r, "/comparison/metric", M, names, "row",
+                                  err);
+    if (!rc)
+        rc = ds_results_write_int64(r, "/comparison/n_pairs", 1, dims,
+                                    t.i[0], "row", err);
+    for (size_t k = 0; k < n_dn - 1 && !rc; k++) {
+        snprintf(path, sizeof path, "/comparison/%s", dn[k]);
+        rc = ds_results_write_double(r, path, 1, dims, d + k * n, "row", err);
+    }
+    if (!rc)
+        rc = ds_results_write_int64(r, "/comparison/n_excluded", 1, dims,
+                                    t.i[1], "row", err);
+    if (!rc)
+        rc = ds_results_write_double(r, "/comparison/sd_diff", 1, dims,
+                                     d + (n_dn - 1) * n, "row", err);
+    if (!rc)
+        rc = ds_results_write_int64(r, "/comparison/wilcoxon_n", 1, dims,
+                                    t.i[2], "row", err);
+    if (!rc)
+        rc = ds_results_write_uint8(r, "/comparison/wilcoxon_exact", 1, dims,
+                                    exact, "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/better", M, better,
+                                      "row", err);
+    free(d);
+done:
+    if (rc == DS_ENOMEM)
+        ds_error_set(err, rc, "out of memory");
+    free(names);
+    free(better);
+    free(exact);
+    columns_free(&t);
+    return rc;
+}
+
+/* /comparison/values (every metric × couple) and /comparison/excluded. */
+static int write_comparison_values(ds_results_t *r, const ds_compare_t *c,
+                                   ds_error_t *err)
+{
+    size_t M = c->n_metrics, C = c->n_couples, n = M * C, x = 0;
+    for (size_t i = 0; i < M; i++)
+        for (size_t k = 0; k < C; k++)
+            x += c->metric[i].reason[k] != NULL;
+    size_t n1 = n ? n : 1, x1 = x ? x : 1;
+    const char **vm = malloc(n1 * sizeof *vm), **vc = malloc(n1 * sizeof *vc);
+    const char **xm = malloc(x1 * sizeof *xm), **xc = malloc(x1 * sizeof *xc);
+    const char **xr = malloc(x1 * sizeof *xr);
+    double *pre = malloc(n1 * sizeof *pre), *post = malloc(n1 * sizeof *post);
+    uint8_t *used = malloc(n1);
+    int rc = DS_ENOMEM;
+    if (!vm || !vc || !xm || !xc || !xr || !pre || !post || !used)
+        goto done;
+    size_t j = 0, e = 0;
+    for (size_t i = 0; i < M; i++) {
+        const ds_compare_metric_t *m = &c->metric[i];
+        for (size_t k = 0; k < C; k++, j++) {
+            vm[j] = m->name;
+            vc[j] = c->couple[k];
+            pre[j] = m->pre[k];
+            post[j] = m->post[k];
+            used[j] = m->reason[k] == NULL;
+            if (m->reason[k]) {
+                xm[e] = m->name;
+                xc[e] = c->couple[k];
+                xr[e++] = m->reason[k];
+            }
+        }
+    }
+    size_t dims[1] = {n};
+    rc = ds_results_write_strings(r, "/comparison/values/metric", n, vm,
+                                  "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/values/couple", n, vc,
+                                      "row", err);
+    if (!rc)
+        rc = ds_results_write_double(r, "/comparison/values/pre", 1, dims,
+                                     pre, "row", err);
+    if (!rc)
+        rc = ds_results_write_double(r, "/comparison/values/post", 1, dims,
+                                     post, "row", err);
+    if (!rc)
+        rc = ds_results_write_uint8(r, "/comparison/values/used", 1, dims,
+                                    used, "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/excluded/metric", x, xm,
+                                      "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/excluded/couple", x, xc,
+                                      "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/excluded/reason", x, xr,
+                                      "row", err);
+done:
+    if (rc == DS_ENOMEM)
+        ds_error_set(err, rc, "out of memory");
+    free(vm);
+    free(vc);
+    free(xm);
+    free(xc);
+    free(xr);
+    free(pre);
+    free(post);
+    free(used);
+    return rc;
+}
+
+/* /comparison/reliability (one row per --reliability metric) and
+ * /comparison/rci (one row per metric and used pair). */
+static int write_comparison_rci(ds_results_t *r, const ds_compare_t *c,
+                                ds_error_t *err)
+{
+    size_t M = c->n_metrics, C = c->n_couples, nr = 0, nc = 0;
+    for (size_t i = 0; i < M; i++)
+        if (c->metric[i].has_rci) {
+            nr++;
+            for (size_t k = 0; k < C; k++)
+                nc += c->metric[i].reason[k] == NULL;
+        }
+    if (nr == 0)
+        return DS_OK;
+    size_t nc1 = nc ? nc : 1;
+    columns_t t = {0}, u = {0};
+    const char **rm = malloc(nr * sizeof *rm), **rb = malloc(nr * sizeof *rb);
+    const char **cm = malloc(nc1 * sizeof *cm), **cc = malloc(nc1 * sizeof *cc);
+    const char **cl = malloc(nc1 * sizeof *cl);
+    int rc = DS_ENOMEM;
+    if (!rm || !rb || !cm || !cc || !cl || columns_alloc(&t, nr, 3, 3, 0) ||
+        columns_alloc(&u, nc, 0, 3, 0))
+        goto done;
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < M; i++) {
+        const ds_compare_metric_t *m = &c->metric[i];
+        if (!m->has_rci)
+            continue;
+        rm[a] = m->name;
+        rb[a] = ds_compare_better_name(m->better);
+        t.d[0][a] = m->r;
+        t.d[1][a] = m->stat.sd_pre;
+        t.d[2][a] = m->se_diff;
+        t.i[0][a] = (int64_t)m->n_improved;
+        t.i[1][a] = (int64_t)m->n_unchanged;
+        t.i[2][a++] = (int64_t)m->n_deteriorated;
+        for (size_t k = 0; k < C; k++) {
+            if (m->reason[k])
+                continue;
+            cm[b] = m->name;
+            cc[b] = c->couple[k];
+            u.d[0][b] = m->pre[k];
+            u.d[1][b] = m->post[k];
+            u.d[2][b] = m->rci[k];
+            int cls = ds_rci_class(m->rci[k], m->better);
+            cl[b++] = rci_class_name[cls + 1];
+        }
+    }
+    rc = ds_results_write_strings(r, "/comparison/reliability/metric", nr, rm,
+                                  "row", err);
+    static const char *const tdn[] = {"r", "sd_pre", "se_diff"};
+    static const char *const tin[] = {"n_improved", "n_unchanged",
+                                      "n_deteriorated"};
+    if (!rc)
+        rc = columns_write(r, "/comparison/reliability", &t, NULL, 0, tdn, 3,
+                           "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/reliability/better", nr,
+                                      rb, "row", err);
+    if (!rc)
+        rc = columns_write(r, "/comparison/reliability", &t, tin, 3, NULL, 0,
+                           "row", err);
+    if (!rc)
+        rc = ds_results_attr_double(r, "/comparison/reliability", "critical",
+                                    DS_RCI_CRITICAL, err);
+    static const char *const udn[] = {"pre", "post", "rci"};
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/rci/metric", nc, cm,
+                                      "row", err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/rci/couple", nc, cc,
+                                      "row", err);
+    if (!rc)
+        rc = columns_write(r, "/comparison/rci", &u, NULL, 0, udn, 3, "row",
+                           err);
+    if (!rc)
+        rc = ds_results_write_strings(r, "/comparison/rci/class", nc, cl,
+                                      "row", err);
+done:
+    if (rc == DS_ENOMEM)
+        ds_error_set(err, rc, "out of memory");
+    free(rm);
+    free(rb);
+    free(cm);
+    free(cc);
+    free(cl);
+    columns_free(&t);
+    columns_free(&u);
+    return rc;
+}
+
+int ds_layout_comparison(ds_results_t *r, const ds_compare_t *c,
+                         ds_error_t *err)
+{
+    TRY(write_comparison_table(r, c, err));
+    TRY(ds_results_attr_string(r, "/comparison", "pre", c->pre, err));
+    TRY(ds_results_attr_string(r, "/comparison", "post", c->post, err));
+    TRY(ds_results_attr_double(r, "/comparison", "conf_level", c->conf_level,
+                               err));
+    TRY(ds_results_attr_string(r, "/comparison", "q_bh_of", "p_t", err));
+    TRY(ds_results_attr_int64(r, "/comparison", "n_couples",
+                              (int64_t)c->n_couples, err));
+    TRY(ds_results_attr_int64(r, "/comparison", "n_both",
+                              (int64_t)c->n_both, err));
+    TRY(write_comparison_values(r, c, err));
+    TRY(write_comparison_rci(r, c, err));
+    return DS_OK;
+}
+
+int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f, const char *path,
+                   ds_error_t *err)
+{
+    ds_results_array_t a = {0};
+    ds_results_shape_t sh;
+    TRY(ds_results_shape(f, path, &sh, err));
+    ds_results_type_t as = sh.type == DS_RESULTS_STRING ? DS_RESULTS_STRING
+                           : sh.type == DS_RESULTS_INT64 ||
+                                   sh.type == DS_RESULTS_UINT8
+                               ? DS_RESULTS_INT64
+                               : DS_RESULTS_DOUBLE;
+    TRY(ds_results_read(f, path, as, &a, err));
+    const char *dn = sh.dimensions;
+    int rc;
+    if (as == DS_RESULTS_STRING) {
+        if (sh.rank != 1) {
+            ds_results_array_free(&a);
+            return ds_error_set(err, DS_EDATA, "%s: %s is a string array "
+                                "of rank %zu, expected 1",
+                                ds_results_file_name(f), path, sh.rank);
+        }
+        rc = ds_results_write_strings(r, path, sh.n,
+                                      (const char *const *)a.s, dn, err);
+    } else if (sh.type == DS_RESULTS_UINT8) {
+        uint8_t *u = malloc(sh.n ? sh.n : 1);
+        if (!u) {
+            ds_results_array_free(&a);
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < sh.n; i++)
+            u[i] = (uint8_t)a.i[i];
+        rc = ds_results_write_uint8(r, path, sh.rank, sh.dims, u, dn, err);
+        free(u);
+    } else if (as == DS_RESULTS_INT64) {
+        rc = ds_results_write_int64(r, path, sh.rank, sh.dims, a.i, dn, err);
+    } else {
+        rc = ds_results_write_double(r, path, sh.rank, sh.dims, a.d, dn, err);
+    }
+    ds_results_array_free(&a);
+    return rc;
+}
