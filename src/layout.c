@@ -699,17 +699,25 @@ static int write_comparison_rci(ds_results_t *r, const ds_compare_t *c,
             cl[b++] = rci_class_name[cls + 1];
         }
     }
+    /* metric, r, better, sd_pre, se_diff, the three counts */
+    size_t dims[1] = {nr};
     rc = ds_results_write_strings(r, "/comparison/reliability/metric", nr, rm,
                                   "row", err);
-    static const char *const tdn[] = {"r", "sd_pre", "se_diff"};
-    static const char *const tin[] = {"n_improved", "n_unchanged",
-                                      "n_deteriorated"};
     if (!rc)
-        rc = columns_write(r, "/comparison/reliability", &t, NULL, 0, tdn, 3,
-                           "row", err);
+        rc = ds_results_write_double(r, "/comparison/reliability/r", 1, dims,
+                                     t.d[0], "row", err);
     if (!rc)
         rc = ds_results_write_strings(r, "/comparison/reliability/better", nr,
                                       rb, "row", err);
+    static const char *const tdn[] = {"sd_pre", "se_diff"};
+    static const char *const tin[] = {"n_improved", "n_unchanged",
+                                      "n_deteriorated"};
+    columns_t rest = t;
+    rest.d[0] = t.d[1];
+    rest.d[1] = t.d[2];
+    if (!rc)
+        rc = columns_write(r, "/comparison/reliability", &rest, NULL, 0, tdn,
+                           2, "row", err);
     if (!rc)
         rc = columns_write(r, "/comparison/reliability", &t, tin, 3, NULL, 0,
                            "row", err);
