@@ -459,6 +459,10 @@ void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
     if (spec->own_help)
         spec->own_help(fp);
     ds_common_help(fp, o);
+    if (spec->epilog) {
+        fputc('\n', fp);
+        spec->epilog(fp);
+    }
     fputc('\n', fp);
 }
 

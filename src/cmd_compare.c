@@ -65,26 +65,36 @@ static void own_help(FILE *fp)
         "      --transition FROM->TO\n"
         "                        a lag-1 transition whose Yule's Q and "
         "adjusted residual\n"
-        "                        are compared (also FROM:TO); repeatable "
-        "[each partner's\n"
-        "                        pursue->the other's withdraw, bid->response, "
-        "soften->soften]\n"
+        "                        are compared (quote it for the shell, or "
+        "write FROM:TO);\n"
+        "                        repeatable [each partner's pursue->the "
+        "other's withdraw,\n"
+        "                        bid->response, soften->soften]\n"
         "      --reliability METRIC=R[:higher|:lower]\n"
         "                        Jacobson-Truax reliable change index per "
-        "couple, for\n"
+        "couple for a\n"
         "                        test-retest reliability 0 <= R < 1; "
-        "higher/lower says\n"
-        "                        which way is better where the metric does "
-        "not; repeatable\n"
-        "                        [none]\n"
+        ":higher or :lower\n"
+        "                        says which way is better (needed where the "
+        "metric has\n"
+        "                        no better side); repeatable [none]\n");
+}
+
+static void epilog(FILE *fp)
+{
+    fprintf(fp,
         "Metrics, per couple and session (X, Y: the partners of --actors; "
-        "which way\n"
-        "is better, as --reliability counts improvement, in brackets):\n"
+        "in brackets\n"
+        "the better side, which --reliability counts as improvement):\n"
         "  yules_q[FROM->TO]           lag-1 Yule's Q of a transition "
         "[lower when TO\n"
-        "                              pursues or withdraws, else higher]\n"
+        "                              pursues or withdraws; higher when it "
+        "softens,\n"
+        "                              bids or responds]\n"
         "  adjusted_residual[FROM->TO] its adjusted residual [as Yule's Q]\n"
-        "  response_rate[X->Y]         share of X's bids Y answers within W "
+        "  response_rate[X->Y]         share of X's bids Y answers within the "
+        "response\n"
+        "                              window (5 s; an analyze file's own) "
         "[higher]\n"
         "  latency_median_s[X->Y]      median latency of answered bids, s "
         "[lower]\n"
@@ -195,6 +205,7 @@ static const ds_cmd_spec_t spec = {
     .own_help = own_help,
     .own_option = own_option,
     .min_args = 1,
+    .epilog = epilog,
 };
 
 /* ---- input: a results file ---------------------------------------- */
@@ -404,6 +415,11 @@ static int load_results(const char *path, source_t *s,
     TRY(read_n(s, "/codebook/code", DS_RESULTS_STRING, sh.n, &s->code, err));
     TRY(read_n(s, "/codebook/role", DS_RESULTS_STRING, sh.n, &s->role, err));
     TRY(source_states(s, err));
+    if (ds_results_kind(s->f, "/lag") == DS_RESULTS_ABSENT &&
+        ds_results_kind(s->f, "/comparison") == DS_RESULTS_GROUP)
+        return ds_error_set(err, DS_EDATA, "%s was written by 'dyadseq "
+                            "compare'; give the transcripts or the results "
+                            "file of 'dyadseq analyze'", path);
     if (ds_results_kind(s->f, "/lag/1/session/yules_q") != DS_RESULTS_DATASET)
         return ds_error_set(err, DS_EDATA, "%s has no lag-1 tables "
                             "(/lag/1/session); analyze with lag 1 among "

@@ -186,7 +186,7 @@ int ds_compare_parse_transition(const ds_compare_sessions_t *v,
         else if (arrow)
             unknown_state(v, spec, (size_t)(arrow - spec), why, sizeof why);
         else
-            snprintf(why, sizeof why, "no split of it into two states");
+            snprintf(why, sizeof why, "not two states joined by -> or :");
         return ds_error_set(err, DS_EUSAGE, "--transition '%s': %s; give "
                             "FROM->TO with two of the states %s … %s",
                             ex, why, v->K ? v->state_label[0] : "",
@@ -423,27 +423,35 @@ static long metric_specs(const ds_compare_sessions_t *v,
             return -1;                                                       \
         }                                                                    \
     } while (0)
-    if (v->response_rate && v->n_actors >= 2) {
+    int rates = v->response_rate && v->n_actors >= 2;
+    int cycles = v->n_cycles && v->has_time;
+    if (rates)
         for (int k = M_RATE; k <= M_LATENCY; k++)
             for (size_t x = 0; x < 2; x++)
                 m[n++] = (spec_t){.kind = (kind_t)k, .actor = x};
-    } else {
-        NOTE("response rates and latencies not compared: %s",
-             v->responsive_skipped ? v->responsive_skipped
-                                   : "responsiveness was not computed");
-    }
-    if (v->n_cycles && v->has_time) {
+    if (cycles) {
         m[n++] = (spec_t){.kind = M_CYCLES};
         m[n++] = (spec_t){.kind = M_SHARE};
         for (size_t x = 0; x < 2; x++)
             m[n++] = (spec_t){.kind = M_SOFTEN, .actor = x};
-    } else if (!v->n_cycles) {
-        NOTE("cycles and softening not compared: %s",
-             v->cycles_skipped ? v->cycles_skipped
-                               : "cycles were not computed");
-    } else {
-        NOTE("cycles and softening not compared: they are counted per "
-             "minute, and the input has no time column");
+    }
+    const char *why_rates = v->responsive_skipped
+                                ? v->responsive_skipped
+                                : "responsiveness was not computed";
+    const char *why_cycles = !v->n_cycles
+                                 ? (v->cycles_skipped
+                                        ? v->cycles_skipped
+                                        : "cycles were not computed")
+                                 : "they are counted per minute, and the "
+                                   "input has no time column";
+    if (!rates && !cycles && strcmp(why_rates, why_cycles) == 0)
+        NOTE("response rates, latencies, cycles and softening not "
+             "compared: %s", why_rates);
+    else {
+        if (!rates)
+            NOTE("response rates and latencies not compared: %s", why_rates);
+        if (!cycles)
+            NOTE("cycles and softening not compared: %s", why_cycles);
     }
     if (v->has_time)
         m[n++] = (spec_t){.kind = M_EVENTS};

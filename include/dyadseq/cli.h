@@ -155,6 +155,7 @@ typedef struct ds_cmd_spec {
     void (*own_help)(FILE *fp);
     int (*own_option)(int opt, const char *arg, void *ctx);
     size_t min_args, max_args; /* positional arguments; max 0 = no limit */
+    void (*epilog)(FILE *fp); /* text after the options, or NULL */
 } ds_cmd_spec_t;
 
 /*
