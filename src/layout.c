@@ -121,8 +121,9 @@ static size_t table_stats(const ds_lag_table_t *t, cell_stat_t out[10])
 /* A pooled table, its permutation p-values and its summaries: the table
  * under `table_group`, the summaries under `summary_group`. */
 static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
-                      const char *table_group, const char *summary_group,
-                      const char *label, ds_error_t *err)
+                      const uint8_t *mask, const char *table_group,
+                      const char *summary_group, const char *label,
+                      ds_error_t *err)
 {
     char path[1024];
     size_t dims[2] = {K, K};
@@ -136,6 +137,8 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
         TRY(ds_results_write_double(r, path, 2, dims, st[i].v, "from,to",
                                     err));
     }
+    snprintf(path, sizeof path, "%s/structural_zero", table_group);
+    TRY(ds_results_write_uint8(r, path, 2, dims, mask, "from,to", err));
     if (p->permutation_p) {
         snprintf(path, sizeof path, "%s/permutation_p", table_group);
         TRY(ds_results_write_double(r, path, 2, dims, p->permutation_p,
@@ -180,21 +183,10 @@ static int write_lag(ds_results_t *r, const ds_corpus_t *c,
                      const uint8_t *zero, ds_error_t *err)
 {
     size_t S = a->S, K = a->K;
-    size_t d3[3] = {S, K, K}, d1[1] = {S}, d2[2] = {K, K};
+    size_t d3[3] = {S, K, K}, d1[1] = {S};
     char base[64], path[1024], g1[1024], g2[1024];
     snprintf(base, sizeof base, "/lag/%zu", lr->lag);
     TRY(ds_results_attr_int64(r, base, "lag", (int64_t)lr->lag, err));
-
-    uint8_t *mask = calloc(K * K + 1, 1);
-    if (!mask)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    if (zero && lr->lag == 1)
-        memcpy(mask, zero, K * K);
-    snprintf(path, sizeof path, "%s/structural_zero", base);
-    int rc = ds_results_write_uint8(r, path, 2, d2, mask, "from,to", err);
-    free(mask);
-    if (rc)
-        return rc;
 
     snprintf(path, sizeof path, "%s/session/counts", base);
     TRY(ds_results_write_int64(r, path, 3, d3, lr->counts,
@@ -229,19 +221,29 @@ static int write_lag(ds_results_t *r, const ds_corpus_t *c,
         TRY(ds_results_write_double(r, path, 1, d1, tv[i], "session", err));
     }
 
+    /* structural zeros constrain lag 1 only (SPEC 4.2) */
+    uint8_t *mask = calloc(K * K + 1, 1);
+    if (!mask)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    if (zero && lr->lag == 1)
+        memcpy(mask, zero, K * K);
     snprintf(g1, sizeof g1, "%s/pooled", base);
     snprintf(g2, sizeof g2, "%s/couple_summary", base);
-    TRY(write_pool(r, &lr->pooled, K, g1, g2, NULL, err));
-    for (size_t l = 0; l < a->n_labels; l++) {
+    int rc = write_pool(r, &lr->pooled, K, mask, g1, g2, NULL, err);
+    for (size_t l = 0; rc == DS_OK && l < a->n_labels; l++) {
         char *name = ds_results_escape_name(c->labels[l]);
-        if (!name)
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        if (!name) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            break;
+        }
         snprintf(g1, sizeof g1, "%s/pooled_by_label/%s", base, name);
         snprintf(g2, sizeof g2, "%s/couple_summary_by_label/%s", base, name);
         free(name);
-        TRY(write_pool(r, &lr->by_label[l], K, g1, g2, c->labels[l], err));
+        rc = write_pool(r, &lr->by_label[l], K, mask, g1, g2, c->labels[l],
+                        err);
     }
-    return DS_OK;
+    free(mask);
+    return rc;
 }
 
 static int write_window(ds_results_t *r, const ds_analysis_t *a,
