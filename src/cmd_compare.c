@@ -882,6 +882,13 @@ int main_compare(int argc, char **argv)
     }
     if (a.n_transitions == 0) {
         ds_compare_default_transitions(&v, tr, n_tr);
+        /* a study codebook with several codes per role multiplies them,
+         * and every metric more makes the BH q-values more conservative */
+        if (n_tr > 6 && !o.quiet)
+            ds_msg_warning("the codebook has several codes per role, so the "
+                           "default compares %zu transitions (every pair of "
+                           "codes with the roles); choose the ones that "
+                           "matter with --transition", n_tr);
     } else {
         for (size_t i = 0; i < n_tr; i++) {
             if (ds_compare_parse_transition(&v, a.transition[i], &tr[i],

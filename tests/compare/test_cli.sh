@@ -122,6 +122,15 @@ if [ ! -s "$TMP/q.err" ] && grep -q '^metric ' "$TMP/q.out" && ! grep -q '^wrote
     ok "-q: no warnings, the table still printed, no 'wrote' line"
 else not_ok "-q"; fi
 
+# a study codebook with several codes per role: every pair, and a warning
+"$DYADSEQ" simulate --codebook datasets/spaff/codebook.csv --couples 2 --events 30 -o "$TMP/spaff.csv" -q
+"$DYADSEQ" compare --codebook datasets/spaff/codebook.csv --pre pre --post post \
+    -o "$TMP/sp.h5" "$TMP/spaff.csv" >/dev/null 2>"$TMP/sp.err"
+check_eq "SPAFF codebook: 36 default transitions (7 x 2 x 2 + 3 x 1 x 2 + 1 x 1 x 2), with a warning" \
+    "$(cat "$TMP/sp.err"; "$DYADSEQ" export -q "$TMP/sp.h5" /comparison | grep -c '^[0-9]*,yules_q\[')" \
+    "dyadseq: warning: the codebook has several codes per role, so the default compares 36 transitions (every pair of codes with the roles); choose the ones that matter with --transition
+36"
+
 # help
 "$DYADSEQ" compare --help >"$TMP/help"; s=$?
 n=0
