@@ -78,6 +78,14 @@ else
     not_ok "results-file input: source_file / source_sha256 missing"; sed 's/^/    # /' "$TMP/info" | head
 fi
 
+# the same bytes at 1 and 4 threads (the command line, which names -o, is
+# the same when run from two directories; -t is left out of it)
+mkdir "$TMP/t1" "$TMP/t4"
+(cd "$TMP/t1" && "$DYADSEQ" compare -q -t 1 --pre pre --post post -o c.h5 ../s >/dev/null)
+(cd "$TMP/t4" && "$DYADSEQ" compare -q -t 4 --pre pre --post post -o c.h5 ../s >/dev/null)
+if cmp -s "$TMP/t1/c.h5" "$TMP/t4/c.h5"; then ok "byte-identical files at 1 and 4 threads"
+else not_ok "the files at 1 and 4 threads differ"; fi
+
 # ---- a hand-made study -----------------------------------------------------
 # Events at i * 60 / (n - 1), i = 0 .. n - 1: 60 s, so events_per_min = n.
 # c1-c4, c7: both sessions; c5 only pre, c6 only post; c7's pre session has
