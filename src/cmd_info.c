@@ -144,7 +144,10 @@ static int is_known_attr(const char *name)
     return 0;
 }
 
-static int provenance(ds_results_reader_t *f, const char *file,
+/* Input files listed without -v; the rest are counted. */
+#define INPUTS_SHOWN 5
+
+static int provenance(ds_results_reader_t *f, const char *file, int verbose,
                       ds_error_t *err)
 {
     int rc = 0;
@@ -182,8 +185,9 @@ static int provenance(ds_results_reader_t *f, const char *file,
                                    &sha, err)))
         goto done;
     size_t n_in = files.s ? files.shape.n : sha.s ? sha.shape.n : 0;
-    for (size_t i = 0; i < n_in; i++) {
-        printf("  %-14s", i ? "" : n_in == 1 ? "input" : "inputs");
+    size_t shown = verbose || n_in <= INPUTS_SHOWN + 1 ? n_in : INPUTS_SHOWN;
+    for (size_t i = 0; i < shown; i++) {
+        printf("  %-13s ", i ? "" : n_in == 1 ? "input" : "inputs");
         if (files.s)
             printf("%s", files.s[i]);
         else
@@ -192,6 +196,9 @@ static int provenance(ds_results_reader_t *f, const char *file,
             printf("  sha256 %s", sha.s[i]);
         putchar('\n');
     }
+    if (shown < n_in)
+        printf("  %-13s … and %zu more (info -v lists them all)\n", "",
+               n_in - shown);
     if (ds_results_attr_exists(f, "/", "parameters")) {
         printf("  %-14s", "parameters");
         if ((rc = put_attr(f, "parameters", err)))
@@ -203,7 +210,7 @@ static int provenance(ds_results_reader_t *f, const char *file,
     for (size_t i = 0; i < n_names; i++) {
         if (is_known_attr(names[i]))
             continue;
-        printf("  %-14s", names[i]);
+        printf("  %-13s ", names[i]); /* a space even after long names */
         if ((rc = put_attr(f, names[i], err)))
             goto done;
         putchar('\n');
@@ -711,7 +718,7 @@ int main_info(int argc, char **argv)
                     file);
         return DS_EXIT_DATA;
     }
-    if ((rc = provenance(f, file, &err)) || (rc = contents(f, &st, &err)) ||
+    if ((rc = provenance(f, file, o.verbose, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
         (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err))) {
         fflush(stdout);

@@ -1,6 +1,6 @@
 /*
  * json.c — flat JSON objects for provenance (see json.h). Numbers are
- * written with %.17g so they read back exactly; non-finite numbers, which
+ * written so they read back exactly; non-finite numbers, which
  * JSON cannot hold, as null.
  */
 #include "dyadseq/json.h"
@@ -66,10 +66,17 @@ static void key(ds_json_t *j, const char *k)
 static void num(ds_json_t *j, double v)
 {
     char b[32];
-    if (!isfinite(v))
+    if (!isfinite(v)) {
         snprintf(b, sizeof b, "null");
-    else
-        snprintf(b, sizeof b, "%.17g", v);
+    } else {
+        /* the shortest of %.15g..%.17g that reads back exactly: 0.95, not
+         * 0.94999999999999996 */
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(b, sizeof b, "%.*g", prec, v);
+            if (strtod(b, NULL) == v)
+                break;
+        }
+    }
     puts_(j, b);
 }
 
