@@ -60,6 +60,8 @@ typedef struct analyze_args {
     size_t permutations;
     int window;        /* 1 on (default), 0 off (--no-window) */
     int window_given;  /* --window on the command line */
+    const char *window_asked; /* the option that asked for time windows
+                                 (--window, --time-unit, --target), or NULL */
     long lo, hi;
     double time_unit;
     int target_ongoing;
@@ -180,6 +182,8 @@ static int own_option(int opt, const char *arg, void *ctx)
     case OPT_WINDOW:
         a->window = 1;
         a->window_given = 1;
+        if (!a->window_asked)
+            a->window_asked = "--window";
         if (arg && parse_window(arg, a))
             return ds_usage_error("analyze", "--window takes LO:HI, whole "
                                   "units with LO <= HI (e.g. 1:5), not '%s'",
@@ -190,12 +194,16 @@ static int own_option(int opt, const char *arg, void *ctx)
             return ds_usage_error("analyze", "--time-unit takes seconds > 0, "
                                   "not '%s'", arg), -1;
         a->time_unit = v;
+        if (!a->window_asked)
+            a->window_asked = "--time-unit";
         return 1;
     case OPT_TARGET:
         if (strcmp(arg, "onset") && strcmp(arg, "ongoing"))
             return ds_usage_error("analyze", "--target is onset or ongoing, "
                                   "not '%s'", arg), -1;
         a->target_ongoing = strcmp(arg, "ongoing") == 0;
+        if (!a->window_asked)
+            a->window_asked = "--target";
         return 1;
     case OPT_RESPONSE_WINDOW:
         if (ds_parse_double(arg, &v) || v < 0)
@@ -314,6 +322,90 @@ static double now(void)
 #endif
 }
 
+/*
+ * `--window 0:2` (without '=') makes 0:2 an input: say how to write it
+ * rather than "cannot read input '0:2'". Returns -1 after the message.
+ */
+static int check_window_typo(char *const *inputs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        analyze_args_t t;
+        struct stat st;
+        if (stat(inputs[i], &st) == 0 || parse_window(inputs[i], &t) != 0)
+            continue;
+        ds_usage_error("analyze", "'%s' is not an input file; the window "
+                       "of --window is given with '=': --window=%s",
+                       inputs[i], inputs[i]);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Warn about each metric that is on (by default or asked for) but could
+ * not be computed, naming the metrics and the column they lack (SPEC 3:
+ * without `actor` no dyadic metrics, without `time` no time-based ones),
+ * one line per cause; and about a partner who never acts, whose dyadic
+ * metrics are computed but can only be empty.
+ */
+static void warn_not_computed(const ds_corpus_t *c, const ds_analysis_t *res,
+                              const analyze_args_t *a, const char *actors)
+{
+    int dyadic = c->has_actor && c->n_actors >= 2;
+    if (!c->has_time) {
+        char what[128] = "";
+        if (a->window && a->window_asked)
+            snprintf(what, sizeof what, "time windows (asked for with %s)",
+                     a->window_asked);
+        else if (a->window)
+            snprintf(what, sizeof what, "time windows");
+        if (dyadic && !res->responsive)
+            snprintf(what + strlen(what), sizeof what - strlen(what), "%s",
+                     *what ? " and responsiveness" : "responsiveness");
+        if (*what)
+            ds_msg_warning("%s not computed: the input has no time column%s",
+                           what,
+                           res->cycles ? "; cycles and softening are counted "
+                                         "without times (their times, rates "
+                                         "and shares are NA)"
+                                       : "");
+    } else if (a->window && !res->window) {
+        if (a->target_ongoing && !c->has_duration)
+            ds_msg_warning("time windows not computed: --target ongoing "
+                           "needs a duration column and the input has none "
+                           "(the default, --target onset, does not)");
+        else
+            ds_msg_warning("time windows not computed: %s",
+                           res->window_skipped ? res->window_skipped
+                                               : "unknown reason");
+    }
+    if (!c->has_actor) {
+        ds_msg_warning("responsiveness, cycles and softening not computed: "
+                       "the input has no actor column");
+    } else if (c->n_actors < 2) {
+        ds_msg_warning("responsiveness, cycles and softening not computed: "
+                       "they need two partners and --actors names one "
+                       "('%s')", c->actors[0]);
+    } else {
+        /* the first two actors are the partners (docs/statistics-dyadic.md) */
+        size_t n[2] = {0, 0};
+        for (size_t s = 0; s < c->n_sessions; s++)
+            for (size_t e = 0; e < c->sessions[s].n; e++) {
+                int who = c->state_actor[c->sessions[s].state[e]];
+                if (who == 0 || who == 1)
+                    n[who]++;
+            }
+        for (int p = 0; p < 2; p++)
+            if (n[p] == 0 && n[1 - p] > 0)
+                ds_msg_warning("actor '%s' of --actors %s has no events: "
+                               "responsiveness, cycles and softening are "
+                               "computed as if %s never acted (no answer "
+                               "to %s's bids, no cycles)",
+                               c->actors[p], actors, c->actors[p],
+                               c->actors[1 - p]);
+    }
+}
+
 int main_analyze(int argc, char **argv)
 {
     analyze_args_t a = {.lags = {1}, .n_lags = 1, .zeros = "none",
@@ -331,6 +423,8 @@ int main_analyze(int argc, char **argv)
     if (!o.output)
         return ds_usage_error("analyze", "give the results file with -o "
                               "FILE.h5");
+    if (check_window_typo(inputs, n_inputs))
+        return DS_EXIT_USAGE;
     if (check_output(o.output, inputs, n_inputs))
         return DS_EXIT_DATA;
 
@@ -408,18 +502,8 @@ int main_analyze(int argc, char **argv)
             status = DS_EXIT_USAGE;
         goto done;
     }
-    if (!o.quiet) {
-        if (res->window_skipped)
-            ds_msg_warning("time windows not computed: %s",
-                           res->window_skipped);
-        if (res->responsive_skipped)
-            ds_msg_warning("responsiveness not computed: %s",
-                           res->responsive_skipped);
-        if (res->cycles_skipped && res->cycles_skipped !=
-                                       res->responsive_skipped)
-            ds_msg_warning("cycles and softening not computed: %s",
-                           res->cycles_skipped);
-    }
+    if (!o.quiet)
+        warn_not_computed(c, res, &a, o.actors);
 
     t0 = now();
     params = parameters_json(&a, &o);

@@ -4,8 +4,10 @@
  * Prints the provenance stored in the root attributes (SPEC 5), a summary
  * of the contents (sessions, couples, labels, events, states, lags), and,
  * when the file has them, the strongest pooled lag-1 dependencies (the ten
- * cells with the largest adjusted residual), response rates by session
- * label and bidder, and pursue-withdraw cycle counts by session label.
+ * cells with the largest adjusted residual); by session label, the mean
+ * over sessions of the response rate and of the median latency of
+ * answered bids per bidder, of the softening rate per actor and for both,
+ * and pursue-withdraw cycle counts, per session and per 10 minutes.
  * Sections whose paths are absent are left out, so it works on files of
  * analyze, compare and agree alike.
  *
@@ -32,8 +34,9 @@ static const ds_cmd_spec_t spec = {
              "inputs and\n"
              "         their SHA-256, parameters), what it holds, the "
              "strongest pooled lag-1\n"
-             "         dependencies, response rates and cycle counts by "
-             "session label.",
+             "         dependencies; by session label response rates, "
+             "latencies of answered\n"
+             "         bids, softening per minute and cycle counts.",
     .usage = "[options] FILE.h5",
     .common = 0,
     .min_args = 1,
@@ -453,134 +456,233 @@ done:
     return rc;
 }
 
-static int responsiveness(ds_results_reader_t *f, const study_t *st,
-                          ds_error_t *err)
+/* A table of per-label means printed by by_label(). */
+typedef struct label_table {
+    const char *title;       /* first line of the section */
+    const char *value;       /* column averaged, e.g. /responsiveness/... */
+    const char *who;         /* string column splitting it, e.g. bidder */
+    const char *suffix;      /* column head: the who value and this */
+    int decimals;
+    int total;               /* also a column of the per-session sums */
+} label_table_t;
+
+/*
+ * Mean of t->value over sessions, for every distinct value of t->who
+ * (one column each, and with t->total one more of the per-session sums
+ * over them), overall and per session label, with the number of sessions
+ * where the value is defined. The rows of the table name their session
+ * in a session_index column beside value. Skipped when the columns are
+ * absent.
+ */
+static int by_label(ds_results_reader_t *f, const study_t *st,
+                    const label_table_t *t, ds_error_t *err)
 {
-    ds_results_array_t rate = {0}, bidder = {0}, sidx = {0};
-    label_count_t *bidders = NULL;
-    size_t n_bidders = 0, *which = NULL;
-    double *sum = NULL;
+    ds_results_array_t val = {0}, who = {0}, sidx = {0};
+    label_count_t *cols = NULL;
+    size_t n_cols = 0, *which = NULL;
+    double *sum = NULL, *tot = NULL;
     size_t *cnt = NULL;
     int rc;
-    if ((rc = read_opt(f, "/responsiveness/response_rate", DS_RESULTS_DOUBLE,
-                       &rate, err)) ||
-        (rc = read_opt(f, "/responsiveness/bidder", DS_RESULTS_STRING,
-                       &bidder, err)) ||
-        (rc = read_opt(f, "/responsiveness/session_index", DS_RESULTS_INT64,
-                       &sidx, err)))
+    char path[128];
+    const char *slash = strrchr(t->value, '/');
+    snprintf(path, sizeof path, "%.*s/session_index",
+             (int)(slash - t->value), t->value);
+    if ((rc = read_opt(f, t->value, DS_RESULTS_DOUBLE, &val, err)) ||
+        (rc = read_opt(f, t->who, DS_RESULTS_STRING, &who, err)) ||
+        (rc = read_opt(f, path, DS_RESULTS_INT64, &sidx, err)))
         goto done;
-    size_t n = rate.shape.n;
-    if (!rate.d || !bidder.s || bidder.shape.n != n)
+    size_t n = val.shape.n, S = st->couple.shape.n;
+    if (!val.d || !who.s || who.shape.n != n)
         goto done;
+    int have_sessions = sidx.i && sidx.shape.n == n;
     if (!(which = calloc(n ? n : 1, sizeof *which)) ||
-        distinct(bidder.s, n, &bidders, &n_bidders, which)) {
+        distinct(who.s, n, &cols, &n_cols, which)) {
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
+    /* the per-session sums need to know the sessions */
+    int total = t->total && have_sessions && S > 0;
+    size_t n_all = n_cols + (total ? 1 : 0);
     /* groups: 0 = all sessions, 1 + l = session label l */
-    size_t n_groups = 1 + (st->label_of && sidx.i && sidx.shape.n == n
-                               ? st->n_labels : 0);
-    if (!(sum = calloc(n_groups * n_bidders, sizeof *sum)) ||
-        !(cnt = calloc(n_groups * n_bidders, sizeof *cnt))) {
+    size_t n_groups = 1 + (st->label_of && have_sessions ? st->n_labels : 0);
+    if (!(sum = calloc(n_groups * n_all, sizeof *sum)) ||
+        !(cnt = calloc(n_groups * n_all, sizeof *cnt)) ||
+        (total && !(tot = calloc(2 * S, sizeof *tot)))) {
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    size_t S = st->couple.shape.n;
     for (size_t i = 0; i < n; i++) {
-        if (isnan(rate.d[i]))
-            continue; /* no bids in that session */
-        sum[which[i]] += rate.d[i];
+        int64_t s = have_sessions ? sidx.i[i] : -1;
+        int known = s >= 0 && (size_t)s < S;
+        if (total && known) { /* tot[2s] sum, tot[2s + 1] > 0: a NaN */
+            tot[2 * s] += isnan(val.d[i]) ? 0 : val.d[i];
+            if (isnan(val.d[i]))
+                tot[2 * s + 1] = 1;
+        }
+        if (isnan(val.d[i]))
+            continue; /* undefined there, e.g. a session without bids */
+        sum[which[i]] += val.d[i];
         cnt[which[i]]++;
-        if (n_groups > 1 && sidx.i[i] >= 0 && (size_t)sidx.i[i] < S) {
-            size_t g = 1 + st->label_of[sidx.i[i]];
-            sum[g * n_bidders + which[i]] += rate.d[i];
-            cnt[g * n_bidders + which[i]]++;
+        if (n_groups > 1 && known) {
+            size_t g = 1 + st->label_of[s];
+            sum[g * n_all + which[i]] += val.d[i];
+            cnt[g * n_all + which[i]]++;
         }
     }
-    printf("\nResponse rate to bids: mean over sessions with bids (number of "
-           "sessions)\n  ");
+    if (total) {
+        /* only sessions that have rows */
+        uint8_t *seen = calloc(S, 1);
+        if (!seen) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto done;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (sidx.i[i] >= 0 && (size_t)sidx.i[i] < S)
+                seen[sidx.i[i]] = 1;
+        for (size_t s = 0; s < S; s++) {
+            if (!seen[s] || tot[2 * s + 1] > 0)
+                continue;
+            for (size_t g = 0; g < n_groups; g++) {
+                if (g > 0 && st->label_of[s] != g - 1)
+                    continue;
+                sum[g * n_all + n_cols] += tot[2 * s];
+                cnt[g * n_all + n_cols]++;
+            }
+        }
+        free(seen);
+    }
+    printf("\n%s\n  ", t->title);
     put_padded("label", 14);
-    for (size_t b = 0; b < n_bidders; b++) {
+    for (size_t b = 0; b < n_all; b++) {
         char head[64];
-        snprintf(head, sizeof head, "%s bids", bidders[b].label);
+        if (b < n_cols)
+            snprintf(head, sizeof head, "%s%s", cols[b].label, t->suffix);
+        else
+            snprintf(head, sizeof head, "both");
         putchar(' ');
-        put_padded(head, b + 1 < n_bidders ? 16 : 0);
+        put_padded(head, b + 1 < n_all ? 16 : 0);
     }
     putchar('\n');
     for (size_t g = 0; g < n_groups; g++) {
         putchar(' ');
         putchar(' ');
         put_padded(g == 0 ? "all" : st->labels[g - 1].label, 14);
-        for (size_t b = 0; b < n_bidders; b++) {
+        for (size_t b = 0; b < n_all; b++) {
             char cell[64];
-            size_t c = cnt[g * n_bidders + b];
+            size_t c = cnt[g * n_all + b];
             if (c)
-                snprintf(cell, sizeof cell, "%.3f (%zu)",
-                         sum[g * n_bidders + b] / (double)c, c);
+                snprintf(cell, sizeof cell, "%.*f (%zu)", t->decimals,
+                         sum[g * n_all + b] / (double)c, c);
             else
                 snprintf(cell, sizeof cell, "NA (0)");
             putchar(' ');
-            put_padded(cell, b + 1 < n_bidders ? 16 : 0);
+            put_padded(cell, b + 1 < n_all ? 16 : 0);
         }
         putchar('\n');
     }
 done:
     free(sum);
     free(cnt);
+    free(tot);
     free(which);
-    free(bidders);
-    ds_results_array_free(&rate);
-    ds_results_array_free(&bidder);
+    free(cols);
+    ds_results_array_free(&val);
+    ds_results_array_free(&who);
     ds_results_array_free(&sidx);
     return rc;
 }
 
+/* Response rates, median latencies and softening by session label. */
+static int dyadic(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
+{
+    static const label_table_t tables[] = {
+        {"Response rate to bids: mean over sessions with bids (number of "
+         "sessions)",
+         "/responsiveness/response_rate", "/responsiveness/bidder",
+         " bids", 3, 0},
+        {"Median latency of answered bids, s: mean over sessions (number "
+         "of sessions)",
+         "/responsiveness/latency_median_s", "/responsiveness/bidder",
+         " bids", 2, 0},
+        {"Softening per minute: mean over sessions (number of sessions)",
+         "/softening/rate_per_min", "/softening/actor", "", 2, 1}};
+    for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
+        int rc = by_label(f, st, &tables[i], err);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* Cycle counts by session label, and per 10 minutes of session when the
+ * file has the session durations. */
 static int cycles(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
 {
-    ds_results_array_t nc = {0}, sidx = {0};
-    double *sum = NULL;
-    size_t *cnt = NULL;
+    ds_results_array_t nc = {0}, sidx = {0}, dur = {0};
+    double *sum = NULL, *rate = NULL;
+    size_t *cnt = NULL, *n_rate = NULL;
     int rc;
     if ((rc = read_opt(f, "/cycles/n_cycles", DS_RESULTS_DOUBLE, &nc, err)) ||
         (rc = read_opt(f, "/cycles/session_index", DS_RESULTS_INT64, &sidx,
+                       err)) ||
+        (rc = read_opt(f, "/sessions/duration_s", DS_RESULTS_DOUBLE, &dur,
                        err)))
         goto done;
     if (!nc.d)
         goto done;
     size_t n = nc.shape.n, S = st->couple.shape.n;
     size_t n_groups = 1 + (st->label_of ? st->n_labels : 0);
+    int timed = dur.d && dur.shape.n == S;
     if (!(sum = calloc(n_groups, sizeof *sum)) ||
-        !(cnt = calloc(n_groups, sizeof *cnt))) {
+        !(cnt = calloc(n_groups, sizeof *cnt)) ||
+        !(rate = calloc(n_groups, sizeof *rate)) ||
+        !(n_rate = calloc(n_groups, sizeof *n_rate))) {
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         if (isnan(nc.d[i]))
             continue;
-        sum[0] += nc.d[i];
-        cnt[0]++;
         /* the session: its session_index, or the row (one per session) */
         int64_t s = sidx.i && sidx.shape.n == n ? sidx.i[i] : (int64_t)i;
-        if (n_groups > 1 && s >= 0 && (size_t)s < S) {
-            sum[1 + st->label_of[s]] += nc.d[i];
-            cnt[1 + st->label_of[s]]++;
+        int known = s >= 0 && (size_t)s < S;
+        /* cycles per 10 minutes where the duration is known and > 0 */
+        double r = timed && known && dur.d[s] > 0 ? nc.d[i] / dur.d[s] * 600
+                                                  : NAN;
+        for (size_t g = 0; g < n_groups; g++) {
+            if (g > 0 && !(known && st->label_of[s] == g - 1))
+                continue;
+            sum[g] += nc.d[i];
+            cnt[g]++;
+            if (!isnan(r)) {
+                rate[g] += r;
+                n_rate[g]++;
+            }
         }
     }
     printf("\nPursue-withdraw cycles by session label\n  %-14s %9s %9s "
-           "%12s\n",
-           "label", "sessions", "cycles", "per session");
+           "%12s%s\n",
+           "label", "sessions", "cycles", "per session",
+           timed ? "   per 10 min" : "");
     for (size_t g = 0; g < n_groups; g++) {
         fputs("  ", stdout);
         put_padded(g == 0 ? "all" : st->labels[g - 1].label, 14);
         printf(" %9zu %9.0f ", cnt[g], sum[g]);
         put_num(cnt[g] ? sum[g] / (double)cnt[g] : NAN, 12, 2);
+        if (timed) {
+            putchar(' ');
+            put_num(n_rate[g] ? rate[g] / (double)n_rate[g] : NAN, 12, 2);
+        }
         putchar('\n');
     }
 done:
     free(sum);
     free(cnt);
+    free(rate);
+    free(n_rate);
     ds_results_array_free(&nc);
     ds_results_array_free(&sidx);
+    ds_results_array_free(&dur);
     return rc;
 }
 
@@ -611,7 +713,7 @@ int main_info(int argc, char **argv)
     }
     if ((rc = provenance(f, file, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
-        (rc = responsiveness(f, &st, &err)) || (rc = cycles(f, &st, &err))) {
+        (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err))) {
         fflush(stdout);
         ds_msg_error("%s", err.msg);
         study_free(&st);

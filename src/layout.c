@@ -121,8 +121,9 @@ static size_t table_stats(const ds_lag_table_t *t, cell_stat_t out[10])
 /* A pooled table, its permutation p-values and its summaries: the table
  * under `table_group`, the summaries under `summary_group`. */
 static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
-                      const char *table_group, const char *summary_group,
-                      const char *label, ds_error_t *err)
+                      const uint8_t *mask, const char *table_group,
+                      const char *summary_group, const char *label,
+                      ds_error_t *err)
 {
     char path[1024];
     size_t dims[2] = {K, K};
@@ -136,6 +137,8 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
         TRY(ds_results_write_double(r, path, 2, dims, st[i].v, "from,to",
                                     err));
     }
+    snprintf(path, sizeof path, "%s/structural_zero", table_group);
+    TRY(ds_results_write_uint8(r, path, 2, dims, mask, "from,to", err));
     if (p->permutation_p) {
         snprintf(path, sizeof path, "%s/permutation_p", table_group);
         TRY(ds_results_write_double(r, path, 2, dims, p->permutation_p,
@@ -180,21 +183,10 @@ static int write_lag(ds_results_t *r, const ds_corpus_t *c,
                      const uint8_t *zero, ds_error_t *err)
 {
     size_t S = a->S, K = a->K;
-    size_t d3[3] = {S, K, K}, d1[1] = {S}, d2[2] = {K, K};
+    size_t d3[3] = {S, K, K}, d1[1] = {S};
     char base[64], path[1024], g1[1024], g2[1024];
     snprintf(base, sizeof base, "/lag/%zu", lr->lag);
     TRY(ds_results_attr_int64(r, base, "lag", (int64_t)lr->lag, err));
-
-    uint8_t *mask = calloc(K * K + 1, 1);
-    if (!mask)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    if (zero && lr->lag == 1)
-        memcpy(mask, zero, K * K);
-    snprintf(path, sizeof path, "%s/structural_zero", base);
-    int rc = ds_results_write_uint8(r, path, 2, d2, mask, "from,to", err);
-    free(mask);
-    if (rc)
-        return rc;
 
     snprintf(path, sizeof path, "%s/session/counts", base);
     TRY(ds_results_write_int64(r, path, 3, d3, lr->counts,
@@ -229,19 +221,29 @@ static int write_lag(ds_results_t *r, const ds_corpus_t *c,
         TRY(ds_results_write_double(r, path, 1, d1, tv[i], "session", err));
     }
 
+    /* structural zeros constrain lag 1 only (SPEC 4.2) */
+    uint8_t *mask = calloc(K * K + 1, 1);
+    if (!mask)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    if (zero && lr->lag == 1)
+        memcpy(mask, zero, K * K);
     snprintf(g1, sizeof g1, "%s/pooled", base);
     snprintf(g2, sizeof g2, "%s/couple_summary", base);
-    TRY(write_pool(r, &lr->pooled, K, g1, g2, NULL, err));
-    for (size_t l = 0; l < a->n_labels; l++) {
+    int rc = write_pool(r, &lr->pooled, K, mask, g1, g2, NULL, err);
+    for (size_t l = 0; rc == DS_OK && l < a->n_labels; l++) {
         char *name = ds_results_escape_name(c->labels[l]);
-        if (!name)
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        if (!name) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            break;
+        }
         snprintf(g1, sizeof g1, "%s/pooled_by_label/%s", base, name);
         snprintf(g2, sizeof g2, "%s/couple_summary_by_label/%s", base, name);
         free(name);
-        TRY(write_pool(r, &lr->by_label[l], K, g1, g2, c->labels[l], err));
+        rc = write_pool(r, &lr->by_label[l], K, mask, g1, g2, c->labels[l],
+                        err);
     }
-    return DS_OK;
+    free(mask);
+    return rc;
 }
 
 static int write_window(ds_results_t *r, const ds_analysis_t *a,
@@ -286,52 +288,67 @@ static int write_window(ds_results_t *r, const ds_analysis_t *a,
     return DS_OK;
 }
 
-/* Column buffers for the row tables (/responsiveness, /cycles, ...). */
-typedef struct columns {
-    size_t n;
-    int64_t *i[8];
-    double *d[8];
+/*
+ * The row tables (/responsiveness, /cycles, /softening) are written one
+ * column at a time from a list, so that the columns are created, and
+ * `dyadseq export` prints them, in the order of SPEC 5 (extra columns
+ * next to their relatives: n_answered_late after n_answered,
+ * n_reciprocated after n_soften).
+ */
+typedef struct column {
+    const char *name;
+    char kind;          /* 'i' int64, 'd' float64, 's' string */
+    int64_t *i;
+    double *d;
     const char **s;
-} columns_t;
+} column_t;
 
-static int columns_alloc(columns_t *c, size_t n, int ni, int nd, int ns)
+#define COL_I(name) {name, 'i', NULL, NULL, NULL}
+#define COL_D(name) {name, 'd', NULL, NULL, NULL}
+#define COL_S(name) {name, 's', NULL, NULL, NULL}
+
+/* A buffer of n rows for each column, of its kind. */
+static int columns_alloc(column_t *c, size_t n_cols, size_t n)
 {
-    memset(c, 0, sizeof *c);
-    c->n = n;
+    size_t rows = n ? n : 1;
     int ok = 1;
-    for (int k = 0; k < ni; k++)
-        ok &= (c->i[k] = malloc((n ? n : 1) * sizeof(int64_t))) != NULL;
-    for (int k = 0; k < nd; k++)
-        ok &= (c->d[k] = malloc((n ? n : 1) * sizeof(double))) != NULL;
-    if (ns)
-        ok &= (c->s = malloc((n ? n : 1) * sizeof *c->s)) != NULL;
+    for (size_t k = 0; k < n_cols; k++) {
+        if (c[k].kind == 'i')
+            ok &= (c[k].i = malloc(rows * sizeof *c[k].i)) != NULL;
+        else if (c[k].kind == 'd')
+            ok &= (c[k].d = malloc(rows * sizeof *c[k].d)) != NULL;
+        else
+            ok &= (c[k].s = malloc(rows * sizeof *c[k].s)) != NULL;
+    }
     return ok ? 0 : -1;
 }
 
-static void columns_free(columns_t *c)
+static void columns_free(column_t *c, size_t n_cols)
 {
-    for (int k = 0; k < 8; k++) {
-        free(c->i[k]);
-        free(c->d[k]);
+    for (size_t k = 0; k < n_cols; k++) {
+        free(c[k].i);
+        free(c[k].d);
+        free(c[k].s);
     }
-    free(c->s);
 }
 
-/* Write named int64 and double columns of c under group. */
+/* Write the columns of n rows under group, in order. */
 static int columns_write(ds_results_t *r, const char *group,
-                         const columns_t *c, const char *const *inames,
-                         int ni, const char *const *dnames, int nd,
+                         const column_t *c, size_t n_cols, size_t n,
                          const char *dimname, ds_error_t *err)
 {
     char path[256];
-    size_t dims[1] = {c->n};
-    for (int k = 0; k < ni; k++) {
-        snprintf(path, sizeof path, "%s/%s", group, inames[k]);
-        TRY(ds_results_write_int64(r, path, 1, dims, c->i[k], dimname, err));
-    }
-    for (int k = 0; k < nd; k++) {
-        snprintf(path, sizeof path, "%s/%s", group, dnames[k]);
-        TRY(ds_results_write_double(r, path, 1, dims, c->d[k], dimname, err));
+    size_t dims[1] = {n};
+    for (size_t k = 0; k < n_cols; k++) {
+        snprintf(path, sizeof path, "%s/%s", group, c[k].name);
+        if (c[k].kind == 'i')
+            TRY(ds_results_write_int64(r, path, 1, dims, c[k].i, dimname,
+                                       err));
+        else if (c[k].kind == 'd')
+            TRY(ds_results_write_double(r, path, 1, dims, c[k].d, dimname,
+                                        err));
+        else
+            TRY(ds_results_write_strings(r, path, n, c[k].s, dimname, err));
     }
     return DS_OK;
 }
@@ -341,68 +358,56 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                 const ds_analysis_opts_t *o, ds_error_t *err)
 {
     size_t rows = 2 * a->S, n_km = 0;
-    columns_t t = {0}, km = {0};
+    enum { SESSION, BIDDER, BIDS, ANSWERED, LATE, RATE, MEAN, MEDIAN, AWAY,
+           AGAINST, P_W, N_T };
+    column_t t[N_T] = {
+        COL_I("session_index"), COL_S("bidder"), COL_I("n_bids"),
+        COL_I("n_answered"), COL_I("n_answered_late"),
+        COL_D("response_rate"), COL_D("latency_mean_s"),
+        COL_D("latency_median_s"), COL_I("n_turned_away"),
+        COL_I("n_turned_against"), COL_D("p_response_by_window")};
+    enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
+    column_t km[N_K] = {COL_I("row"), COL_D("time_s"), COL_D("survival"),
+                        COL_I("n_at_risk"), COL_I("n_events")};
     int rc = DS_ENOMEM;
     for (size_t k = 0; k < rows; k++)
         n_km += a->responsive[k].km.n;
-    if (columns_alloc(&t, rows, 6, 4, 1) || columns_alloc(&km, n_km, 3, 2, 0))
+    if (columns_alloc(t, N_T, rows) || columns_alloc(km, N_K, n_km)) {
+        ds_error_set(err, rc, "out of memory");
         goto done;
+    }
     size_t j = 0;
     for (size_t k = 0; k < rows; k++) {
         const ds_responsive_t *x = &a->responsive[k];
-        t.i[0][k] = (int64_t)(k / 2);
-        t.s[k] = c->actors[x->bidder];
-        t.i[1][k] = (int64_t)x->n_bids;
-        t.i[2][k] = (int64_t)x->n_answered;
-        t.i[3][k] = (int64_t)x->n_turned_away;
-        t.i[4][k] = (int64_t)x->n_turned_against;
-        t.i[5][k] = (int64_t)x->n_answered_late;
-        t.d[0][k] = x->response_rate;
-        t.d[1][k] = x->latency_mean_s;
-        t.d[2][k] = x->latency_median_s;
-        t.d[3][k] = x->p_response_by_window;
+        t[SESSION].i[k] = (int64_t)(k / 2);
+        t[BIDDER].s[k] = c->actors[x->bidder];
+        t[BIDS].i[k] = (int64_t)x->n_bids;
+        t[ANSWERED].i[k] = (int64_t)x->n_answered;
+        t[LATE].i[k] = (int64_t)x->n_answered_late;
+        t[RATE].d[k] = x->response_rate;
+        t[MEAN].d[k] = x->latency_mean_s;
+        t[MEDIAN].d[k] = x->latency_median_s;
+        t[AWAY].i[k] = (int64_t)x->n_turned_away;
+        t[AGAINST].i[k] = (int64_t)x->n_turned_against;
+        t[P_W].d[k] = x->p_response_by_window;
         for (size_t p = 0; p < x->km.n; p++, j++) {
-            km.i[0][j] = (int64_t)k;
-            km.i[1][j] = (int64_t)x->km.n_at_risk[p];
-            km.i[2][j] = (int64_t)x->km.n_events[p];
-            km.d[0][j] = x->km.time_s[p];
-            km.d[1][j] = x->km.survival[p];
+            km[K_ROW].i[j] = (int64_t)k;
+            km[K_TIME].d[j] = x->km.time_s[p];
+            km[K_SURV].d[j] = x->km.survival[p];
+            km[K_RISK].i[j] = (int64_t)x->km.n_at_risk[p];
+            km[K_EVENTS].i[j] = (int64_t)x->km.n_events[p];
         }
     }
-    size_t dims[1] = {rows};
-    static const char *const in[] = {"session_index", "n_bids", "n_answered",
-                                     "n_turned_away", "n_turned_against",
-                                     "n_answered_late"};
-    static const char *const dn[] = {"response_rate", "latency_mean_s",
-                                     "latency_median_s",
-                                     "p_response_by_window"};
-    rc = ds_results_write_int64(r, "/responsiveness/session_index", 1, dims,
-                                t.i[0], "row", err);
-    if (!rc)
-        rc = ds_results_write_strings(r, "/responsiveness/bidder", rows, t.s,
-                                      "row", err);
-    if (!rc) {
-        /* the rest in SPEC order after session_index and bidder */
-        columns_t rest = t;
-        for (int k = 0; k < 5; k++)
-            rest.i[k] = t.i[k + 1];
-        rest.i[5] = NULL;
-        rc = columns_write(r, "/responsiveness", &rest, in + 1, 5, dn, 4,
-                           "row", err);
-    }
+    rc = columns_write(r, "/responsiveness", t, N_T, rows, "row", err);
     if (!rc)
         rc = ds_results_attr_double(r, "/responsiveness", "response_window_s",
                                     o->responsive_opts.window_s, err);
-    static const char *const kin[] = {"row", "n_at_risk", "n_events"};
-    static const char *const kdn[] = {"time_s", "survival"};
     if (!rc)
-        rc = columns_write(r, "/responsiveness/km", &km, kin, 3, kdn, 2,
-                           "point", err);
+        rc = columns_write(r, "/responsiveness/km", km, N_K, n_km, "point",
+                           err);
 done:
-    if (rc == DS_ENOMEM)
-        ds_error_set(err, rc, "out of memory");
-    columns_free(&t);
-    columns_free(&km);
+    columns_free(t, N_T);
+    columns_free(km, N_K);
     return rc;
 }
 
@@ -411,38 +416,41 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
                         ds_error_t *err)
 {
     size_t S = a->S;
-    columns_t t = {0}, sf = {0};
+    enum { SESSION, N_CYC, EVENTS, LONGEST, TIME, SHARE, PUR_A, PUR_B,
+           END_SOFTEN, END_BID, END_OTHER, END_SESSION, N_T };
+    column_t t[N_T] = {
+        COL_I("session_index"), COL_I("n_cycles"),
+        COL_I("events_in_cycles"), COL_I("longest_cycle"),
+        COL_D("time_in_cycles_s"), COL_D("share_time_in_cycles"),
+        COL_I("n_pursuer_a"), COL_I("n_pursuer_b"),
+        COL_I("ended_by_soften"), COL_I("ended_by_bid"),
+        COL_I("ended_other"), COL_I("ended_by_session_end")};
+    enum { F_SESSION, F_ACTOR, F_N, F_REC, F_RATE, F_FIRST, F_SHARE, N_F };
+    column_t sf[N_F] = {
+        COL_I("session_index"), COL_S("actor"), COL_I("n_soften"),
+        COL_I("n_reciprocated"), COL_D("rate_per_min"),
+        COL_D("first_onset_s"), COL_D("share_reciprocated")};
     int rc = DS_ENOMEM;
-    if (columns_alloc(&t, S, 8, 2, 0) || columns_alloc(&sf, 2 * S, 3, 3, 1))
+    if (columns_alloc(t, N_T, S) || columns_alloc(sf, N_F, 2 * S)) {
+        ds_error_set(err, rc, "out of memory");
         goto done;
+    }
     for (size_t s = 0; s < S; s++) {
         const ds_cycles_t *x = &a->cycles[s];
-        t.i[0][s] = (int64_t)s;
-        t.i[1][s] = (int64_t)x->n_cycles;
-        t.i[2][s] = (int64_t)x->events_in_cycles;
-        t.i[3][s] = (int64_t)x->longest_cycle;
-        t.i[4][s] = (int64_t)x->n_pursuer_a;
-        t.i[5][s] = (int64_t)x->n_pursuer_b;
-        t.i[6][s] = (int64_t)x->ended_by_soften;
-        t.i[7][s] = (int64_t)x->ended_by_bid;
-        t.d[0][s] = x->time_in_cycles_s;
-        t.d[1][s] = x->share_time_in_cycles;
+        t[SESSION].i[s] = (int64_t)s;
+        t[N_CYC].i[s] = (int64_t)x->n_cycles;
+        t[EVENTS].i[s] = (int64_t)x->events_in_cycles;
+        t[LONGEST].i[s] = (int64_t)x->longest_cycle;
+        t[TIME].d[s] = x->time_in_cycles_s;
+        t[SHARE].d[s] = x->share_time_in_cycles;
+        t[PUR_A].i[s] = (int64_t)x->n_pursuer_a;
+        t[PUR_B].i[s] = (int64_t)x->n_pursuer_b;
+        t[END_SOFTEN].i[s] = (int64_t)x->ended_by_soften;
+        t[END_BID].i[s] = (int64_t)x->ended_by_bid;
+        t[END_OTHER].i[s] = (int64_t)x->ended_other;
+        t[END_SESSION].i[s] = (int64_t)x->ended_by_session_end;
     }
-    static const char *const in[] = {
-        "session_index", "n_cycles",    "events_in_cycles", "longest_cycle",
-        "n_pursuer_a",   "n_pursuer_b", "ended_by_soften",  "ended_by_bid"};
-    static const char *const dn[] = {"time_in_cycles_s",
-                                     "share_time_in_cycles"};
-    rc = columns_write(r, "/cycles", &t, in, 8, dn, 2, "session", err);
-    if (rc)
-        goto done;
-    /* the two remaining end counts */
-    for (size_t s = 0; s < S; s++) {
-        t.i[0][s] = (int64_t)a->cycles[s].ended_other;
-        t.i[1][s] = (int64_t)a->cycles[s].ended_by_session_end;
-    }
-    static const char *const in2[] = {"ended_other", "ended_by_session_end"};
-    rc = columns_write(r, "/cycles", &t, in2, 2, NULL, 0, "session", err);
+    rc = columns_write(r, "/cycles", t, N_T, S, "session", err);
     if (!rc)
         rc = ds_results_attr_int64(r, "/cycles", "cycle_min",
                                    (int64_t)o->cycles_opts.min_len, err);
@@ -451,36 +459,22 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
 
     for (size_t k = 0; k < 2 * S; k++) {
         const ds_softening_t *x = &a->softening[k];
-        sf.i[0][k] = (int64_t)(k / 2);
-        sf.s[k] = c->actors[x->actor];
-        sf.i[1][k] = (int64_t)x->n_soften;
-        sf.i[2][k] = (int64_t)x->n_reciprocated;
-        sf.d[0][k] = x->rate_per_min;
-        sf.d[1][k] = x->first_onset_s;
-        sf.d[2][k] = x->share_reciprocated;
+        sf[F_SESSION].i[k] = (int64_t)(k / 2);
+        sf[F_ACTOR].s[k] = c->actors[x->actor];
+        sf[F_N].i[k] = (int64_t)x->n_soften;
+        sf[F_REC].i[k] = (int64_t)x->n_reciprocated;
+        sf[F_RATE].d[k] = x->rate_per_min;
+        sf[F_FIRST].d[k] = x->first_onset_s;
+        sf[F_SHARE].d[k] = x->share_reciprocated;
     }
-    size_t dims[1] = {2 * S};
-    rc = ds_results_write_int64(r, "/softening/session_index", 1, dims,
-                                sf.i[0], "row", err);
+    rc = columns_write(r, "/softening", sf, N_F, 2 * S, "row", err);
+    /* share_reciprocated depends on W (SPEC 4.7) */
     if (!rc)
-        rc = ds_results_write_strings(r, "/softening/actor", 2 * S, sf.s,
-                                      "row", err);
-    if (!rc) {
-        columns_t rest = sf;
-        rest.i[0] = sf.i[1];
-        rest.i[1] = sf.i[2];
-        rest.i[2] = NULL;
-        static const char *const sin[] = {"n_soften", "n_reciprocated"};
-        static const char *const sdn[] = {"rate_per_min", "first_onset_s",
-                                          "share_reciprocated"};
-        rc = columns_write(r, "/softening", &rest, sin, 2, sdn, 3, "row",
-                           err);
-    }
+        rc = ds_results_attr_double(r, "/softening", "response_window_s",
+                                    o->cycles_opts.window_s, err);
 done:
-    if (rc == DS_ENOMEM)
-        ds_error_set(err, rc, "out of memory");
-    columns_free(&t);
-    columns_free(&sf);
+    columns_free(t, N_T);
+    columns_free(sf, N_F);
     return rc;
 }
 

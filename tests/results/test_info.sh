@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/results/test_info.sh — `dyadseq info`: provenance, contents, the
 # strongest pooled lag-1 cells, response rates and cycles of a fixture file;
-# errors and exit statuses.
+# response rates, median latencies, softening and cycles by label of a
+# small analyzed transcript; errors and exit statuses.
 . tests/lib.sh
 : "${UNIT_DIR:=build/tests-opt}"
 FIX="$UNIT_DIR/test_results"
@@ -45,14 +46,90 @@ Response rate to bids: mean over sessions with bids (number of sessions)
   prä            NA (0)           NA (0)
 
 Pursue-withdraw cycles by session label
-  label           sessions    cycles  per session
-  all                    3         3         1.00
-  post                   1         2         2.00
-  pre                    1         1         1.00
-  prä                    1         0         0.00
+  label           sessions    cycles  per session   per 10 min
+  all                    3         3         1.00        44.00
+  post                   1         2         2.00        40.00
+  pre                    1         1         1.00        48.00
+  prä                    1         0         0.00           NA
 EOT
+# per 10 min: pre 1 cycle in 12.5 s = 48, post 2 in 30 s = 40, prä has no
+# duration (NA); all: the mean over the sessions with one, (48 + 40)/2.
+# The fixture has no latency_median_s and no /softening: those sections
+# are left out.
 if cmp -s "$TMP/info" "$TMP/want"; then ok "info output"; else
     not_ok "info output"; diff "$TMP/want" "$TMP/info" | sed 's/^/    # /'; fi
+
+# The dyadic sections on a file of `analyze`: two couples, pre and post.
+cat >"$TMP/dy.csv" <<'EOF'
+couple,session,actor,code,time
+k1,pre,A,bid,0
+k1,pre,B,response,2
+k1,pre,B,bid,4
+k1,pre,A,response,8
+k1,pre,A,soften,10
+k1,pre,B,pursue,12
+k1,post,A,bid,0
+k1,post,B,withdraw,1
+k1,post,A,pursue,2
+k1,post,B,withdraw,3
+k1,post,A,pursue,4
+k1,post,B,soften,30
+k2,pre,A,bid,0
+k2,pre,B,response,1
+k2,pre,A,pursue,5
+k2,pre,B,withdraw,6
+k2,pre,A,pursue,7
+k2,post,B,bid,0
+k2,post,A,response,3
+k2,post,A,soften,6
+EOF
+"$DYADSEQ" analyze -q -o "$TMP/dy.h5" "$TMP/dy.csv"
+"$DYADSEQ" info "$TMP/dy.h5" | sed -n '/^Response rate/,$p' >"$TMP/dy.info"
+# By hand, sessions k1/pre (12 s), k1/post (30 s), k2/pre (7 s), k2/post
+# (6 s):
+# A bids: k1/pre answered after 2 s (rate 1), k1/post never (rate 0, no
+#   latency), k2/pre after 1 s (rate 1), k2/post none (NA): all (1 + 0 +
+#   1)/3, post 0 in 1 session, pre 1; median latency all (2 + 1)/2, pre
+#   the same, post none.
+# B bids: k1/pre after 4 s, k2/post after 3 s: rates 1; medians all
+#   (4 + 3)/2, post 3, pre 4.
+# Softening per minute: A k1/pre 1 in 12 s = 5, k2/post 1 in 6 s = 10,
+#   else 0; B k1/post 1 in 30 s = 2. A: all 15/4, post 10/2, pre 5/2;
+#   B: all 2/4, post 2/2, pre 0; both: all 17/4, post 12/2, pre 5/2.
+# Cycles: k1/post B:w A:p B:w A:p (one, 1 per 30 s = 20 per 10 min),
+#   k2/pre A:p B:w A:p (one, 600/7 = 85.71 per 10 min): all (20 + 85.71)/4
+#   = 26.43, post 20/2, pre 85.71/2 = 42.86.
+cat >"$TMP/dy.want" <<'EOT'
+Response rate to bids: mean over sessions with bids (number of sessions)
+  label          A bids           B bids
+  all            0.667 (3)        1.000 (2)
+  post           0.000 (1)        1.000 (1)
+  pre            1.000 (2)        1.000 (1)
+
+Median latency of answered bids, s: mean over sessions (number of sessions)
+  label          A bids           B bids
+  all            1.50 (2)         3.50 (2)
+  post           NA (0)           3.00 (1)
+  pre            1.50 (2)         4.00 (1)
+
+Softening per minute: mean over sessions (number of sessions)
+  label          A                B                both
+  all            3.75 (4)         0.50 (4)         4.25 (4)
+  post           5.00 (2)         1.00 (2)         6.00 (2)
+  pre            2.50 (2)         0.00 (2)         2.50 (2)
+
+Pursue-withdraw cycles by session label
+  label           sessions    cycles  per session   per 10 min
+  all                    4         2         0.50        26.43
+  post                   2         1         0.50        10.00
+  pre                    2         1         0.50        42.86
+EOT
+if cmp -s "$TMP/dy.info" "$TMP/dy.want"; then
+    ok "info: rates, latencies, softening and cycles by label of analyze output"
+else
+    not_ok "info: rates, latencies, softening and cycles by label of analyze output"
+    diff "$TMP/dy.want" "$TMP/dy.info" | sed 's/^/    # /'
+fi
 
 # a generated study: ten cells of a 10-state table, no responsiveness
 "$FIX" --write "$TMP/big.h5" --sessions 40
