@@ -3,7 +3,7 @@
 # dump_results FILE: print every table of a results file as `dyadseq
 # export` prints it, one "## PATH" line before each: the states, codebook
 # and sessions, every lag's tables (per session, pooled, per label,
-# summaries, structural zeros), windows, responsiveness (and its
+# summaries), windows, responsiveness (and its
 # Kaplan-Meier curves), cycles and softening, whichever the file has. The
 # root attributes (input names and checksums, command line) are left out,
 # so two runs on differently arranged inputs compare by their datasets.
@@ -13,7 +13,7 @@ dump_results() {
     _lags=$("$DYADSEQ" export "$_f" /lag 2>&1 | sed -n 's/.*export one of its members: //p' | tr -d , | sed 's|/lag/||g')
     set -- /states/label /codebook /sessions
     for _k in $_lags; do
-        set -- "$@" /lag/$_k/structural_zero /lag/$_k/session /lag/$_k/pooled /lag/$_k/couple_summary
+        set -- "$@" /lag/$_k/session /lag/$_k/pooled /lag/$_k/couple_summary
         for _l in $_labels; do
             set -- "$@" /lag/$_k/pooled_by_label/$_l /lag/$_k/couple_summary_by_label/$_l
         done

@@ -111,7 +111,7 @@ if (zeros == "diagonal") {
 # ---- reference statistics of one table ---------------------------------
 nanmat <- function() matrix(NaN, K, K)
 ref_table <- function(f, freq, n, use_mask) {
-    r <- list(counts = f, expected = nanmat(), transition_prob = nanmat(),
+    r <- list(masked = use_mask, counts = f, expected = nanmat(), transition_prob = nanmat(),
               adjusted_residual = nanmat(), p_value = nanmat(),
               yules_q = nanmat(), yules_q_se = nanmat(),
               log_odds_ratio = nanmat(), log_odds_ratio_se = nanmat(),
@@ -268,6 +268,12 @@ check_pool <- function(what, d, ref) {
         compare(paste(what, s), d[[s]], ref[[s]][cbind(i, j)], where)
     for (s in table_stats)
         compare(paste(what, s), unique(d[[s]]), ref[[s]], s)
+    # the mask the table was fitted with (lag 1 only)
+    if (!is.null(d$structural_zero))
+        compare(paste(what, "structural_zero"), d$structural_zero,
+                (if (ref$masked) mask else 0 * mask)[cbind(i, j)], where)
+    else
+        report(FALSE, paste(what, "has a structural_zero column"))
 }
 
 summary_ref <- function(v) {
