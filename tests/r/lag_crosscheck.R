@@ -26,7 +26,8 @@
 #                  type = "pearson")
 #   G², X², df     deviance, sum of squared Pearson residuals and
 #                  df.residual of the Poisson glm (chisq.test's statistic
-#                  and parameter for X² and df without structural zeros);
+#                  for X² without structural zeros, where its parameter
+#                  must equal the glm's df);
 #                  g2_p = pchisq(G², df, lower.tail = FALSE)
 #   Yule's Q, log odds, their SEs, Wampold's kappa and z, transition
 #                  probabilities: the formulas of SPEC 4.1, written out
@@ -141,7 +142,9 @@ ref_table <- function(f, freq, n, use_mask) {
                      control = glm.control(epsilon = 1e-14, maxit = 100))
             r$g2 <- deviance(g)
             r$x2 <- unname(ct$statistic)
-            r$df <- unname(ct$parameter)
+            r$df <- df.residual(g)
+            if (r$df != unname(ct$parameter))
+                stop("glm and chisq.test disagree on df")
         } else {
             # one active row or column: e = f, no residual variance
             E[ar, ac] <- outer(R[ar], C[ac]) / N
