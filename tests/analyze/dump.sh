@@ -10,7 +10,9 @@
 dump_results() {
     _f=$1
     _labels=$("$DYADSEQ" export "$_f" /sessions/session | tail -n +2 | cut -d, -f3 | LC_ALL=C sort -u)
-    _lags=$("$DYADSEQ" export "$_f" /lag 2>&1 | sed -n 's/.*export one of its members: //p' | tr -d , | sed 's|/lag/||g')
+    # the lags, from export's list of /lag's members ("/lag/1, /lag/2")
+    _lags=$("$DYADSEQ" export "$_f" /lag 2>&1 |
+        sed -n 's/.*export one of its members: //p' | tr -d , | sed 's|/lag/||g')
     set -- /states/label /codebook /sessions
     for _k in $_lags; do
         set -- "$@" /lag/$_k/session /lag/$_k/pooled /lag/$_k/couple_summary

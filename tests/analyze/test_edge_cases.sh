@@ -78,7 +78,8 @@ check "a one-event session is a warning naming it" grep -qx \
 
 # c1, one event: no pairs (N = 0), so every statistic is NaN, table-wise
 # ones too, and the counts are 0 (SPEC 3, docs "N = 0")
-check_eq "one event: n_events 1" "$("$DYADSEQ" export "$TMP/e.h5" /sessions/n_events | awk -F, '$2 == "c1" { print $4 }')" 1
+check_eq "one event: n_events 1" "$("$DYADSEQ" export "$TMP/e.h5" /sessions/n_events |
+    awk -F, '$2 == "c1" { print $4 }')" 1
 check_eq "one event: counts all 0" "$(awk -F, 'NR > 1 && $1 == 0 { s += $6 } END { print s + 0 }' "$TMP/s.csv")" 0
 bad=""
 for st in expected transition_prob adjusted_residual p_value yules_q yules_q_se \
@@ -164,11 +165,15 @@ reference() {
             if (g == "NA" || w == "NA" || abs(g - w) > tol * (abs(w) > 1 ? abs(w) : 1)) {
                 bad++; if (bad <= 5) print "    # " what ": dyadseq " g ", awk " w }
             checked++ }
-        NR == FNR { if ($1 == "freq") { nf[$2] = $3; n += $3 } else { f[$1 "," $2] = $3; R[$1] += $3; C[$2] += $3; N += $3 }
-                    next }
+        NR == FNR {
+            if ($1 == "freq") { nf[$2] = $3; n += $3 }
+            else { f[$1 "," $2] = $3; R[$1] += $3; C[$2] += $3; N += $3 }
+            next }
         FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
         {   i = $1; j = $2; o = (i "," j) in f ? f[i "," j] : 0
-            if ($h["counts"] != o) { bad++; if (bad <= 5) print "    # counts " i "->" j ": " $h["counts"] " vs " o }
+            if ($h["counts"] != o) {
+                bad++
+                if (bad <= 5) print "    # counts " i "->" j ": " $h["counts"] " vs " o }
             e = R[i] * C[j] / N
             cmp("expected " i "->" j, $h["expected"], e)
             v = e * (1 - R[i] / N) * (1 - C[j] / N)
@@ -185,7 +190,8 @@ reference() {
             for (k in R) if (R[k] > 0) r++
             for (k in C) if (C[k] > 0) c++
             cmp("g2", g, g2); cmp("x2", x, x2); cmp("df", df, (r - 1) * (c - 1))
-            print (bad ? "not ok" : "ok") " - " name ": " cells " cells and G2, X2, df agree with awk (" checked " values; K^2 = " cells ")"
+            print (bad ? "not ok" : "ok") " - " name ": " cells \
+                " cells and G2, X2, df agree with awk (" checked " values)"
             exit bad > 0 }' name="$3" "$1" "$2"
 }
 
@@ -202,7 +208,8 @@ awk 'BEGIN { srand(60); print "couple,session,actor,code,time"
             # a dependency: code k is often followed by code k + 1
             k = rand() < 0.3 ? (k % 60) + 1 : 1 + int(rand() * rand() * 60)
             t += 0.5 + rand()
-            printf "k%d,%s,%s,c%02d,%.2f\n", cp, s == 1 ? "pre" : "post", rand() < 0.5 ? "A" : "B", k, t } } }' >"$TMP/k120.csv"
+            printf "k%d,%s,%s,c%02d,%.2f\n", cp, s == 1 ? "pre" : "post",
+                rand() < 0.5 ? "A" : "B", k, t } } }' >"$TMP/k120.csv"
 "$DYADSEQ" analyze -q --codebook "$TMP/cb60.csv" -o "$TMP/k120.h5" "$TMP/k120.csv"
 check_eq "K = 120: exit 0" "$?" 0
 "$DYADSEQ" export "$TMP/k120.h5" /states/label >"$TMP/labels"
@@ -211,7 +218,8 @@ check_eq "K = 120: 120 states, actor-major in codebook order" \
     "120 A:c01 A:c60 B:c01 B:c60 "
 "$DYADSEQ" export "$TMP/k120.h5" /lag/1/session/counts >"$TMP/kc"
 check_eq "K = 120: [S, K, K] = 6 x 120 x 120 per-session cells, 2999 pairs each" \
-    "$(awk -F, 'NR > 1 { n++; s[$1] += $6 } END { for (k in s) if (s[k] != 2999) bad++; print n, bad + 0 }' "$TMP/kc")" "86400 0"
+    "$(awk -F, 'NR > 1 { n++; s[$1] += $6 }
+        END { for (k in s) if (s[k] != 2999) bad++; print n, bad + 0 }' "$TMP/kc")" "86400 0"
 "$DYADSEQ" export "$TMP/k120.h5" /lag/1/pooled >"$TMP/k120p.csv"
 tally "$TMP/k120.csv" >"$TMP/k120.tally"
 reference "$TMP/k120.tally" "$TMP/k120p.csv" "K = 120 pooled"
@@ -253,5 +261,6 @@ awk -F, -v OFS=, 'NR == FNR { if (FNR == 1) n = split($0, want, ","); next }
     "$TMP/bigs.csv" "$TMP/bigp.csv" >"$TMP/bigp-cols.csv"
 check "10^6 events: the session table is the pooled table" cmp "$TMP/bigs.csv" "$TMP/bigp-cols.csv"
 check_eq "10^6 events: the planted A/B:pursue -> withdraw dependency is the strongest from pursue" \
-    "$(awk -F, 'NR > 1 && $1 ~ /pursue$/ && $6 > m { m = $6; c = $2 } END { sub(/^[AB]:/, "", c); print c }' "$TMP/bigp.csv")" withdraw
+    "$(awk -F, 'NR > 1 && $1 ~ /pursue$/ && $6 > m { m = $6; c = $2 }
+        END { sub(/^[AB]:/, "", c); print c }' "$TMP/bigp.csv")" withdraw
 finish
