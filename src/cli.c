@@ -6,12 +6,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
 #include "dyadseq/ingest.h"
+#include "dyadseq/progress.h"
+#include "dyadseq/results.h"
 #include "dyadseq/text.h"
 
 const char *ds_command_line = "";
@@ -393,6 +396,61 @@ done:
     return status;
 }
 
+int ds_cli_check_output(const char *out, char *const *inputs, size_t n)
+{
+    struct stat so, si;
+    if (stat(out, &so) != 0)
+        return 0;
+    if (S_ISDIR(so.st_mode)) {
+        ds_msg_error("-o '%s' is a directory; give a file name such as "
+                     "results/study.h5", out);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
+            si.st_ino == so.st_ino) {
+            ds_msg_error("-o '%s' is one of the inputs; refusing to "
+                         "overwrite it", out);
+            return -1;
+        }
+    ds_results_reader_t *f;
+    ds_error_t err;
+    if (ds_results_open(out, &f, &err) != 0) {
+        ds_msg_error("refusing to overwrite '%s': it exists and is not a "
+                     "dyadseq results file (remove it or choose another -o)",
+                     out);
+        return -1;
+    }
+    ds_results_close(f);
+    return 0;
+}
+
+int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,
+                        const ds_corpus_t *c, ds_analysis_opts_t *ao,
+                        size_t work, ds_analysis_t **out)
+{
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    ds_progress_t prog;
+    ao->threads = ds_common_threads(o);
+    ds_progress_start(&prog, label, "events", work, ds_common_progress(o));
+    ao->progress = ds_progress_callback;
+    ao->progress_ctx = &prog;
+    int rc = ds_analysis_run(c, ao, out, &diag, &err);
+    ds_progress_finish(&prog);
+    ao->progress = NULL;
+    ao->progress_ctx = NULL;
+    if (diag.n_warnings && !o->quiet)
+        ds_print_diag(&diag, 0);
+    ds_diag_free(&diag);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
+    }
+    return DS_EXIT_OK;
+}
+
 void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
                  FILE *fp)
 {
@@ -401,6 +459,10 @@ void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
     if (spec->own_help)
         spec->own_help(fp);
     ds_common_help(fp, o);
+    if (spec->epilog) {
+        fputc('\n', fp);
+        spec->epilog(fp);
+    }
     fputc('\n', fp);
 }
 

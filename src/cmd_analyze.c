@@ -16,7 +16,6 @@
 #include "dyadseq/cli.h"
 #include "dyadseq/json.h"
 #include "dyadseq/layout.h"
-#include "dyadseq/progress.h"
 #include "dyadseq/results.h"
 #include "dyadseq/text.h"
 #include "dyadseq/zeros.h"
@@ -250,37 +249,6 @@ static const ds_cmd_spec_t spec = {
     .min_args = 1,
 };
 
-/* Refuse an output path that would destroy data: an input file, or an
- * existing file that is not a dyadseq results file. */
-static int check_output(const char *out, char *const *inputs, size_t n)
-{
-    struct stat so, si;
-    if (stat(out, &so) != 0)
-        return 0;
-    if (S_ISDIR(so.st_mode)) {
-        ds_msg_error("-o '%s' is a directory; give a file name such as "
-                     "results/study.h5", out);
-        return -1;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (stat(inputs[i], &si) == 0 && si.st_dev == so.st_dev &&
-            si.st_ino == so.st_ino) {
-            ds_msg_error("-o '%s' is one of the inputs; refusing to "
-                         "overwrite it", out);
-            return -1;
-        }
-    ds_results_reader_t *f;
-    ds_error_t err;
-    if (ds_results_open(out, &f, &err) != 0) {
-        ds_msg_error("refusing to overwrite '%s': it exists and is not a "
-                     "dyadseq results file (remove it or choose another -o)",
-                     out);
-        return -1;
-    }
-    ds_results_close(f);
-    return 0;
-}
-
 static char *parameters_json(const analyze_args_t *a,
                              const ds_common_opts_t *o)
 {
@@ -425,7 +393,7 @@ int main_analyze(int argc, char **argv)
                               "FILE.h5");
     if (check_window_typo(inputs, n_inputs))
         return DS_EXIT_USAGE;
-    if (check_output(o.output, inputs, n_inputs))
+    if (ds_cli_check_output(o.output, inputs, n_inputs))
         return DS_EXIT_DATA;
 
     ds_corpus_t *c = NULL;
@@ -482,24 +450,12 @@ int main_analyze(int argc, char **argv)
     ao.responsive_opts.window_s = a.response_window;
     ao.cycles_opts.min_len = a.cycle_min;
     ao.cycles_opts.window_s = a.response_window;
-    ao.threads = threads;
-    ds_progress_t prog;
-    ds_progress_start(&prog, "analyze", "events",
-                      c->n_events * (1 + a.permutations),
-                      ds_common_progress(&o));
-    ao.progress = ds_progress_callback;
-    ao.progress_ctx = &prog;
-
     t0 = now();
-    rc = ds_analysis_run(c, &ao, &res, &diag, &err);
-    ds_progress_finish(&prog);
+    rc = ds_cli_run_analysis(&o, "analyze", c, &ao,
+                             c->n_events * (1 + a.permutations), &res);
     double t_compute = now() - t0;
-    if (diag.n_warnings && !o.quiet)
-        ds_print_diag(&diag, 0);
     if (rc) {
-        ds_msg_error("%s", err.msg);
-        if (rc == DS_EUSAGE)
-            status = DS_EXIT_USAGE;
+        status = rc;
         goto done;
     }
     if (!o.quiet)

@@ -118,6 +118,19 @@ void ds_json_numbers(ds_json_t *j, const char *k, const double *v, size_t n)
     puts_(j, "]");
 }
 
+void ds_json_strings(ds_json_t *j, const char *k, const char *const *v,
+                     size_t n)
+{
+    key(j, k);
+    puts_(j, "[");
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            puts_(j, ", ");
+        quoted(j, v[i] ? v[i] : "");
+    }
+    puts_(j, "]");
+}
+
 char *ds_json_end(ds_json_t *j)
 {
     puts_(j, "}");

@@ -297,15 +297,17 @@ static int write_window(ds_results_t *r, const ds_analysis_t *a,
  */
 typedef struct column {
     const char *name;
-    char kind;          /* 'i' int64, 'd' float64, 's' string */
+    char kind;          /* 'i' int64, 'd' float64, 'u' uint8, 's' string */
     int64_t *i;
     double *d;
     const char **s;
+    uint8_t *u;
 } column_t;
 
-#define COL_I(name) {name, 'i', NULL, NULL, NULL}
-#define COL_D(name) {name, 'd', NULL, NULL, NULL}
-#define COL_S(name) {name, 's', NULL, NULL, NULL}
+#define COL_I(name) {name, 'i', NULL, NULL, NULL, NULL}
+#define COL_D(name) {name, 'd', NULL, NULL, NULL, NULL}
+#define COL_S(name) {name, 's', NULL, NULL, NULL, NULL}
+#define COL_U(name) {name, 'u', NULL, NULL, NULL, NULL}
 
 /* A buffer of n rows for each column, of its kind. */
 static int columns_alloc(column_t *c, size_t n_cols, size_t n)
@@ -317,6 +319,8 @@ static int columns_alloc(column_t *c, size_t n_cols, size_t n)
             ok &= (c[k].i = malloc(rows * sizeof *c[k].i)) != NULL;
         else if (c[k].kind == 'd')
             ok &= (c[k].d = malloc(rows * sizeof *c[k].d)) != NULL;
+        else if (c[k].kind == 'u')
+            ok &= (c[k].u = malloc(rows)) != NULL;
         else
             ok &= (c[k].s = malloc(rows * sizeof *c[k].s)) != NULL;
     }
@@ -329,6 +333,7 @@ static void columns_free(column_t *c, size_t n_cols)
         free(c[k].i);
         free(c[k].d);
         free(c[k].s);
+        free(c[k].u);
     }
 }
 
@@ -347,6 +352,9 @@ static int columns_write(ds_results_t *r, const char *group,
         else if (c[k].kind == 'd')
             TRY(ds_results_write_double(r, path, 1, dims, c[k].d, dimname,
                                         err));
+        else if (c[k].kind == 'u')
+            TRY(ds_results_write_uint8(r, path, 1, dims, c[k].u, dimname,
+                                       err));
         else
             TRY(ds_results_write_strings(r, path, n, c[k].s, dimname, err));
     }
@@ -491,4 +499,232 @@ int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
     if (a->cycles)
         TRY(write_cycles(r, c, a, o, err));
     return DS_OK;
+}
+
+/* ---- /comparison (compare) ----------------------------------------- */
+
+static const char *const rci_class_name[] = {"deteriorated", "unchanged",
+                                             "improved", "undefined"};
+
+/* The table of metrics: SPEC 5's columns, then n_excluded, sd_diff,
+ * wilcoxon_n, wilcoxon_exact and better. */
+static int write_comparison_table(ds_results_t *r, const ds_compare_t *c,
+                                  ds_error_t *err)
+{
+    size_t M = c->n_metrics;
+    enum { METRIC, N_PAIRS, MEAN_PRE, SD_PRE, MEAN_POST, SD_POST, DIFF,
+           CI_LO, CI_HI, T, DF, P_T, V, P_W, D_Z, D_AV, G, Q, N_EXCL, SD_DIFF,
+           W_N, W_EXACT, BETTER, N_T };
+    column_t t[N_T] = {
+        COL_S("metric"),     COL_I("n_pairs"),    COL_D("mean_pre"),
+        COL_D("sd_pre"),     COL_D("mean_post"),  COL_D("sd_post"),
+        COL_D("mean_diff"),  COL_D("ci_low"),     COL_D("ci_high"),
+        COL_D("t"),          COL_D("df"),         COL_D("p_t"),
+        COL_D("wilcoxon_v"), COL_D("p_wilcoxon"), COL_D("d_z"),
+        COL_D("d_av"),       COL_D("hedges_g"),   COL_D("q_bh"),
+        COL_I("n_excluded"), COL_D("sd_diff"),    COL_I("wilcoxon_n"),
+        COL_U("wilcoxon_exact"), COL_S("better")};
+    int rc = DS_ENOMEM;
+    if (columns_alloc(t, N_T, M)) {
+        ds_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < M; i++) {
+        const ds_compare_metric_t *m = &c->metric[i];
+        const ds_paired_result_t *st = &m->stat;
+        t[METRIC].s[i] = m->name;
+        t[N_PAIRS].i[i] = (int64_t)st->n_pairs;
+        t[MEAN_PRE].d[i] = st->mean_pre;
+        t[SD_PRE].d[i] = st->sd_pre;
+        t[MEAN_POST].d[i] = st->mean_post;
+        t[SD_POST].d[i] = st->sd_post;
+        t[DIFF].d[i] = st->mean_diff;
+        t[CI_LO].d[i] = st->ci_low;
+        t[CI_HI].d[i] = st->ci_high;
+        t[T].d[i] = st->t;
+        t[DF].d[i] = st->df;
+        t[P_T].d[i] = st->p_t;
+        t[V].d[i] = st->wilcoxon_v;
+        t[P_W].d[i] = st->p_wilcoxon;
+        t[D_Z].d[i] = st->d_z;
+        t[D_AV].d[i] = st->d_av;
+        t[G].d[i] = st->hedges_g;
+        t[Q].d[i] = m->q_bh;
+        t[N_EXCL].i[i] = (int64_t)st->n_excluded;
+        t[SD_DIFF].d[i] = st->sd_diff;
+        t[W_N].i[i] = (int64_t)st->wilcoxon_n;
+        t[W_EXACT].u[i] = (uint8_t)(st->wilcoxon_exact != 0);
+        t[BETTER].s[i] = ds_compare_better_name(m->better);
+    }
+    rc = columns_write(r, "/comparison", t, N_T, M, "row", err);
+done:
+    columns_free(t, N_T);
+    return rc;
+}
+
+/* /comparison/values (every metric × couple) and /comparison/excluded. */
+static int write_comparison_values(ds_results_t *r, const ds_compare_t *c,
+                                   ds_error_t *err)
+{
+    size_t M = c->n_metrics, C = c->n_couples, n = M * C, x = 0;
+    for (size_t i = 0; i < M; i++)
+        for (size_t k = 0; k < C; k++)
+            x += c->metric[i].reason[k] != NULL;
+    enum { V_METRIC, V_COUPLE, V_PRE, V_POST, V_USED, N_V };
+    column_t v[N_V] = {COL_S("metric"), COL_S("couple"), COL_D("pre"),
+                       COL_D("post"), COL_U("used")};
+    enum { X_METRIC, X_COUPLE, X_REASON, N_X };
+    column_t xc[N_X] = {COL_S("metric"), COL_S("couple"), COL_S("reason")};
+    int rc = DS_ENOMEM;
+    if (columns_alloc(v, N_V, n) || columns_alloc(xc, N_X, x)) {
+        ds_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    size_t j = 0, e = 0;
+    for (size_t i = 0; i < M; i++) {
+        const ds_compare_metric_t *m = &c->metric[i];
+        for (size_t k = 0; k < C; k++, j++) {
+            v[V_METRIC].s[j] = m->name;
+            v[V_COUPLE].s[j] = c->couple[k];
+            v[V_PRE].d[j] = m->pre[k];
+            v[V_POST].d[j] = m->post[k];
+            v[V_USED].u[j] = m->reason[k] == NULL;
+            if (m->reason[k]) {
+                xc[X_METRIC].s[e] = m->name;
+                xc[X_COUPLE].s[e] = c->couple[k];
+                xc[X_REASON].s[e++] = m->reason[k];
+            }
+        }
+    }
+    rc = columns_write(r, "/comparison/values", v, N_V, n, "row", err);
+    if (!rc)
+        rc = columns_write(r, "/comparison/excluded", xc, N_X, x, "row", err);
+done:
+    columns_free(v, N_V);
+    columns_free(xc, N_X);
+    return rc;
+}
+
+/* /comparison/reliability (one row per --reliability metric) and
+ * /comparison/rci (one row per metric and used pair). */
+static int write_comparison_rci(ds_results_t *r, const ds_compare_t *c,
+                                ds_error_t *err)
+{
+    size_t M = c->n_metrics, C = c->n_couples, nr = 0, nc = 0;
+    for (size_t i = 0; i < M; i++)
+        if (c->metric[i].has_rci) {
+            nr++;
+            for (size_t k = 0; k < C; k++)
+                nc += c->metric[i].reason[k] == NULL;
+        }
+    if (nr == 0)
+        return DS_OK;
+    enum { R_METRIC, R_R, R_BETTER, R_SD, R_SE, R_IMP, R_UNCH, R_DET, N_R };
+    column_t t[N_R] = {COL_S("metric"),     COL_D("r"),
+                       COL_S("better"),     COL_D("sd_pre"),
+                       COL_D("se_diff"),    COL_I("n_improved"),
+                       COL_I("n_unchanged"), COL_I("n_deteriorated")};
+    enum { U_METRIC, U_COUPLE, U_PRE, U_POST, U_RCI, U_CLASS, N_U };
+    column_t u[N_U] = {COL_S("metric"), COL_S("couple"), COL_D("pre"),
+                       COL_D("post"),   COL_D("rci"),    COL_S("class")};
+    int rc = DS_ENOMEM;
+    if (columns_alloc(t, N_R, nr) || columns_alloc(u, N_U, nc)) {
+        ds_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < M; i++) {
+        const ds_compare_metric_t *m = &c->metric[i];
+        if (!m->has_rci)
+            continue;
+        t[R_METRIC].s[a] = m->name;
+        t[R_R].d[a] = m->r;
+        t[R_BETTER].s[a] = ds_compare_better_name(m->better);
+        t[R_SD].d[a] = m->stat.sd_pre;
+        t[R_SE].d[a] = m->se_diff;
+        t[R_IMP].i[a] = (int64_t)m->n_improved;
+        t[R_UNCH].i[a] = (int64_t)m->n_unchanged;
+        t[R_DET].i[a++] = (int64_t)m->n_deteriorated;
+        for (size_t k = 0; k < C; k++) {
+            if (m->reason[k])
+                continue;
+            u[U_METRIC].s[b] = m->name;
+            u[U_COUPLE].s[b] = c->couple[k];
+            u[U_PRE].d[b] = m->pre[k];
+            u[U_POST].d[b] = m->post[k];
+            u[U_RCI].d[b] = m->rci[k];
+            u[U_CLASS].s[b++] =
+                rci_class_name[ds_rci_class(m->rci[k], m->better) + 1];
+        }
+    }
+    rc = columns_write(r, "/comparison/reliability", t, N_R, nr, "row", err);
+    if (!rc)
+        rc = ds_results_attr_double(r, "/comparison/reliability", "critical",
+                                    DS_RCI_CRITICAL, err);
+    if (!rc)
+        rc = columns_write(r, "/comparison/rci", u, N_U, nc, "row", err);
+done:
+    columns_free(t, N_R);
+    columns_free(u, N_U);
+    return rc;
+}
+
+int ds_layout_comparison(ds_results_t *r, const ds_compare_t *c,
+                         ds_error_t *err)
+{
+    TRY(write_comparison_table(r, c, err));
+    TRY(ds_results_attr_string(r, "/comparison", "pre", c->pre, err));
+    TRY(ds_results_attr_string(r, "/comparison", "post", c->post, err));
+    TRY(ds_results_attr_double(r, "/comparison", "conf_level", c->conf_level,
+                               err));
+    TRY(ds_results_attr_string(r, "/comparison", "q_bh_of", "p_t", err));
+    TRY(ds_results_attr_int64(r, "/comparison", "n_couples",
+                              (int64_t)c->n_couples, err));
+    TRY(ds_results_attr_int64(r, "/comparison", "n_both",
+                              (int64_t)c->n_both, err));
+    TRY(write_comparison_values(r, c, err));
+    TRY(write_comparison_rci(r, c, err));
+    return DS_OK;
+}
+
+int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f, const char *path,
+                   ds_error_t *err)
+{
+    ds_results_array_t a = {0};
+    ds_results_shape_t sh;
+    TRY(ds_results_shape(f, path, &sh, err));
+    ds_results_type_t as = sh.type == DS_RESULTS_STRING ? DS_RESULTS_STRING
+                           : sh.type == DS_RESULTS_INT64 ||
+                                   sh.type == DS_RESULTS_UINT8
+                               ? DS_RESULTS_INT64
+                               : DS_RESULTS_DOUBLE;
+    TRY(ds_results_read(f, path, as, &a, err));
+    const char *dn = sh.dimensions;
+    int rc;
+    if (as == DS_RESULTS_STRING) {
+        if (sh.rank != 1) {
+            ds_results_array_free(&a);
+            return ds_error_set(err, DS_EDATA, "%s: %s is a string array "
+                                "of rank %zu, expected 1",
+                                ds_results_file_name(f), path, sh.rank);
+        }
+        rc = ds_results_write_strings(r, path, sh.n,
+                                      (const char *const *)a.s, dn, err);
+    } else if (sh.type == DS_RESULTS_UINT8) {
+        uint8_t *u = malloc(sh.n ? sh.n : 1);
+        if (!u) {
+            ds_results_array_free(&a);
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        }
+        for (size_t i = 0; i < sh.n; i++)
+            u[i] = (uint8_t)a.i[i];
+        rc = ds_results_write_uint8(r, path, sh.rank, sh.dims, u, dn, err);
+        free(u);
+    } else if (as == DS_RESULTS_INT64) {
+        rc = ds_results_write_int64(r, path, sh.rank, sh.dims, a.i, dn, err);
+    } else {
+        rc = ds_results_write_double(r, path, sh.rank, sh.dims, a.d, dn, err);
+    }
+    ds_results_array_free(&a);
+    return rc;
 }

@@ -19,6 +19,9 @@ static const ds_command_t commands[] = {
      "problem"},
     {"analyze", main_analyze,
      "compute every statistic of a study into one HDF5 results file"},
+    {"compare", main_compare,
+     "pre/post comparison of per-couple metrics: paired tests, effect "
+     "sizes"},
     {"export", main_export,
      "print a dataset or table of a results file as tidy CSV"},
     {"info", main_info,

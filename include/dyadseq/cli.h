@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "dyadseq/analysis.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/error.h"
 
@@ -109,6 +110,25 @@ void ds_print_diag(const ds_diag_t *diag, int quiet);
 int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                        size_t n_inputs, ds_corpus_t **out);
 
+/*
+ * Refuse an output path that would destroy data: a directory, one of the
+ * inputs, or an existing file that is not a dyadseq results file (results
+ * files are replaced atomically by the writer). Prints the reason; 0 when
+ * the path may be written, -1 when not (exit with DS_EXIT_DATA).
+ */
+int ds_cli_check_output(const char *out, char *const *inputs, size_t n);
+
+/*
+ * Run ds_analysis_run(c, ao) with o's thread count and, when o asks for
+ * one, a progress bar named `label` over `work` units (events). Prints the
+ * analysis' warnings (unless -q) and its error. Returns DS_EXIT_OK with
+ * *out set, or the exit status to return (DS_EXIT_USAGE for options that
+ * cannot work together).
+ */
+int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,
+                        const ds_corpus_t *c, ds_analysis_opts_t *ao,
+                        size_t work, ds_analysis_t **out);
+
 /* Split "A,B" into a malloc'd array of malloc'd strings. -1 on error. */
 int ds_split_list(const char *s, char ***items, size_t *n);
 void ds_free_list(char **items, size_t n);
@@ -135,6 +155,7 @@ typedef struct ds_cmd_spec {
     void (*own_help)(FILE *fp);
     int (*own_option)(int opt, const char *arg, void *ctx);
     size_t min_args, max_args; /* positional arguments; max 0 = no limit */
+    void (*epilog)(FILE *fp); /* text after the options, or NULL */
 } ds_cmd_spec_t;
 
 /*

@@ -1,7 +1,8 @@
 /*
  * json.h — a small JSON object writer for the `parameters` provenance
  * attribute (every option of a run, defaults included). Only what that
- * needs: one flat object of strings, numbers, booleans and number lists.
+ * needs: one flat object of strings, numbers, booleans, and lists of
+ * numbers or strings.
  */
 #ifndef DYADSEQ_JSON_H
 #define DYADSEQ_JSON_H
@@ -20,6 +21,8 @@ void ds_json_number(ds_json_t *j, const char *key, double value);
 void ds_json_bool(ds_json_t *j, const char *key, int value);
 void ds_json_null(ds_json_t *j, const char *key);
 void ds_json_numbers(ds_json_t *j, const char *key, const double *v,
+                     size_t n);
+void ds_json_strings(ds_json_t *j, const char *key, const char *const *v,
                      size_t n);
 /* "}"; returns the malloc'd text (caller frees) or NULL on OOM. */
 char *ds_json_end(ds_json_t *j);

@@ -9,6 +9,7 @@
 #define DYADSEQ_LAYOUT_H
 
 #include "dyadseq/analysis.h"
+#include "dyadseq/compare.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/results.h"
 
@@ -31,5 +32,23 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
 int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
                        const ds_analysis_t *a, const uint8_t *zero,
                        const ds_analysis_opts_t *o, ds_error_t *err);
+
+/*
+ * /comparison of c, after ds_compare_test (and ds_compare_reliability):
+ * the table of metrics, the per-couple values, the excluded couples with
+ * their reasons, and with reliabilities /comparison/reliability and
+ * /comparison/rci (schemas/results.md).
+ */
+int ds_layout_comparison(ds_results_t *r, const ds_compare_t *c,
+                         ds_error_t *err);
+
+/*
+ * Copy the dataset at path of the results file f to the same path of r,
+ * with its `dimensions` (int64 and uint8 stay so; other numbers become
+ * float64; strings stay strings). For a command that reads one results
+ * file and writes another (compare on an analyze file).
+ */
+int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f,
+                   const char *path, ds_error_t *err);
 
 #endif
