@@ -72,7 +72,6 @@ typedef struct analyze_args {
 static void own_help(FILE *fp)
 {
     fprintf(fp,
-        "  -o, --output FILE.h5  results file (required)\n"
         "      --lags LIST       lags of the event lag tables, e.g. 1,2,3 "
         "[1]\n"
         "      --structural-zeros none|diagonal|FILE\n"
