@@ -15,7 +15,6 @@
  * yet; `dyadseq validate` prints that summary.
  */
 #include <errno.h>
-#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include "commands.h"
 #include "dyadseq/cli.h"
 #include "dyadseq/results.h"
+#include "dyadseq/text.h"
 #include "dyadseq/strmap.h"
 
 #define TOP_CELLS 10
@@ -84,15 +84,9 @@ static void put_padded(const char *s, int width)
 /* Print n with thousands separators. */
 static void put_count(uint64_t n)
 {
-    char buf[32], out[48];
-    int len = snprintf(buf, sizeof buf, "%" PRIu64, n), k = 0;
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            out[k++] = ',';
-        out[k++] = buf[i];
-    }
-    out[k] = '\0';
-    fputs(out, stdout);
+    char buf[32];
+    ds_format_count(buf, sizeof buf, n);
+    fputs(buf, stdout);
 }
 
 /* Print an attribute's value: strings joined by ", ", numbers. */

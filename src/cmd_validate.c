@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "dyadseq/cli.h"
 #include "dyadseq/corpus.h"
+#include "dyadseq/text.h"
 
 static const ds_cmd_spec_t spec = {
     .name = "validate",
@@ -25,15 +26,9 @@ static const ds_cmd_spec_t spec = {
 /* Print n with thousands separators. */
 static void print_count(size_t n)
 {
-    char buf[32], out[48];
-    int len = snprintf(buf, sizeof buf, "%zu", n), k = 0;
-    for (int i = 0; i < len; i++) {
-        if (i && (len - i) % 3 == 0)
-            out[k++] = ',';
-        out[k++] = buf[i];
-    }
-    out[k] = '\0';
-    fputs(out, stdout);
+    char buf[32];
+    ds_format_count(buf, sizeof buf, n);
+    fputs(buf, stdout);
 }
 
 /* A duration in the unit a reader takes in at a glance. */

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -264,6 +265,19 @@ int ds_parse_double(const char *s, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+void ds_format_count(char *buf, size_t n, unsigned long long v)
+{
+    char digits[24];
+    int len = snprintf(digits, sizeof digits, "%llu", v);
+    size_t k = 0;
+    for (int i = 0; i < len && k + 2 < n; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[k++] = ',';
+        buf[k++] = digits[i];
+    }
+    buf[k] = '\0';
 }
 
 char *ds_strdup(const char *s)

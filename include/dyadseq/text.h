@@ -55,6 +55,9 @@ int ds_parse_size(const char *s, size_t *out);
 /* Parse a finite double with nothing after it; 0 on success, -1 otherwise. */
 int ds_parse_double(const char *s, double *out);
 
+/* Write v with thousands separators ("36,688") to buf[n] (n >= 32). */
+void ds_format_count(char *buf, size_t n, unsigned long long v);
+
 /* strdup that returns NULL on allocation failure (and for NULL input). */
 char *ds_strdup(const char *s);
 
