@@ -15,6 +15,7 @@
  * yet; `dyadseq validate` prints that summary.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
