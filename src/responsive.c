@@ -146,7 +146,37 @@ void ds_responsive_init(ds_responsive_t *r)
 void ds_responsive_clear(ds_responsive_t *r)
 {
     ds_km_clear(&r->km);
+    free(r->obs_time_s);
+    free(r->obs_event);
     ds_responsive_init(r);
+}
+
+int ds_km_pool(const ds_responsive_t *const *rows, size_t n, ds_km_t *km,
+               ds_error_t *err)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += rows[i] ? rows[i]->n_obs : 0;
+    double *t = malloc((total ? total : 1) * sizeof *t);
+    double *e = malloc((total ? total : 1) * sizeof *e);
+    int rc = DS_OK;
+    if (!t || !e) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory in Kaplan-Meier");
+        goto done;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (rows[i] && rows[i]->n_obs) {
+            memcpy(t + k, rows[i]->obs_time_s, rows[i]->n_obs * sizeof *t);
+            memcpy(e + k, rows[i]->obs_event, rows[i]->n_obs * sizeof *e);
+            k += rows[i]->n_obs;
+        }
+    if (km_fill(t, e, k, km) != 0)
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory in Kaplan-Meier");
+done:
+    free(t);
+    free(e);
+    return rc;
 }
 
 /* The checks shared by both directions; 0 when the metric applies. */
@@ -268,6 +298,13 @@ int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
     if (km_fill(km_t, km_e, k, &out->km) != 0)
         goto nomem;
     out->p_response_by_window = 1 - ds_km_survival_at(&out->km, w);
+    /* keep the (now sorted) observations for pooling */
+    free(out->obs_time_s);
+    free(out->obs_event);
+    out->obs_time_s = km_t;
+    out->obs_event = km_e;
+    out->n_obs = k;
+    km_t = km_e = NULL;
     rc = DS_OK;
     goto done;
 

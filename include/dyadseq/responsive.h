@@ -100,10 +100,25 @@ typedef struct ds_responsive {
     double p_response_by_window; /* 1 - S(W) of km; NaN as
                                     ds_km_survival_at */
     ds_km_t km;                 /* time to response over all bids */
+    /* The observations behind km, one per bid, sorted by time: the time
+     * to the answer (event 1) or to censoring (event 0). Kept so that
+     * curves can be pooled over sessions (ds_km_pool). */
+    size_t n_obs;
+    double *obs_time_s;
+    double *obs_event;
 } ds_responsive_t;
 
+/*
+ * The product-limit estimate over the bids of several sessions: the
+ * observations of rows[0..n) taken together (the pooled time to response
+ * of a session label, for instance). Every row must come from
+ * ds_responsive_compute; NULL rows are skipped.
+ */
+int ds_km_pool(const ds_responsive_t *const *rows, size_t n, ds_km_t *km,
+               ds_error_t *err);
+
 void ds_responsive_init(ds_responsive_t *r);
-void ds_responsive_clear(ds_responsive_t *r); /* frees r->km's arrays */
+void ds_responsive_clear(ds_responsive_t *r); /* frees km and obs arrays */
 
 /*
  * Fill out (initialized with ds_responsive_init) for bids of actor

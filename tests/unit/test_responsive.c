@@ -598,9 +598,43 @@ static void test_sessions_against_r(void)
     ds_corpus_free(c);
 }
 
+/* Pooling: the product-limit estimate over the bids of two sessions.
+ * Session 1: answered after 1 s, censored at 3 s; session 2: answered
+ * after 2 s and 4 s. Together, by hand: at 1 s 4 at risk, S = 3/4; at
+ * 2 s 3 at risk, S = 3/4 * 2/3 = 1/2; the censoring at 3 s leaves 1 at
+ * risk at 4 s, S = 0. */
+static void test_km_pool(void)
+{
+    ds_responsive_t a, b;
+    ds_responsive_init(&a);
+    ds_responsive_init(&b);
+    double ta[] = {1, 3}, ea[] = {1, 0}, tb[] = {2, 4}, eb[] = {1, 1};
+    a.obs_time_s = ta;
+    a.obs_event = ea;
+    a.n_obs = 2;
+    b.obs_time_s = tb;
+    b.obs_event = eb;
+    b.n_obs = 2;
+    const ds_responsive_t *rows[] = {&a, NULL, &b};
+    ds_km_t km;
+    ds_km_init(&km);
+    ds_error_t err;
+    CHECK_INT(ds_km_pool(rows, 3, &km, &err), DS_OK, "pool two sessions");
+    CHECK_INT(km.n, 3, "three event times");
+    CHECK_INT(km.n_obs, 4, "four bids");
+    if (km.n == 3) {
+        CHECK_NEAR(km.survival[0], 0.75, 1e-15, "S(1) = 3/4");
+        CHECK_NEAR(km.survival[1], 0.5, 1e-15, "S(2) = 1/2");
+        CHECK_NEAR(km.survival[2], 0.0, 1e-15, "S(4) = 0");
+        CHECK_INT(km.n_at_risk[2], 1, "one at risk at 4 s");
+    }
+    ds_km_clear(&km);
+}
+
 int main(void)
 {
     test_rules();
+    test_km_pool();
     test_ties();
     test_no_response();
     test_third_actor();
