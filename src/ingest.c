@@ -34,6 +34,7 @@ static const char *const col_names[N_COLS] = {
 
 typedef struct bsession {
     char *couple, *label;
+    size_t couple_len, label_len;
     size_t n, cap;
     double *onset, *duration;
     uint16_t *state;
@@ -45,6 +46,8 @@ typedef struct bsession {
 
 struct ds_builder {
     ds_ingest_opts_t opts;
+    size_t *code_len;           /* [codebook->n] strlen of each code */
+    size_t *actor_len;          /* [n_actors] */
     ds_strmap_t *map;
     bsession_t *s;
     size_t n_s, cap_s;
@@ -79,10 +82,16 @@ ds_builder_t *ds_builder_new(const ds_ingest_opts_t *opts)
         return NULL;
     b->opts = *opts;
     b->map = ds_strmap_new();
-    if (!b->map) {
-        free(b);
+    b->code_len = malloc((opts->codebook->n + 1) * sizeof *b->code_len);
+    b->actor_len = malloc((opts->n_actors + 1) * sizeof *b->actor_len);
+    if (!b->map || !b->code_len || !b->actor_len) {
+        ds_builder_free(b);
         return NULL;
     }
+    for (size_t i = 0; i < opts->codebook->n; i++)
+        b->code_len[i] = strlen(opts->codebook->code[i]);
+    for (size_t i = 0; i < opts->n_actors; i++)
+        b->actor_len[i] = strlen(opts->actors[i]);
     return b;
 }
 
@@ -109,6 +118,8 @@ void ds_builder_free(ds_builder_t *b)
     free(b->files);
     free(b->sha);
     ds_strmap_free(b->map);
+    free(b->code_len);
+    free(b->actor_len);
     free(b);
 }
 
@@ -222,6 +233,49 @@ static int check_header(file_ctx_t *c, const ds_csv_row_t *row)
     return 0;
 }
 
+/*
+ * The usual time or duration, "123.456": digits with at most one point,
+ * 1 to 15 digits in all. Returns 1 with *out set to exactly what
+ * ds_parse_seconds() gives for it (the digits form an integer m < 2^53 and
+ * 10^k is exact, so m / 10^k is correctly rounded: Clinger 1990), or 0 for
+ * anything else, which the general parsers then judge. Checking and
+ * converting in one pass halves the cost of the two numbers of every row.
+ */
+static int plain_decimal(const char *s, double *out)
+{
+    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
+                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15};
+    uint64_t m = 0;
+    int digits = 0, frac = -1;
+    for (; *s; s++) {
+        unsigned d = (unsigned)(unsigned char)*s - '0';
+        if (d < 10) {
+            if (++digits > 15)
+                return 0;
+            m = m * 10 + d;
+            frac += frac >= 0;
+        } else if (*s == '.' && frac < 0) {
+            frac = 0;
+        } else {
+            return 0;
+        }
+    }
+    if (digits == 0)
+        return 0;
+    *out = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    return 1;
+}
+
+/* n bytes of a and b are equal (short keys: no call to memcmp). */
+static inline int same_bytes(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
 /* Report a time or duration field that did not parse. */
 static void bad_number(file_ctx_t *c, size_t line, int col,
                        ds_num_status_t st, const char *text)
@@ -248,15 +302,18 @@ static void bad_number(file_ctx_t *c, size_t line, int col,
 /* Find or create the session of this row. Returns its index, NO_FILE when
  * the row is to be skipped (duplicate session), or (size_t)-2 on OOM. */
 static size_t row_session(file_ctx_t *c, const ds_csv_row_t *row,
-                          const char *couple, const char *label)
+                          const char *couple, size_t lc, const char *label,
+                          size_t ll)
 {
     ds_builder_t *b = c->b;
-    if (c->prev != NO_FILE) {
+    if (c->prev != NO_FILE) { /* rows of a session usually come together */
         bsession_t *p = &b->s[c->prev];
-        if (strcmp(p->couple, couple) == 0 && strcmp(p->label, label) == 0)
+        if (p->couple_len == lc && p->label_len == ll &&
+            same_bytes(p->couple, couple, lc) &&
+            same_bytes(p->label, label, ll))
             return c->prev;
     }
-    size_t lc = strlen(couple), ll = strlen(label), kl = lc + ll + 1;
+    size_t kl = lc + ll + 1;
     if (kl + 1 > c->key_cap) {
         char *k = realloc(c->key, kl + 1);
         if (!k)
@@ -281,6 +338,8 @@ static size_t row_session(file_ctx_t *c, const ds_csv_row_t *row,
         memset(s, 0, sizeof *s);
         s->couple = ds_strdup(couple);
         s->label = ds_strdup(label);
+        s->couple_len = lc;
+        s->label_len = ll;
         s->first_file = s->last_file = c->file;
         s->first_line = row->line;
         s->dup_reported = NO_FILE;
@@ -325,7 +384,7 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
         return 0;
     }
     int bad = 0;
-    for (size_t i = 0; i < row->n; i++) {
+    for (size_t i = 0; !row->clean && i < row->n; i++) {
         if (memchr(row->field[i], '\0', row->len[i])) {
             ds_diag_error(c->diag, c->name, row->line, c->header[i],
                           "NUL byte in field (binary data?)");
@@ -352,7 +411,13 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
     }
     long code = -1, actor = 0;
     if (*f[COL_CODE]) {
-        code = ds_codebook_find(o->codebook, f[COL_CODE]);
+        size_t len = row->len[c->col[COL_CODE]];
+        for (size_t i = 0; i < o->codebook->n; i++)
+            if (b->code_len[i] == len &&
+                same_bytes(o->codebook->code[i], f[COL_CODE], len)) {
+                code = (long)i;
+                break;
+            }
         if (code < 0) {
             char ex[80], list[256] = "";
             ds_excerpt(ex, f[COL_CODE], 60);
@@ -375,9 +440,13 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
     }
     if (f[COL_ACTOR] && *f[COL_ACTOR]) {
         actor = -1;
+        size_t len = row->len[c->col[COL_ACTOR]];
         for (size_t i = 0; i < o->n_actors; i++)
-            if (strcmp(f[COL_ACTOR], o->actors[i]) == 0)
+            if (b->actor_len[i] == len &&
+                same_bytes(f[COL_ACTOR], o->actors[i], len)) {
                 actor = (long)i;
+                break;
+            }
         if (actor < 0) {
             char ex[80], list[256] = "";
             ds_excerpt(ex, f[COL_ACTOR], 60);
@@ -396,7 +465,9 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
     }
     double onset = 0, dur = 0;
     if (f[COL_TIME] && *f[COL_TIME]) {
-        ds_num_status_t st = ds_parse_time(f[COL_TIME], &onset);
+        ds_num_status_t st = plain_decimal(f[COL_TIME], &onset)
+                                 ? DS_NUM_OK
+                                 : ds_parse_time(f[COL_TIME], &onset);
         if (st != DS_NUM_OK) {
             bad_number(c, row->line, COL_TIME, st, f[COL_TIME]);
             bad = 1;
@@ -408,7 +479,10 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
                           "empty value");
             bad = 1;
         } else {
-            ds_num_status_t st = ds_parse_seconds(f[COL_DURATION], &dur);
+            ds_num_status_t st =
+                plain_decimal(f[COL_DURATION], &dur)
+                    ? DS_NUM_OK
+                    : ds_parse_seconds(f[COL_DURATION], &dur);
             if (st != DS_NUM_OK) {
                 bad_number(c, row->line, COL_DURATION, st, f[COL_DURATION]);
                 bad = 1;
@@ -423,7 +497,9 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
         return 1;
     }
 
-    size_t si = row_session(c, row, f[COL_COUPLE], f[COL_SESSION]);
+    size_t si = row_session(c, row, f[COL_COUPLE],
+                            row->len[c->col[COL_COUPLE]], f[COL_SESSION],
+                            row->len[c->col[COL_SESSION]]);
     if (si == (size_t)-2)
         return DS_ENOMEM;
     if (si == NO_FILE)
