@@ -148,8 +148,9 @@ static void on_row(int term, void *vr)
  * than 10% of its first bytes are control characters other than TAB, CR
  * and LF. A lone NUL byte in a text file is left for the field checks,
  * which can say where it is. */
-static int looks_binary(const unsigned char *b, size_t n)
+int ds_csv_looks_binary(const void *buf, size_t n)
 {
+    const unsigned char *b = buf;
     static const struct {
         const char *magic;
         size_t len;
@@ -281,7 +282,7 @@ int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
             first = 0;
             if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
                 pos = 3;
-            if (looks_binary(buf + pos, len - pos)) {
+            if (ds_csv_looks_binary(buf + pos, len - pos)) {
                 ds_diag_error(diag, name, 0, NULL,
                               "not a CSV text file (binary data)");
                 rc = DS_EDATA;
@@ -318,7 +319,8 @@ done:
 
 int ds_csv_read_block(const void *buf, size_t len, const char *name,
                       size_t first_line, size_t first_index, ds_csv_row_fn fn,
-                      void *ctx, ds_diag_t *diag, ds_error_t *err)
+                      void *ctx, size_t *end_line, ds_diag_t *diag,
+                      ds_error_t *err)
 {
     struct csv_parser p;
     reader_t r;
@@ -330,6 +332,8 @@ int ds_csv_read_block(const void *buf, size_t len, const char *name,
         rc = reader_fini(&r, &p, name, diag, err);
     if (rc == 1)
         rc = r.stop < 0 ? r.stop : DS_OK;
+    if (end_line)
+        *end_line = r.line;
     csv_free(&p);
     reader_free(&r);
     return rc;

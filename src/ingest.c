@@ -8,6 +8,7 @@
  * map on (couple, session); the builder then sorts sessions into byte
  * order and, with --sort, each session's events stably by onset.
  */
+#define _GNU_SOURCE /* memrchr */
 #include "dyadseq/ingest.h"
 
 #include <dirent.h>
@@ -19,6 +20,9 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #include "dyadseq/csvread.h"
 #include "dyadseq/strmap.h"
@@ -550,10 +554,10 @@ static int on_row(const ds_csv_row_t *row, void *vc)
     return data_row(c, row);
 }
 
-int ds_ingest_file(ds_builder_t *b, FILE *fp, const char *name,
-                   ds_diag_t *diag, ds_error_t *err)
+/* Register input `name` in b; its index in *file. */
+static int builder_add_file(ds_builder_t *b, const char *name, size_t *file,
+                            ds_error_t *err)
 {
-    int rc;
     if (b->n_files == b->cap_files) {
         size_t cap = b->cap_files ? 2 * b->cap_files : 16;
         char **f = realloc(b->files, cap * sizeof *f);
@@ -570,7 +574,17 @@ int ds_ingest_file(ds_builder_t *b, FILE *fp, const char *name,
         return ds_error_set(err, DS_EUSAGE, "too many input files");
     if (!(b->files[b->n_files] = ds_strdup(name)))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    size_t file = b->n_files++;
+    *file = b->n_files++;
+    return DS_OK;
+}
+
+int ds_ingest_file(ds_builder_t *b, FILE *fp, const char *name,
+                   ds_diag_t *diag, ds_error_t *err)
+{
+    size_t file;
+    int rc = builder_add_file(b, name, &file, err);
+    if (rc)
+        return rc;
     file_ctx_t c = {.b = b, .name = name, .file = file, .diag = diag,
                     .prev = NO_FILE};
     for (int k = 0; k < N_COLS; k++)
@@ -904,21 +918,14 @@ void ds_inputs_free(char **paths, size_t n_paths)
     free(paths);
 }
 
-int ds_corpus_load(const char *const *args, size_t n_args,
-                   const ds_ingest_opts_t *opts, ds_corpus_t **out,
-                   ds_diag_t *diag, ds_error_t *err)
+/* The one-thread reader: every file in turn through ds_ingest_file. */
+static int load_serial(char **paths, size_t n, const ds_ingest_opts_t *opts,
+                       ds_corpus_t **out, ds_diag_t *diag, ds_error_t *err)
 {
-    char **paths = NULL;
-    size_t n = 0;
-    *out = NULL;
-    int rc = ds_inputs_expand(args, n_args, &paths, &n, err);
-    if (rc)
-        return rc;
+    int rc = DS_OK;
     ds_builder_t *b = ds_builder_new(opts);
-    if (!b) {
-        ds_inputs_free(paths, n);
+    if (!b)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    }
     int stdin_used = 0;
     for (size_t i = 0; i < n && rc == DS_OK; i++) {
         int is_stdin = strcmp(paths[i], "-") == 0;
@@ -942,6 +949,414 @@ int ds_corpus_load(const char *const *args, size_t n_args,
     if (rc == DS_OK)
         rc = ds_builder_finish(b, out, diag, err);
     ds_builder_free(b);
+    return rc;
+}
+
+/* ---- the parallel reader ----------------------------------------------- */
+
+#define FALLBACK 1                       /* internal: use load_serial */
+#define PIECE_BYTES ((size_t)1 << 20)    /* a task: about 25,000 rows */
+#define ROUND_PIECES 4                   /* pieces per thread and round */
+
+/* One input being read: its header's columns, digest and unread tail. */
+typedef struct fstate {
+    const char *name;
+    size_t file;              /* index in the builder */
+    FILE *fp;
+    file_ctx_t hdr;           /* columns and header names of the file */
+    ds_sha256_t hash;
+    unsigned char *tail;      /* bytes after the last cut, for the next read */
+    size_t tail_len;
+    size_t base_line;         /* line on which the next piece starts */
+    size_t n_rows;            /* data rows merged so far */
+    int started, eof, done;
+} fstate_t;
+
+/* A task of a round: parse a piece, or hash a chunk (hash != NULL). */
+typedef struct item {
+    fstate_t *f;
+    const unsigned char *data;
+    size_t len;
+    ds_sha256_t *hash;
+    ds_builder_t *pb;         /* the piece's events */
+    size_t end_line, n_rows;
+    int rc;                   /* DS_OK, FALLBACK or a DS_E* code */
+} item_t;
+
+static void run_item(item_t *it, const ds_ingest_opts_t *opts)
+{
+    if (it->hash) {
+        ds_sha256_update(it->hash, it->data, it->len);
+        return;
+    }
+    ds_error_t err;
+    ds_diag_t d;
+    ds_diag_init(&d, 1);
+    size_t file;
+    it->pb = ds_builder_new(opts);
+    if (!it->pb || builder_add_file(it->pb, it->f->name, &file, &err)) {
+        it->rc = DS_ENOMEM;
+        ds_diag_free(&d);
+        return;
+    }
+    file_ctx_t c = it->f->hdr;
+    c.b = it->pb;
+    c.file = file;
+    c.diag = &d;
+    c.n_rows = 0;
+    c.prev = NO_FILE;
+    c.key = NULL;
+    c.key_cap = 0;
+    /* lines are counted from 1 here and shifted when merged; row indices
+     * from 1 so that no row is taken for a header */
+    int rc = ds_csv_read_block(it->data, it->len, it->f->name, 1, 1, on_row,
+                               &c, &it->end_line, &d, &err);
+    free(c.key);
+    it->n_rows = c.n_rows;
+    if (rc == DS_ENOMEM || d.oom)
+        it->rc = DS_ENOMEM;
+    else if (rc || d.n_errors || d.n_warnings)
+        it->rc = FALLBACK;
+    ds_diag_free(&d);
+}
+
+/* Append the events of piece session p to session s of the same study,
+ * lines shifted by `shift`, all from file `file`. */
+static int append_events(bsession_t *s, const bsession_t *p, size_t shift,
+                         size_t file, int has_time, int has_dur)
+{
+    size_t n = s->n + p->n;
+#define APPEND(field)                                                        \
+    do {                                                                     \
+        void *q_ = realloc(s->field, n * sizeof *s->field);                  \
+        if (!q_)                                                             \
+            return -1;                                                       \
+        s->field = q_;                                                       \
+        memcpy(s->field + s->n, p->field, p->n * sizeof *s->field);          \
+    } while (0)
+    APPEND(state);
+    APPEND(line);
+    APPEND(file);
+    if (has_time)
+        APPEND(onset);
+    if (has_dur)
+        APPEND(duration);
+#undef APPEND
+    for (size_t i = s->n; i < n; i++) {
+        s->line[i] += (uint32_t)shift;
+        s->file[i] = (uint32_t)file;
+    }
+    s->n = s->cap = n;
+    return 0;
+}
+
+/* Merge a parsed piece into b in order. FALLBACK when the one-thread
+ * reader would have reported something at the seam (a session also in an
+ * earlier file, time going backwards across pieces). */
+static int merge_piece(ds_builder_t *b, item_t *it, char **key,
+                       size_t *key_cap)
+{
+    fstate_t *f = it->f;
+    ds_builder_t *pb = it->pb;
+    size_t shift = f->base_line - 1;
+    int has_time = b->has_col[COL_TIME], has_dur = b->has_col[COL_DURATION];
+    if (f->base_line + it->end_line > UINT32_MAX)
+        return FALLBACK;
+    for (size_t i = 0; i < pb->n_s; i++) {
+        bsession_t *p = &pb->s[i];
+        size_t kl = p->couple_len + p->label_len + 1;
+        if (kl + 1 > *key_cap) {
+            char *k = realloc(*key, kl + 1);
+            if (!k)
+                return DS_ENOMEM;
+            *key = k;
+            *key_cap = kl + 1;
+        }
+        memcpy(*key, p->couple, p->couple_len);
+        (*key)[p->couple_len] = '\x1f';
+        memcpy(*key + p->couple_len + 1, p->label, p->label_len);
+        size_t idx = ds_strmap_get(b->map, *key, kl);
+        if (idx == (size_t)-1) {
+            if (b->n_s == b->cap_s) {
+                size_t cap = b->cap_s ? 2 * b->cap_s : 64;
+                bsession_t *ns = realloc(b->s, cap * sizeof *ns);
+                if (!ns)
+                    return DS_ENOMEM;
+                b->s = ns;
+                b->cap_s = cap;
+            }
+            if (ds_strmap_put(b->map, *key, kl, b->n_s))
+                return DS_ENOMEM;
+            bsession_t *s = &b->s[b->n_s++];
+            *s = *p; /* the arrays move over */
+            memset(p, 0, sizeof *p);
+            for (size_t e = 0; e < s->n; e++) {
+                s->line[e] += (uint32_t)shift;
+                s->file[e] = (uint32_t)f->file;
+            }
+            s->first_file = s->last_file = f->file;
+            s->first_line += shift;
+            s->dup_reported = NO_FILE;
+            continue;
+        }
+        bsession_t *s = &b->s[idx];
+        if (s->last_file != f->file && !b->opts.merge)
+            return FALLBACK; /* "session also appears in ..." */
+        if (has_time && !b->opts.sort && s->n && p->n &&
+            p->onset[0] < s->onset[s->n - 1])
+            return FALLBACK; /* "time goes backwards" */
+        if (append_events(s, p, shift, f->file, has_time, has_dur))
+            return DS_ENOMEM;
+        s->last_file = f->file;
+    }
+    f->base_line += it->end_line - 1;
+    f->n_rows += it->n_rows;
+    return DS_OK;
+}
+
+static void fstate_close(fstate_t *f)
+{
+    if (f->fp)
+        fclose(f->fp);
+    f->fp = NULL;
+    for (size_t i = 0; i < f->hdr.n_header; i++)
+        free(f->hdr.header ? f->hdr.header[i] : NULL);
+    free(f->hdr.header);
+    f->hdr.header = NULL;
+    f->hdr.n_header = 0;
+    free(f->hdr.key);
+    f->hdr.key = NULL;
+    free(f->tail);
+    f->tail = NULL;
+}
+
+/* Read the next chunk of f (at most `want` new bytes) and cut it into
+ * items. *buf receives the chunk (freed after the round). FALLBACK for
+ * anything the one-thread reader must judge. */
+static int read_chunk(ds_builder_t *b, fstate_t *f, size_t want,
+                      unsigned char **buf, item_t *items, size_t *n_items,
+                      size_t max_items, size_t *n_read, ds_diag_t *hdiag,
+                      ds_error_t *err)
+{
+    unsigned char *p = malloc(f->tail_len + want + 1);
+    if (!p)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    *buf = p;
+    if (f->tail_len)
+        memcpy(p, f->tail, f->tail_len);
+    size_t n = fread(p + f->tail_len, 1, want, f->fp);
+    if (ferror(f->fp))
+        return FALLBACK; /* the one-thread reader words the read error */
+    f->eof = n < want;
+    *n_read = n;
+    if (n) {
+        item_t *h = &items[(*n_items)++];
+        memset(h, 0, sizeof *h);
+        h->f = f;
+        h->data = p + f->tail_len;
+        h->len = n;
+        h->hash = &f->hash;
+    }
+    size_t len = f->tail_len + n, pos = 0;
+    free(f->tail);
+    f->tail = NULL;
+    f->tail_len = 0;
+    if (!f->started) {
+        f->started = 1;
+        if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            pos = 3;
+        if (len == pos || ds_csv_looks_binary(p + pos, len - pos))
+            return FALLBACK;
+        unsigned char *nl = memchr(p + pos, '\n', len - pos);
+        if (!nl || memchr(p + pos, '"', (size_t)(nl - p) - pos))
+            return FALLBACK;
+        size_t hl = (size_t)(nl - p) + 1 - pos, end_line;
+        f->hdr.diag = hdiag;
+        size_t errors = hdiag->n_errors;
+        int rc = ds_csv_read_block(p + pos, hl, f->name, 1, 0, on_row,
+                                   &f->hdr, &end_line, hdiag, err);
+        if (rc == DS_ENOMEM)
+            return rc;
+        if (rc || f->hdr.header_bad || hdiag->n_errors > errors ||
+            f->hdr.n_header == 0)
+            return FALLBACK;
+        f->base_line = end_line;
+        pos += hl;
+    }
+    if (memchr(p + pos, '"', len - pos))
+        return FALLBACK; /* quoted fields may hold line feeds */
+    size_t end = len;
+    if (!f->eof) {
+        unsigned char *nl = memrchr(p + pos, '\n', len - pos);
+        if (!nl)
+            return FALLBACK; /* a line longer than a chunk */
+        end = (size_t)(nl - p) + 1;
+        f->tail_len = len - end;
+        if (f->tail_len) {
+            if (!(f->tail = malloc(f->tail_len)))
+                return ds_error_set(err, DS_ENOMEM, "out of memory");
+            memcpy(f->tail, p + end, f->tail_len);
+        }
+    }
+    while (pos < end) {
+        size_t e = pos + PIECE_BYTES < end ? pos + PIECE_BYTES : end;
+        if (e < end) {
+            unsigned char *nl = memchr(p + e, '\n', end - e);
+            e = nl ? (size_t)(nl - p) + 1 : end;
+        }
+        if (*n_items == max_items)
+            return FALLBACK; /* cannot happen: items are sized for it */
+        item_t *it = &items[(*n_items)++];
+        memset(it, 0, sizeof *it);
+        it->f = f;
+        it->data = p + pos;
+        it->len = e - pos;
+        pos = e;
+    }
+    (void)b;
+    return DS_OK;
+}
+
+/*
+ * Rounds: read about ROUND_PIECES x threads MiB from the files in order
+ * (several small files, or a chunk of a large one), cut them into pieces
+ * of about PIECE_BYTES at line feeds, parse the pieces and hash the chunks
+ * in parallel, then merge the pieces in order. Returns FALLBACK for the
+ * one-thread reader to start again.
+ */
+static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
+                         int threads, ds_corpus_t **out, ds_diag_t *diag,
+                         ds_error_t *err)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(paths[i], "-") == 0)
+            return FALLBACK; /* standard input cannot be read twice */
+    if (opts->n_actors * opts->codebook->n > 65535)
+        return FALLBACK;
+    int rc = DS_OK;
+    size_t round = (size_t)threads * ROUND_PIECES * PIECE_BYTES;
+    size_t max_items = 2 * (round / PIECE_BYTES + 2) + 2 * n + 8;
+    ds_builder_t *b = ds_builder_new(opts);
+    fstate_t *fs = calloc(n ? n : 1, sizeof *fs);
+    item_t *items = malloc(max_items * sizeof *items);
+    unsigned char **bufs = calloc(n + 2, sizeof *bufs);
+    char *key = NULL;
+    size_t key_cap = 0, next = 0;
+    ds_diag_t hdiag;
+    ds_diag_init(&hdiag, 50);
+    if (!b || !fs || !items || !bufs) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    while (next < n) {
+        size_t n_items = 0, n_bufs = 0, got = 0, first = next;
+        /* gather a round */
+        while (next < n && got < round && n_items + 8 < max_items) {
+            fstate_t *f = &fs[next];
+            if (!f->fp) {
+                f->name = paths[next];
+                if (!(f->fp = fopen(paths[next], "rb")) ||
+                    (rc = builder_add_file(b, paths[next], &f->file, err))) {
+                    rc = rc ? rc : FALLBACK;
+                    goto done;
+                }
+                f->hdr = (file_ctx_t){.b = b, .name = f->name,
+                                      .file = f->file, .prev = NO_FILE};
+                for (int k = 0; k < N_COLS; k++)
+                    f->hdr.col[k] = -1;
+                ds_sha256_init(&f->hash);
+            }
+            size_t want = round - got;
+            if (want < PIECE_BYTES)
+                want = PIECE_BYTES;
+            size_t got_now = 0;
+            rc = read_chunk(b, f, want, &bufs[n_bufs++], items, &n_items,
+                            max_items, &got_now, &hdiag, err);
+            if (rc)
+                goto done;
+            got += got_now;
+            if (f->eof)
+                next++;
+            else
+                break; /* a large file: one chunk per round */
+        }
+        /* hash chunks first: they are the longest tasks */
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        for (size_t i = 0; i < n_items; i++)
+            run_item(&items[i], opts);
+        for (size_t i = 0; i < n_items && rc == DS_OK; i++) {
+            if (items[i].hash)
+                continue;
+            rc = items[i].rc;
+            if (rc == DS_ENOMEM)
+                ds_error_set(err, rc, "out of memory");
+            if (rc == DS_OK)
+                rc = merge_piece(b, &items[i], &key, &key_cap);
+        }
+        for (size_t i = 0; i < n_items; i++)
+            ds_builder_free(items[i].pb);
+        for (size_t i = 0; i < n_bufs; i++) {
+            free(bufs[i]);
+            bufs[i] = NULL;
+        }
+        if (rc)
+            goto done;
+        for (size_t i = first; i < next; i++) {
+            fstate_t *f = &fs[i];
+            if (f->n_rows == 0) {
+                rc = FALLBACK; /* "no data rows (header only)" */
+                goto done;
+            }
+            ds_sha256_final_hex(&f->hash, b->sha[f->file]);
+            fstate_close(f);
+            f->done = 1;
+        }
+    }
+    if (hdiag.n_warnings > hdiag.n_warnings_kept || hdiag.oom) {
+        rc = FALLBACK;
+        goto done;
+    }
+    for (size_t i = 0; i < hdiag.n_warnings_kept; i++)
+        ds_diag_warning(diag, NULL, 0, NULL, "%s", hdiag.warnings[i]);
+    rc = ds_builder_finish(b, out, diag, err);
+done:
+    if (rc == FALLBACK && err)
+        err->code = 0;
+    for (size_t i = 0; fs && i < n; i++)
+        fstate_close(&fs[i]);
+    for (size_t i = 0; bufs && i < n + 2; i++)
+        free(bufs[i]);
+    free(bufs);
+    free(items);
+    free(fs);
+    free(key);
+    ds_builder_free(b);
+    ds_diag_free(&hdiag);
+    return rc;
+}
+
+int ds_corpus_load(const char *const *args, size_t n_args,
+                   const ds_ingest_opts_t *opts, ds_corpus_t **out,
+                   ds_diag_t *diag, ds_error_t *err)
+{
+    char **paths = NULL;
+    size_t n = 0;
+    *out = NULL;
+    int rc = ds_inputs_expand(args, n_args, &paths, &n, err);
+    if (rc)
+        return rc;
+    int threads = opts->threads;
+#ifdef _OPENMP
+    if (threads <= 0)
+        threads = omp_get_max_threads();
+#else
+    threads = 1;
+#endif
+    rc = FALLBACK;
+    if (threads > 1)
+        rc = load_parallel(paths, n, opts, threads, out, diag, err);
+    if (rc == FALLBACK)
+        rc = load_serial(paths, n, opts, out, diag, err);
     ds_inputs_free(paths, n);
     return rc;
 }

@@ -46,11 +46,18 @@ int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
  * Parse a block of whole rows in memory (a piece of a file cut at a line
  * feed outside quotes), as ds_csv_read does after its checks of the file
  * start: lines are counted from first_line and rows from first_index. No
- * BOM, binary or empty-file checks; an empty block is no error.
+ * BOM, binary or empty-file checks; an empty block is no error. When
+ * end_line is not NULL it receives the line after the block's last line
+ * feed (first_line + the line feeds of a fully read block).
  */
 int ds_csv_read_block(const void *buf, size_t len, const char *name,
                       size_t first_line, size_t first_index, ds_csv_row_fn fn,
-                      void *ctx, ds_diag_t *diag, ds_error_t *err);
+                      void *ctx, size_t *end_line, ds_diag_t *diag,
+                      ds_error_t *err);
+
+/* Whether the first bytes of a file look binary (ds_csv_read then reports
+ * "not a CSV text file"). */
+int ds_csv_looks_binary(const void *buf, size_t n);
 
 /* Whether n bytes are all ASCII and none is NUL (see ds_csv_row_t.clean). */
 int ds_csv_clean(const void *buf, size_t n);

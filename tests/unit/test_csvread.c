@@ -101,17 +101,19 @@ static void test_block(void)
     ds_diag_init(&d, 5);
     ds_error_t err;
     const char *b = "1,2\n\n3,4\n5,6";
-    int rc = ds_csv_read_block(b, strlen(b), "t.csv", 10, 7, on_row, &s, &d,
-                               &err);
+    size_t end = 0;
+    int rc = ds_csv_read_block(b, strlen(b), "t.csv", 10, 7, on_row, &s, &end,
+                               &d, &err);
     CHECK(rc == 0 && s.n == 3, "block: three rows");
+    CHECK_INT(end, 13, "block: the line after its last line feed");
     CHECK(s.line[0] == 10 && s.line[1] == 12 && s.line[2] == 13,
           "block: lines from first_line");
     CHECK(s.index[0] == 7 && s.index[2] == 9, "block: rows from first_index");
-    rc = ds_csv_read_block("", 0, "t.csv", 1, 0, on_row, &s, &d, &err);
+    rc = ds_csv_read_block("", 0, "t.csv", 1, 0, on_row, &s, NULL, &d, &err);
     CHECK(rc == 0 && d.n_errors == 0, "an empty block is no error");
     const char *bad = "1,2\n3,x\"y\n";
-    rc = ds_csv_read_block(bad, strlen(bad), "t.csv", 5, 0, on_row, &s, &d,
-                           &err);
+    rc = ds_csv_read_block(bad, strlen(bad), "t.csv", 5, 0, on_row, &s, NULL,
+                           &d, &err);
     CHECK(rc == DS_EDATA && d.n_errors_kept == 1 &&
               strstr(d.errors[0], "t.csv:6: malformed"),
           "block: a quote in an unquoted field on its line");
