@@ -152,6 +152,31 @@ static int bsession_reserve(bsession_t *s, int has_time, int has_duration)
     return 0;
 }
 
+/* Release a session's spare capacity. Called when the rows move on to
+ * another session: the freed tails are reused by the sessions that follow,
+ * so the growth slack of all sessions is never resident at once (it was a
+ * third of the event memory). */
+static void bsession_shrink(bsession_t *s)
+{
+    if (s->cap == s->n || s->n == 0)
+        return;
+#define FIT(field)                                                           \
+    do {                                                                     \
+        if (s->field) {                                                      \
+            void *p_ = realloc(s->field, s->n * sizeof *s->field);           \
+            if (p_)                                                          \
+                s->field = p_;                                               \
+        }                                                                    \
+    } while (0)
+    FIT(state);
+    FIT(line);
+    FIT(file);
+    FIT(onset);
+    FIT(duration);
+#undef FIT
+    s->cap = s->n;
+}
+
 /* Check the header row: required columns present, no duplicates, the same
  * optional columns as the first file. */
 static int check_header(file_ctx_t *c, const ds_csv_row_t *row)
@@ -373,6 +398,8 @@ static size_t row_session(file_ctx_t *c, const ds_csv_row_t *row,
         }
         s->last_file = c->file;
     }
+    if (c->prev != NO_FILE && c->prev != idx)
+        bsession_shrink(&b->s[c->prev]);
     c->prev = idx;
     return idx;
 }
@@ -1090,6 +1117,7 @@ static int merge_piece(ds_builder_t *b, item_t *it, char **key,
             bsession_t *s = &b->s[b->n_s++];
             *s = *p; /* the arrays move over */
             memset(p, 0, sizeof *p);
+            bsession_shrink(s);
             for (size_t e = 0; e < s->n; e++) {
                 s->line[e] += (uint32_t)shift;
                 s->file[e] = (uint32_t)f->file;
