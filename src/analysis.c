@@ -335,6 +335,18 @@ static void fail_at(failure_t *f, const ds_session_t *s, const ds_error_t *e)
                  e->msg);
 }
 
+/* Free a Kaplan-Meier curve's arrays but keep its size (km.n points). */
+static void km_release(ds_km_t *km)
+{
+    free(km->time_s);
+    free(km->survival);
+    free(km->n_at_risk);
+    free(km->n_events);
+    km->time_s = km->survival = NULL;
+    km->n_at_risk = km->n_events = NULL;
+    km->cap = 0;
+}
+
 static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                             ds_analysis_t *a, const block_view_t *bv,
                             size_t si, scratch_t *x, failure_t *f,
@@ -391,6 +403,10 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             fail_at(f, s, &e);
             return;
         }
+        if (o->block_sink) /* streaming: the curves are computed again
+                              when written (ds_analysis_km) */
+            for (int k = 0; k < 2; k++)
+                km_release(&a->responsive[2 * si + k].km);
     }
 
     if (a->cycles) {
@@ -951,5 +967,30 @@ fail:
     window_free(blkw);
     free(bv.lag);
     ds_analysis_free(a);
+    return rc;
+}
+
+int ds_analysis_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                   size_t first, size_t n, ds_responsive_t *out,
+                   ds_error_t *err)
+{
+    int rc = DS_OK;
+    int threads = o->threads > 0 ? o->threads : 1;
+    for (size_t i = 0; i < 2 * n; i++)
+        ds_responsive_init(&out[i]);
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+    for (size_t i = 0; i < n; i++) {
+        ds_error_t e;
+        int r = ds_responsive_session(c, &c->sessions[first + i],
+                                      &o->responsive_opts, &out[2 * i], &e);
+        if (r) {
+#pragma omp critical(ds_analysis_km)
+            if (!rc) {
+                rc = r;
+                if (err)
+                    *err = e;
+            }
+        }
+    }
     return rc;
 }

@@ -487,18 +487,106 @@ static int columns_write(ds_results_t *r, const char *group,
     return DS_OK;
 }
 
+/*
+ * /responsiveness/km: the Kaplan-Meier points of every row, n_km in all,
+ * appended in blocks of sessions. A streaming analysis kept only each
+ * curve's size; its points are then computed again here (ds_analysis_km),
+ * so neither the curves nor these columns are ever held whole.
+ */
+#define KM_BLOCK 1024 /* sessions */
+static int write_km(ds_results_t *r, const ds_corpus_t *c,
+                    const ds_analysis_t *a, const ds_analysis_opts_t *o,
+                    size_t n_km, ds_error_t *err)
+{
+    static const char *const name[5] = {"row", "n_at_risk", "n_events",
+                                        "time_s", "survival"};
+    ds_results_dset_t *d[5] = {NULL};
+    size_t dims[1] = {n_km}, S = a->S;
+    size_t bs = S < KM_BLOCK ? (S ? S : 1) : KM_BLOCK;
+    int rc = DS_OK;
+    ds_responsive_t *again = malloc(2 * bs * sizeof *again);
+    int64_t *iv[3] = {NULL};
+    double *dv[2] = {NULL};
+    size_t cap = 0;
+    if (!again)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (int i = 0; i < 5 && !rc; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/responsiveness/km/%s", name[i]);
+        rc = ds_results_begin(r, path,
+                              i < 3 ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE, 1,
+                              dims, "point", &d[i], err);
+    }
+    for (size_t first = 0; !rc && first < S; first += bs) {
+        size_t n = S - first < bs ? S - first : bs;
+        const ds_responsive_t *x = a->responsive + 2 * first;
+        int recomputed = 0;
+        for (size_t k = 0; k < 2 * n; k++)
+            if (x[k].km.n && !x[k].km.time_s)
+                recomputed = 1;
+        if (recomputed) {
+            if ((rc = ds_analysis_km(c, o, first, n, again, err)))
+                break;
+            x = again;
+        }
+        size_t m = 0;
+        for (size_t k = 0; k < 2 * n; k++)
+            m += x[k].km.n;
+        if (m > cap) {
+            cap = m;
+            for (int i = 0; i < 3; i++) {
+                free(iv[i]);
+                iv[i] = malloc(cap * sizeof *iv[i]);
+            }
+            for (int i = 0; i < 2; i++) {
+                free(dv[i]);
+                dv[i] = malloc(cap * sizeof *dv[i]);
+            }
+            if (!iv[0] || !iv[1] || !iv[2] || !dv[0] || !dv[1])
+                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        }
+        for (size_t k = 0, j = 0; !rc && k < 2 * n; k++)
+            for (size_t p = 0; p < x[k].km.n; p++, j++) {
+                iv[0][j] = (int64_t)(2 * first + k);
+                iv[1][j] = (int64_t)x[k].km.n_at_risk[p];
+                iv[2][j] = (int64_t)x[k].km.n_events[p];
+                dv[0][j] = x[k].km.time_s[p];
+                dv[1][j] = x[k].km.survival[p];
+            }
+        if (recomputed)
+            for (size_t k = 0; k < 2 * n; k++)
+                ds_responsive_clear(&again[k]);
+        for (int i = 0; i < 3 && !rc; i++)
+            rc = ds_results_append(d[i], m, iv[i], err);
+        for (int i = 0; i < 2 && !rc; i++)
+            rc = ds_results_append(d[3 + i], m, dv[i], err);
+    }
+    for (int i = 0; i < 5; i++)
+        if (d[i]) {
+            ds_error_t e2;
+            int e = ds_results_end(d[i], rc ? &e2 : err);
+            if (!rc)
+                rc = e;
+        }
+    for (int i = 0; i < 3; i++)
+        free(iv[i]);
+    for (int i = 0; i < 2; i++)
+        free(dv[i]);
+    free(again);
+    return rc;
+}
+
 static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                 const ds_analysis_t *a,
                                 const ds_analysis_opts_t *o, ds_error_t *err)
 {
     size_t rows = 2 * a->S, n_km = 0;
-    columns_t t = {0}, km = {0};
+    columns_t t = {0};
     int rc = DS_ENOMEM;
     for (size_t k = 0; k < rows; k++)
         n_km += a->responsive[k].km.n;
-    if (columns_alloc(&t, rows, 6, 4, 1) || columns_alloc(&km, n_km, 3, 2, 0))
+    if (columns_alloc(&t, rows, 6, 4, 1))
         goto done;
-    size_t j = 0;
     for (size_t k = 0; k < rows; k++) {
         const ds_responsive_t *x = &a->responsive[k];
         t.i[0][k] = (int64_t)(k / 2);
@@ -512,13 +600,6 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
         t.d[1][k] = x->latency_mean_s;
         t.d[2][k] = x->latency_median_s;
         t.d[3][k] = x->p_response_by_window;
-        for (size_t p = 0; p < x->km.n; p++, j++) {
-            km.i[0][j] = (int64_t)k;
-            km.i[1][j] = (int64_t)x->km.n_at_risk[p];
-            km.i[2][j] = (int64_t)x->km.n_events[p];
-            km.d[0][j] = x->km.time_s[p];
-            km.d[1][j] = x->km.survival[p];
-        }
     }
     size_t dims[1] = {rows};
     static const char *const in[] = {"session_index", "n_bids", "n_answered",
@@ -544,16 +625,12 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
     if (!rc)
         rc = ds_results_attr_double(r, "/responsiveness", "response_window_s",
                                     o->responsive_opts.window_s, err);
-    static const char *const kin[] = {"row", "n_at_risk", "n_events"};
-    static const char *const kdn[] = {"time_s", "survival"};
     if (!rc)
-        rc = columns_write(r, "/responsiveness/km", &km, kin, 3, kdn, 2,
-                           "point", err);
+        rc = write_km(r, c, a, o, n_km, err);
 done:
     if (rc == DS_ENOMEM)
         ds_error_set(err, rc, "out of memory");
     columns_free(&t);
-    columns_free(&km);
     return rc;
 }
 

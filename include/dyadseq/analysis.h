@@ -128,6 +128,18 @@ typedef struct ds_analysis {
 } ds_analysis_t;
 
 /*
+ * Responsiveness of sessions [first, first + n) computed again, into
+ * out[2n] (initialized here; ds_responsive_clear each after use), on
+ * o->threads threads. A streaming run (block_sink set) keeps only the
+ * size of each Kaplan-Meier curve (km.n, its arrays NULL), and the writer
+ * gets the curves from here block by block. Returns as
+ * ds_responsive_session.
+ */
+int ds_analysis_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                   size_t first, size_t n, ds_responsive_t *out,
+                   ds_error_t *err);
+
+/*
  * Why time windows are not computed for c with options o (NULL when they
  * are): not asked for, or the input lacks the columns they need.
  */
