@@ -132,7 +132,9 @@ static int bsession_reserve(bsession_t *s, int has_time, int has_duration)
 {
     if (s->n < s->cap)
         return 0;
-    size_t cap = s->cap ? s->cap + s->cap / 2 : 64;
+    size_t cap = s->cap + s->cap / 2; /* (a shrunk session may be tiny) */
+    if (cap < 64)
+        cap = 64;
 #define GROW(field)                                                          \
     do {                                                                     \
         void *p_ = realloc(s->field, cap * sizeof *s->field);                \
