@@ -165,6 +165,7 @@ typedef struct block_view {
     ds_lag_result_t *lag;          /* [n_lags] */
     ds_window_result_t win;        /* per-session arrays only */
     int has_window;
+    int reset;                     /* block buffers: reset_rows first */
 } block_view_t;
 
 /* Session si's table: its slots in the block view's arrays. */
@@ -264,6 +265,7 @@ void ds_analysis_free(ds_analysis_t *a)
     free(a->n_events);
     free(a->duration_s);
     free(a->first_onset_s);
+    free(a->state_freq);
     for (size_t l = 0; a->lag && l < a->n_lags; l++)
         lag_free(&a->lag[l], a->n_labels);
     free(a->lag);
@@ -347,6 +349,11 @@ static void km_release(ds_km_t *km)
     km->cap = 0;
 }
 
+static int64_t *a_freq(ds_analysis_t *a, size_t s)
+{
+    return a->state_freq + s * a->K;
+}
+
 static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                             ds_analysis_t *a, const block_view_t *bv,
                             size_t si, scratch_t *x, failure_t *f,
@@ -357,13 +364,15 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     ds_error_t e = {0};
     int rc;
 
-    memset(x->freq, 0, K * sizeof *x->freq);
-    ds_state_freq(s->state, s->n, K, x->freq);
+    a->duration_s[si] = ds_session_duration(s);
+    int64_t *freq = a_freq(a, si);
+    memset(freq, 0, K * sizeof *freq);
+    ds_state_freq(s->state, s->n, K, freq);
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &bv->lag[l];
         ds_lag_table_t t = session_view(r, i, K);
         ds_lag_count(s->state, s->n, r->lag, K, t.counts);
-        rc = ds_lag_table_compute(&t, x->freq, (int64_t)s->n,
+        rc = ds_lag_table_compute(&t, freq, (int64_t)s->n,
                                   r->lag == 1 ? o->zero : NULL, &o->lag,
                                   x->lw, &e);
         if (rc == DS_ENUM) { /* statistics NaN: a warning, not a failure */
@@ -471,7 +480,8 @@ static void pool_add_block(const ds_corpus_t *c, ds_lag_result_t *r,
  * (all sessions when idx is NULL): add their state frequencies, then
  * compute it and its summaries. */
 static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
-                        const ds_lag_result_t *r, ds_lag_pool_t *p,
+                        const ds_analysis_t *a, const ds_lag_result_t *r,
+                        ds_lag_pool_t *p,
                         const size_t *idx, size_t n_idx,
                         ds_lag_workspace_t *w, ds_error_t *err)
 {
@@ -480,7 +490,9 @@ static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     p->n_events = 0;
     for (size_t k = 0; k < n_idx; k++) {
         size_t s = idx ? idx[k] : k;
-        ds_state_freq(c->sessions[s].state, c->sessions[s].n, K, p->freq);
+        const int64_t *f = a->state_freq + s * K;
+        for (size_t q = 0; q < K; q++)
+            p->freq[q] += f[q];
         p->n_events += (int64_t)c->sessions[s].n;
     }
     int rc = ds_lag_table_compute(p->table, p->freq, p->n_events,
@@ -660,6 +672,7 @@ static void block_view_set(block_view_t *v, ds_analysis_t *a,
     size_t KK = a->K * a->K, o = first * KK;
     v->first = first;
     v->n = n;
+    v->reset = blk != NULL;
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &a->lag[l], *x = &v->lag[l];
         *x = *r;
@@ -672,14 +685,11 @@ static void block_view_set(block_view_t *v, ds_analysis_t *a,
         x->adjusted_residual = r->adjusted_residual + o;
         double **dst[N_STREAMED], **src[N_STREAMED];
         streamed_slabs(x, dst);
-        if (blk) { /* statistics left NaN where a session fails */
+        if (blk) { /* reset row by row by the sessions (reset_rows) */
             streamed_slabs(&blk[l], src);
             x->counts = blk[l].counts;
-            memset(x->counts, 0, n * KK * sizeof *x->counts);
-            for (size_t i = 0; i < N_STREAMED; i++) {
+            for (size_t i = 0; i < N_STREAMED; i++)
                 *dst[i] = *src[i];
-                fill_nan(*dst[i], n * KK);
-            }
         } else {
             x->counts = r->counts + o;
             for (size_t i = 0; i < N_STREAMED; i++)
@@ -699,15 +709,30 @@ static void block_view_set(block_view_t *v, ds_analysis_t *a,
     v->win.log_odds_ratio = w->log_odds_ratio + wo;
     v->win.log_odds_ratio_se = w->log_odds_ratio_se + wo;
     v->win.adjusted_residual = w->adjusted_residual + wo;
-    if (blkw) {
-        memset(v->win.a, 0, n * KK * sizeof *v->win.a);
-        memset(v->win.b, 0, n * KK * sizeof *v->win.b);
-        memset(v->win.c, 0, n * KK * sizeof *v->win.c);
-        memset(v->win.d, 0, n * KK * sizeof *v->win.d);
-        fill_nan(v->win.yules_q, n * KK);
-        fill_nan(v->win.log_odds_ratio, n * KK);
-        fill_nan(v->win.log_odds_ratio_se, n * KK);
-        fill_nan(v->win.adjusted_residual, n * KK);
+}
+
+/* Reset row i of the reused block buffers (zero counts, NaN statistics) so no
+ * value of an earlier block can reach the file; done by the session's own
+ * task, in parallel. */
+static void reset_rows(block_view_t *v, size_t n_lags, size_t i, size_t KK)
+{
+    size_t o = i * KK;
+    for (size_t l = 0; l < n_lags; l++) {
+        double **slab[N_STREAMED];
+        streamed_slabs(&v->lag[l], slab);
+        memset(v->lag[l].counts + o, 0, KK * sizeof(int64_t));
+        for (size_t k = 0; k < N_STREAMED; k++)
+            fill_nan(*slab[k] + o, KK);
+    }
+    if (v->has_window) {
+        memset(v->win.a + o, 0, KK * sizeof(int64_t));
+        memset(v->win.b + o, 0, KK * sizeof(int64_t));
+        memset(v->win.c + o, 0, KK * sizeof(int64_t));
+        memset(v->win.d + o, 0, KK * sizeof(int64_t));
+        fill_nan(v->win.yules_q + o, KK);
+        fill_nan(v->win.log_odds_ratio + o, KK);
+        fill_nan(v->win.log_odds_ratio_se + o, KK);
+        fill_nan(v->win.adjusted_residual + o, KK);
     }
 }
 
@@ -774,12 +799,13 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     a->n_events = calloc(atleast1(S), sizeof *a->n_events);
     a->duration_s = nan_array(S);
     a->first_onset_s = nan_array(S);
-    if (!a->n_events || !a->duration_s || !a->first_onset_s)
+    a->state_freq = calloc(atleast1(S * K), sizeof *a->state_freq);
+    if (!a->n_events || !a->duration_s || !a->first_onset_s ||
+        !a->state_freq)
         goto oom;
     for (size_t s = 0; s < S; s++) {
         const ds_session_t *se = &c->sessions[s];
         a->n_events[s] = (int64_t)se->n;
-        a->duration_s[s] = ds_session_duration(se);
         if (se->onset && se->n)
             a->first_onset_s[s] = se->onset[0];
     }
@@ -852,6 +878,8 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 #else
             scratch_t *x = &xs[0];
 #endif
+            if (bv.reset)
+                reset_rows(&bv, a->n_lags, s - first, KK);
             analyze_session(c, o, a, &bv, s, x, &fails[s], &warns[s]);
             if (o->progress)
                 o->progress(o->progress_ctx, c->sessions[s].n);
@@ -892,29 +920,47 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             ds_diag_warning(diag, NULL, 0, NULL, "%s; its statistics are NaN",
                             warns[s].msg ? warns[s].msg : "numerical failure");
 
-    /* pooled tables, overall and per label, and their summaries */
-    ds_lag_workspace_t *w = ds_lag_workspace_alloc(K);
-    if (!w)
+    /* pooled tables, overall and per label, and their summaries: each an
+     * independent job writing only its own pool; warnings in job order */
+    size_t n_jobs = a->n_lags * (1 + L);
+    int *job_rc = calloc(atleast1(n_jobs), sizeof *job_rc);
+    ds_error_t *job_err = calloc(atleast1(n_jobs), sizeof *job_err);
+    if (!job_rc || !job_err) {
+        free(job_rc);
+        free(job_err);
         goto oom;
-    for (size_t l = 0; l < a->n_lags; l++) {
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t j = 0; j < n_jobs; j++) {
+        size_t l = j / (1 + L), lb = j % (1 + L);
         ds_lag_result_t *r = &a->lag[l];
-        rc = pool_compute(c, o, r, &r->pooled, NULL, S, w, err);
-        for (size_t lb = 0; rc == DS_OK && lb < L; lb++)
-            rc = pool_compute(c, o, r, &r->by_label[lb],
-                              ls.index + ls.start[lb],
-                              ls.start[lb + 1] - ls.start[lb], w, err);
-        if (rc == DS_ENUM) { /* NaN statistics and a warning */
+        ds_lag_workspace_t *w = ds_lag_workspace_alloc(K);
+        if (!w) {
+            job_rc[j] = ds_error_set(&job_err[j], DS_ENOMEM, "out of memory");
+            continue;
+        }
+        job_rc[j] =
+            lb == 0 ? pool_compute(c, o, a, r, &r->pooled, NULL, S, w,
+                                   &job_err[j])
+                    : pool_compute(c, o, a, r, &r->by_label[lb - 1],
+                                   ls.index + ls.start[lb - 1],
+                                   ls.start[lb] - ls.start[lb - 1], w,
+                                   &job_err[j]);
+        ds_lag_workspace_free(w);
+    }
+    rc = DS_OK;
+    for (size_t j = 0; j < n_jobs && rc == DS_OK; j++) {
+        if (job_rc[j] == DS_ENUM) /* NaN statistics and a warning */
             ds_diag_warning(diag, NULL, 0, NULL,
                             "pooled lag-%zu table: %s; its statistics are "
-                            "NaN", r->lag, err->msg);
-            rc = DS_OK;
-        }
-        if (rc) {
-            ds_lag_workspace_free(w);
-            goto fail;
-        }
+                            "NaN", a->lag[j / (1 + L)].lag, job_err[j].msg);
+        else if (job_rc[j])
+            rc = ds_error_set(err, job_rc[j], "%s", job_err[j].msg);
     }
-    ds_lag_workspace_free(w);
+    free(job_rc);
+    free(job_err);
+    if (rc)
+        goto fail;
 
     if (a->window) {
         ds_window_result_t *wr = a->window;

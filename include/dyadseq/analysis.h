@@ -107,6 +107,7 @@ typedef struct ds_analysis {
     /* /sessions */
     int64_t *n_events;              /* [S] */
     double *duration_s, *first_onset_s; /* [S], NaN without time */
+    int64_t *state_freq;            /* [S*K] events in each state */
 
     size_t n_lags;
     ds_lag_result_t *lag;           /* [n_lags] */
