@@ -1255,12 +1255,108 @@ static int read_chunk(ds_builder_t *b, fstate_t *f, size_t want,
     return DS_OK;
 }
 
+/* The work of one round: its tasks, the chunks they point into, and the
+ * files whose last chunk it holds (finished when it is merged). */
+typedef struct round {
+    item_t *items;
+    size_t n_items, max_items;
+    unsigned char **bufs;
+    size_t n_bufs, max_bufs;
+    size_t files_from, files_to; /* fs[files_from, files_to) end here */
+} round_t;
+
+typedef struct loader {
+    ds_builder_t *b;
+    char **paths;
+    size_t n, next;              /* next file to start reading */
+    fstate_t *fs;
+    size_t round_bytes;
+    ds_diag_t hdiag;             /* header warnings, replayed at the end */
+    char *key;
+    size_t key_cap;
+} loader_t;
+
+static void round_clear(round_t *r)
+{
+    for (size_t i = 0; i < r->n_items; i++)
+        ds_builder_free(r->items[i].pb);
+    for (size_t i = 0; i < r->n_bufs; i++)
+        free(r->bufs[i]);
+    r->n_items = r->n_bufs = 0;
+}
+
+/* Read the next round: about round_bytes from the files in order (several
+ * small files, or one chunk of a large one), cut into items. An empty
+ * round when every file has been read. */
+static int gather(loader_t *L, round_t *r, ds_error_t *err)
+{
+    size_t got = 0;
+    r->files_from = r->files_to = L->next;
+    while (L->next < L->n && got < L->round_bytes &&
+           r->n_items + 8 < r->max_items && r->n_bufs < r->max_bufs) {
+        fstate_t *f = &L->fs[L->next];
+        int rc;
+        if (!f->fp) {
+            f->name = L->paths[L->next];
+            if (!(f->fp = fopen(f->name, "rb")))
+                return FALLBACK; /* the one-thread reader says why */
+            if ((rc = builder_add_file(L->b, f->name, &f->file, err)))
+                return rc;
+            f->hdr = (file_ctx_t){.b = L->b, .name = f->name,
+                                  .file = f->file, .prev = NO_FILE};
+            for (int k = 0; k < N_COLS; k++)
+                f->hdr.col[k] = -1;
+            ds_sha256_init(&f->hash);
+        }
+        size_t want = L->round_bytes - got, got_now = 0;
+        if (want < PIECE_BYTES)
+            want = PIECE_BYTES;
+        rc = read_chunk(L->b, f, want, &r->bufs[r->n_bufs++], r->items,
+                        &r->n_items, r->max_items, &got_now, &L->hdiag, err);
+        if (rc)
+            return rc;
+        got += got_now;
+        if (!f->eof)
+            break; /* a large file: one chunk per round */
+        r->files_to = ++L->next;
+    }
+    return DS_OK;
+}
+
+/* Merge a parsed round in order and finish the files that end in it. */
+static int merge_round(loader_t *L, round_t *r, ds_error_t *err)
+{
+    int rc = DS_OK;
+    for (size_t i = 0; i < r->n_items && rc == DS_OK; i++) {
+        if (r->items[i].hash)
+            continue;
+        rc = r->items[i].rc;
+        if (rc == DS_ENOMEM)
+            ds_error_set(err, rc, "out of memory");
+        if (rc == DS_OK)
+            rc = merge_piece(L->b, &r->items[i], &L->key, &L->key_cap);
+    }
+    for (size_t i = r->files_from; rc == DS_OK && i < r->files_to; i++) {
+        fstate_t *f = &L->fs[i];
+        if (f->n_rows == 0) {
+            rc = FALLBACK; /* "no data rows (header only)" */
+            break;
+        }
+        ds_sha256_final_hex(&f->hash, L->b->sha[f->file]);
+        fstate_close(f);
+        f->done = 1;
+    }
+    round_clear(r);
+    return rc;
+}
+
 /*
- * Rounds: read about ROUND_PIECES x threads MiB from the files in order
- * (several small files, or a chunk of a large one), cut them into pieces
- * of about PIECE_BYTES at line feeds, parse the pieces and hash the chunks
- * in parallel, then merge the pieces in order. Returns FALLBACK for the
- * one-thread reader to start again.
+ * A pipeline of rounds: while the tasks of round k parse its pieces and
+ * hash its chunks on all threads, this thread merges round k - 1 in order
+ * and reads and cuts round k + 1, then helps with what is left of round k
+ * (the end of the taskgroup). Rounds are about ROUND_PIECES x threads MiB,
+ * pieces about PIECE_BYTES. Returns FALLBACK for the one-thread reader to
+ * start again.
  */
 static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
                          int threads, ds_corpus_t **out, ds_diag_t *diag,
@@ -1272,104 +1368,74 @@ static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
     if (opts->n_actors * opts->codebook->n > 65535)
         return FALLBACK;
     int rc = DS_OK;
-    size_t round = (size_t)threads * ROUND_PIECES * PIECE_BYTES;
-    size_t max_items = 2 * (round / PIECE_BYTES + 2) + 2 * n + 8;
-    ds_builder_t *b = ds_builder_new(opts);
-    fstate_t *fs = calloc(n ? n : 1, sizeof *fs);
-    item_t *items = malloc(max_items * sizeof *items);
-    unsigned char **bufs = calloc(n + 2, sizeof *bufs);
-    char *key = NULL;
-    size_t key_cap = 0, next = 0;
-    ds_diag_t hdiag;
-    ds_diag_init(&hdiag, 50);
-    if (!b || !fs || !items || !bufs) {
+    loader_t L = {.paths = paths, .n = n};
+    L.round_bytes = (size_t)threads * ROUND_PIECES * PIECE_BYTES;
+    round_t R[3];
+    memset(R, 0, sizeof R);
+    ds_diag_init(&L.hdiag, 50);
+    L.b = ds_builder_new(opts);
+    L.fs = calloc(n ? n : 1, sizeof *L.fs);
+    int ok = L.b && L.fs;
+    for (int k = 0; k < 3; k++) {
+        R[k].max_items = 2 * (L.round_bytes / PIECE_BYTES + 2) + 2 * n + 8;
+        R[k].max_bufs = n + 2;
+        R[k].items = calloc(R[k].max_items, sizeof *R[k].items);
+        R[k].bufs = calloc(R[k].max_bufs, sizeof *R[k].bufs);
+        ok = ok && R[k].items && R[k].bufs;
+    }
+    if (!ok) {
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    while (next < n) {
-        size_t n_items = 0, n_bufs = 0, got = 0, first = next;
-        /* gather a round */
-        while (next < n && got < round && n_items + 8 < max_items) {
-            fstate_t *f = &fs[next];
-            if (!f->fp) {
-                f->name = paths[next];
-                if (!(f->fp = fopen(paths[next], "rb")) ||
-                    (rc = builder_add_file(b, paths[next], &f->file, err))) {
-                    rc = rc ? rc : FALLBACK;
-                    goto done;
-                }
-                f->hdr = (file_ctx_t){.b = b, .name = f->name,
-                                      .file = f->file, .prev = NO_FILE};
-                for (int k = 0; k < N_COLS; k++)
-                    f->hdr.col[k] = -1;
-                ds_sha256_init(&f->hash);
+    rc = gather(&L, &R[0], err);
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+    for (size_t k = 0; rc == DS_OK; k++) {
+        round_t *cur = &R[k % 3], *prev = k ? &R[(k + 2) % 3] : NULL,
+                *nxt = &R[(k + 1) % 3];
+        if (cur->n_items == 0 && cur->files_to == cur->files_from) {
+            if (prev) /* the last round */
+                rc = merge_round(&L, prev, err);
+            break;
+        }
+        int rc2 = DS_OK;
+#pragma omp taskgroup
+        {
+            for (size_t i = 0; i < cur->n_items; i++) {
+                item_t *it = &cur->items[i];
+#pragma omp task firstprivate(it)
+                run_item(it, opts);
             }
-            size_t want = round - got;
-            if (want < PIECE_BYTES)
-                want = PIECE_BYTES;
-            size_t got_now = 0;
-            rc = read_chunk(b, f, want, &bufs[n_bufs++], items, &n_items,
-                            max_items, &got_now, &hdiag, err);
-            if (rc)
-                goto done;
-            got += got_now;
-            if (f->eof)
-                next++;
-            else
-                break; /* a large file: one chunk per round */
+            if (prev)
+                rc2 = merge_round(&L, prev, err);
+            if (rc2 == DS_OK)
+                rc2 = gather(&L, nxt, err);
         }
-        /* hash chunks first: they are the longest tasks */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-        for (size_t i = 0; i < n_items; i++)
-            run_item(&items[i], opts);
-        for (size_t i = 0; i < n_items && rc == DS_OK; i++) {
-            if (items[i].hash)
-                continue;
-            rc = items[i].rc;
-            if (rc == DS_ENOMEM)
-                ds_error_set(err, rc, "out of memory");
-            if (rc == DS_OK)
-                rc = merge_piece(b, &items[i], &key, &key_cap);
-        }
-        for (size_t i = 0; i < n_items; i++)
-            ds_builder_free(items[i].pb);
-        for (size_t i = 0; i < n_bufs; i++) {
-            free(bufs[i]);
-            bufs[i] = NULL;
-        }
-        if (rc)
-            goto done;
-        for (size_t i = first; i < next; i++) {
-            fstate_t *f = &fs[i];
-            if (f->n_rows == 0) {
-                rc = FALLBACK; /* "no data rows (header only)" */
-                goto done;
-            }
-            ds_sha256_final_hex(&f->hash, b->sha[f->file]);
-            fstate_close(f);
-            f->done = 1;
-        }
+        rc = rc2;
     }
-    if (hdiag.n_warnings > hdiag.n_warnings_kept || hdiag.oom) {
+    if (rc)
+        goto done;
+    if (L.hdiag.n_warnings > L.hdiag.n_warnings_kept || L.hdiag.oom) {
         rc = FALLBACK;
         goto done;
     }
-    for (size_t i = 0; i < hdiag.n_warnings_kept; i++)
-        ds_diag_warning(diag, NULL, 0, NULL, "%s", hdiag.warnings[i]);
-    rc = ds_builder_finish(b, out, diag, err);
+    for (size_t i = 0; i < L.hdiag.n_warnings_kept; i++)
+        ds_diag_warning(diag, NULL, 0, NULL, "%s", L.hdiag.warnings[i]);
+    rc = ds_builder_finish(L.b, out, diag, err);
 done:
     if (rc == FALLBACK && err)
         err->code = 0;
-    for (size_t i = 0; fs && i < n; i++)
-        fstate_close(&fs[i]);
-    for (size_t i = 0; bufs && i < n + 2; i++)
-        free(bufs[i]);
-    free(bufs);
-    free(items);
-    free(fs);
-    free(key);
-    ds_builder_free(b);
-    ds_diag_free(&hdiag);
+    for (int k = 0; k < 3; k++) {
+        round_clear(&R[k]);
+        free(R[k].items);
+        free(R[k].bufs);
+    }
+    for (size_t i = 0; L.fs && i < n; i++)
+        fstate_close(&L.fs[i]);
+    free(L.fs);
+    free(L.key);
+    ds_builder_free(L.b);
+    ds_diag_free(&L.hdiag);
     return rc;
 }
 
