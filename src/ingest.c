@@ -1270,7 +1270,7 @@ typedef struct loader {
     char **paths;
     size_t n, next;              /* next file to start reading */
     fstate_t *fs;
-    size_t round_bytes;
+    size_t round_bytes, ramp;
     ds_diag_t hdiag;             /* header warnings, replayed at the end */
     char *key;
     size_t key_cap;
@@ -1291,8 +1291,12 @@ static void round_clear(round_t *r)
 static int gather(loader_t *L, round_t *r, ds_error_t *err)
 {
     size_t got = 0;
+    /* the first rounds are small, so the threads start early: one piece a
+     * thread, then twice as much each round up to round_bytes */
+    size_t limit = L->ramp < L->round_bytes ? L->ramp : L->round_bytes;
+    L->ramp *= 2;
     r->files_from = r->files_to = L->next;
-    while (L->next < L->n && got < L->round_bytes &&
+    while (L->next < L->n && got < limit &&
            r->n_items + 8 < r->max_items && r->n_bufs < r->max_bufs) {
         fstate_t *f = &L->fs[L->next];
         int rc;
@@ -1308,7 +1312,7 @@ static int gather(loader_t *L, round_t *r, ds_error_t *err)
                 f->hdr.col[k] = -1;
             ds_sha256_init(&f->hash);
         }
-        size_t want = L->round_bytes - got, got_now = 0;
+        size_t want = limit - got, got_now = 0;
         if (want < PIECE_BYTES)
             want = PIECE_BYTES;
         rc = read_chunk(L->b, f, want, &r->bufs[r->n_bufs++], r->items,
@@ -1370,6 +1374,7 @@ static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
     int rc = DS_OK;
     loader_t L = {.paths = paths, .n = n};
     L.round_bytes = (size_t)threads * ROUND_PIECES * PIECE_BYTES;
+    L.ramp = (size_t)threads * PIECE_BYTES;
     round_t R[3];
     memset(R, 0, sizeof R);
     ds_diag_init(&L.hdiag, 50);
