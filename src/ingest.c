@@ -7,6 +7,13 @@
  * Events are appended to per-session growable arrays found through a hash
  * map on (couple, session); the builder then sorts sessions into byte
  * order and, with --sort, each session's events stably by onset.
+ *
+ * With more than one thread, ds_corpus_load reads through a parallel
+ * front end (load_parallel, at the end): files are cut into pieces at line
+ * feeds, each piece parsed into a builder of its own by the same row code,
+ * and the pieces merged in file order. It handles only what it can judge
+ * exactly as the one-thread path would and otherwise starts that path
+ * again, so messages and results never depend on the thread count.
  */
 #define _GNU_SOURCE /* memrchr */
 #include "dyadseq/ingest.h"
