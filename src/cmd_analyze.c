@@ -3,6 +3,9 @@
  * write one results file (SPEC 2, 4, 5).
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +360,12 @@ int main_analyze(int argc, char **argv)
         status = rc;
         goto done;
     }
+#ifdef __GLIBC__
+    /* the reader's buffers and the pieces' builders are freed by now, but
+     * their pages stay with the threads' malloc arenas: give them back
+     * before the analysis allocates (peak memory, issue #7) */
+    malloc_trim(0);
+#endif
     double t_parse = now() - t0;
 
     rc = ds_zeros_load(a.zeros, c, &zero, &diag, &err);

@@ -1179,9 +1179,9 @@ static void fstate_close(fstate_t *f)
  * items. *buf receives the chunk (freed after the round). FALLBACK for
  * anything the one-thread reader must judge. */
 static int read_chunk(ds_builder_t *b, fstate_t *f, size_t want,
-                      unsigned char **buf, item_t *items, size_t *n_items,
-                      size_t max_items, size_t *n_read, ds_diag_t *hdiag,
-                      ds_error_t *err)
+                      size_t piece, unsigned char **buf, item_t *items,
+                      size_t *n_items, size_t max_items, size_t *n_read,
+                      ds_diag_t *hdiag, ds_error_t *err)
 {
     unsigned char *p = malloc(f->tail_len + want + 1);
     if (!p)
@@ -1244,7 +1244,7 @@ static int read_chunk(ds_builder_t *b, fstate_t *f, size_t want,
         }
     }
     while (pos < end) {
-        size_t e = pos + PIECE_BYTES < end ? pos + PIECE_BYTES : end;
+        size_t e = pos + piece < end ? pos + piece : end;
         if (e < end) {
             unsigned char *nl = memchr(p + e, '\n', end - e);
             e = nl ? (size_t)(nl - p) + 1 : end;
@@ -1277,7 +1277,7 @@ typedef struct loader {
     char **paths;
     size_t n, next;              /* next file to start reading */
     fstate_t *fs;
-    size_t round_bytes, ramp;
+    size_t piece, round_bytes, ramp;
     ds_diag_t hdiag;             /* header warnings, replayed at the end */
     char *key;
     size_t key_cap;
@@ -1301,7 +1301,8 @@ static int gather(loader_t *L, round_t *r, ds_error_t *err)
     /* the first rounds are small, so the threads start early: one piece a
      * thread, then twice as much each round up to round_bytes */
     size_t limit = L->ramp < L->round_bytes ? L->ramp : L->round_bytes;
-    L->ramp *= 2;
+    if (L->ramp < L->round_bytes)
+        L->ramp *= 2;
     r->files_from = r->files_to = L->next;
     while (L->next < L->n && got < limit &&
            r->n_items + 8 < r->max_items && r->n_bufs < r->max_bufs) {
@@ -1320,9 +1321,10 @@ static int gather(loader_t *L, round_t *r, ds_error_t *err)
             ds_sha256_init(&f->hash);
         }
         size_t want = limit - got, got_now = 0;
-        if (want < PIECE_BYTES)
-            want = PIECE_BYTES;
-        rc = read_chunk(L->b, f, want, &r->bufs[r->n_bufs++], r->items,
+        if (want < L->piece)
+            want = L->piece;
+        rc = read_chunk(L->b, f, want, L->piece, &r->bufs[r->n_bufs++],
+                        r->items,
                         &r->n_items, r->max_items, &got_now, &L->hdiag, err);
         if (rc)
             return rc;
@@ -1380,8 +1382,12 @@ static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
         return FALLBACK;
     int rc = DS_OK;
     loader_t L = {.paths = paths, .n = n};
-    L.round_bytes = (size_t)threads * ROUND_PIECES * PIECE_BYTES;
-    L.ramp = (size_t)threads * PIECE_BYTES;
+    L.piece = PIECE_BYTES;
+    const char *env = getenv("DYADSEQ_PIECE_BYTES"); /* testing only */
+    if (env && atol(env) >= 64)
+        L.piece = (size_t)atol(env);
+    L.round_bytes = (size_t)threads * ROUND_PIECES * L.piece;
+    L.ramp = (size_t)threads * L.piece;
     round_t R[3];
     memset(R, 0, sizeof R);
     ds_diag_init(&L.hdiag, 50);
@@ -1389,7 +1395,7 @@ static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
     L.fs = calloc(n ? n : 1, sizeof *L.fs);
     int ok = L.b && L.fs;
     for (int k = 0; k < 3; k++) {
-        R[k].max_items = 2 * (L.round_bytes / PIECE_BYTES + 2) + 2 * n + 8;
+        R[k].max_items = 2 * (L.round_bytes / L.piece + 2) + 2 * n + 8;
         R[k].max_bufs = n + 2;
         R[k].items = calloc(R[k].max_items, sizeof *R[k].items);
         R[k].bufs = calloc(R[k].max_bufs, sizeof *R[k].bufs);
@@ -1427,6 +1433,12 @@ static int load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
     }
     if (rc)
         goto done;
+    for (size_t i = 0; i < n; i++)
+        if (!L.fs[i].done) { /* never a silent loss of input */
+            rc = ds_error_set(err, DS_EIO, "%s: not read to its end",
+                              paths[i]);
+            goto done;
+        }
     if (L.hdiag.n_warnings > L.hdiag.n_warnings_kept || L.hdiag.oom) {
         rc = FALLBACK;
         goto done;

@@ -66,6 +66,10 @@ void ds_inputs_free(char **paths, size_t n_paths);
  * Whatever this fast path cannot judge exactly as the one-thread reader
  * would (any problem in the data, quoted fields, standard input) makes it
  * start again with the one-thread reader, which then reports.
+ *
+ * Testing only: the environment variable DYADSEQ_PIECE_BYTES=N (N >= 64)
+ * sets the size of the pieces (default 1 MiB), so that tests can make a
+ * small file cross many pieces and rounds.
  */
 int ds_corpus_load(const char *const *args, size_t n_args,
                    const ds_ingest_opts_t *opts, ds_corpus_t **out,

@@ -3,6 +3,7 @@
 # same bytes at any thread count: the parallel reader (a large file cut
 # into pieces, many files in rounds, sessions spanning pieces and files),
 # its fall back to the one-thread reader on problems (the same messages),
+# many small pieces (DYADSEQ_PIECE_BYTES, so that seams fall everywhere),
 # analyze at 1, 2 and 3 threads (3 oversubscribes a 2-core machine), and
 # permutation tests (per-session seeds). Also a 10^6-event session.
 # Correctness only: nothing here is timed.
@@ -47,6 +48,20 @@ OMP_NUM_THREADS=1 "$D" validate big.csv >v1.out 2>&1
 OMP_NUM_THREADS=2 "$D" validate big.csv >v2.out 2>&1
 check "validate: same report from both readers" cmp v1.out v2.out
 
+# tiny pieces (testing only): the 9 MB file crosses about 2,200 pieces and
+# 280 rounds, with sessions cut at many seams
+P=4096
+DYADSEQ_PIECE_BYTES=$P an bigp 2 ../big.csv
+check "4 KiB pieces: identical to the one-thread reader" cmp big1.h5 bigp.h5
+DYADSEQ_PIECE_BYTES=$P OMP_NUM_THREADS=3 "$D" validate big.csv >vp.out 2>&1
+check "4 KiB pieces, 3 threads: the same validate report" cmp v1.out vp.out
+# time going backwards inside a session, wherever the seams fall
+awk -F, -v OFS=, 'NR % 997 == 0 { $5 = "0.001" } { print }' big.csv >back.csv
+OMP_NUM_THREADS=1 "$D" validate back.csv >k1.out 2>&1
+DYADSEQ_PIECE_BYTES=$P OMP_NUM_THREADS=2 "$D" validate back.csv >k2.out 2>&1
+check "time going backwards, 4 KiB pieces: same report" cmp k1.out k2.out
+check "  which reports it" grep -q "goes backwards within session" k2.out
+
 # a session split over two files (and over pieces) with --merge
 head -n 1 big.csv >h.csv
 n=$(wc -l <big.csv)
@@ -61,7 +76,7 @@ check "--merge over files: identical at 1 and 2 threads" cmp m1.h5 m2.h5
 check "--merge: the same counts as the single file" cmp big1.csv m1.csv
 # without --merge: the one-thread reader's message, from either reader
 OMP_NUM_THREADS=1 "$D" validate m >d1.out 2>&1
-OMP_NUM_THREADS=2 "$D" validate m >d2.out 2>&1
+DYADSEQ_PIECE_BYTES=$P OMP_NUM_THREADS=2 "$D" validate m >d2.out 2>&1
 check "a session in two files: same message from both readers" cmp d1.out d2.out
 check "  which names the other file" grep -q "also appears in m/a.csv" d2.out
 
