@@ -493,7 +493,8 @@ static int columns_write(ds_results_t *r, const char *group,
  * curve's size; its points are then computed again here (ds_analysis_km),
  * so neither the curves nor these columns are ever held whole.
  */
-#define KM_BLOCK 1024 /* sessions */
+#define KM_BLOCK 4096 /* sessions: enough points that each append fills
+                         several chunks, compressed in parallel */
 static int write_km(ds_results_t *r, const ds_corpus_t *c,
                     const ds_analysis_t *a, const ds_analysis_opts_t *o,
                     size_t n_km, ds_error_t *err)
