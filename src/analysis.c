@@ -871,7 +871,10 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     for (size_t first = 0; first < S; first += B) {
         size_t n = S - first < B ? S - first : B;
         block_view_set(&bv, a, blk, blkw, first, n);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+        /* runs of 16 sessions: neighbours' per-session slots (durations,
+         * g2, state frequencies, row structs) share cache lines, and one
+         * session at a time made the threads write the same lines */
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
         for (size_t s = first; s < first + n; s++) {
 #ifdef _OPENMP
             scratch_t *x = &xs[omp_get_thread_num()];
