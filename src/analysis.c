@@ -569,31 +569,29 @@ static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                 if (o->progress)
                     o->progress(o->progress_ctx, c->sessions[s].n);
             }
-            /* pooled permuted tables: integer sums over the same session
-             * tables, by cell (exact in any order) */
-#pragma omp for schedule(static)
-            for (size_t j = 0; j < NL * n_pools * KK; j++) {
-                size_t l = j / (n_pools * KK), p = (j / KK) % n_pools,
-                       cell = j % KK;
-                size_t from = p == 0 ? 0 : ls->start[p - 1],
-                       to = p == 0 ? S : ls->start[p];
-                int64_t sum = 0;
-                for (size_t k = from; k < to; k++) {
-                    size_t s = p == 0 ? k : ls->index[k];
-                    sum += pcount[(l * S + s) * KK + cell];
-                }
-                pool_counts[j] = sum;
-            }
+            /* pooled permuted tables, a job per lag and pool: integer sums
+             * of the same session tables, row by row (exact in any order),
+             * then their residuals */
 #pragma omp for schedule(dynamic, 1)
             for (size_t j = 0; j < NL * n_pools; j++) {
                 size_t l = j / n_pools, p = j % n_pools;
                 const ds_lag_pool_t *pool =
                     p == 0 ? &a->lag[l].pooled : &a->lag[l].by_label[p - 1];
+                size_t from = p == 0 ? 0 : ls->start[p - 1],
+                       to = p == 0 ? S : ls->start[p];
+                int64_t *sum = pool_counts + j * KK;
+                memset(sum, 0, KK * sizeof *sum);
+                for (size_t k = from; k < to; k++) {
+                    size_t s = p == 0 ? k : ls->index[k];
+                    const int64_t *row = pcount + (l * S + s) * KK;
+                    for (size_t cell = 0; cell < KK; cell++)
+                        sum[cell] += row[cell];
+                }
                 ds_error_t e = {0};
                 if (!ok)
                     continue;
-                int r = ds_lag_residuals(pool_counts + j * KK, K, NULL,
-                                         &o->lag, w, NULL, zs, &e);
+                int r = ds_lag_residuals(sum, K, NULL, &o->lag, w, NULL, zs,
+                                         &e);
                 if (r == DS_OK || r == DS_ENUM)
                     ds_perm_exceed(pool->table->adjusted_residual, zs, KK,
                                    pool_exceed + j * KK);
