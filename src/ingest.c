@@ -759,7 +759,10 @@ int ds_builder_finish(ds_builder_t *b, ds_corpus_t **out, ds_diag_t *diag,
     const ds_ingest_opts_t *o = &b->opts;
     int rc = DS_ENOMEM;
 
-    gsl_heapsort(b->s, b->n_s, sizeof *b->s, cmp_session);
+    /* qsort (glibc's merge sort) rather than gsl_heapsort: keys are unique,
+     * so the order is the same, and it is several times faster on 40,000
+     * sessions, a serial step of every parallel read */
+    qsort(b->s, b->n_s, sizeof *b->s, cmp_session);
     if (o->sort && b->has_col[COL_TIME])
         for (size_t i = 0; i < b->n_s; i++)
             if (sort_session(&b->s[i]))
@@ -804,7 +807,7 @@ int ds_builder_finish(ds_builder_t *b, ds_corpus_t **out, ds_diag_t *diag,
         goto fail;
     for (size_t i = 0; i < b->n_s; i++)
         labels[i] = b->s[i].label;
-    gsl_heapsort(labels, b->n_s, sizeof *labels, cmp_str);
+    qsort(labels, b->n_s, sizeof *labels, cmp_str);
     size_t nl = 0;
     for (size_t i = 0; i < b->n_s; i++)
         if (nl == 0 || strcmp(labels[nl - 1], labels[i]) != 0)
