@@ -109,21 +109,39 @@ static void lag_free(ds_lag_result_t *r, size_t n_labels)
     free(r->by_label);
 }
 
+/* The per-session double arrays of r that a block sink receives and that
+ * need not be kept whole: all but yules_q and adjusted_residual. */
+#define N_STREAMED 8
+static void streamed_slabs(ds_lag_result_t *r, double **slab[N_STREAMED])
+{
+    slab[0] = &r->expected;
+    slab[1] = &r->transition_prob;
+    slab[2] = &r->p_value;
+    slab[3] = &r->yules_q_se;
+    slab[4] = &r->log_odds_ratio;
+    slab[5] = &r->log_odds_ratio_se;
+    slab[6] = &r->wampold_kappa;
+    slab[7] = &r->wampold_z;
+}
+
+/* Results of one lag for S sessions. With full = 0 (streaming), only the
+ * arrays that pooling, summaries and permutations need are allocated. */
 static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
-                     size_t n_labels, int perm)
+                     size_t n_labels, int perm, int full)
 {
     size_t n = S * K * K;
     memset(r, 0, sizeof *r);
     r->lag = lag;
-    r->counts = calloc(atleast1(n), sizeof *r->counts);
-    double **slab[] = {&r->expected, &r->transition_prob,
-                       &r->adjusted_residual, &r->p_value,
-                       &r->yules_q, &r->yules_q_se,
-                       &r->log_odds_ratio, &r->log_odds_ratio_se,
-                       &r->wampold_kappa, &r->wampold_z};
-    int ok = r->counts != NULL;
-    for (size_t i = 0; i < sizeof slab / sizeof slab[0]; i++)
-        ok &= (*slab[i] = nan_array(n)) != NULL;
+    int ok = 1;
+    if (full) {
+        double **slab[N_STREAMED];
+        streamed_slabs(r, slab);
+        ok &= (r->counts = calloc(atleast1(n), sizeof *r->counts)) != NULL;
+        for (size_t i = 0; i < N_STREAMED; i++)
+            ok &= (*slab[i] = nan_array(n)) != NULL;
+    }
+    ok &= (r->yules_q = nan_array(n)) != NULL;
+    ok &= (r->adjusted_residual = nan_array(n)) != NULL;
     if (perm)
         ok &= (r->permutation_p = nan_array(n)) != NULL;
     ok &= (r->g2 = nan_array(S)) && (r->x2 = nan_array(S)) &&
@@ -136,11 +154,25 @@ static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
     return ok ? 0 : -1;
 }
 
-/* A table whose arrays are session s's slots in r's slabs. */
-static ds_lag_table_t session_view(const ds_lag_result_t *r, size_t s,
+/*
+ * Sessions are computed in blocks. A block view holds, for each lag and
+ * for the windows, pointers such that row i is session first + i: into the
+ * whole arrays of ds_analysis_t, or into block buffers that a block sink
+ * receives and that are reused for the next block (streaming).
+ */
+typedef struct block_view {
+    size_t first, n;
+    ds_lag_result_t *lag;          /* [n_lags] */
+    ds_window_result_t win;        /* per-session arrays only */
+    int has_window;
+    int reset;                     /* block buffers: reset_rows first */
+} block_view_t;
+
+/* Session si's table: its slots in the block view's arrays. */
+static ds_lag_table_t session_view(const ds_lag_result_t *r, size_t i,
                                    size_t K)
 {
-    size_t o = s * K * K;
+    size_t o = i * K * K;
     ds_lag_table_t t = {
         .K = K,
         .counts = r->counts + o,
@@ -178,28 +210,35 @@ static void window_free(ds_window_result_t *w)
     free(w);
 }
 
-static ds_window_result_t *window_alloc(size_t S, size_t K)
+/* Window results with per-session arrays for `rows` sessions (none when
+ * rows is 0: streaming keeps only the pooled counts). */
+static ds_window_result_t *window_alloc(size_t rows, size_t K)
 {
     ds_window_result_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    size_t n = atleast1(S * K * K);
-    w->a = calloc(n, sizeof *w->a);
-    w->b = calloc(n, sizeof *w->b);
-    w->c = calloc(n, sizeof *w->c);
-    w->d = calloc(n, sizeof *w->d);
-    w->yules_q = nan_array(S * K * K);
-    w->log_odds_ratio = nan_array(S * K * K);
-    w->log_odds_ratio_se = nan_array(S * K * K);
-    w->adjusted_residual = nan_array(S * K * K);
+    size_t n = atleast1(rows * K * K);
+    int per_session = rows > 0;
+    if (per_session) {
+        w->a = calloc(n, sizeof *w->a);
+        w->b = calloc(n, sizeof *w->b);
+        w->c = calloc(n, sizeof *w->c);
+        w->d = calloc(n, sizeof *w->d);
+        w->yules_q = nan_array(n);
+        w->log_odds_ratio = nan_array(n);
+        w->log_odds_ratio_se = nan_array(n);
+        w->adjusted_residual = nan_array(n);
+    }
     w->pooled = ds_window_counts_alloc(K);
     w->pooled_q = nan_array(K * K);
     w->pooled_lor = nan_array(K * K);
     w->pooled_lor_se = nan_array(K * K);
     w->pooled_z = nan_array(K * K);
-    if (!w->a || !w->b || !w->c || !w->d || !w->yules_q ||
-        !w->log_odds_ratio || !w->log_odds_ratio_se ||
-        !w->adjusted_residual || !w->pooled || !w->pooled_q ||
+    if ((per_session &&
+         (!w->a || !w->b || !w->c || !w->d || !w->yules_q ||
+          !w->log_odds_ratio || !w->log_odds_ratio_se ||
+          !w->adjusted_residual)) ||
+        !w->pooled || !w->pooled_q ||
         !w->pooled_lor || !w->pooled_lor_se || !w->pooled_z) {
         window_free(w);
         return NULL;
@@ -226,6 +265,7 @@ void ds_analysis_free(ds_analysis_t *a)
     free(a->n_events);
     free(a->duration_s);
     free(a->first_onset_s);
+    free(a->state_freq);
     for (size_t l = 0; a->lag && l < a->n_lags; l++)
         lag_free(&a->lag[l], a->n_labels);
     free(a->lag);
@@ -261,6 +301,13 @@ static void scratch_free(scratch_t *x)
     free(x->zstar);
 }
 
+static void scratch_free_all(scratch_t *xs, int n)
+{
+    for (int t = 0; xs && t < n; t++)
+        scratch_free(&xs[t]);
+    free(xs);
+}
+
 static int scratch_alloc(scratch_t *x, size_t K)
 {
     memset(x, 0, sizeof *x);
@@ -290,22 +337,42 @@ static void fail_at(failure_t *f, const ds_session_t *s, const ds_error_t *e)
                  e->msg);
 }
 
+/* Free a Kaplan-Meier curve's arrays but keep its size (km.n points). */
+static void km_release(ds_km_t *km)
+{
+    free(km->time_s);
+    free(km->survival);
+    free(km->n_at_risk);
+    free(km->n_events);
+    km->time_s = km->survival = NULL;
+    km->n_at_risk = km->n_events = NULL;
+    km->cap = 0;
+}
+
+static int64_t *a_freq(ds_analysis_t *a, size_t s)
+{
+    return a->state_freq + s * a->K;
+}
+
 static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
-                            ds_analysis_t *a, size_t si, scratch_t *x,
-                            failure_t *f, failure_t *warn)
+                            ds_analysis_t *a, const block_view_t *bv,
+                            size_t si, scratch_t *x, failure_t *f,
+                            failure_t *warn)
 {
     const ds_session_t *s = &c->sessions[si];
-    size_t K = a->K;
+    size_t K = a->K, i = si - bv->first; /* row in the block */
     ds_error_t e = {0};
     int rc;
 
-    memset(x->freq, 0, K * sizeof *x->freq);
-    ds_state_freq(s->state, s->n, K, x->freq);
+    a->duration_s[si] = ds_session_duration(s);
+    int64_t *freq = a_freq(a, si);
+    memset(freq, 0, K * sizeof *freq);
+    ds_state_freq(s->state, s->n, K, freq);
     for (size_t l = 0; l < a->n_lags; l++) {
-        ds_lag_result_t *r = &a->lag[l];
-        ds_lag_table_t t = session_view(r, si, K);
+        ds_lag_result_t *r = &bv->lag[l];
+        ds_lag_table_t t = session_view(r, i, K);
         ds_lag_count(s->state, s->n, r->lag, K, t.counts);
-        rc = ds_lag_table_compute(&t, x->freq, (int64_t)s->n,
+        rc = ds_lag_table_compute(&t, freq, (int64_t)s->n,
                                   r->lag == 1 ? o->zero : NULL, &o->lag,
                                   x->lw, &e);
         if (rc == DS_ENUM) { /* statistics NaN: a warning, not a failure */
@@ -315,20 +382,20 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             fail_at(f, s, &e);
             return;
         }
-        r->g2[si] = t.g2;
-        r->x2[si] = t.x2;
-        r->df[si] = t.df;
-        r->g2_p[si] = t.g2_p;
+        r->g2[i] = t.g2;
+        r->x2[i] = t.x2;
+        r->df[i] = t.df;
+        r->g2_p[i] = t.g2_p;
     }
 
-    if (a->window) {
-        ds_window_result_t *w = a->window;
+    if (bv->has_window) {
+        const ds_window_result_t *w = &bv->win;
         rc = ds_window_tally(c, s, &o->window_opts, x->ww, x->wc, &e);
         if (rc) {
             fail_at(f, s, &e);
             return;
         }
-        size_t off = si * K * K, n = K * K;
+        size_t off = i * K * K, n = K * K;
         memcpy(w->a + off, x->wc->a, n * sizeof *w->a);
         memcpy(w->b + off, x->wc->b, n * sizeof *w->b);
         memcpy(w->c + off, x->wc->c, n * sizeof *w->c);
@@ -345,6 +412,10 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             fail_at(f, s, &e);
             return;
         }
+        if (o->block_sink) /* streaming: the curves are computed again
+                              when written (ds_analysis_km) */
+            for (int k = 0; k < 2; k++)
+                km_release(&a->responsive[2 * si + k].km);
     }
 
     if (a->cycles) {
@@ -387,24 +458,41 @@ static int label_sets(const ds_corpus_t *c, label_sets_t *ls)
     return 0;
 }
 
-/* Sum the session tables listed in idx (all sessions when idx is NULL)
- * into the pool's table, then compute it and its summaries. */
+/* Add the count tables of a block's sessions to the pools they belong to
+ * (all sessions, and their label's): integer sums, exact in any order. */
+static void pool_add_block(const ds_corpus_t *c, ds_lag_result_t *r,
+                           const ds_lag_result_t *blk, size_t first, size_t n)
+{
+    size_t KK = c->n_states * c->n_states;
+    int64_t *all = r->pooled.table->counts;
+    for (size_t i = 0; i < n; i++) {
+        const int64_t *cs = blk->counts + i * KK;
+        int64_t *lab =
+            r->by_label[c->sessions[first + i].label_index].table->counts;
+        for (size_t j = 0; j < KK; j++) {
+            all[j] += cs[j];
+            lab[j] += cs[j];
+        }
+    }
+}
+
+/* The pool's table holds the summed counts of the sessions listed in idx
+ * (all sessions when idx is NULL): add their state frequencies, then
+ * compute it and its summaries. */
 static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
-                        const ds_lag_result_t *r, ds_lag_pool_t *p,
+                        const ds_analysis_t *a, const ds_lag_result_t *r,
+                        ds_lag_pool_t *p,
                         const size_t *idx, size_t n_idx,
                         ds_lag_workspace_t *w, ds_error_t *err)
 {
-    size_t K = c->n_states, KK = K * K;
-    int64_t *sum = p->table->counts;
-    memset(sum, 0, KK * sizeof *sum);
+    size_t K = c->n_states;
     memset(p->freq, 0, K * sizeof *p->freq);
     p->n_events = 0;
     for (size_t k = 0; k < n_idx; k++) {
         size_t s = idx ? idx[k] : k;
-        const int64_t *cs = r->counts + s * KK;
-        for (size_t j = 0; j < KK; j++)
-            sum[j] += cs[j];
-        ds_state_freq(c->sessions[s].state, c->sessions[s].n, K, p->freq);
+        const int64_t *f = a->state_freq + s * K;
+        for (size_t q = 0; q < K; q++)
+            p->freq[q] += f[q];
         p->n_events += (int64_t)c->sessions[s].n;
     }
     int rc = ds_lag_table_compute(p->table, p->freq, p->n_events,
@@ -481,31 +569,29 @@ static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                 if (o->progress)
                     o->progress(o->progress_ctx, c->sessions[s].n);
             }
-            /* pooled permuted tables: integer sums over the same session
-             * tables, by cell (exact in any order) */
-#pragma omp for schedule(static)
-            for (size_t j = 0; j < NL * n_pools * KK; j++) {
-                size_t l = j / (n_pools * KK), p = (j / KK) % n_pools,
-                       cell = j % KK;
-                size_t from = p == 0 ? 0 : ls->start[p - 1],
-                       to = p == 0 ? S : ls->start[p];
-                int64_t sum = 0;
-                for (size_t k = from; k < to; k++) {
-                    size_t s = p == 0 ? k : ls->index[k];
-                    sum += pcount[(l * S + s) * KK + cell];
-                }
-                pool_counts[j] = sum;
-            }
+            /* pooled permuted tables, a job per lag and pool: integer sums
+             * of the same session tables, row by row (exact in any order),
+             * then their residuals */
 #pragma omp for schedule(dynamic, 1)
             for (size_t j = 0; j < NL * n_pools; j++) {
                 size_t l = j / n_pools, p = j % n_pools;
                 const ds_lag_pool_t *pool =
                     p == 0 ? &a->lag[l].pooled : &a->lag[l].by_label[p - 1];
+                size_t from = p == 0 ? 0 : ls->start[p - 1],
+                       to = p == 0 ? S : ls->start[p];
+                int64_t *sum = pool_counts + j * KK;
+                memset(sum, 0, KK * sizeof *sum);
+                for (size_t k = from; k < to; k++) {
+                    size_t s = p == 0 ? k : ls->index[k];
+                    const int64_t *row = pcount + (l * S + s) * KK;
+                    for (size_t cell = 0; cell < KK; cell++)
+                        sum[cell] += row[cell];
+                }
                 ds_error_t e = {0};
                 if (!ok)
                     continue;
-                int r = ds_lag_residuals(pool_counts + j * KK, K, NULL,
-                                         &o->lag, w, NULL, zs, &e);
+                int r = ds_lag_residuals(sum, K, NULL, &o->lag, w, NULL, zs,
+                                         &e);
                 if (r == DS_OK || r == DS_ENUM)
                     ds_perm_exceed(pool->table->adjusted_residual, zs, KK,
                                    pool_exceed + j * KK);
@@ -556,13 +642,143 @@ done:
 
 /* ---- the driver -------------------------------------------------------- */
 
+const char *ds_analysis_window_skipped(const ds_corpus_t *c,
+                                       const ds_analysis_opts_t *o)
+{
+    if (!o->window)
+        return "not asked for";
+    if (!c->has_time)
+        return "time windows need a time column";
+    if (o->window_opts.target_ongoing && !c->has_duration)
+        return "--target ongoing needs a duration column";
+    return NULL;
+}
+
+/* Fill n doubles with NaN. */
+static void fill_nan(double *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        p[i] = NAN;
+}
+
+/* Point v at the rows of sessions [first, first + n): the whole arrays of a
+ * at that offset, or (streaming) the block buffers blk and blkw, reset. */
+static void block_view_set(block_view_t *v, ds_analysis_t *a,
+                           ds_lag_result_t *blk, ds_window_result_t *blkw,
+                           size_t first, size_t n)
+{
+    size_t KK = a->K * a->K, o = first * KK;
+    v->first = first;
+    v->n = n;
+    v->reset = blk != NULL;
+    for (size_t l = 0; l < a->n_lags; l++) {
+        ds_lag_result_t *r = &a->lag[l], *x = &v->lag[l];
+        *x = *r;
+        x->permutation_p = NULL;
+        x->g2 = r->g2 + first;
+        x->x2 = r->x2 + first;
+        x->df = r->df + first;
+        x->g2_p = r->g2_p + first;
+        x->yules_q = r->yules_q + o;
+        x->adjusted_residual = r->adjusted_residual + o;
+        double **dst[N_STREAMED], **src[N_STREAMED];
+        streamed_slabs(x, dst);
+        if (blk) { /* reset row by row by the sessions (reset_rows) */
+            streamed_slabs(&blk[l], src);
+            x->counts = blk[l].counts;
+            for (size_t i = 0; i < N_STREAMED; i++)
+                *dst[i] = *src[i];
+        } else {
+            x->counts = r->counts + o;
+            for (size_t i = 0; i < N_STREAMED; i++)
+                *dst[i] += o;
+        }
+    }
+    v->has_window = a->window != NULL;
+    if (!v->has_window)
+        return;
+    ds_window_result_t *w = blkw ? blkw : a->window;
+    size_t wo = blkw ? 0 : o;
+    v->win.a = w->a + wo;
+    v->win.b = w->b + wo;
+    v->win.c = w->c + wo;
+    v->win.d = w->d + wo;
+    v->win.yules_q = w->yules_q + wo;
+    v->win.log_odds_ratio = w->log_odds_ratio + wo;
+    v->win.log_odds_ratio_se = w->log_odds_ratio_se + wo;
+    v->win.adjusted_residual = w->adjusted_residual + wo;
+}
+
+/* Reset row i of the reused block buffers (zero counts, NaN statistics) so no
+ * value of an earlier block can reach the file; done by the session's own
+ * task, in parallel. */
+static void reset_rows(block_view_t *v, size_t n_lags, size_t i, size_t KK)
+{
+    size_t o = i * KK;
+    for (size_t l = 0; l < n_lags; l++) {
+        double **slab[N_STREAMED];
+        streamed_slabs(&v->lag[l], slab);
+        memset(v->lag[l].counts + o, 0, KK * sizeof(int64_t));
+        for (size_t k = 0; k < N_STREAMED; k++)
+            fill_nan(*slab[k] + o, KK);
+    }
+    if (v->has_window) {
+        memset(v->win.a + o, 0, KK * sizeof(int64_t));
+        memset(v->win.b + o, 0, KK * sizeof(int64_t));
+        memset(v->win.c + o, 0, KK * sizeof(int64_t));
+        memset(v->win.d + o, 0, KK * sizeof(int64_t));
+        fill_nan(v->win.yules_q + o, KK);
+        fill_nan(v->win.log_odds_ratio + o, KK);
+        fill_nan(v->win.log_odds_ratio_se + o, KK);
+        fill_nan(v->win.adjusted_residual + o, KK);
+    }
+}
+
+/* Block buffers of a streaming run: counts and the streamed statistics of
+ * every lag for `rows` sessions. */
+static void block_free(ds_lag_result_t *blk, size_t n_lags)
+{
+    for (size_t l = 0; blk && l < n_lags; l++) {
+        double **slab[N_STREAMED];
+        streamed_slabs(&blk[l], slab);
+        free(blk[l].counts);
+        for (size_t i = 0; i < N_STREAMED; i++)
+            free(*slab[i]);
+    }
+    free(blk);
+}
+
+static ds_lag_result_t *block_alloc(size_t n_lags, size_t rows, size_t K)
+{
+    ds_lag_result_t *blk = calloc(atleast1(n_lags), sizeof *blk);
+    int ok = blk != NULL;
+    for (size_t l = 0; ok && l < n_lags; l++) {
+        double **slab[N_STREAMED];
+        streamed_slabs(&blk[l], slab);
+        ok &= (blk[l].counts = malloc(rows * K * K * sizeof(int64_t))) !=
+              NULL;
+        for (size_t i = 0; i < N_STREAMED; i++)
+            ok &= (*slab[i] = malloc(rows * K * K * sizeof(double))) != NULL;
+    }
+    if (!ok) {
+        block_free(blk, n_lags);
+        return NULL;
+    }
+    return blk;
+}
+
 int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                     ds_analysis_t **out, ds_diag_t *diag, ds_error_t *err)
 {
-    size_t S = c->n_sessions, K = c->n_states, L = c->n_labels;
-    int rc = DS_ENOMEM;
+    size_t S = c->n_sessions, K = c->n_states, L = c->n_labels, KK = K * K;
+    int rc = DS_ENOMEM, stream = o->block_sink != NULL;
+    int threads = o->threads > 0 ? o->threads : 1;
     label_sets_t ls = {0};
     failure_t *fails = NULL, *warns = NULL;
+    scratch_t *xs = NULL;
+    ds_lag_result_t *blk = NULL;
+    ds_window_result_t *blkw = NULL;
+    block_view_t bv = {0};
     *out = NULL;
     if (o->permutations && o->zero) {
         for (size_t i = 0; i < K * K; i++)
@@ -581,31 +797,41 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     a->n_events = calloc(atleast1(S), sizeof *a->n_events);
     a->duration_s = nan_array(S);
     a->first_onset_s = nan_array(S);
-    if (!a->n_events || !a->duration_s || !a->first_onset_s)
+    a->state_freq = calloc(atleast1(S * K), sizeof *a->state_freq);
+    if (!a->n_events || !a->duration_s || !a->first_onset_s ||
+        !a->state_freq)
         goto oom;
     for (size_t s = 0; s < S; s++) {
         const ds_session_t *se = &c->sessions[s];
         a->n_events[s] = (int64_t)se->n;
-        a->duration_s[s] = ds_session_duration(se);
         if (se->onset && se->n)
             a->first_onset_s[s] = se->onset[0];
     }
 
+    /* sessions per block: all of them unless streaming */
+    size_t B = stream ? (o->block_rows ? o->block_rows : 512) : S;
+    if (B > S)
+        B = S;
+    if (B == 0)
+        B = 1;
+
     a->n_lags = o->n_lags;
     a->lag = calloc(atleast1(o->n_lags), sizeof *a->lag);
-    if (!a->lag)
+    bv.lag = calloc(atleast1(o->n_lags), sizeof *bv.lag);
+    if (!a->lag || !bv.lag)
         goto oom;
     for (size_t l = 0; l < o->n_lags; l++)
-        if (lag_alloc(&a->lag[l], o->lags[l], S, K, L,
-                      o->permutations > 0))
+        if (lag_alloc(&a->lag[l], o->lags[l], S, K, L, o->permutations > 0,
+                      !stream))
             goto oom;
+    if (stream && !(blk = block_alloc(o->n_lags, B, K)))
+        goto oom;
 
     if (o->window) {
-        if (!c->has_time)
-            a->window_skipped = "time windows need a time column";
-        else if (o->window_opts.target_ongoing && !c->has_duration)
-            a->window_skipped = "--target ongoing needs a duration column";
-        else if (!(a->window = window_alloc(S, K)))
+        a->window_skipped = ds_analysis_window_skipped(c, o);
+        if (!a->window_skipped &&
+            (!(a->window = window_alloc(stream ? 0 : S, K)) ||
+             (stream && !(blkw = window_alloc(B, K)))))
             goto oom;
     }
     if (!c->has_actor || c->n_actors < 2)
@@ -629,79 +855,116 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     }
     fails = calloc(atleast1(S), sizeof *fails);
     warns = calloc(atleast1(S), sizeof *warns);
-    if (!fails || !warns || label_sets(c, &ls))
+    xs = calloc((size_t)threads, sizeof *xs);
+    if (!fails || !warns || !xs || label_sets(c, &ls))
         goto oom;
+    for (int t = 0; t < threads; t++)
+        if (scratch_alloc(&xs[t], K))
+            goto oom;
 
+    /* Blocks in session order; within a block, sessions in parallel, each
+     * writing only its own rows. Then, on this thread, the block's counts
+     * are added to the pools and the block goes to the sink. */
     double t0 = wall();
-    int scratch_failed = 0;
-#pragma omp parallel num_threads(o->threads)
-    {
-        scratch_t x;
-        if (scratch_alloc(&x, K) != 0) {
-#pragma omp atomic write
-            scratch_failed = 1;
-        }
-#pragma omp for schedule(dynamic, 1)
-        for (size_t s = 0; s < S; s++) {
-            int bad;
-#pragma omp atomic read
-            bad = scratch_failed;
-            if (bad)
-                continue;
-            analyze_session(c, o, a, s, &x, &fails[s], &warns[s]);
+    for (size_t first = 0; first < S; first += B) {
+        size_t n = S - first < B ? S - first : B;
+        block_view_set(&bv, a, blk, blkw, first, n);
+        /* runs of 16 sessions: neighbours' per-session slots (durations,
+         * g2, state frequencies, row structs) share cache lines, and one
+         * session at a time made the threads write the same lines */
+#pragma omp parallel for schedule(dynamic, 16) num_threads(threads)
+        for (size_t s = first; s < first + n; s++) {
+#ifdef _OPENMP
+            scratch_t *x = &xs[omp_get_thread_num()];
+#else
+            scratch_t *x = &xs[0];
+#endif
+            if (bv.reset)
+                reset_rows(&bv, a->n_lags, s - first, KK);
+            analyze_session(c, o, a, &bv, s, x, &fails[s], &warns[s]);
             if (o->progress)
                 o->progress(o->progress_ctx, c->sessions[s].n);
         }
-        scratch_free(&x);
+        for (size_t s = first; s < first + n; s++)
+            if (fails[s].rc) {
+                rc = ds_error_set(err, fails[s].rc, "%s",
+                                  fails[s].msg ? fails[s].msg
+                                               : "out of memory");
+                goto fail;
+            }
+        for (size_t l = 0; l < a->n_lags; l++)
+            pool_add_block(c, &a->lag[l], &bv.lag[l], first, n);
+        if (bv.has_window) {
+            ds_window_counts_t *pw = a->window->pooled;
+            for (size_t j = 0; j < n * KK; j++) {
+                pw->a[j % KK] += bv.win.a[j];
+                pw->b[j % KK] += bv.win.b[j];
+                pw->c[j % KK] += bv.win.c[j];
+                pw->d[j % KK] += bv.win.d[j];
+            }
+        }
+        if (stream) {
+            ds_analysis_block_t pub = {.first = first, .n = n,
+                                       .lag = bv.lag,
+                                       .window = bv.has_window ? &bv.win
+                                                               : NULL};
+            double ts = wall();
+            rc = o->block_sink(o->block_ctx, &pub, err);
+            a->seconds_sink += wall() - ts;
+            if (rc)
+                goto fail;
+        }
     }
     a->seconds_compute = wall() - t0;
-    if (scratch_failed)
-        goto oom;
-    for (size_t s = 0; s < S; s++)
-        if (fails[s].rc) {
-            rc = ds_error_set(err, fails[s].rc, "%s",
-                              fails[s].msg ? fails[s].msg : "out of memory");
-            goto fail;
-        }
     for (size_t s = 0; s < S; s++) /* in session order, whatever the threads */
         if (warns[s].rc)
             ds_diag_warning(diag, NULL, 0, NULL, "%s; its statistics are NaN",
                             warns[s].msg ? warns[s].msg : "numerical failure");
 
-    /* pooled tables, overall and per label, and their summaries */
-    ds_lag_workspace_t *w = ds_lag_workspace_alloc(K);
-    if (!w)
+    /* pooled tables, overall and per label, and their summaries: each an
+     * independent job writing only its own pool; warnings in job order */
+    size_t n_jobs = a->n_lags * (1 + L);
+    int *job_rc = calloc(atleast1(n_jobs), sizeof *job_rc);
+    ds_error_t *job_err = calloc(atleast1(n_jobs), sizeof *job_err);
+    if (!job_rc || !job_err) {
+        free(job_rc);
+        free(job_err);
         goto oom;
-    for (size_t l = 0; l < a->n_lags; l++) {
+    }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t j = 0; j < n_jobs; j++) {
+        size_t l = j / (1 + L), lb = j % (1 + L);
         ds_lag_result_t *r = &a->lag[l];
-        rc = pool_compute(c, o, r, &r->pooled, NULL, S, w, err);
-        for (size_t lb = 0; rc == DS_OK && lb < L; lb++)
-            rc = pool_compute(c, o, r, &r->by_label[lb],
-                              ls.index + ls.start[lb],
-                              ls.start[lb + 1] - ls.start[lb], w, err);
-        if (rc == DS_ENUM) { /* NaN statistics and a warning */
+        ds_lag_workspace_t *w = ds_lag_workspace_alloc(K);
+        if (!w) {
+            job_rc[j] = ds_error_set(&job_err[j], DS_ENOMEM, "out of memory");
+            continue;
+        }
+        job_rc[j] =
+            lb == 0 ? pool_compute(c, o, a, r, &r->pooled, NULL, S, w,
+                                   &job_err[j])
+                    : pool_compute(c, o, a, r, &r->by_label[lb - 1],
+                                   ls.index + ls.start[lb - 1],
+                                   ls.start[lb] - ls.start[lb - 1], w,
+                                   &job_err[j]);
+        ds_lag_workspace_free(w);
+    }
+    rc = DS_OK;
+    for (size_t j = 0; j < n_jobs && rc == DS_OK; j++) {
+        if (job_rc[j] == DS_ENUM) /* NaN statistics and a warning */
             ds_diag_warning(diag, NULL, 0, NULL,
                             "pooled lag-%zu table: %s; its statistics are "
-                            "NaN", r->lag, err->msg);
-            rc = DS_OK;
-        }
-        if (rc) {
-            ds_lag_workspace_free(w);
-            goto fail;
-        }
+                            "NaN", a->lag[j / (1 + L)].lag, job_err[j].msg);
+        else if (job_rc[j])
+            rc = ds_error_set(err, job_rc[j], "%s", job_err[j].msg);
     }
-    ds_lag_workspace_free(w);
+    free(job_rc);
+    free(job_err);
+    if (rc)
+        goto fail;
 
     if (a->window) {
         ds_window_result_t *wr = a->window;
-        size_t KK = K * K;
-        for (size_t s = 0; s < S; s++)
-            for (size_t j = 0; j < KK; j++) {
-                wr->pooled->a[j] += wr->a[s * KK + j];
-                wr->pooled->b[j] += wr->b[s * KK + j];
-                wr->pooled->c[j] += wr->c[s * KK + j];
-                wr->pooled->d[j] += wr->d[s * KK + j];
-            }
         ds_2x2_t *st = calloc(KK, sizeof *st);
         if (!st)
             goto oom;
@@ -727,6 +990,10 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     free(warns);
     free(ls.index);
     free(ls.start);
+    scratch_free_all(xs, threads);
+    block_free(blk, o->n_lags);
+    window_free(blkw);
+    free(bv.lag);
     *out = a;
     return DS_OK;
 oom:
@@ -742,6 +1009,35 @@ fail:
     free(warns);
     free(ls.index);
     free(ls.start);
+    scratch_free_all(xs, threads);
+    block_free(blk, o->n_lags);
+    window_free(blkw);
+    free(bv.lag);
     ds_analysis_free(a);
+    return rc;
+}
+
+int ds_analysis_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                   size_t first, size_t n, ds_responsive_t *out,
+                   ds_error_t *err)
+{
+    int rc = DS_OK;
+    int threads = o->threads > 0 ? o->threads : 1;
+    for (size_t i = 0; i < 2 * n; i++)
+        ds_responsive_init(&out[i]);
+#pragma omp parallel for schedule(dynamic, 8) num_threads(threads)
+    for (size_t i = 0; i < n; i++) {
+        ds_error_t e;
+        int r = ds_responsive_session(c, &c->sessions[first + i],
+                                      &o->responsive_opts, &out[2 * i], &e);
+        if (r) {
+#pragma omp critical(ds_analysis_km)
+            if (!rc) {
+                rc = r;
+                if (err)
+                    *err = e;
+            }
+        }
+    }
     return rc;
 }

@@ -3,6 +3,9 @@
  * write one results file (SPEC 2, 4, 5).
  */
 #include <errno.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,6 +402,7 @@ int main_analyze(int argc, char **argv)
     ds_corpus_t *c = NULL;
     ds_analysis_t *res = NULL;
     ds_results_t *r = NULL;
+    ds_layout_stream_t *ls = NULL;
     uint8_t *zero = NULL;
     char *params = NULL;
     ds_error_t err = {0};
@@ -407,12 +411,22 @@ int main_analyze(int argc, char **argv)
     int threads = ds_common_threads(&o);
     status = DS_EXIT_DATA;
 
+    /* the reader (ds_corpus_load) parses on omp_get_max_threads() */
+#ifdef _OPENMP
+    omp_set_num_threads(threads);
+#endif
     double t0 = now();
     int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
     if (rc) {
         status = rc;
         goto done;
     }
+#ifdef __GLIBC__
+    /* the reader's buffers and the pieces' builders are freed by now, but
+     * their pages stay with the threads' malloc arenas: give them back
+     * before the analysis allocates (peak memory, issue #7) */
+    malloc_trim(0);
+#endif
     double t_parse = now() - t0;
 
     rc = ds_zeros_load(a.zeros, c, &zero, &diag, &err);
@@ -450,17 +464,10 @@ int main_analyze(int argc, char **argv)
     ao.responsive_opts.window_s = a.response_window;
     ao.cycles_opts.min_len = a.cycle_min;
     ao.cycles_opts.window_s = a.response_window;
-    t0 = now();
-    rc = ds_cli_run_analysis(&o, "analyze", c, &ao,
-                             c->n_events * (1 + a.permutations), &res);
-    double t_compute = now() - t0;
-    if (rc) {
-        status = rc;
-        goto done;
-    }
-    if (!o.quiet)
-        warn_not_computed(c, res, &a, o.actors);
-
+    /* The results file is begun before the analysis: the per-session
+     * arrays are written block by block as sessions are computed, so they
+     * are never held whole (issue #7: memory). */
+    double t_write = 0;
     t0 = now();
     params = parameters_json(&a, &o);
     if (!params) {
@@ -474,10 +481,41 @@ int main_analyze(int argc, char **argv)
     if (!rc) {
         ds_results_set_compression(r, a.compress);
         ds_results_set_threads(r, threads);
-        rc = ds_layout_corpus(r, c, res, &prov, &err);
+        rc = ds_layout_corpus(r, c, NULL, &prov, &err);
     }
     if (!rc)
-        rc = ds_layout_analysis(r, c, res, zero, &ao, &err);
+        rc = ds_layout_stream_begin(r, c, &ao, zero, &ls, &err);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        goto done;
+    }
+    ao.block_sink = ds_layout_stream_block;
+    ao.block_ctx = ls;
+    ao.block_rows = ds_layout_block_rows(c->n_states, a.n_lags,
+                                         ds_analysis_window_skipped(c, &ao) ==
+                                             NULL);
+    t_write += now() - t0;
+
+    t0 = now();
+    rc = ds_cli_run_analysis(&o, "analyze", c, &ao,
+                             c->n_events * (1 + a.permutations), &res);
+    /* compute: every statistic, permutations included; the time spent
+     * writing blocks counts as writing */
+    double t_compute = now() - t0 - (res ? res->seconds_sink : 0);
+    if (rc) {
+        status = rc;
+        goto done;
+    }
+    t_write += res->seconds_sink;
+    if (!o.quiet)
+        warn_not_computed(c, res, &a, o.actors);
+
+    t0 = now();
+    rc = ds_layout_session_columns(r, res, &err);
+    if (!rc) {
+        rc = ds_layout_stream_end(ls, res, &ao, &err);
+        ls = NULL;
+    }
     if (!rc) {
         rc = ds_results_commit(r, &err);
         r = NULL;
@@ -486,12 +524,12 @@ int main_analyze(int argc, char **argv)
         ds_msg_error("%s", err.msg);
         goto done;
     }
-    double t_write = now() - t0;
+    t_write += now() - t0;
     if (o.verbose) {
         /* one line, parsed by scripts/bench/run.sh */
         fprintf(stderr, "dyadseq: time: parse %.3f s, compute %.3f s, "
                         "write %.3f s",
-                t_parse, t_compute - res->seconds_permute, t_write);
+                t_parse, t_compute, t_write);
         if (a.permutations)
             fprintf(stderr, ", permute %.3f s", res->seconds_permute);
         fputc('\n', stderr);
@@ -514,6 +552,7 @@ int main_analyze(int argc, char **argv)
     }
     status = DS_EXIT_OK;
 done:
+    ds_layout_stream_abort(ls);
     ds_results_abort(r);
     free(params);
     free(zero);

@@ -86,12 +86,17 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
     free(n_events);
     if (rc)
         return rc;
-    if (a) {
-        TRY(ds_results_write_double(r, "/sessions/duration_s", 1, dims,
-                                    a->duration_s, "session", err));
-        TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, dims,
-                                    a->first_onset_s, "session", err));
-    }
+    return a ? ds_layout_session_columns(r, a, err) : DS_OK;
+}
+
+int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
+                              ds_error_t *err)
+{
+    size_t dims[1] = {a->S};
+    TRY(ds_results_write_double(r, "/sessions/duration_s", 1, dims,
+                                a->duration_s, "session", err));
+    TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, dims,
+                                a->first_onset_s, "session", err));
     return DS_OK;
 }
 
@@ -178,112 +183,266 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
     return DS_OK;
 }
 
-static int write_lag(ds_results_t *r, const ds_corpus_t *c,
-                     const ds_analysis_t *a, const ds_lag_result_t *lr,
-                     const uint8_t *zero, ds_error_t *err)
+/*
+ * Streaming: the per-session [S, K, K] and [S] datasets of /lag and the
+ * [S, K, K] datasets of /window are begun in SPEC order before the
+ * analysis runs and filled block by block from its block sink, so the
+ * whole arrays are never held in memory (issue #7). HDF5 keeps creation
+ * order per group, and within every group objects are created in the
+ * order they always were, so listings and exports are unchanged.
+ */
+
+/* Per-session datasets of one lag, in creation order. */
+enum { LD_COUNTS, LD_STAT0, LD_PERM = LD_STAT0 + 10, LD_G2, LD_X2, LD_DF,
+       LD_G2_P, LD_N };
+/* Per-session datasets of /window. */
+enum { WD_A, WD_B, WD_C, WD_D, WD_Q, WD_LOR, WD_LOR_SE, WD_Z, WD_N };
+
+struct ds_layout_stream {
+    ds_results_t *r;
+    const ds_corpus_t *c;
+    size_t S, K, n_lags;
+    size_t *lags;
+    ds_results_dset_t **lag_d;   /* [n_lags * LD_N]; LD_PERM may be NULL */
+    ds_results_dset_t *win_d[WD_N];
+    int window;
+    uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
+};
+
+static const char *const stat_names[10] = {
+    "expected",       "transition_prob",   "adjusted_residual", "p_value",
+    "yules_q",        "yules_q_se",        "log_odds_ratio",
+    "log_odds_ratio_se", "wampold_kappa", "wampold_z"};
+
+void ds_layout_stream_abort(ds_layout_stream_t *ls)
 {
-    size_t S = a->S, K = a->K;
-    size_t d3[3] = {S, K, K}, d1[1] = {S};
-    char base[64], path[1024], g1[1024], g2[1024];
-    snprintf(base, sizeof base, "/lag/%zu", lr->lag);
-    TRY(ds_results_attr_int64(r, base, "lag", (int64_t)lr->lag, err));
-
-    snprintf(path, sizeof path, "%s/session/counts", base);
-    TRY(ds_results_write_int64(r, path, 3, d3, lr->counts,
-                               "session,from,to", err));
-    ds_lag_table_t view = {.K = K,
-                           .expected = lr->expected,
-                           .transition_prob = lr->transition_prob,
-                           .adjusted_residual = lr->adjusted_residual,
-                           .p_value = lr->p_value,
-                           .yules_q = lr->yules_q,
-                           .yules_q_se = lr->yules_q_se,
-                           .log_odds_ratio = lr->log_odds_ratio,
-                           .log_odds_ratio_se = lr->log_odds_ratio_se,
-                           .wampold_kappa = lr->wampold_kappa,
-                           .wampold_z = lr->wampold_z};
-    cell_stat_t st[10];
-    size_t n = table_stats(&view, st);
-    for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/session/%s", base, st[i].name);
-        TRY(ds_results_write_double(r, path, 3, d3, st[i].v,
-                                    "session,from,to", err));
-    }
-    if (lr->permutation_p) {
-        snprintf(path, sizeof path, "%s/session/permutation_p", base);
-        TRY(ds_results_write_double(r, path, 3, d3, lr->permutation_p,
-                                    "session,from,to", err));
-    }
-    const char *tn[4] = {"g2", "x2", "df", "g2_p"};
-    const double *tv[4] = {lr->g2, lr->x2, lr->df, lr->g2_p};
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/session/%s", base, tn[i]);
-        TRY(ds_results_write_double(r, path, 1, d1, tv[i], "session", err));
-    }
-
-    /* structural zeros constrain lag 1 only (SPEC 4.2) */
-    uint8_t *mask = calloc(K * K + 1, 1);
-    if (!mask)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    if (zero && lr->lag == 1)
-        memcpy(mask, zero, K * K);
-    snprintf(g1, sizeof g1, "%s/pooled", base);
-    snprintf(g2, sizeof g2, "%s/couple_summary", base);
-    int rc = write_pool(r, &lr->pooled, K, mask, g1, g2, NULL, err);
-    for (size_t l = 0; rc == DS_OK && l < a->n_labels; l++) {
-        char *name = ds_results_escape_name(c->labels[l]);
-        if (!name) {
-            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-            break;
-        }
-        snprintf(g1, sizeof g1, "%s/pooled_by_label/%s", base, name);
-        snprintf(g2, sizeof g2, "%s/couple_summary_by_label/%s", base, name);
-        free(name);
-        rc = write_pool(r, &lr->by_label[l], K, mask, g1, g2, c->labels[l],
-                        err);
-    }
-    free(mask);
-    return rc;
+    if (!ls)
+        return;
+    /* open datasets are freed by ds_results_abort */
+    free(ls->lag_d);
+    free(ls->lags);
+    free(ls->zero);
+    free(ls);
 }
 
-static int write_window(ds_results_t *r, const ds_analysis_t *a,
-                        const ds_analysis_opts_t *o, ds_error_t *err)
+size_t ds_layout_block_rows(size_t K, size_t n_lags, int window)
 {
-    const ds_window_result_t *w = a->window;
-    size_t S = a->S, K = a->K;
-    size_t d3[3] = {S, K, K}, d2[2] = {K, K};
-    TRY(ds_results_attr_int64(r, "/window", "lo", o->window_opts.lo, err));
-    TRY(ds_results_attr_int64(r, "/window", "hi", o->window_opts.hi, err));
-    TRY(ds_results_attr_double(r, "/window", "time_unit_s",
-                               o->window_opts.unit_s, err));
-    TRY(ds_results_attr_string(r, "/window", "target",
-                               o->window_opts.target_ongoing ? "ongoing"
-                                                             : "onset",
-                               err));
-    const char *in[4] = {"a", "b", "c", "d"};
-    const int64_t *iv[4] = {w->a, w->b, w->c, w->d};
-    const int64_t *pv[4] = {w->pooled->a, w->pooled->b, w->pooled->c,
-                            w->pooled->d};
-    char path[256];
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "/window/session/%s", in[i]);
-        TRY(ds_results_write_int64(r, path, 3, d3, iv[i], "session,from,to",
-                                   err));
-        snprintf(path, sizeof path, "/window/pooled/%s", in[i]);
-        TRY(ds_results_write_int64(r, path, 2, d2, pv[i], "from,to", err));
+    /* whole chunks of the [S, K, K] datasets, about 16 MiB of buffers */
+    size_t row = K * K * sizeof(double);
+    size_t per = row * (9 * n_lags + (window ? 8 : 0)) + 1;
+    size_t chunk = ds_results_chunk_rows(row), m = 1;
+    while (chunk * (m + 1) * per <= ((size_t)16 << 20) && m < 4)
+        m++;
+    return chunk * m;
+}
+
+int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
+                           const ds_analysis_opts_t *o, const uint8_t *zero,
+                           ds_layout_stream_t **out, ds_error_t *err)
+{
+    size_t S = c->n_sessions, K = c->n_states;
+    size_t d3[3] = {S, K, K}, d1[1] = {S};
+    char base[64], path[1024];
+    int rc = DS_OK;
+    (void)zero; /* written with the pooled tables (ds_layout_stream_end) */
+    *out = NULL;
+    ds_layout_stream_t *ls = calloc(1, sizeof *ls);
+    if (!ls)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    ls->r = r;
+    ls->c = c;
+    ls->S = S;
+    ls->K = K;
+    ls->n_lags = o->n_lags;
+    ls->lags = malloc((o->n_lags ? o->n_lags : 1) * sizeof *ls->lags);
+    ls->lag_d = calloc((o->n_lags ? o->n_lags : 1) * LD_N,
+                       sizeof *ls->lag_d);
+    if (zero && (ls->zero = malloc(K * K)))
+        memcpy(ls->zero, zero, K * K);
+    if (!ls->lags || !ls->lag_d || (zero && !ls->zero)) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
     }
-    const char *dn[4] = {"yules_q", "log_odds_ratio", "log_odds_ratio_se",
-                         "adjusted_residual"};
-    const double *dv[4] = {w->yules_q, w->log_odds_ratio,
-                           w->log_odds_ratio_se, w->adjusted_residual};
-    const double *dp[4] = {w->pooled_q, w->pooled_lor, w->pooled_lor_se,
-                           w->pooled_z};
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "/window/session/%s", dn[i]);
-        TRY(ds_results_write_double(r, path, 3, d3, dv[i], "session,from,to",
-                                    err));
-        snprintf(path, sizeof path, "/window/pooled/%s", dn[i]);
-        TRY(ds_results_write_double(r, path, 2, d2, dp[i], "from,to", err));
+    for (size_t l = 0; l < o->n_lags; l++) {
+        size_t lag = ls->lags[l] = o->lags[l];
+        ds_results_dset_t **d = ls->lag_d + l * LD_N;
+        snprintf(base, sizeof base, "/lag/%zu", lag);
+        if ((rc = ds_results_attr_int64(r, base, "lag", (int64_t)lag, err)))
+            goto done;
+        snprintf(path, sizeof path, "%s/session/counts", base);
+        if ((rc = ds_results_begin(r, path, DS_RESULTS_INT64, 3, d3,
+                                   "session,from,to", &d[LD_COUNTS], err)))
+            goto done;
+        for (int i = 0; i < 10; i++) {
+            snprintf(path, sizeof path, "%s/session/%s", base,
+                     stat_names[i]);
+            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 3, d3,
+                                       "session,from,to", &d[LD_STAT0 + i],
+                                       err)))
+                goto done;
+        }
+        if (o->permutations) {
+            snprintf(path, sizeof path, "%s/session/permutation_p", base);
+            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 3, d3,
+                                       "session,from,to", &d[LD_PERM], err)))
+                goto done;
+        }
+        const char *tn[4] = {"g2", "x2", "df", "g2_p"};
+        for (int i = 0; i < 4; i++) {
+            snprintf(path, sizeof path, "%s/session/%s", base, tn[i]);
+            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 1, d1,
+                                       "session", &d[LD_G2 + i], err)))
+                goto done;
+        }
+    }
+    ls->window = ds_analysis_window_skipped(c, o) == NULL;
+    if (ls->window) {
+        if ((rc = ds_results_attr_int64(r, "/window", "lo",
+                                        o->window_opts.lo, err)) ||
+            (rc = ds_results_attr_int64(r, "/window", "hi",
+                                        o->window_opts.hi, err)) ||
+            (rc = ds_results_attr_double(r, "/window", "time_unit_s",
+                                         o->window_opts.unit_s, err)) ||
+            (rc = ds_results_attr_string(r, "/window", "target",
+                                         o->window_opts.target_ongoing
+                                             ? "ongoing"
+                                             : "onset",
+                                         err)))
+            goto done;
+        const char *wn[WD_N] = {"a", "b", "c", "d", "yules_q",
+                                "log_odds_ratio", "log_odds_ratio_se",
+                                "adjusted_residual"};
+        for (int i = 0; i < WD_N; i++) {
+            snprintf(path, sizeof path, "/window/session/%s", wn[i]);
+            if ((rc = ds_results_begin(r, path,
+                                       i < 4 ? DS_RESULTS_INT64
+                                             : DS_RESULTS_DOUBLE,
+                                       3, d3, "session,from,to",
+                                       &ls->win_d[i], err)))
+                goto done;
+        }
+    }
+done:
+    if (rc) {
+        ds_layout_stream_abort(ls);
+        return rc;
+    }
+    *out = ls;
+    return DS_OK;
+}
+
+int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
+                           ds_error_t *err)
+{
+    ds_layout_stream_t *ls = vls;
+    for (size_t l = 0; l < ls->n_lags; l++) {
+        ds_results_dset_t **d = ls->lag_d + l * LD_N;
+        const ds_lag_result_t *x = &b->lag[l];
+        const double *st[10] = {x->expected,          x->transition_prob,
+                                x->adjusted_residual, x->p_value,
+                                x->yules_q,           x->yules_q_se,
+                                x->log_odds_ratio,    x->log_odds_ratio_se,
+                                x->wampold_kappa,     x->wampold_z};
+        const double *col[4] = {x->g2, x->x2, x->df, x->g2_p};
+        TRY(ds_results_append(d[LD_COUNTS], b->n, x->counts, err));
+        for (int i = 0; i < 10; i++)
+            TRY(ds_results_append(d[LD_STAT0 + i], b->n, st[i], err));
+        for (int i = 0; i < 4; i++)
+            TRY(ds_results_append(d[LD_G2 + i], b->n, col[i], err));
+    }
+    if (ls->window && b->window) {
+        const ds_window_result_t *w = b->window;
+        const void *wv[WD_N] = {w->a,
+                                w->b,
+                                w->c,
+                                w->d,
+                                w->yules_q,
+                                w->log_odds_ratio,
+                                w->log_odds_ratio_se,
+                                w->adjusted_residual};
+        for (int i = 0; i < WD_N; i++)
+            TRY(ds_results_append(ls->win_d[i], b->n, wv[i], err));
+    }
+    return DS_OK;
+}
+
+/* Close the per-session datasets (after the permutation p-values), then
+ * write what comes after them: pooled tables, summaries, /window/pooled. */
+static int stream_finish(ds_layout_stream_t *ls, const ds_analysis_t *a,
+                         ds_error_t *err)
+{
+    ds_results_t *r = ls->r;
+    const ds_corpus_t *c = ls->c;
+    size_t K = ls->K;
+    char base[64], g1[1024], g2[1024];
+    for (size_t l = 0; l < ls->n_lags; l++) {
+        ds_results_dset_t **d = ls->lag_d + l * LD_N;
+        if (d[LD_PERM] && a->lag[l].permutation_p)
+            TRY(ds_results_append(d[LD_PERM], ls->S,
+                                  a->lag[l].permutation_p, err));
+        for (int i = 0; i < LD_N; i++)
+            if (d[i]) {
+                ds_results_dset_t *x = d[i];
+                d[i] = NULL;
+                TRY(ds_results_end(x, err));
+            }
+    }
+    if (ls->window)
+        for (int i = 0; i < WD_N; i++) {
+            ds_results_dset_t *x = ls->win_d[i];
+            ls->win_d[i] = NULL;
+            TRY(ds_results_end(x, err));
+        }
+    for (size_t l = 0; l < ls->n_lags; l++) {
+        const ds_lag_result_t *lr = &a->lag[l];
+        snprintf(base, sizeof base, "/lag/%zu", lr->lag);
+        /* structural zeros constrain lag 1 only (SPEC 4.2) */
+        uint8_t *mask = calloc(K * K + 1, 1);
+        if (!mask)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        if (ls->zero && lr->lag == 1)
+            memcpy(mask, ls->zero, K * K);
+        snprintf(g1, sizeof g1, "%s/pooled", base);
+        snprintf(g2, sizeof g2, "%s/couple_summary", base);
+        int rc = write_pool(r, &lr->pooled, K, mask, g1, g2, NULL, err);
+        for (size_t lb = 0; rc == DS_OK && lb < a->n_labels; lb++) {
+            char *name = ds_results_escape_name(c->labels[lb]);
+            if (!name) {
+                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+                break;
+            }
+            snprintf(g1, sizeof g1, "%s/pooled_by_label/%s", base, name);
+            snprintf(g2, sizeof g2, "%s/couple_summary_by_label/%s", base,
+                     name);
+            free(name);
+            rc = write_pool(r, &lr->by_label[lb], K, mask, g1, g2,
+                            c->labels[lb], err);
+        }
+        free(mask);
+        if (rc)
+            return rc;
+    }
+    if (ls->window && a->window) {
+        const ds_window_result_t *w = a->window;
+        size_t d2[2] = {K, K};
+        const char *in[4] = {"a", "b", "c", "d"};
+        const int64_t *pv[4] = {w->pooled->a, w->pooled->b, w->pooled->c,
+                                w->pooled->d};
+        char path[256];
+        for (int i = 0; i < 4; i++) {
+            snprintf(path, sizeof path, "/window/pooled/%s", in[i]);
+            TRY(ds_results_write_int64(r, path, 2, d2, pv[i], "from,to",
+                                       err));
+        }
+        const char *dn[4] = {"yules_q", "log_odds_ratio",
+                             "log_odds_ratio_se", "adjusted_residual"};
+        const double *dp[4] = {w->pooled_q, w->pooled_lor, w->pooled_lor_se,
+                               w->pooled_z};
+        for (int i = 0; i < 4; i++) {
+            snprintf(path, sizeof path, "/window/pooled/%s", dn[i]);
+            TRY(ds_results_write_double(r, path, 2, d2, dp[i], "from,to",
+                                        err));
+        }
     }
     return DS_OK;
 }
@@ -361,6 +520,100 @@ static int columns_write(ds_results_t *r, const char *group,
     return DS_OK;
 }
 
+/*
+ * /responsiveness/km: the Kaplan-Meier points of every row, n_km in all,
+ * appended in blocks of sessions. A streaming analysis kept only each
+ * curve's size; its points are then computed again here (ds_analysis_km),
+ * so neither the curves nor these columns are ever held whole.
+ */
+#define KM_BLOCK 4096 /* sessions: enough points that each append fills
+                         several chunks, compressed in parallel */
+static int write_km(ds_results_t *r, const ds_corpus_t *c,
+                    const ds_analysis_t *a, const ds_analysis_opts_t *o,
+                    size_t n_km, ds_error_t *err)
+{
+    /* SPEC 5 order; the int64 columns are d[0], d[3], d[4] */
+    static const char *const name[5] = {"row", "time_s", "survival",
+                                        "n_at_risk", "n_events"};
+    static const int is_int[5] = {1, 0, 0, 1, 1};
+    static const int src[5] = {0, 0, 1, 1, 2}; /* index in iv or dv */
+    ds_results_dset_t *d[5] = {NULL};
+    size_t dims[1] = {n_km}, S = a->S;
+    size_t bs = S < KM_BLOCK ? (S ? S : 1) : KM_BLOCK;
+    int rc = DS_OK;
+    ds_responsive_t *again = malloc(2 * bs * sizeof *again);
+    int64_t *iv[3] = {NULL};
+    double *dv[2] = {NULL};
+    size_t cap = 0;
+    if (!again)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (int i = 0; i < 5 && !rc; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "/responsiveness/km/%s", name[i]);
+        rc = ds_results_begin(r, path,
+                              is_int[i] ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE,
+                              1, dims, "point", &d[i], err);
+    }
+    for (size_t first = 0; !rc && first < S; first += bs) {
+        size_t n = S - first < bs ? S - first : bs;
+        const ds_responsive_t *x = a->responsive + 2 * first;
+        int recomputed = 0;
+        for (size_t k = 0; k < 2 * n; k++)
+            if (x[k].km.n && !x[k].km.time_s)
+                recomputed = 1;
+        if (recomputed) {
+            if ((rc = ds_analysis_km(c, o, first, n, again, err)))
+                break;
+            x = again;
+        }
+        size_t m = 0;
+        for (size_t k = 0; k < 2 * n; k++)
+            m += x[k].km.n;
+        if (m > cap) {
+            cap = m;
+            for (int i = 0; i < 3; i++) {
+                free(iv[i]);
+                iv[i] = malloc(cap * sizeof *iv[i]);
+            }
+            for (int i = 0; i < 2; i++) {
+                free(dv[i]);
+                dv[i] = malloc(cap * sizeof *dv[i]);
+            }
+            if (!iv[0] || !iv[1] || !iv[2] || !dv[0] || !dv[1])
+                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        }
+        for (size_t k = 0, j = 0; !rc && k < 2 * n; k++)
+            for (size_t p = 0; p < x[k].km.n; p++, j++) {
+                iv[0][j] = (int64_t)(2 * first + k);
+                iv[1][j] = (int64_t)x[k].km.n_at_risk[p];
+                iv[2][j] = (int64_t)x[k].km.n_events[p];
+                dv[0][j] = x[k].km.time_s[p];
+                dv[1][j] = x[k].km.survival[p];
+            }
+        if (recomputed)
+            for (size_t k = 0; k < 2 * n; k++)
+                ds_responsive_clear(&again[k]);
+        for (int i = 0; i < 5 && !rc; i++)
+            rc = ds_results_append(d[i], m,
+                                   is_int[i] ? (const void *)iv[src[i]]
+                                             : (const void *)dv[src[i]],
+                                   err);
+    }
+    for (int i = 0; i < 5; i++)
+        if (d[i]) {
+            ds_error_t e2;
+            int e = ds_results_end(d[i], rc ? &e2 : err);
+            if (!rc)
+                rc = e;
+        }
+    for (int i = 0; i < 3; i++)
+        free(iv[i]);
+    for (int i = 0; i < 2; i++)
+        free(dv[i]);
+    free(again);
+    return rc;
+}
+
 static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                 const ds_analysis_t *a,
                                 const ds_analysis_opts_t *o, ds_error_t *err)
@@ -374,17 +627,13 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
         COL_D("response_rate"), COL_D("latency_mean_s"),
         COL_D("latency_median_s"), COL_I("n_turned_away"),
         COL_I("n_turned_against"), COL_D("p_response_by_window")};
-    enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
-    column_t km[N_K] = {COL_I("row"), COL_D("time_s"), COL_D("survival"),
-                        COL_I("n_at_risk"), COL_I("n_events")};
     int rc = DS_ENOMEM;
     for (size_t k = 0; k < rows; k++)
         n_km += a->responsive[k].km.n;
-    if (columns_alloc(t, N_T, rows) || columns_alloc(km, N_K, n_km)) {
+    if (columns_alloc(t, N_T, rows)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
-    size_t j = 0;
     for (size_t k = 0; k < rows; k++) {
         const ds_responsive_t *x = &a->responsive[k];
         t[SESSION].i[k] = (int64_t)(k / 2);
@@ -398,24 +647,15 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
         t[AWAY].i[k] = (int64_t)x->n_turned_away;
         t[AGAINST].i[k] = (int64_t)x->n_turned_against;
         t[P_W].d[k] = x->p_response_by_window;
-        for (size_t p = 0; p < x->km.n; p++, j++) {
-            km[K_ROW].i[j] = (int64_t)k;
-            km[K_TIME].d[j] = x->km.time_s[p];
-            km[K_SURV].d[j] = x->km.survival[p];
-            km[K_RISK].i[j] = (int64_t)x->km.n_at_risk[p];
-            km[K_EVENTS].i[j] = (int64_t)x->km.n_events[p];
-        }
     }
     rc = columns_write(r, "/responsiveness", t, N_T, rows, "row", err);
     if (!rc)
         rc = ds_results_attr_double(r, "/responsiveness", "response_window_s",
                                     o->responsive_opts.window_s, err);
     if (!rc)
-        rc = columns_write(r, "/responsiveness/km", km, N_K, n_km, "point",
-                           err);
+        rc = write_km(r, c, a, o, n_km, err);
 done:
     columns_free(t, N_T);
-    columns_free(km, N_K);
     return rc;
 }
 
@@ -486,19 +726,42 @@ done:
     return rc;
 }
 
-int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
-                       const ds_analysis_t *a, const uint8_t *zero,
-                       const ds_analysis_opts_t *o, ds_error_t *err)
+/* /responsiveness, /cycles and /softening. */
+static int write_rows(ds_results_t *r, const ds_corpus_t *c,
+                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
+                      ds_error_t *err)
 {
-    for (size_t l = 0; l < a->n_lags; l++)
-        TRY(write_lag(r, c, a, &a->lag[l], zero, err));
-    if (a->window)
-        TRY(write_window(r, a, o, err));
     if (a->responsive)
         TRY(write_responsiveness(r, c, a, o, err));
     if (a->cycles)
         TRY(write_cycles(r, c, a, o, err));
     return DS_OK;
+}
+
+int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
+                         const ds_analysis_opts_t *o, ds_error_t *err)
+{
+    int rc = stream_finish(ls, a, err);
+    if (!rc)
+        rc = write_rows(ls->r, ls->c, a, o, err);
+    ds_layout_stream_abort(ls);
+    return rc;
+}
+
+int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
+                       const ds_analysis_t *a, const uint8_t *zero,
+                       const ds_analysis_opts_t *o, ds_error_t *err)
+{
+    ds_layout_stream_t *ls;
+    TRY(ds_layout_stream_begin(r, c, o, zero, &ls, err));
+    ds_analysis_block_t b = {.first = 0, .n = a->S, .lag = a->lag,
+                             .window = a->window};
+    int rc = ds_layout_stream_block(ls, &b, err);
+    if (rc) {
+        ds_layout_stream_abort(ls);
+        return rc;
+    }
+    return ds_layout_stream_end(ls, a, o, err);
 }
 
 /* ---- /comparison (compare) ----------------------------------------- */

@@ -893,6 +893,12 @@ static size_t elem_size(ds_results_type_t t)
     }
 }
 
+size_t ds_results_chunk_rows(size_t row_bytes)
+{
+    size_t cr = row_bytes ? CHUNK_TARGET / row_bytes : 1;
+    return cr < 1 ? 1 : cr;
+}
+
 /*
  * The dataset creation list for a dataset of `bytes` stored bytes:
  * compact, contiguous or chunked in blocks of whole first-axis rows of
@@ -916,10 +922,7 @@ static hid_t make_dcpl(ds_results_dset_t *d, size_t stored)
     }
     if (bytes < CONTIGUOUS_MAX || d->level == 0)
         return dcpl; /* contiguous, the default */
-    size_t row_bytes = d->row_elems * stored;
-    size_t cr = CHUNK_TARGET / row_bytes;
-    if (cr < 1)
-        cr = 1;
+    size_t cr = ds_results_chunk_rows(d->row_elems * stored);
     if (cr > d->rows)
         cr = d->rows;
     hsize_t chunk[DS_RESULTS_MAX_RANK];

@@ -25,6 +25,8 @@
 #include "dyadseq/summary.h"
 #include "dyadseq/window.h"
 
+struct ds_analysis_block;
+
 typedef struct ds_analysis_opts {
     const size_t *lags;            /* --lags, default {1} */
     size_t n_lags;
@@ -39,6 +41,21 @@ typedef struct ds_analysis_opts {
     int threads;                   /* OpenMP threads (>= 1) */
     void (*progress)(void *ctx, size_t events); /* may be NULL */
     void *progress_ctx;
+    /*
+     * Streaming (may be NULL): sessions are then computed in blocks of
+     * block_rows (default 512), and each block's per-session arrays are
+     * handed to block_sink on the calling thread, in session order, while
+     * ds_analysis_t keeps whole only what pooling, summaries and
+     * permutation tests need: yules_q, adjusted_residual, g2..g2_p and
+     * permutation_p of each lag. Its other [S*K*K] arrays (counts,
+     * expected, ... and the window's per-session arrays) are then NULL, so
+     * memory does not grow by ~90 bytes per cell and session. A nonzero
+     * return stops the run with that code (err set by the sink).
+     */
+    int (*block_sink)(void *ctx, const struct ds_analysis_block *b,
+                      ds_error_t *err);
+    void *block_ctx;
+    size_t block_rows;
 } ds_analysis_opts_t;
 
 void ds_analysis_opts_init(ds_analysis_opts_t *o);
@@ -76,11 +93,21 @@ typedef struct ds_window_result {
     double *pooled_q, *pooled_lor, *pooled_lor_se, *pooled_z; /* [K*K] */
 } ds_window_result_t;
 
+/* Per-session results of sessions [first, first + n), for a block sink:
+ * row i of every per-session array is session first + i (lag[l].counts,
+ * .expected, ... [n*K*K]; lag[l].g2 ... [n]; permutation_p is NULL). */
+typedef struct ds_analysis_block {
+    size_t first, n;
+    const ds_lag_result_t *lag;       /* [n_lags] */
+    const ds_window_result_t *window; /* per-session arrays, or NULL */
+} ds_analysis_block_t;
+
 typedef struct ds_analysis {
     size_t S, K, n_labels;
     /* /sessions */
     int64_t *n_events;              /* [S] */
     double *duration_s, *first_onset_s; /* [S], NaN without time */
+    int64_t *state_freq;            /* [S*K] events in each state */
 
     size_t n_lags;
     ds_lag_result_t *lag;           /* [n_lags] */
@@ -98,7 +125,27 @@ typedef struct ds_analysis {
 
     double seconds_compute;         /* wall time of the parallel phase */
     double seconds_permute;
+    double seconds_sink;            /* of it, in the block sink (writing) */
 } ds_analysis_t;
+
+/*
+ * Responsiveness of sessions [first, first + n) computed again, into
+ * out[2n] (initialized here; ds_responsive_clear each after use), on
+ * o->threads threads. A streaming run (block_sink set) keeps only the
+ * size of each Kaplan-Meier curve (km.n, its arrays NULL), and the writer
+ * gets the curves from here block by block. Returns as
+ * ds_responsive_session.
+ */
+int ds_analysis_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                   size_t first, size_t n, ds_responsive_t *out,
+                   ds_error_t *err);
+
+/*
+ * Why time windows are not computed for c with options o (NULL when they
+ * are): not asked for, or the input lacks the columns they need.
+ */
+const char *ds_analysis_window_skipped(const ds_corpus_t *c,
+                                       const ds_analysis_opts_t *o);
 
 /*
  * Analyze corpus c. Returns DS_OK with *out set; DS_EUSAGE for options that

@@ -2,8 +2,8 @@
  * csvread.h — the one CSV reader every parser in dyadseq uses.
  *
  * A streaming pass over one file with libcsv (strict RFC 4180 quoting, LF
- * or CRLF), delivering whole rows with the physical line on which each row
- * starts, so every later message can say FILE:LINE. It strips a UTF-8 BOM,
+ * or CRLF; blank lines are skipped), delivering whole rows with the
+ * physical line on which each row starts, so every later message can say FILE:LINE. It strips a UTF-8 BOM,
  * refuses binary files and empty files, reports malformed quoting, and can
  * hash the bytes it reads (provenance) in the same pass. It knows nothing
  * about columns: checking field contents is the caller's job.
@@ -22,6 +22,8 @@ typedef struct ds_csv_row {
     size_t *len;   /* byte length of each field (a field may hold a NUL) */
     size_t line;   /* 1-based physical line on which the row starts */
     size_t index;  /* 0-based row number (0 = the header) */
+    int clean;     /* every byte of the row is ASCII and none is NUL: the
+                      fields need no UTF-8 or NUL checks */
 } ds_csv_row_t;
 
 /*
@@ -39,6 +41,26 @@ typedef int (*ds_csv_row_fn)(const ds_csv_row_t *row, void *ctx);
  */
 int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
                 ds_diag_t *diag, ds_sha256_t *hash, ds_error_t *err);
+
+/*
+ * Parse a block of whole rows in memory (a piece of a file cut at a line
+ * feed outside quotes), as ds_csv_read does after its checks of the file
+ * start: lines are counted from first_line and rows from first_index. No
+ * BOM, binary or empty-file checks; an empty block is no error. When
+ * end_line is not NULL it receives the line after the block's last line
+ * feed (first_line + the line feeds of a fully read block).
+ */
+int ds_csv_read_block(const void *buf, size_t len, const char *name,
+                      size_t first_line, size_t first_index, ds_csv_row_fn fn,
+                      void *ctx, size_t *end_line, ds_diag_t *diag,
+                      ds_error_t *err);
+
+/* Whether the first bytes of a file look binary (ds_csv_read then reports
+ * "not a CSV text file"). */
+int ds_csv_looks_binary(const void *buf, size_t n);
+
+/* Whether n bytes are all ASCII and none is NUL (see ds_csv_row_t.clean). */
+int ds_csv_clean(const void *buf, size_t n);
 
 /*
  * Write one field to fp with RFC 4180 quoting when needed (libcsv's

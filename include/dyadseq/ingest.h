@@ -22,6 +22,7 @@ typedef struct ds_ingest_opts {
     int sort;      /* --sort: sort each session stably by onset */
     int merge;     /* --merge: a session may span several files */
     int verbose;   /* report ignored columns as warnings */
+    int threads;   /* threads of ds_corpus_load; 0 = omp_get_max_threads() */
 } ds_ingest_opts_t;
 
 typedef struct ds_builder ds_builder_t;
@@ -57,7 +58,19 @@ int ds_inputs_expand(const char *const *args, size_t n_args, char ***paths,
                      size_t *n_paths, ds_error_t *err);
 void ds_inputs_free(char **paths, size_t n_paths);
 
-/* Expand, open and ingest all inputs, then finish (the usual path). */
+/*
+ * Expand, open and ingest all inputs, then finish (the usual path). With
+ * more than one thread, files are read in rounds of a few MiB, cut into
+ * pieces at line feeds, the pieces parsed in parallel (a builder each) and
+ * merged in file order, so the corpus is the same at any thread count.
+ * Whatever this fast path cannot judge exactly as the one-thread reader
+ * would (any problem in the data, quoted fields, standard input) makes it
+ * start again with the one-thread reader, which then reports.
+ *
+ * Testing only: the environment variable DYADSEQ_PIECE_BYTES=N (N >= 64)
+ * sets the size of the pieces (default 1 MiB), so that tests can make a
+ * small file cross many pieces and rounds.
+ */
 int ds_corpus_load(const char *const *args, size_t n_args,
                    const ds_ingest_opts_t *opts, ds_corpus_t **out,
                    ds_diag_t *diag, ds_error_t *err);

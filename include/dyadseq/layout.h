@@ -28,7 +28,15 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_provenance_t *p,
                      ds_error_t *err);
 
-/* /lag, /window, /responsiveness, /cycles and /softening of a. */
+/* /sessions/duration_s and first_onset_s (ds_layout_corpus writes them
+ * when given a; a streaming writer calls this after the analysis). */
+int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
+                              ds_error_t *err);
+
+/*
+ * /lag, /window, /responsiveness, /cycles and /softening of a, computed
+ * with whole per-session arrays (no block sink).
+ */
 int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
                        const ds_analysis_t *a, const uint8_t *zero,
                        const ds_analysis_opts_t *o, ds_error_t *err);
@@ -50,5 +58,28 @@ int ds_layout_comparison(ds_results_t *r, const ds_compare_t *c,
  */
 int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f,
                    const char *path, ds_error_t *err);
+
+/*
+ * Streaming (issue #7: memory): begin creates the per-session datasets of
+ * /lag and /window for the analysis c and o will give; pass
+ * ds_layout_stream_block and the stream as the analysis' block sink
+ * (ds_analysis_opts_t.block_sink / block_ctx), then end with the finished
+ * analysis: it writes the permutation p-values, closes the datasets and
+ * writes the pooled tables, summaries, /responsiveness, /cycles and
+ * /softening. end and abort free the stream (after a failure, abort it and
+ * then ds_results_abort the file). ds_layout_block_rows is the block
+ * size to give the analysis: whole chunks, about 16 MiB of buffers.
+ */
+typedef struct ds_layout_stream ds_layout_stream_t;
+
+int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
+                           const ds_analysis_opts_t *o, const uint8_t *zero,
+                           ds_layout_stream_t **out, ds_error_t *err);
+int ds_layout_stream_block(void *ls, const ds_analysis_block_t *b,
+                           ds_error_t *err);
+int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
+                         const ds_analysis_opts_t *o, ds_error_t *err);
+void ds_layout_stream_abort(ds_layout_stream_t *ls);
+size_t ds_layout_block_rows(size_t K, size_t n_lags, int window);
 
 #endif

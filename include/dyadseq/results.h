@@ -204,6 +204,10 @@ int ds_results_attr_double(ds_results_t *r, const char *obj,
  */
 typedef struct ds_results_dset ds_results_dset_t;
 
+/* First-axis rows per chunk of a large dataset whose rows are row_bytes
+ * long: appending whole chunks lets them be compressed in parallel. */
+size_t ds_results_chunk_rows(size_t row_bytes);
+
 int ds_results_begin(ds_results_t *r, const char *path,
                      ds_results_type_t type, size_t rank, const size_t *dims,
                      const char *dimnames, ds_results_dset_t **out,

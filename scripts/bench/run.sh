@@ -173,12 +173,15 @@ cmd() {
 }
 
 # analyze TAG INPUT THREADS [OPTIONS...]: one timed analyze run, phases kept.
+# Issue #7's default options: lag 1, time windows off (they are on by
+# default when the input has times, hence --no-window), responsiveness,
+# cycles.
 analyze() {
     atag=$1 input=$2 th=$3
     shift 3
     failed "$atag" && return 1
-    [ "$REP" -eq 1 ] && cmd "$DYADSEQ analyze $input -o $T/out.h5 -t $th --no-progress -v $*"
-    if run "$atag" "$DYADSEQ" analyze "$input" -o "$T/out.h5" -t "$th" --no-progress -v "$@"; then
+    [ "$REP" -eq 1 ] && cmd "$DYADSEQ analyze $input -o $T/out.h5 -t $th --no-window --no-progress -v $*"
+    if run "$atag" "$DYADSEQ" analyze "$input" -o "$T/out.h5" -t "$th" --no-window --no-progress -v "$@"; then
         for ph in parse compute write; do
             v=$(phase "$ph" "$T/$atag.err")
             [ -n "$v" ] && echo "$v" >>"$T/$atag.$ph"
