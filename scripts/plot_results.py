@@ -585,6 +585,27 @@ def step_at(times, surv, grid):
     return np.concatenate([[1.0], surv])[k]
 
 
+def pooled_km(r):
+    """{(label, bidder): (times, survival)} from /responsiveness/pooled,
+    the Kaplan-Meier estimate over all bids of each session label (written
+    by dyadseq analyze since the pooled curves were added); {} if absent."""
+    g = "responsiveness/pooled"
+    if not r.has(f"{g}/km/row"):
+        return {}
+    scope = r.strings(f"{g}/scope")
+    label = r.strings(f"{g}/label")
+    bidder = r.strings(f"{g}/bidder")
+    row = r.get(f"{g}/km/row").astype(int)
+    t = r.get(f"{g}/km/time_s").astype(float)
+    sv = r.get(f"{g}/km/survival").astype(float)
+    out = {}
+    for k in range(len(scope)):
+        if scope[k] == "label":
+            sel = row == k
+            out[(label[k], bidder[k])] = (t[sel], sv[sel])
+    return out
+
+
 def fig_km(r, a, name):
     g = "responsiveness"
     if not r.has(f"{g}/km/row"):
@@ -602,7 +623,8 @@ def fig_km(r, a, name):
     start = np.searchsorted(km_row, np.arange(len(sidx)), side="left")
     stop = np.searchsorted(km_row, np.arange(len(sidx)), side="right")
     labels = chosen_labels(r, a)
-    W = float(r.param("response_window", default=5.0))
+    pooled = pooled_km(r)
+    W = float(r.param("response_window_s", "response_window", default=5.0))
     thin_max = 40  # more session curves per label than this are a grey smear
     actors = list(dict.fromkeys(bidder))  # first-seen order: A then B
     others = {b: next((x for x in actors if x != b), "?") for b in actors}
@@ -626,14 +648,21 @@ def fig_km(r, a, name):
                     ax.step(grid, y, where="post", color=st["color"], ls=st["ls"], lw=0.6,
                             alpha=0.35)
             if curves:
-                mean = np.mean(curves, axis=0)
-                ax.step(grid, mean, where="post", color=st["color"], ls=st["ls"], lw=2.2)
+                if (lab, b) in pooled:
+                    # one product-limit estimate over all bids of the label
+                    pt, ps = pooled[(lab, b)]
+                    thick = step_at(pt, ps, grid)
+                    what = "Kaplan\u2013Meier over all bids"
+                else:  # an older file: the mean of the session curves
+                    thick = np.mean(curves, axis=0)
+                    what = "mean of the session curves"
+                ax.step(grid, thick, where="post", color=st["color"], ls=st["ls"], lw=2.2)
                 mk = np.searchsorted(grid, np.linspace(0, tmax, 7)[1:-1])
-                ax.plot(grid[mk], mean[mk], ls="none", marker=st["marker"], ms=4.5,
+                ax.plot(grid[mk], thick[mk], ls="none", marker=st["marker"], ms=4.5,
                         mfc="white", mec=st["color"], mew=1.2)
                 legend[lab] = Line2D([], [], color=st["color"], ls=st["ls"], lw=2.2,
                                      marker=st["marker"], mfc="white", mec=st["color"],
-                                     label=f"{lab}: mean of the session curves")
+                                     label=f"{lab}: {what}")
             counts.append(f"{lab} {len(curves)}")
         ax.axvline(W, color="0.3", lw=0.8, ls=(0, (1, 2)))
         ax.text(W, 1.02, f" W = {W:g} s", fontsize=7.5, color="0.3", va="bottom", ha="left")
@@ -651,14 +680,21 @@ def fig_km(r, a, name):
                ncol=len(handles), frameon=False)
     fig.suptitle("Time to response after a bid (Kaplan\u2013Meier)", y=1.0, va="bottom")
     fig.subplots_adjust(top=0.80)
-    footnote(fig, ("Thin: each session's Kaplan\u2013Meier curve" if drew_thin else
-                   "Each session's Kaplan\u2013Meier curve") +
-             " (bids censored at the bidder's next bid or the session end) "
-             + ("is averaged into the thick line" if drew_thin else
-                f"is averaged into the lines (single curves are not drawn above {thin_max} "
-                "sessions)") +
-             ", each curve held at its last value. 1 \u2212 S(W) is the share of bids answered "
-             "within the response window W.")
+    if pooled:
+        footnote(fig, "Thick: the Kaplan\u2013Meier estimate over all bids of a session label "
+                 "(bids censored at the bidder's next bid or the session end); " +
+                 ("thin: each session's own curve. " if drew_thin else
+                  f"single sessions are not drawn above {thin_max} per label. ") +
+                 "1 \u2212 S(W) is the share of bids answered within the response window W.")
+    else:
+        footnote(fig, ("Thin: each session's Kaplan\u2013Meier curve" if drew_thin else
+                       "Each session's Kaplan\u2013Meier curve") +
+                 " (bids censored at the bidder's next bid or the session end) "
+                 + ("is averaged into the thick line" if drew_thin else
+                    f"is averaged into the lines (single curves are not drawn above {thin_max} "
+                    "sessions)") +
+                 ", each curve held at its last value. 1 \u2212 S(W) is the share of bids "
+                 "answered within the response window W.")
     return save(fig, a.outdir, name, a.quiet)
 
 

@@ -274,6 +274,11 @@ void ds_analysis_free(ds_analysis_t *a)
         for (size_t i = 0; i < 2 * a->S; i++)
             ds_responsive_clear(&a->responsive[i]);
     free(a->responsive);
+    if (a->km_pooled)
+        for (size_t i = 0; i < (1 + a->n_labels) * 2; i++)
+            ds_km_clear(&a->km_pooled[i]);
+    free(a->km_pooled);
+    free(a->km_pooled_bids);
     free(a->cycles);
     free(a->softening);
     free(a);
@@ -507,6 +512,46 @@ static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     rq = ds_summary_compute(p->summary_z, r->adjusted_residual,
                             c->n_sessions, idx, n_idx, err);
     return rq ? rq : rc;
+}
+
+/*
+ * Kaplan-Meier time to response pooled over sessions, per scope (all
+ * sessions, each label) and bidder: one product-limit estimate over all
+ * their bids (ds_km_pool), not a mean of session curves. The bids'
+ * observations are freed afterwards; the session curves keep their sizes.
+ */
+static int pool_km(ds_analysis_t *a, const label_sets_t *ls, ds_error_t *err)
+{
+    size_t S = a->S, n = (1 + a->n_labels) * 2;
+    const ds_responsive_t **rows = malloc(atleast1(S) * sizeof *rows);
+    a->km_pooled = calloc(n, sizeof *a->km_pooled);
+    a->km_pooled_bids = calloc(n, sizeof *a->km_pooled_bids);
+    int rc = DS_OK;
+    if (!rows || !a->km_pooled || !a->km_pooled_bids) {
+        free(rows);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n && rc == DS_OK; k++) {
+        size_t scope = k / 2, bidder = k % 2, m = 0;
+        size_t from = scope ? ls->start[scope - 1] : 0,
+               to = scope ? ls->start[scope] : S;
+        for (size_t i = from; i < to; i++) {
+            size_t s = scope ? ls->index[i] : i;
+            rows[m++] = &a->responsive[2 * s + bidder];
+            a->km_pooled_bids[k] += a->responsive[2 * s + bidder].n_bids;
+        }
+        ds_km_init(&a->km_pooled[k]);
+        rc = ds_km_pool(rows, m, &a->km_pooled[k], err);
+    }
+    free(rows);
+    for (size_t i = 0; i < 2 * S; i++) {
+        ds_responsive_t *x = &a->responsive[i];
+        free(x->obs_time_s);
+        free(x->obs_event);
+        x->obs_time_s = x->obs_event = NULL;
+        x->n_obs = 0;
+    }
+    return rc;
 }
 
 /* ---- permutation tests ---------------------------------------------- */
@@ -973,6 +1018,9 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                     wr->pooled_z);
         free(st);
     }
+
+    if (a->responsive && (rc = pool_km(a, &ls, err)))
+        goto fail;
 
     if (o->permutations) {
         t0 = wall();

@@ -3,6 +3,7 @@
  */
 #include "dyadseq/layout.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -614,6 +615,67 @@ static int write_km(ds_results_t *r, const ds_corpus_t *c,
     return rc;
 }
 
+/*
+ * /responsiveness/pooled: time to response pooled over the bids of all
+ * sessions and of each label, per bidder (one Kaplan-Meier estimate over
+ * the bids, not a mean of session curves), with its curve in
+ * /responsiveness/pooled/km (row = row of /responsiveness/pooled).
+ */
+static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
+                           const ds_analysis_t *a,
+                           const ds_analysis_opts_t *o, ds_error_t *err)
+{
+    size_t rows = (1 + a->n_labels) * 2, n_km = 0;
+    double w = o->responsive_opts.window_s;
+    enum { SCOPE, LABEL, BIDDER, BIDS, P_W, MEDIAN, N_T };
+    column_t t[N_T] = {COL_S("scope"), COL_S("label"), COL_S("bidder"),
+                       COL_I("n_bids"), COL_D("p_response_by_window"),
+                       COL_D("median_time_to_response_s")};
+    enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
+    column_t km[N_K] = {COL_I("row"), COL_D("time_s"), COL_D("survival"),
+                        COL_I("n_at_risk"), COL_I("n_events")};
+    for (size_t k = 0; k < rows; k++)
+        n_km += a->km_pooled[k].n;
+    int rc = DS_ENOMEM;
+    if (columns_alloc(t, N_T, rows) || columns_alloc(km, N_K, n_km)) {
+        ds_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    size_t j = 0;
+    for (size_t k = 0; k < rows; k++) {
+        const ds_km_t *x = &a->km_pooled[k];
+        size_t scope = k / 2;
+        t[SCOPE].s[k] = scope ? "label" : "all";
+        t[LABEL].s[k] = scope ? c->labels[scope - 1] : "";
+        t[BIDDER].s[k] = c->actors[k % 2];
+        t[BIDS].i[k] = (int64_t)a->km_pooled_bids[k];
+        t[P_W].d[k] = 1 - ds_km_survival_at(x, w);
+        /* the Kaplan-Meier median: the first time S(t) <= 1/2 */
+        t[MEDIAN].d[k] = NAN;
+        for (size_t p = 0; p < x->n; p++)
+            if (x->survival[p] <= 0.5) {
+                t[MEDIAN].d[k] = x->time_s[p];
+                break;
+            }
+        for (size_t p = 0; p < x->n; p++, j++) {
+            km[K_ROW].i[j] = (int64_t)k;
+            km[K_TIME].d[j] = x->time_s[p];
+            km[K_SURV].d[j] = x->survival[p];
+            km[K_RISK].i[j] = (int64_t)x->n_at_risk[p];
+            km[K_EVENTS].i[j] = (int64_t)x->n_events[p];
+        }
+    }
+    rc = columns_write(r, "/responsiveness/pooled", t, N_T, rows, "row",
+                       err);
+    if (!rc)
+        rc = columns_write(r, "/responsiveness/pooled/km", km, N_K, n_km,
+                           "point", err);
+done:
+    columns_free(t, N_T);
+    columns_free(km, N_K);
+    return rc;
+}
+
 static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                 const ds_analysis_t *a,
                                 const ds_analysis_opts_t *o, ds_error_t *err)
@@ -654,6 +716,8 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                     o->responsive_opts.window_s, err);
     if (!rc)
         rc = write_km(r, c, a, o, n_km, err);
+    if (!rc && a->km_pooled)
+        rc = write_km_pooled(r, c, a, o, err);
 done:
     columns_free(t, N_T);
     return rc;

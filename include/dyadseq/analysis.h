@@ -117,6 +117,12 @@ typedef struct ds_analysis {
 
     ds_responsive_t *responsive;    /* [2S], session-major, A→B first;
                                        NULL when not computed */
+    /* Time to response pooled over the bids of many sessions: one
+     * product-limit estimate per scope and bidder, [(1 + n_labels) * 2],
+     * scope 0 = all sessions, 1 + l = the sessions of label l; bidder
+     * actor 0 first. NULL when responsiveness is not computed. */
+    ds_km_t *km_pooled;
+    size_t *km_pooled_bids;         /* [(1 + n_labels) * 2] bids pooled */
     const char *responsive_skipped;
 
     ds_cycles_t *cycles;            /* [S]; NULL when not computed */
