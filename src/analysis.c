@@ -1030,23 +1030,14 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             goto fail;
     }
 
-    for (size_t s = 0; s < S; s++) {
-        free(fails[s].msg);
-        free(warns[s].msg);
-    }
-    free(fails);
-    free(warns);
-    free(ls.index);
-    free(ls.start);
-    scratch_free_all(xs, threads);
-    block_free(blk, o->n_lags);
-    window_free(blkw);
-    free(bv.lag);
-    *out = a;
-    return DS_OK;
+    *out = a; /* the result is the caller's; the rest is scratch */
+    a = NULL;
+    rc = DS_OK;
+    goto cleanup;
 oom:
     rc = ds_error_set(err, DS_ENOMEM, "out of memory");
 fail:
+cleanup:
     for (size_t s = 0; s < S; s++) {
         if (fails)
             free(fails[s].msg);
