@@ -437,6 +437,8 @@ int main_analyze(int argc, char **argv)
             ds_print_diag(&diag, o.quiet);
         else
             ds_msg_error("%s", err.msg);
+        if (rc == DS_EUSAGE)
+            status = DS_EXIT_USAGE;
         goto done;
     }
     if (zero && a.permutations) {

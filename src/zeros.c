@@ -97,11 +97,13 @@ int ds_zeros_load(const char *spec, const ds_corpus_t *c, uint8_t **mask,
     }
     FILE *fp = fopen(spec, "rb");
     if (!fp) {
+        int e = errno;
         free(m);
-        return ds_error_set(err, DS_EIO,
+        /* a word that is no file is a mistyped value ("diag"): usage */
+        return ds_error_set(err, e == ENOENT ? DS_EUSAGE : DS_EIO,
                             "--structural-zeros: cannot open '%s': %s (give "
                             "none, diagonal or a CSV file of from,to pairs)",
-                            spec, strerror(errno));
+                            spec, strerror(e));
     }
     size_t before = diag->n_errors;
     zctx_t z = {.path = spec, .c = c, .mask = m, .col_from = -1,

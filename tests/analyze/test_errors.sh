@@ -100,6 +100,9 @@ check_eq "... the message names the mask's line and suggests the state" "$(cat e
 check "... and no results file is written" test ! -e m.h5
 
 # ---- options that cannot work ----------------------------------------------
+az --structural-zeros diag -o z2.h5 t.csv 2>err
+check_eq "a mistyped --structural-zeros value: exit 2" "$?" 2
+check "... naming the choices" grep -q "give none, diagonal or a CSV file of from,to pairs" err
 az --structural-zeros diagonal --permutations 10 -o p.h5 t.csv 2>err
 check_eq "--permutations with --structural-zeros: exit 2" "$?" 2
 check "... the message says why" grep -q "^dyadseq: error: --permutations cannot be combined with --structural-zeros: a shuffle of the events cannot respect structural zeros" err
