@@ -517,33 +517,65 @@ static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 /*
  * Kaplan-Meier time to response pooled over sessions, per scope (all
  * sessions, each label) and bidder: one product-limit estimate over all
- * their bids (ds_km_pool), not a mean of session curves. The bids'
- * observations are freed afterwards; the session curves keep their sizes.
+ * their bids (ds_km_pool_groups), not a mean of session curves. The two
+ * bidders are independent jobs. The bids' observations are freed
+ * afterwards; the session curves keep their sizes.
  */
-static int pool_km(ds_analysis_t *a, const label_sets_t *ls, ds_error_t *err)
+static int pool_km(const ds_corpus_t *c, ds_analysis_t *a, int threads,
+                   ds_error_t *err)
 {
-    size_t S = a->S, n = (1 + a->n_labels) * 2;
-    const ds_responsive_t **rows = malloc(atleast1(S) * sizeof *rows);
-    a->km_pooled = calloc(n, sizeof *a->km_pooled);
-    a->km_pooled_bids = calloc(n, sizeof *a->km_pooled_bids);
-    int rc = DS_OK;
-    if (!rows || !a->km_pooled || !a->km_pooled_bids) {
-        free(rows);
+    size_t S = a->S, L = a->n_labels, P = 1 + L;
+    a->km_pooled = calloc(2 * P, sizeof *a->km_pooled);
+    a->km_pooled_bids = calloc(2 * P, sizeof *a->km_pooled_bids);
+    if (!a->km_pooled || !a->km_pooled_bids)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    }
-    for (size_t k = 0; k < n && rc == DS_OK; k++) {
-        size_t scope = k / 2, bidder = k % 2, m = 0;
-        size_t from = scope ? ls->start[scope - 1] : 0,
-               to = scope ? ls->start[scope] : S;
-        for (size_t i = from; i < to; i++) {
-            size_t s = scope ? ls->index[i] : i;
-            rows[m++] = &a->responsive[2 * s + bidder];
-            a->km_pooled_bids[k] += a->responsive[2 * s + bidder].n_bids;
-        }
+    for (size_t k = 0; k < 2 * P; k++)
         ds_km_init(&a->km_pooled[k]);
-        rc = ds_km_pool(rows, m, &a->km_pooled[k], err);
+    int rc_b[2] = {DS_OK, DS_OK};
+    ds_error_t err_b[2];
+#pragma omp parallel for num_threads(threads > 1 ? 2 : 1) schedule(static, 1)
+    for (size_t b = 0; b < 2; b++) {
+        size_t n = 0;
+        for (size_t s = 0; s < S; s++) {
+            const ds_responsive_t *x = &a->responsive[2 * s + b];
+            size_t lb = c->sessions[s].label_index;
+            n += x->n_obs;
+            a->km_pooled_bids[b] += x->n_bids;
+            a->km_pooled_bids[2 * (1 + lb) + b] += x->n_bids;
+        }
+        double *t = malloc(atleast1(n) * sizeof *t);
+        double *e = malloc(atleast1(n) * sizeof *e);
+        uint32_t *g = malloc(atleast1(n) * sizeof *g);
+        size_t *run = malloc((S + 1) * sizeof *run);
+        ds_km_t *km = malloc(P * sizeof *km);
+        if (!t || !e || !g || !run || !km) {
+            rc_b[b] = ds_error_set(&err_b[b], DS_ENOMEM, "out of memory");
+        } else {
+            size_t j = 0;
+            for (size_t s = 0; s < S; s++) {
+                const ds_responsive_t *x = &a->responsive[2 * s + b];
+                run[s] = j; /* each session's bids are sorted by time */
+                memcpy(t + j, x->obs_time_s, x->n_obs * sizeof *t);
+                memcpy(e + j, x->obs_event, x->n_obs * sizeof *e);
+                for (size_t k = 0; k < x->n_obs; k++)
+                    g[j + k] = (uint32_t)c->sessions[s].label_index;
+                j += x->n_obs;
+            }
+            /* curves of this bidder: scope p is km_pooled[2 p + b] */
+            for (size_t p = 0; p < P; p++)
+                km[p] = a->km_pooled[2 * p + b];
+            run[S] = n;
+            rc_b[b] = ds_km_pool_groups(t, e, g, n, L, run, S, km,
+                                        &err_b[b]);
+            for (size_t p = 0; p < P; p++)
+                a->km_pooled[2 * p + b] = km[p];
+        }
+        free(t);
+        free(e);
+        free(g);
+        free(run);
+        free(km);
     }
-    free(rows);
     for (size_t i = 0; i < 2 * S; i++) {
         ds_responsive_t *x = &a->responsive[i];
         free(x->obs_time_s);
@@ -551,10 +583,11 @@ static int pool_km(ds_analysis_t *a, const label_sets_t *ls, ds_error_t *err)
         x->obs_time_s = x->obs_event = NULL;
         x->n_obs = 0;
     }
-    return rc;
+    for (int b = 0; b < 2; b++)
+        if (rc_b[b])
+            return ds_error_set(err, rc_b[b], "%s", err_b[b].msg);
+    return DS_OK;
 }
-
-/* ---- permutation tests ---------------------------------------------- */
 
 static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                             ds_analysis_t *a, const label_sets_t *ls,
@@ -1019,7 +1052,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         free(st);
     }
 
-    if (a->responsive && (rc = pool_km(a, &ls, err)))
+    if (a->responsive && (rc = pool_km(c, a, threads, err)))
         goto fail;
 
     if (o->permutations) {

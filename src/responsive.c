@@ -151,31 +151,151 @@ void ds_responsive_clear(ds_responsive_t *r)
     ds_responsive_init(r);
 }
 
-int ds_km_pool(const ds_responsive_t *const *rows, size_t n, ds_km_t *km,
-               ds_error_t *err)
+/*
+ * Merge the sorted runs [run[r], run[r + 1]) of (t, code) into one sorted
+ * sequence: pairwise, bottom up, log2(n_runs) linear passes, which is far
+ * cheaper than sorting from scratch when the runs (each session's bids,
+ * already in time order) are many. *t and *code may be swapped for the
+ * scratch buffers. -1 on allocation failure.
+ */
+static int merge_runs(double **t, double **code, size_t n,
+                      const size_t *run, size_t n_runs)
 {
-    size_t total = 0;
-    for (size_t i = 0; i < n; i++)
-        total += rows[i] ? rows[i]->n_obs : 0;
-    double *t = malloc((total ? total : 1) * sizeof *t);
-    double *e = malloc((total ? total : 1) * sizeof *e);
-    int rc = DS_OK;
-    if (!t || !e) {
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory in Kaplan-Meier");
-        goto done;
+    double *t2 = malloc((n ? n : 1) * sizeof *t2);
+    double *c2 = malloc((n ? n : 1) * sizeof *c2);
+    size_t *b = malloc((n_runs + 1) * sizeof *b);
+    if (!t2 || !c2 || !b) {
+        free(t2);
+        free(c2);
+        free(b);
+        return -1;
     }
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (rows[i] && rows[i]->n_obs) {
-            memcpy(t + k, rows[i]->obs_time_s, rows[i]->n_obs * sizeof *t);
-            memcpy(e + k, rows[i]->obs_event, rows[i]->n_obs * sizeof *e);
-            k += rows[i]->n_obs;
+    memcpy(b, run, (n_runs + 1) * sizeof *b);
+    double *st = *t, *sc = *code, *dt = t2, *dc = c2;
+    size_t R = n_runs;
+    while (R > 1) {
+        size_t r2 = 0;
+        for (size_t r = 0; r < R; r += 2) {
+            size_t lo = b[r], mid = b[r + 1],
+                   hi = r + 2 <= R ? b[r + 2] : mid;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi) {
+                size_t from = st[j] < st[i] ? j++ : i++;
+                dt[k] = st[from];
+                dc[k++] = sc[from];
+            }
+            for (; i < mid; i++, k++) {
+                dt[k] = st[i];
+                dc[k] = sc[i];
+            }
+            for (; j < hi; j++, k++) {
+                dt[k] = st[j];
+                dc[k] = sc[j];
+            }
+            b[r2++] = lo;
         }
-    if (km_fill(t, e, k, km) != 0)
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory in Kaplan-Meier");
+        b[r2] = n;
+        R = r2;
+        double *x = st;
+        st = dt;
+        dt = x;
+        x = sc;
+        sc = dc;
+        dc = x;
+    }
+    free(dt);
+    free(dc);
+    free(b);
+    *t = st;
+    *code = sc;
+    return 0;
+}
+
+int ds_km_pool_groups(const double *time, const double *event,
+                      const uint32_t *group, size_t n, size_t n_groups,
+                      const size_t *run, size_t n_runs, ds_km_t *km,
+                      ds_error_t *err)
+{
+    size_t P = 1 + n_groups;
+    /* times and a code 2 * group + event sorted together in place
+     * (gsl_sort2): no index indirection in the sort or the sweep */
+    double *t = malloc((n ? n : 1) * sizeof *t);
+    double *code = malloc((n ? n : 1) * sizeof *code);
+    size_t *remaining = calloc(P, sizeof *remaining);
+    size_t *d = calloc(P, sizeof *d), *cnt = calloc(P, sizeof *cnt);
+    size_t *touched = malloc(P * sizeof *touched);
+    double *s = malloc(P * sizeof *s);
+    int rc = DS_OK;
+    if (!t || !code || !remaining || !d || !cnt || !touched || !s)
+        goto nomem;
+    for (size_t p = 0; p < P; p++) {
+        s[p] = 1;
+        km[p].n = 0;
+        km[p].max_time_s = NAN;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t g = 1 + group[k];
+        t[k] = time[k];
+        code[k] = 2.0 * group[k] + (event[k] != 0);
+        remaining[0]++;
+        remaining[g]++;
+        if (!(time[k] <= km[0].max_time_s))
+            km[0].max_time_s = time[k];
+        if (!(time[k] <= km[g].max_time_s))
+            km[g].max_time_s = time[k];
+    }
+    for (size_t p = 0; p < P; p++)
+        km[p].n_obs = remaining[p];
+    if (run && n_runs > 1) {
+        if (merge_runs(&t, &code, n, run, n_runs))
+            goto nomem;
+    } else if (!run) {
+        gsl_sort2(t, 1, code, 1, n);
+    }
+    /* Kaplan & Meier (1958): sweep the distinct times once; at each, a
+     * curve with answers there steps by 1 - d/n_at_risk, and every
+     * observation at that time (censored ones too) then leaves its
+     * curves' risk sets. */
+    for (size_t i = 0; i < n;) {
+        double tt = t[i];
+        size_t nt = 0;
+        for (; i < n && t[i] == tt; i++) {
+            size_t gi = (size_t)(code[i] / 2), ev = (size_t)code[i] % 2;
+            size_t g[2] = {0, 1 + gi};
+            for (int j = 0; j < 2; j++) {
+                if (cnt[g[j]]++ == 0)
+                    touched[nt++] = g[j];
+                d[g[j]] += ev;
+            }
+        }
+        for (size_t j = 0; j < nt; j++) {
+            size_t p = touched[j];
+            if (d[p] > 0) {
+                s[p] *= 1 - (double)d[p] / (double)remaining[p];
+                if (km[p].n == km[p].cap &&
+                    km_reserve(&km[p], km[p].cap ? 2 * km[p].cap : 16))
+                    goto nomem;
+                km[p].time_s[km[p].n] = tt;
+                km[p].survival[km[p].n] = s[p];
+                km[p].n_at_risk[km[p].n] = remaining[p];
+                km[p].n_events[km[p].n] = d[p];
+                km[p].n++;
+            }
+            remaining[p] -= cnt[p];
+            d[p] = cnt[p] = 0;
+        }
+    }
+    goto done;
+nomem:
+    rc = ds_error_set(err, DS_ENOMEM, "out of memory in Kaplan-Meier");
 done:
     free(t);
-    free(e);
+    free(code);
+    free(remaining);
+    free(d);
+    free(cnt);
+    free(touched);
+    free(s);
     return rc;
 }
 

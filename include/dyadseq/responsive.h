@@ -36,6 +36,7 @@
 #define DYADSEQ_RESPONSIVE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dyadseq/corpus.h"
 #include "dyadseq/error.h"
@@ -109,13 +110,19 @@ typedef struct ds_responsive {
 } ds_responsive_t;
 
 /*
- * The product-limit estimate over the bids of several sessions: the
- * observations of rows[0..n) taken together (the pooled time to response
- * of a session label, for instance). Every row must come from
- * ds_responsive_compute; NULL rows are skipped.
+ * Product-limit estimates over pooled observations: time[k], event[k]
+ * (1 answered, 0 censored) of n bids, bid k in group group[k] <
+ * n_groups (a session label). km[0] receives the estimate over all n,
+ * km[1 + g] the estimate over group g; km has 1 + n_groups curves,
+ * initialized by ds_km_init. When the observations come as n_runs runs
+ * each sorted by time (each session's, as ds_responsive_compute leaves
+ * them), run[0..n_runs] gives their bounds (run[0] = 0, run[n_runs] = n)
+ * and the runs are merged instead of sorted; run NULL sorts.
  */
-int ds_km_pool(const ds_responsive_t *const *rows, size_t n, ds_km_t *km,
-               ds_error_t *err);
+int ds_km_pool_groups(const double *time, const double *event,
+                      const uint32_t *group, size_t n, size_t n_groups,
+                      const size_t *run, size_t n_runs, ds_km_t *km,
+                      ds_error_t *err);
 
 void ds_responsive_init(ds_responsive_t *r);
 void ds_responsive_clear(ds_responsive_t *r); /* frees km and obs arrays */

@@ -598,37 +598,62 @@ static void test_sessions_against_r(void)
     ds_corpus_free(c);
 }
 
-/* Pooling: the product-limit estimate over the bids of two sessions.
- * Session 1: answered after 1 s, censored at 3 s; session 2: answered
- * after 2 s and 4 s. Together, by hand: at 1 s 4 at risk, S = 3/4; at
- * 2 s 3 at risk, S = 3/4 * 2/3 = 1/2; the censoring at 3 s leaves 1 at
- * risk at 4 s, S = 0. */
+/* Pooling: product-limit estimates over the bids of sessions grouped by
+ * label. Group 0: answered after 1 s, censored at 3 s, answered after
+ * 4 s, censored at 1 s; group 1: answered after 2 s and 0.5 s.
+ * Group 0 by hand (1e 1c 3c 4e): at 1, 4 at risk (the censoring at 1 is
+ * still at risk), S = 3/4; at 4, 1 at risk, S = 0.
+ * Group 1 (0.5e 2e): S(0.5) = 1/2, S(2) = 0.
+ * All (0.5e 1e 1c 2e 3c 4e): 5/6; 5/6 * 4/5 = 2/3; at 2, 3 at risk,
+ * 2/3 * 2/3 = 4/9; at 4, S = 0. */
 static void test_km_pool(void)
 {
-    ds_responsive_t a, b;
-    ds_responsive_init(&a);
-    ds_responsive_init(&b);
-    double ta[] = {1, 3}, ea[] = {1, 0}, tb[] = {2, 4}, eb[] = {1, 1};
-    a.obs_time_s = ta;
-    a.obs_event = ea;
-    a.n_obs = 2;
-    b.obs_time_s = tb;
-    b.obs_event = eb;
-    b.n_obs = 2;
-    const ds_responsive_t *rows[] = {&a, NULL, &b};
-    ds_km_t km;
-    ds_km_init(&km);
+    double t[] = {1, 3, 2, 4, 1, 0.5}, e[] = {1, 0, 1, 1, 0, 1};
+    uint32_t g[] = {0, 0, 1, 0, 0, 1};
+    ds_km_t km[3];
+    for (int i = 0; i < 3; i++)
+        ds_km_init(&km[i]);
     ds_error_t err;
-    CHECK_INT(ds_km_pool(rows, 3, &km, &err), DS_OK, "pool two sessions");
-    CHECK_INT(km.n, 3, "three event times");
-    CHECK_INT(km.n_obs, 4, "four bids");
-    if (km.n == 3) {
-        CHECK_NEAR(km.survival[0], 0.75, 1e-15, "S(1) = 3/4");
-        CHECK_NEAR(km.survival[1], 0.5, 1e-15, "S(2) = 1/2");
-        CHECK_NEAR(km.survival[2], 0.0, 1e-15, "S(4) = 0");
-        CHECK_INT(km.n_at_risk[2], 1, "one at risk at 4 s");
+    CHECK_INT(ds_km_pool_groups(t, e, g, 6, 2, NULL, 0, km, &err), DS_OK,
+              "pool two groups");
+    CHECK(km[0].n == 4 && km[1].n == 2 && km[2].n == 2,
+          "event times: 4 in all, 2 per group");
+    CHECK_INT(km[0].n_obs, 6, "six bids in all");
+    CHECK_INT(km[1].n_obs, 4, "four in group 0");
+    if (km[0].n == 4 && km[1].n == 2 && km[2].n == 2) {
+        CHECK_NEAR(km[0].survival[0], 5.0 / 6, 1e-15, "all: S(0.5) = 5/6");
+        CHECK_NEAR(km[0].survival[1], 2.0 / 3, 1e-15, "all: S(1) = 2/3");
+        CHECK_NEAR(km[0].survival[2], 4.0 / 9, 1e-15, "all: S(2) = 4/9");
+        CHECK_INT(km[0].n_at_risk[2], 3, "all: 3 at risk at 2 s");
+        CHECK_NEAR(km[0].survival[3], 0, 0, "all: S(4) = 0");
+        CHECK_NEAR(km[1].survival[0], 0.75, 1e-15, "group 0: S(1) = 3/4");
+        CHECK_INT(km[1].n_at_risk[0], 4, "group 0: censoring at 1 at risk");
+        CHECK_INT(km[1].n_at_risk[1], 1, "group 0: 1 at risk at 4 s");
+        CHECK_NEAR(km[2].survival[0], 0.5, 1e-15, "group 1: S(0.5) = 1/2");
+        CHECK_NEAR(km[2].time_s[1], 2, 0, "group 1: second time 2 s");
     }
-    ds_km_clear(&km);
+    /* the same observations as sorted runs (three "sessions"), merged
+     * instead of sorted, give the same curves */
+    double tr[] = {1, 3, 0.5, 2, 1, 4}, er[] = {1, 0, 1, 1, 0, 1};
+    uint32_t gr[] = {0, 0, 1, 1, 0, 0};
+    size_t run[] = {0, 2, 4, 6};
+    ds_km_t km2[3];
+    for (int i = 0; i < 3; i++)
+        ds_km_init(&km2[i]);
+    int same = ds_km_pool_groups(tr, er, gr, 6, 2, run, 3, km2, &err) ==
+               DS_OK;
+    for (int i = 0; i < 3 && same; i++) {
+        same &= km2[i].n == km[i].n && km2[i].n_obs == km[i].n_obs;
+        for (size_t p = 0; same && p < km[i].n; p++)
+            same &= km2[i].time_s[p] == km[i].time_s[p] &&
+                    km2[i].survival[p] == km[i].survival[p] &&
+                    km2[i].n_at_risk[p] == km[i].n_at_risk[p];
+    }
+    CHECK(same, "merging sorted runs gives the curves of sorting");
+    for (int i = 0; i < 3; i++) {
+        ds_km_clear(&km[i]);
+        ds_km_clear(&km2[i]);
+    }
 }
 
 int main(void)
