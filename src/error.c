@@ -20,20 +20,6 @@ int ds_error_set(ds_error_t *err, int code, const char *fmt, ...)
     return code;
 }
 
-int ds_error_prefix(ds_error_t *err, const char *fmt, ...)
-{
-    if (!err)
-        return DS_OK;
-    char prefix[DS_ERROR_MSG_MAX], old[DS_ERROR_MSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(prefix, sizeof prefix, fmt, ap);
-    va_end(ap);
-    memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
-    return err->code;
-}
-
 void ds_diag_init(ds_diag_t *d, size_t keep)
 {
     memset(d, 0, sizeof *d);

@@ -107,12 +107,6 @@ void ds_json_bool(ds_json_t *j, const char *k, int v)
     puts_(j, v ? "true" : "false");
 }
 
-void ds_json_null(ds_json_t *j, const char *k)
-{
-    key(j, k);
-    puts_(j, "null");
-}
-
 void ds_json_numbers(ds_json_t *j, const char *k, const double *v, size_t n)
 {
     key(j, k);

@@ -245,7 +245,6 @@ int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
     size_t d3[3] = {S, K, K}, d1[1] = {S};
     char base[64], path[1024];
     int rc = DS_OK;
-    (void)zero; /* written with the pooled tables (ds_layout_stream_end) */
     *out = NULL;
     ds_layout_stream_t *ls = calloc(1, sizeof *ls);
     if (!ls)
@@ -812,21 +811,6 @@ int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
     return rc;
 }
 
-int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
-                       const ds_analysis_t *a, const uint8_t *zero,
-                       const ds_analysis_opts_t *o, ds_error_t *err)
-{
-    ds_layout_stream_t *ls;
-    TRY(ds_layout_stream_begin(r, c, o, zero, &ls, err));
-    ds_analysis_block_t b = {.first = 0, .n = a->S, .lag = a->lag,
-                             .window = a->window};
-    int rc = ds_layout_stream_block(ls, &b, err);
-    if (rc) {
-        ds_layout_stream_abort(ls);
-        return rc;
-    }
-    return ds_layout_stream_end(ls, a, o, err);
-}
 
 /* ---- /comparison (compare) ----------------------------------------- */
 

@@ -36,10 +36,6 @@ typedef struct ds_error {
 int ds_error_set(ds_error_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Write "<prefix>: <suffix>" where suffix is err's current message. */
-int ds_error_prefix(ds_error_t *err, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /*
  * A list of located problems and warnings. Every problem is counted; the
  * first `keep` problems are stored verbatim for printing.

@@ -19,7 +19,6 @@ void ds_json_begin(ds_json_t *j);             /* "{" */
 void ds_json_string(ds_json_t *j, const char *key, const char *value);
 void ds_json_number(ds_json_t *j, const char *key, double value);
 void ds_json_bool(ds_json_t *j, const char *key, int value);
-void ds_json_null(ds_json_t *j, const char *key);
 void ds_json_numbers(ds_json_t *j, const char *key, const double *v,
                      size_t n);
 void ds_json_strings(ds_json_t *j, const char *key, const char *const *v,

@@ -34,14 +34,6 @@ int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
                               ds_error_t *err);
 
 /*
- * /lag, /window, /responsiveness, /cycles and /softening of a, computed
- * with whole per-session arrays (no block sink).
- */
-int ds_layout_analysis(ds_results_t *r, const ds_corpus_t *c,
-                       const ds_analysis_t *a, const uint8_t *zero,
-                       const ds_analysis_opts_t *o, ds_error_t *err);
-
-/*
  * /comparison of c, after ds_compare_test (and ds_compare_reliability):
  * the table of metrics, the per-couple values, the excluded couples with
  * their reasons, and with reliabilities /comparison/reliability and
