@@ -39,7 +39,11 @@ LDLIBS  += -lcsv $(PKG_LIBS) -lz -lm
 
 SRC     := $(sort $(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(OBJDIR)/%.o)
-LIBOBJ  := $(filter-out $(OBJDIR)/main.o,$(OBJ))
+# libdyadseq.a: everything but the command line (main.c, cli.c, cmd_*.c);
+# the program and the unit tests link it.
+APPOBJ  := $(filter $(OBJDIR)/main.o $(OBJDIR)/cli.o $(OBJDIR)/cmd_%.o,$(OBJ))
+LIBOBJ  := $(filter-out $(APPOBJ),$(OBJ))
+LIB     := $(BUILD)/libdyadseq-$(MODE).a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests-$(MODE)/%)
 
@@ -61,16 +65,20 @@ $(BUILD)/.mode-$(MODE):
 	@rm -f $(BUILD)/.mode-*
 	@touch $@
 
-$(BIN): $(OBJ) $(BUILD)/.mode-$(MODE)
-	$(CC) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+$(LIB): $(LIBOBJ)
+	@rm -f $@
+	$(AR) rcs $@ $(LIBOBJ)
+
+$(BIN): $(APPOBJ) $(LIB) $(BUILD)/.mode-$(MODE)
+	$(CC) $(LDFLAGS) -o $@ $(APPOBJ) $(LIB) $(LDLIBS)
 
 $(OBJDIR)/%.o: src/%.c | $(DEPS_STAMP)
 	@mkdir -p $(OBJDIR)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Isrc -c -o $@ $<
 
-$(BUILD)/tests-$(MODE)/%: tests/unit/%.c $(LIBOBJ) tests/unit/unit.h | $(DEPS_STAMP)
+$(BUILD)/tests-$(MODE)/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Isrc -Itests/unit -o $@ $< $(LIBOBJ) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Isrc -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 

@@ -18,7 +18,7 @@
 #include <omp.h>
 #endif
 
-#include "dyadseq/text.h"
+#include "text.h"
 
 static double wall(void)
 {

@@ -1,7 +1,7 @@
 /*
  * cli.c — common options, messages and input loading for the commands.
  */
-#include "dyadseq/cli.h"
+#include "cli.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -13,9 +13,9 @@
 #endif
 
 #include "dyadseq/ingest.h"
-#include "dyadseq/progress.h"
-#include "dyadseq/results.h"
-#include "dyadseq/text.h"
+#include "progress.h"
+#include "results.h"
+#include "text.h"
 
 const char *ds_command_line = "";
 

@@ -16,11 +16,11 @@
 
 #include "commands.h"
 #include "dyadseq/analysis.h"
-#include "dyadseq/cli.h"
-#include "dyadseq/json.h"
-#include "dyadseq/layout.h"
-#include "dyadseq/results.h"
-#include "dyadseq/text.h"
+#include "cli.h"
+#include "json.h"
+#include "layout.h"
+#include "results.h"
+#include "text.h"
 #include "dyadseq/zeros.h"
 
 #define MAX_LAG 1000

@@ -21,13 +21,13 @@
 
 #include "commands.h"
 #include "dyadseq/analysis.h"
-#include "dyadseq/cli.h"
+#include "cli.h"
 #include "dyadseq/compare.h"
-#include "dyadseq/json.h"
-#include "dyadseq/layout.h"
-#include "dyadseq/results.h"
-#include "dyadseq/sha256.h"
-#include "dyadseq/text.h"
+#include "json.h"
+#include "layout.h"
+#include "results.h"
+#include "sha256.h"
+#include "text.h"
 
 #define MAX_REPEAT 256     /* --transition and --reliability, each */
 #define MAX_EXCLUDED 50    /* lines of left-out couples on standard output */

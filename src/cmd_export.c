@@ -36,9 +36,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "dyadseq/cli.h"
-#include "dyadseq/csvread.h"
-#include "dyadseq/results.h"
+#include "cli.h"
+#include "csvread.h"
+#include "results.h"
 
 #define MAX_RANK DS_RESULTS_MAX_RANK
 #define BLOCK_BYTES ((size_t)2 << 20) /* per column and block, about */

@@ -22,10 +22,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "dyadseq/cli.h"
-#include "dyadseq/results.h"
-#include "dyadseq/text.h"
-#include "dyadseq/strmap.h"
+#include "cli.h"
+#include "results.h"
+#include "text.h"
+#include "strmap.h"
 
 #define TOP_CELLS 10
 

@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "dyadseq/cli.h"
-#include "dyadseq/csvread.h"
-#include "dyadseq/outfile.h"
+#include "cli.h"
+#include "csvread.h"
+#include "outfile.h"
 #include "dyadseq/simulate.h"
-#include "dyadseq/text.h"
+#include "text.h"
 
 enum {
     OPT_COUPLES = DS_OPT_COMMAND,

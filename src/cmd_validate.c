@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "commands.h"
-#include "dyadseq/cli.h"
+#include "cli.h"
 #include "dyadseq/corpus.h"
-#include "dyadseq/text.h"
+#include "text.h"
 
 static const ds_cmd_spec_t spec = {
     .name = "validate",

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dyadseq/csvread.h"
-#include "dyadseq/text.h"
+#include "csvread.h"
+#include "text.h"
 
 static const char *const role_names[DS_N_ROLES] = {
     "pursue", "withdraw", "soften", "bid", "response", "other"};

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dyadseq/text.h"
+#include "text.h"
 
 /* ---- the session table from an analysis ---------------------------- */
 

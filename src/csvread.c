@@ -21,7 +21,7 @@
  * NUL (a fast word-at-a-time pass); rows made only of clean buffers are
  * flagged so callers can skip their per-field UTF-8 and NUL checks.
  */
-#include "dyadseq/csvread.h"
+#include "csvread.h"
 
 #include <csv.h>
 #include <errno.h>

@@ -31,9 +31,9 @@
 #include <omp.h>
 #endif
 
-#include "dyadseq/csvread.h"
-#include "dyadseq/strmap.h"
-#include "dyadseq/text.h"
+#include "csvread.h"
+#include "strmap.h"
+#include "text.h"
 
 enum { COL_COUPLE, COL_SESSION, COL_CODE, COL_ACTOR, COL_TIME, COL_DURATION,
        COL_CODER, N_COLS };

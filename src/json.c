@@ -3,7 +3,7 @@
  * written so they read back exactly; non-finite numbers, which
  * JSON cannot hold, as null.
  */
-#include "dyadseq/json.h"
+#include "json.h"
 
 #include <math.h>
 #include <stdio.h>

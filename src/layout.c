@@ -1,14 +1,14 @@
 /*
  * layout.c — the SPEC 5 layout of analysis results (see layout.h).
  */
-#include "dyadseq/layout.h"
+#include "layout.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dyadseq/version.h"
+#include "version.h"
 
 #define TRY(call)                                                            \
     do {                                                                     \

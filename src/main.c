@@ -10,8 +10,8 @@
 #include <hdf5.h>
 
 #include "commands.h"
-#include "dyadseq/cli.h"
-#include "dyadseq/version.h"
+#include "cli.h"
+#include "version.h"
 
 static const ds_command_t commands[] = {
     {"validate", main_validate,

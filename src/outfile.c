@@ -1,7 +1,7 @@
 /*
  * outfile.c — write to a temporary file, then rename (see outfile.h).
  */
-#include "dyadseq/outfile.h"
+#include "outfile.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "dyadseq/text.h"
+#include "text.h"
 
 int ds_outfile_exists(const char *path)
 {

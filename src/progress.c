@@ -1,7 +1,7 @@
 /*
  * progress.c — progress bar on standard error (see progress.h).
  */
-#include "dyadseq/progress.h"
+#include "progress.h"
 
 #include <stdio.h>
 #include <time.h>

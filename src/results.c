@@ -24,7 +24,7 @@
  * little-endian, use HDF5's pipeline.
  */
 #define _GNU_SOURCE /* memfd_create */
-#include "dyadseq/results.h"
+#include "results.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,7 +40,7 @@
 #include <hdf5.h>
 #include <zlib.h>
 
-#include "dyadseq/version.h"
+#include "version.h"
 #ifdef _OPENMP
 #include <omp.h>
 #endif

@@ -8,7 +8,7 @@
  * times faster than the portable code, chosen once at run time by CPUID.
  * Both paths are checked against the FIPS vectors and against each other.
  */
-#include "dyadseq/sha256.h"
+#include "sha256.h"
 
 #include <stdio.h>
 #include <string.h>

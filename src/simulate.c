@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dyadseq/csvread.h"
-#include "dyadseq/sha256.h"
-#include "dyadseq/strmap.h"
-#include "dyadseq/text.h"
+#include "csvread.h"
+#include "sha256.h"
+#include "strmap.h"
+#include "text.h"
 
 /* Roles of the built-in model, in the order of ds_sim_roles_t.state[a][]. */
 enum { R_PURSUE, R_WITHDRAW, R_SOFTEN, R_BID, R_RESPONSE, N_R };

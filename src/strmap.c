@@ -2,7 +2,7 @@
  * strmap.c — open-addressing hash map with linear probing (klib's khash
  * is the model); capacity a power of two, load factor at most 1/2.
  */
-#include "dyadseq/strmap.h"
+#include "strmap.h"
 
 #include <stdint.h>
 #include <stdlib.h>

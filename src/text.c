@@ -3,7 +3,7 @@
  * (see text.h). Parsing is strict on purpose: "12abc" or "0x10" in a time
  * column is a coding error a researcher wants to hear about, not a number.
  */
-#include "dyadseq/text.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dyadseq/csvread.h"
-#include "dyadseq/text.h"
+#include "csvread.h"
+#include "text.h"
 
 typedef struct zctx {
     const char *path;

@@ -3,7 +3,7 @@
  * clean-row flag, and parsing a block of rows from memory. */
 #include <stdlib.h>
 
-#include "dyadseq/csvread.h"
+#include "csvread.h"
 #include "unit.h"
 
 #define MAX_ROWS 16

@@ -22,7 +22,7 @@
 
 #include <hdf5.h>
 
-#include "dyadseq/results.h"
+#include "results.h"
 #include "unit.h"
 
 /* ------------------------------------------------------------------ */

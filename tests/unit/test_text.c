@@ -1,9 +1,9 @@
 /* Unit tests of text.c, sha256.c, strmap.c and twobytwo.c. */
 #include <stdlib.h>
 
-#include "dyadseq/sha256.h"
-#include "dyadseq/strmap.h"
-#include "dyadseq/text.h"
+#include "sha256.h"
+#include "strmap.h"
+#include "text.h"
 #include "dyadseq/twobytwo.h"
 #include "unit.h"
 

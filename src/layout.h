@@ -11,7 +11,7 @@
 #include "dyadseq/analysis.h"
 #include "dyadseq/compare.h"
 #include "dyadseq/corpus.h"
-#include "dyadseq/results.h"
+#include "results.h"
 
 /* Provenance common to every results file (SPEC 5 root attributes). */
 typedef struct ds_provenance {

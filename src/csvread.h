@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 #include "dyadseq/error.h"
-#include "dyadseq/sha256.h"
+#include "sha256.h"
 
 typedef struct ds_csv_row {
     size_t n;      /* number of fields */
