@@ -1,7 +1,7 @@
 /*
- * Unit tests of results.c (the HDF5 writer and reader), and the writer of
- * the fixture files the shell tests in tests/results/ export and read from
- * Python and R:
+ * Unit tests of the results module (results_*.c: the HDF5 writer and
+ * reader), and the writer of the fixture files the shell tests in
+ * tests/results/ export and read from Python and R:
  *
  *   test_results                          run the unit tests
  *   test_results --write FILE [--sessions N] [--level L] [--threads T]
