@@ -1,10 +1,11 @@
 /*
  * results_read.c — the results reader (see results.h): open a results
  * file read-only, test and list paths, read datasets whole or in blocks of
- * first-axis rows, read attributes. Any HDF5 file can be opened by
- * ds_results_open's caller only when its root attribute format is
- * "dyadseq-results"; listing falls back to name order for groups written
- * without creation-order tracking (by other programs).
+ * first-axis rows, read attributes. ds_results_open accepts an HDF5 file
+ * only when its root attribute format is "dyadseq-results"; listing falls
+ * back to name order for groups written without creation-order tracking
+ * (by other programs). Strings come back as malloc'd C strings, whether
+ * stored variable- or fixed-length.
  */
 #include "results_internal.h"
 
