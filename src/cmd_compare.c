@@ -11,7 +11,6 @@
  * layout.c; this file reads the input, writes the file and prints the
  * table.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,8 +24,8 @@
 #include "dyadseq/compare.h"
 #include "json.h"
 #include "layout.h"
+#include "layout_read.h"
 #include "results.h"
-#include "sha256.h"
 #include "text.h"
 
 #define MAX_REPEAT 256     /* --transition and --reliability, each */
@@ -227,280 +226,45 @@ static int is_hdf5(const char *path)
     return yes;
 }
 
-static int sha256_file(const char *path, char hex[65], ds_error_t *err)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return ds_error_set(err, DS_EIO, "%s: %s", path, strerror(errno));
-    ds_sha256_t h;
-    ds_sha256_init(&h);
-    unsigned char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        ds_sha256_update(&h, buf, n);
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad)
-        return ds_error_set(err, DS_EIO, "%s: read error", path);
-    ds_sha256_final_hex(&h, hex);
-    return DS_OK;
-}
-
-/* Everything read from a results file; the arrays own the data that the
- * session table points into. */
-typedef struct source {
-    ds_results_reader_t *f;
-    ds_results_array_t couple, label, n_events, duration, first_onset,
-        states, code, role, counts, q, z, zero, n_bids, n_answered, rate,
-        latency, n_cycles, share, n_soften, soften_rate;
-    int *state_actor;
-    ds_role_t *state_role, *code_role;
-    char **actors;
-    size_t n_actors;
-    uint8_t *zero8;
-    double response_window_s;
-    int64_t cycle_min;
-    char sha[65];
-} source_t;
-
-static void source_free(source_t *s)
-{
-    ds_results_array_t *a[] = {
-        &s->couple, &s->label, &s->n_events, &s->duration, &s->first_onset,
-        &s->states, &s->code, &s->role, &s->counts, &s->q, &s->z, &s->zero,
-        &s->n_bids, &s->n_answered, &s->rate, &s->latency, &s->n_cycles,
-        &s->share, &s->n_soften, &s->soften_rate};
-    for (size_t i = 0; i < sizeof a / sizeof a[0]; i++)
-        ds_results_array_free(a[i]);
-    free(s->state_actor);
-    free(s->state_role);
-    free(s->code_role);
-    if (s->actors)
-        for (size_t i = 0; i < s->n_actors; i++)
-            free(s->actors[i]);
-    free(s->actors);
-    free(s->zero8);
-    if (s->f)
-        ds_results_close(s->f);
-}
-
-/* Read path as `as`; its element count must be n (checked by the caller
- * through want). DS_EDATA naming the path otherwise. */
-static int read_n(source_t *s, const char *path, ds_results_type_t as,
-                  size_t want, ds_results_array_t *a, ds_error_t *err)
-{
-    if (ds_results_kind(s->f, path) != DS_RESULTS_DATASET)
-        return ds_error_set(err, DS_EDATA, "%s: no %s; is it a file "
-                            "written by 'dyadseq analyze'?",
-                            ds_results_file_name(s->f), path);
-    int rc = ds_results_read(s->f, path, as, a, err);
-    if (rc)
-        return rc;
-    if (a->shape.n != want)
-        return ds_error_set(err, DS_EDATA, "%s: %s has %zu values, "
-                            "expected %zu", ds_results_file_name(s->f), path,
-                            a->shape.n, want);
-    return DS_OK;
-}
-
-static double attr_double(ds_results_reader_t *f, const char *obj,
-                          const char *name, double dflt)
-{
-    ds_results_array_t a = {0};
-    ds_error_t err;
-    double v = dflt;
-    if (ds_results_attr_exists(f, obj, name) &&
-        ds_results_read_attr(f, obj, name, DS_RESULTS_DOUBLE, &a, &err) ==
-            0 &&
-        a.shape.n == 1)
-        v = a.d[0];
-    ds_results_array_free(&a);
-    return v;
-}
-
 /*
- * The states of the file are actor:code pairs, actor-major, codes in
- * codebook order, or the codes alone (SPEC 4): recover the actors and
- * each state's actor and role from /states/label and /codebook.
+ * The per-session table of compare from an analyze file read by
+ * layout_read: views into lr, which the caller keeps alive.
  */
-static int source_states(source_t *s, ds_error_t *err)
+static void sessions_view(const ds_layout_read_t *lr,
+                          ds_compare_sessions_t *v)
 {
-    size_t K = s->states.shape.n, C = s->code.shape.n;
-    char **lab = s->states.s, **code = s->code.s;
-    s->code_role = malloc((C ? C : 1) * sizeof *s->code_role);
-    s->state_actor = malloc((K ? K : 1) * sizeof *s->state_actor);
-    s->state_role = malloc((K ? K : 1) * sizeof *s->state_role);
-    if (!s->code_role || !s->state_actor || !s->state_role)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    for (size_t j = 0; j < C; j++)
-        if (ds_role_parse(s->role.s[j], &s->code_role[j]))
-            return ds_error_set(err, DS_EDATA, "%s: /codebook/role has the "
-                                "unknown role '%s'",
-                                ds_results_file_name(s->f), s->role.s[j]);
-    int plain = K == C && C > 0;
-    for (size_t k = 0; plain && k < K; k++)
-        plain = strcmp(lab[k], code[k]) == 0;
-    if (plain) {
-        for (size_t k = 0; k < K; k++) {
-            s->state_actor[k] = -1;
-            s->state_role[k] = s->code_role[k];
-        }
-        return DS_OK;
-    }
-    int ok = C > 0 && K % C == 0;
-    size_t A = ok ? K / C : 0;
-    s->actors = calloc(A ? A : 1, sizeof *s->actors);
-    if (!s->actors)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    s->n_actors = A;
-    for (size_t a = 0; ok && a < A; a++) {
-        const char *l0 = lab[a * C];
-        size_t n0 = strlen(l0), c0 = strlen(code[0]);
-        ok = n0 > c0 + 1 && l0[n0 - c0 - 1] == ':';
-        if (!ok)
-            break;
-        s->actors[a] = malloc(n0 - c0);
-        if (!s->actors[a])
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
-        memcpy(s->actors[a], l0, n0 - c0 - 1);
-        s->actors[a][n0 - c0 - 1] = '\0';
-        size_t al = strlen(s->actors[a]);
-        for (size_t j = 0; ok && j < C; j++) {
-            const char *l = lab[a * C + j];
-            ok = strncmp(l, s->actors[a], al) == 0 && l[al] == ':' &&
-                 strcmp(l + al + 1, code[j]) == 0;
-            s->state_actor[a * C + j] = (int)a;
-            s->state_role[a * C + j] = s->code_role[j];
-        }
-    }
-    if (!ok)
-        return ds_error_set(err, DS_EDATA, "%s: /states/label is not the "
-                            "actor:code states of /codebook/code in SPEC 4 "
-                            "order", ds_results_file_name(s->f));
-    return DS_OK;
-}
-
-static int load_results(const char *path, source_t *s,
-                        ds_compare_sessions_t *v, ds_error_t *err)
-{
-    int rc;
     memset(v, 0, sizeof *v);
-    if ((rc = ds_results_open(path, &s->f, err)))
-        return rc;
-    if ((rc = sha256_file(path, s->sha, err)))
-        return rc;
-#define TRY(call)                                                            \
-    do {                                                                     \
-        if ((rc = (call)))                                                   \
-            return rc;                                                       \
-    } while (0)
-    ds_results_shape_t sh;
-    if (ds_results_kind(s->f, "/sessions/couple") != DS_RESULTS_DATASET)
-        return ds_error_set(err, DS_EDATA, "%s: no /sessions/couple; is it "
-                            "a file written by 'dyadseq analyze'?", path);
-    TRY(ds_results_shape(s->f, "/sessions/couple", &sh, err));
-    size_t S = sh.n;
-    TRY(read_n(s, "/sessions/couple", DS_RESULTS_STRING, S, &s->couple, err));
-    TRY(read_n(s, "/sessions/session", DS_RESULTS_STRING, S, &s->label, err));
-    TRY(read_n(s, "/sessions/n_events", DS_RESULTS_INT64, S, &s->n_events,
-               err));
-    TRY(read_n(s, "/sessions/duration_s", DS_RESULTS_DOUBLE, S, &s->duration,
-               err));
-    TRY(read_n(s, "/sessions/first_onset_s", DS_RESULTS_DOUBLE, S,
-               &s->first_onset, err));
-    TRY(ds_results_shape(s->f, "/states/label", &sh, err));
-    size_t K = sh.n;
-    TRY(read_n(s, "/states/label", DS_RESULTS_STRING, K, &s->states, err));
-    TRY(ds_results_shape(s->f, "/codebook/code", &sh, err));
-    TRY(read_n(s, "/codebook/code", DS_RESULTS_STRING, sh.n, &s->code, err));
-    TRY(read_n(s, "/codebook/role", DS_RESULTS_STRING, sh.n, &s->role, err));
-    TRY(source_states(s, err));
-    if (ds_results_kind(s->f, "/lag") == DS_RESULTS_ABSENT &&
-        ds_results_kind(s->f, "/comparison") == DS_RESULTS_GROUP)
-        return ds_error_set(err, DS_EDATA, "%s was written by 'dyadseq "
-                            "compare'; give the transcripts or the results "
-                            "file of 'dyadseq analyze'", path);
-    if (ds_results_kind(s->f, "/lag/1/session/yules_q") != DS_RESULTS_DATASET)
-        return ds_error_set(err, DS_EDATA, "%s has no lag-1 tables "
-                            "(/lag/1/session); analyze with lag 1 among "
-                            "--lags", path);
-    TRY(read_n(s, "/lag/1/session/counts", DS_RESULTS_INT64, S * K * K,
-               &s->counts, err));
-    TRY(read_n(s, "/lag/1/session/yules_q", DS_RESULTS_DOUBLE, S * K * K,
-               &s->q, err));
-    TRY(read_n(s, "/lag/1/session/adjusted_residual", DS_RESULTS_DOUBLE,
-               S * K * K, &s->z, err));
-    if (ds_results_kind(s->f, "/lag/1/pooled/structural_zero") ==
-        DS_RESULTS_DATASET) {
-        TRY(read_n(s, "/lag/1/pooled/structural_zero", DS_RESULTS_INT64,
-                   K * K, &s->zero, err));
-        if (!(s->zero8 = malloc(K ? K * K : 1)))
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
-        for (size_t i = 0; i < K * K; i++)
-            s->zero8[i] = s->zero.i[i] != 0;
-    }
-
-    v->S = S;
-    v->K = K;
-    v->couple = (const char *const *)s->couple.s;
-    v->label = (const char *const *)s->label.s;
-    v->state_label = (const char *const *)s->states.s;
-    v->state_actor = s->state_actor;
-    v->state_role = s->state_role;
-    v->n_actors = s->n_actors;
-    v->actors = (const char *const *)s->actors;
-    for (size_t i = 0; i < S && !v->has_time; i++)
-        v->has_time = !isnan(s->first_onset.d[i]);
-    v->n_events = s->n_events.i;
-    v->duration_s = s->duration.d;
-    v->counts = s->counts.i;
-    v->yules_q = s->q.d;
-    v->adjusted_residual = s->z.d;
-    v->structural_zero = s->zero8;
-
-    s->response_window_s = attr_double(s->f, "/responsiveness",
-                                       "response_window_s",
-                                       DS_RESPONSE_WINDOW_DEFAULT);
-    v->response_window_s = s->response_window_s;
-    if (ds_results_kind(s->f, "/responsiveness/n_bids") ==
-        DS_RESULTS_DATASET) {
-        TRY(read_n(s, "/responsiveness/n_bids", DS_RESULTS_INT64, 2 * S,
-                   &s->n_bids, err));
-        TRY(read_n(s, "/responsiveness/n_answered", DS_RESULTS_INT64, 2 * S,
-                   &s->n_answered, err));
-        TRY(read_n(s, "/responsiveness/response_rate", DS_RESULTS_DOUBLE,
-                   2 * S, &s->rate, err));
-        TRY(read_n(s, "/responsiveness/latency_median_s", DS_RESULTS_DOUBLE,
-                   2 * S, &s->latency, err));
-        v->n_bids = s->n_bids.i;
-        v->n_answered = s->n_answered.i;
-        v->response_rate = s->rate.d;
-        v->latency_median_s = s->latency.d;
-    } else {
+    v->S = lr->S;
+    v->K = lr->K;
+    v->couple = (const char *const *)lr->couple;
+    v->label = (const char *const *)lr->session;
+    v->state_label = (const char *const *)lr->state_label;
+    v->state_actor = lr->state_actor;
+    v->state_role = lr->state_role;
+    v->n_actors = lr->n_actors;
+    v->actors = (const char *const *)lr->actors;
+    v->has_time = lr->has_time;
+    v->n_events = lr->n_events;
+    v->duration_s = lr->duration_s;
+    v->counts = lr->counts;
+    v->yules_q = lr->yules_q;
+    v->adjusted_residual = lr->adjusted_residual;
+    v->structural_zero = lr->structural_zero;
+    v->response_window_s = lr->response_window_s;
+    v->n_bids = lr->n_bids;
+    v->n_answered = lr->n_answered;
+    v->response_rate = lr->response_rate;
+    v->latency_median_s = lr->latency_median_s;
+    if (!lr->n_bids)
         v->responsive_skipped = "the results file has no /responsiveness "
                                 "(its input had no actor or time column)";
-    }
-    s->cycle_min = (int64_t)attr_double(s->f, "/cycles", "cycle_min",
-                                        DS_CYCLE_MIN_DEFAULT);
-    if (ds_results_kind(s->f, "/cycles/n_cycles") == DS_RESULTS_DATASET) {
-        TRY(read_n(s, "/cycles/n_cycles", DS_RESULTS_INT64, S, &s->n_cycles,
-                   err));
-        TRY(read_n(s, "/cycles/share_time_in_cycles", DS_RESULTS_DOUBLE, S,
-                   &s->share, err));
-        TRY(read_n(s, "/softening/n_soften", DS_RESULTS_INT64, 2 * S,
-                   &s->n_soften, err));
-        TRY(read_n(s, "/softening/rate_per_min", DS_RESULTS_DOUBLE, 2 * S,
-                   &s->soften_rate, err));
-        v->n_cycles = s->n_cycles.i;
-        v->share_time_in_cycles = s->share.d;
-        v->n_soften = s->n_soften.i;
-        v->softening_rate_per_min = s->soften_rate.d;
-    } else {
+    v->n_cycles = lr->n_cycles;
+    v->share_time_in_cycles = lr->share_time_in_cycles;
+    v->n_soften = lr->n_soften;
+    v->softening_rate_per_min = lr->softening_rate_per_min;
+    if (!lr->n_cycles)
         v->cycles_skipped = "the results file has no /cycles (its input "
                             "had no actor column)";
-    }
-#undef TRY
-    return DS_OK;
 }
 
 /* ---- output -------------------------------------------------------- */
@@ -566,61 +330,36 @@ static char *parameters_json(const compare_args_t *a,
  * input: its provenance of the transcripts (input_files, input_sha256,
  * seed), which file was read (source_*), and compare's own command line
  * and parameters. */
-static int layout_source(ds_results_t *r, source_t *s, const char *path,
+static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
                          const char *params, ds_error_t *err)
 {
-    ds_results_array_t files = {0}, sha = {0}, seed = {0};
-    char *cmd = NULL, *sparams = NULL;
-    int rc = DS_OK;
-    ds_results_reader_t *f = s->f;
-    if (ds_results_attr_exists(f, "/", "input_files"))
-        rc = ds_results_read_attr(f, "/", "input_files", DS_RESULTS_STRING,
-                                  &files, err);
-    if (!rc && ds_results_attr_exists(f, "/", "input_sha256"))
-        rc = ds_results_read_attr(f, "/", "input_sha256", DS_RESULTS_STRING,
-                                  &sha, err);
-    if (!rc && ds_results_attr_exists(f, "/", "seed"))
-        rc = ds_results_read_attr(f, "/", "seed", DS_RESULTS_INT64, &seed,
-                                  err);
-    if (!rc && ds_results_attr_exists(f, "/", "command_line"))
-        rc = ds_results_attr_get_string(f, "/", "command_line", &cmd, err);
-    if (!rc && ds_results_attr_exists(f, "/", "parameters"))
-        rc = ds_results_attr_get_string(f, "/", "parameters", &sparams, err);
-    if (rc)
-        goto done;
-    size_t nf = files.shape.n < sha.shape.n ? files.shape.n : sha.shape.n;
     ds_results_provenance_t prov = {
         .command_line = ds_command_line,
         .parameters = params,
-        .seed = seed.shape.n ? (unsigned long)seed.i[0] : 1,
-        .n_inputs = nf,
-        .input_files = (const char *const *)files.s,
-        .input_sha256 = (const char *const *)sha.s};
-    rc = ds_results_write_provenance(r, &prov, err);
+        .seed = (unsigned long)lr->seed,
+        .n_inputs = lr->n_inputs,
+        .input_files = (const char *const *)lr->input_files,
+        .input_sha256 = (const char *const *)lr->input_sha256};
+    int rc = ds_results_write_provenance(r, &prov, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_file", path, err);
+        rc = ds_results_attr_string(r, "/", "source_file", lr->file, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_sha256", s->sha, err);
+        rc = ds_results_attr_string(r, "/", "source_sha256", lr->sha256,
+                                    err);
     if (!rc)
         rc = ds_results_attr_string(r, "/", "source_command_line",
-                                    cmd ? cmd : "", err);
+                                    lr->command_line, err);
     if (!rc)
         rc = ds_results_attr_string(r, "/", "source_parameters",
-                                    sparams ? sparams : "", err);
+                                    lr->parameters, err);
     static const char *const copy[] = {
         "/states/label",        "/codebook/code",     "/codebook/role",
         "/codebook/description", "/sessions/couple",  "/sessions/session",
         "/sessions/n_events",   "/sessions/duration_s",
         "/sessions/first_onset_s"};
     for (size_t i = 0; !rc && i < sizeof copy / sizeof copy[0]; i++)
-        if (ds_results_kind(f, copy[i]) == DS_RESULTS_DATASET)
-            rc = ds_layout_copy(r, f, copy[i], err);
-done:
-    ds_results_array_free(&files);
-    ds_results_array_free(&sha);
-    ds_results_array_free(&seed);
-    free(cmd);
-    free(sparams);
+        if (ds_results_kind(lr->f, copy[i]) == DS_RESULTS_DATASET)
+            rc = ds_layout_copy(r, lr->f, copy[i], err);
     return rc;
 }
 
@@ -656,12 +395,9 @@ static void pval(char *buf, size_t n, double p)
         snprintf(buf, n, "%.3f", p);
 }
 
-static void print_table(const ds_compare_t *c)
+/* The header and one row per metric; w: width of the metric column. */
+static void print_metrics(const ds_compare_t *c, size_t w)
 {
-    size_t w = strlen("metric");
-    for (size_t i = 0; i < c->n_metrics; i++)
-        if (strlen(c->metric[i].name) > w)
-            w = strlen(c->metric[i].name);
     int pct = (int)lround(c->conf_level * 100);
     printf("Pre/post comparison: '%s' -> '%s', %zu couple%s with both "
            "sessions (%zu with either)\n",
@@ -715,8 +451,13 @@ static void print_table(const ds_compare_t *c)
                (int)w, m->name, s->n_pairs, pre, post, diff, t, df, p1, p2,
                dz, g, q);
     }
+}
 
-    /* left out: a couple missing a session once, other reasons per metric */
+/* The couples left out, overall or per metric (at most MAX_EXCLUDED
+ * lines). */
+static void print_left_out(const ds_compare_t *c, size_t w)
+{
+    /* a couple missing a session once, other reasons per metric */
     size_t shown = 0, total = 0;
     for (size_t k = 0; k < c->n_couples; k++) {
         if (c->pre_session[k] < 0 || c->post_session[k] < 0) {
@@ -753,7 +494,11 @@ static void print_table(const ds_compare_t *c)
             printf("  ... and %zu more (dyadseq export FILE "
                    "/comparison/excluded)\n", total - shown);
     }
+}
 
+/* The reliable change table, when --reliability asked for one. */
+static void print_rci(const ds_compare_t *c, size_t w)
+{
     int any = 0;
     for (size_t i = 0; i < c->n_metrics; i++)
         any |= c->metric[i].has_rci;
@@ -780,250 +525,306 @@ static void print_table(const ds_compare_t *c)
     }
 }
 
+static void print_table(const ds_compare_t *c)
+{
+    size_t w = strlen("metric");
+    for (size_t i = 0; i < c->n_metrics; i++)
+        if (strlen(c->metric[i].name) > w)
+            w = strlen(c->metric[i].name);
+    print_metrics(c, w);
+    print_left_out(c, w);
+    print_rci(c, w);
+}
+
 /* ---- the command --------------------------------------------------- */
+
+/* One run of compare: the options, the input, what was computed. */
+typedef struct compare_run {
+    compare_args_t a;
+    ds_common_opts_t o;
+    char **inputs;
+    size_t n_inputs;
+    const char *source;       /* the results file given as input, or NULL */
+    ds_layout_read_t lr;      /* read from source */
+    ds_corpus_t *c;           /* or read from the transcripts, */
+    ds_analysis_t *res;       /* and analyzed */
+    ds_compare_sessions_t v;
+    int64_t cycle_min;
+    ds_transition_t *tr;
+    size_t n_tr;
+    ds_compare_t *cmp;
+    ds_paired_opts_t po;
+    ds_error_t err;
+} compare_run_t;
 
 static int same_transition(const ds_transition_t *a, const ds_transition_t *b)
 {
     return a->from == b->from && a->to == b->to;
 }
 
-int main_compare(int argc, char **argv)
+/* The options that need no input: 0, or the exit status of a usage
+ * error. Finds the results file among the inputs (run->source). */
+static int check_args(compare_run_t *run)
 {
-    compare_args_t a = {0};
-    ds_common_opts_t o;
-    char **inputs;
-    size_t n_inputs;
-    int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
-    ds_corpus_t *c = NULL;
-    ds_analysis_t *res = NULL;
-    ds_compare_sessions_t v = {0};
-    source_t src = {0};
-    ds_transition_t *tr = NULL;
-    ds_compare_t *cmp = NULL;
-    ds_results_t *r = NULL;
-    char *params = NULL;
-    ds_error_t err = {0};
-    const char *source = NULL;
-    int rc;
-    if (status >= 0)
-        goto done;
-    status = DS_EXIT_USAGE;
-    if (!o.output) {
-        ds_usage_error("compare", "give the results file with -o FILE.h5");
-        goto done;
-    }
-    if (!a.pre || !a.post) {
-        ds_usage_error("compare", "give the two session labels with --pre "
-                       "LABEL and --post LABEL");
-        goto done;
-    }
-    if (strcmp(a.pre, a.post) == 0) {
-        ds_usage_error("compare", "--pre and --post are both '%s'; give "
-                       "two different session labels", a.pre);
-        goto done;
-    }
-    for (size_t i = 0; i < n_inputs; i++)
-        if (is_hdf5(inputs[i])) {
-            if (n_inputs > 1) {
-                ds_usage_error("compare", "'%s' is an HDF5 file: give "
-                               "either one results file of 'dyadseq "
-                               "analyze' or transcripts, not both",
-                               inputs[i]);
-                goto done;
-            }
-            source = inputs[i];
+    const compare_args_t *a = &run->a;
+    const ds_common_opts_t *o = &run->o;
+    if (!o->output)
+        return ds_usage_error("compare", "give the results file with -o "
+                              "FILE.h5");
+    if (!a->pre || !a->post)
+        return ds_usage_error("compare", "give the two session labels with "
+                              "--pre LABEL and --post LABEL");
+    if (strcmp(a->pre, a->post) == 0)
+        return ds_usage_error("compare", "--pre and --post are both '%s'; "
+                              "give two different session labels", a->pre);
+    for (size_t i = 0; i < run->n_inputs; i++)
+        if (is_hdf5(run->inputs[i])) {
+            if (run->n_inputs > 1)
+                return ds_usage_error("compare", "'%s' is an HDF5 file: "
+                                      "give either one results file of "
+                                      "'dyadseq analyze' or transcripts, "
+                                      "not both", run->inputs[i]);
+            run->source = run->inputs[i];
         }
-    if (source && (o.codebook || o.sort || o.merge ||
-                   strcmp(o.actors, "A,B") != 0)) {
-        ds_usage_error("compare", "--codebook, --actors, --sort and --merge "
-                       "apply to transcripts; the results file '%s' was "
-                       "analyzed with its own", source);
-        goto done;
-    }
-    status = DS_EXIT_DATA;
-    if (ds_cli_check_output(o.output, inputs, n_inputs))
-        goto done;
+    if (run->source && (o->codebook || o->sort || o->merge ||
+                        strcmp(o->actors, "A,B") != 0))
+        return ds_usage_error("compare", "--codebook, --actors, --sort and "
+                              "--merge apply to transcripts; the results "
+                              "file '%s' was analyzed with its own",
+                              run->source);
+    return DS_EXIT_OK;
+}
 
-    int64_t cycle_min = DS_CYCLE_MIN_DEFAULT;
-    if (source) {
-        rc = load_results(source, &src, &v, &err);
-        cycle_min = src.cycle_min;
-    } else {
-        rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
-        if (rc) {
-            status = rc;
-            goto done;
+/* The per-session table run->v: read from the results file, or computed
+ * from the transcripts. 0 or an exit status (the error printed). */
+static int load_input(compare_run_t *run)
+{
+    int rc;
+    run->cycle_min = DS_CYCLE_MIN_DEFAULT;
+    if (run->source) {
+        rc = ds_layout_read(run->source, DS_LAYOUT_NEED_LAG1, &run->lr,
+                            &run->err);
+        if (rc == DS_OK) {
+            sessions_view(&run->lr, &run->v);
+            run->cycle_min = run->lr.cycle_min;
         }
+    } else {
+        rc = ds_cli_load_corpus(&run->o, run->inputs, run->n_inputs,
+                                &run->c);
+        if (rc)
+            return rc;
         /* analyze's defaults; lag 1 only, no time windows (not compared) */
         ds_analysis_opts_t ao;
         ds_analysis_opts_init(&ao);
         ao.window = 0;
-        rc = ds_cli_run_analysis(&o, "compare", c, &ao, c->n_events, &res);
-        if (rc) {
-            status = rc;
-            goto done;
-        }
+        rc = ds_cli_run_analysis(&run->o, "compare", run->c, &ao,
+                                 run->c->n_events, &run->res);
+        if (rc)
+            return rc;
         rc = ds_compare_sessions_from_analysis(
-            c, res, ao.responsive_opts.window_s, &v, &err);
+            run->c, run->res, ao.responsive_opts.window_s, &run->v,
+            &run->err);
     }
     if (rc) {
-        ds_msg_error("%s", err.msg);
-        goto done;
+        ds_msg_error("%s", run->err.msg);
+        return DS_EXIT_DATA;
     }
+    return DS_EXIT_OK;
+}
 
-    /* the transitions: as given, or the defaults */
-    size_t n_tr = a.n_transitions;
+/* The transitions compared: as given with --transition, or the defaults.
+ * 0 or an exit status. */
+static int pick_transitions(compare_run_t *run)
+{
+    const compare_args_t *a = &run->a;
+    size_t n_tr = a->n_transitions;
     if (n_tr == 0)
-        n_tr = ds_compare_default_transitions(&v, NULL, 0);
-    tr = malloc((n_tr ? n_tr : 1) * sizeof *tr);
-    if (!tr) {
+        n_tr = ds_compare_default_transitions(&run->v, NULL, 0);
+    if (!(run->tr = malloc((n_tr ? n_tr : 1) * sizeof *run->tr))) {
         ds_msg_error("out of memory");
-        goto done;
+        return DS_EXIT_DATA;
     }
-    if (a.n_transitions == 0) {
-        ds_compare_default_transitions(&v, tr, n_tr);
+    run->n_tr = n_tr;
+    if (a->n_transitions == 0) {
+        ds_compare_default_transitions(&run->v, run->tr, n_tr);
         /* a study codebook with several codes per role multiplies them,
          * and every metric more makes the BH q-values more conservative */
-        if (n_tr > 6 && !o.quiet)
+        if (n_tr > 6 && !run->o.quiet)
             ds_msg_warning("the codebook has several codes per role, so the "
                            "default compares %zu transitions (every pair of "
                            "codes with the roles); choose the ones that "
                            "matter with --transition", n_tr);
-    } else {
-        for (size_t i = 0; i < n_tr; i++) {
-            if (ds_compare_parse_transition(&v, a.transition[i], &tr[i],
-                                            &err)) {
-                ds_usage_error("compare", "%s", err.msg);
-                status = DS_EXIT_USAGE;
-                goto done;
-            }
-            for (size_t k = 0; k < i; k++)
-                if (same_transition(&tr[k], &tr[i])) {
-                    ds_usage_error("compare", "--transition '%s' is given "
-                                   "twice", a.transition[i]);
-                    status = DS_EXIT_USAGE;
-                    goto done;
-                }
-        }
+        return DS_EXIT_OK;
     }
+    for (size_t i = 0; i < n_tr; i++) {
+        if (ds_compare_parse_transition(&run->v, a->transition[i],
+                                        &run->tr[i], &run->err))
+            return ds_usage_error("compare", "%s", run->err.msg);
+        for (size_t k = 0; k < i; k++)
+            if (same_transition(&run->tr[k], &run->tr[i]))
+                return ds_usage_error("compare", "--transition '%s' is "
+                                      "given twice", a->transition[i]);
+    }
+    return DS_EXIT_OK;
+}
 
-    rc = ds_compare_build(&v, a.pre, a.post, tr, n_tr, &cmp, &err);
-    if (rc == DS_EUSAGE) {
-        ds_usage_error("compare", "%s", err.msg);
-        status = DS_EXIT_USAGE;
-        goto done;
-    } else if (rc) {
-        ds_msg_error("%s", err.msg);
-        goto done;
+/* Pair the couples and test every metric. 0 or an exit status. */
+static int build_and_test(compare_run_t *run)
+{
+    int rc = ds_compare_build(&run->v, run->a.pre, run->a.post, run->tr,
+                              run->n_tr, &run->cmp, &run->err);
+    if (rc == DS_EUSAGE)
+        return ds_usage_error("compare", "%s", run->err.msg);
+    if (rc) {
+        ds_msg_error("%s", run->err.msg);
+        return DS_EXIT_DATA;
     }
-    if (cmp->n_metrics == 0) {
+    if (run->cmp->n_metrics == 0) {
         ds_msg_error("nothing to compare: no transitions (the codebook has "
                      "no pursue/withdraw, bid/response or soften codes; give "
                      "--transition) and no time-based metrics");
-        goto done;
+        return DS_EXIT_DATA;
     }
-    if (!o.quiet)
-        for (size_t i = 0; i < cmp->n_notes; i++)
-            ds_msg_warning("%s", cmp->notes[i]);
-    ds_paired_opts_t po;
-    ds_paired_opts_init(&po);
-    if ((rc = ds_compare_test(cmp, &po, &err))) {
-        ds_msg_error("%s", err.msg);
-        goto done;
+    if (!run->o.quiet)
+        for (size_t i = 0; i < run->cmp->n_notes; i++)
+            ds_msg_warning("%s", run->cmp->notes[i]);
+    ds_paired_opts_init(&run->po);
+    if (ds_compare_test(run->cmp, &run->po, &run->err)) {
+        ds_msg_error("%s", run->err.msg);
+        return DS_EXIT_DATA;
     }
-    for (size_t i = 0; i < a.n_rel; i++) {
-        const reliability_t *x = &a.rel[i];
+    return DS_EXIT_OK;
+}
+
+/* A --reliability naming no metric: the usage error, with a suggestion. */
+static void no_such_metric(const ds_compare_t *cmp, const char *metric,
+                           const char *shown)
+{
+    const char **names = malloc(cmp->n_metrics * sizeof *names);
+    const char *near = NULL;
+    if (names) {
+        for (size_t k = 0; k < cmp->n_metrics; k++)
+            names[k] = cmp->metric[k].name;
+        near = ds_suggest(metric, names, cmp->n_metrics);
+        free(names);
+    }
+    if (near)
+        ds_usage_error("compare", "--reliability: no metric '%s' (did you "
+                       "mean '%s'?)", shown, near);
+    else
+        ds_usage_error("compare", "--reliability: no metric '%s'; the "
+                       "metrics are the rows of the table ('dyadseq "
+                       "compare --help')", shown);
+}
+
+/* The reliable change index of every --reliability. 0 or an exit
+ * status. */
+static int apply_reliability(compare_run_t *run)
+{
+    const compare_args_t *a = &run->a;
+    ds_compare_t *cmp = run->cmp;
+    for (size_t i = 0; i < a->n_rel; i++) {
+        const reliability_t *x = &a->rel[i];
         long m = ds_compare_find(cmp, x->metric);
         char ex[96];
         ds_excerpt(ex, x->metric, 80);
         if (m < 0) {
-            const char **names = malloc(cmp->n_metrics * sizeof *names);
-            const char *near = NULL;
-            if (names) {
-                for (size_t k = 0; k < cmp->n_metrics; k++)
-                    names[k] = cmp->metric[k].name;
-                near = ds_suggest(x->metric, names, cmp->n_metrics);
-                free(names);
-            }
-            if (near)
-                ds_usage_error("compare", "--reliability: no metric '%s' "
-                               "(did you mean '%s'?)", ex, near);
-            else
-                ds_usage_error("compare", "--reliability: no metric '%s'; "
-                               "the metrics are the rows of the table "
-                               "('dyadseq compare --help')", ex);
-            status = DS_EXIT_USAGE;
-            goto done;
+            no_such_metric(cmp, x->metric, ex);
+            return DS_EXIT_USAGE;
         }
         for (size_t k = 0; k < i; k++)
-            if (strcmp(a.rel[k].metric, x->metric) == 0) {
-                ds_usage_error("compare", "--reliability: '%s' is given "
-                               "twice", ex);
-                status = DS_EXIT_USAGE;
-                goto done;
-            }
+            if (strcmp(a->rel[k].metric, x->metric) == 0)
+                return ds_usage_error("compare", "--reliability: '%s' is "
+                                      "given twice", ex);
         int better = x->better ? x->better : cmp->metric[m].better;
-        if (!better) {
-            ds_usage_error("compare", "--reliability '%s': %s has no better "
-                           "side; say which with '%s:higher' or "
-                           "'%s:lower'", x->arg, ex, x->arg, x->arg);
-            status = DS_EXIT_USAGE;
-            goto done;
-        }
-        if ((rc = ds_compare_reliability(cmp, (size_t)m, x->r, better,
-                                         &err))) {
-            ds_msg_error("%s", err.msg);
-            goto done;
+        if (!better)
+            return ds_usage_error("compare", "--reliability '%s': %s has no "
+                                  "better side; say which with '%s:higher' "
+                                  "or '%s:lower'", x->arg, ex, x->arg,
+                                  x->arg);
+        if (ds_compare_reliability(cmp, (size_t)m, x->r, better,
+                                   &run->err)) {
+            ds_msg_error("%s", run->err.msg);
+            return DS_EXIT_DATA;
         }
     }
+    return DS_EXIT_OK;
+}
 
-    params = parameters_json(&a, &o, source, &v, tr, n_tr, po.conf_level,
-                             cycle_min);
+/* The results file: the input's tables and /comparison. 0 or an exit
+ * status. */
+static int write_output(compare_run_t *run)
+{
+    ds_results_t *r = NULL;
+    ds_error_t *err = &run->err;
+    char *params = parameters_json(&run->a, &run->o, run->source, &run->v,
+                                   run->tr, run->n_tr, run->po.conf_level,
+                                   run->cycle_min);
     if (!params) {
         ds_msg_error("out of memory");
-        goto done;
+        return DS_EXIT_DATA;
     }
-    rc = ds_results_create(o.output, &r, &err);
+    int rc = ds_results_create(run->o.output, &r, err);
     if (!rc) {
-        ds_results_set_threads(r, ds_common_threads(&o));
-        if (source) {
-            rc = layout_source(r, &src, source, params, &err);
+        ds_results_set_threads(r, ds_common_threads(&run->o));
+        if (run->source) {
+            rc = layout_source(r, &run->lr, params, err);
         } else {
             ds_provenance_t prov = {.command_line = ds_command_line,
                                     .parameters_json = params,
-                                    .seed = o.seed};
-            rc = ds_layout_corpus(r, c, res, &prov, &err);
+                                    .seed = run->o.seed};
+            rc = ds_layout_corpus(r, run->c, run->res, &prov, err);
         }
     }
     if (!rc)
-        rc = ds_layout_comparison(r, cmp, &err);
+        rc = ds_layout_comparison(r, run->cmp, err);
     if (!rc) {
-        rc = ds_results_commit(r, &err);
+        rc = ds_results_commit(r, err);
         r = NULL;
     }
+    ds_results_abort(r);
+    free(params);
     if (rc) {
-        ds_msg_error("%s", err.msg);
-        goto done;
+        ds_msg_error("%s", err->msg);
+        return DS_EXIT_DATA;
     }
-    print_table(cmp);
-    if (!o.quiet)
+    return DS_EXIT_OK;
+}
+
+int main_compare(int argc, char **argv)
+{
+    compare_run_t run = {0};
+    int status = ds_cmd_parse(&spec, argc, argv, &run.o, &run.a, &run.inputs,
+                              &run.n_inputs);
+    if (status >= 0)
+        goto done;
+    if ((status = check_args(&run)))
+        goto done;
+    status = DS_EXIT_DATA;
+    if (ds_cli_check_output(run.o.output, run.inputs, run.n_inputs))
+        goto done;
+    if ((status = load_input(&run)) || (status = pick_transitions(&run)) ||
+        (status = build_and_test(&run)) ||
+        (status = apply_reliability(&run)) || (status = write_output(&run)))
+        goto done;
+    print_table(run.cmp);
+    if (!run.o.quiet)
         printf("\nwrote %s: /comparison of %zu metrics over %zu couples\n",
-               o.output, cmp->n_metrics, cmp->n_couples);
+               run.o.output, run.cmp->n_metrics, run.cmp->n_couples);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         ds_msg_error("cannot write to standard output");
+        status = DS_EXIT_DATA;
         goto done;
     }
     status = DS_EXIT_OK;
 done:
-    ds_results_abort(r);
-    free(params);
-    ds_compare_free(cmp);
-    free(tr);
-    source_free(&src);
-    ds_compare_sessions_clear(&v);
-    ds_analysis_free(res);
-    ds_corpus_free(c);
-    for (size_t i = 0; i < a.n_rel; i++)
-        free(a.rel[i].metric);
+    ds_compare_free(run.cmp);
+    free(run.tr);
+    ds_compare_sessions_clear(&run.v);
+    ds_layout_read_clear(&run.lr);
+    ds_analysis_free(run.res);
+    ds_corpus_free(run.c);
+    for (size_t i = 0; i < run.a.n_rel; i++)
+        free(run.a.rel[i].metric);
     return status;
 }

@@ -4,7 +4,8 @@
  * --model transition matrix (the model itself is in simulate.c and
  * docs/simulate.md). Couples are named GROUP-NN; -o DIR/ writes one file
  * per couple, -o FILE one file, -o - standard output; every file is
- * written to a temporary name and renamed only when all are complete.
+ * written to a temporary name and renamed only when all are complete
+ * (outfile.h, the one atomic save).
  */
 #include <errno.h>
 #include <math.h>
@@ -586,11 +587,10 @@ static int write_dir(sim_run_t *r, const char *dir)
                 goto fail;
             }
         }
-    for (size_t i = 0; i < n; i++)
-        if (ds_outfile_publish(&out[i], &err)) {
-            ds_msg_error("%s", err.msg);
-            goto fail;
-        }
+    if (ds_outfile_publish_all(out, n, &err)) {
+        ds_msg_error("%s", err.msg);
+        goto fail;
+    }
     status = DS_EXIT_OK;
 fail:
     for (size_t i = 0; out && i < k; i++)

@@ -4,6 +4,7 @@
  * statistics themselves are paired.c, docs/statistics-compare.md).
  */
 #include "dyadseq/compare.h"
+#include "dyadseq/padjust.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -709,7 +710,7 @@ int ds_compare_test(ds_compare_t *c, const ds_paired_opts_t *o,
     }
     /* Benjamini & Hochberg (1995) across the metrics, over the t-test p */
     if (!rc)
-        rc = ds_bh_adjust(p, M, p, err);
+        rc = ds_padjust_bh(p, M, p, err);
     for (size_t i = 0; i < M && !rc; i++)
         c->metric[i].q_bh = p[i];
     free(p);

@@ -3,16 +3,20 @@
  *
  * Every command that writes results (analyze, compare, agree) and every
  * command that reads them (export, info, compare) goes through this module;
- * it is the only file that includes <hdf5.h> apart from main.c, so a
- * parallel-HDF5 build changes one file. Callers see no HDF5 types.
+ * its files (results_write.c, results_dset.c, results_codec.c,
+ * results_read.c, results_common.c; results_internal.h says who does
+ * what) are the only ones that include <hdf5.h> apart from main.c, so a
+ * parallel-HDF5 build changes one module. Callers see no HDF5 types.
  *
  * Writing (SPEC 2, 5):
  *   - ds_results_create() makes a temporary file ".NAME.tmp.XXXXXX" in the
- *     directory of the output path and never touches an existing file
- *     there; ds_results_commit() closes, fsyncs and renames it over the
- *     path (atomic on POSIX file systems); ds_results_abort() removes it.
- *     A failed run therefore leaves no output file and never truncates an
- *     existing one. A run killed by a signal can leave the temporary.
+ *     directory of the output path through the one atomic save of
+ *     outfile.h, and never touches an existing file there;
+ *     ds_results_commit() closes and fsyncs it, renames it over the path
+ *     (atomic on POSIX file systems) and fsyncs the directory;
+ *     ds_results_abort() removes it. A failed run therefore leaves no
+ *     output file and never truncates an existing one. A run killed by a
+ *     signal can leave the temporary.
  *   - Datasets are written by absolute path ("/lag/1/session/expected");
  *     missing groups on the way are created. Every dataset carries a string
  *     attribute `dimensions` naming its axes ("session,from,to", "" for a

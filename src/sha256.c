@@ -10,6 +10,7 @@
  */
 #include "sha256.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -196,4 +197,23 @@ void ds_sha256_final_hex(ds_sha256_t *c, char hex[65])
     ds_sha256_update(c, len_be, 8);
     for (int i = 0; i < 8; i++)
         snprintf(hex + 8 * i, 9, "%08x", c->h[i]);
+}
+
+int ds_sha256_file(const char *path, char hex[65], ds_error_t *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return ds_error_set(err, DS_EIO, "%s: %s", path, strerror(errno));
+    ds_sha256_t h;
+    ds_sha256_init(&h);
+    unsigned char buf[1 << 16];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
+        ds_sha256_update(&h, buf, n);
+    int bad = ferror(fp);
+    fclose(fp);
+    if (bad)
+        return ds_error_set(err, DS_EIO, "%s: read error", path);
+    ds_sha256_final_hex(&h, hex);
+    return DS_OK;
 }

@@ -1,7 +1,7 @@
 /*
- * paired.h — paired (pre/post) comparison of one per-couple metric, the
- * Benjamini–Hochberg adjustment across metrics, and the Jacobson–Truax
- * reliable change index (SPEC 6, `compare`; /comparison in SPEC 5).
+ * paired.h — paired (pre/post) comparison of one per-couple metric and the
+ * Jacobson–Truax reliable change index (SPEC 6, `compare`; /comparison in
+ * SPEC 5). The Benjamini–Hochberg adjustment across metrics is padjust.h.
  *
  * Pure computation: no I/O, no globals. Every test statistic reproduces
  * base R (stats 4.2) to rounding, and docs/statistics-compare.md gives each
@@ -9,7 +9,6 @@
  *
  *   t, df, p_t, ci_low, ci_high   t.test(post, pre, paired = TRUE)
  *   wilcoxon_v, p_wilcoxon        wilcox.test(post, pre, paired = TRUE)
- *   ds_bh_adjust                  p.adjust(p, method = "BH")
  *
  * Sign convention: every difference is post − pre, so a positive mean_diff,
  * t or d means the metric rose from the pre to the post session, and V is
@@ -68,14 +67,6 @@ static inline int ds_paired_usable(double pre, double post)
 int ds_paired_test(const double *pre, const double *post, size_t n,
                    const ds_paired_opts_t *o, ds_paired_result_t *out,
                    ds_error_t *err);
-
-/*
- * Benjamini & Hochberg (1995) q-values, as R's p.adjust(p, "BH"): NaN
- * inputs stay NaN and are not counted in m (R's default n is, through lazy
- * evaluation, the number of non-NA p-values). q may equal p (in place).
- * Returns 0, DS_EUSAGE for a p-value outside [0, 1], DS_ENOMEM.
- */
-int ds_bh_adjust(const double *p, size_t m, double *q, ds_error_t *err);
 
 /* |RCI| above this is a reliable change (Jacobson & Truax 1991). */
 #define DS_RCI_CRITICAL 1.96

@@ -8,7 +8,7 @@
 #     session and cell, nothing written
 #   --permutations with --structural-zeros: a usage error
 #   bad option values: usage errors, each with its message
-#   a failure while writing (DYADSEQ_FAULT, honoured by results.c for
+#   a failure while writing (DYADSEQ_FAULT, honoured by results_write.c for
 #     testing): no file left, an existing one unchanged, no temporary
 #   an existing results file is replaced by rename, never rewritten in place
 . tests/lib.sh

@@ -1,11 +1,12 @@
 /*
- * Unit tests of paired.c against base R computed at test time.
+ * Unit tests of paired.c and padjust.c against base R computed at test
+ * time.
  *
  * The program builds the test cases (fixed data and seeded GSL draws),
  * writes them as hex floats to a temporary file, runs
  * tests/r/paired.R under Rscript (t.test, wilcox.test and p.adjust with
  * R's defaults) and compares every statistic with ds_paired_test and
- * ds_bh_adjust to 1e-10 (relative for p- and q-values). No expected value
+ * ds_padjust_bh to 1e-10 (relative for p- and q-values). No expected value
  * comes from this program's own output. Set DS_TEST_RDIR to run from
  * outside the source tree. The reliable change index is checked against the
  * hand computations written next to it.
@@ -18,6 +19,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 
+#include "dyadseq/padjust.h"
 #include "dyadseq/paired.h"
 #include "unit.h"
 
@@ -418,8 +420,8 @@ static void compare_bh(const pvec_t *v)
 {
     double *q = malloc((v->m ? v->m : 1) * sizeof *q);
     ds_error_t err = {0};
-    int rc = q ? ds_bh_adjust(v->p, v->m, q, &err) : -1;
-    UNIT_REPORT(rc == 0, "%s: ds_bh_adjust returns 0", v->name);
+    int rc = q ? ds_padjust_bh(v->p, v->m, q, &err) : -1;
+    UNIT_REPORT(rc == 0, "%s: ds_padjust_bh returns 0", v->name);
     int ok = rc == 0;
     size_t bad = 0;
     double gb = 0, wb = 0;
@@ -507,16 +509,16 @@ static void test_known(void)
      * sorted 0.01, 0.03, 0.04 → 3/1·0.01 = 0.03, 3/2·0.03 = 0.045,
      * 3/3·0.04 = 0.04; cumulative minimum from the top: 0.04, 0.04, 0.03 */
     double p3[] = {0.01, 0.04, 0.03}, q3[3];
-    ds_bh_adjust(p3, 3, q3, &err);
+    ds_padjust_bh(p3, 3, q3, &err);
     CHECK(fabs(q3[0] - 0.03) < 1e-15 && fabs(q3[1] - 0.04) < 1e-15 &&
               fabs(q3[2] - 0.04) < 1e-15,
           "BH by hand: (0.03, 0.04, 0.04)");
-    ds_bh_adjust(p3, 3, p3, &err);
+    ds_padjust_bh(p3, 3, p3, &err);
     CHECK(p3[0] == q3[0] && p3[1] == q3[1] && p3[2] == q3[2],
           "BH in place");
-    CHECK_INT(ds_bh_adjust(NULL, 0, NULL, &err), 0, "BH of nothing");
+    CHECK_INT(ds_padjust_bh(NULL, 0, NULL, &err), 0, "BH of nothing");
     double bad[] = {0.5, 1.5};
-    CHECK_INT(ds_bh_adjust(bad, 2, q3, &err), DS_EUSAGE, "p > 1 refused");
+    CHECK_INT(ds_padjust_bh(bad, 2, q3, &err), DS_EUSAGE, "p > 1 refused");
 }
 
 static void test_rci(void)

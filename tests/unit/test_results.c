@@ -1,7 +1,7 @@
 /*
- * Unit tests of results.c (the HDF5 writer and reader), and the writer of
- * the fixture files the shell tests in tests/results/ export and read from
- * Python and R:
+ * Unit tests of the results module (results_*.c: the HDF5 writer and
+ * reader), and the writer of the fixture files the shell tests in
+ * tests/results/ export and read from Python and R:
  *
  *   test_results                          run the unit tests
  *   test_results --write FILE [--sessions N] [--level L] [--threads T]
@@ -788,6 +788,136 @@ static void test_reader_errors(void)
           "an HDF5 file without format");
 }
 
+/* An HDF5 file as other programs write it: no creation order tracked, so
+ * members are listed in name order. Groups "b", "a", "c"
+ * (made in that order), "a" holding a dataset, and root attributes "y",
+ * "x". */
+static int write_untracked(const char *path)
+{
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0)
+        return -1;
+    int ok = 1;
+    static const char *const groups[] = {"b", "a", "c"};
+    for (size_t i = 0; i < 3; i++) {
+        hid_t g = H5Gcreate2(f, groups[i], H5P_DEFAULT, H5P_DEFAULT,
+                             H5P_DEFAULT);
+        ok &= g >= 0;
+        if (g >= 0)
+            H5Gclose(g);
+    }
+    hid_t sp = H5Screate(H5S_SCALAR);
+    int v = 1;
+    hid_t d = H5Dcreate2(f, "/a/d", H5T_STD_I32LE, sp, H5P_DEFAULT,
+                         H5P_DEFAULT, H5P_DEFAULT);
+    ok &= d >= 0 && H5Dwrite(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL,
+                             H5P_DEFAULT, &v) >= 0;
+    if (d >= 0)
+        H5Dclose(d);
+    static const char *const attrs[] = {"y", "x"};
+    for (size_t i = 0; i < 2; i++) {
+        hid_t a = H5Acreate2(f, attrs[i], H5T_STD_I32LE, sp, H5P_DEFAULT,
+                             H5P_DEFAULT);
+        ok &= a >= 0 && H5Awrite(a, H5T_NATIVE_INT, &v) >= 0;
+        if (a >= 0)
+            H5Aclose(a);
+    }
+    H5Sclose(sp);
+    ok &= H5Fclose(f) >= 0;
+    return ok ? 0 : -1;
+}
+
+/* Listing group members and attributes: one helper serves both. */
+static void test_listing(void)
+{
+    ds_error_t err = {0};
+    char **names = NULL;
+    size_t n = 0;
+    int rc;
+    ds_results_reader_t *f;
+    const char *path = tpath("untracked.h5");
+    if (write_untracked(path) != 0) {
+        CHECK(0, "write a file without creation order");
+        return;
+    }
+    /* ds_results_open wants format = dyadseq-results: add it */
+    hid_t h = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
+    hid_t t = H5Tcopy(H5T_C_S1), sp = H5Screate(H5S_SCALAR);
+    const char *fmt = DS_RESULTS_FORMAT;
+    H5Tset_size(t, H5T_VARIABLE);
+    hid_t a = H5Acreate2(h, "format", t, sp, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, t, &fmt);
+    H5Aclose(a);
+    H5Sclose(sp);
+    H5Tclose(t);
+    H5Fclose(h);
+    if (ds_results_open(path, &f, &err) != 0) {
+        CHECK(0, err.msg);
+        return;
+    }
+    CHECK(ds_results_list(f, "/", &names, &n, &err) == 0 && n == 3 &&
+              strcmp(names[0], "a") == 0 && strcmp(names[1], "b") == 0 &&
+              strcmp(names[2], "c") == 0,
+          "members without creation order: in name order");
+    ds_results_names_free(names, n);
+    /* HDF5 answers a creation-order query on untracked compact attributes
+     * with their storage order, so only the set is certain here */
+    int seen = 0;
+    rc = ds_results_attr_names(f, "/", &names, &n, &err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        seen |= strcmp(names[i], "format") == 0   ? 1
+                : strcmp(names[i], "x") == 0 ? 2
+                : strcmp(names[i], "y") == 0 ? 4
+                                             : 8;
+    CHECK(rc == 0 && n == 3 && seen == 7,
+          "attributes of a file without creation order: all listed");
+    ds_results_names_free(names, n);
+    CHECK(ds_results_list(f, "/c", &names, &n, &err) == 0 && n == 0,
+          "an empty group lists nothing");
+    ds_results_names_free(names, n);
+    CHECK(ds_results_attr_names(f, "/a/d", &names, &n, &err) == 0 && n == 0,
+          "a dataset without attributes lists none");
+    ds_results_names_free(names, n);
+    CHECK(ds_results_list(f, "/a/d", &names, &n, &err) == DS_EDATA &&
+              strstr(err.msg, "no group '/a/d'") && names == NULL && n == 0,
+          "listing a dataset as a group is refused");
+    CHECK(ds_results_attr_names(f, "/nope", &names, &n, &err) == DS_EDATA &&
+              strstr(err.msg, "untracked.h5: no object '/nope'"),
+          "attributes of a missing object: the file and path named");
+    ds_results_close(f);
+
+    /* creation order wins where it is tracked (ours), for both */
+    ds_results_t *r;
+    path = tpath("tracked.h5");
+    rc = ds_results_create(path, &r, &err);
+    if (!rc)
+        rc = ds_results_make_group(r, "/z", &err);
+    if (!rc)
+        rc = ds_results_make_group(r, "/m", &err);
+    if (!rc)
+        rc = ds_results_attr_int64(r, "/m", "zeta", 1, &err);
+    if (!rc)
+        rc = ds_results_attr_int64(r, "/m", "alpha", 2, &err);
+    if (!rc)
+        rc = ds_results_commit(r, &err);
+    else
+        ds_results_abort(r);
+    if (rc || ds_results_open(path, &f, &err)) {
+        CHECK(0, err.msg);
+        return;
+    }
+    CHECK(ds_results_list(f, "/", &names, &n, &err) == 0 && n == 2 &&
+              strcmp(names[0], "z") == 0 && strcmp(names[1], "m") == 0,
+          "members in creation order");
+    ds_results_names_free(names, n);
+    CHECK(ds_results_attr_names(f, "/m", &names, &n, &err) == 0 && n == 2 &&
+              strcmp(names[0], "zeta") == 0 &&
+              strcmp(names[1], "alpha") == 0,
+          "attributes in creation order");
+    ds_results_names_free(names, n);
+    ds_results_close(f);
+}
+
 /* An HDF5 file whose root attribute format is something else. */
 static int write_other(const char *path)
 {
@@ -846,6 +976,7 @@ int main(int argc, char **argv)
     test_writer_errors();
     test_reader_errors();
     test_escape();
+    test_listing();
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);

@@ -1,5 +1,6 @@
 /* Unit tests of text.c, sha256.c, strmap.c and twobytwo.c. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "sha256.h"
 #include "strmap.h"
@@ -120,6 +121,46 @@ static void test_sha256(void)
               "sha256(one million 'a')");
 }
 
+/* The digest of a whole file: the FIPS "abc" vector from disk, a file
+ * larger than the read buffer (as the in-memory digest), a missing file. */
+static void test_sha256_file(void)
+{
+    char path[512], hex[65], want[65];
+    const char *tmp = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/dyadseq-sha.XXXXXX", tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!fp) {
+        CHECK(0, "make a temporary file");
+        return;
+    }
+    fputs("abc", fp);
+    fclose(fp);
+    ds_error_t err = {0};
+    CHECK(ds_sha256_file(path, hex, &err) == 0 &&
+              strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9c"
+                          "b410ff61f20015ad") == 0,
+          "sha256 of a file holding abc");
+    static unsigned char big[200000];
+    for (size_t i = 0; i < sizeof big; i++)
+        big[i] = (unsigned char)(i * 31 + 7);
+    fp = fopen(path, "wb");
+    if (fp) {
+        fwrite(big, 1, sizeof big, fp);
+        fclose(fp);
+    }
+    ds_sha256_t c;
+    ds_sha256_init(&c);
+    ds_sha256_update(&c, big, sizeof big);
+    ds_sha256_final_hex(&c, want);
+    CHECK(ds_sha256_file(path, hex, &err) == 0 && strcmp(hex, want) == 0,
+          "a file of several read buffers: as the bytes in memory");
+    unlink(path);
+    CHECK(ds_sha256_file(path, hex, &err) == DS_EIO &&
+              strstr(err.msg, path) && strstr(err.msg, "No such"),
+          "a missing file: DS_EIO naming it");
+}
+
 /* The accelerated and the portable paths agree on every length from 0 to
  * 300 bytes and on a long message fed in odd pieces. */
 static void test_sha256_paths(void)
@@ -212,6 +253,7 @@ int main(void)
     test_suggest();
     test_sha256();
     test_sha256_paths();
+    test_sha256_file();
     test_strmap();
     test_2x2();
     return UNIT_DONE();

@@ -1,0 +1,142 @@
+/*
+ * results_codec.c — shuffle and deflate the chunks of large numeric
+ * datasets in parallel (see results_internal.h); the writer stores them
+ * with H5Dwrite_chunk under a dataset whose filter pipeline is declared as
+ * shuffle + deflate, so readers see ordinary HDF5 datasets.
+ *
+ * Why not HDF5's own pipeline: it is single-threaded, and its deflate
+ * level 1 spends most of its time searching for matches in the mantissa
+ * bytes of doubles, which do not repeat. zlib's run-length strategy
+ * (Z_RLE) at level 1 compresses the shuffled byte planes (runs of sign and
+ * exponent bytes, noise in the mantissa) at least as well as the default
+ * strategy at levels 1 to 6, in less than half the time of level 1
+ * (measured on [1e5, 10, 10] arrays of adjusted residuals: 0.72 s against
+ * 1.74 s per 80 MB on one core, 16% smaller output).
+ *
+ * Each chunk is independent and lands in buffers of its own, and the
+ * writer stores them in order from the main thread: the bytes do not
+ * depend on the thread count. No HDF5 calls here.
+ */
+#include "results_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+void ds_results_codec_init(ds_results_codec_t *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+void ds_results_codec_clear(ds_results_codec_t *c)
+{
+    for (size_t i = 0; i < c->n_buf; i++)
+        free(c->buf[i]);
+    free(c->buf);
+    c->buf = NULL;
+    c->n_buf = 0;
+    c->buf_size = 0;
+}
+
+/* The threads a batch runs on. */
+static int codec_threads(const ds_results_codec_t *c)
+{
+#ifdef _OPENMP
+    return c->threads > 0 ? c->threads : omp_get_max_threads();
+#else
+    (void)c;
+    return 1;
+#endif
+}
+
+size_t ds_results_codec_batch(const ds_results_codec_t *c)
+{
+    size_t batch = (size_t)codec_threads(c) * 4;
+    return batch > DS_RESULTS_CODEC_BATCH_MAX ? DS_RESULTS_CODEC_BATCH_MAX
+                                              : batch;
+}
+
+/* Buffers for a batch of n chunks of `size` bytes: 2n buffers. */
+static int reserve(ds_results_codec_t *c, size_t n, size_t size)
+{
+    if (size > c->buf_size) {
+        ds_results_codec_clear(c);
+        c->buf_size = size;
+    }
+    if (2 * n <= c->n_buf)
+        return 0;
+    unsigned char **b = realloc(c->buf, 2 * n * sizeof *b);
+    if (!b)
+        return -1;
+    c->buf = b;
+    while (c->n_buf < 2 * n) {
+        if (!(b[c->n_buf] = malloc(c->buf_size)))
+            return -1;
+        c->n_buf++;
+    }
+    return 0;
+}
+
+/*
+ * HDF5's shuffle filter (byte plane j of all elements, then plane j + 1),
+ * then deflate in zlib format as HDF5's deflate filter reads it. Returns
+ * the compressed size, or 0 on failure.
+ */
+static size_t compress_chunk(const unsigned char *src, size_t bytes,
+                             size_t esize, unsigned char *shuf,
+                             unsigned char *out, size_t cap, int level)
+{
+    const unsigned char *in = src;
+    if (esize > 1) {
+        size_t n = bytes / esize;
+        for (size_t j = 0; j < esize; j++) {
+            unsigned char *o = shuf + j * n;
+            const unsigned char *s = src + j;
+            for (size_t e = 0; e < n; e++)
+                o[e] = s[e * esize];
+        }
+        in = shuf;
+    }
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (deflateInit2(&z, level, Z_DEFLATED, 15, 8,
+                     level == 1 ? Z_RLE : Z_DEFAULT_STRATEGY) != Z_OK)
+        return 0;
+    z.next_in = (unsigned char *)in;
+    z.avail_in = (uInt)bytes;
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    int zr = deflate(&z, Z_FINISH);
+    size_t len = z.total_out;
+    deflateEnd(&z);
+    return zr == Z_STREAM_END ? len : 0;
+}
+
+int ds_results_codec_compress(ds_results_codec_t *c,
+                              const unsigned char *src, size_t n,
+                              size_t chunk_bytes, size_t esize, int level,
+                              unsigned char **out, size_t *len,
+                              ds_error_t *err)
+{
+    if (n > ds_results_codec_batch(c))
+        return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
+                            "most %zu", n, ds_results_codec_batch(c));
+    size_t cap = compressBound((uLong)chunk_bytes);
+    if (reserve(c, n, cap > chunk_bytes ? cap : chunk_bytes))
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    int nt = codec_threads(c);
+    long nb = (long)n;
+    (void)nt; /* unused without OpenMP */
+#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nb > 1)
+    for (long k = 0; k < nb; k++)
+        len[k] = compress_chunk(src + (size_t)k * chunk_bytes, chunk_bytes,
+                                esize, c->buf[2 * k], c->buf[2 * k + 1], cap,
+                                level);
+    for (size_t k = 0; k < n; k++)
+        out[k] = c->buf[2 * k + 1];
+    return DS_OK;
+}

@@ -1,0 +1,103 @@
+/*
+ * results_common.c — what the results writer and reader share: HDF5
+ * failures reported as one line naming the file and HDF5's innermost
+ * reason, the check of object paths, and the file access list that fixes
+ * the format at HDF5 1.8 (see results_internal.h).
+ */
+#include "results_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct walk_ctx {
+    char reason[256];
+    int found;
+} walk_ctx_t;
+
+/* Keep the innermost frame's description (the first one walked upward). */
+static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+    walk_ctx_t *w = data;
+    (void)n;
+    if (w->found || !e->desc || !*e->desc)
+        return 0;
+    /* write failures carry "..., error message = 'No space left ...', ..." */
+    const char *m = strstr(e->desc, "error message = '");
+    if (m) {
+        m += strlen("error message = '");
+        const char *end = strchr(m, '\'');
+        size_t len = end ? (size_t)(end - m) : strlen(m);
+        if (len >= sizeof w->reason)
+            len = sizeof w->reason - 1;
+        memcpy(w->reason, m, len);
+        w->reason[len] = '\0';
+    } else {
+        snprintf(w->reason, sizeof w->reason, "%s", e->desc);
+    }
+    w->found = 1;
+    return 0;
+}
+
+int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
+                        ...)
+{
+    char what[DS_ERROR_MSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    walk_ctx_t w = {"", 0};
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
+    H5Eclear2(H5E_DEFAULT);
+    if (w.found)
+        return ds_error_set(err, DS_EHDF5, "%s: %s (HDF5: %s)", file, what,
+                            w.reason);
+    return ds_error_set(err, DS_EHDF5, "%s: %s", file, what);
+}
+
+int ds_results_oom(ds_error_t *err)
+{
+    return ds_error_set(err, DS_ENOMEM, "out of memory");
+}
+
+int ds_results_check_path(const char *path, ds_error_t *err)
+{
+    if (!path || path[0] != '/')
+        return ds_error_set(err, DS_EUSAGE,
+                            "results path '%s' is not absolute",
+                            path ? path : "(null)");
+    if (path[1] == '\0')
+        return 0;
+    const char *p = path + 1;
+    for (;;) {
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == 0 || (len == 1 && p[0] == '.') ||
+            (len == 2 && p[0] == '.' && p[1] == '.'))
+            return ds_error_set(err, DS_EUSAGE,
+                                "results path '%s' has an empty, '.' or '..' "
+                                "component",
+                                path);
+        if (!e)
+            return 0;
+        p = e + 1;
+    }
+}
+
+hid_t ds_results_fapl(void)
+{
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl < 0)
+        return -1;
+    if (H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18) < 0 ||
+        H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
+        H5Pclose(fapl);
+        return -1;
+    }
+#if H5_VERSION_GE(1, 10, 7)
+    /* lock when the file system can, go on when it cannot (NFS) */
+    H5Pset_file_locking(fapl, 1, 1);
+#endif
+    return fapl;
+}

@@ -1,0 +1,509 @@
+/*
+ * results_dset.c — writing datasets of a results file (see results.h):
+ * whole, or in blocks of first-axis rows (begin, append, end).
+ *
+ * Storage follows the size (results.h): compact, contiguous, or chunked
+ * along the first axis in blocks of whole rows with shuffle + deflate.
+ * Chunks of numeric datasets are compressed by the codec
+ * (results_codec.c) on all threads and stored with H5Dwrite_chunk, in
+ * order, from this (the main) thread; strings, and hosts whose native
+ * numbers are not little-endian, go through HDF5's own pipeline.
+ */
+#include "results_internal.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "text.h"
+
+/* Free one dataset's handle and buffers (not unlinked from r->open). */
+static void dset_free(ds_results_dset_t *d)
+{
+    if (!d)
+        return;
+    if (d->dset >= 0)
+        H5Dclose(d->dset);
+    free(d->pending);
+    free(d->path);
+    free(d);
+}
+
+void ds_results_dsets_free(ds_results_t *r)
+{
+    while (r->open) {
+        ds_results_dset_t *next = r->open->next;
+        dset_free(r->open);
+        r->open = next;
+    }
+}
+
+/*
+ * Count the comma-separated names of dimnames and check there is one per
+ * axis, none empty. Fills *out with the effective string.
+ */
+static int check_dimnames(const char *dimnames, size_t rank, const char *path,
+                          const char **out, ds_error_t *err)
+{
+    if (!dimnames) {
+        if (rank > 1)
+            return ds_error_set(err, DS_EUSAGE,
+                                "%s: %zu axes need dimension names", path,
+                                rank);
+        dimnames = rank ? "row" : "";
+    }
+    if (strlen(dimnames) >= DS_RESULTS_DIMNAMES_MAX)
+        return ds_error_set(err, DS_EUSAGE, "%s: dimension names too long",
+                            path);
+    size_t names = 0;
+    if (*dimnames) {
+        names = 1;
+        const char *prev = dimnames;
+        for (const char *p = dimnames;; p++) {
+            if (*p == ',' || *p == '\0') {
+                if (p == prev)
+                    return ds_error_set(err, DS_EUSAGE,
+                                        "%s: empty name in dimensions '%s'",
+                                        path, dimnames);
+                if (*p == '\0')
+                    break;
+                names++;
+                prev = p + 1;
+            }
+        }
+    }
+    if (names != rank)
+        return ds_error_set(err, DS_EUSAGE,
+                            "%s: dimensions '%s' name %zu axes, the data "
+                            "has %zu",
+                            path, dimnames, names, rank);
+    *out = dimnames;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Datasets                                                           */
+/* ------------------------------------------------------------------ */
+
+static hid_t file_type(const ds_results_t *r, ds_results_type_t t)
+{
+    switch (t) {
+    case DS_RESULTS_DOUBLE: return H5T_IEEE_F64LE;
+    case DS_RESULTS_INT64: return H5T_STD_I64LE;
+    case DS_RESULTS_UINT8: return H5T_STD_U8LE;
+    case DS_RESULTS_STRING: return r->str_type;
+    default: return -1;
+    }
+}
+
+static hid_t mem_type(const ds_results_t *r, ds_results_type_t t)
+{
+    switch (t) {
+    case DS_RESULTS_DOUBLE: return H5T_NATIVE_DOUBLE;
+    case DS_RESULTS_INT64: return H5T_NATIVE_INT64;
+    case DS_RESULTS_UINT8: return H5T_NATIVE_UINT8;
+    case DS_RESULTS_STRING: return r->str_type;
+    default: return -1;
+    }
+}
+
+static size_t elem_size(ds_results_type_t t)
+{
+    switch (t) {
+    case DS_RESULTS_DOUBLE:
+    case DS_RESULTS_INT64: return 8;
+    case DS_RESULTS_UINT8: return 1;
+    case DS_RESULTS_STRING: return sizeof(char *);
+    default: return 0;
+    }
+}
+
+size_t ds_results_chunk_rows(size_t row_bytes)
+{
+    size_t cr = row_bytes ? DS_RESULTS_CHUNK_TARGET / row_bytes : 1;
+    return cr < 1 ? 1 : cr;
+}
+
+/*
+ * The dataset creation list for a dataset of `bytes` stored bytes:
+ * compact, contiguous or chunked in blocks of whole first-axis rows of
+ * about DS_RESULTS_CHUNK_TARGET bytes with shuffle (elements wider than a
+ * byte) and deflate. Sets d->chunked and d->chunk_rows.
+ */
+static hid_t make_dcpl(ds_results_dset_t *d, size_t stored)
+{
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    if (dcpl < 0)
+        return -1;
+    unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
+    if (H5Pset_obj_track_times(dcpl, 0) < 0 ||
+        H5Pset_attr_creation_order(dcpl, order) < 0)
+        goto fail;
+    size_t n = d->rows * d->row_elems, bytes = n * stored;
+    if (n == 0 || d->rank == 0 || bytes <= DS_RESULTS_COMPACT_MAX) {
+        if (n > 0 && H5Pset_layout(dcpl, H5D_COMPACT) < 0)
+            goto fail;
+        return dcpl;
+    }
+    if (bytes < DS_RESULTS_CONTIGUOUS_MAX || d->level == 0)
+        return dcpl; /* contiguous, the default */
+    size_t cr = ds_results_chunk_rows(d->row_elems * stored);
+    if (cr > d->rows)
+        cr = d->rows;
+    hsize_t chunk[DS_RESULTS_MAX_RANK];
+    chunk[0] = cr;
+    for (size_t k = 1; k < d->rank; k++)
+        chunk[k] = d->dims[k];
+    if (H5Pset_chunk(dcpl, (int)d->rank, chunk) < 0)
+        goto fail;
+    if (stored > 1 && d->type != DS_RESULTS_STRING &&
+        H5Pset_shuffle(dcpl) < 0)
+        goto fail;
+    if (H5Pset_deflate(dcpl, (unsigned)d->level) < 0)
+        goto fail;
+    d->chunked = 1;
+    d->chunk_rows = cr;
+    return dcpl;
+fail:
+    H5Pclose(dcpl);
+    return -1;
+}
+
+int ds_results_begin(ds_results_t *r, const char *path,
+                     ds_results_type_t type, size_t rank, const size_t *dims,
+                     const char *dimnames, ds_results_dset_t **out,
+                     ds_error_t *err)
+{
+    *out = NULL;
+    hid_t space = -1, dcpl = -1;
+    int rc;
+    if ((rc = ds_results_check_path(path, err)))
+        return rc;
+    if (strcmp(path, "/") == 0)
+        return ds_error_set(err, DS_EUSAGE, "a dataset cannot be '/'");
+    if (rank > DS_RESULTS_MAX_RANK || (rank && !dims) ||
+        type > DS_RESULTS_STRING || (type == DS_RESULTS_STRING && rank > 1))
+        return ds_error_set(err, DS_EUSAGE,
+                            "%s: unsupported type or rank %zu", path, rank);
+    const char *dn;
+    if ((rc = check_dimnames(dimnames, rank, path, &dn, err)))
+        return rc;
+    if ((rc = ds_results_fault_here(r, path, err)))
+        return rc;
+
+    ds_results_dset_t *d = calloc(1, sizeof *d);
+    if (!d)
+        return ds_results_oom(err);
+    d->r = r;
+    d->dset = -1;
+    d->type = type;
+    d->rank = rank;
+    d->level = r->level;
+    d->rows = rank ? dims[0] : 1;
+    d->row_elems = 1;
+    hsize_t hd[DS_RESULTS_MAX_RANK];
+    for (size_t k = 0; k < rank; k++) {
+        d->dims[k] = dims[k];
+        hd[k] = dims[k];
+        if (k)
+            d->row_elems *= dims[k];
+    }
+    d->elem_size = elem_size(type);
+    if (!(d->path = ds_strdup(path))) {
+        rc = ds_results_oom(err);
+        goto fail;
+    }
+    if ((rc = ds_results_ensure_groups(r, path, 0, err)))
+        goto fail;
+    htri_t ex = H5Lexists(r->file, path, H5P_DEFAULT);
+    if (ex != 0) {
+        rc = ex > 0 ? ds_error_set(err, DS_EUSAGE,
+                                   "%s: '%s' is written twice", r->path, path)
+                    : ds_results_h5_error(err, r->path,
+                                          "cannot look up '%s'", path);
+        goto fail;
+    }
+    size_t stored =
+        type == DS_RESULTS_STRING ? DS_RESULTS_VLEN_STORED : d->elem_size;
+    space = rank ? H5Screate_simple((int)rank, hd, NULL)
+                 : H5Screate(H5S_SCALAR);
+    if (space < 0 || (dcpl = make_dcpl(d, stored)) < 0) {
+        rc = ds_results_h5_error(err, r->path, "cannot set up dataset '%s'",
+                                 path);
+        goto fail;
+    }
+    d->direct = d->chunked && r->direct_ok && type != DS_RESULTS_STRING;
+    if (d->direct) {
+        d->pending = malloc(d->chunk_rows * d->row_elems * d->elem_size);
+        if (!d->pending) {
+            rc = ds_results_oom(err);
+            goto fail;
+        }
+    }
+    d->dset = H5Dcreate2(r->file, path, file_type(r, type), space, r->lcpl,
+                         dcpl, H5P_DEFAULT);
+    if (d->dset < 0) {
+        rc = ds_results_h5_error(err, r->path, "cannot create dataset '%s'",
+                                 path);
+        goto fail;
+    }
+    hid_t ascalar = H5Screate(H5S_SCALAR);
+    if (ascalar < 0) {
+        rc = ds_results_h5_error(err, r->path, "cannot make a dataspace");
+        goto fail;
+    }
+    rc = ds_results_attr_write(r, d->dset, path, "dimensions", r->str_type,
+                               r->str_type, ascalar, &dn, err);
+    H5Sclose(ascalar);
+    if (rc)
+        goto fail;
+    H5Sclose(space);
+    H5Pclose(dcpl);
+    d->next = r->open;
+    r->open = d;
+    *out = d;
+    return 0;
+
+fail:
+    if (space >= 0)
+        H5Sclose(space);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    dset_free(d);
+    return rc;
+}
+
+
+/*
+ * Compress n_chunks whole chunks starting at src on all threads (the
+ * codec) and write them in order with H5Dwrite_chunk (main thread only).
+ */
+static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
+                        size_t n_chunks, ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    size_t chunk_bytes = d->chunk_rows * d->row_elems * d->elem_size;
+    size_t batch = ds_results_codec_batch(&r->codec);
+    unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
+    size_t len[DS_RESULTS_CODEC_BATCH_MAX];
+    hsize_t offset[DS_RESULTS_MAX_RANK] = {0};
+    for (size_t c0 = 0; c0 < n_chunks; c0 += batch) {
+        size_t nb = n_chunks - c0 < batch ? n_chunks - c0 : batch;
+        int rc = ds_results_codec_compress(&r->codec, src + c0 * chunk_bytes,
+                                           nb, chunk_bytes, d->elem_size,
+                                           d->level, out, len, err);
+        if (rc)
+            return rc;
+        for (size_t k = 0; k < nb; k++) {
+            if (len[k] == 0)
+                return ds_error_set(err, DS_EHDF5,
+                                    "%s: cannot compress a chunk of '%s'",
+                                    r->path, d->path);
+            offset[0] = d->chunks_written * d->chunk_rows;
+            if (H5Dwrite_chunk(d->dset, H5P_DEFAULT, 0, offset, len[k],
+                               out[k]) < 0)
+                return ds_results_h5_error(err, r->path,
+                                           "cannot write dataset '%s'",
+                                           d->path);
+            d->chunks_written++;
+        }
+    }
+    return 0;
+}
+
+/* Write rows [d->rows_done, + n) from data through HDF5's pipeline. */
+static int write_slab(ds_results_dset_t *d, size_t n, const void *data,
+                      ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    hid_t fspace = -1, mspace = -1;
+    int rc = 0, copied = 0;
+    const void *buf = data;
+    if (d->type == DS_RESULTS_STRING) {
+        buf = ds_results_strings_nonnull(data, n, &copied);
+        if (!buf)
+            return ds_results_oom(err);
+    }
+    if (d->rank == 0) {
+        if (H5Dwrite(d->dset, mem_type(r, d->type), H5S_ALL, H5S_ALL,
+                     H5P_DEFAULT, buf) < 0)
+            rc = ds_results_h5_error(err, r->path,
+                                     "cannot write dataset '%s'", d->path);
+        goto done;
+    }
+    hsize_t start[DS_RESULTS_MAX_RANK] = {0}, count[DS_RESULTS_MAX_RANK];
+    start[0] = d->rows_done;
+    count[0] = n;
+    for (size_t k = 1; k < d->rank; k++)
+        count[k] = d->dims[k];
+    if ((fspace = H5Dget_space(d->dset)) < 0 ||
+        H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count,
+                            NULL) < 0 ||
+        (mspace = H5Screate_simple((int)d->rank, count, NULL)) < 0 ||
+        H5Dwrite(d->dset, mem_type(r, d->type), mspace, fspace, H5P_DEFAULT,
+                 buf) < 0)
+        rc = ds_results_h5_error(err, r->path, "cannot write dataset '%s'",
+                                 d->path);
+done:
+    if (fspace >= 0)
+        H5Sclose(fspace);
+    if (mspace >= 0)
+        H5Sclose(mspace);
+    if (copied)
+        free((void *)buf);
+    return rc;
+}
+
+int ds_results_append(ds_results_dset_t *d, size_t n_rows, const void *data,
+                      ds_error_t *err)
+{
+    if (n_rows > d->rows - d->rows_done)
+        return ds_error_set(err, DS_EUSAGE,
+                            "%s: %zu rows appended to '%s' beyond its %zu",
+                            d->r->path, n_rows, d->path, d->rows);
+    if (n_rows == 0)
+        return 0;
+    int rc;
+    if (!d->direct) {
+        if ((rc = write_slab(d, n_rows, data, err)))
+            return rc;
+        d->rows_done += n_rows;
+        return 0;
+    }
+    const unsigned char *src = data;
+    size_t row_bytes = d->row_elems * d->elem_size;
+    size_t left = n_rows;
+    if (d->n_pending) {
+        size_t take = d->chunk_rows - d->n_pending;
+        if (take > left)
+            take = left;
+        memcpy(d->pending + d->n_pending * row_bytes, src, take * row_bytes);
+        d->n_pending += take;
+        src += take * row_bytes;
+        left -= take;
+        if (d->n_pending == d->chunk_rows) {
+            if ((rc = write_chunks(d, d->pending, 1, err)))
+                return rc;
+            d->n_pending = 0;
+        }
+    }
+    size_t full = left / d->chunk_rows;
+    if (full) {
+        if ((rc = write_chunks(d, src, full, err)))
+            return rc;
+        src += full * d->chunk_rows * row_bytes;
+        left -= full * d->chunk_rows;
+    }
+    if (left) {
+        memcpy(d->pending, src, left * row_bytes);
+        d->n_pending = left;
+    }
+    d->rows_done += n_rows;
+    return 0;
+}
+
+int ds_results_end(ds_results_dset_t *d, ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    int rc = 0;
+    /* unlink from the list of open datasets */
+    for (ds_results_dset_t **p = &r->open; *p; p = &(*p)->next)
+        if (*p == d) {
+            *p = d->next;
+            break;
+        }
+    if (d->rows_done != d->rows) {
+        rc = ds_error_set(err, DS_EUSAGE,
+                          "%s: '%s' finished with %zu of its %zu rows",
+                          r->path, d->path, d->rows_done, d->rows);
+        goto done;
+    }
+    if (d->n_pending) {
+        /* the last, partial chunk is stored whole: pad with zeros */
+        size_t row_bytes = d->row_elems * d->elem_size;
+        memset(d->pending + d->n_pending * row_bytes, 0,
+               (d->chunk_rows - d->n_pending) * row_bytes);
+        if ((rc = write_chunks(d, d->pending, 1, err)))
+            goto done;
+        d->n_pending = 0;
+    }
+    hid_t dset = d->dset;
+    d->dset = -1;
+    if (H5Dclose(dset) < 0)
+        rc = ds_results_h5_error(err, r->path, "cannot write dataset '%s'",
+                                 d->path);
+done:
+    dset_free(d);
+    return rc;
+}
+
+static int write_whole(ds_results_t *r, const char *path,
+                       ds_results_type_t type, size_t rank,
+                       const size_t *dims, const void *data,
+                       const char *dimnames, ds_error_t *err)
+{
+    ds_results_dset_t *d;
+    int rc = ds_results_begin(r, path, type, rank, dims, dimnames, &d, err);
+    if (rc)
+        return rc;
+    rc = ds_results_append(d, d->rows, data, err);
+    if (rc) {
+        d->rows_done = d->rows; /* let end() close it quietly */
+        d->n_pending = 0;
+        ds_results_end(d, NULL);
+        return rc;
+    }
+    return ds_results_end(d, err);
+}
+
+int ds_results_write_double(ds_results_t *r, const char *path, size_t rank,
+                            const size_t *dims, const double *data,
+                            const char *dimnames, ds_error_t *err)
+{
+    return write_whole(r, path, DS_RESULTS_DOUBLE, rank, dims, data,
+                       dimnames, err);
+}
+
+int ds_results_write_int64(ds_results_t *r, const char *path, size_t rank,
+                           const size_t *dims, const int64_t *data,
+                           const char *dimnames, ds_error_t *err)
+{
+    return write_whole(r, path, DS_RESULTS_INT64, rank, dims, data, dimnames,
+                       err);
+}
+
+int ds_results_write_uint8(ds_results_t *r, const char *path, size_t rank,
+                           const size_t *dims, const uint8_t *data,
+                           const char *dimnames, ds_error_t *err)
+{
+    return write_whole(r, path, DS_RESULTS_UINT8, rank, dims, data, dimnames,
+                       err);
+}
+
+int ds_results_write_strings(ds_results_t *r, const char *path, size_t n,
+                             const char *const *data, const char *dimnames,
+                             ds_error_t *err)
+{
+    return write_whole(r, path, DS_RESULTS_STRING, 1, &n, data, dimnames,
+                       err);
+}
+
+int ds_results_write_scalar_double(ds_results_t *r, const char *path,
+                                   double v, ds_error_t *err)
+{
+    return write_whole(r, path, DS_RESULTS_DOUBLE, 0, NULL, &v, "", err);
+}
+
+int ds_results_write_scalar_int64(ds_results_t *r, const char *path,
+                                  int64_t v, ds_error_t *err)
+{
+    return write_whole(r, path, DS_RESULTS_INT64, 0, NULL, &v, "", err);
+}
+
+int ds_results_write_scalar_string(ds_results_t *r, const char *path,
+                                   const char *s, ds_error_t *err)
+{
+    const char *v = s ? s : "";
+    return write_whole(r, path, DS_RESULTS_STRING, 0, NULL, &v, "", err);
+}
+

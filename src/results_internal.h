@@ -1,0 +1,156 @@
+/*
+ * results_internal.h — what the files of the results module share; not
+ * part of its interface (results.h).
+ *
+ *   results_common.c  HDF5 error messages, path checks, file access list
+ *   results_write.c   create, commit, abort; groups and attributes
+ *   results_dset.c    datasets: begin, append, end, whole writes
+ *   results_codec.c   the parallel shuffle + deflate of dataset chunks
+ *   results_read.c    the reader
+ *
+ * Only these files include <hdf5.h> (apart from main.c, which silences
+ * the library's error printing); the codec uses zlib and OpenMP and no
+ * HDF5.
+ */
+#ifndef DYADSEQ_RESULTS_INTERNAL_H
+#define DYADSEQ_RESULTS_INTERNAL_H
+
+#include <stddef.h>
+
+#include <hdf5.h>
+
+#include "outfile.h"
+#include "results.h"
+
+#define DS_RESULTS_COMPACT_MAX ((size_t)8 << 10)     /* bytes: compact up to */
+#define DS_RESULTS_CONTIGUOUS_MAX ((size_t)64 << 10) /* unfiltered below */
+#define DS_RESULTS_CHUNK_TARGET ((size_t)256 << 10)  /* bytes per chunk */
+#define DS_RESULTS_VLEN_STORED 16 /* bytes of a stored vlen string */
+
+/* ------------------------------------------------------------------ */
+/* The codec (results_codec.c)                                        */
+/* ------------------------------------------------------------------ */
+
+/* Most chunks compressed by one call of ds_results_codec_compress. */
+#define DS_RESULTS_CODEC_BATCH_MAX 64
+
+/*
+ * Compresses whole chunks of a dataset as HDF5's shuffle and deflate
+ * filters would, on all threads: chunk k is written only to its own
+ * buffers, so the bytes do not depend on the number of threads. An
+ * embedded object: _init, then _clear.
+ */
+typedef struct ds_results_codec {
+    int threads;          /* 0 = OpenMP's default (all cores) */
+    unsigned char **buf;  /* 2 per chunk of a batch: shuffled, deflated */
+    size_t n_buf, buf_size;
+} ds_results_codec_t;
+
+void ds_results_codec_init(ds_results_codec_t *c);
+void ds_results_codec_clear(ds_results_codec_t *c);
+
+/* How many chunks one call compresses at most (from the thread count). */
+size_t ds_results_codec_batch(const ds_results_codec_t *c);
+
+/*
+ * Shuffle (elements of esize bytes; none for esize 1) and deflate n <=
+ * ds_results_codec_batch() chunks of chunk_bytes bytes each, the first at
+ * src, at zlib level `level` (1 uses the run-length strategy). out[k] and
+ * len[k] receive chunk k in zlib format, valid until the next call; len[k]
+ * is 0 when zlib failed. Returns 0, DS_EUSAGE for n above the batch,
+ * DS_ENOMEM (err may be NULL).
+ */
+int ds_results_codec_compress(ds_results_codec_t *c,
+                              const unsigned char *src, size_t n,
+                              size_t chunk_bytes, size_t esize, int level,
+                              unsigned char **out, size_t *len,
+                              ds_error_t *err);
+
+/* ------------------------------------------------------------------ */
+/* The writer (results_write.c, results_dset.c)                       */
+/* ------------------------------------------------------------------ */
+
+struct ds_results {
+    char *path;            /* the output file, for messages */
+    ds_outfile_t out;      /* the temporary HDF5 writes to (f->tmp) */
+    hid_t file, gcpl, lcpl, acpl, str_type;
+    int level;
+    int direct_ok;         /* native numbers are little-endian */
+    long fault_write;      /* DYADSEQ_FAULT: fail this write (1-based) */
+    int fault_commit;
+    long n_writes;
+    ds_results_dset_t *open; /* datasets begun and not ended */
+    ds_results_codec_t codec;
+};
+
+struct ds_results_dset {
+    ds_results_t *r;
+    ds_results_dset_t *next;
+    char *path;
+    hid_t dset;
+    ds_results_type_t type;
+    size_t rank;
+    size_t dims[DS_RESULTS_MAX_RANK];
+    size_t rows;           /* first-axis rows (1 for a scalar) */
+    size_t row_elems, elem_size;
+    size_t rows_done;
+    int chunked, direct, level;
+    size_t chunk_rows, chunks_written;
+    unsigned char *pending; /* a partial chunk of rows (direct writes) */
+    size_t n_pending;
+};
+
+/*
+ * Create the groups on path: all its parents, and path itself when
+ * with_last. A non-group in the way is an error.
+ */
+int ds_results_ensure_groups(ds_results_t *r, const char *path,
+                             int with_last, ds_error_t *err);
+
+/* Create and write one attribute of type ftype/mtype and space space on
+ * the open object obj (at obj_path, for messages). */
+int ds_results_attr_write(ds_results_t *r, hid_t obj, const char *obj_path,
+                          const char *name, hid_t ftype, hid_t mtype,
+                          hid_t space, const void *buf, ds_error_t *err);
+
+/* Test-only fault injection (results.h): count a write; fail the chosen
+ * one. */
+int ds_results_fault_here(ds_results_t *r, const char *path,
+                          ds_error_t *err);
+
+/*
+ * s with NULL entries replaced by "" (a vlen NULL reads back as NULL, not
+ * ""): s itself when it has none, else a malloc'd copy (*copied = 1) the
+ * caller frees. NULL when out of memory.
+ */
+const char **ds_results_strings_nonnull(const char *const *s, size_t n,
+                                        int *copied);
+
+/* Free the open datasets of r (after a failure). */
+void ds_results_dsets_free(ds_results_t *r);
+
+/* ------------------------------------------------------------------ */
+/* Shared by writer and reader (results_common.c)                     */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Report an HDF5 failure as DS_EHDF5: "FILE: <what> (HDF5: <innermost
+ * reason>)", and clear HDF5's error stack.
+ */
+int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
+                        ...) __attribute__((format(printf, 3, 4)));
+
+/* "out of memory" as DS_ENOMEM. */
+int ds_results_oom(ds_error_t *err);
+
+/*
+ * An object path: "/" or "/a/b" with non-empty components other than "."
+ * and "..". Returns 0 or DS_EUSAGE.
+ */
+int ds_results_check_path(const char *path, ds_error_t *err);
+
+/* File access list: 1.8 format, objects closed with the file; -1 on
+ * failure. */
+hid_t ds_results_fapl(void);
+
+#endif

@@ -1,0 +1,158 @@
+/*
+ * Unit tests of results_codec.c, the parallel shuffle + deflate of dataset
+ * chunks: every chunk inflates (zlib, independently of the codec) and
+ * unshuffles back to its input; the bytes are the same on 1 and 4 threads
+ * and in one batch or several; a batch larger than the codec's is refused.
+ * That HDF5 reads such chunks back is tested in test_results.c (the large
+ * chunked datasets of test_big).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "results_internal.h"
+#include "unit.h"
+
+#define CHUNK_ELEMS 4096
+
+/* Inverse of HDF5's shuffle: byte plane j holds byte j of each element. */
+static void unshuffle(const unsigned char *in, size_t bytes, size_t esize,
+                      unsigned char *out)
+{
+    size_t n = bytes / esize;
+    for (size_t j = 0; j < esize; j++)
+        for (size_t e = 0; e < n; e++)
+            out[e * esize + j] = in[j * n + e];
+}
+
+/* n chunks of doubles: runs and noise, as adjusted residuals look. */
+static double *make_data(size_t n_chunks)
+{
+    size_t n = n_chunks * CHUNK_ELEMS;
+    double *d = malloc(n * sizeof *d);
+    uint64_t s = 12345;
+    for (size_t i = 0; d && i < n; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        d[i] = (i % 7 == 0) ? 0.0 : (double)(s >> 11) / 9007199254740992.0;
+    }
+    return d;
+}
+
+/* Compress n chunks of data with the codec on `threads` threads in
+ * batches of at most `batch`; the concatenated output, lengths in len. */
+static unsigned char *compress_all(const double *data, size_t n,
+                                   int threads, size_t batch, int level,
+                                   size_t *len, size_t *total)
+{
+    ds_results_codec_t c;
+    ds_results_codec_init(&c);
+    c.threads = threads;
+    size_t cb = CHUNK_ELEMS * sizeof(double);
+    size_t cap = n * compressBound((uLong)cb);
+    unsigned char *all = malloc(cap), *out[DS_RESULTS_CODEC_BATCH_MAX];
+    *total = 0;
+    const unsigned char *src = (const unsigned char *)data;
+    for (size_t c0 = 0; all && c0 < n; c0 += batch) {
+        size_t nb = n - c0 < batch ? n - c0 : batch;
+        if (ds_results_codec_compress(&c, src + c0 * cb, nb, cb,
+                                      sizeof(double), level, out, len + c0,
+                                      NULL)) {
+            free(all);
+            all = NULL;
+            break;
+        }
+        for (size_t k = 0; k < nb; k++) {
+            memcpy(all + *total, out[k], len[c0 + k]);
+            *total += len[c0 + k];
+        }
+    }
+    ds_results_codec_clear(&c);
+    return all;
+}
+
+static void test_round_trip(int level)
+{
+    const size_t n = 10;
+    size_t cb = CHUNK_ELEMS * sizeof(double), len[10], total;
+    double *data = make_data(n);
+    unsigned char *z = compress_all(data, n, 4, 4, level, len, &total);
+    unsigned char *plane = malloc(cb), *back = malloc(cb);
+    int ok = data && z && plane && back, smaller = ok;
+    size_t off = 0;
+    for (size_t k = 0; ok && k < n; k++) {
+        uLongf got = (uLongf)cb;
+        ok = len[k] > 0 &&
+             uncompress(plane, &got, z + off, (uLong)len[k]) == Z_OK &&
+             got == cb;
+        if (ok) {
+            unshuffle(plane, cb, sizeof(double), back);
+            ok = memcmp(back, (const unsigned char *)data + k * cb, cb) == 0;
+        }
+        smaller &= len[k] < cb;
+        off += len[k];
+    }
+    UNIT_REPORT(ok, "level %d: 10 chunks inflate and unshuffle to their "
+                "input", level);
+    UNIT_REPORT(smaller, "level %d: every chunk is smaller than its input",
+                level);
+    free(data);
+    free(z);
+    free(plane);
+    free(back);
+}
+
+static void test_deterministic(void)
+{
+    const size_t n = 12;
+    size_t l1[12], l4[12], lb[12], t1, t4, tb;
+    double *data = make_data(n);
+    unsigned char *a = compress_all(data, n, 1, 4, 1, l1, &t1);
+    unsigned char *b = compress_all(data, n, 4, 16, 1, l4, &t4);
+    unsigned char *c = compress_all(data, n, 2, 1, 1, lb, &tb);
+    CHECK(a && b && t1 == t4 && memcmp(a, b, t1) == 0 &&
+              memcmp(l1, l4, sizeof l1) == 0,
+          "1 and 4 threads give the same bytes");
+    CHECK(a && c && t1 == tb && memcmp(a, c, t1) == 0,
+          "one chunk per batch gives the same bytes as four");
+    free(data);
+    free(a);
+    free(b);
+    free(c);
+}
+
+static void test_limits(void)
+{
+    ds_results_codec_t c;
+    ds_results_codec_init(&c);
+    c.threads = 1;
+    CHECK_INT(ds_results_codec_batch(&c), 4, "a batch is 4 chunks a thread");
+    c.threads = 1000;
+    CHECK_INT(ds_results_codec_batch(&c), DS_RESULTS_CODEC_BATCH_MAX,
+              "at most DS_RESULTS_CODEC_BATCH_MAX");
+    c.threads = 1;
+    unsigned char src[64] = {0}, *out[8];
+    size_t len[8];
+    ds_error_t err = {0};
+    CHECK_INT(ds_results_codec_compress(&c, src, 5, 8, 8, 1, out, len, &err),
+              DS_EUSAGE, "more chunks than a batch are refused");
+    CHECK_INT(ds_results_codec_compress(&c, src, 4, 16, 1, 6, out, len, &err),
+              0, "bytes (no shuffle) at level 6");
+    unsigned char back[16];
+    uLongf got = sizeof back;
+    CHECK(uncompress(back, &got, out[3], (uLong)len[3]) == Z_OK &&
+              got == 16 && memcmp(back, src + 48, 16) == 0,
+          "... inflate to their input");
+    ds_results_codec_clear(&c);
+    ds_results_codec_clear(&c); /* twice is harmless */
+}
+
+int main(void)
+{
+    test_round_trip(1);
+    test_round_trip(6);
+    test_deterministic();
+    test_limits();
+    return UNIT_DONE();
+}
