@@ -316,13 +316,9 @@ done:
 
 /* ---- checking and matching ------------------------------------------ */
 
-/* The same codes with the same roles; a map from coding 1's states to
- * coding 0's. */
-static int check_codebooks(const ds_corpus_t *c0, const ds_corpus_t *c1,
-                           const char *const cb_name[2], size_t *map,
-                           ds_error_t *err)
+int ds_agree_check_codebooks(const ds_codebook_t *a, const ds_codebook_t *b,
+                             const char *const cb_name[2], ds_error_t *err)
 {
-    const ds_codebook_t *a = c0->codebook, *b = c1->codebook;
     for (size_t i = 0; i < a->n; i++)
         if (ds_codebook_find(b, a->code[i]) < 0)
             return ds_error_set(err, DS_EDATA, "%s: column 'code': the "
@@ -344,6 +340,19 @@ static int check_codebooks(const ds_corpus_t *c0, const ds_corpus_t *c1,
                                 b->code[j], ds_role_name(b->role[j]),
                                 ds_role_name(a->role[i]), cb_name[0]);
     }
+    return DS_OK;
+}
+
+/* The same codes with the same roles; a map from coding 1's states to
+ * coding 0's. */
+static int check_codebooks(const ds_corpus_t *c0, const ds_corpus_t *c1,
+                           const char *const cb_name[2], size_t *map,
+                           ds_error_t *err)
+{
+    const ds_codebook_t *a = c0->codebook, *b = c1->codebook;
+    int rc = ds_agree_check_codebooks(a, b, cb_name, err);
+    if (rc)
+        return rc;
     size_t C = a->n;
     for (size_t s = 0; s < c1->n_states; s++) {
         long code = ds_codebook_find(a, b->code[c1->state_code[s]]);

@@ -45,6 +45,14 @@ int ds_agree_load_coders(const char *const *args, size_t n_args,
                          ds_corpus_t *out[2], ds_agree_files_t *files,
                          ds_diag_t *diag, ds_error_t *err);
 
+/*
+ * Whether two codebooks hold the same codes with the same roles (the order
+ * may differ). name[k] names codebook k in the message. 0 or DS_EDATA.
+ */
+int ds_agree_check_codebooks(const ds_codebook_t *first,
+                             const ds_codebook_t *second,
+                             const char *const name[2], ds_error_t *err);
+
 /* The double-coded sessions of two codings. */
 typedef struct ds_agree_match {
     /* view[k]: coding k's sessions that both codings have, in the order of

@@ -216,6 +216,30 @@ static void run_free(run_t *r)
     ds_agree_files_free(&r->files);
 }
 
+static int load_codebook(const char *path, int quiet, ds_codebook_t **out);
+
+/* With --second-codebook, the codebooks agree before any data is read
+ * (a code missing from one is a clearer message than its rows' errors). */
+static int codebooks_agree(const run_t *r)
+{
+    ds_codebook_t *cb[2] = {NULL, NULL};
+    ds_error_t err = {0};
+    int status = DS_EXIT_DATA;
+    if (!r->a->second_codebook)
+        return DS_EXIT_OK;
+    if (load_codebook(r->o->codebook, r->o->quiet, &cb[0]) ||
+        load_codebook(r->a->second_codebook, r->o->quiet, &cb[1]))
+        goto done;
+    if (ds_agree_check_codebooks(cb[0], cb[1], r->cb_name, &err))
+        ds_msg_error("%s", err.msg);
+    else
+        status = DS_EXIT_OK;
+done:
+    ds_codebook_free(cb[0]);
+    ds_codebook_free(cb[1]);
+    return status;
+}
+
 /* Two inputs: each loaded as analyze loads its inputs. */
 static int load_two(run_t *r, char *const *inputs)
 {
@@ -770,6 +794,8 @@ static int run_agree(run_t *r, char *const *inputs, size_t n_inputs)
     r->cb_name[1] = a->second_codebook ? a->second_codebook : r->cb_name[0];
     if (ds_cli_check_output(o->output, inputs, n_inputs))
         return DS_EXIT_DATA;
+    if ((status = codebooks_agree(r)))
+        return status;
     status = a->coders ? load_coders(r, inputs, n_inputs)
                        : load_two(r, inputs);
     if (status)
