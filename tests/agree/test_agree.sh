@@ -197,4 +197,21 @@ check_eq "--coder-error jitter only: the codes are unchanged" "$a" "$b"
 "$D" simulate --couples 4 --events 50 --seed 9 --coder-error substitution=1 -o "$TMP/s.csv"
 out=$(paste -d, "$TMP/p.csv" "$TMP/s.csv" | tail -n +2 | awk -F, '$3 != $9 || $4 == $10 { n++ } END { print n + 0 }')
 check_eq "--coder-error substitution=1: every code changes, never the actor" "$out" 0
+
+# ---- the figure ---------------------------------------------------------
+if /usr/bin/python3 -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
+    export PYTHONDONTWRITEBYTECODE=1
+    scripts/plot_results "$TMP/demo.h5" -o "$TMP/fig" --only agreement \
+        2>"$TMP/fig.err"
+    check_eq "plot_results --only agreement: exit 0" "$?" 0
+    if [ -s "$TMP/fig/agreement_matrix.png" ] &&
+        [ "$(head -c 4 "$TMP/fig/agreement_matrix.pdf")" = "%PDF" ]; then
+        ok "agreement_matrix.png and .pdf written"
+    else not_ok "agreement_matrix.png and .pdf written"; fi
+    scripts/plot_results "$TMP/same.h5" -o "$TMP/fig2" 2>"$TMP/fig2.err"
+    check_eq "an agree file: the agreement matrix among the figures" \
+        "$(ls "$TMP/fig2" | grep -c agreement_matrix)" 2
+else
+    ok "the agreement figure # SKIP no Python with h5py, numpy and matplotlib"
+fi
 finish
