@@ -2,7 +2,7 @@
 # datasets/agree/make.sh [DIR] — write the two-coder demo (README.md) into
 # DIR (default: this directory). Coder 1 coded the whole simulated study;
 # coder 2 double-coded the sessions of couples 01-03 of each group (12 of
-# 40 sessions, 30%), with known errors (simulate --coder-error).
+# the 80 sessions, 15%), with known errors (simulate --coder-error).
 set -eu
 here=$(dirname "$0")
 out=${1:-$here}
