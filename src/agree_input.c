@@ -2,7 +2,6 @@
  * agree_input.c — reading, splitting, checking and matching the two codings
  * of `dyadseq agree` (see agree_input.h).
  */
-#define _GNU_SOURCE /* fmemopen */
 #include "agree_input.h"
 
 #include <errno.h>
