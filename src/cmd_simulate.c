@@ -41,7 +41,8 @@ enum {
     OPT_DURATION_SHAPE,
     OPT_MODEL,
     OPT_PRINT_MODEL,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_CODER_ERROR
 };
 
 static const struct option own_options[] = {
@@ -65,6 +66,7 @@ static const struct option own_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},
     {"print-model", no_argument, NULL, OPT_PRINT_MODEL},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"coder-error", required_argument, NULL, OPT_CODER_ERROR},
     /* handled by ds_common_option: the state space of the transcripts */
     {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
     {"actors", required_argument, NULL, DS_OPT_ACTORS},
@@ -129,6 +131,12 @@ static void own_help(FILE *fp)
 "                          the first code of each role [built-in codebook]\n"
 "      --actors LIST       the partners, comma separated [A,B]\n"
 "      --force             replace existing output files [off]\n"
+"      --coder-error SPEC  write a second coder's coding of the same study\n"
+"                          instead: substitution=P,omission=P,jitter=S (any\n"
+"                          of them; or P,P,S), each event left out with P,\n"
+"                          else its code replaced by another of the same\n"
+"                          actor with P, its onset moved uniformly within\n"
+"                          +-S seconds; for 'dyadseq agree' [off]\n"
 "  Output: -o DIR/ (or an existing directory) writes DIR/COUPLE.csv for each\n"
 "  couple, -o FILE all couples in one file, -o - or no -o standard output.\n"
 "  Columns couple,session,actor,code,time,duration; a couple's sessions in\n"
@@ -148,7 +156,53 @@ typedef struct sim_opts {
     const char *groups, *sessions, *model;
     int print_model, force;
     const char *builtin_opt; /* first option of the built-in model given */
+    int coder_error;         /* --coder-error given */
+    ds_sim_coder_error_t err2;
 } sim_opts_t;
+
+/*
+ * --coder-error: "substitution=P,omission=P,jitter=S" (any subset, any
+ * order) or up to three numbers "P,P,S" in that order; 0 or -1.
+ */
+static int parse_coder_error(const char *arg, ds_sim_coder_error_t *e)
+{
+    static const char *const key[3] = {"substitution", "omission", "jitter"};
+    double *slot[3] = {&e->substitution, &e->omission, &e->jitter_s};
+    int seen[3] = {0, 0, 0}, named = strchr(arg, '=') != NULL;
+    size_t n = 0;
+    const char *p = arg;
+    memset(e, 0, sizeof *e);
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char item[64];
+        if (len == 0 || len >= sizeof item || n == 3)
+            return -1;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        int k = (int)n;
+        char *val = item;
+        if (named) {
+            char *eq = strchr(item, '=');
+            if (!eq)
+                return -1;
+            *eq = '\0';
+            for (k = 0; k < 3 && strcmp(item, key[k]); k++)
+                ;
+            if (k == 3 || seen[k])
+                return -1;
+            val = eq + 1;
+        }
+        if (ds_parse_double(val, slot[k]) || *slot[k] < 0 ||
+            (k < 2 && *slot[k] > 1))
+            return -1;
+        seen[k] = 1;
+        n++;
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
 
 /* "0.5:0.3" or "0.5" (both) into v[2]; 0 or -1. */
 static int parse_prepost(const char *s, double v[2])
@@ -206,6 +260,16 @@ static int own_option(int opt, const char *arg, void *vctx)
         return 1;
     case OPT_FORCE:
         so->force = 1;
+        return 1;
+    case OPT_CODER_ERROR:
+        if (parse_coder_error(arg, &so->err2)) {
+            ds_usage_error("simulate", "--coder-error takes substitution=P,"
+                           "omission=P,jitter=S (probabilities P in [0, 1], "
+                           "S seconds >= 0; any of the three) or P,P,S, not "
+                           "'%s'", arg);
+            return -1;
+        }
+        so->coder_error = 1;
         return 1;
     case OPT_WITHDRAW: pp = p->withdraw, name = "--withdraw"; break;
     case OPT_CONTINUE: pp = p->continuation, name = "--continue"; break;
@@ -472,6 +536,26 @@ static int write_session(FILE *fp, const ds_corpus_t *space,
 }
 
 /*
+ * --coder-error: the second coder's version of the session just simulated,
+ * from a stream of its own ("LABEL/coder-error" as the session of
+ * ds_sim_stream_seed), so the first coding's events are those of the same
+ * run without --coder-error.
+ */
+static int second_coder(sim_run_t *r, const char *id, size_t s,
+                        ds_error_t *err)
+{
+    const char *label = r->labels[s];
+    size_t len = strlen(label) + sizeof "/coder-error";
+    char *key = malloc(len);
+    if (!key)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    snprintf(key, len, "%s/coder-error", label);
+    gsl_rng_set(r->rng, ds_sim_stream_seed(r->o->seed, id, key));
+    free(key);
+    return ds_sim_coder_error(&r->so->err2, r->space, r->rng, &r->ev, err);
+}
+
+/*
  * Simulate and write all sessions of one couple; DS_EIO (err not set) on
  * a write error. With --model no couple is drawn: every couple reaches
  * the post latency (therapy share 1), as --therapy cannot be given.
@@ -497,6 +581,8 @@ static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
         gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, r->labels[s]));
         if ((rc = ds_sim_session(&r->par, r->space, r->chain, t, r->rng,
                                  &r->ev, err)))
+            return rc;
+        if (r->so->coder_error && (rc = second_coder(r, id, s, err)))
             return rc;
         if (write_session(fp, r->space, id, r->labels[s], &r->ev))
             return DS_EIO; /* the caller names the file */
@@ -722,6 +808,9 @@ static int setup(sim_run_t *r, const sim_opts_t *so, const ds_common_opts_t *o)
     if (so->model && so->print_model)
         return ds_usage_error("simulate", "--print-model prints the built-in "
                               "model; it cannot be combined with --model");
+    if (so->coder_error && so->print_model)
+        return ds_usage_error("simulate", "--coder-error writes transcripts; "
+                              "it cannot be combined with --print-model");
     if (!so->model && list_length(o->actors) != 2)
         return ds_usage_error("simulate", "the built-in model needs exactly "
                               "two --actors, not '%s' (use --model for "

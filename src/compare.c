@@ -690,6 +690,57 @@ fail_msg:
     return rc;
 }
 
+/* ---- per-session values (agree) ------------------------------------ */
+
+void ds_compare_values_clear(ds_compare_values_t *out)
+{
+    if (out->name)
+        for (size_t i = 0; i < out->n_metrics; i++)
+            free(out->name[i]);
+    free(out->name);
+    free(out->better);
+    free(out->value);
+    for (size_t i = 0; i < out->n_notes; i++)
+        free(out->notes[i]);
+    memset(out, 0, sizeof *out);
+}
+
+int ds_compare_session_values(const ds_compare_sessions_t *v,
+                              const ds_transition_t *tr, size_t n_tr,
+                              ds_compare_values_t *out, ds_error_t *err)
+{
+    ds_compare_t notes = {0};
+    spec_t *specs = NULL;
+    memset(out, 0, sizeof *out);
+    long nm = metric_specs(v, tr, n_tr, &specs, &notes);
+    for (size_t i = 0; i < notes.n_notes; i++)
+        out->notes[i] = notes.notes[i];
+    out->n_notes = notes.n_notes;
+    if (nm < 0)
+        goto oom;
+    size_t M = (size_t)nm, S = v->S;
+    out->S = S;
+    out->name = calloc(M ? M : 1, sizeof *out->name);
+    out->better = calloc(M ? M : 1, sizeof *out->better);
+    out->value = malloc((M * S + 1) * sizeof *out->value);
+    if (!out->name || !out->better || !out->value)
+        goto oom;
+    out->n_metrics = M;
+    for (size_t i = 0; i < M; i++) {
+        if (!(out->name[i] = metric_name(v, &specs[i])))
+            goto oom;
+        out->better[i] = metric_better(v, &specs[i]);
+        for (size_t s = 0; s < S; s++)
+            out->value[i * S + s] = value(v, &specs[i], s);
+    }
+    free(specs);
+    return DS_OK;
+oom:
+    free(specs);
+    ds_compare_values_clear(out);
+    return ds_error_set(err, DS_ENOMEM, "out of memory");
+}
+
 /* ---- statistics ---------------------------------------------------- */
 
 int ds_compare_test(ds_compare_t *c, const ds_paired_opts_t *o,

@@ -22,6 +22,8 @@ static const ds_command_t commands[] = {
     {"compare", main_compare,
      "pre/post comparison of per-couple metrics: paired tests, effect "
      "sizes"},
+    {"agree", main_agree,
+     "inter-coder agreement: aligned events, kappa, ICC of the metrics"},
     {"export", main_export,
      "print a dataset or table of a results file as tidy CSV"},
     {"info", main_info,

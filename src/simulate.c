@@ -437,6 +437,56 @@ int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
     return DS_OK;
 }
 
+/* ---- a second coder (--coder-error) ---- */
+
+int ds_sim_coder_error(const ds_sim_coder_error_t *e,
+                       const ds_corpus_t *space, gsl_rng *r,
+                       ds_sim_events_t *ev, ds_error_t *err)
+{
+    if (!(e->substitution >= 0 && e->substitution <= 1 &&
+          e->omission >= 0 && e->omission <= 1 && e->jitter_s >= 0 &&
+          isfinite(e->jitter_s)))
+        return ds_error_set(err, DS_EUSAGE, "coder error: rates lie in "
+                            "[0, 1] and the jitter is seconds >= 0");
+    size_t C = space->codebook->n, k = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        if (gsl_rng_uniform(r) < e->omission)
+            continue;
+        size_t s = ev->state[i];
+        if (gsl_rng_uniform(r) < e->substitution && C > 1) {
+            /* another code of the same actor: states are actor-major */
+            size_t code = space->state_code[s];
+            size_t other = (size_t)gsl_rng_uniform_int(r, C - 1);
+            if (other >= code)
+                other++;
+            s = s - code + other;
+        }
+        double on = ev->onset[i];
+        if (e->jitter_s > 0)
+            on += (2 * gsl_rng_uniform(r) - 1) * e->jitter_s;
+        ev->state[k] = (uint16_t)s;
+        ev->onset[k] = on > 0 ? on : 0;
+        ev->duration[k++] = ev->duration[i];
+    }
+    ev->n = k;
+    /* stable insertion sort by onset: jitter moves events only locally */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && ev->onset[j - 1] > ev->onset[j]; j--) {
+            double o = ev->onset[j], d = ev->duration[j];
+            uint16_t st = ev->state[j];
+            ev->onset[j] = ev->onset[j - 1];
+            ev->duration[j] = ev->duration[j - 1];
+            ev->state[j] = ev->state[j - 1];
+            ev->onset[j - 1] = o;
+            ev->duration[j - 1] = d;
+            ev->state[j - 1] = st;
+        }
+    for (size_t i = 0; i + 1 < k; i++)
+        if (ev->duration[i] > ev->onset[i + 1] - ev->onset[i])
+            ev->duration[i] = ev->onset[i + 1] - ev->onset[i];
+    return DS_OK;
+}
+
 /* ---- the --model reader ---- */
 
 typedef struct model_ctx {

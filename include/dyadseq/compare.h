@@ -173,6 +173,29 @@ int ds_compare_build(const ds_compare_sessions_t *v, const char *pre,
                      const char *post, const ds_transition_t *tr,
                      size_t n_tr, ds_compare_t **out, ds_error_t *err);
 
+/*
+ * Every metric ds_compare_build would extract, evaluated in every session
+ * of v, without pairing: for `agree`, which compares two codings of the
+ * same sessions rather than two sessions of a couple. name[m] as in
+ * /comparison/metric, better[m] as ds_compare_metric_t.better, value[m * S
+ * + s] the metric in session s (NaN when undefined there); notes say which
+ * families were left out and why. Free with ds_compare_values_clear.
+ * Returns 0 or DS_ENOMEM.
+ */
+typedef struct ds_compare_values {
+    size_t n_metrics, S;
+    char **name;                 /* [n_metrics] */
+    int *better;                 /* [n_metrics] */
+    double *value;               /* [n_metrics * S] */
+    size_t n_notes;
+    char *notes[DS_COMPARE_MAX_NOTES];
+} ds_compare_values_t;
+
+int ds_compare_session_values(const ds_compare_sessions_t *v,
+                              const ds_transition_t *tr, size_t n_tr,
+                              ds_compare_values_t *out, ds_error_t *err);
+void ds_compare_values_clear(ds_compare_values_t *out);
+
 /* Paired tests of every metric (paired.h; o may be NULL) and the
  * Benjamini-Hochberg q-values of their t-test p-values. */
 int ds_compare_test(ds_compare_t *c, const ds_paired_opts_t *o,
