@@ -277,40 +277,6 @@ static int check_header(file_ctx_t *c, const ds_csv_row_t *row)
     return 0;
 }
 
-/*
- * The usual time or duration, "123.456": digits with at most one point,
- * 1 to 15 digits in all. Returns 1 with *out set to exactly what
- * ds_parse_seconds() gives for it (the digits form an integer m < 2^53 and
- * 10^k is exact, so m / 10^k is correctly rounded: Clinger 1990), or 0 for
- * anything else, which the general parsers then judge. Checking and
- * converting in one pass halves the cost of the two numbers of every row.
- */
-static int plain_decimal(const char *s, double *out)
-{
-    static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
-                                   1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                   1e12, 1e13, 1e14, 1e15};
-    uint64_t m = 0;
-    int digits = 0, frac = -1;
-    for (; *s; s++) {
-        unsigned d = (unsigned)(unsigned char)*s - '0';
-        if (d < 10) {
-            if (++digits > 15)
-                return 0;
-            m = m * 10 + d;
-            frac += frac >= 0;
-        } else if (*s == '.' && frac < 0) {
-            frac = 0;
-        } else {
-            return 0;
-        }
-    }
-    if (digits == 0)
-        return 0;
-    *out = frac > 0 ? (double)m / pow10[frac] : (double)m;
-    return 1;
-}
-
 /* n bytes of a and b are equal (short keys: no call to memcmp). */
 static inline int same_bytes(const char *a, const char *b, size_t n)
 {
@@ -513,9 +479,7 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
     }
     double onset = 0, dur = 0;
     if (f[COL_TIME] && *f[COL_TIME]) {
-        ds_num_status_t st = plain_decimal(f[COL_TIME], &onset)
-                                 ? DS_NUM_OK
-                                 : ds_parse_time(f[COL_TIME], &onset);
+        ds_num_status_t st = ds_parse_time(f[COL_TIME], &onset);
         if (st != DS_NUM_OK) {
             bad_number(c, row->line, COL_TIME, st, f[COL_TIME]);
             bad = 1;
@@ -527,10 +491,7 @@ static int data_row(file_ctx_t *c, const ds_csv_row_t *row)
                           "empty value");
             bad = 1;
         } else {
-            ds_num_status_t st =
-                plain_decimal(f[COL_DURATION], &dur)
-                    ? DS_NUM_OK
-                    : ds_parse_seconds(f[COL_DURATION], &dur);
+            ds_num_status_t st = ds_parse_seconds(f[COL_DURATION], &dur);
             if (st != DS_NUM_OK) {
                 bad_number(c, row->line, COL_DURATION, st, f[COL_DURATION]);
                 bad = 1;
