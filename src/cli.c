@@ -376,7 +376,12 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .n_actors = n_actors,
                            .sort = o->sort,
                            .merge = o->merge,
-                           .verbose = o->verbose};
+                           .verbose = o->verbose,
+                           /* -t for the commands that take it; the reader's
+                            * own default (OpenMP's) for the others */
+                           .threads = (o->which & DS_COMMON_THREADS)
+                                          ? ds_common_threads(o)
+                                          : 0};
     rc = ds_corpus_load((const char *const *)inputs, n_inputs, &io, out,
                         &diag, &err);
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))

@@ -411,10 +411,6 @@ int main_analyze(int argc, char **argv)
     int threads = ds_common_threads(&o);
     status = DS_EXIT_DATA;
 
-    /* the reader (ds_corpus_load) parses on omp_get_max_threads() */
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
     double t0 = now();
     int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
     if (rc) {
