@@ -367,7 +367,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                 ds_msg_error("%s", err.msg);
             goto done;
         }
-    } else if (!(cb = ds_codebook_default())) {
+    } else if (!(cb = ds_codebook_alloc_default())) {
         ds_msg_error("out of memory");
         goto done;
     }
@@ -382,7 +382,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .threads = (o->which & DS_COMMON_THREADS)
                                           ? ds_common_threads(o)
                                           : 0};
-    rc = ds_corpus_load((const char *const *)inputs, n_inputs, &io, out,
+    rc = ds_ingest_load((const char *const *)inputs, n_inputs, &io, out,
                         &diag, &err);
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);

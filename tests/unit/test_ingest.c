@@ -10,10 +10,10 @@ static const char *actors[] = {"A", "B"};
 static ds_corpus_t *load(const char *const *texts, size_t n, int sort,
                          int merge, ds_diag_t *diag)
 {
-    ds_codebook_t *cb = ds_codebook_default();
+    ds_codebook_t *cb = ds_codebook_alloc_default();
     ds_ingest_opts_t o = {.codebook = cb, .actors = actors, .n_actors = 2,
                           .sort = sort, .merge = merge};
-    ds_builder_t *b = ds_builder_new(&o);
+    ds_ingest_t *b = ds_ingest_alloc(&o);
     ds_error_t err;
     ds_corpus_t *c = NULL;
     int rc = 0;
@@ -25,8 +25,8 @@ static ds_corpus_t *load(const char *const *texts, size_t n, int sort,
         fclose(fp);
     }
     if (!rc)
-        rc = ds_builder_finish(b, &c, diag, &err);
-    ds_builder_free(b);
+        rc = ds_ingest_finish(b, &c, diag, &err);
+    ds_ingest_free(b);
     ds_codebook_free(cb);
     return rc ? NULL : c;
 }

@@ -172,7 +172,7 @@ static void test_sha256_paths(void)
 
 static void test_strmap(void)
 {
-    ds_strmap_t *m = ds_strmap_new();
+    ds_strmap_t *m = ds_strmap_alloc();
     char key[32];
     int ok = 1;
     for (size_t i = 0; i < 5000; i++) {
