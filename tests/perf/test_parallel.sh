@@ -70,6 +70,15 @@ else
     done
 fi
 
+# a pipe given by name cannot be read twice: the parallel reader leaves it
+# to the one-thread reader before reading it (it used to read it, meet the
+# quoted field, and leave an empty pipe to the one-thread reader)
+printf 'couple,session,actor,code,time\n"c1",pre,A,pursue,1\nc1,pre,B,bid,2\n' >qp.csv
+OMP_NUM_THREADS=1 "$D" validate qp.csv >p1.out 2>&1
+cat qp.csv | OMP_NUM_THREADS=2 "$D" validate /dev/stdin >p2.out 2>&1
+check_eq "a pipe by name with a quoted field, 2 threads: valid" "$?" 0
+check "  the same report as from a file" cmp p1.out p2.out
+
 # tiny pieces (testing only): the 9 MB file crosses about 2,200 pieces and
 # 280 rounds, with sessions cut at many seams
 P=4096
