@@ -194,8 +194,8 @@ static int check_fields(ingest_src_t *s, const ingest_fields_t *r,
 static size_t row_session(ingest_src_t *s, const ingest_fields_t *r)
 {
     ds_ingest_t *g = s->g;
-    const char *couple = r->f[DS_INGEST_COUPLE], *label =
-                                                    r->f[DS_INGEST_SESSION];
+    const char *couple = r->f[DS_INGEST_COUPLE];
+    const char *label = r->f[DS_INGEST_SESSION];
     size_t lc = r->len[DS_INGEST_COUPLE], ll = r->len[DS_INGEST_SESSION], kl;
     if (s->prev != INGEST_NONE) { /* rows of a session usually come together */
         ingest_session_t *p = &g->s[s->prev];
