@@ -367,7 +367,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                 ds_msg_error("%s", err.msg);
             goto done;
         }
-    } else if (!(cb = ds_codebook_default())) {
+    } else if (!(cb = ds_codebook_alloc_default())) {
         ds_msg_error("out of memory");
         goto done;
     }
@@ -376,8 +376,13 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .n_actors = n_actors,
                            .sort = o->sort,
                            .merge = o->merge,
-                           .verbose = o->verbose};
-    rc = ds_corpus_load((const char *const *)inputs, n_inputs, &io, out,
+                           .verbose = o->verbose,
+                           /* -t for the commands that take it; the reader's
+                            * own default (OpenMP's) for the others */
+                           .threads = (o->which & DS_COMMON_THREADS)
+                                          ? ds_common_threads(o)
+                                          : 0};
+    rc = ds_ingest_load((const char *const *)inputs, n_inputs, &io, out,
                         &diag, &err);
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);

@@ -104,8 +104,10 @@ void ds_print_diag(const ds_diag_t *diag, int quiet);
 
 /*
  * Load the codebook (--codebook or built-in) and all inputs with the common
- * options, printing every problem. Returns DS_EXIT_OK with *out set, or the
- * exit status to return.
+ * options, printing every problem. The reader runs on o's thread count
+ * (ds_common_threads) when the command takes -t, on OpenMP's default
+ * (OMP_NUM_THREADS, else all cores) when it does not. Returns DS_EXIT_OK
+ * with *out set, or the exit status to return.
  */
 int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                        size_t n_inputs, ds_corpus_t **out);

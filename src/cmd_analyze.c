@@ -377,6 +377,123 @@ static void warn_not_computed(const ds_corpus_t *c, const ds_analysis_t *res,
     }
 }
 
+/*
+ * The structural zeros of --structural-zeros over c's states, checked
+ * against every session (*zero NULL for none). Returns DS_EXIT_OK or the
+ * exit status after the messages.
+ */
+static int load_zeros(const analyze_args_t *a, const ds_common_opts_t *o,
+                      const ds_corpus_t *c, uint8_t **zero)
+{
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    int status = DS_EXIT_OK;
+    int rc = ds_zeros_load(a->zeros, c, zero, &diag, &err);
+    if (rc == DS_OK && ds_zeros_check(c, *zero, &diag) > 0)
+        rc = DS_EDATA;
+    if (rc) {
+        if (rc == DS_EDATA)
+            ds_print_diag(&diag, o->quiet);
+        else
+            ds_msg_error("%s", err.msg);
+        status = rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
+    } else if (*zero && a->permutations) {
+        ds_usage_error("analyze", "--permutations cannot be combined with "
+                       "--structural-zeros: a shuffle of the events cannot "
+                       "respect structural zeros");
+        status = DS_EXIT_USAGE;
+    }
+    ds_diag_free(&diag);
+    return status;
+}
+
+/* The analysis options of the command line, for corpus c. */
+static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
+                          const ds_common_opts_t *o, const ds_corpus_t *c,
+                          const uint8_t *zero)
+{
+    ds_analysis_opts_init(ao);
+    ao->lags = a->lags;
+    ao->n_lags = a->n_lags;
+    ao->zero = zero;
+    ao->lag.zero_correction = a->zero_correction;
+    ao->permutations = a->permutations;
+    ao->seed = o->seed;
+    /* windows are on by default, but only where there are times to cut */
+    ao->window = a->window && (c->has_time || a->window_given);
+    ao->window_opts.lo = a->lo;
+    ao->window_opts.hi = a->hi;
+    ao->window_opts.unit_s = a->time_unit;
+    ao->window_opts.target_ongoing = a->target_ongoing;
+    ao->responsive_opts.window_s = a->response_window;
+    ao->cycles_opts.min_len = a->cycle_min;
+    ao->cycles_opts.window_s = a->response_window;
+}
+
+/*
+ * Begin the results file before the analysis: provenance, the corpus, and
+ * the streams into which the analysis writes its per-session arrays block
+ * by block as sessions are computed, so that they are never held whole
+ * (issue #7: memory). Returns 0, or -1 after the message.
+ */
+static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
+                         const ds_corpus_t *c, ds_analysis_opts_t *ao,
+                         const uint8_t *zero, ds_results_t **r,
+                         ds_layout_stream_t **ls)
+{
+    ds_error_t err = {0};
+    char *params = parameters_json(a, o);
+    if (!params) {
+        ds_msg_error("out of memory");
+        return -1;
+    }
+    ds_provenance_t prov = {.command_line = ds_command_line,
+                            .parameters_json = params,
+                            .seed = o->seed};
+    int rc = ds_results_create(o->output, r, &err);
+    if (!rc) {
+        ds_results_set_compression(*r, a->compress);
+        ds_results_set_threads(*r, ds_common_threads(o));
+        rc = ds_layout_corpus(*r, c, NULL, &prov, &err);
+    }
+    free(params);
+    if (!rc)
+        rc = ds_layout_stream_begin(*r, c, ao, zero, ls, &err);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        return -1;
+    }
+    ao->block_sink = ds_layout_stream_block;
+    ao->block_ctx = *ls;
+    ao->block_rows = ds_layout_block_rows(c->n_states, a->n_lags,
+                                          ds_analysis_window_skipped(c, ao) ==
+                                              NULL);
+    return 0;
+}
+
+/* "wrote FILE: ..." on standard output; -1 after a message if it cannot
+ * be written. */
+static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
+                         const ds_corpus_t *c, const ds_analysis_t *res)
+{
+    printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
+           "states, lag%s",
+           o->output, c->n_sessions, ds_corpus_n_couples(c), c->n_events,
+           c->n_states, a->n_lags > 1 ? "s" : "");
+    for (size_t i = 0; i < a->n_lags; i++)
+        printf("%s%zu", i ? "," : " ", a->lags[i]);
+    printf("%s%s%s%s\n", res->window ? ", time windows" : "",
+           res->responsive ? ", responsiveness" : "",
+           res->cycles ? ", cycles, softening" : "",
+           a->permutations ? ", permutation tests" : "");
+    if (fflush(stdout) != 0) {
+        ds_msg_error("cannot write to standard output");
+        return -1;
+    }
+    return 0;
+}
+
 int main_analyze(int argc, char **argv)
 {
     analyze_args_t a = {.lags = {1}, .n_lags = 1, .zeros = "none",
@@ -404,17 +521,9 @@ int main_analyze(int argc, char **argv)
     ds_results_t *r = NULL;
     ds_layout_stream_t *ls = NULL;
     uint8_t *zero = NULL;
-    char *params = NULL;
     ds_error_t err = {0};
-    ds_diag_t diag;
-    ds_diag_init(&diag, 50);
-    int threads = ds_common_threads(&o);
     status = DS_EXIT_DATA;
 
-    /* the reader (ds_corpus_load) parses on omp_get_max_threads() */
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
     double t0 = now();
     int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
     if (rc) {
@@ -429,73 +538,16 @@ int main_analyze(int argc, char **argv)
 #endif
     double t_parse = now() - t0;
 
-    rc = ds_zeros_load(a.zeros, c, &zero, &diag, &err);
-    if (rc == DS_OK && ds_zeros_check(c, zero, &diag) > 0)
-        rc = DS_EDATA;
-    if (rc) {
-        if (rc == DS_EDATA)
-            ds_print_diag(&diag, o.quiet);
-        else
-            ds_msg_error("%s", err.msg);
-        if (rc == DS_EUSAGE)
-            status = DS_EXIT_USAGE;
+    if ((status = load_zeros(&a, &o, c, &zero)) != DS_EXIT_OK)
         goto done;
-    }
-    if (zero && a.permutations) {
-        ds_usage_error("analyze", "--permutations cannot be combined with "
-                       "--structural-zeros: a shuffle of the events cannot "
-                       "respect structural zeros");
-        status = DS_EXIT_USAGE;
-        goto done;
-    }
+    status = DS_EXIT_DATA;
 
     ds_analysis_opts_t ao;
-    ds_analysis_opts_init(&ao);
-    ao.lags = a.lags;
-    ao.n_lags = a.n_lags;
-    ao.zero = zero;
-    ao.lag.zero_correction = a.zero_correction;
-    ao.permutations = a.permutations;
-    ao.seed = o.seed;
-    /* windows are on by default, but only where there are times to cut */
-    ao.window = a.window && (c->has_time || a.window_given);
-    ao.window_opts.lo = a.lo;
-    ao.window_opts.hi = a.hi;
-    ao.window_opts.unit_s = a.time_unit;
-    ao.window_opts.target_ongoing = a.target_ongoing;
-    ao.responsive_opts.window_s = a.response_window;
-    ao.cycles_opts.min_len = a.cycle_min;
-    ao.cycles_opts.window_s = a.response_window;
-    /* The results file is begun before the analysis: the per-session
-     * arrays are written block by block as sessions are computed, so they
-     * are never held whole (issue #7: memory). */
+    analysis_opts(&ao, &a, &o, c, zero);
     double t_write = 0;
     t0 = now();
-    params = parameters_json(&a, &o);
-    if (!params) {
-        ds_msg_error("out of memory");
+    if (begin_results(&a, &o, c, &ao, zero, &r, &ls))
         goto done;
-    }
-    ds_provenance_t prov = {.command_line = ds_command_line,
-                            .parameters_json = params,
-                            .seed = o.seed};
-    rc = ds_results_create(o.output, &r, &err);
-    if (!rc) {
-        ds_results_set_compression(r, a.compress);
-        ds_results_set_threads(r, threads);
-        rc = ds_layout_corpus(r, c, NULL, &prov, &err);
-    }
-    if (!rc)
-        rc = ds_layout_stream_begin(r, c, &ao, zero, &ls, &err);
-    if (rc) {
-        ds_msg_error("%s", err.msg);
-        goto done;
-    }
-    ao.block_sink = ds_layout_stream_block;
-    ao.block_ctx = ls;
-    ao.block_rows = ds_layout_block_rows(c->n_states, a.n_lags,
-                                         ds_analysis_window_skipped(c, &ao) ==
-                                             NULL);
     t_write += now() - t0;
 
     t0 = now();
@@ -536,30 +588,14 @@ int main_analyze(int argc, char **argv)
             fprintf(stderr, ", permute %.3f s", res->seconds_permute);
         fputc('\n', stderr);
     }
-    if (!o.quiet) {
-        printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
-               "states, lag%s",
-               o.output, c->n_sessions, ds_corpus_n_couples(c), c->n_events,
-               c->n_states, a.n_lags > 1 ? "s" : "");
-        for (size_t i = 0; i < a.n_lags; i++)
-            printf("%s%zu", i ? "," : " ", a.lags[i]);
-        printf("%s%s%s%s\n", res->window ? ", time windows" : "",
-               res->responsive ? ", responsiveness" : "",
-               res->cycles ? ", cycles, softening" : "",
-               a.permutations ? ", permutation tests" : "");
-        if (fflush(stdout) != 0) {
-            ds_msg_error("cannot write to standard output");
-            goto done;
-        }
-    }
+    if (!o.quiet && print_summary(&a, &o, c, res))
+        goto done;
     status = DS_EXIT_OK;
 done:
     ds_layout_stream_abort(ls);
     ds_results_abort(r);
-    free(params);
     free(zero);
     ds_analysis_free(res);
     ds_corpus_free(c);
-    ds_diag_free(&diag);
     return status;
 }

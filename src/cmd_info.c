@@ -304,7 +304,7 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
         goto done;
     size_t S = st->couple.s ? st->couple.shape.n : 0;
     if (st->couple.s) {
-        if (!(m = ds_strmap_new())) {
+        if (!(m = ds_strmap_alloc())) {
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }

@@ -444,44 +444,44 @@ static int make_space(const ds_common_opts_t *o, ds_corpus_t **out)
 {
     ds_diag_t diag;
     ds_error_t err = {0};
-    ds_corpus_t *c = calloc(1, sizeof *c);
+    ds_codebook_t *cb = NULL;
+    char **actors = NULL;
+    size_t n_actors = 0;
     int status = DS_EXIT_DATA, rc;
     ds_diag_init(&diag, 50);
-    if (!c)
+    if (ds_split_list(o->actors, &actors, &n_actors))
         goto oom;
-    c->has_actor = 1;
-    if (ds_split_list(o->actors, &c->actors, &c->n_actors))
-        goto oom;
-    if (ds_check_actors(c->actors, c->n_actors)) {
+    if (ds_check_actors(actors, n_actors)) {
         status = DS_EXIT_USAGE;
-        goto fail;
+        goto done;
     }
     if (o->codebook) {
-        rc = ds_codebook_load(o->codebook, &c->codebook, &diag, &err);
+        rc = ds_codebook_load(o->codebook, &cb, &diag, &err);
         if (rc == DS_EDATA)
             ds_print_diag(&diag, o->quiet);
         else if (rc)
             ds_msg_error("%s", err.msg);
         if (rc)
-            goto fail;
-    } else if (!(c->codebook = ds_codebook_default())) {
+            goto done;
+    } else if (!(cb = ds_codebook_alloc_default())) {
         goto oom;
     }
-    if (c->n_actors * c->codebook->n > DS_SIM_MAX_STATES) {
+    if (n_actors * cb->n > DS_SIM_MAX_STATES) {
         ds_msg_error("%zu actors x %zu codes are too many states to "
-                     "simulate (at most %d)", c->n_actors, c->codebook->n,
+                     "simulate (at most %d)", n_actors, cb->n,
                      DS_SIM_MAX_STATES);
-        goto fail;
+        goto done;
     }
-    if (ds_corpus_make_states(c))
+    if (!(*out = ds_corpus_alloc(cb, (const char *const *)actors, n_actors,
+                                 1)))
         goto oom;
-    *out = c;
-    ds_diag_free(&diag);
-    return DS_EXIT_OK;
+    status = DS_EXIT_OK;
+    goto done;
 oom:
     ds_msg_error("out of memory");
-fail:
-    ds_corpus_free(c);
+done:
+    ds_codebook_free(cb);
+    ds_free_list(actors, n_actors);
     ds_diag_free(&diag);
     return status;
 }

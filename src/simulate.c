@@ -682,7 +682,7 @@ int ds_sim_model_load(const char *path, const ds_corpus_t *space,
         return ds_error_set(err, DS_EUSAGE, "%zu states are too many for "
                             "a transition matrix (at most %d)", k,
                             DS_SIM_MAX_STATES);
-    c.index = ds_strmap_new();
+    c.index = ds_strmap_alloc();
     c.ch = ds_sim_chain_alloc(k);
     c.entry_line = calloc(k * k, sizeof *c.entry_line);
     c.first_line = calloc(k, sizeof *c.first_line);

@@ -57,7 +57,31 @@ typedef struct ds_corpus {
     char (*sha256)[65];       /* [n_files] hex digest of each input */
 } ds_corpus_t;
 
+/*
+ * A corpus without sessions over copies of cb and actors (has_actor: the
+ * input has an actor column), with its state tables built. The caller
+ * sets has_time and has_duration, gives the sessions with
+ * ds_corpus_set_sessions and the input files directly (files, sha256,
+ * n_files). NULL on OOM.
+ */
+ds_corpus_t *ds_corpus_alloc(const ds_codebook_t *cb,
+                             const char *const *actors, size_t n_actors,
+                             int has_actor);
 void ds_corpus_free(ds_corpus_t *c);
+
+/*
+ * Give c its n sessions (distinct (couple, label) pairs): c takes the
+ * array and everything its sessions point to, also when this fails. They
+ * are sorted by (couple, label) in byte order, their labels collected
+ * into c->labels (byte order) and indexed, their events counted. Returns
+ * 0 or DS_ENOMEM.
+ */
+int ds_corpus_set_sessions(ds_corpus_t *c, ds_session_t *sessions,
+                           size_t n);
+
+/* Sort a session's events stably by onset (ties keep their order; no-op
+ * without onsets). Returns 0 or DS_ENOMEM. */
+int ds_session_sort(ds_session_t *s);
 
 /*
  * Duration of a session in seconds: last onset (or, with durations, the
@@ -70,7 +94,8 @@ size_t ds_corpus_n_couples(const ds_corpus_t *c);
 
 /*
  * Build the state tables of c from its codebook and actors (K = actors ×
- * codes, or codes alone when !c->has_actor). Returns 0 or DS_ENOMEM.
+ * codes, or codes alone when !c->has_actor); ds_corpus_alloc does it, and
+ * tests that fill a corpus by hand call it. Returns 0 or DS_ENOMEM.
  */
 int ds_corpus_make_states(ds_corpus_t *c);
 

@@ -29,7 +29,7 @@ static ds_corpus_t *load(void)
         ds_ingest_opts_t o = {.codebook = cb, .actors = actors,
                               .n_actors = 2};
         const char *args[] = {tr_path};
-        if (ds_corpus_load(args, 1, &o, &c, &diag, &err) != 0)
+        if (ds_ingest_load(args, 1, &o, &c, &diag, &err) != 0)
             c = NULL;
     }
     for (size_t i = 0; i < diag.n_errors_kept; i++)
