@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "csvread.h"
+#include "ingest_internal.h"
 #include "sha256.h"
 #include "text.h"
 
@@ -197,7 +198,7 @@ static int add_file(ds_agree_files_t *f, const char *name,
 /* Split one input and feed each coding's part to its builder; fed[k]
  * (when the part has rows) says so. */
 static int split_one(const char *path, const char *const coder[2],
-                     ds_builder_t *b[2], int fed[2], char sha[65],
+                     ds_ingest_t *b[2], int fed[2], char sha[65],
                      ds_diag_t *diag, ds_error_t *err)
 {
     char *buf = NULL, *part = NULL;
@@ -256,14 +257,14 @@ int ds_agree_load_coders(const char *const *args, size_t n_args,
 {
     char **paths = NULL;
     size_t n_paths = 0, *fed_index[2] = {NULL, NULL}, n_fed[2] = {0, 0};
-    ds_builder_t *b[2] = {NULL, NULL};
+    ds_ingest_t *b[2] = {NULL, NULL};
     out[0] = out[1] = NULL;
     memset(files, 0, sizeof *files);
-    int rc = ds_inputs_expand(args, n_args, &paths, &n_paths, err);
+    int rc = ingest_paths_alloc(args, n_args, &paths, &n_paths, err);
     if (rc)
         return rc;
     for (int k = 0; k < 2; k++)
-        if (!(b[k] = ds_builder_new(opts[k])) ||
+        if (!(b[k] = ds_ingest_alloc(opts[k])) ||
             !(fed_index[k] = malloc((n_paths ? n_paths : 1) *
                                     sizeof *fed_index[k])))
             goto oom;
@@ -288,7 +289,7 @@ int ds_agree_load_coders(const char *const *args, size_t n_args,
         goto fail;
     }
     for (int k = 0; k < 2 && !rc; k++)
-        rc = ds_builder_finish(b[k], &out[k], diag, err);
+        rc = ds_ingest_finish(b[k], &out[k], diag, err);
     if (rc)
         goto fail;
     /* the corpora digested the blanked copies: record the inputs' own */
@@ -306,10 +307,10 @@ fail:
     ds_agree_files_free(files);
 done:
     for (int k = 0; k < 2; k++) {
-        ds_builder_free(b[k]);
+        ds_ingest_free(b[k]);
         free(fed_index[k]);
     }
-    ds_inputs_free(paths, n_paths);
+    ingest_paths_free(paths, n_paths);
     return rc;
 }
 

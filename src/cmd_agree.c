@@ -281,7 +281,7 @@ static int load_codebook(const char *path, int quiet, ds_codebook_t **out)
     ds_diag_init(&diag, 50);
     int rc = DS_OK;
     if (!path) {
-        if (!(*out = ds_codebook_default())) {
+        if (!(*out = ds_codebook_alloc_default())) {
             ds_msg_error("out of memory");
             rc = DS_ENOMEM;
         }
