@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout_paths.h"
 #include "version.h"
 
 #define TRY(call)                                                            \
@@ -16,6 +17,95 @@
         if (rc_)                                                             \
             return rc_;                                                      \
     } while (0)
+
+/* ---- writing at a built path ----------------------------------------- */
+
+/* group/name, or NULL with an out-of-memory error in err. */
+static char *path_in(const char *group, const char *name, ds_error_t *err)
+{
+    char *p = ds_layout_path_join(group, name);
+    if (!p)
+        ds_error_set(err, DS_ENOMEM, "out of memory");
+    return p;
+}
+
+static int write_double_in(ds_results_t *r, const char *group,
+                           const char *name, size_t rank, const size_t *dims,
+                           const double *v, const char *dimnames,
+                           ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_write_double(r, p, rank, dims, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+static int write_int64_in(ds_results_t *r, const char *group,
+                          const char *name, size_t rank, const size_t *dims,
+                          const int64_t *v, const char *dimnames,
+                          ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_write_int64(r, p, rank, dims, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+static int write_uint8_in(ds_results_t *r, const char *group,
+                          const char *name, size_t rank, const size_t *dims,
+                          const uint8_t *v, const char *dimnames,
+                          ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_write_uint8(r, p, rank, dims, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+static int write_strings_in(ds_results_t *r, const char *group,
+                            const char *name, size_t n,
+                            const char *const *v, const char *dimnames,
+                            ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_write_strings(r, p, n, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+static int scalar_double_in(ds_results_t *r, const char *group,
+                            const char *name, double v, ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_write_scalar_double(r, p, v, err) : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+static int scalar_int64_in(ds_results_t *r, const char *group,
+                           const char *name, int64_t v, ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_write_scalar_int64(r, p, v, err) : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+static int begin_in(ds_results_t *r, const char *group, const char *name,
+                    ds_results_type_t type, size_t rank, const size_t *dims,
+                    const char *dimnames, ds_results_dset_t **out,
+                    ds_error_t *err)
+{
+    char *p = path_in(group, name, err);
+    int rc = p ? ds_results_begin(r, p, type, rank, dims, dimnames, out, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
 
 int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_provenance_t *p,
@@ -39,25 +129,26 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
     if (rc)
         return rc;
 
-    TRY(ds_results_write_strings(r, "/states/label", c->n_states,
-                                 (const char *const *)c->state_label, "state",
-                                 err));
+    TRY(ds_results_write_strings(r, DS_PATH_STATES_LABEL, c->n_states,
+                                 (const char *const *)c->state_label,
+                                 DS_DIM_STATE, err));
     const ds_codebook_t *cb = c->codebook;
-    TRY(ds_results_write_strings(r, "/codebook/code", cb->n,
-                                 (const char *const *)cb->code, "code", err));
+    TRY(ds_results_write_strings(r, DS_PATH_CODEBOOK_CODE, cb->n,
+                                 (const char *const *)cb->code, DS_DIM_CODE,
+                                 err));
     const char **roles = malloc((cb->n ? cb->n : 1) * sizeof *roles);
     if (!roles)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     for (size_t i = 0; i < cb->n; i++)
         roles[i] = ds_role_name(cb->role[i]);
-    rc = ds_results_write_strings(r, "/codebook/role", cb->n, roles, "code",
-                                  err);
+    rc = ds_results_write_strings(r, DS_PATH_CODEBOOK_ROLE, cb->n, roles,
+                                  DS_DIM_CODE, err);
     free(roles);
     if (rc)
         return rc;
-    TRY(ds_results_write_strings(r, "/codebook/description", cb->n,
-                                 (const char *const *)cb->description, "code",
-                                 err));
+    TRY(ds_results_write_strings(r, DS_PATH_CODEBOOK_DESCRIPTION, cb->n,
+                                 (const char *const *)cb->description,
+                                 DS_DIM_CODE, err));
 
     const char **couple = malloc((S ? S : 1) * sizeof *couple);
     const char **label = malloc((S ? S : 1) * sizeof *label);
@@ -74,14 +165,14 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
         n_events[s] = (int64_t)c->sessions[s].n;
     }
     size_t dims[1] = {S};
-    rc = ds_results_write_strings(r, "/sessions/couple", S, couple,
-                                  "session", err);
+    rc = ds_results_write_strings(r, DS_PATH_SESSIONS_COUPLE, S, couple,
+                                  DS_DIM_SESSION, err);
     if (!rc)
-        rc = ds_results_write_strings(r, "/sessions/session", S, label,
-                                      "session", err);
+        rc = ds_results_write_strings(r, DS_PATH_SESSIONS_SESSION, S, label,
+                                      DS_DIM_SESSION, err);
     if (!rc)
-        rc = ds_results_write_int64(r, "/sessions/n_events", 1, dims,
-                                    n_events, "session", err);
+        rc = ds_results_write_int64(r, DS_PATH_SESSIONS_N_EVENTS, 1, dims,
+                                    n_events, DS_DIM_SESSION, err);
     free(couple);
     free(label);
     free(n_events);
@@ -94,10 +185,10 @@ int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
                               ds_error_t *err)
 {
     size_t dims[1] = {a->S};
-    TRY(ds_results_write_double(r, "/sessions/duration_s", 1, dims,
-                                a->duration_s, "session", err));
-    TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, dims,
-                                a->first_onset_s, "session", err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_DURATION_S, 1, dims,
+                                a->duration_s, DS_DIM_SESSION, err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_FIRST_ONSET_S, 1, dims,
+                                a->first_onset_s, DS_DIM_SESSION, err));
     return DS_OK;
 }
 
@@ -110,16 +201,16 @@ typedef struct cell_stat {
 static size_t table_stats(const ds_lag_table_t *t, cell_stat_t out[10])
 {
     cell_stat_t s[10] = {
-        {"expected", t->expected},
-        {"transition_prob", t->transition_prob},
-        {"adjusted_residual", t->adjusted_residual},
-        {"p_value", t->p_value},
-        {"yules_q", t->yules_q},
-        {"yules_q_se", t->yules_q_se},
-        {"log_odds_ratio", t->log_odds_ratio},
-        {"log_odds_ratio_se", t->log_odds_ratio_se},
-        {"wampold_kappa", t->wampold_kappa},
-        {"wampold_z", t->wampold_z}};
+        {DS_LAG_STAT(expected), t->expected},
+        {DS_LAG_STAT(transition_prob), t->transition_prob},
+        {DS_LAG_STAT(adjusted_residual), t->adjusted_residual},
+        {DS_LAG_STAT(p_value), t->p_value},
+        {DS_LAG_STAT(yules_q), t->yules_q},
+        {DS_LAG_STAT(yules_q_se), t->yules_q_se},
+        {DS_LAG_STAT(log_odds_ratio), t->log_odds_ratio},
+        {DS_LAG_STAT(log_odds_ratio_se), t->log_odds_ratio_se},
+        {DS_LAG_STAT(wampold_kappa), t->wampold_kappa},
+        {DS_LAG_STAT(wampold_z), t->wampold_z}};
     memcpy(out, s, sizeof s);
     return 10;
 }
@@ -131,56 +222,54 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
                       const char *summary_group, const char *label,
                       ds_error_t *err)
 {
-    char path[1024];
     size_t dims[2] = {K, K};
     cell_stat_t st[10];
     size_t n = table_stats(p->table, st);
-    snprintf(path, sizeof path, "%s/counts", table_group);
-    TRY(ds_results_write_int64(r, path, 2, dims, p->table->counts,
-                               "from,to", err));
-    for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", table_group, st[i].name);
-        TRY(ds_results_write_double(r, path, 2, dims, st[i].v, "from,to",
-                                    err));
-    }
-    snprintf(path, sizeof path, "%s/structural_zero", table_group);
-    TRY(ds_results_write_uint8(r, path, 2, dims, mask, "from,to", err));
-    if (p->permutation_p) {
-        snprintf(path, sizeof path, "%s/permutation_p", table_group);
-        TRY(ds_results_write_double(r, path, 2, dims, p->permutation_p,
-                                    "from,to", err));
-    }
-    const char *tn[4] = {"g2", "x2", "df", "g2_p"};
+    TRY(write_int64_in(r, table_group, DS_LAG_COUNTS, 2, dims,
+                       p->table->counts, DS_DIMS_FROM_TO, err));
+    for (size_t i = 0; i < n; i++)
+        TRY(write_double_in(r, table_group, st[i].name, 2, dims, st[i].v,
+                            DS_DIMS_FROM_TO, err));
+    TRY(write_uint8_in(r, table_group, DS_LAG_STRUCTURAL_ZERO, 2, dims, mask,
+                       DS_DIMS_FROM_TO, err));
+    if (p->permutation_p)
+        TRY(write_double_in(r, table_group, DS_LAG_PERMUTATION_P, 2, dims,
+                            p->permutation_p, DS_DIMS_FROM_TO, err));
+    const char *tn[4] = {DS_LAG_STAT(g2), DS_LAG_STAT(x2), DS_LAG_STAT(df),
+                         DS_LAG_STAT(g2_p)};
     double tv[4] = {p->table->g2, p->table->x2, p->table->df,
                     p->table->g2_p};
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/%s", table_group, tn[i]);
-        TRY(ds_results_write_scalar_double(r, path, tv[i], err));
-    }
-    snprintf(path, sizeof path, "%s/n_events", table_group);
-    TRY(ds_results_write_scalar_int64(r, path, p->n_events, err));
+    for (int i = 0; i < 4; i++)
+        TRY(scalar_double_in(r, table_group, tn[i], tv[i], err));
+    TRY(scalar_int64_in(r, table_group, DS_LAG_N_EVENTS, p->n_events, err));
     if (label)
-        TRY(ds_results_attr_string(r, table_group, "label", label, err));
+        TRY(ds_results_attr_string(r, table_group, DS_ATTR_LABEL, label,
+                                   err));
 
     const ds_summary_t *sm[2] = {p->summary_q, p->summary_z};
-    const char *sn[2] = {"yules_q", "adjusted_residual"};
+    const char *sn[2] = {DS_LAG_STAT(yules_q), DS_LAG_STAT(adjusted_residual)};
     for (int k = 0; k < 2; k++) {
-        const char *part[5] = {"mean", "sd", "n", "t", "p"};
+        const char *part[5] = {DS_SUMMARY_MEAN, DS_SUMMARY_SD, DS_SUMMARY_N,
+                               DS_SUMMARY_T, DS_SUMMARY_P};
         const double *pv[5] = {sm[k]->mean, sm[k]->sd, NULL, sm[k]->t,
                                sm[k]->p};
         for (int j = 0; j < 5; j++) {
-            snprintf(path, sizeof path, "%s/%s_%s", summary_group, sn[k],
-                     part[j]);
-            if (j == 2)
-                TRY(ds_results_write_int64(r, path, 2, dims, sm[k]->n,
-                                           "from,to", err));
-            else
-                TRY(ds_results_write_double(r, path, 2, dims, pv[j],
-                                            "from,to", err));
+            char *path = ds_layout_path_summary(summary_group, sn[k], part[j]);
+            if (!path)
+                return ds_error_set(err, DS_ENOMEM, "out of memory");
+            int rc = j == 2 ? ds_results_write_int64(r, path, 2, dims,
+                                                     sm[k]->n,
+                                                     DS_DIMS_FROM_TO, err)
+                            : ds_results_write_double(r, path, 2, dims, pv[j],
+                                                      DS_DIMS_FROM_TO, err);
+            free(path);
+            if (rc)
+                return rc;
         }
     }
     if (label)
-        TRY(ds_results_attr_string(r, summary_group, "label", label, err));
+        TRY(ds_results_attr_string(r, summary_group, DS_ATTR_LABEL, label,
+                                   err));
     return DS_OK;
 }
 
@@ -198,6 +287,10 @@ enum { LD_COUNTS, LD_STAT0, LD_PERM = LD_STAT0 + 10, LD_G2, LD_X2, LD_DF,
        LD_G2_P, LD_N };
 /* Per-session datasets of /window. */
 enum { WD_A, WD_B, WD_C, WD_D, WD_Q, WD_LOR, WD_LOR_SE, WD_Z, WD_N };
+static const char *const window_names[WD_N] = {
+    DS_WINDOW_CELL(a), DS_WINDOW_CELL(b), DS_WINDOW_CELL(c),
+    DS_WINDOW_CELL(d), DS_WINDOW_STAT(yules_q), DS_WINDOW_STAT(log_odds_ratio),
+    DS_WINDOW_STAT(log_odds_ratio_se), DS_WINDOW_STAT(adjusted_residual)};
 
 struct ds_layout_stream {
     ds_results_t *r;
@@ -211,9 +304,11 @@ struct ds_layout_stream {
 };
 
 static const char *const stat_names[10] = {
-    "expected",       "transition_prob",   "adjusted_residual", "p_value",
-    "yules_q",        "yules_q_se",        "log_odds_ratio",
-    "log_odds_ratio_se", "wampold_kappa", "wampold_z"};
+    DS_LAG_STAT(expected),          DS_LAG_STAT(transition_prob),
+    DS_LAG_STAT(adjusted_residual), DS_LAG_STAT(p_value),
+    DS_LAG_STAT(yules_q),           DS_LAG_STAT(yules_q_se),
+    DS_LAG_STAT(log_odds_ratio),    DS_LAG_STAT(log_odds_ratio_se),
+    DS_LAG_STAT(wampold_kappa),     DS_LAG_STAT(wampold_z)};
 
 void ds_layout_stream_abort(ds_layout_stream_t *ls)
 {
@@ -237,13 +332,73 @@ size_t ds_layout_block_rows(size_t K, size_t n_lags, int window)
     return chunk * m;
 }
 
+/* The per-session datasets of lag `lag`, in creation order, into d. */
+static int begin_lag(ds_results_t *r, size_t lag, size_t S, size_t K,
+                     int permutations, ds_results_dset_t **d,
+                     ds_error_t *err)
+{
+    size_t d3[3] = {S, K, K}, d1[1] = {S};
+    char *base = ds_layout_path_lag(lag, NULL, NULL);
+    char *group = ds_layout_path_lag(lag, DS_LAG_SESSION, NULL);
+    int rc = DS_OK;
+    if (!base || !group) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = ds_results_attr_int64(r, base, DS_ATTR_LAG, (int64_t)lag,
+                                    err)) ||
+        (rc = begin_in(r, group, DS_LAG_COUNTS, DS_RESULTS_INT64, 3, d3,
+                       DS_DIMS_SESSION_FROM_TO, &d[LD_COUNTS], err)))
+        goto done;
+    for (int i = 0; i < 10; i++)
+        if ((rc = begin_in(r, group, stat_names[i], DS_RESULTS_DOUBLE, 3, d3,
+                           DS_DIMS_SESSION_FROM_TO, &d[LD_STAT0 + i], err)))
+            goto done;
+    if (permutations &&
+        (rc = begin_in(r, group, DS_LAG_PERMUTATION_P, DS_RESULTS_DOUBLE, 3,
+                       d3, DS_DIMS_SESSION_FROM_TO, &d[LD_PERM], err)))
+        goto done;
+    const char *tn[4] = {DS_LAG_STAT(g2), DS_LAG_STAT(x2), DS_LAG_STAT(df),
+                         DS_LAG_STAT(g2_p)};
+    for (int i = 0; i < 4; i++)
+        if ((rc = begin_in(r, group, tn[i], DS_RESULTS_DOUBLE, 1, d1,
+                           DS_DIM_SESSION, &d[LD_G2 + i], err)))
+            goto done;
+done:
+    free(base);
+    free(group);
+    return rc;
+}
+
+/* The attributes and per-session datasets of /window. */
+static int begin_window(ds_layout_stream_t *ls, const ds_analysis_opts_t *o,
+                        ds_error_t *err)
+{
+    ds_results_t *r = ls->r;
+    size_t d3[3] = {ls->S, ls->K, ls->K};
+    const ds_window_opts_t *w = &o->window_opts;
+    TRY(ds_results_attr_int64(r, DS_PATH_WINDOW, DS_ATTR_WINDOW_LO, w->lo,
+                              err));
+    TRY(ds_results_attr_int64(r, DS_PATH_WINDOW, DS_ATTR_WINDOW_HI, w->hi,
+                              err));
+    TRY(ds_results_attr_double(r, DS_PATH_WINDOW, DS_ATTR_WINDOW_TIME_UNIT_S,
+                               w->unit_s, err));
+    TRY(ds_results_attr_string(r, DS_PATH_WINDOW, DS_ATTR_WINDOW_TARGET,
+                               w->target_ongoing ? DS_VAL_TARGET_ONGOING
+                                                 : DS_VAL_TARGET_ONSET,
+                               err));
+    for (int i = 0; i < WD_N; i++)
+        TRY(begin_in(r, DS_PATH_WINDOW_SESSION, window_names[i],
+                     i < 4 ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE, 3, d3,
+                     DS_DIMS_SESSION_FROM_TO, &ls->win_d[i], err));
+    return DS_OK;
+}
+
 int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
                            const ds_analysis_opts_t *o, const uint8_t *zero,
                            ds_layout_stream_t **out, ds_error_t *err)
 {
     size_t S = c->n_sessions, K = c->n_states;
-    size_t d3[3] = {S, K, K}, d1[1] = {S};
-    char base[64], path[1024];
     int rc = DS_OK;
     *out = NULL;
     ds_layout_stream_t *ls = calloc(1, sizeof *ls);
@@ -263,65 +418,14 @@ int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t l = 0; l < o->n_lags; l++) {
-        size_t lag = ls->lags[l] = o->lags[l];
-        ds_results_dset_t **d = ls->lag_d + l * LD_N;
-        snprintf(base, sizeof base, "/lag/%zu", lag);
-        if ((rc = ds_results_attr_int64(r, base, "lag", (int64_t)lag, err)))
-            goto done;
-        snprintf(path, sizeof path, "%s/session/counts", base);
-        if ((rc = ds_results_begin(r, path, DS_RESULTS_INT64, 3, d3,
-                                   "session,from,to", &d[LD_COUNTS], err)))
-            goto done;
-        for (int i = 0; i < 10; i++) {
-            snprintf(path, sizeof path, "%s/session/%s", base,
-                     stat_names[i]);
-            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 3, d3,
-                                       "session,from,to", &d[LD_STAT0 + i],
-                                       err)))
-                goto done;
-        }
-        if (o->permutations) {
-            snprintf(path, sizeof path, "%s/session/permutation_p", base);
-            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 3, d3,
-                                       "session,from,to", &d[LD_PERM], err)))
-                goto done;
-        }
-        const char *tn[4] = {"g2", "x2", "df", "g2_p"};
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "%s/session/%s", base, tn[i]);
-            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 1, d1,
-                                       "session", &d[LD_G2 + i], err)))
-                goto done;
-        }
+    for (size_t l = 0; l < o->n_lags && !rc; l++) {
+        ls->lags[l] = o->lags[l];
+        rc = begin_lag(r, o->lags[l], S, K, o->permutations > 0,
+                       ls->lag_d + l * LD_N, err);
     }
     ls->window = ds_analysis_window_skipped(c, o) == NULL;
-    if (ls->window) {
-        if ((rc = ds_results_attr_int64(r, "/window", "lo",
-                                        o->window_opts.lo, err)) ||
-            (rc = ds_results_attr_int64(r, "/window", "hi",
-                                        o->window_opts.hi, err)) ||
-            (rc = ds_results_attr_double(r, "/window", "time_unit_s",
-                                         o->window_opts.unit_s, err)) ||
-            (rc = ds_results_attr_string(r, "/window", "target",
-                                         o->window_opts.target_ongoing
-                                             ? "ongoing"
-                                             : "onset",
-                                         err)))
-            goto done;
-        const char *wn[WD_N] = {"a", "b", "c", "d", "yules_q",
-                                "log_odds_ratio", "log_odds_ratio_se",
-                                "adjusted_residual"};
-        for (int i = 0; i < WD_N; i++) {
-            snprintf(path, sizeof path, "/window/session/%s", wn[i]);
-            if ((rc = ds_results_begin(r, path,
-                                       i < 4 ? DS_RESULTS_INT64
-                                             : DS_RESULTS_DOUBLE,
-                                       3, d3, "session,from,to",
-                                       &ls->win_d[i], err)))
-                goto done;
-        }
-    }
+    if (!rc && ls->window)
+        rc = begin_window(ls, o, err);
 done:
     if (rc) {
         ds_layout_stream_abort(ls);
@@ -366,15 +470,71 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
     return DS_OK;
 }
 
+/* The pooled tables and couple summaries of one lag: all sessions, then
+ * each label. */
+static int write_lag_pools(ds_layout_stream_t *ls, const ds_lag_result_t *lr,
+                           size_t n_labels, ds_error_t *err)
+{
+    const ds_corpus_t *c = ls->c;
+    size_t K = ls->K;
+    char *g1 = NULL, *g2 = NULL;
+    int rc = DS_ENOMEM;
+    /* structural zeros constrain lag 1 only (SPEC 4.2) */
+    uint8_t *mask = calloc(K * K + 1, 1);
+    if (!mask)
+        goto oom;
+    if (ls->zero && lr->lag == 1)
+        memcpy(mask, ls->zero, K * K);
+    g1 = ds_layout_path_lag(lr->lag, DS_LAG_POOLED, NULL);
+    g2 = ds_layout_path_lag(lr->lag, DS_LAG_COUPLE_SUMMARY, NULL);
+    if (!g1 || !g2)
+        goto oom;
+    rc = write_pool(ls->r, &lr->pooled, K, mask, g1, g2, NULL, err);
+    for (size_t lb = 0; rc == DS_OK && lb < n_labels; lb++) {
+        free(g1);
+        free(g2);
+        g1 = ds_layout_path_lag_label(lr->lag, DS_LAG_POOLED_BY_LABEL,
+                                      c->labels[lb], NULL);
+        g2 = ds_layout_path_lag_label(lr->lag, DS_LAG_COUPLE_SUMMARY_BY_LABEL,
+                                      c->labels[lb], NULL);
+        if (!g1 || !g2)
+            goto oom;
+        rc = write_pool(ls->r, &lr->by_label[lb], K, mask, g1, g2,
+                        c->labels[lb], err);
+    }
+    goto done;
+oom:
+    rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+done:
+    free(mask);
+    free(g1);
+    free(g2);
+    return rc;
+}
+
+/* /window/pooled: the summed 2x2 cells and their statistics. */
+static int write_window_pooled(ds_results_t *r, const ds_window_result_t *w,
+                               size_t K, ds_error_t *err)
+{
+    size_t d2[2] = {K, K};
+    const int64_t *pv[4] = {w->pooled->a, w->pooled->b, w->pooled->c,
+                            w->pooled->d};
+    for (int i = 0; i < 4; i++)
+        TRY(write_int64_in(r, DS_PATH_WINDOW_POOLED, window_names[i], 2, d2,
+                           pv[i], DS_DIMS_FROM_TO, err));
+    const double *dp[4] = {w->pooled_q, w->pooled_lor, w->pooled_lor_se,
+                           w->pooled_z};
+    for (int i = 0; i < 4; i++)
+        TRY(write_double_in(r, DS_PATH_WINDOW_POOLED, window_names[4 + i], 2,
+                            d2, dp[i], DS_DIMS_FROM_TO, err));
+    return DS_OK;
+}
+
 /* Close the per-session datasets (after the permutation p-values), then
  * write what comes after them: pooled tables, summaries, /window/pooled. */
 static int stream_finish(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          ds_error_t *err)
 {
-    ds_results_t *r = ls->r;
-    const ds_corpus_t *c = ls->c;
-    size_t K = ls->K;
-    char base[64], g1[1024], g2[1024];
     for (size_t l = 0; l < ls->n_lags; l++) {
         ds_results_dset_t **d = ls->lag_d + l * LD_N;
         if (d[LD_PERM] && a->lag[l].permutation_p)
@@ -393,57 +553,10 @@ static int stream_finish(ds_layout_stream_t *ls, const ds_analysis_t *a,
             ls->win_d[i] = NULL;
             TRY(ds_results_end(x, err));
         }
-    for (size_t l = 0; l < ls->n_lags; l++) {
-        const ds_lag_result_t *lr = &a->lag[l];
-        snprintf(base, sizeof base, "/lag/%zu", lr->lag);
-        /* structural zeros constrain lag 1 only (SPEC 4.2) */
-        uint8_t *mask = calloc(K * K + 1, 1);
-        if (!mask)
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
-        if (ls->zero && lr->lag == 1)
-            memcpy(mask, ls->zero, K * K);
-        snprintf(g1, sizeof g1, "%s/pooled", base);
-        snprintf(g2, sizeof g2, "%s/couple_summary", base);
-        int rc = write_pool(r, &lr->pooled, K, mask, g1, g2, NULL, err);
-        for (size_t lb = 0; rc == DS_OK && lb < a->n_labels; lb++) {
-            char *name = ds_results_escape_name(c->labels[lb]);
-            if (!name) {
-                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-                break;
-            }
-            snprintf(g1, sizeof g1, "%s/pooled_by_label/%s", base, name);
-            snprintf(g2, sizeof g2, "%s/couple_summary_by_label/%s", base,
-                     name);
-            free(name);
-            rc = write_pool(r, &lr->by_label[lb], K, mask, g1, g2,
-                            c->labels[lb], err);
-        }
-        free(mask);
-        if (rc)
-            return rc;
-    }
-    if (ls->window && a->window) {
-        const ds_window_result_t *w = a->window;
-        size_t d2[2] = {K, K};
-        const char *in[4] = {"a", "b", "c", "d"};
-        const int64_t *pv[4] = {w->pooled->a, w->pooled->b, w->pooled->c,
-                                w->pooled->d};
-        char path[256];
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "/window/pooled/%s", in[i]);
-            TRY(ds_results_write_int64(r, path, 2, d2, pv[i], "from,to",
-                                       err));
-        }
-        const char *dn[4] = {"yules_q", "log_odds_ratio",
-                             "log_odds_ratio_se", "adjusted_residual"};
-        const double *dp[4] = {w->pooled_q, w->pooled_lor, w->pooled_lor_se,
-                               w->pooled_z};
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "/window/pooled/%s", dn[i]);
-            TRY(ds_results_write_double(r, path, 2, d2, dp[i], "from,to",
-                                        err));
-        }
-    }
+    for (size_t l = 0; l < ls->n_lags; l++)
+        TRY(write_lag_pools(ls, &a->lag[l], a->n_labels, err));
+    if (ls->window && a->window)
+        TRY(write_window_pooled(ls->r, a->window, ls->K, err));
     return DS_OK;
 }
 
@@ -501,21 +614,20 @@ static int columns_write(ds_results_t *r, const char *group,
                          const column_t *c, size_t n_cols, size_t n,
                          const char *dimname, ds_error_t *err)
 {
-    char path[256];
     size_t dims[1] = {n};
     for (size_t k = 0; k < n_cols; k++) {
-        snprintf(path, sizeof path, "%s/%s", group, c[k].name);
         if (c[k].kind == 'i')
-            TRY(ds_results_write_int64(r, path, 1, dims, c[k].i, dimname,
-                                       err));
+            TRY(write_int64_in(r, group, c[k].name, 1, dims, c[k].i, dimname,
+                               err));
         else if (c[k].kind == 'd')
-            TRY(ds_results_write_double(r, path, 1, dims, c[k].d, dimname,
-                                        err));
+            TRY(write_double_in(r, group, c[k].name, 1, dims, c[k].d, dimname,
+                                err));
         else if (c[k].kind == 'u')
-            TRY(ds_results_write_uint8(r, path, 1, dims, c[k].u, dimname,
-                                       err));
+            TRY(write_uint8_in(r, group, c[k].name, 1, dims, c[k].u, dimname,
+                               err));
         else
-            TRY(ds_results_write_strings(r, path, n, c[k].s, dimname, err));
+            TRY(write_strings_in(r, group, c[k].name, n, c[k].s, dimname,
+                                 err));
     }
     return DS_OK;
 }
@@ -533,8 +645,9 @@ static int write_km(ds_results_t *r, const ds_corpus_t *c,
                     size_t n_km, ds_error_t *err)
 {
     /* SPEC 5 order; the int64 columns are d[0], d[3], d[4] */
-    static const char *const name[5] = {"row", "time_s", "survival",
-                                        "n_at_risk", "n_events"};
+    static const char *const name[5] = {DS_COL_ROW, DS_COL_TIME_S,
+                                        DS_COL_SURVIVAL, DS_COL_N_AT_RISK,
+                                        DS_COL_N_EVENTS};
     static const int is_int[5] = {1, 0, 0, 1, 1};
     static const int src[5] = {0, 0, 1, 1, 2}; /* index in iv or dv */
     ds_results_dset_t *d[5] = {NULL};
@@ -547,13 +660,10 @@ static int write_km(ds_results_t *r, const ds_corpus_t *c,
     size_t cap = 0;
     if (!again)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    for (int i = 0; i < 5 && !rc; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "/responsiveness/km/%s", name[i]);
-        rc = ds_results_begin(r, path,
-                              is_int[i] ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE,
-                              1, dims, "point", &d[i], err);
-    }
+    for (int i = 0; i < 5 && !rc; i++)
+        rc = begin_in(r, DS_PATH_RESPONSIVENESS_KM, name[i],
+                      is_int[i] ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE, 1,
+                      dims, DS_DIM_POINT, &d[i], err);
     for (size_t first = 0; !rc && first < S; first += bs) {
         size_t n = S - first < bs ? S - first : bs;
         const ds_responsive_t *x = a->responsive + 2 * first;
@@ -627,12 +737,14 @@ static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
     size_t rows = (1 + a->n_labels) * 2, n_km = 0;
     double w = o->responsive_opts.window_s;
     enum { SCOPE, LABEL, BIDDER, BIDS, P_W, MEDIAN, N_T };
-    column_t t[N_T] = {COL_S("scope"), COL_S("label"), COL_S("bidder"),
-                       COL_I("n_bids"), COL_D("p_response_by_window"),
-                       COL_D("median_time_to_response_s")};
+    column_t t[N_T] = {COL_S(DS_COL_SCOPE), COL_S(DS_COL_LABEL),
+                       COL_S(DS_COL_BIDDER), COL_I(DS_COL_N_BIDS),
+                       COL_D(DS_COL_P_RESPONSE_BY_WINDOW),
+                       COL_D(DS_COL_MEDIAN_TIME_TO_RESPONSE_S)};
     enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
-    column_t km[N_K] = {COL_I("row"), COL_D("time_s"), COL_D("survival"),
-                        COL_I("n_at_risk"), COL_I("n_events")};
+    column_t km[N_K] = {COL_I(DS_COL_ROW), COL_D(DS_COL_TIME_S),
+                        COL_D(DS_COL_SURVIVAL), COL_I(DS_COL_N_AT_RISK),
+                        COL_I(DS_COL_N_EVENTS)};
     for (size_t k = 0; k < rows; k++)
         n_km += a->km_pooled[k].n;
     int rc = DS_ENOMEM;
@@ -644,7 +756,7 @@ static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
     for (size_t k = 0; k < rows; k++) {
         const ds_km_t *x = &a->km_pooled[k];
         size_t scope = k / 2;
-        t[SCOPE].s[k] = scope ? "label" : "all";
+        t[SCOPE].s[k] = scope ? DS_VAL_SCOPE_LABEL : DS_VAL_SCOPE_ALL;
         t[LABEL].s[k] = scope ? c->labels[scope - 1] : "";
         t[BIDDER].s[k] = c->actors[k % 2];
         t[BIDS].i[k] = (int64_t)a->km_pooled_bids[k];
@@ -664,11 +776,11 @@ static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
             km[K_EVENTS].i[j] = (int64_t)x->n_events[p];
         }
     }
-    rc = columns_write(r, "/responsiveness/pooled", t, N_T, rows, "row",
-                       err);
+    rc = columns_write(r, DS_PATH_RESPONSIVENESS_POOLED, t, N_T, rows,
+                       DS_DIM_ROW, err);
     if (!rc)
-        rc = columns_write(r, "/responsiveness/pooled/km", km, N_K, n_km,
-                           "point", err);
+        rc = columns_write(r, DS_PATH_RESPONSIVENESS_POOLED_KM, km, N_K, n_km,
+                           DS_DIM_POINT, err);
 done:
     columns_free(t, N_T);
     columns_free(km, N_K);
@@ -683,11 +795,12 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
     enum { SESSION, BIDDER, BIDS, ANSWERED, LATE, RATE, MEAN, MEDIAN, AWAY,
            AGAINST, P_W, N_T };
     column_t t[N_T] = {
-        COL_I("session_index"), COL_S("bidder"), COL_I("n_bids"),
-        COL_I("n_answered"), COL_I("n_answered_late"),
-        COL_D("response_rate"), COL_D("latency_mean_s"),
-        COL_D("latency_median_s"), COL_I("n_turned_away"),
-        COL_I("n_turned_against"), COL_D("p_response_by_window")};
+        COL_I(DS_COL_SESSION_INDEX),    COL_S(DS_COL_BIDDER),
+        COL_I(DS_COL_N_BIDS),           COL_I(DS_COL_N_ANSWERED),
+        COL_I(DS_COL_N_ANSWERED_LATE),  COL_D(DS_COL_RESPONSE_RATE),
+        COL_D(DS_COL_LATENCY_MEAN_S),   COL_D(DS_COL_LATENCY_MEDIAN_S),
+        COL_I(DS_COL_N_TURNED_AWAY),    COL_I(DS_COL_N_TURNED_AGAINST),
+        COL_D(DS_COL_P_RESPONSE_BY_WINDOW)};
     int rc = DS_ENOMEM;
     for (size_t k = 0; k < rows; k++)
         n_km += a->responsive[k].km.n;
@@ -709,9 +822,11 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
         t[AGAINST].i[k] = (int64_t)x->n_turned_against;
         t[P_W].d[k] = x->p_response_by_window;
     }
-    rc = columns_write(r, "/responsiveness", t, N_T, rows, "row", err);
+    rc = columns_write(r, DS_PATH_RESPONSIVENESS, t, N_T, rows, DS_DIM_ROW,
+                       err);
     if (!rc)
-        rc = ds_results_attr_double(r, "/responsiveness", "response_window_s",
+        rc = ds_results_attr_double(r, DS_PATH_RESPONSIVENESS,
+                                    DS_ATTR_RESPONSE_WINDOW_S,
                                     o->responsive_opts.window_s, err);
     if (!rc)
         rc = write_km(r, c, a, o, n_km, err);
@@ -730,17 +845,18 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
     enum { SESSION, N_CYC, EVENTS, LONGEST, TIME, SHARE, PUR_A, PUR_B,
            END_SOFTEN, END_BID, END_OTHER, END_SESSION, N_T };
     column_t t[N_T] = {
-        COL_I("session_index"), COL_I("n_cycles"),
-        COL_I("events_in_cycles"), COL_I("longest_cycle"),
-        COL_D("time_in_cycles_s"), COL_D("share_time_in_cycles"),
-        COL_I("n_pursuer_a"), COL_I("n_pursuer_b"),
-        COL_I("ended_by_soften"), COL_I("ended_by_bid"),
-        COL_I("ended_other"), COL_I("ended_by_session_end")};
+        COL_I(DS_COL_SESSION_INDEX),     COL_I(DS_COL_N_CYCLES),
+        COL_I(DS_COL_EVENTS_IN_CYCLES),  COL_I(DS_COL_LONGEST_CYCLE),
+        COL_D(DS_COL_TIME_IN_CYCLES_S),  COL_D(DS_COL_SHARE_TIME_IN_CYCLES),
+        COL_I(DS_COL_N_PURSUER_A),       COL_I(DS_COL_N_PURSUER_B),
+        COL_I(DS_COL_ENDED_BY_SOFTEN),   COL_I(DS_COL_ENDED_BY_BID),
+        COL_I(DS_COL_ENDED_OTHER),       COL_I(DS_COL_ENDED_BY_SESSION_END)};
     enum { F_SESSION, F_ACTOR, F_N, F_REC, F_RATE, F_FIRST, F_SHARE, N_F };
     column_t sf[N_F] = {
-        COL_I("session_index"), COL_S("actor"), COL_I("n_soften"),
-        COL_I("n_reciprocated"), COL_D("rate_per_min"),
-        COL_D("first_onset_s"), COL_D("share_reciprocated")};
+        COL_I(DS_COL_SESSION_INDEX), COL_S(DS_COL_ACTOR),
+        COL_I(DS_COL_N_SOFTEN),      COL_I(DS_COL_N_RECIPROCATED),
+        COL_D(DS_COL_RATE_PER_MIN),  COL_D(DS_COL_FIRST_ONSET_S),
+        COL_D(DS_COL_SHARE_RECIPROCATED)};
     int rc = DS_ENOMEM;
     if (columns_alloc(t, N_T, S) || columns_alloc(sf, N_F, 2 * S)) {
         ds_error_set(err, rc, "out of memory");
@@ -761,9 +877,9 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
         t[END_OTHER].i[s] = (int64_t)x->ended_other;
         t[END_SESSION].i[s] = (int64_t)x->ended_by_session_end;
     }
-    rc = columns_write(r, "/cycles", t, N_T, S, "session", err);
+    rc = columns_write(r, DS_PATH_CYCLES, t, N_T, S, DS_DIM_SESSION, err);
     if (!rc)
-        rc = ds_results_attr_int64(r, "/cycles", "cycle_min",
+        rc = ds_results_attr_int64(r, DS_PATH_CYCLES, DS_ATTR_CYCLE_MIN,
                                    (int64_t)o->cycles_opts.min_len, err);
     if (rc)
         goto done;
@@ -778,10 +894,12 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
         sf[F_FIRST].d[k] = x->first_onset_s;
         sf[F_SHARE].d[k] = x->share_reciprocated;
     }
-    rc = columns_write(r, "/softening", sf, N_F, 2 * S, "row", err);
+    rc = columns_write(r, DS_PATH_SOFTENING, sf, N_F, 2 * S, DS_DIM_ROW,
+                       err);
     /* share_reciprocated depends on W (SPEC 4.7) */
     if (!rc)
-        rc = ds_results_attr_double(r, "/softening", "response_window_s",
+        rc = ds_results_attr_double(r, DS_PATH_SOFTENING,
+                                    DS_ATTR_RESPONSE_WINDOW_S,
                                     o->cycles_opts.window_s, err);
 done:
     columns_free(t, N_T);
@@ -814,8 +932,9 @@ int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
 
 /* ---- /comparison (compare) ----------------------------------------- */
 
-static const char *const rci_class_name[] = {"deteriorated", "unchanged",
-                                             "improved", "undefined"};
+static const char *const rci_class_name[] = {
+    DS_VAL_RCI_DETERIORATED, DS_VAL_RCI_UNCHANGED, DS_VAL_RCI_IMPROVED,
+    DS_VAL_RCI_UNDEFINED};
 
 /* The table of metrics: SPEC 5's columns, then n_excluded, sd_diff,
  * wilcoxon_n, wilcoxon_exact and better. */
@@ -827,14 +946,18 @@ static int write_comparison_table(ds_results_t *r, const ds_compare_t *c,
            CI_LO, CI_HI, T, DF, P_T, V, P_W, D_Z, D_AV, G, Q, N_EXCL, SD_DIFF,
            W_N, W_EXACT, BETTER, N_T };
     column_t t[N_T] = {
-        COL_S("metric"),     COL_I("n_pairs"),    COL_D("mean_pre"),
-        COL_D("sd_pre"),     COL_D("mean_post"),  COL_D("sd_post"),
-        COL_D("mean_diff"),  COL_D("ci_low"),     COL_D("ci_high"),
-        COL_D("t"),          COL_D("df"),         COL_D("p_t"),
-        COL_D("wilcoxon_v"), COL_D("p_wilcoxon"), COL_D("d_z"),
-        COL_D("d_av"),       COL_D("hedges_g"),   COL_D("q_bh"),
-        COL_I("n_excluded"), COL_D("sd_diff"),    COL_I("wilcoxon_n"),
-        COL_U("wilcoxon_exact"), COL_S("better")};
+        COL_S(DS_COL_METRIC),     COL_I(DS_COL_N_PAIRS),
+        COL_D(DS_COL_MEAN_PRE),   COL_D(DS_COL_SD_PRE),
+        COL_D(DS_COL_MEAN_POST),  COL_D(DS_COL_SD_POST),
+        COL_D(DS_COL_MEAN_DIFF),  COL_D(DS_COL_CI_LOW),
+        COL_D(DS_COL_CI_HIGH),    COL_D(DS_COL_T),
+        COL_D(DS_COL_DF),         COL_D(DS_COL_P_T),
+        COL_D(DS_COL_WILCOXON_V), COL_D(DS_COL_P_WILCOXON),
+        COL_D(DS_COL_D_Z),        COL_D(DS_COL_D_AV),
+        COL_D(DS_COL_HEDGES_G),   COL_D(DS_COL_Q_BH),
+        COL_I(DS_COL_N_EXCLUDED), COL_D(DS_COL_SD_DIFF),
+        COL_I(DS_COL_WILCOXON_N), COL_U(DS_COL_WILCOXON_EXACT),
+        COL_S(DS_COL_BETTER)};
     int rc = DS_ENOMEM;
     if (columns_alloc(t, N_T, M)) {
         ds_error_set(err, rc, "out of memory");
@@ -867,7 +990,7 @@ static int write_comparison_table(ds_results_t *r, const ds_compare_t *c,
         t[W_EXACT].u[i] = (uint8_t)(st->wilcoxon_exact != 0);
         t[BETTER].s[i] = ds_compare_better_name(m->better);
     }
-    rc = columns_write(r, "/comparison", t, N_T, M, "row", err);
+    rc = columns_write(r, DS_PATH_COMPARISON, t, N_T, M, DS_DIM_ROW, err);
 done:
     columns_free(t, N_T);
     return rc;
@@ -882,10 +1005,12 @@ static int write_comparison_values(ds_results_t *r, const ds_compare_t *c,
         for (size_t k = 0; k < C; k++)
             x += c->metric[i].reason[k] != NULL;
     enum { V_METRIC, V_COUPLE, V_PRE, V_POST, V_USED, N_V };
-    column_t v[N_V] = {COL_S("metric"), COL_S("couple"), COL_D("pre"),
-                       COL_D("post"), COL_U("used")};
+    column_t v[N_V] = {COL_S(DS_COL_METRIC), COL_S(DS_COL_COUPLE),
+                       COL_D(DS_COL_PRE), COL_D(DS_COL_POST),
+                       COL_U(DS_COL_USED)};
     enum { X_METRIC, X_COUPLE, X_REASON, N_X };
-    column_t xc[N_X] = {COL_S("metric"), COL_S("couple"), COL_S("reason")};
+    column_t xc[N_X] = {COL_S(DS_COL_METRIC), COL_S(DS_COL_COUPLE),
+                        COL_S(DS_COL_REASON)};
     int rc = DS_ENOMEM;
     if (columns_alloc(v, N_V, n) || columns_alloc(xc, N_X, x)) {
         ds_error_set(err, rc, "out of memory");
@@ -907,9 +1032,11 @@ static int write_comparison_values(ds_results_t *r, const ds_compare_t *c,
             }
         }
     }
-    rc = columns_write(r, "/comparison/values", v, N_V, n, "row", err);
+    rc = columns_write(r, DS_PATH_COMPARISON_VALUES, v, N_V, n, DS_DIM_ROW,
+                       err);
     if (!rc)
-        rc = columns_write(r, "/comparison/excluded", xc, N_X, x, "row", err);
+        rc = columns_write(r, DS_PATH_COMPARISON_EXCLUDED, xc, N_X, x,
+                           DS_DIM_ROW, err);
 done:
     columns_free(v, N_V);
     columns_free(xc, N_X);
@@ -931,13 +1058,15 @@ static int write_comparison_rci(ds_results_t *r, const ds_compare_t *c,
     if (nr == 0)
         return DS_OK;
     enum { R_METRIC, R_R, R_BETTER, R_SD, R_SE, R_IMP, R_UNCH, R_DET, N_R };
-    column_t t[N_R] = {COL_S("metric"),     COL_D("r"),
-                       COL_S("better"),     COL_D("sd_pre"),
-                       COL_D("se_diff"),    COL_I("n_improved"),
-                       COL_I("n_unchanged"), COL_I("n_deteriorated")};
+    column_t t[N_R] = {COL_S(DS_COL_METRIC),      COL_D(DS_COL_R),
+                       COL_S(DS_COL_BETTER),      COL_D(DS_COL_SD_PRE),
+                       COL_D(DS_COL_SE_DIFF),     COL_I(DS_COL_N_IMPROVED),
+                       COL_I(DS_COL_N_UNCHANGED),
+                       COL_I(DS_COL_N_DETERIORATED)};
     enum { U_METRIC, U_COUPLE, U_PRE, U_POST, U_RCI, U_CLASS, N_U };
-    column_t u[N_U] = {COL_S("metric"), COL_S("couple"), COL_D("pre"),
-                       COL_D("post"),   COL_D("rci"),    COL_S("class")};
+    column_t u[N_U] = {COL_S(DS_COL_METRIC), COL_S(DS_COL_COUPLE),
+                       COL_D(DS_COL_PRE),    COL_D(DS_COL_POST),
+                       COL_D(DS_COL_RCI),    COL_S(DS_COL_CLASS)};
     int rc = DS_ENOMEM;
     if (columns_alloc(t, N_R, nr) || columns_alloc(u, N_U, nc)) {
         ds_error_set(err, rc, "out of memory");
@@ -968,12 +1097,14 @@ static int write_comparison_rci(ds_results_t *r, const ds_compare_t *c,
                 rci_class_name[ds_rci_class(m->rci[k], m->better) + 1];
         }
     }
-    rc = columns_write(r, "/comparison/reliability", t, N_R, nr, "row", err);
+    rc = columns_write(r, DS_PATH_COMPARISON_RELIABILITY, t, N_R, nr,
+                       DS_DIM_ROW, err);
     if (!rc)
-        rc = ds_results_attr_double(r, "/comparison/reliability", "critical",
-                                    DS_RCI_CRITICAL, err);
+        rc = ds_results_attr_double(r, DS_PATH_COMPARISON_RELIABILITY,
+                                    DS_ATTR_CRITICAL, DS_RCI_CRITICAL, err);
     if (!rc)
-        rc = columns_write(r, "/comparison/rci", u, N_U, nc, "row", err);
+        rc = columns_write(r, DS_PATH_COMPARISON_RCI, u, N_U, nc, DS_DIM_ROW,
+                           err);
 done:
     columns_free(t, N_R);
     columns_free(u, N_U);
@@ -984,14 +1115,17 @@ int ds_layout_comparison(ds_results_t *r, const ds_compare_t *c,
                          ds_error_t *err)
 {
     TRY(write_comparison_table(r, c, err));
-    TRY(ds_results_attr_string(r, "/comparison", "pre", c->pre, err));
-    TRY(ds_results_attr_string(r, "/comparison", "post", c->post, err));
-    TRY(ds_results_attr_double(r, "/comparison", "conf_level", c->conf_level,
+    TRY(ds_results_attr_string(r, DS_PATH_COMPARISON, DS_ATTR_PRE, c->pre,
                                err));
-    TRY(ds_results_attr_string(r, "/comparison", "q_bh_of", "p_t", err));
-    TRY(ds_results_attr_int64(r, "/comparison", "n_couples",
+    TRY(ds_results_attr_string(r, DS_PATH_COMPARISON, DS_ATTR_POST, c->post,
+                               err));
+    TRY(ds_results_attr_double(r, DS_PATH_COMPARISON, DS_ATTR_CONF_LEVEL,
+                               c->conf_level, err));
+    TRY(ds_results_attr_string(r, DS_PATH_COMPARISON, DS_ATTR_Q_BH_OF,
+                               DS_COL_P_T, err));
+    TRY(ds_results_attr_int64(r, DS_PATH_COMPARISON, DS_ATTR_N_COUPLES,
                               (int64_t)c->n_couples, err));
-    TRY(ds_results_attr_int64(r, "/comparison", "n_both",
+    TRY(ds_results_attr_int64(r, DS_PATH_COMPARISON, DS_ATTR_N_BOTH,
                               (int64_t)c->n_both, err));
     TRY(write_comparison_values(r, c, err));
     TRY(write_comparison_rci(r, c, err));
