@@ -11,6 +11,7 @@
 #include "dyadseq/analysis.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,63 +66,100 @@ static void pool_free(ds_lag_pool_t *p)
     ds_lag_table_free(p->table);
     free(p->permutation_p);
     free(p->freq);
-    ds_summary_free(p->summary_q);
-    ds_summary_free(p->summary_z);
+#define X_(name, type, description) ds_summary_free(p->summary_##name);
+    DS_LAG_SUMMARY_STATS(X_)
+#undef X_
 }
 
 static int pool_alloc(ds_lag_pool_t *p, size_t K, size_t S, int perm)
 {
     memset(p, 0, sizeof *p);
-    p->table = ds_lag_table_alloc(K);
-    p->freq = calloc(K, sizeof *p->freq);
-    p->summary_q = ds_summary_alloc(K * K, atleast1(S));
-    p->summary_z = ds_summary_alloc(K * K, atleast1(S));
+    int ok = (p->table = ds_lag_table_alloc(K)) != NULL;
+    ok &= (p->freq = calloc(K, sizeof *p->freq)) != NULL;
+#define X_(name, type, description)                                          \
+    ok &= (p->summary_##name = ds_summary_alloc(K * K, atleast1(S))) != NULL;
+    DS_LAG_SUMMARY_STATS(X_)
+#undef X_
     if (perm)
-        p->permutation_p = nan_array(K * K);
-    return p->table && p->freq && p->summary_q && p->summary_z &&
-                   (!perm || p->permutation_p)
-               ? 0
-               : -1;
+        ok &= (p->permutation_p = nan_array(K * K)) != NULL;
+    return ok ? 0 : -1;
+}
+
+/* ---- the statistics lists (statlist.h) as field tables ------------- */
+
+/* Every statistic of the lists below is an array of double. */
+#define X_(name, type, description)                                          \
+    _Static_assert(_Generic((type)0, double: 1, default: 0),                 \
+                   #name " is not a double");
+DS_LAG_CELL_STATS(X_)
+DS_LAG_TABLE_STATS(X_)
+DS_WINDOW_CELL_STATS(X_)
+#undef X_
+#define X_(name, type, description)                                          \
+    _Static_assert(_Generic((type)0, int64_t: 1, default: 0),                \
+                   #name " is not an int64_t");
+DS_WINDOW_CELL_COUNTS(X_)
+#undef X_
+
+/* Offsets of the per-cell [S*K*K] and table-wise [S] arrays of a lag. */
+#define X_(name, type, description) offsetof(ds_lag_result_t, name),
+static const size_t cell_off[] = {DS_LAG_CELL_STATS(X_)};
+static const size_t table_off[] = {DS_LAG_TABLE_STATS(X_)};
+#undef X_
+#define N_CELL (sizeof cell_off / sizeof cell_off[0])
+#define N_TABLE (sizeof table_off / sizeof table_off[0])
+
+/* Offsets of the per-session arrays of the windows: counts, statistics. */
+#define X_(name, type, description) offsetof(ds_window_result_t, name),
+static const size_t wcount_off[] = {DS_WINDOW_CELL_COUNTS(X_)};
+static const size_t wstat_off[] = {DS_WINDOW_CELL_STATS(X_)};
+#undef X_
+#define N_WCOUNT (sizeof wcount_off / sizeof wcount_off[0])
+#define N_WSTAT (sizeof wstat_off / sizeof wstat_off[0])
+
+static double **field_d(void *base, size_t off)
+{
+    return (double **)(void *)((char *)base + off);
+}
+
+static int64_t **field_i(void *base, size_t off)
+{
+    return (int64_t **)(void *)((char *)base + off);
+}
+
+/* Per-cell statistic i of r ([S*K*K], or a block's rows). */
+static double **cell_stat(ds_lag_result_t *r, size_t i)
+{
+    return field_d(r, cell_off[i]);
+}
+
+/* Whether per-cell statistic i is kept for all sessions in a streaming
+ * run: the between-session summaries read them (and the permutation
+ * tests the adjusted residuals, which are summarized too). The others
+ * are streamed: a block sink receives them, block by block. */
+static int kept_whole(size_t i)
+{
+#define X_(name, type, description)                                          \
+    if (cell_off[i] == offsetof(ds_lag_result_t, name))                      \
+        return 1;
+    DS_LAG_SUMMARY_STATS(X_)
+#undef X_
+    return 0;
 }
 
 static void lag_free(ds_lag_result_t *r, size_t n_labels)
 {
     free(r->counts);
-    free(r->expected);
-    free(r->transition_prob);
-    free(r->adjusted_residual);
-    free(r->p_value);
-    free(r->yules_q);
-    free(r->yules_q_se);
-    free(r->log_odds_ratio);
-    free(r->log_odds_ratio_se);
-    free(r->wampold_kappa);
-    free(r->wampold_z);
+    for (size_t i = 0; i < N_CELL; i++)
+        free(*cell_stat(r, i));
     free(r->permutation_p);
-    free(r->g2);
-    free(r->x2);
-    free(r->df);
-    free(r->g2_p);
+    for (size_t i = 0; i < N_TABLE; i++)
+        free(*field_d(r, table_off[i]));
     pool_free(&r->pooled);
     if (r->by_label)
         for (size_t l = 0; l < n_labels; l++)
             pool_free(&r->by_label[l]);
     free(r->by_label);
-}
-
-/* The per-session double arrays of r that a block sink receives and that
- * need not be kept whole: all but yules_q and adjusted_residual. */
-#define N_STREAMED 8
-static void streamed_slabs(ds_lag_result_t *r, double **slab[N_STREAMED])
-{
-    slab[0] = &r->expected;
-    slab[1] = &r->transition_prob;
-    slab[2] = &r->p_value;
-    slab[3] = &r->yules_q_se;
-    slab[4] = &r->log_odds_ratio;
-    slab[5] = &r->log_odds_ratio_se;
-    slab[6] = &r->wampold_kappa;
-    slab[7] = &r->wampold_z;
 }
 
 /* Results of one lag for S sessions. With full = 0 (streaming), only the
@@ -133,19 +171,15 @@ static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
     memset(r, 0, sizeof *r);
     r->lag = lag;
     int ok = 1;
-    if (full) {
-        double **slab[N_STREAMED];
-        streamed_slabs(r, slab);
+    if (full)
         ok &= (r->counts = calloc(atleast1(n), sizeof *r->counts)) != NULL;
-        for (size_t i = 0; i < N_STREAMED; i++)
-            ok &= (*slab[i] = nan_array(n)) != NULL;
-    }
-    ok &= (r->yules_q = nan_array(n)) != NULL;
-    ok &= (r->adjusted_residual = nan_array(n)) != NULL;
+    for (size_t i = 0; i < N_CELL; i++)
+        if (full || kept_whole(i))
+            ok &= (*cell_stat(r, i) = nan_array(n)) != NULL;
     if (perm)
         ok &= (r->permutation_p = nan_array(n)) != NULL;
-    ok &= (r->g2 = nan_array(S)) && (r->x2 = nan_array(S)) &&
-          (r->df = nan_array(S)) && (r->g2_p = nan_array(S));
+    for (size_t i = 0; i < N_TABLE; i++)
+        ok &= (*field_d(r, table_off[i]) = nan_array(S)) != NULL;
     ok &= pool_alloc(&r->pooled, K, S, perm) == 0;
     r->by_label = calloc(atleast1(n_labels), sizeof *r->by_label);
     ok &= r->by_label != NULL;
@@ -173,20 +207,14 @@ static ds_lag_table_t session_view(const ds_lag_result_t *r, size_t i,
                                    size_t K)
 {
     size_t o = i * K * K;
-    ds_lag_table_t t = {
-        .K = K,
-        .counts = r->counts + o,
-        .expected = r->expected + o,
-        .transition_prob = r->transition_prob + o,
-        .adjusted_residual = r->adjusted_residual + o,
-        .p_value = r->p_value + o,
-        .yules_q = r->yules_q + o,
-        .yules_q_se = r->yules_q_se + o,
-        .log_odds_ratio = r->log_odds_ratio + o,
-        .log_odds_ratio_se = r->log_odds_ratio_se + o,
-        .wampold_kappa = r->wampold_kappa + o,
-        .wampold_z = r->wampold_z + o,
-        .g2 = NAN, .x2 = NAN, .df = NAN, .g2_p = NAN};
+#define CELL_(name, type, description) .name = r->name + o,
+#define TABLE_(name, type, description) .name = NAN,
+    ds_lag_table_t t = {.K = K,
+                        .counts = r->counts + o,
+                        DS_LAG_CELL_STATS(CELL_)
+                        DS_LAG_TABLE_STATS(TABLE_)};
+#undef CELL_
+#undef TABLE_
     return t;
 }
 
@@ -194,19 +222,14 @@ static void window_free(ds_window_result_t *w)
 {
     if (!w)
         return;
-    free(w->a);
-    free(w->b);
-    free(w->c);
-    free(w->d);
-    free(w->yules_q);
-    free(w->log_odds_ratio);
-    free(w->log_odds_ratio_se);
-    free(w->adjusted_residual);
+    for (size_t i = 0; i < N_WCOUNT; i++)
+        free(*field_i(w, wcount_off[i]));
+    for (size_t i = 0; i < N_WSTAT; i++)
+        free(*field_d(w, wstat_off[i]));
     ds_window_counts_free(w->pooled);
-    free(w->pooled_q);
-    free(w->pooled_lor);
-    free(w->pooled_lor_se);
-    free(w->pooled_z);
+#define X_(name, type, description) free(w->pooled_##name);
+    DS_WINDOW_CELL_STATS(X_)
+#undef X_
     free(w);
 }
 
@@ -218,43 +241,34 @@ static ds_window_result_t *window_alloc(size_t rows, size_t K)
     if (!w)
         return NULL;
     size_t n = atleast1(rows * K * K);
-    int per_session = rows > 0;
-    if (per_session) {
-        w->a = calloc(n, sizeof *w->a);
-        w->b = calloc(n, sizeof *w->b);
-        w->c = calloc(n, sizeof *w->c);
-        w->d = calloc(n, sizeof *w->d);
-        w->yules_q = nan_array(n);
-        w->log_odds_ratio = nan_array(n);
-        w->log_odds_ratio_se = nan_array(n);
-        w->adjusted_residual = nan_array(n);
-    }
-    w->pooled = ds_window_counts_alloc(K);
-    w->pooled_q = nan_array(K * K);
-    w->pooled_lor = nan_array(K * K);
-    w->pooled_lor_se = nan_array(K * K);
-    w->pooled_z = nan_array(K * K);
-    if ((per_session &&
-         (!w->a || !w->b || !w->c || !w->d || !w->yules_q ||
-          !w->log_odds_ratio || !w->log_odds_ratio_se ||
-          !w->adjusted_residual)) ||
-        !w->pooled || !w->pooled_q ||
-        !w->pooled_lor || !w->pooled_lor_se || !w->pooled_z) {
+    int ok = 1;
+    for (size_t i = 0; rows > 0 && i < N_WCOUNT; i++)
+        ok &= (*field_i(w, wcount_off[i]) = calloc(n, sizeof(int64_t))) !=
+              NULL;
+    for (size_t i = 0; rows > 0 && i < N_WSTAT; i++)
+        ok &= (*field_d(w, wstat_off[i]) = nan_array(n)) != NULL;
+    ok &= (w->pooled = ds_window_counts_alloc(K)) != NULL;
+#define X_(name, type, description)                                          \
+    ok &= (w->pooled_##name = nan_array(K * K)) != NULL;
+    DS_WINDOW_CELL_STATS(X_)
+#undef X_
+    if (!ok) {
         window_free(w);
         return NULL;
     }
     return w;
 }
 
-/* Scatter 2×2 statistics into the four result arrays. */
-static void scatter_2x2(const ds_2x2_t *st, size_t n, double *q, double *lor,
-                        double *lor_se, double *z)
+/* Scatter n 2×2 statistics into the window's arrays from offset off
+ * (per session), or into its pooled arrays (pooled nonzero, off 0). */
+static void scatter_2x2(const ds_2x2_t *st, size_t n,
+                        const ds_window_result_t *w, size_t off, int pooled)
 {
     for (size_t i = 0; i < n; i++) {
-        q[i] = st[i].yules_q;
-        lor[i] = st[i].log_odds_ratio;
-        lor_se[i] = st[i].log_odds_ratio_se;
-        z[i] = st[i].adjusted_residual;
+#define X_(name, type, description)                                          \
+    (pooled ? w->pooled_##name : w->name)[off + i] = st[i].name;
+        DS_WINDOW_CELL_STATS(X_)
+#undef X_
     }
 }
 
@@ -387,10 +401,9 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             fail_at(f, s, &e);
             return;
         }
-        r->g2[i] = t.g2;
-        r->x2[i] = t.x2;
-        r->df[i] = t.df;
-        r->g2_p[i] = t.g2_p;
+#define X_(name, type, description) r->name[i] = t.name;
+        DS_LAG_TABLE_STATS(X_)
+#undef X_
     }
 
     if (bv->has_window) {
@@ -401,13 +414,12 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
             return;
         }
         size_t off = i * K * K, n = K * K;
-        memcpy(w->a + off, x->wc->a, n * sizeof *w->a);
-        memcpy(w->b + off, x->wc->b, n * sizeof *w->b);
-        memcpy(w->c + off, x->wc->c, n * sizeof *w->c);
-        memcpy(w->d + off, x->wc->d, n * sizeof *w->d);
+#define X_(name, type, description)                                          \
+    memcpy(w->name + off, x->wc->name, n * sizeof *w->name);
+        DS_WINDOW_CELL_COUNTS(X_)
+#undef X_
         ds_window_stats(x->wc, o->lag.zero_correction, x->st);
-        scatter_2x2(x->st, n, w->yules_q + off, w->log_odds_ratio + off,
-                    w->log_odds_ratio_se + off, w->adjusted_residual + off);
+        scatter_2x2(x->st, n, w, off, 0);
     }
 
     if (a->responsive) {
@@ -505,13 +517,16 @@ static int pool_compute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                                   err);
     if (rc && rc != DS_ENUM)
         return rc;
-    int rq = ds_summary_compute(p->summary_q, r->yules_q, c->n_sessions, idx,
-                                n_idx, err);
-    if (rq)
-        return rq;
-    rq = ds_summary_compute(p->summary_z, r->adjusted_residual,
-                            c->n_sessions, idx, n_idx, err);
-    return rq ? rq : rc;
+#define X_(name, type, description)                                          \
+    {                                                                        \
+        int rq = ds_summary_compute(p->summary_##name, r->name,              \
+                                    c->n_sessions, idx, n_idx, err);         \
+        if (rq)                                                              \
+            return rq;                                                       \
+    }
+    DS_LAG_SUMMARY_STATS(X_)
+#undef X_
+    return rc;
 }
 
 /*
@@ -753,23 +768,15 @@ static void block_view_set(block_view_t *v, ds_analysis_t *a,
         ds_lag_result_t *r = &a->lag[l], *x = &v->lag[l];
         *x = *r;
         x->permutation_p = NULL;
-        x->g2 = r->g2 + first;
-        x->x2 = r->x2 + first;
-        x->df = r->df + first;
-        x->g2_p = r->g2_p + first;
-        x->yules_q = r->yules_q + o;
-        x->adjusted_residual = r->adjusted_residual + o;
-        double **dst[N_STREAMED], **src[N_STREAMED];
-        streamed_slabs(x, dst);
-        if (blk) { /* reset row by row by the sessions (reset_rows) */
-            streamed_slabs(&blk[l], src);
-            x->counts = blk[l].counts;
-            for (size_t i = 0; i < N_STREAMED; i++)
-                *dst[i] = *src[i];
-        } else {
-            x->counts = r->counts + o;
-            for (size_t i = 0; i < N_STREAMED; i++)
-                *dst[i] += o;
+        for (size_t i = 0; i < N_TABLE; i++)
+            *field_d(x, table_off[i]) += first;
+        /* block buffers are reset row by row by the sessions (reset_rows) */
+        x->counts = blk ? blk[l].counts : r->counts + o;
+        for (size_t i = 0; i < N_CELL; i++) {
+            if (blk && !kept_whole(i))
+                *cell_stat(x, i) = *cell_stat(&blk[l], i);
+            else
+                *cell_stat(x, i) += o;
         }
     }
     v->has_window = a->window != NULL;
@@ -777,14 +784,10 @@ static void block_view_set(block_view_t *v, ds_analysis_t *a,
         return;
     ds_window_result_t *w = blkw ? blkw : a->window;
     size_t wo = blkw ? 0 : o;
-    v->win.a = w->a + wo;
-    v->win.b = w->b + wo;
-    v->win.c = w->c + wo;
-    v->win.d = w->d + wo;
-    v->win.yules_q = w->yules_q + wo;
-    v->win.log_odds_ratio = w->log_odds_ratio + wo;
-    v->win.log_odds_ratio_se = w->log_odds_ratio_se + wo;
-    v->win.adjusted_residual = w->adjusted_residual + wo;
+    for (size_t i = 0; i < N_WCOUNT; i++)
+        *field_i(&v->win, wcount_off[i]) = *field_i(w, wcount_off[i]) + wo;
+    for (size_t i = 0; i < N_WSTAT; i++)
+        *field_d(&v->win, wstat_off[i]) = *field_d(w, wstat_off[i]) + wo;
 }
 
 /* Reset row i of the reused block buffers (zero counts, NaN statistics) so no
@@ -794,21 +797,17 @@ static void reset_rows(block_view_t *v, size_t n_lags, size_t i, size_t KK)
 {
     size_t o = i * KK;
     for (size_t l = 0; l < n_lags; l++) {
-        double **slab[N_STREAMED];
-        streamed_slabs(&v->lag[l], slab);
         memset(v->lag[l].counts + o, 0, KK * sizeof(int64_t));
-        for (size_t k = 0; k < N_STREAMED; k++)
-            fill_nan(*slab[k] + o, KK);
+        for (size_t k = 0; k < N_CELL; k++)
+            if (!kept_whole(k))
+                fill_nan(*cell_stat(&v->lag[l], k) + o, KK);
     }
     if (v->has_window) {
-        memset(v->win.a + o, 0, KK * sizeof(int64_t));
-        memset(v->win.b + o, 0, KK * sizeof(int64_t));
-        memset(v->win.c + o, 0, KK * sizeof(int64_t));
-        memset(v->win.d + o, 0, KK * sizeof(int64_t));
-        fill_nan(v->win.yules_q + o, KK);
-        fill_nan(v->win.log_odds_ratio + o, KK);
-        fill_nan(v->win.log_odds_ratio_se + o, KK);
-        fill_nan(v->win.adjusted_residual + o, KK);
+        for (size_t k = 0; k < N_WCOUNT; k++)
+            memset(*field_i(&v->win, wcount_off[k]) + o, 0,
+                   KK * sizeof(int64_t));
+        for (size_t k = 0; k < N_WSTAT; k++)
+            fill_nan(*field_d(&v->win, wstat_off[k]) + o, KK);
     }
 }
 
@@ -817,11 +816,9 @@ static void reset_rows(block_view_t *v, size_t n_lags, size_t i, size_t KK)
 static void block_free(ds_lag_result_t *blk, size_t n_lags)
 {
     for (size_t l = 0; blk && l < n_lags; l++) {
-        double **slab[N_STREAMED];
-        streamed_slabs(&blk[l], slab);
         free(blk[l].counts);
-        for (size_t i = 0; i < N_STREAMED; i++)
-            free(*slab[i]);
+        for (size_t i = 0; i < N_CELL; i++)
+            free(*cell_stat(&blk[l], i));
     }
     free(blk);
 }
@@ -831,12 +828,12 @@ static ds_lag_result_t *block_alloc(size_t n_lags, size_t rows, size_t K)
     ds_lag_result_t *blk = calloc(atleast1(n_lags), sizeof *blk);
     int ok = blk != NULL;
     for (size_t l = 0; ok && l < n_lags; l++) {
-        double **slab[N_STREAMED];
-        streamed_slabs(&blk[l], slab);
         ok &= (blk[l].counts = malloc(rows * K * K * sizeof(int64_t))) !=
               NULL;
-        for (size_t i = 0; i < N_STREAMED; i++)
-            ok &= (*slab[i] = malloc(rows * K * K * sizeof(double))) != NULL;
+        for (size_t i = 0; i < N_CELL; i++)
+            if (!kept_whole(i))
+                ok &= (*cell_stat(&blk[l], i) =
+                           malloc(rows * K * K * sizeof(double))) != NULL;
     }
     if (!ok) {
         block_free(blk, n_lags);
@@ -975,10 +972,9 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         if (bv.has_window) {
             ds_window_counts_t *pw = a->window->pooled;
             for (size_t j = 0; j < n * KK; j++) {
-                pw->a[j % KK] += bv.win.a[j];
-                pw->b[j % KK] += bv.win.b[j];
-                pw->c[j % KK] += bv.win.c[j];
-                pw->d[j % KK] += bv.win.d[j];
+#define X_(name, type, description) pw->name[j % KK] += bv.win.name[j];
+                DS_WINDOW_CELL_COUNTS(X_)
+#undef X_
             }
         }
         if (stream) {
@@ -1047,8 +1043,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         if (!st)
             goto oom;
         ds_window_stats(wr->pooled, o->lag.zero_correction, st);
-        scatter_2x2(st, KK, wr->pooled_q, wr->pooled_lor, wr->pooled_lor_se,
-                    wr->pooled_z);
+        scatter_2x2(st, KK, wr, 0, 1);
         free(st);
     }
 

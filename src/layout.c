@@ -192,27 +192,24 @@ int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
     return DS_OK;
 }
 
-/* Per-cell statistics of one table, by name; arrays [n * K * K]. */
-typedef struct cell_stat {
-    const char *name;
-    const double *v;
-} cell_stat_t;
-
-static size_t table_stats(const ds_lag_table_t *t, cell_stat_t out[10])
+/* A couple summary: <stat>_<part> for every part (DS_SUMMARY_PARTS). */
+static int write_summary(ds_results_t *r, const char *group, const char *stat,
+                         const ds_summary_t *sm, const size_t dims[2],
+                         ds_error_t *err)
 {
-    cell_stat_t s[10] = {
-        {DS_LAG_STAT(expected), t->expected},
-        {DS_LAG_STAT(transition_prob), t->transition_prob},
-        {DS_LAG_STAT(adjusted_residual), t->adjusted_residual},
-        {DS_LAG_STAT(p_value), t->p_value},
-        {DS_LAG_STAT(yules_q), t->yules_q},
-        {DS_LAG_STAT(yules_q_se), t->yules_q_se},
-        {DS_LAG_STAT(log_odds_ratio), t->log_odds_ratio},
-        {DS_LAG_STAT(log_odds_ratio_se), t->log_odds_ratio_se},
-        {DS_LAG_STAT(wampold_kappa), t->wampold_kappa},
-        {DS_LAG_STAT(wampold_z), t->wampold_z}};
-    memcpy(out, s, sizeof s);
-    return 10;
+    int rc = DS_OK;
+#define X_(part, type, description)                                          \
+    if (rc == DS_OK) {                                                       \
+        char *path = ds_layout_path_summary(group, stat, #part);             \
+        rc = !path ? ds_error_set(err, DS_ENOMEM, "out of memory")           \
+             : _Generic((type)0, double: ds_results_write_double,            \
+                        int64_t: ds_results_write_int64)(                    \
+                   r, path, 2, dims, sm->part, DS_DIMS_FROM_TO, err);        \
+        free(path);                                                          \
+    }
+    DS_SUMMARY_PARTS(X_)
+#undef X_
+    return rc;
 }
 
 /* A pooled table, its permutation p-values and its summaries: the table
@@ -223,50 +220,31 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
                       ds_error_t *err)
 {
     size_t dims[2] = {K, K};
-    cell_stat_t st[10];
-    size_t n = table_stats(p->table, st);
-    TRY(write_int64_in(r, table_group, DS_LAG_COUNTS, 2, dims,
-                       p->table->counts, DS_DIMS_FROM_TO, err));
-    for (size_t i = 0; i < n; i++)
-        TRY(write_double_in(r, table_group, st[i].name, 2, dims, st[i].v,
-                            DS_DIMS_FROM_TO, err));
+    const ds_lag_table_t *t = p->table;
+    TRY(write_int64_in(r, table_group, DS_LAG_COUNTS, 2, dims, t->counts,
+                       DS_DIMS_FROM_TO, err));
+#define X_(name, type, description)                                          \
+    TRY(write_double_in(r, table_group, #name, 2, dims, t->name,             \
+                        DS_DIMS_FROM_TO, err));
+    DS_LAG_CELL_STATS(X_)
+#undef X_
     TRY(write_uint8_in(r, table_group, DS_LAG_STRUCTURAL_ZERO, 2, dims, mask,
                        DS_DIMS_FROM_TO, err));
     if (p->permutation_p)
         TRY(write_double_in(r, table_group, DS_LAG_PERMUTATION_P, 2, dims,
                             p->permutation_p, DS_DIMS_FROM_TO, err));
-    const char *tn[4] = {DS_LAG_STAT(g2), DS_LAG_STAT(x2), DS_LAG_STAT(df),
-                         DS_LAG_STAT(g2_p)};
-    double tv[4] = {p->table->g2, p->table->x2, p->table->df,
-                    p->table->g2_p};
-    for (int i = 0; i < 4; i++)
-        TRY(scalar_double_in(r, table_group, tn[i], tv[i], err));
+#define X_(name, type, description)                                          \
+    TRY(scalar_double_in(r, table_group, #name, t->name, err));
+    DS_LAG_TABLE_STATS(X_)
+#undef X_
     TRY(scalar_int64_in(r, table_group, DS_LAG_N_EVENTS, p->n_events, err));
     if (label)
         TRY(ds_results_attr_string(r, table_group, DS_ATTR_LABEL, label,
                                    err));
-
-    const ds_summary_t *sm[2] = {p->summary_q, p->summary_z};
-    const char *sn[2] = {DS_LAG_STAT(yules_q), DS_LAG_STAT(adjusted_residual)};
-    for (int k = 0; k < 2; k++) {
-        const char *part[5] = {DS_SUMMARY_MEAN, DS_SUMMARY_SD, DS_SUMMARY_N,
-                               DS_SUMMARY_T, DS_SUMMARY_P};
-        const double *pv[5] = {sm[k]->mean, sm[k]->sd, NULL, sm[k]->t,
-                               sm[k]->p};
-        for (int j = 0; j < 5; j++) {
-            char *path = ds_layout_path_summary(summary_group, sn[k], part[j]);
-            if (!path)
-                return ds_error_set(err, DS_ENOMEM, "out of memory");
-            int rc = j == 2 ? ds_results_write_int64(r, path, 2, dims,
-                                                     sm[k]->n,
-                                                     DS_DIMS_FROM_TO, err)
-                            : ds_results_write_double(r, path, 2, dims, pv[j],
-                                                      DS_DIMS_FROM_TO, err);
-            free(path);
-            if (rc)
-                return rc;
-        }
-    }
+#define X_(name, type, description)                                          \
+    TRY(write_summary(r, summary_group, #name, p->summary_##name, dims, err));
+    DS_LAG_SUMMARY_STATS(X_)
+#undef X_
     if (label)
         TRY(ds_results_attr_string(r, summary_group, DS_ATTR_LABEL, label,
                                    err));
@@ -282,15 +260,23 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
  * order they always were, so listings and exports are unchanged.
  */
 
-/* Per-session datasets of one lag, in creation order. */
-enum { LD_COUNTS, LD_STAT0, LD_PERM = LD_STAT0 + 10, LD_G2, LD_X2, LD_DF,
-       LD_G2_P, LD_N };
-/* Per-session datasets of /window. */
-enum { WD_A, WD_B, WD_C, WD_D, WD_Q, WD_LOR, WD_LOR_SE, WD_Z, WD_N };
+/* Per-session datasets of one lag, in creation order: the counts, the
+ * per-cell statistics, the permutation p-values, the table-wise ones. */
+#define X_(name, type, description) +1
+enum { N_CELL = 0 DS_LAG_CELL_STATS(X_), N_TABLE = 0 DS_LAG_TABLE_STATS(X_),
+       N_WCOUNT = 0 DS_WINDOW_CELL_COUNTS(X_),
+       N_WSTAT = 0 DS_WINDOW_CELL_STATS(X_) };
+#undef X_
+enum { LD_COUNTS, LD_CELL0, LD_PERM = LD_CELL0 + N_CELL, LD_TABLE0,
+       LD_N = LD_TABLE0 + N_TABLE };
+/* Per-session datasets of /window: the counts, then the statistics. */
+enum { WD_N = N_WCOUNT + N_WSTAT };
+#define X_(name, type, description) #name,
+static const char *const cell_names[N_CELL] = {DS_LAG_CELL_STATS(X_)};
+static const char *const table_names[N_TABLE] = {DS_LAG_TABLE_STATS(X_)};
 static const char *const window_names[WD_N] = {
-    DS_WINDOW_CELL(a), DS_WINDOW_CELL(b), DS_WINDOW_CELL(c),
-    DS_WINDOW_CELL(d), DS_WINDOW_STAT(yules_q), DS_WINDOW_STAT(log_odds_ratio),
-    DS_WINDOW_STAT(log_odds_ratio_se), DS_WINDOW_STAT(adjusted_residual)};
+    DS_WINDOW_CELL_COUNTS(X_) DS_WINDOW_CELL_STATS(X_)};
+#undef X_
 
 struct ds_layout_stream {
     ds_results_t *r;
@@ -302,13 +288,6 @@ struct ds_layout_stream {
     int window;
     uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
 };
-
-static const char *const stat_names[10] = {
-    DS_LAG_STAT(expected),          DS_LAG_STAT(transition_prob),
-    DS_LAG_STAT(adjusted_residual), DS_LAG_STAT(p_value),
-    DS_LAG_STAT(yules_q),           DS_LAG_STAT(yules_q_se),
-    DS_LAG_STAT(log_odds_ratio),    DS_LAG_STAT(log_odds_ratio_se),
-    DS_LAG_STAT(wampold_kappa),     DS_LAG_STAT(wampold_z)};
 
 void ds_layout_stream_abort(ds_layout_stream_t *ls)
 {
@@ -350,19 +329,17 @@ static int begin_lag(ds_results_t *r, size_t lag, size_t S, size_t K,
         (rc = begin_in(r, group, DS_LAG_COUNTS, DS_RESULTS_INT64, 3, d3,
                        DS_DIMS_SESSION_FROM_TO, &d[LD_COUNTS], err)))
         goto done;
-    for (int i = 0; i < 10; i++)
-        if ((rc = begin_in(r, group, stat_names[i], DS_RESULTS_DOUBLE, 3, d3,
-                           DS_DIMS_SESSION_FROM_TO, &d[LD_STAT0 + i], err)))
+    for (int i = 0; i < N_CELL; i++)
+        if ((rc = begin_in(r, group, cell_names[i], DS_RESULTS_DOUBLE, 3, d3,
+                           DS_DIMS_SESSION_FROM_TO, &d[LD_CELL0 + i], err)))
             goto done;
     if (permutations &&
         (rc = begin_in(r, group, DS_LAG_PERMUTATION_P, DS_RESULTS_DOUBLE, 3,
                        d3, DS_DIMS_SESSION_FROM_TO, &d[LD_PERM], err)))
         goto done;
-    const char *tn[4] = {DS_LAG_STAT(g2), DS_LAG_STAT(x2), DS_LAG_STAT(df),
-                         DS_LAG_STAT(g2_p)};
-    for (int i = 0; i < 4; i++)
-        if ((rc = begin_in(r, group, tn[i], DS_RESULTS_DOUBLE, 1, d1,
-                           DS_DIM_SESSION, &d[LD_G2 + i], err)))
+    for (int i = 0; i < N_TABLE; i++)
+        if ((rc = begin_in(r, group, table_names[i], DS_RESULTS_DOUBLE, 1, d1,
+                           DS_DIM_SESSION, &d[LD_TABLE0 + i], err)))
             goto done;
 done:
     free(base);
@@ -389,7 +366,8 @@ static int begin_window(ds_layout_stream_t *ls, const ds_analysis_opts_t *o,
                                err));
     for (int i = 0; i < WD_N; i++)
         TRY(begin_in(r, DS_PATH_WINDOW_SESSION, window_names[i],
-                     i < 4 ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE, 3, d3,
+                     i < N_WCOUNT ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE, 3,
+                     d3,
                      DS_DIMS_SESSION_FROM_TO, &ls->win_d[i], err));
     return DS_OK;
 }
@@ -442,28 +420,22 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
     for (size_t l = 0; l < ls->n_lags; l++) {
         ds_results_dset_t **d = ls->lag_d + l * LD_N;
         const ds_lag_result_t *x = &b->lag[l];
-        const double *st[10] = {x->expected,          x->transition_prob,
-                                x->adjusted_residual, x->p_value,
-                                x->yules_q,           x->yules_q_se,
-                                x->log_odds_ratio,    x->log_odds_ratio_se,
-                                x->wampold_kappa,     x->wampold_z};
-        const double *col[4] = {x->g2, x->x2, x->df, x->g2_p};
+#define X_(name, type, description) x->name,
+        const double *cell[N_CELL] = {DS_LAG_CELL_STATS(X_)};
+        const double *table[N_TABLE] = {DS_LAG_TABLE_STATS(X_)};
+#undef X_
         TRY(ds_results_append(d[LD_COUNTS], b->n, x->counts, err));
-        for (int i = 0; i < 10; i++)
-            TRY(ds_results_append(d[LD_STAT0 + i], b->n, st[i], err));
-        for (int i = 0; i < 4; i++)
-            TRY(ds_results_append(d[LD_G2 + i], b->n, col[i], err));
+        for (int i = 0; i < N_CELL; i++)
+            TRY(ds_results_append(d[LD_CELL0 + i], b->n, cell[i], err));
+        for (int i = 0; i < N_TABLE; i++)
+            TRY(ds_results_append(d[LD_TABLE0 + i], b->n, table[i], err));
     }
     if (ls->window && b->window) {
         const ds_window_result_t *w = b->window;
-        const void *wv[WD_N] = {w->a,
-                                w->b,
-                                w->c,
-                                w->d,
-                                w->yules_q,
-                                w->log_odds_ratio,
-                                w->log_odds_ratio_se,
-                                w->adjusted_residual};
+#define X_(name, type, description) w->name,
+        const void *wv[WD_N] = {DS_WINDOW_CELL_COUNTS(X_)
+                                    DS_WINDOW_CELL_STATS(X_)};
+#undef X_
         for (int i = 0; i < WD_N; i++)
             TRY(ds_results_append(ls->win_d[i], b->n, wv[i], err));
     }
@@ -517,16 +489,16 @@ static int write_window_pooled(ds_results_t *r, const ds_window_result_t *w,
                                size_t K, ds_error_t *err)
 {
     size_t d2[2] = {K, K};
-    const int64_t *pv[4] = {w->pooled->a, w->pooled->b, w->pooled->c,
-                            w->pooled->d};
-    for (int i = 0; i < 4; i++)
-        TRY(write_int64_in(r, DS_PATH_WINDOW_POOLED, window_names[i], 2, d2,
-                           pv[i], DS_DIMS_FROM_TO, err));
-    const double *dp[4] = {w->pooled_q, w->pooled_lor, w->pooled_lor_se,
-                           w->pooled_z};
-    for (int i = 0; i < 4; i++)
-        TRY(write_double_in(r, DS_PATH_WINDOW_POOLED, window_names[4 + i], 2,
-                            d2, dp[i], DS_DIMS_FROM_TO, err));
+#define X_(name, type, description)                                          \
+    TRY(write_int64_in(r, DS_PATH_WINDOW_POOLED, #name, 2, d2,               \
+                       w->pooled->name, DS_DIMS_FROM_TO, err));
+    DS_WINDOW_CELL_COUNTS(X_)
+#undef X_
+#define X_(name, type, description)                                          \
+    TRY(write_double_in(r, DS_PATH_WINDOW_POOLED, #name, 2, d2,              \
+                        w->pooled_##name, DS_DIMS_FROM_TO, err));
+    DS_WINDOW_CELL_STATS(X_)
+#undef X_
     return DS_OK;
 }
 

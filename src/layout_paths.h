@@ -13,8 +13,10 @@
  * path is ever cut short.
  *
  * The statistics of a lag table and of a time window are named after the
- * fields that hold them: DS_LAG_STAT(yules_q) is "yules_q", and fails to
- * compile when ds_lag_table_t has no such field.
+ * fields that hold them, as listed in dyadseq/statlist.h (the writer
+ * loops over those lists); a reader that wants one by name writes
+ * DS_LAG_STAT(yules_q), which is "yules_q" and fails to compile when
+ * ds_lag_table_t has no such field.
  */
 #ifndef DYADSEQ_LAYOUT_PATHS_H
 #define DYADSEQ_LAYOUT_PATHS_H

@@ -22,6 +22,7 @@
 #include "dyadseq/error.h"
 #include "dyadseq/lagstats.h"
 #include "dyadseq/responsive.h"
+#include "dyadseq/statlist.h"
 #include "dyadseq/summary.h"
 #include "dyadseq/window.h"
 
@@ -60,15 +61,25 @@ typedef struct ds_analysis_opts {
 
 void ds_analysis_opts_init(ds_analysis_opts_t *o);
 
+
+/* One array field per entry of a statistics list (statlist.h): `type *name`,
+ * and with DS_ANALYSIS_POOLED_FIELD_ `type *pooled_name`; a summary per
+ * summarized statistic, `summary_name`. */
+#define DS_ANALYSIS_FIELD_(name, type, description) type *name;
+#define DS_ANALYSIS_POOLED_FIELD_(name, type, description) type *pooled_##name;
+#define DS_ANALYSIS_SUMMARY_FIELD_(name, type, description)                  \
+    ds_summary_t *summary_##name;
+
 /* A pooled table (all sessions, or the sessions of one label) with its
- * between-session summaries. */
+ * between-session summaries: summary_yules_q of the per-session Yule's Q,
+ * summary_adjusted_residual of the adjusted residuals
+ * (DS_LAG_SUMMARY_STATS). */
 typedef struct ds_lag_pool {
     ds_lag_table_t *table;
     double *permutation_p;         /* [K*K], or NULL without permutations */
     int64_t *freq;                 /* [K] state frequencies, summed */
     int64_t n_events;
-    ds_summary_t *summary_q;       /* of per-session Yule's Q */
-    ds_summary_t *summary_z;       /* of per-session adjusted residuals */
+    DS_LAG_SUMMARY_STATS(DS_ANALYSIS_SUMMARY_FIELD_)
 } ds_lag_pool_t;
 
 /* Everything for one lag: per-session arrays [S*K*K] (session-major, then
@@ -76,21 +87,20 @@ typedef struct ds_lag_pool {
 typedef struct ds_lag_result {
     size_t lag;
     int64_t *counts;
-    double *expected, *transition_prob, *adjusted_residual, *p_value,
-        *yules_q, *yules_q_se, *log_odds_ratio, *log_odds_ratio_se,
-        *wampold_kappa, *wampold_z;
+    DS_LAG_CELL_STATS(DS_ANALYSIS_FIELD_)  /* [S*K*K] expected ... */
     double *permutation_p;         /* NULL without permutations */
-    double *g2, *x2, *df, *g2_p;   /* [S] */
+    DS_LAG_TABLE_STATS(DS_ANALYSIS_FIELD_) /* [S] g2, x2, df, g2_p */
     ds_lag_pool_t pooled;
     ds_lag_pool_t *by_label;       /* [n_labels] */
 } ds_lag_result_t;
 
-/* Time-window tallies: per session [S*K*K] and pooled [K*K]. */
+/* Time-window tallies: per session [S*K*K] (a, b, c, d, yules_q, ...) and
+ * pooled [K*K] (pooled->a ..., pooled_yules_q, ...). */
 typedef struct ds_window_result {
-    int64_t *a, *b, *c, *d;
-    double *yules_q, *log_odds_ratio, *log_odds_ratio_se, *adjusted_residual;
+    DS_WINDOW_CELL_COUNTS(DS_ANALYSIS_FIELD_)
+    DS_WINDOW_CELL_STATS(DS_ANALYSIS_FIELD_)
     ds_window_counts_t *pooled;
-    double *pooled_q, *pooled_lor, *pooled_lor_se, *pooled_z; /* [K*K] */
+    DS_WINDOW_CELL_STATS(DS_ANALYSIS_POOLED_FIELD_)
 } ds_window_result_t;
 
 /* Per-session results of sessions [first, first + n), for a block sink:
