@@ -56,6 +56,21 @@ static int read_opt(ds_results_reader_t *f, const char *path,
     return ds_results_read(f, path, as, a, err);
 }
 
+/* The column name of the table at group, as read_opt. */
+static int read_column(ds_results_reader_t *f, const char *group,
+                       const char *name, ds_results_type_t as,
+                       ds_results_array_t *a, ds_error_t *err)
+{
+    char *path = ds_layout_path_join(group, name);
+    if (!path) {
+        memset(a, 0, sizeof *a);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
+    int rc = read_opt(f, path, as, a, err);
+    free(path);
+    return rc;
+}
+
 /* A number in a column of the given width and decimals; NaN as NA. */
 static void put_num(double v, int width, int decimals)
 {
@@ -494,17 +509,13 @@ static int by_label(ds_results_reader_t *f, const study_t *st,
     size_t n_cols = 0, *which = NULL;
     double *sum = NULL, *tot = NULL;
     size_t *cnt = NULL;
-    int rc = DS_OK;
-    char *pv = ds_layout_path_join(t->group, t->value);
-    char *pw = ds_layout_path_join(t->group, t->who);
-    char *ps = ds_layout_path_join(t->group, DS_COL_SESSION_INDEX);
-    if (!pv || !pw || !ps) {
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        goto done;
-    }
-    if ((rc = read_opt(f, pv, DS_RESULTS_DOUBLE, &val, err)) ||
-        (rc = read_opt(f, pw, DS_RESULTS_STRING, &who, err)) ||
-        (rc = read_opt(f, ps, DS_RESULTS_INT64, &sidx, err)))
+    int rc;
+    if ((rc = read_column(f, t->group, t->value, DS_RESULTS_DOUBLE, &val,
+                          err)) ||
+        (rc = read_column(f, t->group, t->who, DS_RESULTS_STRING, &who,
+                          err)) ||
+        (rc = read_column(f, t->group, DS_COL_SESSION_INDEX,
+                          DS_RESULTS_INT64, &sidx, err)))
         goto done;
     size_t n = val.shape.n, S = st->couple.shape.n;
     if (!val.d || !who.s || who.shape.n != n)
@@ -596,9 +607,6 @@ static int by_label(ds_results_reader_t *f, const study_t *st,
         putchar('\n');
     }
 done:
-    free(pv);
-    free(pw);
-    free(ps);
     free(sum);
     free(cnt);
     free(tot);

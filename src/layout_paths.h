@@ -75,7 +75,8 @@
 #define DS_PATH_CODEBOOK "/codebook"
 #define DS_PATH_CODEBOOK_CODE DS_PATH_IN(DS_PATH_CODEBOOK, "code")
 #define DS_PATH_CODEBOOK_ROLE DS_PATH_IN(DS_PATH_CODEBOOK, "role")
-#define DS_PATH_CODEBOOK_DESCRIPTION DS_PATH_IN(DS_PATH_CODEBOOK, "description")
+#define DS_PATH_CODEBOOK_DESCRIPTION                                         \
+    DS_PATH_IN(DS_PATH_CODEBOOK, "description")
 #define DS_PATH_SESSIONS "/sessions"
 #define DS_COL_COUPLE "couple"
 #define DS_COL_SESSION "session"
@@ -83,10 +84,10 @@
 #define DS_PATH_SESSIONS_SESSION DS_PATH_IN(DS_PATH_SESSIONS, DS_COL_SESSION)
 #define DS_PATH_SESSIONS_N_EVENTS DS_PATH_IN(DS_PATH_SESSIONS, "n_events")
 #define DS_PATH_SESSIONS_DURATION_S DS_PATH_IN(DS_PATH_SESSIONS, "duration_s")
-#define DS_PATH_SESSIONS_FIRST_ONSET_S                                      \
+#define DS_PATH_SESSIONS_FIRST_ONSET_S                                       \
     DS_PATH_IN(DS_PATH_SESSIONS, "first_onset_s")
 
-/* ---- /lag/<k> ----------------------------------------------------------- */
+/* ---- /lag/<k> ---------------------------------------------------------- */
 
 #define DS_PATH_LAG "/lag"
 #define DS_ATTR_LAG "lag"                 /* of /lag/<k>: k */
@@ -111,7 +112,7 @@
 #define DS_SUMMARY_T "t"
 #define DS_SUMMARY_P "p"
 
-/* ---- /window ------------------------------------------------------------ */
+/* ---- /window ----------------------------------------------------------- */
 
 #define DS_PATH_WINDOW "/window"
 #define DS_PATH_WINDOW_SESSION DS_PATH_IN(DS_PATH_WINDOW, "session")
@@ -128,7 +129,7 @@
     (#field + 0 * sizeof(((ds_window_counts_t *)0)->field))
 #define DS_WINDOW_STAT(field) (#field + 0 * sizeof(((ds_2x2_t *)0)->field))
 
-/* ---- table columns shared by several groups ------------------------------ */
+/* ---- table columns shared by several groups ---------------------------- */
 
 #define DS_COL_SESSION_INDEX "session_index"
 #define DS_COL_ROW "row"                 /* of a curve: row of its table */
@@ -148,7 +149,7 @@
 /* attribute of /responsiveness and /softening: W */
 #define DS_ATTR_RESPONSE_WINDOW_S "response_window_s"
 
-/* ---- /responsiveness ------------------------------------------------------ */
+/* ---- /responsiveness --------------------------------------------------- */
 
 #define DS_PATH_RESPONSIVENESS "/responsiveness"
 #define DS_COL_N_ANSWERED "n_answered"
@@ -162,16 +163,16 @@
 #define DS_PATH_RESPONSIVENESS_KM DS_PATH_IN(DS_PATH_RESPONSIVENESS, "km")
 /* pooled over sessions: scope, label, bidder, n_bids,
  * p_response_by_window, median_time_to_response_s; curves as above */
-#define DS_PATH_RESPONSIVENESS_POOLED                                       \
+#define DS_PATH_RESPONSIVENESS_POOLED                                        \
     DS_PATH_IN(DS_PATH_RESPONSIVENESS, "pooled")
-#define DS_PATH_RESPONSIVENESS_POOLED_KM                                    \
+#define DS_PATH_RESPONSIVENESS_POOLED_KM                                     \
     DS_PATH_IN(DS_PATH_RESPONSIVENESS_POOLED, "km")
 #define DS_COL_SCOPE "scope"
 #define DS_VAL_SCOPE_ALL "all"
 #define DS_VAL_SCOPE_LABEL "label"
 #define DS_COL_MEDIAN_TIME_TO_RESPONSE_S "median_time_to_response_s"
 
-/* ---- /cycles -------------------------------------------------------------- */
+/* ---- /cycles ----------------------------------------------------------- */
 
 #define DS_PATH_CYCLES "/cycles"
 #define DS_ATTR_CYCLE_MIN "cycle_min"
@@ -187,7 +188,7 @@
 #define DS_COL_ENDED_OTHER "ended_other"
 #define DS_COL_ENDED_BY_SESSION_END "ended_by_session_end"
 
-/* ---- /softening ----------------------------------------------------------- */
+/* ---- /softening -------------------------------------------------------- */
 
 #define DS_PATH_SOFTENING "/softening"
 #define DS_COL_ACTOR "actor"
@@ -197,7 +198,7 @@
 #define DS_COL_FIRST_ONSET_S "first_onset_s"
 #define DS_COL_SHARE_RECIPROCATED "share_reciprocated"
 
-/* ---- /comparison (compare) ------------------------------------------------ */
+/* ---- /comparison (compare) --------------------------------------------- */
 
 #define DS_PATH_COMPARISON "/comparison"
 #define DS_ATTR_PRE "pre"
@@ -234,7 +235,7 @@
 #define DS_COL_REASON "reason"
 /* --reliability: metric, r, better, sd_pre, se_diff, n_improved,
  * n_unchanged, n_deteriorated; attribute critical */
-#define DS_PATH_COMPARISON_RELIABILITY                                      \
+#define DS_PATH_COMPARISON_RELIABILITY                                       \
     DS_PATH_IN(DS_PATH_COMPARISON, "reliability")
 #define DS_ATTR_CRITICAL "critical"
 #define DS_COL_R "r"
@@ -251,7 +252,7 @@
 #define DS_VAL_RCI_IMPROVED "improved"
 #define DS_VAL_RCI_UNDEFINED "undefined"
 
-/* ---- /agreement (agree) ---------------------------------------------------- */
+/* ---- /agreement (agree) ------------------------------------------------ */
 
 #define DS_PATH_AGREEMENT "/agreement"
 #define DS_COL_KAPPA "kappa"
@@ -264,7 +265,7 @@
 #define DS_COL_PER_CODE_KAPPA "per_code_kappa"
 #define DS_COL_MATRIX "matrix"
 
-/* ---- paths with parameters -------------------------------------------------- */
+/* ---- paths with parameters --------------------------------------------- */
 
 /*
  * Each returns a new string (free it), or NULL when out of memory; a NULL

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "dyadseq/cycles.h"
+#include "dyadseq/softening.h"
 #include "fixture.h"
 #include "unit.h"
 
