@@ -93,6 +93,8 @@ typedef struct scratch {
     ds_window_workspace_t *ww;
     ds_window_counts_t *wc;
     ds_2x2_t *st;
+    ds_cycle_run_t *runs;          /* room for a session's cycles */
+    size_t runs_cap;
 } scratch_t;
 
 static void scratch_clear(scratch_t *x)
@@ -101,6 +103,7 @@ static void scratch_clear(scratch_t *x)
     ds_window_workspace_free(x->ww);
     ds_window_counts_free(x->wc);
     free(x->st);
+    free(x->runs);
     memset(x, 0, sizeof *x);
 }
 
@@ -185,6 +188,35 @@ static int session_window(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     return DS_OK;
 }
 
+/* The cycles of session si and their list, and its softening. */
+static int session_cycles(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                          ds_analysis_t *a, const ds_session_t *s, size_t si,
+                          scratch_t *x, ds_error_t *e)
+{
+    /* a cycle has at least min_len >= 2 events (checked by the module) */
+    size_t min = o->cycles_opts.min_len > 1 ? o->cycles_opts.min_len : 2;
+    size_t cap = s->n / min + 1, n_runs = 0;
+    if (cap > x->runs_cap) {
+        free(x->runs);
+        x->runs_cap = 0;
+        if (!(x->runs = malloc(cap * sizeof *x->runs)))
+            return ds_error_set(e, DS_ENOMEM, "out of memory");
+        x->runs_cap = cap;
+    }
+    int rc = ds_cycles_compute(c, s, &o->cycles_opts, &a->cycles[si],
+                               x->runs, x->runs_cap, &n_runs, e);
+    if (rc)
+        return rc;
+    if (n_runs > 0) {
+        a->cycle_runs[si] = malloc(n_runs * sizeof **a->cycle_runs);
+        if (!a->cycle_runs[si])
+            return ds_error_set(e, DS_ENOMEM, "out of memory");
+        memcpy(a->cycle_runs[si], x->runs, n_runs * sizeof *x->runs);
+    }
+    return ds_softening_compute(c, s, &o->cycles_opts,
+                                &a->softening[2 * si], e);
+}
+
 /* Every statistic of session si. */
 static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                             ds_analysis_t *a, const ds_analysis_blocks_t *b,
@@ -203,11 +235,7 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         rc = ds_responsive_session(c, s, &o->responsive_opts,
                                    &a->responsive[2 * si], &e);
     if (!rc && a->cycles)
-        rc = ds_cycles_compute(c, s, &o->cycles_opts, &a->cycles[si], NULL,
-                               0, NULL, &e);
-    if (!rc && a->cycles)
-        rc = ds_softening_compute(c, s, &o->cycles_opts,
-                                  &a->softening[2 * si], &e);
+        rc = session_cycles(c, o, a, s, si, x, &e);
     if (rc)
         ds_analysis_fail_at(f, s, &e);
 }

@@ -200,9 +200,11 @@ static int dyadic_alloc(ds_analysis_t *a, const ds_corpus_t *c)
     }
     if (!a->cycles_skipped) {
         a->cycles = calloc(ds_analysis_atleast1(S), sizeof *a->cycles);
+        a->cycle_runs = calloc(ds_analysis_atleast1(S),
+                               sizeof *a->cycle_runs);
         a->softening = calloc(ds_analysis_atleast1(2 * S),
                               sizeof *a->softening);
-        if (!a->cycles || !a->softening)
+        if (!a->cycles || !a->cycle_runs || !a->softening)
             return -1;
     }
     return 0;
@@ -265,6 +267,9 @@ void ds_analysis_free(ds_analysis_t *a)
             ds_km_clear(&a->km_pooled[i].km);
     free(a->km_pooled);
     free(a->cycles);
+    for (size_t s = 0; a->cycle_runs && s < a->S; s++)
+        free(a->cycle_runs[s]);
+    free(a->cycle_runs);
     free(a->softening);
     free(a);
 }

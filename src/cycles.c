@@ -93,10 +93,12 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
                       : r == DS_ROLE_BID  ? DS_CYCLE_END_BID
                                           : DS_CYCLE_END_OTHER;
             }
-            double t = NAN;
-            if (timed)
-                t = (j + 1 < s->n ? s->onset[j + 1] : s->onset[s->n - 1]) -
-                    s->onset[i];
+            double t = NAN, start = NAN, stop = NAN;
+            if (timed) {
+                start = s->onset[i];
+                stop = j + 1 < s->n ? s->onset[j + 1] : s->onset[s->n - 1];
+                t = stop - start;
+            }
             out->n_cycles++;
             out->events_in_cycles += len;
             if (len > out->longest_cycle)
@@ -112,9 +114,13 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
             out->ended_other += end == DS_CYCLE_END_OTHER;
             out->ended_by_session_end += end == DS_CYCLE_END_SESSION;
             if (runs && found < runs_cap)
-                runs[found] = (ds_cycle_run_t){.first = i, .len = len,
+                runs[found] = (ds_cycle_run_t){.first = i,
+                                               .len = len,
                                                .pursuer = (size_t)p,
-                                               .end = end, .time_s = t};
+                                               .end = end,
+                                               .start_s = start,
+                                               .end_s = stop,
+                                               .time_s = t};
             found++;
         }
         i = j + 1;

@@ -207,9 +207,9 @@ done:
     return rc;
 }
 
-static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
-                        const ds_analysis_t *a, const ds_analysis_opts_t *o,
-                        ds_error_t *err)
+/* /cycles: one row per session, and its attribute cycle_min. */
+static int write_cycles(ds_results_t *r, const ds_analysis_t *a,
+                        const ds_analysis_opts_t *o, ds_error_t *err)
 {
     size_t S = a->S;
     enum { SESSION, N_CYC, EVENTS, LONGEST, TIME, SHARE, PUR_A, PUR_B,
@@ -221,15 +221,8 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
         COL_I(DS_COL_N_PURSUER_A),      COL_I(DS_COL_N_PURSUER_B),
         COL_I(DS_COL_ENDED_BY_SOFTEN),  COL_I(DS_COL_ENDED_BY_BID),
         COL_I(DS_COL_ENDED_OTHER),      COL_I(DS_COL_ENDED_BY_SESSION_END)};
-    enum { F_SESSION, F_ACTOR, F_N, F_REC, F_RATE, F_FIRST, F_SHARE, N_F };
-    ds_layout_column_t sf[N_F] = {
-        COL_I(DS_COL_SESSION_INDEX),     COL_S(DS_COL_ACTOR),
-        COL_I(DS_COL_N_SOFTEN),          COL_I(DS_COL_N_RECIPROCATED),
-        COL_D(DS_COL_RATE_PER_MIN),      COL_D(DS_COL_FIRST_ONSET_S),
-        COL_D(DS_COL_SHARE_RECIPROCATED)};
     int rc = DS_ENOMEM;
-    if (ds_layout_columns_init(t, N_T, S) ||
-        ds_layout_columns_init(sf, N_F, 2 * S)) {
+    if (ds_layout_columns_init(t, N_T, S)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
@@ -253,9 +246,82 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
     if (!rc)
         rc = ds_results_attr_int64(r, DS_PATH_CYCLES, DS_ATTR_CYCLE_MIN,
                                    (int64_t)o->cycles_opts.min_len, err);
-    if (rc)
-        goto done;
+done:
+    ds_layout_columns_clear(t, N_T);
+    return rc;
+}
 
+/* How a cycle ended, as written in /cycles/runs/ending. */
+static const char *ending_name(ds_cycle_end_t end)
+{
+    switch (end) {
+    case DS_CYCLE_END_SOFTEN:
+        return DS_VAL_ENDING_SOFTEN;
+    case DS_CYCLE_END_BID:
+        return DS_VAL_ENDING_BID;
+    case DS_CYCLE_END_SESSION:
+        return DS_VAL_ENDING_SESSION_END;
+    case DS_CYCLE_END_OTHER:
+    default:
+        return DS_VAL_ENDING_OTHER;
+    }
+}
+
+/* /cycles/runs: the cycles themselves, one row per cycle in session
+ * order, as the analysis listed them. */
+static int write_cycle_runs(ds_results_t *r, const ds_corpus_t *c,
+                            const ds_analysis_t *a, ds_error_t *err)
+{
+    size_t n = 0;
+    for (size_t s = 0; s < a->S; s++)
+        n += a->cycles[s].n_cycles;
+    enum { SESSION, PURSUER, FIRST, EVENTS, START, END, ENDING, N_R };
+    ds_layout_column_t t[N_R] = {
+        COL_I(DS_COL_SESSION_INDEX), COL_S(DS_COL_PURSUER),
+        COL_I(DS_COL_FIRST_EVENT),   COL_I(DS_COL_N_EVENTS),
+        COL_D(DS_COL_START_S),       COL_D(DS_COL_END_S),
+        COL_S(DS_COL_ENDING)};
+    int rc = DS_ENOMEM;
+    if (ds_layout_columns_init(t, N_R, n)) {
+        ds_error_set(err, rc, "out of memory");
+        goto done;
+    }
+    size_t j = 0;
+    for (size_t s = 0; s < a->S; s++)
+        for (size_t k = 0; k < a->cycles[s].n_cycles; k++, j++) {
+            const ds_cycle_run_t *x = &a->cycle_runs[s][k];
+            t[SESSION].i[j] = (int64_t)s;
+            t[PURSUER].s[j] = c->actors[x->pursuer];
+            t[FIRST].i[j] = (int64_t)x->first;
+            t[EVENTS].i[j] = (int64_t)x->len;
+            t[START].d[j] = x->start_s;
+            t[END].d[j] = x->end_s;
+            t[ENDING].s[j] = ending_name(x->end);
+        }
+    rc = ds_layout_columns_write(r, DS_PATH_CYCLES_RUNS, t, N_R, n,
+                                 DS_DIM_ROW, err);
+done:
+    ds_layout_columns_clear(t, N_R);
+    return rc;
+}
+
+/* /softening: one row per session and partner, and its attribute W. */
+static int write_softening(ds_results_t *r, const ds_corpus_t *c,
+                           const ds_analysis_t *a,
+                           const ds_analysis_opts_t *o, ds_error_t *err)
+{
+    size_t S = a->S;
+    enum { F_SESSION, F_ACTOR, F_N, F_REC, F_RATE, F_FIRST, F_SHARE, N_F };
+    ds_layout_column_t sf[N_F] = {
+        COL_I(DS_COL_SESSION_INDEX),     COL_S(DS_COL_ACTOR),
+        COL_I(DS_COL_N_SOFTEN),          COL_I(DS_COL_N_RECIPROCATED),
+        COL_D(DS_COL_RATE_PER_MIN),      COL_D(DS_COL_FIRST_ONSET_S),
+        COL_D(DS_COL_SHARE_RECIPROCATED)};
+    int rc = DS_ENOMEM;
+    if (ds_layout_columns_init(sf, N_F, 2 * S)) {
+        ds_error_set(err, rc, "out of memory");
+        goto done;
+    }
     for (size_t k = 0; k < 2 * S; k++) {
         const ds_softening_t *x = &a->softening[k];
         sf[F_SESSION].i[k] = (int64_t)(k / 2);
@@ -274,7 +340,6 @@ static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
                                     DS_ATTR_RESPONSE_WINDOW_S,
                                     o->cycles_opts.window_s, err);
 done:
-    ds_layout_columns_clear(t, N_T);
     ds_layout_columns_clear(sf, N_F);
     return rc;
 }
@@ -285,7 +350,10 @@ int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
 {
     if (a->responsive)
         TRY(write_responsiveness(r, c, a, o, err));
-    if (a->cycles)
-        TRY(write_cycles(r, c, a, o, err));
+    if (a->cycles) {
+        TRY(write_cycles(r, a, o, err));
+        TRY(write_cycle_runs(r, c, a, err));
+        TRY(write_softening(r, c, a, o, err));
+    }
     return DS_OK;
 }

@@ -187,6 +187,18 @@
 #define DS_COL_ENDED_BY_BID "ended_by_bid"
 #define DS_COL_ENDED_OTHER "ended_other"
 #define DS_COL_ENDED_BY_SESSION_END "ended_by_session_end"
+/* the cycles themselves, one row per cycle in session order */
+#define DS_PATH_CYCLES_RUNS DS_PATH_IN(DS_PATH_CYCLES, "runs")
+#define DS_COL_PURSUER "pursuer"
+#define DS_COL_FIRST_EVENT "first_event"
+/* and DS_COL_N_EVENTS */
+#define DS_COL_START_S "start_s"
+#define DS_COL_END_S "end_s"
+#define DS_COL_ENDING "ending"
+#define DS_VAL_ENDING_SOFTEN "soften"
+#define DS_VAL_ENDING_BID "bid"
+#define DS_VAL_ENDING_OTHER "other"
+#define DS_VAL_ENDING_SESSION_END "session_end"
 
 /* ---- /softening -------------------------------------------------------- */
 

@@ -156,6 +156,9 @@ typedef struct ds_analysis {
     const char *responsive_skipped;
 
     ds_cycles_t *cycles;            /* [S]; NULL when not computed */
+    /* [S]: the cycles of session s in order, cycles[s].n_cycles of them
+     * (NULL when it has none); NULL when cycles are not computed */
+    ds_cycle_run_t **cycle_runs;
     ds_softening_t *softening;      /* [2S], session-major, actor A first */
     const char *cycles_skipped;
 

@@ -59,13 +59,17 @@ typedef enum ds_cycle_end {
     DS_CYCLE_END_SESSION      /* the run is the end of the session */
 } ds_cycle_end_t;
 
-/* One cycle, for listings and plots. */
+/* One cycle (a row of /cycles/runs), for listings and plots. */
 typedef struct ds_cycle_run {
     size_t first;        /* index of its first event in the session */
     size_t len;          /* number of events */
     size_t pursuer;      /* actor 0 or 1 */
     ds_cycle_end_t end;
-    double time_s;       /* see above; NaN without time */
+    double start_s;      /* onset of its first event; NaN without time */
+    double end_s;        /* onset of the event after it, or the session's
+                            last onset when it ends the session; NaN
+                            without time */
+    double time_s;       /* end_s - start_s (see above); NaN without time */
 } ds_cycle_run_t;
 
 /* Per session (one row of /cycles). */

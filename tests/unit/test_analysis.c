@@ -165,9 +165,20 @@ static int session_dyadic_match(const ds_corpus_t *c, const ds_analysis_t *a,
     }
     ds_cycles_t cy;
     ds_softening_t so[2];
-    ok &= ds_cycles_compute(c, se, &o->cycles_opts, &cy, NULL, 0, NULL,
+    ds_cycle_run_t runs[64];
+    size_t n_runs = 0;
+    ok &= ds_cycles_compute(c, se, &o->cycles_opts, &cy, runs, 64, &n_runs,
                             &err) == DS_OK &&
-          memcmp(&cy, &a->cycles[s], sizeof cy) == 0;
+          memcmp(&cy, &a->cycles[s], sizeof cy) == 0 && n_runs <= 64 &&
+          n_runs == cy.n_cycles && (n_runs > 0) == (a->cycle_runs[s] != 0);
+    for (size_t k = 0; ok && k < n_runs; k++) {
+        const ds_cycle_run_t *x = &runs[k], *y = &a->cycle_runs[s][k];
+        ok &= x->first == y->first && x->len == y->len &&
+              x->pursuer == y->pursuer && x->end == y->end &&
+              same_d(&x->start_s, &y->start_s, 1) &&
+              same_d(&x->end_s, &y->end_s, 1) &&
+              same_d(&x->time_s, &y->time_s, 1);
+    }
     ok &= ds_softening_compute(c, se, &o->cycles_opts, so, &err) == DS_OK &&
           memcmp(so, &a->softening[2 * s], sizeof so) == 0;
     return ok;
@@ -386,6 +397,13 @@ static int same_kept(const ds_analysis_t *a, const ds_analysis_t *b)
     ok &= memcmp(a->cycles, b->cycles, S * sizeof *a->cycles) == 0 &&
           memcmp(a->softening, b->softening, 2 * S * sizeof *a->softening) ==
               0;
+    for (size_t s = 0; ok && s < S; s++)
+        for (size_t k = 0; k < a->cycles[s].n_cycles; k++) {
+            const ds_cycle_run_t *x = &a->cycle_runs[s][k],
+                                 *y = &b->cycle_runs[s][k];
+            ok &= x->first == y->first && x->len == y->len &&
+                  x->end == y->end && same_d(&x->end_s, &y->end_s, 1);
+        }
     return ok;
 }
 

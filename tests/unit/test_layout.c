@@ -265,6 +265,20 @@ static void expect_dyadic(file_t *x, const ds_analysis_t *a)
         DS_COL_ENDED_OTHER,       DS_COL_ENDED_BY_SESSION_END};
     expect_table(x, DS_PATH_CYCLES, cyc, "iiiiddiiiiii", 12, S,
                  DS_DIM_SESSION);
+    size_t n_runs = 0;
+    for (size_t s = 0; s < S; s++)
+        n_runs += a->cycles[s].n_cycles;
+    static const char *const runs[] = {
+        DS_COL_SESSION_INDEX, DS_COL_PURSUER, DS_COL_FIRST_EVENT,
+        DS_COL_N_EVENTS,      DS_COL_START_S, DS_COL_END_S,
+        DS_COL_ENDING};
+    expect_table(x, DS_PATH_CYCLES_RUNS, runs, "isiidds", 7, n_runs,
+                 DS_DIM_ROW);
+    expect_members(x, DS_PATH_CYCLES_RUNS, runs, 7);
+    const char *cyc_members[13];
+    memcpy(cyc_members, cyc, sizeof cyc);
+    cyc_members[12] = "runs";
+    expect_members(x, DS_PATH_CYCLES, cyc_members, 13);
     static const char *const soft[] = {
         DS_COL_SESSION_INDEX, DS_COL_ACTOR,          DS_COL_N_SOFTEN,
         DS_COL_N_RECIPROCATED, DS_COL_RATE_PER_MIN,  DS_COL_FIRST_ONSET_S,
@@ -272,6 +286,88 @@ static void expect_dyadic(file_t *x, const ds_analysis_t *a)
     expect_table(x, DS_PATH_SOFTENING, soft, "isiiddd", 7, 2 * S,
                  DS_DIM_ROW);
     expect_members(x, DS_PATH_SOFTENING, soft, 7);
+}
+
+/* Read the column name of group whole, as type as, into v. */
+static int column(file_t *x, const char *group, const char *name,
+                  ds_results_type_t as, ds_results_array_t *v)
+{
+    ds_error_t err;
+    char *p = ds_layout_path_join(group, name);
+    int rc = ds_results_read(x->f, p, as, v, &err);
+    free(p);
+    return rc == 0;
+}
+
+/*
+ * /cycles/runs against /cycles, both as written: per session, as many
+ * rows as n_cycles, in session order; their events, pursuers, endings and
+ * times add up to the session's row; each run lies within its session and
+ * ends where the next one can begin at the earliest.
+ */
+static int runs_consistent(file_t *x, const ds_corpus_t *c)
+{
+    enum { SI, FE, NE, ST, EN, PU, EG, NC, EV, TI, PA, PB, ES, EB, EO, EE,
+           N };
+    static const char *const g[N] = {
+        DS_PATH_CYCLES_RUNS, DS_PATH_CYCLES_RUNS, DS_PATH_CYCLES_RUNS,
+        DS_PATH_CYCLES_RUNS, DS_PATH_CYCLES_RUNS, DS_PATH_CYCLES_RUNS,
+        DS_PATH_CYCLES_RUNS, DS_PATH_CYCLES, DS_PATH_CYCLES, DS_PATH_CYCLES,
+        DS_PATH_CYCLES, DS_PATH_CYCLES, DS_PATH_CYCLES, DS_PATH_CYCLES,
+        DS_PATH_CYCLES, DS_PATH_CYCLES};
+    static const char *const name[N] = {
+        DS_COL_SESSION_INDEX,  DS_COL_FIRST_EVENT,
+        DS_COL_N_EVENTS,       DS_COL_START_S,
+        DS_COL_END_S,          DS_COL_PURSUER,
+        DS_COL_ENDING,         DS_COL_N_CYCLES,
+        DS_COL_EVENTS_IN_CYCLES, DS_COL_TIME_IN_CYCLES_S,
+        DS_COL_N_PURSUER_A,    DS_COL_N_PURSUER_B,
+        DS_COL_ENDED_BY_SOFTEN, DS_COL_ENDED_BY_BID,
+        DS_COL_ENDED_OTHER,    DS_COL_ENDED_BY_SESSION_END};
+    static const char type[N + 1] = "iiiddssiidiiiiii";
+    ds_results_array_t v[N];
+    memset(v, 0, sizeof v);
+    int ok = 1;
+    for (int i = 0; i < N; i++)
+        ok &= column(x, g[i], name[i],
+                     type[i] == 'i'   ? DS_RESULTS_INT64
+                     : type[i] == 'd' ? DS_RESULTS_DOUBLE
+                                      : DS_RESULTS_STRING,
+                     &v[i]);
+    size_t n = ok ? v[SI].shape.n : 0, j = 0;
+    for (size_t s = 0; ok && s < c->n_sessions; s++) {
+        int64_t k = 0, ev = 0, pa = 0, pb = 0, e[4] = {0};
+        double t = 0, last_end = -INFINITY;
+        int64_t next_first = 0;
+        const ds_session_t *se = &c->sessions[s];
+        for (; j < n && v[SI].i[j] == (int64_t)s; j++, k++) {
+            int64_t f = v[FE].i[j], m = v[NE].i[j];
+            ok &= f >= next_first && m >= 3 && (size_t)(f + m) <= se->n &&
+                  v[ST].d[j] == se->onset[f] && v[ST].d[j] >= last_end &&
+                  v[EN].d[j] == se->onset[(size_t)(f + m) < se->n
+                                              ? (size_t)(f + m)
+                                              : se->n - 1];
+            next_first = f + m;
+            last_end = v[EN].d[j];
+            ev += m;
+            t += v[EN].d[j] - v[ST].d[j];
+            pa += strcmp(v[PU].s[j], "A") == 0;
+            pb += strcmp(v[PU].s[j], "B") == 0;
+            const char *end = v[EG].s[j];
+            e[0] += strcmp(end, DS_VAL_ENDING_SOFTEN) == 0;
+            e[1] += strcmp(end, DS_VAL_ENDING_BID) == 0;
+            e[2] += strcmp(end, DS_VAL_ENDING_OTHER) == 0;
+            e[3] += strcmp(end, DS_VAL_ENDING_SESSION_END) == 0;
+        }
+        ok &= k == v[NC].i[s] && ev == v[EV].i[s] && pa == v[PA].i[s] &&
+              pb == v[PB].i[s] && e[0] == v[ES].i[s] && e[1] == v[EB].i[s] &&
+              e[2] == v[EO].i[s] && e[3] == v[EE].i[s] &&
+              fabs(t - v[TI].d[s]) <= 1e-9 * (1 + t);
+    }
+    ok &= j == n && n > 0;
+    for (int i = 0; i < N; i++)
+        ds_results_array_free(&v[i]);
+    return ok;
 }
 
 /* Values in the file: those of the analysis (a whole, one-block run). */
@@ -428,6 +524,9 @@ static void test_written(void)
                   "every dataset present, documented type, shape, axes");
         CHECK_INT(x.bad_order, 0, "members in the documented order");
         CHECK(values_match(&x, a), "values are those the analysis computed");
+        CHECK(runs_consistent(&x, c),
+              "/cycles/runs: one row per cycle in session order, adding "
+              "up to /cycles; starts and ends are the sessions' onsets");
         /* the test can fail: a wrong shape is reported */
         size_t before = x.bad_shape, wrong[1] = {S + 1};
         expect(&x, DS_PATH_SESSIONS_N_EVENTS, DS_RESULTS_INT64, 1, wrong,
