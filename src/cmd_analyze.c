@@ -566,10 +566,8 @@ int main_analyze(int argc, char **argv)
 
     t0 = now();
     rc = ds_layout_session_columns(r, res, &err);
-    if (!rc) {
+    if (!rc)
         rc = ds_layout_stream_end(ls, res, &ao, &err);
-        ls = NULL;
-    }
     if (!rc) {
         rc = ds_results_commit(r, &err);
         r = NULL;
@@ -592,7 +590,7 @@ int main_analyze(int argc, char **argv)
         goto done;
     status = DS_EXIT_OK;
 done:
-    ds_layout_stream_abort(ls);
+    ds_layout_stream_free(ls);
     ds_results_abort(r);
     free(zero);
     ds_analysis_free(res);

@@ -23,6 +23,7 @@
 
 #include "commands.h"
 #include "cli.h"
+#include "layout_paths.h"
 #include "results.h"
 #include "text.h"
 #include "strmap.h"
@@ -53,6 +54,21 @@ static int read_opt(ds_results_reader_t *f, const char *path,
     if (ds_results_kind(f, path) != DS_RESULTS_DATASET)
         return 0;
     return ds_results_read(f, path, as, a, err);
+}
+
+/* The column name of the table at group, as read_opt. */
+static int read_column(ds_results_reader_t *f, const char *group,
+                       const char *name, ds_results_type_t as,
+                       ds_results_array_t *a, ds_error_t *err)
+{
+    char *path = ds_layout_path_join(group, name);
+    if (!path) {
+        memset(a, 0, sizeof *a);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
+    int rc = read_opt(f, path, as, a, err);
+    free(path);
+    return rc;
 }
 
 /* A number in a column of the given width and decimals; NaN as NA. */
@@ -96,18 +112,20 @@ static int put_attr(ds_results_reader_t *f, const char *name,
 {
     ds_results_array_t a;
     ds_results_shape_t sh;
-    int rc = ds_results_read_attr(f, "/", name, DS_RESULTS_DOUBLE, &a, NULL);
+    int rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_DOUBLE,
+                                  &a, NULL);
     if (rc == 0) {
         sh = a.shape;
         ds_results_array_free(&a);
         if (sh.type == DS_RESULTS_INT64 || sh.type == DS_RESULTS_UINT8)
-            rc = ds_results_read_attr(f, "/", name, DS_RESULTS_INT64, &a,
-                                      err);
+            rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_INT64,
+                                      &a, err);
         else
-            rc = ds_results_read_attr(f, "/", name, DS_RESULTS_DOUBLE, &a,
-                                      err);
+            rc = ds_results_read_attr(f, DS_PATH_ROOT, name,
+                                      DS_RESULTS_DOUBLE, &a, err);
     } else {
-        rc = ds_results_read_attr(f, "/", name, DS_RESULTS_STRING, &a, err);
+        rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_STRING,
+                                  &a, err);
     }
     if (rc)
         return rc;
@@ -128,8 +146,9 @@ static int put_attr(ds_results_reader_t *f, const char *name,
 }
 
 static const char *const known_attrs[] = {
-    "format", "format_version", "software_version", "command_line",
-    "seed", "input_files", "input_sha256", "parameters", NULL};
+    DS_ATTR_FORMAT,       DS_ATTR_FORMAT_VERSION, DS_ATTR_SOFTWARE_VERSION,
+    DS_ATTR_COMMAND_LINE, DS_ATTR_SEED,           DS_ATTR_INPUT_FILES,
+    DS_ATTR_INPUT_SHA256, DS_ATTR_PARAMETERS,     NULL};
 
 static int is_known_attr(const char *name)
 {
@@ -150,34 +169,34 @@ static int provenance(ds_results_reader_t *f, const char *file, int verbose,
     char **names = NULL;
     size_t n_names = 0;
     printf("%s: dyadseq results", file);
-    if (ds_results_attr_exists(f, "/", "format_version")) {
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_FORMAT_VERSION)) {
         fputs(", format version ", stdout);
-        if ((rc = put_attr(f, "format_version", err)))
+        if ((rc = put_attr(f, DS_ATTR_FORMAT_VERSION, err)))
             goto done;
     }
     putchar('\n');
     static const struct {
         const char *attr, *title;
-    } lines[] = {{"software_version", "software"},
-                 {"command_line", "command line"},
-                 {"seed", "seed"}};
+    } lines[] = {{DS_ATTR_SOFTWARE_VERSION, "software"},
+                 {DS_ATTR_COMMAND_LINE, "command line"},
+                 {DS_ATTR_SEED, "seed"}};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        if (!ds_results_attr_exists(f, "/", lines[i].attr))
+        if (!ds_results_attr_exists(f, DS_PATH_ROOT, lines[i].attr))
             continue;
         printf("  %-14s", lines[i].title);
-        if (strcmp(lines[i].attr, "software_version") == 0)
+        if (strcmp(lines[i].attr, DS_ATTR_SOFTWARE_VERSION) == 0)
             fputs("dyadseq ", stdout);
         if ((rc = put_attr(f, lines[i].attr, err)))
             goto done;
         putchar('\n');
     }
-    if (ds_results_attr_exists(f, "/", "input_files") &&
-        (rc = ds_results_read_attr(f, "/", "input_files", DS_RESULTS_STRING,
-                                   &files, err)))
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_INPUT_FILES) &&
+        (rc = ds_results_read_attr(f, DS_PATH_ROOT, DS_ATTR_INPUT_FILES,
+                                   DS_RESULTS_STRING, &files, err)))
         goto done;
-    if (ds_results_attr_exists(f, "/", "input_sha256") &&
-        (rc = ds_results_read_attr(f, "/", "input_sha256", DS_RESULTS_STRING,
-                                   &sha, err)))
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_INPUT_SHA256) &&
+        (rc = ds_results_read_attr(f, DS_PATH_ROOT, DS_ATTR_INPUT_SHA256,
+                                   DS_RESULTS_STRING, &sha, err)))
         goto done;
     size_t n_in = files.s ? files.shape.n : sha.s ? sha.shape.n : 0;
     size_t shown = verbose || n_in <= INPUTS_SHOWN + 1 ? n_in : INPUTS_SHOWN;
@@ -194,13 +213,13 @@ static int provenance(ds_results_reader_t *f, const char *file, int verbose,
     if (shown < n_in)
         printf("  %-13s … and %zu more (info -v lists them all)\n", "",
                n_in - shown);
-    if (ds_results_attr_exists(f, "/", "parameters")) {
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_PARAMETERS)) {
         printf("  %-14s", "parameters");
-        if ((rc = put_attr(f, "parameters", err)))
+        if ((rc = put_attr(f, DS_ATTR_PARAMETERS, err)))
             goto done;
         putchar('\n');
     }
-    if ((rc = ds_results_attr_names(f, "/", &names, &n_names, err)))
+    if ((rc = ds_results_attr_names(f, DS_PATH_ROOT, &names, &n_names, err)))
         goto done;
     for (size_t i = 0; i < n_names; i++) {
         if (is_known_attr(names[i]))
@@ -293,13 +312,13 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
     size_t n_names = 0, n_lags = 0;
     ds_strmap_t *m = NULL;
     printf("\nContents\n");
-    if ((rc = read_opt(f, "/sessions/couple", DS_RESULTS_STRING, &st->couple,
-                       err)) ||
-        (rc = read_opt(f, "/sessions/session", DS_RESULTS_STRING,
+    if ((rc = read_opt(f, DS_PATH_SESSIONS_COUPLE, DS_RESULTS_STRING,
+                       &st->couple, err)) ||
+        (rc = read_opt(f, DS_PATH_SESSIONS_SESSION, DS_RESULTS_STRING,
                        &st->session, err)) ||
-        (rc = read_opt(f, "/states/label", DS_RESULTS_STRING, &st->states,
-                       err)) ||
-        (rc = read_opt(f, "/sessions/n_events", DS_RESULTS_DOUBLE, &ev,
+        (rc = read_opt(f, DS_PATH_STATES_LABEL, DS_RESULTS_STRING,
+                       &st->states, err)) ||
+        (rc = read_opt(f, DS_PATH_SESSIONS_N_EVENTS, DS_RESULTS_DOUBLE, &ev,
                        err)))
         goto done;
     size_t S = st->couple.s ? st->couple.shape.n : 0;
@@ -346,8 +365,8 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
             printf(" … and %zu more", st->states.shape.n - 24);
         putchar('\n');
     }
-    if (ds_results_kind(f, "/lag") == DS_RESULTS_GROUP) {
-        if ((rc = ds_results_list(f, "/lag", &lags, &n_lags, err)))
+    if (ds_results_kind(f, DS_PATH_LAG) == DS_RESULTS_GROUP) {
+        if ((rc = ds_results_list(f, DS_PATH_LAG, &lags, &n_lags, err)))
             goto done;
         qsort(lags, n_lags, sizeof *lags, cmp_lag);
         printf("  %-14s", "lags");
@@ -355,7 +374,7 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
             printf("%s%s", i ? ", " : "", lags[i]);
         putchar('\n');
     }
-    if ((rc = ds_results_list(f, "/", &names, &n_names, err)))
+    if ((rc = ds_results_list(f, DS_PATH_ROOT, &names, &n_names, err)))
         goto done;
     printf("  %-14s", "groups");
     for (size_t i = 0; i < n_names; i++)
@@ -373,18 +392,23 @@ done:
 static int top_cells(ds_results_reader_t *f, const study_t *st,
                      ds_error_t *err)
 {
-    static const char *const stats[] = {"adjusted_residual", "counts",
-                                        "expected", "yules_q",
-                                        "transition_prob"};
+    static const char *const stats[] = {
+        DS_LAG_STAT(adjusted_residual), DS_LAG_COUNTS, DS_LAG_STAT(expected),
+        DS_LAG_STAT(yules_q), DS_LAG_STAT(transition_prob)};
     enum { N_STATS = 5 };
     ds_results_array_t a[N_STATS];
     memset(a, 0, sizeof a);
     size_t *order = NULL;
     int rc = 0;
-    char path[128];
     for (size_t s = 0; s < N_STATS; s++) {
-        snprintf(path, sizeof path, "/lag/1/pooled/%s", stats[s]);
-        if ((rc = read_opt(f, path, DS_RESULTS_DOUBLE, &a[s], err)))
+        char *path = ds_layout_path_lag(1, DS_LAG_POOLED, stats[s]);
+        if (!path) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto done;
+        }
+        rc = read_opt(f, path, DS_RESULTS_DOUBLE, &a[s], err);
+        free(path);
+        if (rc)
             goto done;
     }
     const ds_results_array_t *z = &a[0];
@@ -461,7 +485,8 @@ done:
 /* A table of per-label means printed by by_label(). */
 typedef struct label_table {
     const char *title;       /* first line of the section */
-    const char *value;       /* column averaged, e.g. /responsiveness/... */
+    const char *group;       /* the table, e.g. /responsiveness */
+    const char *value;       /* its column averaged, e.g. response_rate */
     const char *who;         /* string column splitting it, e.g. bidder */
     const char *suffix;      /* column head: the who value and this */
     int decimals;
@@ -485,13 +510,12 @@ static int by_label(ds_results_reader_t *f, const study_t *st,
     double *sum = NULL, *tot = NULL;
     size_t *cnt = NULL;
     int rc;
-    char path[128];
-    const char *slash = strrchr(t->value, '/');
-    snprintf(path, sizeof path, "%.*s/session_index",
-             (int)(slash - t->value), t->value);
-    if ((rc = read_opt(f, t->value, DS_RESULTS_DOUBLE, &val, err)) ||
-        (rc = read_opt(f, t->who, DS_RESULTS_STRING, &who, err)) ||
-        (rc = read_opt(f, path, DS_RESULTS_INT64, &sidx, err)))
+    if ((rc = read_column(f, t->group, t->value, DS_RESULTS_DOUBLE, &val,
+                          err)) ||
+        (rc = read_column(f, t->group, t->who, DS_RESULTS_STRING, &who,
+                          err)) ||
+        (rc = read_column(f, t->group, DS_COL_SESSION_INDEX,
+                          DS_RESULTS_INT64, &sidx, err)))
         goto done;
     size_t n = val.shape.n, S = st->couple.shape.n;
     if (!val.d || !who.s || who.shape.n != n)
@@ -600,14 +624,14 @@ static int dyadic(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
     static const label_table_t tables[] = {
         {"Response rate to bids: mean over sessions with bids (number of "
          "sessions)",
-         "/responsiveness/response_rate", "/responsiveness/bidder",
+         DS_PATH_RESPONSIVENESS, DS_COL_RESPONSE_RATE, DS_COL_BIDDER,
          " bids", 3, 0},
         {"Median latency of answered bids, s: mean over sessions (number "
          "of sessions)",
-         "/responsiveness/latency_median_s", "/responsiveness/bidder",
+         DS_PATH_RESPONSIVENESS, DS_COL_LATENCY_MEDIAN_S, DS_COL_BIDDER,
          " bids", 2, 0},
         {"Softening per minute: mean over sessions (number of sessions)",
-         "/softening/rate_per_min", "/softening/actor", "", 2, 1}};
+         DS_PATH_SOFTENING, DS_COL_RATE_PER_MIN, DS_COL_ACTOR, "", 2, 1}};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         int rc = by_label(f, st, &tables[i], err);
         if (rc)
@@ -624,11 +648,12 @@ static int cycles(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
     double *sum = NULL, *rate = NULL;
     size_t *cnt = NULL, *n_rate = NULL;
     int rc;
-    if ((rc = read_opt(f, "/cycles/n_cycles", DS_RESULTS_DOUBLE, &nc, err)) ||
-        (rc = read_opt(f, "/cycles/session_index", DS_RESULTS_INT64, &sidx,
-                       err)) ||
-        (rc = read_opt(f, "/sessions/duration_s", DS_RESULTS_DOUBLE, &dur,
-                       err)))
+    if ((rc = read_opt(f, DS_PATH_IN(DS_PATH_CYCLES, DS_COL_N_CYCLES),
+                       DS_RESULTS_DOUBLE, &nc, err)) ||
+        (rc = read_opt(f, DS_PATH_IN(DS_PATH_CYCLES, DS_COL_SESSION_INDEX),
+                       DS_RESULTS_INT64, &sidx, err)) ||
+        (rc = read_opt(f, DS_PATH_SESSIONS_DURATION_S, DS_RESULTS_DOUBLE,
+                       &dur, err)))
         goto done;
     if (!nc.d)
         goto done;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "dyadseq/cycles.h"
+#include "dyadseq/softening.h"
 #include "dyadseq/ingest.h"
 #include "dyadseq/responsive.h"
 #include "fixture.h"
