@@ -5,7 +5,7 @@
  * Determinism: each OpenMP task writes only the slots of its session; the
  * pooled tables are sums of int64 counts, which are exact in any order;
  * every floating-point computation on pooled data runs serially or per
- * pool. Permutation streams are seeded per session (lagstats.h), so the
+ * pool. Permutation streams are seeded per session (permute.h), so the
  * same seed gives the same p-values at any thread count.
  */
 #include "dyadseq/analysis.h"
@@ -18,6 +18,7 @@
 #include <omp.h>
 #endif
 
+#include "dyadseq/permute.h"
 #include "text.h"
 
 static double wall(void)
@@ -372,7 +373,7 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     a->duration_s[si] = ds_session_duration(s);
     int64_t *freq = a_freq(a, si);
     memset(freq, 0, K * sizeof *freq);
-    ds_state_freq(s->state, s->n, K, freq);
+    ds_lag_state_freq(s->state, s->n, K, freq);
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &bv->lag[l];
         ds_lag_table_t t = session_view(r, i, K);

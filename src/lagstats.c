@@ -1,7 +1,7 @@
 /*
  * lagstats.c — event lag tables: expected values, adjusted residuals, the
- * 2×2-collapse statistics, Wampold's kappa, G² and X², and the permutation
- * streams of SPEC 4.1–4.3 (see lagstats.h and docs/statistics-lag.md).
+ * 2×2-collapse statistics, Wampold's kappa, G² and X² of SPEC 4.1–4.2 (see
+ * lagstats.h and docs/statistics-lag.md).
  *
  * Sources:
  *   Bakeman & Quera (2011) Sequential Analysis and Observational Methods
@@ -19,10 +19,6 @@
  *     Levin (eds.) Single-Case Research Design and Analysis.
  *   O'Connor (1999) Behavior Research Methods, Instruments, & Computers
  *     31, 718–726 (worked example, datasets/published/).
- *   Phipson & Smyth (2010) Permutation p-values should never be zero,
- *     Stat. Appl. Genet. Mol. Biol. 9(1), art. 39.
- *   Steele, Lea & Flood (2014) Fast splittable pseudorandom number
- *     generators, OOPSLA (splitmix64, for the per-session seeds).
  */
 #include "dyadseq/lagstats.h"
 
@@ -34,8 +30,6 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include "dyadseq/twobytwo.h"
 
@@ -45,9 +39,6 @@
  * model (e.g. the only free cell of its row and column), so its residual
  * is 0/0 and reported as NaN. */
 #define LEVERAGE_ONE_TOL 1e-10
-
-/* Relative slack of |z*| >= |z| in the permutation count. */
-#define PERM_TIE_TOL 1e-12
 
 void ds_lag_opts_default(ds_lag_opts_t *o)
 {
@@ -135,7 +126,7 @@ void ds_lag_count(const uint16_t *state, size_t n, size_t lag, size_t K,
         counts[(size_t)state[t] * K + state[t + lag]]++;
 }
 
-void ds_state_freq(const uint16_t *state, size_t n, size_t K, int64_t *freq)
+void ds_lag_state_freq(const uint16_t *state, size_t n, size_t K, int64_t *freq)
 {
     (void)K;
     for (size_t t = 0; t < n; t++)
@@ -658,120 +649,4 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
     t->df = df;
     t->g2_p = df > 0 ? gsl_cdf_chisq_Q(t->g2, df) : NAN;
     return DS_OK;
-}
-
-/* ---------------------------------------------------------------------
- * Permutation streams
- * ------------------------------------------------------------------- */
-
-#define GOLDEN_GAMMA UINT64_C(0x9E3779B97F4A7C15)
-
-/* The splitmix64 output function (Steele, Lea & Flood 2014, OOPSLA;
- * constants of Vigna's reference implementation). A bijection. */
-static uint64_t splitmix64_mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-uint64_t ds_perm_seed(uint64_t seed, size_t session_index)
-{
-    uint64_t h = splitmix64_mix(seed + GOLDEN_GAMMA);
-    return splitmix64_mix(h + GOLDEN_GAMMA * ((uint64_t)session_index + 1));
-}
-
-struct ds_perm {
-    size_t n_max, n, K;
-    uint16_t *state; /* current permutation */
-    gsl_rng *rng;
-};
-
-ds_perm_t *ds_perm_alloc(size_t n_max)
-{
-    ds_perm_t *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->n_max = n_max;
-    p->state = malloc((n_max ? n_max : 1) * sizeof *p->state);
-    p->rng = gsl_rng_alloc(gsl_rng_taus2);
-    if (!p->state || !p->rng) {
-        ds_perm_free(p);
-        return NULL;
-    }
-    return p;
-}
-
-void ds_perm_free(ds_perm_t *p)
-{
-    if (!p)
-        return;
-    free(p->state);
-    if (p->rng)
-        gsl_rng_free(p->rng);
-    free(p);
-}
-
-int ds_perm_init(ds_perm_t *p, uint64_t seed, size_t session_index,
-                 const uint16_t *state, size_t n, size_t K,
-                 const uint8_t *zero, ds_error_t *err)
-{
-    if (zero) {
-        for (size_t c = 0; c < K * K; c++)
-            if (zero[c])
-                return ds_error_set(
-                    err, DS_EUSAGE,
-                    "permutation tests cannot be combined with structural "
-                    "zeros: shuffling the events would create the "
-                    "transitions the structural zeros rule out (use "
-                    "--structural-zeros none or --permutations 0)");
-    }
-    if (n > p->n_max)
-        return ds_error_set(err, DS_EUSAGE,
-                            "permutation stream for %zu events given %zu",
-                            p->n_max, n);
-    p->n = n;
-    p->K = K;
-    if (n)
-        memcpy(p->state, state, n * sizeof *state);
-    gsl_rng_set(p->rng, (unsigned long)ds_perm_seed(seed, session_index));
-    return DS_OK;
-}
-
-void ds_perm_shuffle(ds_perm_t *p)
-{
-    if (p->n > 1)
-        gsl_ran_shuffle(p->rng, p->state, p->n, sizeof *p->state);
-}
-
-const uint16_t *ds_perm_states(const ds_perm_t *p, size_t *n)
-{
-    if (n)
-        *n = p->n;
-    return p->state;
-}
-
-void ds_perm_table(const ds_perm_t *p, size_t lag, int64_t *counts)
-{
-    memset(counts, 0, p->K * p->K * sizeof *counts);
-    ds_lag_count(p->state, p->n, lag, p->K, counts);
-}
-
-void ds_perm_exceed(const double *z, const double *zstar, size_t n_cells,
-                    int64_t *exceed)
-{
-    for (size_t c = 0; c < n_cells; c++) {
-        if (isnan(z[c]) || isnan(zstar[c]))
-            continue;
-        if (fabs(zstar[c]) >= fabs(z[c]) * (1 - PERM_TIE_TOL))
-            exceed[c]++;
-    }
-}
-
-void ds_perm_pvalue(const double *z, const int64_t *exceed, size_t M,
-                    size_t n_cells, double *p)
-{
-    for (size_t c = 0; c < n_cells; c++)
-        p[c] = isnan(z[c]) ? NAN
-                           : (1.0 + (double)exceed[c]) / ((double)M + 1.0);
 }
