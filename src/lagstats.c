@@ -144,6 +144,8 @@ struct ds_lag_workspace {
     double *rsum;      /* [K] observed row sums R_i */
     double *csum;      /* [K] observed column sums C_j */
     double *fsum;      /* [K] scratch sums of fitted values */
+    double *ecol;      /* [K] column sums of fitted values */
+    size_t *queue;     /* [K] breadth-first search of the allowed graph */
     size_t *rpar;      /* [K] parameter index of row i's dummy, or NONE */
     size_t *cpar;      /* [K] parameter index of column j's dummy, or NONE */
     size_t *uf;        /* [2K] union-find parents: rows 0..K-1, cols K.. */
@@ -165,13 +167,16 @@ ds_lag_workspace_t *ds_lag_workspace_alloc(size_t K)
     w->rsum = malloc(K * sizeof *w->rsum);
     w->csum = malloc(K * sizeof *w->csum);
     w->fsum = malloc(K * sizeof *w->fsum);
+    w->ecol = malloc(K * sizeof *w->ecol);
+    w->queue = malloc(K * sizeof *w->queue);
     w->rpar = malloc(K * sizeof *w->rpar);
     w->cpar = malloc(K * sizeof *w->cpar);
     w->uf = malloc(2 * K * sizeof *w->uf);
     w->seen = malloc(K);
     w->info = gsl_matrix_alloc(2 * K, 2 * K);
-    if (!w->mu || !w->ebuf || !w->rsum || !w->csum || !w->fsum || !w->rpar
-        || !w->cpar || !w->uf || !w->seen || !w->info) {
+    if (!w->mu || !w->ebuf || !w->rsum || !w->csum || !w->fsum || !w->ecol
+        || !w->queue || !w->rpar || !w->cpar || !w->uf || !w->seen
+        || !w->info) {
         ds_lag_workspace_free(w);
         return NULL;
     }
@@ -187,6 +192,8 @@ void ds_lag_workspace_free(ds_lag_workspace_t *w)
     free(w->rsum);
     free(w->csum);
     free(w->fsum);
+    free(w->ecol);
+    free(w->queue);
     free(w->rpar);
     free(w->cpar);
     free(w->uf);
@@ -297,7 +304,38 @@ static double sym(const gsl_matrix *m, size_t a, size_t b)
 }
 
 /*
- * Leverages and adjusted residuals of the quasi-independence fit w->mu.
+ * Start a quasi-independence fit to the margins w->rsum, w->csum: w->mu is
+ * 1 on the model cells (allowed cells of active rows and columns) and 0
+ * elsewhere, and w->uf joins the rows and columns that share a model cell.
+ * Returns s, the number of structural zeros among the active cells.
+ */
+static size_t qi_start(ds_lag_workspace_t *w, size_t K, const uint8_t *zero)
+{
+    size_t s = 0;
+    for (size_t a = 0; a < 2 * K; a++)
+        w->uf[a] = a;
+    for (size_t i = 0; i < K; i++) {
+        for (size_t j = 0; j < K; j++) {
+            size_t c = i * K + j;
+            int active = w->rsum[i] > 0 && w->csum[j] > 0;
+            w->mu[c] = 0;
+            if (zero[c]) {
+                s += active;
+                continue;
+            }
+            if (active) {
+                w->mu[c] = 1;
+                uf_join(w->uf, i, K + j);
+            }
+        }
+    }
+    return s;
+}
+
+/*
+ * The inverse information matrix of the quasi-independence fit w->mu
+ * (margins w->rsum, w->csum, components w->uf), left in the top-left
+ * *p × *p block of w->info with the parameter indices in w->rpar, w->cpar.
  *
  * The Poisson log-linear model log mu_ij = α_i + β_j on the model cells
  * has, per connected component of the row–column graph (BFH 1975:
@@ -305,18 +343,10 @@ static double sym(const gsl_matrix *m, size_t a, size_t b)
  * dummy too many; drop the first column of each component. Its Fisher
  * information is X'WX with W = diag(mu):
  *   [α_a, α_a] = Σ_j mu_aj,  [β_b, β_b] = Σ_i mu_ib,  [α_a, β_b] = mu_ab,
- * all other entries 0. The leverage of cell ij (McCullagh & Nelder 1989,
- * model checking) is h_ij = mu_ij x_ij' (X'WX)⁻¹ x_ij with
- * x_ij = e_α(i) + e_β(j), so after one Cholesky inversion (O(p³),
- * p < 2K) each cell costs a 2×2 quadratic form:
- *   h_ij = mu_ij (I[αi,αi] + I[βj,βj] + 2 I[αi,βj]),
- * and z_ij = (f_ij − mu_ij) / sqrt(mu_ij (1 − h_ij)) (the standardized
- * Pearson residual; = Haberman's adjusted residual without structural
- * zeros; Bakeman & Quera 2011).
+ * all other entries 0, inverted once by Cholesky (O(p³), p < 2K).
  */
-static int leverage_residuals(const int64_t *counts, size_t K,
-                              ds_lag_workspace_t *w, double *z,
-                              ds_error_t *err)
+static int qi_invert(ds_lag_workspace_t *w, size_t K, size_t *p_out,
+                     ds_error_t *err)
 {
     const double *mu = w->mu;
     size_t p = 0;
@@ -340,6 +370,7 @@ static int leverage_residuals(const int64_t *counts, size_t K,
         }
         w->cpar[j] = p++;
     }
+    *p_out = p;
 
     gsl_matrix_view v = gsl_matrix_submatrix(w->info, 0, 0, p, p);
     gsl_matrix *A = &v.matrix;
@@ -371,20 +402,50 @@ static int leverage_residuals(const int64_t *counts, size_t K,
                             "the information matrix of the "
                             "quasi-independence fit is singular (%s)",
                             gsl_strerror(rc));
+    return DS_OK;
+}
 
+/*
+ * 1 − h_ij for model cell ij (row i active) after qi_invert(). The leverage
+ * (McCullagh & Nelder 1989, model checking) is h_ij = mu_ij x_ij'
+ * (X'WX)⁻¹ x_ij with x_ij = e_α(i) + e_β(j), a 2×2 quadratic form:
+ *   h_ij = mu_ij (I[αi,αi] + I[βj,βj] + 2 I[αi,βj]).
+ */
+static double qi_one_minus_h(const ds_lag_workspace_t *w, size_t K, size_t p,
+                             size_t i, size_t j)
+{
+    gsl_matrix_const_view v = gsl_matrix_const_submatrix(w->info, 0, 0, p, p);
+    const gsl_matrix *A = &v.matrix;
+    size_t a = w->rpar[i], b = w->cpar[j];
+    double q = sym(A, a, a);
+    if (b != NONE)
+        q += sym(A, b, b) + 2 * sym(A, a, b);
+    return 1 - w->mu[i * K + j] * q;
+}
+
+/*
+ * Adjusted residuals of the quasi-independence fit w->mu:
+ * z_ij = (f_ij − mu_ij) / sqrt(mu_ij (1 − h_ij)) (the standardized Pearson
+ * residual; = Haberman's adjusted residual without structural zeros;
+ * Bakeman & Quera 2011). NaN where 1 − h_ij <= LEVERAGE_ONE_TOL.
+ */
+static int leverage_residuals(const int64_t *counts, size_t K,
+                              ds_lag_workspace_t *w, double *z,
+                              ds_error_t *err)
+{
+    size_t p;
+    int rc = qi_invert(w, K, &p, err);
+    if (rc < 0)
+        return rc;
     for (size_t i = 0; i < K; i++) {
-        size_t a = w->rpar[i];
-        if (a == NONE)
+        if (w->rpar[i] == NONE)
             continue;
         for (size_t j = 0; j < K; j++) {
-            size_t c = i * K + j, b = w->cpar[j];
-            double m = mu[c];
+            size_t c = i * K + j;
+            double m = w->mu[c];
             if (m <= 0)
                 continue;
-            double q = sym(A, a, a);
-            if (b != NONE)
-                q += sym(A, b, b) + 2 * sym(A, a, b);
-            double one_minus_h = 1 - m * q;
+            double one_minus_h = qi_one_minus_h(w, K, p, i, j);
             if (one_minus_h > LEVERAGE_ONE_TOL)
                 z[c] = ((double)counts[c] - m) / sqrt(m * one_minus_h);
         }
@@ -456,25 +517,7 @@ static int fit_table(const int64_t *counts, size_t K, const uint8_t *zero,
 
     /* quasi-independence: model cells are the allowed cells of active rows
      * and columns; s counts the structural zeros among active ones */
-    size_t s = 0;
-    for (size_t a = 0; a < 2 * K; a++)
-        w->uf[a] = a;
-    for (size_t i = 0; i < K; i++) {
-        for (size_t j = 0; j < K; j++) {
-            size_t c = i * K + j;
-            int active = w->rsum[i] > 0 && w->csum[j] > 0;
-            w->mu[c] = 0;
-            if (zero[c]) {
-                s += active;
-                continue;
-            }
-            e[c] = 0;
-            if (active) {
-                w->mu[c] = 1;
-                uf_join(w->uf, i, K + j);
-            }
-        }
-    }
+    size_t s = qi_start(w, K, zero);
     size_t n_comp = 0;
     for (size_t i = 0; i < K; i++)
         n_comp += w->rsum[i] > 0 && uf_find(w->uf, i) == i;
@@ -487,7 +530,7 @@ static int fit_table(const int64_t *counts, size_t K, const uint8_t *zero,
     }
     for (size_t c = 0; c < kk; c++)
         if (!zero[c])
-            e[c] = w->mu[c];
+            e[c] = w->mu[c]; /* 0 in zero-margin rows and columns */
 
     /* df = (r − 1)(c − 1) − s (Bakeman & Quera 2011), plus one per
      * extra component of a separable table (BFH 1975: each
@@ -566,6 +609,109 @@ static void wampold(double f, double ni, double nj, double n, double *kappa,
         *z = (f - ep) / sqrt(var);
 }
 
+/*
+ * Can every state present in the sequence (freq > 0) be reached from every
+ * other through transitions the mask allows? Breadth-first search from
+ * the first present state, forwards (dir 0) and backwards (dir 1).
+ */
+static int strongly_connected(const int64_t *freq, size_t K,
+                              const uint8_t *zero, ds_lag_workspace_t *w)
+{
+    size_t start = K;
+    for (size_t i = 0; i < K && start == K; i++)
+        if (freq[i] > 0)
+            start = i;
+    if (start == K)
+        return 0;
+    for (int dir = 0; dir < 2; dir++) {
+        memset(w->seen, 0, K);
+        size_t head = 0, tail = 0;
+        w->queue[tail++] = start;
+        w->seen[start] = 1;
+        while (head < tail) {
+            size_t u = w->queue[head++];
+            for (size_t v = 0; v < K; v++) {
+                size_t c = dir == 0 ? u * K + v : v * K + u;
+                if (!w->seen[v] && freq[v] > 0 && !zero[c]) {
+                    w->seen[v] = 1;
+                    w->queue[tail++] = v;
+                }
+            }
+        }
+        for (size_t i = 0; i < K; i++)
+            if (freq[i] > 0 && !w->seen[i])
+                return 0;
+    }
+    return 1;
+}
+
+/*
+ * Wampold's kappa and z with structural zeros (docs/statistics-lag.md,
+ * "Wampold's kappa with structural zeros"). Under the null hypothesis the
+ * sequence is uniform among those with its code counts and no transition
+ * in a structural-zero cell; by Whittle's (1955) count of sequences with a
+ * given transition table, its lag-1 table is then asymptotically a
+ * quasi-independence table conditioned on margins that are the state
+ * frequencies. So
+ *   e'_ij = the IPF fit of quasi-independence on the allowed cells with
+ *           row and column margins n_i (for the diagonal mask, the symmetric
+ *           a_i a_j with a_i (Σ a − a_i) = n_i; O'Connor's 1999
+ *           n_i n_j / (n − n_i) is its approximation for equal n_i),
+ *   var  = e'_ij (1 − h'_ij), h' the leverage of that fit,
+ *   κ    = Wampold's transform of f − e', z = (f − e') / sqrt(var).
+ * Left NaN when the allowed transitions among the present states are not
+ * strongly connected (the asymptotics need every state to be reachable
+ * from every other), when the fit does not converge (e.g. a state in more
+ * than half the events) or when 1 − h' is 0.
+ */
+static void wampold_zeros(ds_lag_table_t *t, const int64_t *freq,
+                          const uint8_t *zero, const ds_lag_opts_t *o,
+                          ds_lag_workspace_t *w)
+{
+    size_t K = t->K, p;
+    if (!strongly_connected(freq, K, zero, w))
+        return;
+    for (size_t i = 0; i < K; i++)
+        w->rsum[i] = w->csum[i] = (double)freq[i];
+    qi_start(w, K, zero);
+    ds_error_t e;
+    if (ipf(w, K, o, &e) < 0 || qi_invert(w, K, &p, &e) < 0)
+        return;
+    for (size_t i = 0; i < K; i++) {
+        if (freq[i] == 0)
+            continue;
+        for (size_t j = 0; j < K; j++) {
+            size_t c = i * K + j;
+            double ep = w->mu[c];
+            if (ep <= 0)
+                continue; /* structural, or state j absent */
+            double f = (double)t->counts[c];
+            double ni = (double)freq[i], nj = (double)freq[j];
+            double den = f >= ep ? fmin(ni, nj) - ep : ep;
+            if (den > 0)
+                t->wampold_kappa[c] = (f - ep) / den;
+            double one_minus_h = qi_one_minus_h(w, K, p, i, j);
+            if (one_minus_h > LEVERAGE_ONE_TOL)
+                t->wampold_z[c] = (f - ep) / sqrt(ep * one_minus_h);
+        }
+    }
+}
+
+/*
+ * The odds ratio of the 2×2 collapse of cell ij of the fitted table e
+ * (a_e = e_ij, b_e = rest of row i, c_e = rest of column j, d_e = the
+ * rest), with row sums er, column sums ec and total et of e. NaN when a
+ * cell of the collapse is 0 (up to rounding, 1e-9 of the total).
+ */
+static double fitted_or(double eij, double er, double ec, double et)
+{
+    double be = er - eij, ce = ec - eij, de = et - er - ec + eij;
+    double tiny = 1e-9 * et;
+    if (!(eij > tiny && be > tiny && ce > tiny && de > tiny))
+        return NAN;
+    return eij * de / (be * ce);
+}
+
 int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
                          int64_t n_events, const uint8_t *zero,
                          const ds_lag_opts_t *o, ds_lag_workspace_t *w,
@@ -603,6 +749,25 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
     if (N == 0)
         return DS_OK;
 
+    /* a mask with at least one structural zero changes Q, the log odds
+     * ratio and Wampold's statistics (SPEC 4.1); an empty one does not */
+    int has_zero = 0;
+    for (size_t c = 0; zero && c < K * K && !has_zero; c++)
+        has_zero = zero[c] != 0;
+    double e_total = 0;
+    if (has_zero) { /* margins of the fitted table, for its 2×2 collapses */
+        memset(w->ecol, 0, K * sizeof *w->ecol);
+        for (size_t i = 0; i < K; i++) {
+            w->fsum[i] = 0;
+            for (size_t j = 0; j < K; j++) {
+                double e = zero[i * K + j] ? 0 : t->expected[i * K + j];
+                w->fsum[i] += e;
+                w->ecol[j] += e;
+            }
+            e_total += w->fsum[i];
+        }
+    }
+
     double g2 = 0, x2 = 0;
     for (size_t i = 0; i < K; i++) {
         double R = w->rsum[i];
@@ -630,20 +795,28 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
              * 0.5 correction, which would otherwise invent a value */
             if (R > 0 && C > 0) {
                 ds_2x2_t s;
-                ds_2x2_stats(f, R - f, C - f, N - R - C + f,
-                             o->zero_correction, &s);
+                if (has_zero) /* relative to the fitted collapse */
+                    ds_2x2_stats_relative(
+                        f, R - f, C - f, N - R - C + f,
+                        fitted_or(e, w->fsum[i], w->ecol[j], e_total),
+                        o->zero_correction, &s);
+                else
+                    ds_2x2_stats(f, R - f, C - f, N - R - C + f,
+                                 o->zero_correction, &s);
                 t->yules_q[c] = s.yules_q;
                 t->yules_q_se[c] = s.yules_q_se;
                 t->log_odds_ratio[c] = s.log_odds_ratio;
                 t->log_odds_ratio_se[c] = s.log_odds_ratio_se;
             }
 
-            if (freq)
+            if (freq && !has_zero)
                 wampold(f, (double)freq[i], (double)freq[j],
                         (double)n_events, &t->wampold_kappa[c],
                         &t->wampold_z[c]);
         }
     }
+    if (freq && has_zero) /* last: it reuses the workspace's fit */
+        wampold_zeros(t, freq, zero, o, w);
     t->g2 = 2 * g2;
     t->x2 = x2;
     t->df = df;

@@ -8,10 +8,10 @@
  * exact sampler of that set is practical (counting its members needs the
  * remaining count of every code, exponential in K), so the draws come from
  * a Markov chain on the set:
- *   - a move proposes either a transposition of two positions or, with
- *     probability 1/BLOCK_ODDS, the swap of two disjoint blocks
- *     x[a..b) and x[c..d) (b <= c; the middle x[b..c) stays between them),
- *     with (a, b, c, d) drawn so that a move and its inverse are equally
+ *   - a move proposes a transposition of two random positions or of two
+ *     neighbours, the swap of two disjoint blocks x[a..b) and x[c..d)
+ *     (b <= c; the middle x[b..c) stays between them) or the reversal of a
+ *     segment, each drawn so that a move and its inverse are equally
  *     likely; the move is applied when the new sequence has no transition
  *     in a structural-zero cell, otherwise the chain stays (Metropolis
  *     with a uniform target: the chain is reversible and the uniform
@@ -19,7 +19,8 @@
  *   - transpositions alone leave some sequences unreachable (x y x y and
  *     y x y x with no repeats; masks that allow few transitions); block
  *     swaps, which include rotations, connect them in every case we
- *     enumerated (docs/statistics-lag.md);
+ *     enumerated (docs/statistics-lag.md); reversals and neighbour swaps
+ *     are there for speed (measured in the same place);
  *   - Besag & Clifford's (1989) parallel scheme: the hub is the observed
  *     sequence after L moves (the chain is reversible, so this is also L
  *     moves of the reversed chain), and each draw is the hub after L fresh
@@ -50,12 +51,19 @@
 /* Relative slack of |z*| >= |z| in the permutation count. */
 #define PERM_TIE_TOL 1e-12
 
-/* One move in BLOCK_ODDS proposes a block swap (cost O(n)); the others a
- * transposition (cost O(1)). */
-#define BLOCK_ODDS 8
+/* A move proposes, out of 16: a transposition of two random positions
+ * (8), of two neighbours (4), a block swap (2) or a segment reversal (2).
+ * Block swaps and reversals span SPAN_MIN + floor(SPAN_SCALE (1/u − 1))
+ * positions, u uniform on (0, 1]: P(span >= 2 + m) = SPAN_SCALE /
+ * (SPAN_SCALE + m), mostly short (cheap) but any length up to n. */
+#define MOVE_SWAP 8
+#define MOVE_ADJACENT 4
+#define MOVE_BLOCKS 2
+#define SPAN_MIN 2
+#define SPAN_SCALE 8.0
 
 /* Moves per draw: CHAIN_SWEEPS · n, at least CHAIN_MIN (see
- * ds_perm_chain_length and docs/statistics-lag.md). */
+ * docs/statistics-lag.md, "Mixing"). */
 #define CHAIN_SWEEPS 10
 #define CHAIN_MIN 200
 
@@ -197,44 +205,93 @@ static void move_swap(ds_perm_t *p)
     x[j] = u;
 }
 
+/* The span of a block swap or reversal (see SPAN_SCALE), or 0 when it
+ * exceeds the sequence (no move). */
+static size_t draw_span(ds_perm_t *p)
+{
+    double s = SPAN_MIN + floor(SPAN_SCALE * (1 / gsl_rng_uniform_pos(p->rng)
+                                              - 1));
+    return s > (double)p->n ? 0 : (size_t)s;
+}
+
+/* Propose the transposition of positions i and i + 1, i uniform. */
+static void move_adjacent(ds_perm_t *p)
+{
+    uint16_t *x = p->state;
+    size_t n = p->n, i = gsl_rng_uniform_int(p->rng, n - 1);
+    uint16_t u = x[i], v = x[i + 1];
+    if (u == v || !allowed(p, v, u))
+        return;
+    if (i > 0 && !allowed(p, x[i - 1], v))
+        return;
+    if (i + 2 < n && !allowed(p, u, x[i + 2]))
+        return;
+    x[i] = v;
+    x[i + 1] = u;
+}
+
 /*
  * Propose the swap of blocks x[a..b) and x[c..d), a < b <= c < d, and
- * apply it if it keeps the structural zeros. (a, b, c, d) are four draws
- * from {0..n}, sorted; draws with a = b or c = d propose nothing. The
- * inverse of the swap is the swap (a, a + d − c, a + d − b, d), which the
- * sorted draws give with the same probability (the same ties), so the
- * proposal is symmetric. Only the transitions at the block boundaries
- * change.
+ * apply it if it keeps the structural zeros. The span d − a is drawn
+ * first, a uniformly among the places it fits, b and c as two uniform
+ * draws from [a, d], sorted; a = b or c = d proposes nothing. The inverse
+ * of the swap is the swap (a, a + d − c, a + d − b, d), which has the same
+ * span and the mirrored (b, c), so the same probability: the proposal is
+ * symmetric. Only the transitions at the block boundaries change.
  */
 static void move_blocks(ds_perm_t *p)
 {
     uint16_t *x = p->state, *y = p->tmp;
-    size_t n = p->n, v[4];
-    for (int k = 0; k < 4; k++)
-        v[k] = gsl_rng_uniform_int(p->rng, n + 1);
-    for (int k = 1; k < 4; k++) /* insertion sort of four */
-        for (int m = k; m > 0 && v[m - 1] > v[m]; m--) {
-            size_t t = v[m];
-            v[m] = v[m - 1];
-            v[m - 1] = t;
-        }
-    size_t a = v[0], b = v[1], c = v[2], d = v[3];
+    size_t n = p->n, span = draw_span(p);
+    if (span == 0)
+        return;
+    size_t a = gsl_rng_uniform_int(p->rng, n - span + 1), d = a + span;
+    size_t b = a + gsl_rng_uniform_int(p->rng, span + 1);
+    size_t c = a + gsl_rng_uniform_int(p->rng, span + 1);
+    if (b > c) {
+        size_t t = b;
+        b = c;
+        c = t;
+    }
     if (a == b || c == d)
         return;
     size_t l3 = d - c, l2 = c - b, l1 = b - a;
     memcpy(y, x + c, l3 * sizeof *y);
     memcpy(y + l3, x + b, l2 * sizeof *y);
     memcpy(y + l3 + l2, x + a, l1 * sizeof *y);
-    size_t len = d - a;
     if (a > 0 && !allowed(p, x[a - 1], y[0]))
         return;
-    if (d < n && !allowed(p, y[len - 1], x[d]))
+    if (d < n && !allowed(p, y[span - 1], x[d]))
         return;
     if (!allowed(p, y[l3 - 1], y[l3]))
         return;
     if (l2 > 0 && !allowed(p, y[l3 + l2 - 1], y[l3 + l2]))
         return;
-    memcpy(x + a, y, len * sizeof *y);
+    memcpy(x + a, y, span * sizeof *y);
+}
+
+/* Propose the reversal of x[a..b) (its own inverse: a symmetric
+ * proposal). Every transition inside is reversed, so with an asymmetric
+ * mask each must be allowed backwards. */
+static void move_reverse(ds_perm_t *p)
+{
+    uint16_t *x = p->state;
+    size_t n = p->n, span = draw_span(p);
+    if (span == 0)
+        return;
+    size_t a = gsl_rng_uniform_int(p->rng, n - span + 1), b = a + span;
+    if (a > 0 && !allowed(p, x[a - 1], x[b - 1]))
+        return;
+    if (b < n && !allowed(p, x[a], x[b]))
+        return;
+    for (size_t t = a; t + 1 < b; t++)
+        if (!allowed(p, x[t + 1], x[t]))
+            return;
+    for (size_t i = a, j = b - 1; i < j; i++, j--) {
+        uint16_t t = x[i];
+        x[i] = x[j];
+        x[j] = t;
+    }
 }
 
 void ds_perm_walk(ds_perm_t *p, size_t moves)
@@ -242,10 +299,15 @@ void ds_perm_walk(ds_perm_t *p, size_t moves)
     if (!p->zero || p->n < 2)
         return;
     for (size_t m = 0; m < moves; m++) {
-        if (gsl_rng_uniform_int(p->rng, BLOCK_ODDS) == 0)
+        unsigned long u = gsl_rng_uniform_int(p->rng, 16);
+        if (u < MOVE_SWAP)
+            move_swap(p);
+        else if (u < MOVE_SWAP + MOVE_ADJACENT)
+            move_adjacent(p);
+        else if (u < MOVE_SWAP + MOVE_ADJACENT + MOVE_BLOCKS)
             move_blocks(p);
         else
-            move_swap(p);
+            move_reverse(p);
     }
 }
 

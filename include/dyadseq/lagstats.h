@@ -54,9 +54,15 @@ typedef struct ds_lag_table {
     double *adjusted_residual; /* [K*K] z_ij (Haberman; leverage form
                                   with structural zeros) */
     double *p_value;           /* [K*K] two-sided normal p of z_ij */
-    double *yules_q, *yules_q_se;               /* [K*K] 2×2 collapse */
-    double *log_odds_ratio, *log_odds_ratio_se; /* [K*K] 2×2 collapse */
-    double *wampold_kappa, *wampold_z;          /* [K*K] Wampold (1989) */
+    double *yules_q, *yules_q_se;               /* [K*K] 2×2 collapse; with
+                                                   structural zeros relative
+                                                   to the fitted collapse */
+    double *log_odds_ratio, *log_odds_ratio_se; /* [K*K] the same */
+    double *wampold_kappa, *wampold_z;          /* [K*K] Wampold (1989);
+                                                   with structural zeros
+                                                   from the quasi-
+                                                   independence fit to the
+                                                   state frequencies */
     double g2, x2, df, g2_p;   /* likelihood-ratio G², Pearson X², df,
                                   chi-square p of G² */
 } ds_lag_table_t;
@@ -109,7 +115,13 @@ int ds_lag_check_zeros(const int64_t *counts, size_t K, const uint8_t *zero,
  *             fields NaN.
  *   zero      [K*K] structural-zero mask (nonzero = structural), or NULL
  *             for none. With a mask the expected values come from IPF of
- *             the quasi-independence model and residuals use leverages.
+ *             the quasi-independence model and residuals use leverages;
+ *             with at least one structural zero, Q and the log odds ratio
+ *             are taken relative to the 2×2 collapse of that fit, and
+ *             Wampold's kappa and z come from the quasi-independence fit
+ *             to the state frequencies (NaN unless the allowed transitions
+ *             among the states present are strongly connected); see
+ *             docs/statistics-lag.md.
  *   o         options (NULL: ds_lag_opts_default()).
  *   w         workspace for at least t->K states.
  * Returns DS_OK; DS_EUSAGE for inconsistent arguments; DS_EDATA for a count
