@@ -590,6 +590,14 @@ static int pool_km(const ds_corpus_t *c, ds_analysis_t *a, int threads,
     return DS_OK;
 }
 
+/* The structural-zero mask of lag table l: the run's mask at lag 1, none
+ * at other lags (SPEC 4.2). */
+static const uint8_t *lag_zero(const ds_analysis_opts_t *o,
+                               const ds_analysis_t *a, size_t l)
+{
+    return a->lag[l].lag == 1 ? o->zero : NULL;
+}
+
 static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                             ds_analysis_t *a, const label_sets_t *ls,
                             ds_error_t *err)
@@ -636,8 +644,8 @@ static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                 for (size_t l = 0; l < NL; l++) {
                     int64_t *pc = pcount + (l * S + s) * KK;
                     ds_perm_table(perm[s], a->lag[l].lag, pc);
-                    int r = ds_lag_residuals(pc, K, NULL, &o->lag, w, NULL,
-                                             zs, &e);
+                    int r = ds_lag_residuals(pc, K, lag_zero(o, a, l),
+                                             &o->lag, w, NULL, zs, &e);
                     if (r && r != DS_ENUM) {
                         fail_at(&fails[s], &c->sessions[s], &e);
                         break;
@@ -669,8 +677,8 @@ static int run_permutations(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                 ds_error_t e = {0};
                 if (!ok)
                     continue;
-                int r = ds_lag_residuals(sum, K, NULL, &o->lag, w, NULL, zs,
-                                         &e);
+                int r = ds_lag_residuals(sum, K, lag_zero(o, a, l), &o->lag,
+                                         w, NULL, zs, &e);
                 if (r == DS_OK || r == DS_ENUM)
                     ds_perm_exceed(pool->table->adjusted_residual, zs, KK,
                                    pool_exceed + j * KK);
@@ -859,14 +867,6 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     ds_window_result_t *blkw = NULL;
     block_view_t bv = {0};
     *out = NULL;
-    if (o->permutations && o->zero) {
-        for (size_t i = 0; i < K * K; i++)
-            if (o->zero[i])
-                return ds_error_set(err, DS_EUSAGE,
-                                    "--permutations cannot be combined with "
-                                    "--structural-zeros: a shuffle of the "
-                                    "events cannot respect structural zeros");
-    }
     ds_analysis_t *a = calloc(1, sizeof *a);
     if (!a)
         return ds_error_set(err, DS_ENOMEM, "out of memory");

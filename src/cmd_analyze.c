@@ -441,13 +441,6 @@ int main_analyze(int argc, char **argv)
             status = DS_EXIT_USAGE;
         goto done;
     }
-    if (zero && a.permutations) {
-        ds_usage_error("analyze", "--permutations cannot be combined with "
-                       "--structural-zeros: a shuffle of the events cannot "
-                       "respect structural zeros");
-        status = DS_EXIT_USAGE;
-        goto done;
-    }
 
     ds_analysis_opts_t ao;
     ds_analysis_opts_init(&ao);

@@ -65,7 +65,7 @@
 /* Moves per draw: CHAIN_SWEEPS · n, at least CHAIN_MIN (see
  * docs/statistics-lag.md, "Mixing"). */
 #define CHAIN_SWEEPS 10
-#define CHAIN_MIN 200
+#define CHAIN_MIN 1000
 
 #define GOLDEN_GAMMA UINT64_C(0x9E3779B97F4A7C15)
 
