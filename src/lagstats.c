@@ -697,6 +697,26 @@ static void wampold_zeros(ds_lag_table_t *t, const int64_t *freq,
     }
 }
 
+/* Row sums (w->fsum) and column sums (w->ecol) of the fitted table
+ * t->expected, structural cells counting 0; returns its total. */
+static double fitted_margins(const ds_lag_table_t *t, const uint8_t *zero,
+                             ds_lag_workspace_t *w)
+{
+    size_t K = t->K;
+    double total = 0;
+    memset(w->ecol, 0, K * sizeof *w->ecol);
+    for (size_t i = 0; i < K; i++) {
+        w->fsum[i] = 0;
+        for (size_t j = 0; j < K; j++) {
+            double e = zero[i * K + j] ? 0 : t->expected[i * K + j];
+            w->fsum[i] += e;
+            w->ecol[j] += e;
+        }
+        total += w->fsum[i];
+    }
+    return total;
+}
+
 /*
  * The odds ratio of the 2×2 collapse of cell ij of the fitted table e
  * (a_e = e_ij, b_e = rest of row i, c_e = rest of column j, d_e = the
@@ -754,19 +774,7 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
     int has_zero = 0;
     for (size_t c = 0; zero && c < K * K && !has_zero; c++)
         has_zero = zero[c] != 0;
-    double e_total = 0;
-    if (has_zero) { /* margins of the fitted table, for its 2×2 collapses */
-        memset(w->ecol, 0, K * sizeof *w->ecol);
-        for (size_t i = 0; i < K; i++) {
-            w->fsum[i] = 0;
-            for (size_t j = 0; j < K; j++) {
-                double e = zero[i * K + j] ? 0 : t->expected[i * K + j];
-                w->fsum[i] += e;
-                w->ecol[j] += e;
-            }
-            e_total += w->fsum[i];
-        }
-    }
+    double e_total = has_zero ? fitted_margins(t, zero, w) : 0;
 
     double g2 = 0, x2 = 0;
     for (size_t i = 0; i < K; i++) {
