@@ -143,7 +143,7 @@ static int session_lags(const ds_analysis_opts_t *o, ds_analysis_t *a,
     size_t K = a->K, i = si - b->first;
     int64_t *freq = a->state_freq + si * K;
     memset(freq, 0, K * sizeof *freq);
-    ds_state_freq(s->state, s->n, K, freq);
+    ds_lag_state_freq(s->state, s->n, K, freq);
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &b->lag[l];
         ds_lag_table_t t = session_view(r, i, K);
@@ -289,20 +289,6 @@ static int run_init(run_t *x, const ds_corpus_t *c,
     return DS_OK;
 }
 
-/* Options that cannot work together. */
-static int check_options(const ds_corpus_t *c, const ds_analysis_opts_t *o,
-                         ds_error_t *err)
-{
-    size_t KK = c->n_states * c->n_states;
-    for (size_t i = 0; o->permutations && o->zero && i < KK; i++)
-        if (o->zero[i])
-            return ds_error_set(err, DS_EUSAGE,
-                                "--permutations cannot be combined with "
-                                "--structural-zeros: a shuffle of the "
-                                "events cannot respect structural zeros");
-    return DS_OK;
-}
-
 /* Sessions [first, first + n) in parallel, each writing only its own
  * rows; then, on this thread, their counts go to the pools and the block
  * to the sink. */
@@ -374,10 +360,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 {
     run_t x;
     *out = NULL;
-    int rc = check_options(c, o, err);
-    if (rc)
-        return rc;
-    rc = run_init(&x, c, o, err);
+    int rc = run_init(&x, c, o, err);
     if (!rc)
         rc = compute_sessions(&x, diag, err);
     if (!rc)

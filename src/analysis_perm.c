@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "analysis_internal.h"
+#include "dyadseq/permute.h"
 
 /* The state of a permutation run: one stream per session, the permuted
  * counts of the current shuffle and the exceedance counts. */
@@ -78,6 +79,12 @@ static int perm_run_init(perm_run_t *p, const ds_corpus_t *c,
     return DS_OK;
 }
 
+/* The structural zeros of lag l's tables: the lag-1 mask (SPEC 4.2). */
+static const uint8_t *lag_zero(const perm_run_t *p, size_t l)
+{
+    return p->a->lag[l].lag == 1 ? p->o->zero : NULL;
+}
+
 /* One shuffle of session s: its permuted table of every lag, their
  * residuals, and the exceedances. */
 static void shuffle_session(perm_run_t *p, size_t s, ds_lag_workspace_t *w,
@@ -90,7 +97,8 @@ static void shuffle_session(perm_run_t *p, size_t s, ds_lag_workspace_t *w,
         const ds_lag_result_t *r = &p->a->lag[l];
         int64_t *pc = p->pcount + (l * p->S + s) * KK;
         ds_perm_table(p->perm[s], r->lag, pc);
-        int rc = ds_lag_residuals(pc, K, NULL, &p->o->lag, w, NULL, zs, &e);
+        int rc = ds_lag_residuals(pc, K, lag_zero(p, l), &p->o->lag, w, NULL,
+                                  zs, &e);
         if (rc && rc != DS_ENUM) {
             ds_analysis_fail_at(&p->fails[s], &p->c->sessions[s], &e);
             return;
@@ -120,7 +128,8 @@ static void shuffle_pool(perm_run_t *p, size_t j, ds_lag_workspace_t *w,
             sum[cell] += row[cell];
     }
     ds_error_t e = {0};
-    int rc = ds_lag_residuals(sum, K, NULL, &p->o->lag, w, NULL, zs, &e);
+    int rc = ds_lag_residuals(sum, K, lag_zero(p, l), &p->o->lag, w, NULL,
+                              zs, &e);
     if (rc == DS_OK || rc == DS_ENUM)
         ds_perm_exceed(pool->table->adjusted_residual, zs, KK,
                        p->pool_exceed + j * KK);

@@ -398,11 +398,6 @@ static int load_zeros(const analyze_args_t *a, const ds_common_opts_t *o,
         else
             ds_msg_error("%s", err.msg);
         status = rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
-    } else if (*zero && a->permutations) {
-        ds_usage_error("analyze", "--permutations cannot be combined with "
-                       "--structural-zeros: a shuffle of the events cannot "
-                       "respect structural zeros");
-        status = DS_EXIT_USAGE;
     }
     ds_diag_free(&diag);
     return status;

@@ -175,8 +175,10 @@ const char *ds_analysis_window_skipped(const ds_corpus_t *c,
                                        const ds_analysis_opts_t *o);
 
 /*
- * Analyze corpus c. Returns DS_OK with *out set; DS_EUSAGE for options that
- * cannot work together (permutations with structural zeros); DS_ENOMEM.
+ * Analyze corpus c. Returns DS_OK with *out set; DS_EDATA for a session
+ * with a transition in a structural-zero cell (callers check the mask
+ * first, ds_zeros_check); DS_ENOMEM. With structural zeros, permutations
+ * draw sequences that keep them (permute.h).
  * A metric whose input column is missing is skipped, not an error: its
  * pointer is NULL and *_skipped says why. A table whose numerical routine
  * fails (IPF not converging) gets NaN statistics and a warning in diag, in

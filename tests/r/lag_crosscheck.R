@@ -31,7 +31,10 @@
 #                  g2_p = pchisq(G², df, lower.tail = FALSE)
 #   Yule's Q, log odds, their SEs, Wampold's kappa and z, transition
 #                  probabilities: the formulas of SPEC 4.1, written out
-#                  again here from the SPEC
+#                  again here from the SPEC; with structural zeros the
+#                  odds ratio relative to the collapse of the loglin fit,
+#                  and Wampold from a loglin fit to the state frequencies
+#                  with glm hat values (docs/statistics-lag.md)
 #   summaries      mean, sd, n and t.test() over the sessions whose value
 #                  is finite (SPEC 4.5)
 # Tolerance: |dyadseq − R| <= 1e-8 · max(1, |R|), and the same cells NaN.
@@ -190,6 +193,12 @@ ref_table <- function(f, freq, n, use_mask) {
     r$p_value <- 2 * pnorm(-abs(Z))
     r$g2_p <- if (r$df > 0) pchisq(r$g2, r$df, lower.tail = FALSE) else NaN
 
+    # SPEC 4.1 with structural zeros: odds ratios relative to the same 2x2
+    # collapse of the fitted table (E is 0 in zero-margin rows and columns)
+    E0 <- E
+    E0[m == 1] <- 0
+    er <- rowSums(E0); ec <- colSums(E0); et <- sum(E0)
+    has_zero <- any(m == 1)
     for (i in 1:K) for (j in 1:K) {
         if (m[i, j] == 1)
             next # structural: NaN everywhere
@@ -198,20 +207,32 @@ ref_table <- function(f, freq, n, use_mask) {
         if (R[i] > 0 && C[j] > 0) {
             # SPEC 4.1: the 2x2 collapse of cell ij
             a <- f[i, j]; b <- R[i] - a; c <- C[j] - a; dd <- N - R[i] - C[j] + a
+            theta <- 1
+            if (has_zero) {
+                ae <- E0[i, j]; be <- er[i] - ae; ce <- ec[j] - ae
+                de <- et - er[i] - ec[j] + ae
+                theta <- if (min(ae, be, ce, de) > 1e-9 * et)
+                    ae * de / (be * ce) else NaN
+            }
             zero <- min(a, b, c, dd) == 0
             if (zero && zc > 0) {
                 a <- a + zc; b <- b + zc; c <- c + zc; dd <- dd + zc
                 zero <- FALSE
             }
-            q <- if (a * dd + b * c > 0) (a * dd - b * c) / (a * dd + b * c) else NaN
+            if (is.nan(theta))
+                next # the fitted collapse has a zero cell: all NaN
+            q <- if (a * dd + b * c * theta > 0)
+                (a * dd - b * c * theta) / (a * dd + b * c * theta) else NaN
             r$yules_q[i, j] <- q
             if (!zero) {
                 s <- sqrt(1 / a + 1 / b + 1 / c + 1 / dd)
                 r$yules_q_se[i, j] <- 0.5 * (1 - q^2) * s
-                r$log_odds_ratio[i, j] <- log((a * dd) / (b * c))
+                r$log_odds_ratio[i, j] <- log((a * dd) / (b * c)) - log(theta)
                 r$log_odds_ratio_se[i, j] <- s
             }
         }
+        if (has_zero)
+            next # Wampold with structural zeros: below
         # SPEC 4.1: Wampold's transformed kappa, from whole-sequence
         # frequencies
         ni <- freq[i]; nj <- freq[j]; fij <- f[i, j]
@@ -223,7 +244,51 @@ ref_table <- function(f, freq, n, use_mask) {
         if (n >= 2 && v > 0)
             r$wampold_z[i, j] <- (fij - ep) / sqrt(v)
     }
+    if (has_zero)
+        r[c("wampold_kappa", "wampold_z")] <- wampold_zeros(f, freq, m)
     r
+}
+
+# Wampold's kappa and z with structural zeros (docs/statistics-lag.md):
+# e' = the quasi-independence fit (loglin) with row and column margins the
+# state frequencies (those of diag(freq)), variance e' (1 - h) with h the
+# hat values of the Poisson glm at that fit; NaN unless the allowed
+# transitions among the present states are strongly connected.
+wampold_zeros <- function(f, freq, m) {
+    kap <- nanmat(); z <- nanmat()
+    p <- freq > 0
+    A <- (1 - m[p, p, drop = FALSE]) > 0
+    reach <- A | diag(sum(p)) > 0
+    for (it in seq_len(sum(p)))
+        reach <- (reach + (reach %*% A)) > 0
+    if (!all(reach))
+        return(list(kap, z))
+    ms <- m[p, p, drop = FALSE]
+    fit <- loglin(diag(freq[p], sum(p)), list(1, 2), start = 1 - ms,
+                  fit = TRUE, eps = 1e-12, iter = 100000, print = FALSE)$fit
+    d <- data.frame(y = as.vector(fit), from = factor(as.vector(row(fit))),
+                    to = factor(as.vector(col(fit))),
+                    allowed = as.vector(ms) == 0)
+    g <- suppressWarnings(glm(y ~ from + to, family = poisson, data = d,
+                              subset = allowed, mustart = y,
+                              control = glm.control(epsilon = 1e-12,
+                                                    maxit = 100)))
+    h <- rep(NaN, nrow(d))
+    h[d$allowed] <- hatvalues(g)
+    H <- matrix(h, sum(p))
+    idx <- which(p)
+    for (a in seq_along(idx)) for (b in seq_along(idx)) {
+        if (ms[a, b] == 1)
+            next
+        i <- idx[a]; j <- idx[b]
+        ep <- fit[a, b]; fij <- f[i, j]
+        den <- if (fij >= ep) min(freq[i], freq[j]) - ep else ep
+        if (den > 0)
+            kap[i, j] <- (fij - ep) / den
+        if (1 - H[a, b] > 1e-10)
+            z[i, j] <- (fij - ep) / sqrt(ep * (1 - H[a, b]))
+    }
+    list(kap, z)
 }
 
 lag_counts <- function(x, k) {
