@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -746,17 +747,21 @@ static void num3(char *buf, size_t n, double x)
 static void print_header(const power_run_t *r, const ds_power_result_t *res,
                          const power_args_t *a, const ds_common_opts_t *o)
 {
-    printf("Power by simulation: %zu replications per design point, "
-           "'%s' -> '%s' sessions,\n%s; a test rejects when %s <= %g "
-           "(two-sided); seed %lu.\n", res->R, r->labels[r->model.pre],
-           r->labels[r->model.post],
+    printf("Power by simulation: %zu replications of each design point, "
+           "'%s' -> '%s' sessions,\n%s, seed %lu. A test rejects when ",
+           res->R, r->labels[r->model.pre], r->labels[r->model.post],
            a->model ? "the --model matrices" : "simulate's built-in model",
-           res->bh ? "its Benjamini-Hochberg q over the metrics" : "p",
-           res->alpha, o->seed);
+           o->seed);
+    if (res->bh)
+        printf("its Benjamini-Hochberg q over\nthe %zu metrics is <= %g "
+               "(two-sided).\n", res->n_metrics, res->alpha);
+    else
+        printf("p <= %g (two-sided).\n", res->alpha);
     printf("power: share of replications rejecting [95%% Clopper-Pearson "
-           "CI]; estimate: mean (SD)\nover replications of the mean post - "
-           "pre (or, for NAME@LABEL, of the mean); 'all':\nevery metric "
-           "rejects. docs/power.md explains the table.\n\n");
+           "CI], * at least %.2f;\nestimate: mean (SD) over replications "
+           "of the mean post - pre (for NAME@LABEL, of\nthe mean); events: "
+           "mean events per session; all: every metric rejects.\n"
+           "docs/power.md explains the table.\n\n", res->target);
 }
 
 static void print_table(const power_run_t *r, const ds_power_result_t *res,
@@ -785,19 +790,22 @@ static void print_table(const power_run_t *r, const ds_power_result_t *res,
             num3(a2, sizeof a2, x->mean_post);
             snprintf(prepost, sizeof prepost, "%s -> %s", a1, a2);
         }
-        printf("%-*s %-8s %7zu %6zu  %-22s %-22s %s\n", (int)w,
+        printf("%-*s %-8s %7zu %6zu  %-22s ", (int)w,
                row_metric(r, x->metric), ds_power_test_name(x->test),
-               res->couples[x->design], res->events[x->design], pw, est,
-               prepost);
+               res->couples[x->design], res->events[x->design], pw);
+        if (*prepost)
+            printf("%-22s %s\n", est, prepost);
+        else
+            printf("%s\n", est);
     }
 }
 
 static void print_smallest(const power_run_t *r, const ds_power_result_t *res)
 {
     size_t per_design = res->n_rows / res->n_designs;
-    printf("\nSmallest design reaching power %.2f (* above): fewest couples "
-           "x events, and per\nevents per session the fewest couples:\n",
-           res->target);
+    printf("\nSmallest design reaching power %.2f: the fewest couples x "
+           "events, and for each\nnumber of events per session the fewest "
+           "couples:\n", res->target);
     for (size_t i = 0; i < res->n_smallest; i++) {
         const ds_power_smallest_t *s = &res->smallest[i];
         printf("  %s, %s: ", row_metric(r, s->metric),
@@ -807,8 +815,9 @@ static void print_smallest(const power_run_t *r, const ds_power_result_t *res)
             continue;
         }
         size_t d = (size_t)s->design;
-        printf("%zu couples x %zu events (power %.3f)", res->couples[d],
-               res->events[d], res->row[d * per_design + i].power);
+        printf("%zu couples x %zu events per session (power %.3f)",
+               res->couples[d], res->events[d],
+               res->row[d * per_design + i].power);
         for (size_t e = 0; e < res->n_events; e++) {
             long b = s->by_events[e];
             printf("; %zu events: ", r->events[e]);
@@ -937,7 +946,9 @@ int main_power(int argc, char **argv)
                       ds_common_progress(&o));
     po.progress = ds_progress_callback;
     po.progress_ctx = &bar;
+    clock_t cpu0 = clock();
     int rc = ds_power_run(&r.model, r.metric, r.n_metrics, &po, &res, &err);
+    double cpu = (double)(clock() - cpu0) / CLOCKS_PER_SEC;
     ds_progress_finish(&bar);
     if (rc) {
         ds_msg_error("%s", err.msg);
@@ -945,11 +956,11 @@ int main_power(int argc, char **argv)
         goto done;
     }
     if (o.verbose)
-        fprintf(stderr, "dyadseq: time: %zu replications in %.2f s on %d "
-                "thread%s: %.2f ms per replication (%.2f ms of one thread)\n",
-                res->R, res->seconds, po.threads, po.threads == 1 ? "" : "s",
-                1000 * res->seconds / (double)res->R,
-                1000 * res->seconds * po.threads / (double)res->R);
+        fprintf(stderr, "dyadseq: time: %zu replications of %zu design "
+                "points in %.2f s on %d thread%s, %.2f s of CPU: %.2f ms of "
+                "CPU per replication\n", res->R, res->n_designs,
+                res->seconds, po.threads, po.threads == 1 ? "" : "s", cpu,
+                1000 * cpu / (double)res->R);
     if (o.output && (rc = write_results(&r, res, &a, &o, &err))) {
         ds_msg_error("%s", err.msg);
         goto done;

@@ -8,6 +8,7 @@
 #   - with R: simulated power against the exact power of the t and
 #     Wilcoxon tests for a discrete planted effect (tests/power/exact.R),
 #     and every Clopper-Pearson interval against binom.test;
+#   - scripts/plot_results draws the power curves;
 #   - usage and data errors, and no output file after a failure.
 . tests/lib.sh
 
@@ -93,6 +94,27 @@ for t in 1 2; do
 done
 check "1 and 2 threads: the same table" cmp "$TMP/t1/o.txt" "$TMP/t2/o.txt"
 check "1 and 2 threads: byte-identical results files" cmp "$TMP/t1/o.h5" "$TMP/t2/o.h5"
+
+# ---- the figure ----------------------------------------------------------------
+PY=""
+for p in /usr/bin/python3 ${PYTHON:-} python3; do
+    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
+        PY=$p; break
+    fi
+done
+if [ -n "$PY" ]; then
+    export PYTHONDONTWRITEBYTECODE=1
+    check_status "plot_results draws the power figure" 0 scripts/plot_results "$TMP/t1/o.h5" -o "$TMP/fig"
+    if [ -s "$TMP/fig/power_curve.png" ] && [ "$(head -c 4 "$TMP/fig/power_curve.pdf")" = "%PDF" ]; then
+        ok "power_curve.png and .pdf written"
+    else
+        not_ok "power_curve.png and .pdf written"
+    fi
+    grep -q skipped "$TMP/.err" && not_ok "a power file: no other figure tried" ||
+        ok "a power file: no other figure tried"
+else
+    ok "power figure # SKIP no Python with h5py, numpy and matplotlib"
+fi
 
 # ---- exact power (R) ---------------------------------------------------------
 printf 'from,to,p\nA:bid,B:response,%s\nA:bid,B:withdraw,%s\nB:response,A:bid,1\nB:withdraw,A:bid,1\n' \
