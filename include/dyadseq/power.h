@@ -26,7 +26,7 @@
  *
  * Common random numbers: couple "stable-03" has the same streams in every
  * design point of a replication (while the grid's couple numbers keep the
- * same width, below 200 couples per group), so a larger design adds couples
+ * same width, below 100 couples per group), so a larger design adds couples
  * to a smaller one instead of drawing a new study; that makes the power
  * curve over the grid smooth and the comparison of designs precise, while
  * each design point on its own is an ordinary Monte Carlo estimate.
