@@ -702,8 +702,7 @@ static int make_table(ds_power_result_t *res, size_t n_events,
 
 /* ---- the run ---------------------------------------------------------- */
 
-static int check_opts(const ds_power_model_t *md,
-                      const ds_power_metric_t *metric, size_t M,
+static int check_opts(const ds_power_model_t *md, size_t M,
                       const ds_power_opts_t *o, ds_error_t *err)
 {
     if (!o->n_couples || !o->n_events)
@@ -733,7 +732,6 @@ static int check_opts(const ds_power_model_t *md,
     if (!md->n_groups || (!md->chain[0]) != (!md->chain[1]))
         return ds_error_set(err, DS_EUSAGE, "no groups, or one model "
                             "matrix without the other");
-    (void)metric;
     return DS_OK;
 }
 
@@ -789,7 +787,7 @@ int ds_power_run(const ds_power_model_t *md, const ds_power_metric_t *metric,
     run_t run = {.md = md, .metric = metric, .M = M, .o = o};
     int rc;
     *out = NULL;
-    if ((rc = check_opts(md, metric, M, o, err)))
+    if ((rc = check_opts(md, M, o, err)))
         return rc;
     run.space = *md->space;
     run.space.has_time = run.space.has_duration = 1;

@@ -209,9 +209,10 @@ static inline size_t ds_power_slot(const ds_power_result_t *res,
 /*
  * Run the simulation study. metrics[0..n_metrics) as parsed; model and o
  * as above. Returns 0 with *out; DS_EUSAGE for inconsistent options
- * (empty grid, fewer than 2 couples, α or target outside (0, 1), no test,
- * a one-sample metric with test bits it cannot take); DS_EDATA when the
- * built-in model's roles are missing from the codebook; DS_ENOMEM.
+ * (empty grid, fewer than 2 couples, α, target or confidence level
+ * outside (0, 1), no test, no metric, pre = post); DS_EDATA when the
+ * built-in model's roles are missing from the codebook; DS_ENOMEM; or the
+ * error of the first failing replication (in replication order).
  */
 int ds_power_run(const ds_power_model_t *model,
                  const ds_power_metric_t *metrics, size_t n_metrics,
