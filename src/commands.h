@@ -12,5 +12,6 @@ int main_info(int argc, char **argv);
 int main_simulate(int argc, char **argv);
 int main_compare(int argc, char **argv);
 int main_agree(int argc, char **argv);
+int main_power(int argc, char **argv);
 
 #endif

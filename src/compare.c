@@ -809,3 +809,110 @@ const char *ds_compare_better_name(int better)
 {
     return better > 0 ? "higher" : better < 0 ? "lower" : "";
 }
+
+/* ---- one metric by name (dyadseq power) ----------------------------- */
+
+/* What value() reads for a metric of kind k. */
+static unsigned kind_needs(kind_t k)
+{
+    switch (k) {
+    case M_Q:
+    case M_Z: return DS_COMPARE_NEEDS_LAG1;
+    case M_RATE:
+    case M_LATENCY: return DS_COMPARE_NEEDS_RESPONSIVE;
+    case M_CYCLES: return DS_COMPARE_NEEDS_CYCLES | DS_COMPARE_NEEDS_SESSION;
+    case M_SHARE:
+    case M_SOFTEN: return DS_COMPARE_NEEDS_CYCLES;
+    case M_EVENTS: return DS_COMPARE_NEEDS_SESSION;
+    }
+    return 0;
+}
+
+static void def_from_spec(const ds_compare_sessions_t *v, const spec_t *sp,
+                          ds_compare_metric_def_t *out)
+{
+    out->kind = (int)sp->kind;
+    out->tr = sp->tr;
+    out->actor = sp->actor;
+    out->needs = kind_needs(sp->kind);
+    out->better = metric_better(v, sp);
+}
+
+int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
+                            ds_compare_metric_def_t *out, ds_error_t *err)
+{
+    static const char *const prefix[2] = {"yules_q[", "adjusted_residual["};
+    size_t n = strlen(name);
+    char ex[96];
+    ds_excerpt(ex, name, 80);
+    memset(out, 0, sizeof *out);
+    for (int z = 0; z < 2; z++) {
+        size_t pl = strlen(prefix[z]);
+        if (n <= pl + 1 || strncmp(name, prefix[z], pl) != 0 ||
+            name[n - 1] != ']')
+            continue;
+        char *inner = malloc(n - pl);
+        if (!inner)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        memcpy(inner, name + pl, n - pl - 1);
+        inner[n - pl - 1] = '\0';
+        spec_t sp = {.kind = z ? M_Z : M_Q};
+        ds_error_t e = {0};
+        int rc = ds_compare_parse_transition(v, inner, &sp.tr, &e);
+        free(inner);
+        if (rc) {
+            /* the message starts "--transition 'FROM->TO': " */
+            const char *why = strstr(e.msg, "': ");
+            return ds_error_set(err, rc, "metric '%s': %s", ex,
+                                why ? why + 3 : e.msg);
+        }
+        def_from_spec(v, &sp, out);
+        return DS_OK;
+    }
+    /* every other metric v's state space has, by its name */
+    spec_t cand[9];
+    size_t nc = 0;
+    if (v->has_time && v->n_actors >= 2) {
+        for (int k = M_RATE; k <= M_LATENCY; k++)
+            for (size_t x = 0; x < 2; x++)
+                cand[nc++] = (spec_t){.kind = (kind_t)k, .actor = x};
+        cand[nc++] = (spec_t){.kind = M_CYCLES};
+        cand[nc++] = (spec_t){.kind = M_SHARE};
+        for (size_t x = 0; x < 2; x++)
+            cand[nc++] = (spec_t){.kind = M_SOFTEN, .actor = x};
+    }
+    if (v->has_time)
+        cand[nc++] = (spec_t){.kind = M_EVENTS};
+    char *names[9] = {0};
+    int rc = DS_OK, found = -1;
+    for (size_t i = 0; i < nc && rc == DS_OK; i++) {
+        if (!(names[i] = metric_name(v, &cand[i])))
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        else if (found < 0 && strcmp(names[i], name) == 0)
+            found = (int)i;
+    }
+    if (rc == DS_OK && found >= 0) {
+        def_from_spec(v, &cand[found], out);
+    } else if (rc == DS_OK) {
+        const char *near = ds_suggest(name, (const char *const *)names, nc);
+        char list[512] = "";
+        size_t l = 0;
+        for (size_t i = 0; i < nc && l < sizeof list; i++)
+            l += (size_t)snprintf(list + l, sizeof list - l, ", %s",
+                                  names[i]);
+        rc = ds_error_set(err, DS_EUSAGE, "no metric '%s'%s%s%s; the metrics "
+                          "are yules_q[FROM->TO], adjusted_residual[FROM->TO]"
+                          "%s", ex, near ? " (did you mean '" : "",
+                          near ? near : "", near ? "'?)" : "", list);
+    }
+    for (size_t i = 0; i < nc; i++)
+        free(names[i]);
+    return rc;
+}
+
+double ds_compare_metric_value(const ds_compare_sessions_t *v,
+                               const ds_compare_metric_def_t *m, size_t s)
+{
+    spec_t sp = {.kind = (kind_t)m->kind, .tr = m->tr, .actor = m->actor};
+    return value(v, &sp, s);
+}

@@ -30,6 +30,7 @@ static const ds_command_t commands[] = {
      "summarize a results file: provenance, contents, strongest effects"},
     {"simulate", main_simulate,
      "write synthetic transcripts with known sequential structure"},
+    {"power", main_power, "power and sample size by simulation"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

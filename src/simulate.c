@@ -726,3 +726,43 @@ fail:
     free(c.bad);
     return rc;
 }
+
+/* ---- couples and rounding as the transcript writer has them -------- */
+
+size_t ds_sim_group_size(size_t n, size_t n_groups, size_t g)
+{
+    return n / n_groups + (g < n % n_groups);
+}
+
+int ds_sim_id_width(size_t n, size_t n_groups)
+{
+    size_t most = ds_sim_group_size(n, n_groups, 0);
+    int width = 2;
+    for (; most >= 100; most /= 10)
+        width++;
+    return width;
+}
+
+/*
+ * x rounded to 3 decimals as printf("%.3f") rounds (the exact binary
+ * value, ties to even), then as strtod reads the result back. x * 1000 is
+ * p + e exactly (fma gives the rounding error e); nearbyint(p) is right
+ * unless p lies exactly halfway and e tips it: then the exact value is
+ * on the far side of the half.
+ */
+static double round_ms(double x)
+{
+    double p = x * 1000.0, e = fma(x, 1000.0, -p), r = nearbyint(p);
+    double d = p - r;
+    if (fabs(d) == 0.5 && e != 0 && (d > 0) == (e > 0))
+        r += d > 0 ? 1 : -1;
+    return r / 1000.0;
+}
+
+void ds_sim_events_round_ms(ds_sim_events_t *ev)
+{
+    for (size_t i = 0; i < ev->n; i++) {
+        ev->onset[i] = round_ms(ev->onset[i]);
+        ev->duration[i] = round_ms(ev->duration[i]);
+    }
+}

@@ -216,6 +216,43 @@ int ds_compare_reliability(ds_compare_t *c, size_t m, double r, int better,
 /* "higher", "lower" or "" for a metric's better side. */
 const char *ds_compare_better_name(int better);
 
+/*
+ * One metric by name, outside a comparison (dyadseq power computes single
+ * metrics of simulated sessions without building a ds_compare_t). The
+ * definitions are those of ds_compare_build, so a value is the same double
+ * `compare` puts in /comparison/values for the same session.
+ */
+enum {
+    DS_COMPARE_NEEDS_LAG1 = 1,       /* lag-1 counts, Q, residuals */
+    DS_COMPARE_NEEDS_RESPONSIVE = 2, /* responsiveness per direction */
+    DS_COMPARE_NEEDS_CYCLES = 4,     /* cycles and softening */
+    DS_COMPARE_NEEDS_SESSION = 8     /* n_events and duration_s */
+};
+
+typedef struct ds_compare_metric_def {
+    int kind;            /* which family (internal to compare.c) */
+    ds_transition_t tr;  /* yules_q, adjusted_residual */
+    size_t actor;        /* the bidder, or the softener */
+    unsigned needs;      /* DS_COMPARE_NEEDS_*: what value() reads */
+    int better;          /* as ds_compare_metric_t.better */
+} ds_compare_metric_def_t;
+
+/*
+ * Parse a metric name as compare names its rows ("response_rate[A->B]",
+ * "yules_q[A:pursue->B:withdraw]", "cycles_per_10min", ...). Only the
+ * state space of v is used (K, labels, roles, actors, has_time,
+ * structural_zero), not its per-session arrays. Returns 0, or DS_EUSAGE
+ * with a message naming the nearest metric (or the unknown state) when
+ * name is not a metric of v's state space.
+ */
+int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
+                            ds_compare_metric_def_t *out, ds_error_t *err);
+
+/* The value of metric m in session s of v (NaN when undefined); v needs
+ * the arrays m->needs names. */
+double ds_compare_metric_value(const ds_compare_sessions_t *v,
+                               const ds_compare_metric_def_t *m, size_t s);
+
 void ds_compare_free(ds_compare_t *c);
 
 #endif

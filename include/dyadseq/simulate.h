@@ -270,4 +270,23 @@ int ds_sim_model_load(const char *path, const ds_corpus_t *space,
 /* Tolerance of a --model row sum. */
 #define DS_SIM_ROW_SUM_TOL 1e-9
 
+/*
+ * Couples as `simulate` divides and names them: n couples split evenly
+ * over n_groups groups, the first n % n_groups groups taking one more
+ * (ds_sim_group_size: the size of group g); couple j (from 0) of group g
+ * is "GROUP-NN", j + 1 with ds_sim_id_width() digits: at least 2, as many
+ * as the largest group needs.
+ */
+size_t ds_sim_group_size(size_t n, size_t n_groups, size_t g);
+int ds_sim_id_width(size_t n, size_t n_groups);
+
+/*
+ * Round every onset and duration of ev to the millisecond exactly as the
+ * transcript writer's "%.3f" does and a reader's strtod gives it back
+ * (the double nearest to k / 1000, k the correctly rounded, ties-to-even
+ * count of milliseconds), so sessions kept in memory equal sessions
+ * written and read again.
+ */
+void ds_sim_events_round_ms(ds_sim_events_t *ev);
+
 #endif
