@@ -1045,6 +1045,9 @@ def fig_agreement(r, a, name):
     footnote(fig, f"Number: aligned pairs of events (bold: agreements); colour: share of "
              f"the row. nil: an event the other coding has no partner for ({how}); "
              f"the nil\u2013nil cell is empty by construction (hatched).")
+    return save(fig, a.outdir, name, a.quiet)
+
+
 # ------------------------------------------------------------- power figure
 def fig_power(r, a, name):
     """Power against couples (dyadseq power): one panel per metric and test,
