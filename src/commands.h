@@ -11,5 +11,6 @@ int main_export(int argc, char **argv);
 int main_info(int argc, char **argv);
 int main_simulate(int argc, char **argv);
 int main_compare(int argc, char **argv);
+int main_convert(int argc, char **argv);
 
 #endif

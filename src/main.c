@@ -28,6 +28,8 @@ static const ds_command_t commands[] = {
      "summarize a results file: provenance, contents, strongest effects"},
     {"simulate", main_simulate,
      "write synthetic transcripts with known sequential structure"},
+    {"convert", main_convert,
+     "BORIS, ELAN, SDIS and other tools' files to transcripts; SDIS out"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
