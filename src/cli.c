@@ -241,47 +241,53 @@ void ds_common_help(FILE *fp, const ds_common_opts_t *o)
     if (o->which & DS_COMMON_IMPORT) {
         fprintf(fp,
                 "  Other tools' files (docs/convert.md)\n"
-                "      --from, --format FORMAT  the inputs' format:");
-        for (size_t i = 0; i < ds_n_importers; i++)
-            fprintf(fp, "%s%s", i ? "|" : " ", ds_importers[i].name);
-        fprintf(fp, "|transcript\n"
-                "                        [by extension: .boris, .eaf, "
-                ".sds/.sdis; .csv needs it]\n");
-        for (size_t i = 0; i < ds_n_importers; i++)
-            fprintf(fp, "                          %-9s %s\n",
-                    ds_importers[i].name, ds_importers[i].summary);
+                "      --from FORMAT     the inputs' format (also --format) "
+                "[told by the\n"
+                "                        extension: .boris, .eaf, .sds; "
+                "otherwise needed]\n");
+        for (size_t i = 0; i < ds_n_importers; i++) {
+            fprintf(fp, "        %-10s ", ds_importers[i].name);
+            for (const char *p = ds_importers[i].summary; *p; p++) {
+                fputc(*p, fp);
+                if (*p == '\n')
+                    fprintf(fp, "%19s", "");
+            }
+            fputc('\n', fp);
+        }
         fprintf(fp,
-                "                          transcript dyadseq "
-                "transcripts (schemas/transcript.schema.json)\n"
-                "      --subject-actor NAME=A  events of subject NAME (BORIS "
-                "subject, SDIS code prefix,\n"
-                "                        --columns actor value) are actor "
-                "A's; A '-' leaves them out;\n"
-                "                        repeatable; a subject named as an "
-                "actor is that actor [none]\n"
+                "        %-10s dyadseq transcripts (the default of "
+                "--to sdis)\n"
+                "      --subject-actor NAME=A  subject NAME (BORIS subject, "
+                "SDIS code prefix,\n"
+                "                        the actor column of --columns) is "
+                "actor A; A '-' leaves\n"
+                "                        its events out; repeatable; a "
+                "subject named as an\n"
+                "                        actor is that actor [none]\n"
                 "      --tier-actor TIER=A  the same for ELAN tiers; every "
                 "tier must map [none]\n"
                 "      --id-pattern REGEX  POSIX extended regex on the "
                 "observation id (BORIS\n"
                 "                        observation, SDIS label, ELAN "
-                "file name): group 1 is the\n"
-                "                        couple, group 2 the session "
+                "file name): group 1 is\n"
+                "                        the couple, group 2 the session "
                 "[none: the id is the\n"
-                "                        session, the file name stem the "
-                "couple]\n"
-                "      --modifiers ignore|append  BORIS modifiers: dropped, "
-                "or appended to the\n"
+                "                        session, the file name's stem "
+                "the couple]\n"
+                "      --modifiers ignore|append  BORIS modifiers are "
+                "dropped, or appended to the\n"
                 "                        code as BEHAVIOR|MODIFIERS "
                 "[ignore]\n"
-                "      --columns KEY=COL,...  columns of --from columns: "
-                "code (required), couple,\n"
-                "                        session, actor, time, duration or "
-                "offset, status\n"
-                "                        (START/STOP/POINT), start, end; "
-                "unit=ms for milliseconds\n"
-                "                        [none]\n"
+                "      --columns KEY=COL,...  the columns of --from columns: "
+                "code (required),\n"
+                "                        couple, session, actor, time, "
+                "duration or offset,\n"
+                "                        status (START/STOP/POINT), start, "
+                "end; unit=ms for\n"
+                "                        times in milliseconds [none]\n"
                 "      --interval S      seconds per interval of SDIS "
-                "interval data [1]\n");
+                "interval data [1]\n",
+                "transcript");
     }
     if (o->which & DS_COMMON_THREADS)
         fprintf(fp, "  -t, --threads N       threads; 0 = all cores [0]\n");

@@ -296,6 +296,7 @@ static int from_transcripts(const ds_common_opts_t *o, char *const *inputs,
     if (rc)
         return rc;
     ds_import_study_t *st = x->study;
+    st->check_overlap = 0;
     for (size_t f = 0; f < c->n_files && rc == DS_OK; f++) {
         rc = ds_import_study_begin_input(st, c->files[f], "", 0, err);
         if (rc == DS_OK)

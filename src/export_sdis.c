@@ -64,8 +64,8 @@ static int check_names(const ds_import_study_t *st, ds_diag_t *diag)
             strpbrk(s->couple, ">\r\n"))
             ds_diag_error(diag, st->locs[s->ev[0].loc], 0, NULL,
                           "session '%s'/'%s' cannot be an SDIS label "
-                          "<COUPLE_SESSION>: the session may not contain "
-                          "'_', neither part '>' or a line break",
+                          "<COUPLE_SESSION>: the session must not contain "
+                          "'_', and neither part '>' or a line break",
                           s->couple, s->session);
     }
     return diag->n_errors > before;

@@ -19,22 +19,23 @@
 
 const ds_importer_t ds_importers[] = {
     {"boris", ".boris", ".boris,.csv,.tsv",
-     "BORIS: project file (.boris, JSON), aggregated events or events "
-     "table export (CSV/TSV)",
+     "BORIS project (.boris, JSON), or its aggregated events\n"
+     "or events table export (CSV/TSV)",
      ds_import_boris},
     {"elan", ".eaf", ".eaf,.txt",
-     "ELAN: annotation document (.eaf, XML) or tab-delimited text export",
+     "ELAN annotation document (.eaf, XML), or its\n"
+     "tab-delimited text export",
      ds_import_elan},
     {"sdis", ".sds,.sdis", ".sds,.sdis",
-     "SDIS (GSEQ): event, state, timed-event and interval data",
+     "SDIS of GSEQ: event, state, timed-event, interval data",
      ds_import_sdis},
     {"columns", "", ".csv,.tsv,.txt",
-     "any tool's CSV/TSV (Observer XT, INTERACT, Datavyu) with --columns",
+     "any tool's CSV/TSV with --columns (Observer XT,\n"
+     "INTERACT, Datavyu)",
      ds_import_columns},
     /* a slot for interval sheets: import_intervals.c (issue 13) */
     {"intervals", "", ".csv",
-     "interval sheets (wide or long 0/1 layout; issue 13, not yet "
-     "available)",
+     "interval sheets (issue 13; not yet available)",
      NULL},
 };
 const size_t ds_n_importers = sizeof ds_importers / sizeof ds_importers[0];
@@ -306,7 +307,7 @@ int ds_import_split_id(const ds_import_opts_t *o, const char *id,
         if (regexec(&o->id_pattern, id, 3, m, 0) != 0 || m[1].rm_so < 0 ||
             m[2].rm_so < 0 || m[1].rm_eo == m[1].rm_so ||
             m[2].rm_eo == m[2].rm_so)
-            return -1;
+            return 1;
         *couple = strndup(id + m[1].rm_so, (size_t)(m[1].rm_eo - m[1].rm_so));
         *session = strndup(id + m[2].rm_so,
                            (size_t)(m[2].rm_eo - m[2].rm_so));

@@ -146,7 +146,7 @@ const char *ds_import_map_actor(const ds_import_opts_t *o,
 /*
  * Couple and session of an observation id: with --id-pattern, groups 1 and
  * 2 of the match; without, the couple is the file stem and the session the
- * id. Returns 0 with malloc'd *couple and *session, -1 when the id does not
+ * id. Returns 0 with malloc'd *couple and *session, 1 when the id does not
  * match the pattern (or a group is empty), DS_ENOMEM.
  */
 int ds_import_split_id(const ds_import_opts_t *o, const char *id,
@@ -197,7 +197,7 @@ typedef struct ds_importer {
     const char *extensions;  /* ".boris" ...: chosen without --from; "" */
     const char *dir_files;   /* extensions of the files read from a
                                 directory given as input */
-    const char *summary;     /* one line for --help */
+    const char *summary;     /* for --help: lines of at most 55 bytes */
     ds_import_read_fn read;  /* NULL: a slot for a format to come */
 } ds_importer_t;
 
@@ -264,6 +264,9 @@ typedef struct ds_import_study {
     const char *const *actors;     /* borrowed: --actors */
     size_t n_actors;
     int merge;                     /* --merge */
+    int check_overlap;             /* states of one actor must not overlap
+                                      (1; transcripts are read as validate
+                                      reads them, which does not check) */
     int decided;                   /* the first row fixed the columns: */
     int has_actor, has_time, has_duration;
     uint32_t first_loc;            /* ... at this row */

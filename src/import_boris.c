@@ -236,7 +236,7 @@ static int emit_event(proj_t *p, const char *couple, const char *session,
     }
     ds_import_row_t row = {
         .couple = couple, .session = session, .actor = actor,
-        .subject = *e->subject ? e->subject : NULL,
+        .subject = *e->subject ? e->subject : "No focal subject",
         .code = code ? code : e->code, .code_field = NULL,
         .onset = e->t, .duration = dur, .start = start, .end = end,
         .loc = {.file = p->src->name, .pointer = ptr}};
@@ -302,8 +302,9 @@ static int observation_events(proj_t *p, const char *optr, json_t *events,
                 char sidx[32], *sptr;
                 snprintf(sidx, sizeof sidx, "%zu", s->index);
                 sptr = ds_json_pointer_append(eptr, sidx);
-                rc = sptr ? emit_event(p, couple, session, s, ds_round_ns(ev[i].t - s->t),
-                                       actor, sptr, start, end)
+                rc = sptr ? emit_event(p, couple, session, s,
+                                       ds_round_ns(ev[i].t - s->t), actor,
+                                       sptr, start, end)
                           : ds_error_set(p->err, DS_ENOMEM, "out of memory");
                 free(sptr);
                 if (rc == DS_OK && ds_strmap_put(open, key, kl - 1, 0))

@@ -162,13 +162,15 @@ static int check_header(tab_t *t, size_t line)
     return bad;
 }
 
-/* Seconds of a field; NA and empty are NAN; -1 when it does not parse. */
+/* Seconds of a field; NA and empty are NAN; -1 when it does not parse,
+ * -2 when it is negative or not finite. */
 static int seconds(const char *s, double *out)
 {
     *out = NAN;
     if (!*s || strcmp(s, "NA") == 0)
         return 0;
-    return ds_parse_time(s, out) == DS_NUM_OK ? 0 : -1;
+    ds_num_status_t st = ds_parse_time(s, out);
+    return st == DS_NUM_OK ? 0 : st == DS_NUM_SYNTAX ? -1 : -2;
 }
 
 /* The observation period of a row (see the top of the file). */
@@ -251,7 +253,7 @@ static int row_who(tab_t *t, const ds_csv_row_t *row, char **couple,
     }
     const char *s = row->field[t->col[C_SUBJECT]];
     int none = !*s || strcmp(s, "No focal subject") == 0, skip;
-    *subject = none ? NULL : s;
+    *subject = none ? "No focal subject" : s;
     *actor = ds_import_map_actor(t->opts, t->opts->subject_actor,
                                  t->opts->n_subject_actor,
                                  none ? "No focal subject" : s, &skip);
@@ -290,10 +292,13 @@ static int need_time(tab_t *t, const ds_csv_row_t *row, int k, double *v)
     char ex[80];
     ds_import_loc_t l = here(t, row->line);
     const char *s = row->field[t->col[k]];
-    if (seconds(s, v)) {
+    int r = seconds(s, v);
+    if (r) {
         ds_import_error(t->diag, &l, c_name[k],
-                        "cannot read time '%s' (seconds, or "
-                        "[hh:]mm:ss[.fff])", ds_import_ex(ex, s));
+                        r == -2 ? "negative or infinite time '%s'"
+                                : "cannot read time '%s' (seconds, or "
+                                  "[hh:]mm:ss[.fff])",
+                        ds_import_ex(ex, s));
         return 1;
     }
     if (isnan(*v)) {
@@ -462,8 +467,8 @@ static void events_row(tab_t *t, const ds_csv_row_t *row)
                         ds_import_ex(ex, code), p->line);
         goto done;
     }
-    emit_row(t, couple, session, actor, p->subject, p->code, p->t, ds_round_ns(on - p->t),
-             p->start, p->end, p->line);
+    emit_row(t, couple, session, actor, p->subject, p->code, p->t,
+             ds_round_ns(on - p->t), p->start, p->end, p->line);
 done:
     free(couple);
     free(session);

@@ -101,6 +101,12 @@ static int field_seconds(cols_t *c, const ds_csv_row_t *row, int k,
     }
     ds_num_status_t st = c->opts->columns_ms ? ds_parse_seconds(s, out)
                                               : ds_parse_time(s, out);
+    if (st == DS_NUM_NEGATIVE || st == DS_NUM_NONFINITE) {
+        ds_import_error(c->diag, &l, colname(c, k), "%s %s '%s'",
+                        st == DS_NUM_NEGATIVE ? "negative" : "not finite:",
+                        ds_import_colkey_name[k], ds_import_ex(ex, s));
+        return -1;
+    }
     if (st != DS_NUM_OK) {
         ds_import_error(c->diag, &l, colname(c, k),
                         "cannot read %s '%s' (%s)",

@@ -191,7 +191,7 @@ static void XMLCALL on_start(void *ud, const XML_Char *name,
         const char *u = attr(a, "TIME_UNITS");
         if (u && strcmp(u, "milliseconds") != 0)
             PROBLEM(e, line_now(e), "TIME_UNITS '%s' is not read; only "
-                    "milliseconds (ELAN's only choice) are",
+                    "milliseconds (ELAN's default) are",
                     ds_import_ex(x1, u));
     } else if (strcmp(name, "TIME_SLOT") == 0) {
         on_slot(e, a);
@@ -541,8 +541,8 @@ static int txt_row(const ds_csv_row_t *row, void *vt)
     ds_import_row_t r = {
         .couple = t->couple, .session = t->session, .actor = actor,
         .subject = tier, .code = row->field[row->n - 1],
-        .code_field = NULL, .onset = b, .duration = ds_round_ns(en - b), .start = NAN,
-        .end = NAN, .loc = l};
+        .code_field = NULL, .onset = b, .duration = ds_round_ns(en - b),
+        .start = NAN, .end = NAN, .loc = l};
     return t->emit(&r, t->ctx);
 }
 

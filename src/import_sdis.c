@@ -30,6 +30,8 @@
  *             interval ended by ','; interval k (from 0) is the event
  *             [start + k L, start + (k + 1) L) with L = --interval; the
  *             codes of one interval may co-occur.
+ * Codes may co-occur in every SDIS data type, so the events of one actor
+ * are not checked for overlaps (as transcripts are not).
  * Actors: a code ACTOR_CODE whose prefix before '_' is an actor or a
  * --subject-actor NAME is that actor's CODE (the longest such prefix);
  * other codes have no actor. This is how `convert --to sdis` writes them.
@@ -61,7 +63,6 @@ typedef struct sev {
     char *code;
     double on, dur;  /* dur NAN: no offset given */
     size_t line;
-    int overlap;
 } sev_t;
 
 typedef struct sdis {
@@ -203,7 +204,7 @@ static int declaration(sdis_t *s)
 }
 
 static int add_event(sdis_t *s, const char *code, double on, double dur,
-                     size_t line, int overlap)
+                     size_t line)
 {
     char ex[80];
     if (s->declared &&
@@ -227,7 +228,6 @@ static int add_event(sdis_t *s, const char *code, double on, double dur,
     e->on = on;
     e->dur = dur;
     e->line = line;
-    e->overlap = overlap;
     s->n_ev++;
     s->any_offset |= !isnan(dur);
     return DS_OK;
@@ -306,7 +306,8 @@ static int timed_code(sdis_t *s)
             goto done;
         }
     }
-    rc = add_event(s, code, on, isnan(off) ? NAN : ds_round_ns(off - on), line, 0);
+    rc = add_event(s, code, on, isnan(off) ? NAN : ds_round_ns(off - on),
+                   line);
 done:
     free(code);
     return rc == DS_ENOMEM ? ds_error_set(s->err, rc, "out of memory") : rc;
@@ -373,7 +374,7 @@ static int state_code(sdis_t *s, double *t, double *end)
     rc = DS_OK;
     if (time_of(s, &d))
         goto done;
-    if ((rc = add_event(s, code, *t, d, line, 0)))
+    if ((rc = add_event(s, code, *t, d, line)))
         goto done;
     *t = ds_round_ns(*t + d);
     *end = *t > *end ? *t : *end;
@@ -437,9 +438,10 @@ static int codes_body(sdis_t *s, double *start, double *end)
             break;
         }
         int rc = s->type == D_INTERVAL
-                     ? add_event(s, s->tok.text, ds_round_ns((double)k * len), len,
-                                 s->tok.line, 1)
-                     : add_event(s, s->tok.text, NAN, NAN, s->tok.line, 0);
+                     ? add_event(s, s->tok.text,
+                                 ds_round_ns((double)k * len), len,
+                                 s->tok.line)
+                     : add_event(s, s->tok.text, NAN, NAN, s->tok.line);
         if (rc)
             return rc;
         open = 1;
@@ -514,7 +516,7 @@ static int emit_session(sdis_t *s, const char *id, size_t line,
             .couple = couple, .session = session, .actor = actor,
             .subject = subject, .code = code, .onset = e->on,
             .duration = dur, .start = start, .end = end,
-            .may_overlap = e->overlap,
+            .may_overlap = 1, /* codes co-occur in SDIS (GSEQ) */
             .loc = {.file = s->src->name, .line = e->line}};
         rc = s->emit(&r, s->ctx);
     }
@@ -554,8 +556,13 @@ static int session(sdis_t *s, int *done)
         rc = state_body(s, &start, &end);
     else
         rc = codes_body(s, &start, &end);
-    if (rc == DS_OK && !s->bad && !is(s, '/'))
-        SYNTAX(s, s->tok.line, "the session does not end with '/'");
+    if (rc == DS_OK && !s->bad && !is(s, '/')) {
+        char ex[80];
+        SYNTAX(s, s->tok.line, "session %s%s%sdoes not end with '/'%s",
+               label ? "<" : "", label ? ds_import_ex(ex, label) : "",
+               label ? "> " : "", s->tok.kind == T_EOF ? " (end of file)"
+                                                       : "");
+    }
     if (rc == DS_OK && !s->bad && (s->n_ev || label)) {
         char num[32];
         snprintf(num, sizeof num, "%zu", ++s->n_sessions);

@@ -36,6 +36,7 @@ ds_import_study_t *ds_import_study_alloc(const ds_codebook_t *cb,
     st->actors = actors;
     st->n_actors = n_actors;
     st->merge = merge;
+    st->check_overlap = 1;
     st->index = ds_strmap_new();
     st->subjects = ds_strmap_new();
     if (!st->index || !st->subjects) {
@@ -215,11 +216,15 @@ static int check_fields(ds_import_study_t *st, const ds_import_row_t *row,
         return 0;
     const char *first = st->locs[st->first_loc];
     if (a != st->has_actor) {
+        char ex[80];
         ds_diag_error(diag, where, 0, NULL,
-                      "%s, but the first event (%s) %s; every event needs "
-                      "an actor or none does%s",
+                      "%s%s%s%s, but the first event (%s) %s; every event "
+                      "needs an actor or none does%s",
                       a ? "this event has an actor" : "no actor",
-                      first, a ? "has none" : "has one",
+                      row->subject ? " for subject '" : "",
+                      row->subject ? ds_import_ex(ex, row->subject) : "",
+                      row->subject ? "'" : "", first,
+                      a ? "has none" : "has one",
                       a ? "" : " (map the subject or tier with "
                                "--subject-actor or --tier-actor)");
         return 1;
@@ -485,7 +490,7 @@ static void check_in_period(const ds_import_study_t *st,
 static int check_overlap(const ds_import_study_t *st,
                          const ds_import_session_t *s, ds_diag_t *diag)
 {
-    if (!st->has_actor || !st->has_duration)
+    if (!st->check_overlap || !st->has_actor || !st->has_duration)
         return DS_OK;
     double *until = malloc(st->n_actors * sizeof *until);
     size_t *which = malloc(st->n_actors * sizeof *which);
