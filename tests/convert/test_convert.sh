@@ -82,6 +82,9 @@ same "$TMP/r.csv" "$TMP/ref6.csv" "transcript -> SDIS -> transcript keeps every 
 same "$TMP/demo2.csv" "$TMP/demo.csv" "the demo study (36,688 events) survives CSV -> SDIS -> CSV"
 check_eq "... every event" "$(($(wc -l <"$TMP/demo2.csv") - 1))" \
     "$(cat datasets/demo/*.csv | grep -vc '^couple,')"
+"$DYADSEQ" convert -q --to sdis "$@" "$B" "$B2" $F/boris/study.boris -o "$TMP/b.sds" &&
+    "$DYADSEQ" convert -q --id-pattern '^(.*)_([^_]*)$' "$TMP/b.sds" -o "$TMP/b2.csv"
+same "$TMP/b2.csv" "$REF" "BORIS -> SDIS -> transcript keeps events and observation periods"
 grep -q '^Timed A_pursue A_withdraw A_soften A_bid A_response$' "$TMP/r.sds" \
     && ok "SDIS declares the actor x code states" || not_ok "SDIS declaration"
 grep -q '^<c01_post>$' "$TMP/r.sds" && grep -q 'B_bid,3.7 ' "$TMP/r.sds" \
