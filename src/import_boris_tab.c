@@ -207,22 +207,23 @@ static void row_period(const tab_t *t, const ds_csv_row_t *row,
 }
 
 /* The code: the behaviour, and with --modifiers append its modifiers
- * joined by '|' (as BORIS stores them). Malloc'd. */
+ * joined by '|' as BORIS stores them (the export pads events with fewer
+ * modifier sets with empty columns, which are not part of it). Malloc'd. */
 static char *row_code(const tab_t *t, const ds_csv_row_t *row)
 {
     const char *b = row->field[t->col[C_BEHAVIOR]];
-    size_t n = strlen(b) + 1;
-    int any = 0;
+    size_t n = strlen(b) + 1, used = 0;
     for (size_t i = 0; i < t->n_mod; i++) {
         n += strlen(row->field[t->mod[i]]) + 1;
-        any |= row->field[t->mod[i]][0] != '\0';
+        if (row->field[t->mod[i]][0])
+            used = i + 1;
     }
     char *c = malloc(n);
     if (!c)
         return NULL;
     strcpy(c, b);
-    if (t->opts->modifiers_append && any)
-        for (size_t i = 0; i < t->n_mod; i++) {
+    if (t->opts->modifiers_append)
+        for (size_t i = 0; i < used; i++) {
             strcat(c, "|");
             strcat(c, row->field[t->mod[i]]);
         }

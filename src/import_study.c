@@ -534,13 +534,14 @@ int ds_import_study_finish(ds_import_study_t *st, ds_diag_t *diag,
 {
     for (size_t i = 0; i < st->n_s; i++) {
         ds_import_session_t *s = &st->s[i];
-        if (st->has_time)
+        if (st->has_time && s->n)
             qsort(s->ev, s->n, sizeof *s->ev, cmp_event);
         check_in_period(st, s, diag);
         if (check_overlap(st, s, diag))
             return ds_error_set(err, DS_ENOMEM, "out of memory");
     }
-    qsort(st->s, st->n_s, sizeof *st->s, cmp_session);
+    if (st->n_s)
+        qsort(st->s, st->n_s, sizeof *st->s, cmp_session);
     return diag->n_errors ? DS_EDATA : DS_OK;
 }
 

@@ -164,6 +164,11 @@ conv "$TMP/m.csv" --modifiers append --codebook "$TMP/mod.csv" "$@" "$B" "$B2" $
 check_eq "--modifiers append: response|warm events, as many as in the export" \
     "$(grep -c ',response|warm,' "$TMP/m.csv")" \
     "$(grep -c ',response,Not defined,warm,STATE,' $F/boris/aggregated_v9.csv)"
+for f in aggregated_v9.csv aggregated_v7.tsv events_v7 events_v9; do
+    conv "$TMP/m_$f.csv" --from boris --modifiers append --codebook "$TMP/mod.csv" \
+        "$@" "$B" "$B2" "$F/boris/$f"
+    same "$TMP/m_$f.csv" "$TMP/m.csv" "--modifiers append: BORIS $f gives the project's codes"
+done
 check_status "--modifiers append without those codes in the codebook fails" 1 \
     "$DYADSEQ" convert --modifiers append "$@" "$B" "$B2" $F/boris/study.boris -o "$TMP/m2.csv"
 
