@@ -464,7 +464,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                        size_t n_inputs, ds_corpus_t **out)
 {
     *out = NULL;
-    if (ds_cli_import_wanted(o))
+    if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
     ds_error_t err = {0};
     ds_diag_t diag;

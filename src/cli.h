@@ -145,9 +145,12 @@ int ds_cli_import(const ds_common_opts_t *o, char *const *inputs,
                   size_t n_inputs, ds_cli_import_t *x);
 void ds_cli_import_free(ds_cli_import_t *x);
 
-/* Whether --from/--format asks for another tool's files (not transcripts,
- * not unset). */
-int ds_cli_import_wanted(const ds_common_opts_t *o);
+/* Whether the inputs are another tool's files: --from/--format names a
+ * format other than "transcript", or --columns is given, or (neither
+ * given) every input is named as one format's file (.boris, .eaf, .sds,
+ * or a directory of those). */
+int ds_cli_import_wanted(const ds_common_opts_t *o, char *const *inputs,
+                         size_t n_inputs);
 
 /* ds_cli_import, then the study as a corpus (validate, analyze --format). */
 int ds_cli_import_corpus(const ds_common_opts_t *o, char *const *inputs,

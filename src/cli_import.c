@@ -18,10 +18,6 @@
 #include "import_corpus.h"
 #include "text.h"
 
-int ds_cli_import_wanted(const ds_common_opts_t *o)
-{
-    return o->format && strcmp(o->format, "transcript") != 0;
-}
 
 void ds_cli_import_free(ds_cli_import_t *x)
 {
@@ -91,6 +87,19 @@ static const ds_importer_t *dir_format(const char *path)
     if (d)
         closedir(d);
     return several ? NULL : f;
+}
+
+int ds_cli_import_wanted(const ds_common_opts_t *o, char *const *inputs,
+                         size_t n_inputs)
+{
+    if (o->format)
+        return strcmp(o->format, "transcript") != 0;
+    if (o->import.columns_given)
+        return 1;
+    for (size_t i = 0; i < n_inputs; i++)
+        if (!ds_importer_for_path(inputs[i]) && !dir_format(inputs[i]))
+            return 0;
+    return n_inputs > 0;
 }
 
 /* The importer of the inputs (NULL: transcripts); an exit status. */

@@ -118,6 +118,9 @@ grep -q '"format": "boris"' "$TMP/info" && ok "parameters record the format" \
 "$DYADSEQ" validate --format boris "$@" "$B" "$B2" $F/boris/study.boris >"$TMP/v" 2>&1
 grep -q 'events     56' "$TMP/v" && grep -q 'sessions   4 (post 2, pre 2)' "$TMP/v" \
     && ok "validate --format boris summarizes the study" || not_ok "validate --format: $(cat "$TMP/v")"
+"$DYADSEQ" validate "$@" $F/sdis/study.sds >"$TMP/v" 2>&1
+grep -q 'events     56' "$TMP/v" && ok "validate study.sds: the format told by the extension" \
+    || not_ok "validate by extension: $(cat "$TMP/v")"
 # locations of later checks point into the source file
 "$DYADSEQ" analyze -q --format sdis "$@" $F/sdis/study.sds --structural-zeros diagonal \
     -o "$TMP/z.h5" 2>"$TMP/z"
