@@ -32,16 +32,19 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wno-format-truncation
 CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 CFLAGS  += -std=c11 $(OPTFLAGS) $(WARN) -fopenmp -MMD -MP
-PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC))
-PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC))
+# jansson and expat read the BORIS project (JSON) and ELAN (XML) files of
+# `convert`: no hand-written JSON or XML parser (README, Dependencies)
+PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC) jansson expat)
+PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC) jansson expat)
 LDFLAGS += $(OPTFLAGS) -fopenmp
 LDLIBS  += -lcsv $(PKG_LIBS) -lz -lm
 
 SRC     := $(sort $(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(OBJDIR)/%.o)
-# libdyadseq.a: everything but the command line (main.c, cli.c, cmd_*.c);
-# the program and the unit tests link it.
-APPOBJ  := $(filter $(OBJDIR)/main.o $(OBJDIR)/cli.o $(OBJDIR)/cmd_%.o,$(OBJ))
+# libdyadseq.a: everything but the command line (main.c, cli.c, cli_*.c,
+# cmd_*.c); the program and the unit tests link it.
+APPOBJ  := $(filter $(OBJDIR)/main.o $(OBJDIR)/cli.o $(OBJDIR)/cli_%.o \
+                    $(OBJDIR)/cmd_%.o,$(OBJ))
 LIBOBJ  := $(filter-out $(APPOBJ),$(OBJ))
 LIB     := $(BUILD)/libdyadseq-$(MODE).a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

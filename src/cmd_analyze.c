@@ -245,7 +245,7 @@ static const ds_cmd_spec_t spec = {
              "         softening. Writes one HDF5 file (schemas/results.md).",
     .usage = "[options] -o FILE.h5 INPUT...",
     .common = DS_COMMON_INPUT | DS_COMMON_OUTPUT | DS_COMMON_THREADS |
-              DS_COMMON_SEED | DS_COMMON_PROGRESS,
+              DS_COMMON_SEED | DS_COMMON_PROGRESS | DS_COMMON_IMPORT,
     .own = own_opts,
     .own_help = own_help,
     .own_option = own_option,
@@ -261,6 +261,9 @@ static char *parameters_json(const analyze_args_t *a,
         lags[i] = (double)a->lags[i];
     ds_json_begin(&j);
     ds_json_string(&j, "command", "analyze");
+    if (o->format) /* other tools' files: the format; the rest of the
+                      mapping is in the command line */
+        ds_json_string(&j, "format", o->format);
     ds_json_string(&j, "codebook", o->codebook ? o->codebook : "built-in");
     ds_json_string(&j, "actors", o->actors);
     ds_json_bool(&j, "sort", o->sort);
@@ -503,13 +506,19 @@ int main_analyze(int argc, char **argv)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;
-    if (!o.output)
+    if (!o.output) {
+        ds_common_clear(&o);
         return ds_usage_error("analyze", "give the results file with -o "
                               "FILE.h5");
-    if (check_window_typo(inputs, n_inputs))
+    }
+    if (check_window_typo(inputs, n_inputs)) {
+        ds_common_clear(&o);
         return DS_EXIT_USAGE;
-    if (ds_cli_check_output(o.output, inputs, n_inputs))
+    }
+    if (ds_cli_check_output(o.output, inputs, n_inputs)) {
+        ds_common_clear(&o);
         return DS_EXIT_DATA;
+    }
 
     ds_corpus_t *c = NULL;
     ds_analysis_t *res = NULL;
@@ -521,6 +530,7 @@ int main_analyze(int argc, char **argv)
 
     double t0 = now();
     int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
+    ds_common_clear(&o);
     if (rc) {
         status = rc;
         goto done;

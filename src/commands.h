@@ -13,5 +13,6 @@ int main_simulate(int argc, char **argv);
 int main_compare(int argc, char **argv);
 int main_agree(int argc, char **argv);
 int main_power(int argc, char **argv);
+int main_convert(int argc, char **argv);
 
 #endif

@@ -31,6 +31,8 @@ static const ds_command_t commands[] = {
     {"simulate", main_simulate,
      "write synthetic transcripts with known sequential structure"},
     {"power", main_power, "power and sample size by simulation"},
+    {"convert", main_convert,
+     "BORIS, ELAN, SDIS and other tools' files to transcripts; SDIS out"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
