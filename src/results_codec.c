@@ -81,9 +81,15 @@ static int reserve(ds_results_codec_t *c, size_t n, size_t size)
     return 0;
 }
 
+/* Byte planes shorter than this are not coded apart (a Huffman header
+ * of its own would outweigh what it saves). */
+#define PLANE_MIN 4096
+
 /*
  * HDF5's shuffle filter (byte plane j of all elements, then plane j + 1),
- * then deflate in zlib format as HDF5's deflate filter reads it. Returns
+ * then deflate in zlib format as HDF5's deflate filter reads it: at level
+ * 1 by ds_results_deflate, a code per byte plane (zlib at level 1 with its
+ * run-length strategy if that ever fails), at levels 2-9 by zlib. Returns
  * the compressed size, or 0 on failure.
  */
 static size_t compress_chunk(const unsigned char *src, size_t bytes,
@@ -100,6 +106,14 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
                 o[e] = s[e * esize];
         }
         in = shuf;
+    }
+    if (level == 1) {
+        size_t plane = esize > 1 ? bytes / esize : bytes;
+        size_t len = ds_results_deflate(in, bytes,
+                                        plane < PLANE_MIN ? bytes : plane,
+                                        out, cap);
+        if (len)
+            return len;
     }
     z_stream z;
     memset(&z, 0, sizeof z);
@@ -125,7 +139,8 @@ int ds_results_codec_compress(ds_results_codec_t *c,
     if (n > ds_results_codec_batch(c))
         return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
                             "most %zu", n, ds_results_codec_batch(c));
-    size_t cap = compressBound((uLong)chunk_bytes);
+    /* zlib's bound, and room for a stored block per byte plane */
+    size_t cap = compressBound((uLong)chunk_bytes) + 256;
     if (reserve(c, n, cap > chunk_bytes ? cap : chunk_bytes))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     int nt = codec_threads(c);

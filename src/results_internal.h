@@ -6,6 +6,7 @@
  *   results_write.c   create, commit, abort; groups and attributes
  *   results_dset.c    datasets: begin, append, end, whole writes
  *   results_codec.c   the parallel shuffle + deflate of dataset chunks
+ *   results_deflate.c its deflate encoder for level 1
  *   results_read.c    the reader
  *
  * Only these files include <hdf5.h> (apart from main.c, which silences
@@ -65,6 +66,15 @@ int ds_results_codec_compress(ds_results_codec_t *c,
                               size_t chunk_bytes, size_t esize, int level,
                               unsigned char **out, size_t *len,
                               ds_error_t *err);
+
+/*
+ * Deflate src[0..n) into out (cap bytes) in zlib format, a Huffman code
+ * per segment of `segment` bytes (0: one segment), runs of a repeated byte
+ * as matches of distance 1 (results_deflate.c). Returns the length, or 0
+ * when out is too small. Any inflater reads the result.
+ */
+size_t ds_results_deflate(const unsigned char *src, size_t n, size_t segment,
+                          unsigned char *out, size_t cap);
 
 /* ------------------------------------------------------------------ */
 /* The writer (results_write.c, results_dset.c)                       */
