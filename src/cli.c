@@ -466,6 +466,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     *out = NULL;
     if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
+    ds_cli_huge_pages(inputs, n_inputs);
     ds_error_t err = {0};
     ds_diag_t diag;
     ds_diag_init(&diag, 50);

@@ -70,6 +70,7 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    ds_argv = argv;
 
     /* The command line for provenance, without -t/--threads: the thread
      * count never changes a result, and leaving it out keeps results files
