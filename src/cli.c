@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "dyadseq/dist.h"
 #include "dyadseq/ingest.h"
 #include "progress.h"
 #include "results.h"
@@ -306,11 +307,7 @@ int ds_common_threads(const ds_common_opts_t *o)
 {
     if (o->threads > 0)
         return o->threads;
-#ifdef _OPENMP
-    return omp_get_num_procs();
-#else
-    return 1;
-#endif
+    return ds_dist_cores(); /* shared among MPI ranks on one machine */
 }
 
 int ds_common_progress(const ds_common_opts_t *o)
@@ -466,7 +463,9 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     *out = NULL;
     if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
+#ifndef DS_MPI /* the MPI program does it before MPI starts (main.c) */
     ds_cli_huge_pages(inputs, n_inputs);
+#endif
     ds_error_t err = {0};
     ds_diag_t diag;
     ds_diag_init(&diag, 50);

@@ -15,10 +15,13 @@
  * command re-executes itself once with the tunable added to
  * GLIBC_TUNABLES. Results do not change: only where malloc gets memory.
  *
+ * The MPI program does it in main(), before MPI starts, looking at every
+ * argument that names a file or directory (each rank alike).
+ *
  * Not done: without glibc or Linux, when the kernel's transparent huge
- * pages are off, under valgrind or a sanitizer (they replace malloc), in
- * the MPI program (MPI is started already), when GLIBC_TUNABLES already
- * names the tunable, or with DYADSEQ_HUGEPAGES=0 in the environment;
+ * pages are off, under valgrind or a sanitizer (they replace malloc),
+ * when GLIBC_TUNABLES already names the tunable, or with
+ * DYADSEQ_HUGEPAGES=0 in the environment;
  * DYADSEQ_HUGEPAGES=1 starts again whatever the size of the inputs (for
  * tests).
  */
@@ -33,6 +36,8 @@
 #include "text.h"
 
 #define HUGE_INPUT ((off_t)16 << 20) /* bytes of input that pay for it */
+
+#if defined(__GLIBC__) && defined(__linux__)
 #define TUNABLE "glibc.malloc.hugetlb=1"
 
 char **ds_argv = NULL;
@@ -88,9 +93,11 @@ static int malloc_replaced(void)
 #endif
 }
 
+#endif
+
 void ds_cli_huge_pages(char *const *inputs, size_t n_inputs)
 {
-#if defined(__GLIBC__) && defined(__linux__) && !defined(DS_MPI)
+#if defined(__GLIBC__) && defined(__linux__)
     const char *off = getenv("DYADSEQ_HUGEPAGES");
     const char *tun = getenv("GLIBC_TUNABLES");
     if (!ds_argv || (off && strcmp(off, "0") == 0) ||

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "dyadseq/analysis.h"
+#include "dyadseq/dist.h"
 #include "cli.h"
 #include "json.h"
 #include "layout.h"
@@ -427,6 +428,7 @@ static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
     ao->responsive_opts.window_s = a->response_window;
     ao->cycles_opts.min_len = a->cycle_min;
     ao->cycles_opts.window_s = a->response_window;
+    ao->dist = ds_dist_world(); /* the MPI ranks sharing the run, if any */
 }
 
 /*
