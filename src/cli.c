@@ -506,8 +506,16 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .threads = (o->which & DS_COMMON_THREADS)
                                           ? ds_common_threads(o)
                                           : 0};
-    rc = ds_ingest_load((const char *const *)inputs, n_inputs, &io, out,
-                        &diag, &err);
+    /* under MPI every rank reads its share (dist.h) */
+    int shared = 0;
+    rc = ds_dist_ingest_load(ds_dist_world(), (const char *const *)inputs,
+                             n_inputs, &io, out, &shared, &diag, &err);
+    if (o->verbose && ds_dist_world())
+        fprintf(stderr, "dyadseq: note: %d MPI processes read %s\n",
+                ds_dist_size(ds_dist_world()),
+                shared ? "a share of the input each"
+                       : "the whole input each (the shared reader could "
+                         "not judge it exactly as one process would)");
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);
     if (rc == DS_EUSAGE) {

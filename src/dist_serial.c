@@ -95,3 +95,14 @@ int ds_dist_bcast(const ds_dist_t *d, int root, void *buf, size_t n,
     (void)err;
     return DS_OK;
 }
+
+int ds_dist_ingest_load(const ds_dist_t *d, const char *const *args,
+                        size_t n_args, const ds_ingest_opts_t *opts,
+                        ds_corpus_t **out, int *shared, ds_diag_t *diag,
+                        ds_error_t *err)
+{
+    (void)d;
+    if (shared)
+        *shared = 0;
+    return ds_ingest_load(args, n_args, opts, out, diag, err);
+}

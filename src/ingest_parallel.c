@@ -107,18 +107,14 @@ static int append_events(ingest_session_t *s, const ingest_session_t *p, size_t 
     return 0;
 }
 
-/* Merge a parsed piece into g in order. INGEST_FALLBACK when the
- * one-thread reader would have reported something at the seam (a session
- * also in an earlier file, time going backwards across pieces). */
-static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
+int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
+                       size_t *base_line, size_t end_line, char **key,
                        size_t *key_cap)
 {
-    fstate_t *f = it->f;
-    ds_ingest_t *pg = it->pb;
-    size_t shift = f->base_line - 1, kl;
+    size_t shift = *base_line - 1, kl;
     int has_time = g->has_col[DS_INGEST_TIME];
     int has_dur = g->has_col[DS_INGEST_DURATION];
-    if (f->base_line + it->end_line > UINT32_MAX)
+    if (*base_line + end_line > UINT32_MAX)
         return INGEST_FALLBACK;
     for (size_t i = 0; i < pg->n_s; i++) {
         ingest_session_t *p = &pg->s[i];
@@ -135,26 +131,37 @@ static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
             ingest_session_shrink(s);
             for (size_t e = 0; e < s->n; e++) {
                 s->line[e] += (uint32_t)shift;
-                s->file[e] = (uint32_t)f->file;
+                s->file[e] = (uint32_t)file;
             }
-            s->first_file = s->last_file = f->file;
+            s->first_file = s->last_file = file;
             s->first_line += shift;
             s->dup_reported = INGEST_NONE;
             continue;
         }
         ingest_session_t *s = &g->s[idx];
-        if (s->last_file != f->file && !g->opts.merge)
+        if (s->last_file != file && !g->opts.merge)
             return INGEST_FALLBACK; /* "session also appears in ..." */
         if (has_time && !g->opts.sort && s->n && p->n &&
             p->onset[0] < s->onset[s->n - 1])
             return INGEST_FALLBACK; /* "time goes backwards" */
-        if (append_events(s, p, shift, f->file, has_time, has_dur))
+        if (append_events(s, p, shift, file, has_time, has_dur))
             return DS_ENOMEM;
-        s->last_file = f->file;
+        s->last_file = file;
     }
-    f->base_line += it->end_line - 1;
-    f->n_rows += it->n_rows;
+    *base_line += end_line - 1;
     return DS_OK;
+}
+
+/* Merge a parsed piece into g in order (ingest_merge_piece). */
+static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
+                       size_t *key_cap)
+{
+    fstate_t *f = it->f;
+    int rc = ingest_merge_piece(g, it->pb, f->file, &f->base_line,
+                                it->end_line, key, key_cap);
+    if (rc == DS_OK)
+        f->n_rows += it->n_rows;
+    return rc;
 }
 
 static void fstate_close(fstate_t *f)

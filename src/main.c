@@ -123,7 +123,12 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    ds_argv = argv;
+    /* argv as typed, to start again (getopt reorders argv itself) */
+    static char **typed;
+    if ((typed = malloc((size_t)(argc + 1) * sizeof *typed))) {
+        memcpy(typed, argv, (size_t)(argc + 1) * sizeof *typed);
+        ds_argv = typed; /* freed at exit */
+    }
 #ifdef DS_MPI
     /* large inputs in huge pages (cli_hugepages.c), while a restart is
      * still possible: before MPI starts */

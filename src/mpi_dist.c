@@ -83,6 +83,11 @@ int ds_dist_start(int *argc, char ***argv, const char *command)
             shared = world.size > 1;
     if (world.rank != 0)
         silence();
+#ifdef _OPENMP
+    /* OpenMP's default (all cores) shared among the ranks of a machine */
+    if (!getenv("OMP_NUM_THREADS"))
+        omp_set_num_threads(ds_dist_cores());
+#endif
     if (world.size > 1 && !shared && world.rank == 0 && command &&
         command[0] != '-' && *command)
         fprintf(stderr, "dyadseq: note: '%s' runs on one process (rank 0 "

@@ -296,23 +296,19 @@ int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err)
     if (H5Fclose(file) < 0)
         rc = ds_results_h5_error(err, r->path,
                                  "cannot finish writing the file");
-    if ((rc = ds_dist_agree(r->dist, rc, err)))
-        goto fail;
-    if (r->mpi->rank == 0) {
-        rc = write_deferred(r, err);
-        if (!rc && r->fault_commit)
-            rc = ds_error_set(err, DS_EIO,
-                              "%s: cannot finish writing the file (injected "
-                              "fault DYADSEQ_FAULT=results_commit)",
-                              r->path);
-        /* fsync, close, rename, fsync the directory: the one atomic save */
-        if (!rc)
-            rc = ds_outfile_commit(&r->out, err);
-    } else if (r->fault_commit) {
+    if (!rc && r->fault_commit)
         rc = ds_error_set(err, DS_EIO,
                           "%s: cannot finish writing the file (injected "
                           "fault DYADSEQ_FAULT=results_commit)",
                           r->path);
+    /* every rank's part is in the file before rank 0 finishes it */
+    if ((rc = ds_dist_agree(r->dist, rc, err)))
+        goto fail;
+    if (r->mpi->rank == 0) {
+        rc = write_deferred(r, err);
+        /* fsync, close, rename, fsync the directory: the one atomic save */
+        if (!rc)
+            rc = ds_outfile_commit(&r->out, err);
     }
     if ((rc = ds_dist_agree(r->dist, rc, err)))
         goto fail;

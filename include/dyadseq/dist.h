@@ -27,6 +27,7 @@
 
 #include "dyadseq/corpus.h"
 #include "dyadseq/error.h"
+#include "dyadseq/ingest.h"
 
 typedef struct ds_dist ds_dist_t;
 
@@ -96,5 +97,26 @@ void ds_dist_split(const uint64_t *cost, size_t n, int P, size_t *bounds);
  * a session n + K². NULL when out of memory.
  */
 size_t *ds_dist_sessions(const ds_dist_t *d, const ds_corpus_t *c);
+
+/*
+ * ds_ingest_load shared among the ranks of d: the inputs, in order, are
+ * cut into P byte ranges of about equal size at line starts, each rank
+ * parses its range (a file's header is read by every rank that has part
+ * of the file; each file is hashed by the rank that has its start), the
+ * parsed events go to every rank and are merged in file order, so every
+ * rank has the corpus one process would read. Whatever the shared reader
+ * cannot judge exactly as the one-thread reader would (as in
+ * ds_ingest_load: any problem in the data, a quoted field, ...) makes
+ * every rank read everything with ds_ingest_load, so the messages in diag
+ * are the serial program's, on every rank (rank 0 prints them). Standard
+ * input and other files that are not regular files cannot be shared:
+ * DS_EUSAGE. With d NULL, ds_ingest_load. *shared (may be NULL) tells
+ * whether the ranks read in shares (1) or each read everything (0).
+ * Collective.
+ */
+int ds_dist_ingest_load(const ds_dist_t *d, const char *const *args,
+                        size_t n_args, const ds_ingest_opts_t *opts,
+                        ds_corpus_t **out, int *shared, ds_diag_t *diag,
+                        ds_error_t *err);
 
 #endif
