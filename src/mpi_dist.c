@@ -1,7 +1,9 @@
 /*
  * mpi_dist.c — dist.h with MPI (the MPI program, `make MPI=1`).
  *
- * MPI is started with MPI_THREAD_FUNNELED: OpenMP threads compute, and
+ * MPI is started when a launcher started the process (run directly, the
+ * MPI program is the serial one), with MPI_THREAD_FUNNELED: OpenMP
+ * threads compute, and
  * only the thread that started MPI calls it (the analysis calls it
  * between its parallel loops, or from `omp master`). `analyze` and
  * `validate` are shared among the ranks; every other command runs on rank
@@ -61,9 +63,25 @@ static void silence(void)
     close(fd);
 }
 
+/* Whether a launcher (mpirun, mpiexec, srun) started this process: run
+ * directly, the program is the serial one and does not start MPI (which
+ * takes half a second alone). */
+static int launched(void)
+{
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE",
+                                       "PMIX_RANK", "PMI_RANK",
+                                       "MPI_LOCALNRANKS"};
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        if (getenv(vars[i]))
+            return 1;
+    return 0;
+}
+
 int ds_dist_start(int *argc, char ***argv, const char *command)
 {
     int provided;
+    if (!launched())
+        return 1;
     if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) !=
         MPI_SUCCESS)
         return 1; /* MPI refused: the default handler has said why */

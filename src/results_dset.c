@@ -188,12 +188,18 @@ static int begin(ds_results_t *r, const char *path, ds_results_type_t type,
     const char *dn;
     if ((rc = check_dimnames(dimnames, rank, path, &dn, err)))
         return rc;
-    if ((rc = ds_results_fault_here(r, path, err)))
+    rc = ds_results_fault_here(r, path, err);
+    ds_results_dset_t *d = rc ? NULL : calloc(1, sizeof *d);
+    if (!rc && !d)
+        rc = ds_results_oom(err);
+    /* under MPI, what one rank alone can fail is agreed before the
+     * collective calls below */
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc) {
+        free(d);
         return rc;
-
-    ds_results_dset_t *d = calloc(1, sizeof *d);
-    if (!d)
-        return ds_results_oom(err);
+    }
     d->r = r;
     d->dset = -1;
     d->type = type;
@@ -209,10 +215,12 @@ static int begin(ds_results_t *r, const char *path, ds_results_type_t type,
             d->row_elems *= dims[k];
     }
     d->elem_size = elem_size(type);
-    if (!(d->path = ds_strdup(path))) {
+    if (!(d->path = ds_strdup(path)))
         rc = ds_results_oom(err);
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc)
         goto fail;
-    }
     if ((rc = ds_results_ensure_groups(r, path, 0, err)))
         goto fail;
     htri_t ex = H5Lexists(r->file, path, H5P_DEFAULT);

@@ -422,8 +422,13 @@ static int attr_put1(ds_results_t *r, const char *obj_path, const char *name,
 {
     int rc;
     hid_t obj = -1, space = -1;
-    if ((rc = ds_results_check_path(obj_path, err)) ||
-        (rc = ds_results_fault_here(r, obj_path, err)))
+    if ((rc = ds_results_check_path(obj_path, err)))
+        return rc;
+    rc = ds_results_fault_here(r, obj_path, err);
+    /* under MPI agreed before the collective calls below */
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc)
         return rc;
     if (!name || !*name)
         return ds_error_set(err, DS_EUSAGE, "%s: empty attribute name",
