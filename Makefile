@@ -136,8 +136,10 @@ $(BUILD)/bench/parse_floor: scripts/bench/parse_floor.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lcsv
 
-bench: $(BIN) $(BUILD)/bench/parse_floor
-	@DYADSEQ=$(BIN) PARSE_FLOOR=$(BUILD)/bench/parse_floor sh scripts/bench/run.sh
+# (with the MPI program measured too when it is built: make MPI=1 first)
+bench: $(BUILD)/dyadseq $(BUILD)/bench/parse_floor
+	@DYADSEQ=$(BUILD)/dyadseq PARSE_FLOOR=$(BUILD)/bench/parse_floor \
+	    DYADSEQ_MPI=$(wildcard $(BUILD)/dyadseq-mpi) sh scripts/bench/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -38,7 +38,8 @@ static int shared;      /* this command is shared among the ranks */
 static int local_ranks = 1;
 
 /* The commands whose work is shared among the ranks. */
-static const char *const shared_commands[] = {"analyze", "validate"};
+static const char *const shared_commands[] = {"analyze", "validate",
+                                              "power"};
 
 MPI_Comm ds_dist_comm(const ds_dist_t *d)
 {
@@ -109,8 +110,8 @@ int ds_dist_start(int *argc, char ***argv, const char *command)
     if (world.size > 1 && !shared && world.rank == 0 && command &&
         command[0] != '-' && *command)
         fprintf(stderr, "dyadseq: note: '%s' runs on one process (rank 0 "
-                        "of %d); only analyze and validate are shared among "
-                        "MPI processes\n", command, world.size);
+                        "of %d); only analyze, validate and power are shared "
+                        "among MPI processes\n", command, world.size);
     return shared || world.rank == 0;
 }
 
@@ -267,4 +268,34 @@ int ds_dist_allgather(const ds_dist_t *d, const void *mine, size_t n,
         off += len[r];
     }
     return DS_OK;
+}
+
+int ds_dist_gather_cols(const ds_dist_t *d, void *v, size_t size,
+                        size_t rows, size_t cols, const size_t *bounds,
+                        ds_error_t *err)
+{
+    if (!d)
+        return DS_OK;
+    int P = d->size;
+    size_t lo = bounds[d->rank], hi = bounds[d->rank + 1], w = hi - lo;
+    unsigned char *mine = malloc(rows * w * size + 1), *all = NULL;
+    size_t *len = malloc((size_t)P * sizeof *len);
+    int rc = mine && len ? DS_OK
+                         : ds_error_set(err, DS_ENOMEM, "out of memory");
+    unsigned char *a = v;
+    for (size_t i = 0; !rc && i < rows; i++)
+        memcpy(mine + i * w * size, a + (i * cols + lo) * size, w * size);
+    if (!(rc = ds_dist_agree(d, rc, err)))
+        rc = ds_dist_allgather(d, mine, rows * w * size, &all, len, err);
+    for (int r = 0, off = 0; !rc && r < P; r++) {
+        size_t rl = bounds[r], rw = bounds[r + 1] - rl;
+        for (size_t i = 0; i < rows; i++)
+            memcpy(a + (i * cols + rl) * size,
+                   all + off + i * rw * size, rw * size);
+        off += (int)len[r];
+    }
+    free(mine);
+    free(len);
+    free(all);
+    return rc;
 }

@@ -78,6 +78,15 @@ size_t ds_dist_max(const ds_dist_t *d, size_t v);
 int ds_dist_allgather(const ds_dist_t *d, const void *mine, size_t n,
                       unsigned char **all, size_t *len, ds_error_t *err);
 
+/*
+ * A [rows][cols] array of elements of `size` bytes whose columns
+ * [bounds[r], bounds[r + 1]) rank r filled: every rank's columns on
+ * every rank (power's replications).
+ */
+int ds_dist_gather_cols(const ds_dist_t *d, void *v, size_t size,
+                        size_t rows, size_t cols, const size_t *bounds,
+                        ds_error_t *err);
+
 /* Rank root's n bytes at buf, to every rank. */
 int ds_dist_bcast(const ds_dist_t *d, int root, void *buf, size_t n,
                   ds_error_t *err);

@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "dyadseq/compare.h"
+#include "dyadseq/dist.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/cycles.h"
 #include "dyadseq/error.h"
@@ -132,6 +133,9 @@ typedef struct ds_power_opts {
     int threads;                    /* >= 1 */
     void (*progress)(void *ctx, size_t replications); /* may be NULL */
     void *progress_ctx;
+    /* MPI ranks sharing the replications (dist.h), or NULL: rank r runs
+     * a contiguous r/P of them, then every rank has them all */
+    const ds_dist_t *dist;
 } ds_power_opts_t;
 
 /* R 1000, t only, α 0.05, no BH, target 0.80, 95% intervals, seed 1,

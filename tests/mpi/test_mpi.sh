@@ -11,6 +11,7 @@
 #   - a bad input in one rank's share: the serial program's messages,
 #     exit status 1 on every rank, no file; a write failure on one rank
 #     only (DYADSEQ_FAULT_RANK): one message, exit 1 everywhere, no file;
+#   - power shares its replications: the serial program's file and table;
 #   - a command that is not shared (compare) runs on rank 0: the same
 #     file as the serial program, every rank exits 0.
 # Run by `make check-mpi` (and `make MPI=1 check`): MPI_TESTS=1 with
@@ -19,7 +20,7 @@
 . tests/lib.sh
 TOP=$PWD
 
-N_CHECKS=20
+N_CHECKS=22
 skip_all() {
     i=0
     while [ $i -lt $N_CHECKS ]; do
@@ -172,6 +173,15 @@ check_eq "a write failing on rank 1: one message" \
     "$(grep -c '^dyadseq: error: .*injected fault' fault/3/err.txt)" 1
 check "a write failing on rank 1: no file, no temporary" \
     test -z "$(ls -A fault/3 | grep -v -e '^out.txt$' -e '^err.txt$' -e '^status')"
+
+# --- power: the replications shared among the ranks ---------------------
+serial pow power --metric 'response_rate[A->B]' --couples 8,16 --events 80 \
+    --replications 30 -o out.h5
+parallel pow 3 power --metric 'response_rate[A->B]' --couples 8,16 \
+    --events 80 --replications 30 -o out.h5
+same_file pow 3
+check "power, 3 ranks: the serial program's table" cmp pow/s/out.txt \
+    pow/3/out.txt
 
 # --- a command that is not shared: compare on rank 0 ---------------------
 serial cmp compare -q --pre pre --post post -o out.h5 "$TOP/datasets/demo"
