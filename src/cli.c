@@ -17,7 +17,6 @@
 #include "results.h"
 #include "text.h"
 
-const char *ds_command_line = "";
 
 void ds_common_init(ds_common_opts_t *o, unsigned which)
 {

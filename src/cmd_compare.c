@@ -24,6 +24,7 @@
 #include "dyadseq/compare.h"
 #include "json.h"
 #include "layout.h"
+#include "layout_paths.h"
 #include "layout_read.h"
 #include "results.h"
 #include "text.h"
@@ -331,10 +332,11 @@ static char *parameters_json(const compare_args_t *a,
  * seed), which file was read (source_*), and compare's own command line
  * and parameters. */
 static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
-                         const char *params, ds_error_t *err)
+                         const char *command_line, const char *params,
+                         ds_error_t *err)
 {
     ds_results_provenance_t prov = {
-        .command_line = ds_command_line,
+        .command_line = command_line,
         .parameters = params,
         .seed = (unsigned long)lr->seed,
         .n_inputs = lr->n_inputs,
@@ -342,21 +344,25 @@ static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
         .input_sha256 = (const char *const *)lr->input_sha256};
     int rc = ds_results_write_provenance(r, &prov, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_file", lr->file, err);
+        rc = ds_results_attr_string(r, DS_PATH_ROOT, DS_ATTR_SOURCE_FILE,
+                                    lr->file, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_sha256", lr->sha256,
-                                    err);
+        rc = ds_results_attr_string(r, DS_PATH_ROOT, DS_ATTR_SOURCE_SHA256,
+                                    lr->sha256, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_command_line",
+        rc = ds_results_attr_string(r, DS_PATH_ROOT,
+                                    DS_ATTR_SOURCE_COMMAND_LINE,
                                     lr->command_line, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_parameters",
+        rc = ds_results_attr_string(r, DS_PATH_ROOT,
+                                    DS_ATTR_SOURCE_PARAMETERS,
                                     lr->parameters, err);
     static const char *const copy[] = {
-        "/states/label",        "/codebook/code",     "/codebook/role",
-        "/codebook/description", "/sessions/couple",  "/sessions/session",
-        "/sessions/n_events",   "/sessions/duration_s",
-        "/sessions/first_onset_s"};
+        DS_PATH_STATES_LABEL,        DS_PATH_CODEBOOK_CODE,
+        DS_PATH_CODEBOOK_ROLE,       DS_PATH_CODEBOOK_DESCRIPTION,
+        DS_PATH_SESSIONS_COUPLE,     DS_PATH_SESSIONS_SESSION,
+        DS_PATH_SESSIONS_N_EVENTS,   DS_PATH_SESSIONS_DURATION_S,
+        DS_PATH_SESSIONS_FIRST_ONSET_S};
     for (size_t i = 0; !rc && i < sizeof copy / sizeof copy[0]; i++)
         if (ds_results_kind(lr->f, copy[i]) == DS_RESULTS_DATASET)
             rc = ds_layout_copy(r, lr->f, copy[i], err);
@@ -768,9 +774,9 @@ static int write_output(compare_run_t *run)
     if (!rc) {
         ds_results_set_threads(r, ds_common_threads(&run->o));
         if (run->source) {
-            rc = layout_source(r, &run->lr, params, err);
+            rc = layout_source(r, &run->lr, run->o.command_line, params, err);
         } else {
-            ds_provenance_t prov = {.command_line = ds_command_line,
+            ds_provenance_t prov = {.command_line = run->o.command_line,
                                     .parameters_json = params,
                                     .seed = run->o.seed};
             rc = ds_layout_corpus(r, run->c, run->res, &prov, err);
@@ -791,13 +797,14 @@ static int write_output(compare_run_t *run)
     return DS_EXIT_OK;
 }
 
-int main_compare(int argc, char **argv)
+int main_compare(int argc, char **argv, const char *command_line)
 {
     compare_run_t run = {0};
     int status = ds_cmd_parse(&spec, argc, argv, &run.o, &run.a, &run.inputs,
                               &run.n_inputs);
     if (status >= 0)
         goto done;
+    run.o.command_line = command_line;
     if ((status = check_args(&run)))
         goto done;
     status = DS_EXIT_DATA;

@@ -713,8 +713,9 @@ done:
     return rc;
 }
 
-int main_info(int argc, char **argv)
+int main_info(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **args;
     size_t n_args;

@@ -875,8 +875,9 @@ static void teardown(sim_run_t *r)
     ds_sim_events_free(&r->ev);
 }
 
-int main_simulate(int argc, char **argv)
+int main_simulate(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     sim_opts_t so = {.couples = DEFAULT_COUPLES,
                      .groups = DEFAULT_GROUPS,

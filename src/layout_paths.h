@@ -26,6 +26,7 @@
 #include "dyadseq/lagstats.h"
 #include "dyadseq/twobytwo.h"
 #include "dyadseq/window.h"
+#include "results.h"
 
 /* "<group>/<name>" of two literals. */
 #define DS_PATH_IN(group, name) group "/" name
@@ -34,14 +35,15 @@
 
 #define DS_PATH_ROOT "/"
 /* attributes of the root (provenance) */
-#define DS_ATTR_FORMAT "format"
-#define DS_ATTR_FORMAT_VERSION "format_version"
-#define DS_ATTR_SOFTWARE_VERSION "software_version"
-#define DS_ATTR_COMMAND_LINE "command_line"
-#define DS_ATTR_PARAMETERS "parameters"
-#define DS_ATTR_INPUT_FILES "input_files"
-#define DS_ATTR_INPUT_SHA256 "input_sha256"
-#define DS_ATTR_SEED "seed"
+/* attributes of the root (provenance), written by results_write.c */
+#define DS_ATTR_FORMAT DS_RESULTS_ATTR_FORMAT
+#define DS_ATTR_FORMAT_VERSION DS_RESULTS_ATTR_FORMAT_VERSION
+#define DS_ATTR_SOFTWARE_VERSION DS_RESULTS_ATTR_SOFTWARE_VERSION
+#define DS_ATTR_COMMAND_LINE DS_RESULTS_ATTR_COMMAND_LINE
+#define DS_ATTR_PARAMETERS DS_RESULTS_ATTR_PARAMETERS
+#define DS_ATTR_INPUT_FILES DS_RESULTS_ATTR_INPUT_FILES
+#define DS_ATTR_INPUT_SHA256 DS_RESULTS_ATTR_INPUT_SHA256
+#define DS_ATTR_SEED DS_RESULTS_ATTR_SEED
 /* ... of a compare file made from a results file */
 #define DS_ATTR_SOURCE_FILE "source_file"
 #define DS_ATTR_SOURCE_SHA256 "source_sha256"
