@@ -119,7 +119,7 @@ if have_r; then
         done
     done
 else
-    ok "built-in matrices recovered # SKIP no Rscript"
+    skip "built-in matrices recovered" "no Rscript"
 fi
 
 # therapy: fewer and shorter cycles, more softening, less withdrawal after

@@ -67,7 +67,7 @@ tap(all(d$duration[-n][same] <= gap + 0.0015), "durations end by the next onset"
 tap(all(d$duration >= 0), "durations >= 0")
 REOF
 else
-    ok "planted matrix recovered # SKIP no Rscript"
+    skip "planted matrix recovered" "no Rscript"
 fi
 
 # a PRE:POST latency mean applies with --model too, moving with the
@@ -98,5 +98,7 @@ check_status "a --print-model matrix is a valid --model" 0 "$DYADSEQ" simulate \
     --model "$TMP/stable-pre-A.csv" --couples 20 --events 400 -o "$TMP/rt.csv"
 if have_r; then
     Rscript "$R" "$TMP/rt.csv" "$TMP/stable-pre-A.csv" "printed built-in matrix recovered through --model"
+else
+    skip "printed built-in matrix recovered through --model" "no Rscript"
 fi
 finish
