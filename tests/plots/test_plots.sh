@@ -99,8 +99,8 @@ fake_full $MAKE_FAKE $TMP/full.h5 --transcript-dir $TMP/tr
 fake_notime $MAKE_FAKE --variant notime $TMP/notime.h5 --transcript-dir $TMP/tr_notime
 fake_noruns $MAKE_FAKE --no-cycle-runs $TMP/noruns.h5
 fake_noactors $MAKE_FAKE --variant noactors $TMP/noactors.h5 --transcript-dir $TMP/tr_noactors
-perm $TMP/perm.py $TMP/full.h5 $TMP/perm.h5
-other $TMP/other.py $TMP/other.h5
+mkperm $TMP/perm.py $TMP/full.h5 $TMP/perm.h5
+mkother $TMP/other.py $TMP/other.h5
 fewer $TMP/fewer.py $TMP/full.h5 $TMP/fewer.h5 c02 post
 EOF
 ran fake_full 0 "fake results: full study"
@@ -108,6 +108,8 @@ ran fake_notime 0 "fake results: one session, no time"
 ran fake_noruns 0 "fake results: no /cycles/runs"
 ran fake_noactors 0 "fake results: no actor column"
 ran fewer 0 "fake results: a cycle of c02/post removed from /cycles/runs"
+ran mkperm 0 "fake results: a copy with permutation_p"
+ran mkother 0 "an HDF5 file that is not a results file"
 
 # --- transcripts that are not the one analyzed (session c02/post) -------
 T=$TMP/tr/transcript.csv
@@ -271,7 +273,6 @@ ran options 0 "--correction bh --alpha 0.01 --negative"
 said options "wrote .*lag1_diagram.png$" "options: diagram written (PNG only)"
 ran noperm 1 "--permutation-p without permutation_p: exit 1"
 said noperm "permutation_p" "--permutation-p: names the missing dataset"
-ran perm 0 "a copy with permutation_p"
 ran perm_p 0 "--permutation-p"
 if is_png "$TMP/o3/lag1_heatmap.png" && grep -q "warning: with 999 permutations .* cannot reach" "$B/perm_p.err"; then
     ok "--permutation-p: drawn, warns that Holm cannot reach alpha"
