@@ -128,9 +128,10 @@ relabelled() {
         not_ok "$1 ($n rows, want $3 or more)"; sed 's/^/    # /' "$TMP/close" 2>/dev/null
     fi
 }
-Z="--structural-zeros diagonal"
-analyze "$TMP/o.h5" --lags 1,2 $Z "$DEMO"
-analyze "$TMP/r.h5" --lags 1,2 $Z --codebook "$TMP/codebook-r.csv" --actors P,Q "$TMP/relabel"
+Z="--lags 1,2 --structural-zeros diagonal --zero-correction 0.5"
+threads "$Z" $Z "$DEMO"
+mv "$TMP/t1.h5" "$TMP/o.h5"
+analyze "$TMP/r.h5" $Z --codebook "$TMP/codebook-r.csv" --actors P,Q "$TMP/relabel"
 check_eq "relabelled: the states are in the new codebook order" \
     "$("$DYADSEQ" export "$TMP/r.h5" /states/label | sed -n '2p;3p;7p' | cut -d, -f2 | tr '\n' ' ')" \
     "P:reply P:melt Q:reply "
@@ -210,22 +211,25 @@ check "... the message names both files and suggests --merge" grep -q \
 check "... and no results file is written" test ! -e "$TMP/nomerge.h5"
 
 # ---------------------------------------------------------------------------
-# threads: byte-identical files at 1, 2 and 3 threads (two more above)
+# threads: byte-identical files at 1, 2 and 3 threads (three more above,
+# one below)
 # ---------------------------------------------------------------------------
 threads "defaults (windows, responsiveness, cycles)" "$DEMO"
-threads "--no-window --lags 1,2,3" --no-window --lags 1,2,3 "$DEMO"
 threads "--permutations 20 --window=0:3 --time-unit 2" --permutations 20 --window=0:3 --time-unit 2 "$DEMO"
-threads "--structural-zeros diagonal --zero-correction 0.5" --structural-zeros diagonal --zero-correction 0.5 "$DEMO"
 
 # ---------------------------------------------------------------------------
 # permutation p-values: reproducible by seed
 # ---------------------------------------------------------------------------
-# the same -o path each time: the command line is part of the file
-for s in 7 7b 8; do
-    analyze "$TMP/seed.h5" --permutations 49 --seed "${s%b}" --no-window "$DEMO"
-    mv "$TMP/seed.h5" "$TMP/seed-$s.h5"
+# the same -o path each time (the command line is part of the file); the
+# first run of seed 7 is the thread test's at -t 1
+S7="--no-window --lags 1,2,3 --permutations 49"
+threads "$S7 --seed 7" $S7 --seed 7 "$DEMO"
+mv "$TMP/t1.h5" "$TMP/seed-7.h5"
+for s in 7b 8; do
+    "$DYADSEQ" analyze -q -t 1 -o "$TMP/t.h5" $S7 --seed "${s%b}" "$DEMO" || not_ok "analyze --seed $s"
+    mv "$TMP/t.h5" "$TMP/seed-$s.h5"
 done
-check "the same seed twice: identical files" cmp "$TMP/seed-7.h5" "$TMP/seed-7b.h5"
+check "the same seed twice (at -t 1 both times): identical files" cmp "$TMP/seed-7.h5" "$TMP/seed-7b.h5"
 "$DYADSEQ" export "$TMP/seed-7.h5" /lag/1/session/permutation_p >"$TMP/p7"
 "$DYADSEQ" export "$TMP/seed-8.h5" /lag/1/session/permutation_p >"$TMP/p8"
 ndiff=$(paste -d'|' "$TMP/p7" "$TMP/p8" | awk -F'|' '$1 != $2' | wc -l | tr -d ' ')
@@ -235,7 +239,8 @@ check "another seed: other permutation p-values ($ndiff of 8000 cells differ)" t
 check "another seed: other pooled permutation p-values" test "$(cat "$TMP/pp7")" != "$(cat "$TMP/pp8")"
 check_eq "another seed: every other statistic unchanged (only the permutation_p datasets differ)" \
     "$(differing "$TMP/seed-7.h5" "$TMP/seed-8.h5" full | tr '\n' ' ')" \
-    "/lag/1/pooled/permutation_p /lag/1/pooled_by_label/post/permutation_p /lag/1/pooled_by_label/pre/permutation_p /lag/1/session/permutation_p "
+    "$(for k in 1 2 3; do for g in pooled pooled_by_label/post pooled_by_label/pre session; do
+        printf '/lag/%s/%s/permutation_p ' $k $g; done; done)"
 bad=$(tail -n +2 "$TMP/p7" | awk -F, '$6 != "NA" { k = $6 * 50
     if (k < 0.999 || k > 50.001 || (k - int(k + 0.5))^2 > 1e-12) n++ }
     END { print n + 0 }')
