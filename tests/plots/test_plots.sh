@@ -78,6 +78,15 @@ cat >"$TMP/other.py" <<'EOF'
 import h5py, sys
 h5py.File(sys.argv[1], 'w')['x'] = [1]
 EOF
+# param.py IN OUT NAME: OUT is IN with option NAME true in `parameters`,
+# as from an analysis with --NAME (--sort, --merge)
+cat >"$TMP/param.py" <<'EOF'
+import h5py, json, shutil, sys
+shutil.copy(sys.argv[1], sys.argv[2])
+f = h5py.File(sys.argv[2], 'r+')
+p = json.loads(f.attrs['parameters']); p[sys.argv[3]] = True
+f.attrs['parameters'] = json.dumps(p)
+EOF
 # fewer.py IN OUT COUPLE LABEL: OUT is IN without the first cycle of the
 # session in /cycles/runs (every column loses that row)
 cat >"$TMP/fewer.py" <<'EOF'
@@ -102,6 +111,8 @@ fake_noactors $MAKE_FAKE --variant noactors $TMP/noactors.h5 --transcript-dir $T
 mkperm $TMP/perm.py $TMP/full.h5 $TMP/perm.h5
 mkother $TMP/other.py $TMP/other.h5
 fewer $TMP/fewer.py $TMP/full.h5 $TMP/fewer.h5 c02 post
+mksorted $TMP/param.py $TMP/full.h5 $TMP/sorted.h5 sort
+mkmerged $TMP/param.py $TMP/full.h5 $TMP/merged.h5 merge
 EOF
 ran fake_full 0 "fake results: full study"
 ran fake_notime 0 "fake results: one session, no time"
@@ -110,6 +121,8 @@ ran fake_noactors 0 "fake results: no actor column"
 ran fewer 0 "fake results: a cycle of c02/post removed from /cycles/runs"
 ran mkperm 0 "fake results: a copy with permutation_p"
 ran mkother 0 "an HDF5 file that is not a results file"
+ran mksorted 0 "fake results: as analyzed with --sort"
+ran mkmerged 0 "fake results: as analyzed with --merge"
 
 # --- transcripts that are not the one analyzed (session c02/post) -------
 T=$TMP/tr/transcript.csv
@@ -126,6 +139,9 @@ awk -F, -v OFS=, -v n="$((first + 1))" 'NR == n { $4 = "pursew" } { print }' "$T
 awk -v n="$other" 'NR == n { $0 = $0 ",x" } { print }' "$T" >"$TMP/bad/ragged.csv"
 { cat "$T"; echo "zz,pre,A,pursue,1.0,1.0"; } >"$TMP/bad/foreign.csv"
 awk -F, -v OFS=, -v n="$((first + 1))" 'NR == n { $5 = "0.5" } { print }' "$T" >"$TMP/bad/back.csv"
+# two rows of the session swapped: onsets go backwards, which --sort undoes
+awk -v n="$((first + 1))" 'NR == n { held = $0; next } { print } NR == n + 1 { print held }' \
+    "$T" >"$TMP/bad/swapped.csv"
 mkdir "$TMP/split"
 awk -v n="$((first + 2))" 'NR < n' "$T" >"$TMP/split/a.csv"
 { head -n 1 "$T"; awk -v n="$((first + 2))" 'NR >= n' "$T"; } >"$TMP/split/b.csv"
@@ -178,6 +194,9 @@ tl_ragged $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/ragged.csv
 tl_foreign $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/foreign.csv
 tl_back $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/back.csv
 tl_split $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/split
+tl_swapped $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/swapped.csv
+tl_sorted $PLOT $TMP/sorted.h5 -o $TMP/ts $TL --transcript $TMP/bad/swapped.csv --format png
+tl_merged $PLOT $TMP/merged.h5 -o $TMP/tm $TL --transcript $TMP/split --format png
 options $PLOT $TMP/full.h5 -o $TMP/o2 --only diagram --correction bh --alpha 0.01 --negative --format png
 noperm $PLOT $TMP/full.h5 -o $TMP/x --only heatmap --permutation-p
 perm_p $PLOT $TMP/perm.h5 -o $TMP/o3 --only heatmap --permutation-p --format png
@@ -267,6 +286,14 @@ said tl_back "back.csv:$((first + 1)): column 'time': time goes backwards within
 ran tl_split 1 "the session in two files (the analysis did not merge): exit 1"
 said tl_split "split/b.csv:2: session 'c02'/'post' also appears in .*split/a.csv (line $first)" \
     "... names both files"
+ran tl_swapped 1 "two rows swapped (the analysis did not sort): exit 1"
+ran tl_sorted 0 "two rows swapped, the analysis sorted (--sort): exit 0"
+cmp -s "$TMP/tx/timeline.png" "$TMP/ts/timeline.png" \
+    && ok "... the events sorted as dyadseq sorts them: the same figure" \
+    || not_ok "... the events sorted as dyadseq sorts them: the same figure"
+ran tl_merged 0 "the session in two files, the analysis merged them (--merge): exit 0"
+cmp -s "$TMP/tx/timeline.png" "$TMP/tm/timeline.png" \
+    && ok "... the same figure" || not_ok "... the same figure"
 
 # --- options and errors ------------------------------------------------
 ran options 0 "--correction bh --alpha 0.01 --negative"
