@@ -414,8 +414,7 @@ static void test_against_r(void)
     snprintf(args, sizeof args, "'%s' '%s'", evp, parp);
     int rs = fx_rscript("window.R", args, outp);
     if (rs == 1) {
-        printf("# skip: Rscript not installed, window tallies not "
-               "cross-checked\n");
+        SKIP("window tallies against tests/r/window.R", "Rscript not installed");
     } else {
         CHECK_INT(rs, 0, "tests/r/window.R ran");
         FILE *fo = fopen(outp, "r");
