@@ -238,7 +238,7 @@ ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
             !(a->window = ds_analysis_window_alloc(stream ? 0 : S, K)))
             goto fail;
     }
-    if (dyadic_alloc(a, c))
+    if (dyadic_alloc(a, c) || ds_analysis_ap_alloc(a, c, o))
         goto fail;
     return a;
 fail:
@@ -271,5 +271,6 @@ void ds_analysis_free(ds_analysis_t *a)
         free(a->cycle_runs[s]);
     free(a->cycle_runs);
     free(a->softening);
+    ds_analysis_ap_free(a);
     free(a);
 }
