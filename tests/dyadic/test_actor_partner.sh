@@ -237,6 +237,28 @@ L00='log(1.5/2.5)'; L01='log(1.5/2.5)'; L10='log(3.5/0.5)'; L11='log(2.5/1.5)'
 row_is "delta 0.5: the closed form" "$TMP/hs" "couple=z2" \
     "intercept=$(calc "($L11 + $L10 + $L01 + $L00)/4") partner=$(calc "($L11 + $L10 - $L01 - $L00)/4") actor=$(calc "($L11 - $L10 + $L01 - $L00)/4") interaction=$(calc "($L11 - $L10 - $L01 + $L00)/4") se=$(calc 'sqrt(2/2.5+2/1.5+1/2.5+1/1.5+1/0.5+1/3.5)/4')"
 
+# The worked example of docs/actor-partner.md: 20 one-second intervals
+awk 'BEGIN { split("1 1 0 1 0 0 1 1 0 0 1 0 1 1 0 0 0 1 0 0", x, " ")
+    split("0 1 1 0 1 0 0 1 1 0 0 1 0 1 1 1 0 0 1 0", y, " ")
+    print "couple,session,actor,code,time"
+    for (t = 1; t <= 20; t++) {
+        if (x[t]) printf "w,s,A,pursue,%d\n", t - 1
+        if (y[t]) printf "w,s,B,withdraw,%d\n", t - 1 }
+    print "w,s,A,bid,19" }' >"$TMP/we.csv"
+check "analyze the worked example" "$DYADSEQ" analyze -q -o "$TMP/we.h5" \
+    --actor-partner B:withdraw~A:pursue "$TMP/we.csv"
+ex "$TMP/we.h5" "$AP/counts" >"$TMP/wc"
+check_eq "the worked example's table, 000 to 111" \
+    "$(awk -F, 'NR > 1 { printf "%s ", $7 }' "$TMP/wc")" "3 0 6 1 0 6 0 3 "
+ex "$TMP/we.h5" "$AP/session" >"$TMP/ws"
+L11='log(3.5/0.5)'; L10='log(6.5/0.5)'; L01='log(1.5/6.5)'; L00='log(0.5/3.5)'
+row_is "the worked example's coefficients" "$TMP/ws" "couple=w" \
+    "n_units=20 n_unit_pairs=19 intercept=$(calc "($L11 + $L10 + $L01 + $L00)/4") partner=$(calc "($L11 + $L10 - $L01 - $L00)/4") actor=$(calc "($L11 - $L10 + $L01 - $L00)/4") interaction=$(calc "($L11 - $L10 - $L01 + $L00)/4") partner_only=$(calc '(log(10) - log(0.2))/2')"
+check_eq "... printed as the docs show them" "$("$DYADSEQ" analyze -o \
+    "$TMP/we2.h5" --actor-partner B:withdraw~A:pursue "$TMP/we.csv" |
+    awk '$1 == "w" && $2 == "s" { print $4, $5, $6, $7, $8 }')" \
+    "0.275 1.981 -0.035 -0.275 1.956"
+
 # ---------------------------------------------------------------------------
 # What is refused, and what is not computed
 check_status "an unknown state: usage error" 2 "$DYADSEQ" analyze -q \
