@@ -320,8 +320,7 @@ typedef struct power_run {
     size_t n_models;
     ds_power_metric_t metric[MAX_METRICS];
     size_t n_metrics;
-    ds_ap_model_t *ap;            /* the models of the ap_* metrics */
-    size_t n_ap;
+    ds_power_ap_t ap;             /* the models of the ap_* metrics */
     ds_power_model_t model;
 } power_run_t;
 
@@ -338,9 +337,7 @@ static void teardown(power_run_t *r)
     free(r->model_path[1]);
     for (size_t m = 0; m < r->n_metrics; m++)
         ds_power_metric_clear(&r->metric[m]);
-    for (size_t m = 0; m < r->n_ap; m++)
-        ds_ap_model_clear(&r->ap[m]);
-    free(r->ap);
+    ds_power_ap_clear(&r->ap);
 }
 
 static int by_size(const void *a, const void *b)
@@ -601,9 +598,6 @@ static int parse_tests(const char *s, unsigned *out)
     return status;
 }
 
-static int parse_metric_list(power_run_t *r, const power_args_t *a,
-                             const ds_compare_sessions_t *vp);
-
 static int parse_metrics(power_run_t *r, const power_args_t *a)
 {
     ds_compare_sessions_t v;
@@ -612,41 +606,14 @@ static int parse_metrics(power_run_t *r, const power_args_t *a)
         return ds_usage_error("power", "give the metric to power with "
                               "--metric, e.g. --metric 'response_rate[A->B]'"
                               " (a row name of 'dyadseq compare')");
-    /* the actor-partner models the metrics name, for v and the run */
-    ds_error_t e = {0};
-    int rc0 = ds_power_ap_models(r->space, a->metric, a->n_metrics, &r->ap,
-                                 &r->n_ap, &e);
-    if (rc0 == DS_ENOMEM) {
+    ds_error_t e = {0}; /* the models the ap_* metrics name */
+    int ap = ds_power_ap_init(&r->ap, r->space, a->metric, a->n_metrics, &e);
+    if (ap == DS_ENOMEM)
         ds_msg_error("out of memory");
-        return DS_EXIT_DATA;
-    }
-    if (rc0)
-        return ds_usage_error("power", "--metric: %s", e.msg);
-    const char **ap_names = calloc(r->n_ap ? r->n_ap : 1, sizeof *ap_names);
-    ds_role_t *roles = calloc(r->n_ap ? r->n_ap : 1, sizeof *roles);
-    if (!ap_names || !roles) {
-        free(ap_names);
-        free(roles);
-        ds_msg_error("out of memory");
-        return DS_EXIT_DATA;
-    }
-    for (size_t m = 0; m < r->n_ap; m++) {
-        ap_names[m] = r->ap[m].name;
-        roles[m] = r->ap[m].y_role;
-    }
-    v.n_ap = r->n_ap;
-    v.ap_model = ap_names;
-    v.ap_y_role = roles;
-    int st = parse_metric_list(r, a, &v);
-    free(ap_names);
-    free(roles);
-    return st;
-}
-
-static int parse_metric_list(power_run_t *r, const power_args_t *a,
-                             const ds_compare_sessions_t *vp)
-{
-    ds_compare_sessions_t v = *vp;
+    if (ap)
+        return ap == DS_ENOMEM ? DS_EXIT_DATA
+                               : ds_usage_error("power", "--metric: %s", e.msg);
+    ds_power_ap_view(&r->ap, &v);
     for (size_t i = 0; i < a->n_metrics; i++) {
         ds_error_t err = {0};
         int rc = ds_power_metric_parse(&v, a->metric[i],
@@ -708,8 +675,8 @@ static int setup(power_run_t *r, const power_args_t *a,
     m->chain[1] = r->chain[1];
     ds_responsive_opts_init(&m->responsive);
     ds_cycles_opts_init(&m->cycles);
-    m->ap_models = r->ap;
-    m->n_ap = r->n_ap;
+    m->ap_models = r->ap.models;
+    m->n_ap = r->ap.n;
     ds_ap_opts_init(&m->ap_opts);
     return DS_EXIT_OK;
 }

@@ -119,9 +119,10 @@ void ds_power_metric_clear(ds_power_metric_t *m)
     m->name = NULL;
 }
 
-int ds_power_ap_models(const ds_corpus_t *space, const char *const *specs,
-                       size_t n, ds_ap_model_t **out, size_t *n_out,
-                       ds_error_t *err)
+/* The models of the ap_* metrics among specs, into *out, *n_out. */
+static int ap_models(const ds_corpus_t *space, const char *const *specs,
+                     size_t n, ds_ap_model_t **out, size_t *n_out,
+                     ds_error_t *err)
 {
     ds_ap_space_t sp;
     ds_ap_space_of(space, &sp);
@@ -180,6 +181,41 @@ int ds_power_ap_models(const ds_corpus_t *space, const char *const *specs,
     }
     *out = m;
     return DS_OK;
+}
+
+int ds_power_ap_init(ds_power_ap_t *x, const ds_corpus_t *space,
+                     const char *const *specs, size_t n, ds_error_t *err)
+{
+    memset(x, 0, sizeof *x);
+    int rc = ap_models(space, specs, n, &x->models, &x->n, err);
+    if (rc)
+        return rc;
+    x->names = calloc(x->n ? x->n : 1, sizeof *x->names);
+    x->roles = calloc(x->n ? x->n : 1, sizeof *x->roles);
+    if (!x->names || !x->roles)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (size_t m = 0; m < x->n; m++) {
+        x->names[m] = x->models[m].name;
+        x->roles[m] = x->models[m].y_role;
+    }
+    return DS_OK;
+}
+
+void ds_power_ap_clear(ds_power_ap_t *x)
+{
+    for (size_t m = 0; x->models && m < x->n; m++)
+        ds_ap_model_clear(&x->models[m]);
+    free(x->models);
+    free(x->names);
+    free(x->roles);
+    memset(x, 0, sizeof *x);
+}
+
+void ds_power_ap_view(const ds_power_ap_t *x, ds_compare_sessions_t *v)
+{
+    v->n_ap = x->n;
+    v->ap_model = x->names;
+    v->ap_y_role = x->roles;
 }
 
 /* ---- the couples of the grid ---------------------------------------- */

@@ -97,14 +97,26 @@ void ds_power_metric_clear(ds_power_metric_t *m);
 
 /*
  * The actor-partner models named by the ap_COEF[Y~X] metrics among
- * specs[0..n), each once, parsed in the state space of space
- * (apim.h): *out an array of *n_out (free each with ds_ap_model_clear,
- * then the array; none when no metric is one). Returns 0; DS_EUSAGE with
- * the message of a model that names no state; DS_ENOMEM.
+ * specs[0..n) (a trailing @LABEL ignored), each once, parsed in the state
+ * space of space (apim.h), with their names and Y roles for a session
+ * view (ds_power_ap_view). Returns 0 (none when no metric is one);
+ * DS_EUSAGE with the message of a model that names no state or is not
+ * written as analyze names it; DS_ENOMEM. Clear x in any case.
  */
-int ds_power_ap_models(const ds_corpus_t *space, const char *const *specs,
-                       size_t n, ds_ap_model_t **out, size_t *n_out,
-                       ds_error_t *err);
+typedef struct ds_power_ap {
+    ds_ap_model_t *models;
+    size_t n;
+    const char **names;          /* [n] the models' names */
+    ds_role_t *roles;            /* [n] the role of each Y */
+} ds_power_ap_t;
+
+int ds_power_ap_init(ds_power_ap_t *x, const ds_corpus_t *space,
+                     const char *const *specs, size_t n, ds_error_t *err);
+void ds_power_ap_clear(ds_power_ap_t *x);
+
+/* Name x's models in v (n_ap, ap_model, ap_y_role), so that
+ * ds_power_metric_parse finds them. */
+void ds_power_ap_view(const ds_power_ap_t *x, ds_compare_sessions_t *v);
 
 /* A group of couples of the built-in model: couples NAME-01 ... and the
  * mean probability that a bid is answered. */
