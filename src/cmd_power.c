@@ -611,8 +611,9 @@ static int parse_metrics(power_run_t *r, const power_args_t *a)
     if (ap == DS_ENOMEM)
         ds_msg_error("out of memory");
     if (ap)
-        return ap == DS_ENOMEM ? DS_EXIT_DATA
-                               : ds_usage_error("power", "--metric: %s", e.msg);
+        return ap == DS_ENOMEM
+                   ? DS_EXIT_DATA
+                   : ds_usage_error("power", "--metric: %s", e.msg);
     ds_power_ap_view(&r->ap, &v);
     for (size_t i = 0; i < a->n_metrics; i++) {
         ds_error_t err = {0};

@@ -930,7 +930,8 @@ int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
                                   names[i]);
         rc = ds_error_set(err, DS_EUSAGE, "no metric '%s'%s%s%s; the metrics "
                           "are yules_q[FROM->TO], adjusted_residual[FROM->TO]"
-                          "%s, ap_COEF[Y~X]", ex, near ? " (did you mean '" : "",
+                          "%s, ap_COEF[Y~X]", ex,
+                          near ? " (did you mean '" : "",
                           near ? near : "", near ? "'?)" : "", list);
     }
     for (size_t i = 0; i < nc; i++)
