@@ -114,6 +114,17 @@ ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
 ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K);
 void ds_analysis_window_free(ds_window_result_t *w);
 
+/* ---- lag counts within observed stretches (analysis.c) ------------- */
+
+/*
+ * ds_lag_count of the sequence `state` laid on the events of session s
+ * (s->state itself, or a permutation of it): pairs never span time that
+ * was not coded, so with an observation period of several stretches each
+ * stretch's events are counted on their own (corpus.h).
+ */
+void ds_analysis_lag_count(const ds_session_t *s, const uint16_t *state,
+                           size_t lag, size_t K, int64_t *counts);
+
 /* ---- failures inside parallel loops (analysis.c) ------------------- */
 
 /* A failure kept per session, so the one reported (the lowest session

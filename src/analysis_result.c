@@ -166,16 +166,20 @@ static int session_columns(ds_analysis_t *a, const ds_corpus_t *c)
     a->n_events = calloc(ds_analysis_atleast1(S), sizeof *a->n_events);
     a->duration_s = ds_analysis_nan_array(S);
     a->first_onset_s = ds_analysis_nan_array(S);
+    a->start_s = ds_analysis_nan_array(S);
+    a->end_s = ds_analysis_nan_array(S);
     a->state_freq = calloc(ds_analysis_atleast1(S * a->K),
                            sizeof *a->state_freq);
     if (!a->n_events || !a->duration_s || !a->first_onset_s ||
-        !a->state_freq)
+        !a->start_s || !a->end_s || !a->state_freq)
         return -1;
     for (size_t s = 0; s < S; s++) {
         const ds_session_t *se = &c->sessions[s];
         a->n_events[s] = (int64_t)se->n;
         if (se->onset && se->n)
             a->first_onset_s[s] = se->onset[0];
+        a->start_s[s] = ds_session_start(se);
+        a->end_s[s] = ds_session_end(se);
     }
     return 0;
 }
@@ -253,6 +257,8 @@ void ds_analysis_free(ds_analysis_t *a)
     free(a->n_events);
     free(a->duration_s);
     free(a->first_onset_s);
+    free(a->start_s);
+    free(a->end_s);
     free(a->state_freq);
     for (size_t l = 0; a->lag && l < a->n_lags; l++)
         lag_free(&a->lag[l], a->n_labels);

@@ -24,6 +24,7 @@
 #include "dyadseq/compare.h"
 #include "json.h"
 #include "layout.h"
+#include "layout_paths.h"
 #include "layout_read.h"
 #include "results.h"
 #include "text.h"
@@ -356,7 +357,8 @@ static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
         "/states/label",        "/codebook/code",     "/codebook/role",
         "/codebook/description", "/sessions/couple",  "/sessions/session",
         "/sessions/n_events",   "/sessions/duration_s",
-        "/sessions/first_onset_s"};
+        "/sessions/first_onset_s", DS_PATH_SESSIONS_START_S,
+        DS_PATH_SESSIONS_END_S};
     for (size_t i = 0; !rc && i < sizeof copy / sizeof copy[0]; i++)
         if (ds_results_kind(lr->f, copy[i]) == DS_RESULTS_DATASET)
             rc = ds_layout_copy(r, lr->f, copy[i], err);

@@ -86,6 +86,9 @@
 #define DS_PATH_SESSIONS_DURATION_S DS_PATH_IN(DS_PATH_SESSIONS, "duration_s")
 #define DS_PATH_SESSIONS_FIRST_ONSET_S                                       \
     DS_PATH_IN(DS_PATH_SESSIONS, "first_onset_s")
+/* the observation period (SPEC 3), else first and last onset */
+#define DS_PATH_SESSIONS_START_S DS_PATH_IN(DS_PATH_SESSIONS, "start_s")
+#define DS_PATH_SESSIONS_END_S DS_PATH_IN(DS_PATH_SESSIONS, "end_s")
 
 /* ---- /lag/<k> ---------------------------------------------------------- */
 

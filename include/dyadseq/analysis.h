@@ -136,6 +136,9 @@ typedef struct ds_analysis {
     /* /sessions */
     int64_t *n_events;              /* [S] */
     double *duration_s, *first_onset_s; /* [S], NaN without time */
+    double *start_s, *end_s;        /* [S] observation period, or first
+                                       and last onset (corpus.h); NaN
+                                       without time */
     int64_t *state_freq;            /* [S*K] events in each state */
 
     size_t n_lags;
