@@ -383,7 +383,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         rc = ds_analysis_pool_lags(c, o, x.a, &x.labels, x.threads, diag,
                                    err);
     if (!rc)
-        rc = ds_analysis_pool_windows(o, x.a, err);
+        rc = ds_analysis_pool_windows(o, x.a, &x.labels, err);
     if (!rc && x.a->responsive)
         rc = ds_analysis_pool_km(c, o, x.a, x.threads, err);
     if (!rc && o->permutations)

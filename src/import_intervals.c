@@ -59,6 +59,7 @@ typedef struct sess {
     uint8_t *coded;
     char **cell;            /* [cap * n_maps] */
     size_t first_line;
+    size_t last, last_line; /* long: the latest interval number and row */
     int bad;                /* a problem was reported: emit nothing */
 } sess_t;
 
@@ -447,34 +448,64 @@ static size_t row_interval(sheet_t *h, const ds_csv_row_t *row)
     return (size_t)r + 1;
 }
 
-/* Check interval k of a long row against its session's earlier rows. */
+/* Check interval k of a long row against its session's previous row
+ * (after a problem, against the row that had it, so that one missing
+ * interval is one message). */
 static int long_order(sheet_t *h, sess_t *s, size_t k,
                       const ds_csv_row_t *row)
 {
     const char *col = h->header[h->c_interval >= 0 ? h->c_interval
                                                    : h->c_time];
-    size_t decl = h->opts->n_intervals;
+    size_t decl = h->opts->n_intervals, prev = s->last;
+    size_t prev_line = s->last_line;
+    s->last = k;
+    s->last_line = row->line;
     if (decl && k > decl) {
         error_at(h, row->line, col, "interval %zu is beyond the %zu "
                  "intervals of --n-intervals", k, decl);
         return 1;
     }
-    if (k == s->n + 1)
+    if (k == prev + 1)
         return 0;
-    if (k <= s->n)
+    if (k <= prev)
         error_at(h, row->line, col, "interval %zu of session '%s'/'%s' "
                  "again, or out of order (interval %zu was at line %zu); "
                  "a session's intervals come in order", k, s->couple,
-                 s->session, s->n, s->line[s->n - 1]);
-    else if (s->n == 0)
+                 s->session, prev, prev_line);
+    else if (prev == 0 && k == 2)
         error_at(h, row->line, col, "session '%s'/'%s' starts at interval "
-                 "%zu: interval%s 1%s missing", s->couple, s->session, k,
-                 k > 2 ? "s" : "", k > 2 ? " .. are" : " is");
-    else
+                 "2: interval 1 is missing", s->couple, s->session);
+    else if (prev == 0)
+        error_at(h, row->line, col, "session '%s'/'%s' starts at interval "
+                 "%zu: intervals 1 to %zu are missing", s->couple,
+                 s->session, k, k - 1);
+    else if (k == prev + 2)
         error_at(h, row->line, col, "interval %zu follows interval %zu of "
                  "session '%s'/'%s' (line %zu): interval %zu is missing", k,
-                 s->n, s->couple, s->session, s->line[s->n - 1], s->n + 1);
+                 prev, s->couple, s->session, prev_line, prev + 1);
+    else
+        error_at(h, row->line, col, "interval %zu follows interval %zu of "
+                 "session '%s'/'%s' (line %zu): intervals %zu to %zu are "
+                 "missing", k, prev, s->couple, s->session, prev_line,
+                 prev + 1, k - 1);
     return 1;
+}
+
+/* The cells of a row of a session with a problem: checked, not kept. */
+static void check_cells(sheet_t *h, const ds_csv_row_t *row)
+{
+    for (size_t m = 0; m < h->n_maps; m++) {
+        long c = h->maps[m].col[0];
+        char *text;
+        if (cell_value(row->field[c], h->maps[m].code == NULL, &text) ==
+            -1) {
+            char ex[80];
+            error_at(h, row->line, h->header[c], "value '%s' is not 1 "
+                     "(present), 0 (absent), empty or NA (not coded)",
+                     ds_import_ex(ex, row->field[c]));
+        }
+        free(text);
+    }
 }
 
 static int data_row(sheet_t *h, const ds_csv_row_t *row)
@@ -518,8 +549,10 @@ static int data_row(sheet_t *h, const ds_csv_row_t *row)
         return 0;
     }
     size_t k = row_interval(h, row);
-    if (k == 0 || long_order(h, s, k, row)) {
+    if (k == 0 || long_order(h, s, k, row))
         s->bad = 1;
+    if (s->bad) {
+        check_cells(h, row);
         return 0;
     }
     return read_cells(h, s, row, k - 1, 0);

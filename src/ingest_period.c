@@ -191,7 +191,11 @@ int ingest_row_period(ingest_src_t *s, ingest_session_t *e,
     else
         snprintf(where, sizeof where, "%s:%zu", s->g->files[e->period_file],
                  e->period_line);
-    ds_diag_error(s->diag, s->name, r->line, "start",
+    /* name the column that differs: start, unless only the ends do */
+    int starts_same = e->n_periods == n;
+    for (size_t k = 0; starts_same && k < n; k++)
+        starts_same = e->period[2 * k] == s->pbuf[2 * k];
+    ds_diag_error(s->diag, s->name, r->line, starts_same ? "end" : "start",
                   "observation period %s differs from %s given for session "
                   "'%s'/'%s' at %s; every row that gives it gives the same",
                   a, b, ec, el, where);
