@@ -148,7 +148,7 @@ static void own_help(FILE *fp)
 "                          (wide: a row per session, a 0/1 column per state\n"
 "                          and interval, A_pursue01 ..; convert --from\n"
 "                          intervals reads it) [events]\n"
-"      --interval S        seconds per interval of --layout intervals [10]\n"
+"      --interval S        seconds per interval of --layout intervals [5]\n"
 "      --n-intervals N     intervals per session (events later are not\n"
 "                          coded) [48]\n"
 "  Output: -o DIR/ (or an existing directory) writes DIR/COUPLE.csv for each\n"
@@ -930,7 +930,7 @@ int main_simulate(int argc, char **argv)
     sim_opts_t so = {.couples = DEFAULT_COUPLES,
                      .groups = DEFAULT_GROUPS,
                      .sessions = DEFAULT_SESSIONS,
-                     .interval = 10, .n_intervals = 48};
+                     .interval = 5, .n_intervals = 48};
     ds_sim_params_default(&so.par);
     char **args;
     size_t n_args;
