@@ -88,6 +88,22 @@ void ds_analysis_failures_free(ds_analysis_failure_t *f, size_t n)
 
 /* ---- one session ---------------------------------------------------- */
 
+void ds_analysis_lag_count(const ds_session_t *s, const uint16_t *state,
+                           size_t lag, size_t K, int64_t *counts)
+{
+    if (s->n_periods < 2 || !s->onset) {
+        ds_lag_count(state, s->n, lag, K, counts);
+        return;
+    }
+    for (size_t i = 0; i < s->n;) {
+        size_t k = ds_session_stretch(s, s->onset[i]), j = i + 1;
+        while (j < s->n && ds_session_stretch(s, s->onset[j]) == k)
+            j++;
+        ds_lag_count(state + i, j - i, lag, K, counts);
+        i = j;
+    }
+}
+
 /* Per-thread scratch. */
 typedef struct scratch {
     ds_lag_workspace_t *lw;
@@ -151,7 +167,7 @@ static int session_lags(const ds_analysis_opts_t *o, ds_analysis_t *a,
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &b->lag[l];
         ds_lag_table_t t = session_view(r, i, K);
-        ds_lag_count(s->state, s->n, r->lag, K, t.counts);
+        ds_analysis_lag_count(s, s->state, r->lag, K, t.counts);
         int rc = ds_lag_table_compute(&t, freq, (int64_t)s->n,
                                       r->lag == 1 ? o->zero : NULL, &o->lag,
                                       x->lw, e);
@@ -373,7 +389,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         rc = ds_analysis_pool_lags(c, o, x.a, &x.labels, x.threads, diag,
                                    err);
     if (!rc)
-        rc = ds_analysis_pool_windows(o, x.a, err);
+        rc = ds_analysis_pool_windows(o, x.a, &x.labels, err);
     if (!rc && x.a->ap)
         rc = ds_analysis_pool_ap(x.a, &x.labels, x.threads, err);
     if (!rc && x.a->responsive)

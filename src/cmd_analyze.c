@@ -39,6 +39,7 @@ enum {
     OPT_CYCLE_MIN,
     OPT_COMPRESS,
     OPT_NO_WINDOW,
+    OPT_WINDOW_EDGES,
     OPT_ACTOR_PARTNER,
     OPT_AP_DELTA
 };
@@ -55,6 +56,7 @@ static const struct option own_opts[] = {
     {"cycle-min", required_argument, NULL, OPT_CYCLE_MIN},
     {"compress", required_argument, NULL, OPT_COMPRESS},
     {"no-window", no_argument, NULL, OPT_NO_WINDOW},
+    {"window-edges", required_argument, NULL, OPT_WINDOW_EDGES},
     {"actor-partner", required_argument, NULL, OPT_ACTOR_PARTNER},
     {"ap-delta", required_argument, NULL, OPT_AP_DELTA},
     {NULL, 0, NULL, 0}};
@@ -72,6 +74,9 @@ typedef struct analyze_args {
     long lo, hi;
     double time_unit;
     int target_ongoing;
+    int edges_drop;    /* --window-edges drop */
+    int argc;          /* the command line, for `--window LO:HI` */
+    char **argv;
     double response_window;
     size_t cycle_min;
     int compress;
@@ -93,11 +98,19 @@ static void own_help(FILE *fp)
         "                        cell (Yule's Q, log odds ratio) [0]\n"
         "      --permutations M  within-session permutation tests of the "
         "residuals [0]\n"
-        "      --window[=LO:HI]  time-window tallies: units LO to HI after "
+        "      --window [LO:HI]  time-window tallies: units LO to HI after "
         "the given\n"
-        "                        event's unit [1:5; computed when the "
-        "input has times]\n"
+        "                        event's unit (also --window=LO:HI) [1:5; "
+        "computed when\n"
+        "                        the input has times]\n"
         "      --no-window       no time-window tallies\n"
+        "      --window-edges keep|drop\n"
+        "                        drop: leave out the units whose window "
+        "reaches past the\n"
+        "                        start or end of the observation (interval "
+        "data: window\n"
+        "                        1:1 tallies consecutive intervals, as a "
+        "lag-1 table) [keep]\n"
         "      --time-unit U     seconds per time unit of --window [1]\n"
         "      --target onset|ongoing\n"
         "                        a unit is a target when an event starts in "
@@ -194,10 +207,22 @@ static int own_option(int opt, const char *arg, void *ctx)
         a->window_given = 1;
         if (!a->window_asked)
             a->window_asked = "--window";
+        /* `--window LO:HI`: the next word is the window when it reads as
+         * one (getopt_long takes an optional value only after '=') */
+        if (!arg && optind < a->argc && parse_window(a->argv[optind], a) == 0)
+            arg = a->argv[optind++];
         if (arg && parse_window(arg, a))
             return ds_usage_error("analyze", "--window takes LO:HI, whole "
                                   "units with LO <= HI (e.g. 1:5), not '%s'",
                                   arg), -1;
+        return 1;
+    case OPT_WINDOW_EDGES:
+        if (strcmp(arg, "keep") && strcmp(arg, "drop"))
+            return ds_usage_error("analyze", "--window-edges is keep or "
+                                  "drop, not '%s'", arg), -1;
+        a->edges_drop = strcmp(arg, "drop") == 0;
+        if (!a->window_asked)
+            a->window_asked = "--window-edges";
         return 1;
     case OPT_TIME_UNIT:
         if (ds_parse_double(arg, &v) || !(v > 0))
@@ -290,6 +315,7 @@ static char *parameters_json(const analyze_args_t *a,
     ds_json_number(&j, "window_hi", (double)a->hi);
     ds_json_number(&j, "time_unit_s", a->time_unit);
     ds_json_string(&j, "target", a->target_ongoing ? "ongoing" : "onset");
+    ds_json_string(&j, "window_edges", a->edges_drop ? "drop" : "keep");
     ds_json_number(&j, "response_window_s", a->response_window);
     ds_json_number(&j, "cycle_min", (double)a->cycle_min);
     ds_json_number(&j, "compress", a->compress);
@@ -313,8 +339,9 @@ static double now(void)
 }
 
 /*
- * `--window 0:2` (without '=') makes 0:2 an input: say how to write it
- * rather than "cannot read input '0:2'". Returns -1 after the message.
+ * An input that reads as a window, 0:2, and is no file was meant for
+ * --window (written apart from it): say so rather than "cannot read input
+ * '0:2'". Returns -1 after the message.
  */
 static int check_window_typo(char *const *inputs, size_t n)
 {
@@ -323,8 +350,8 @@ static int check_window_typo(char *const *inputs, size_t n)
         struct stat st;
         if (stat(inputs[i], &st) == 0 || parse_window(inputs[i], &t) != 0)
             continue;
-        ds_usage_error("analyze", "'%s' is not an input file; the window "
-                       "of --window is given with '=': --window=%s",
+        ds_usage_error("analyze", "'%s' is not an input file; a window is "
+                       "given right after --window: --window %s",
                        inputs[i], inputs[i]);
         return -1;
     }
@@ -456,6 +483,8 @@ static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
     ao->window_opts.hi = a->hi;
     ao->window_opts.unit_s = a->time_unit;
     ao->window_opts.target_ongoing = a->target_ongoing;
+    ao->window_opts.edges = a->edges_drop ? DS_WINDOW_EDGES_DROP
+                                          : DS_WINDOW_EDGES_KEEP;
     ao->responsive_opts.window_s = a->response_window;
     ao->cycles_opts.min_len = a->cycle_min;
     ao->cycles_opts.window_s = a->response_window;
@@ -550,6 +579,8 @@ int main_analyze(int argc, char **argv, const char *command_line)
     ds_common_opts_t o;
     char **inputs;
     size_t n_inputs;
+    a.argc = argc;
+    a.argv = argv;
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;

@@ -414,7 +414,8 @@ static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
         DS_PATH_CODEBOOK_ROLE,       DS_PATH_CODEBOOK_DESCRIPTION,
         DS_PATH_SESSIONS_COUPLE,     DS_PATH_SESSIONS_SESSION,
         DS_PATH_SESSIONS_N_EVENTS,   DS_PATH_SESSIONS_DURATION_S,
-        DS_PATH_SESSIONS_FIRST_ONSET_S};
+        DS_PATH_SESSIONS_FIRST_ONSET_S, DS_PATH_SESSIONS_START_S,
+        DS_PATH_SESSIONS_END_S};
     for (size_t i = 0; !rc && i < sizeof copy / sizeof copy[0]; i++)
         if (ds_results_kind(lr->f, copy[i]) == DS_RESULTS_DATASET)
             rc = ds_layout_copy(r, lr->f, copy[i], err);

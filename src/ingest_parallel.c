@@ -140,6 +140,8 @@ static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
             s->first_file = s->last_file = f->file;
             s->first_line += shift;
             s->dup_reported = INGEST_NONE;
+            s->period_file = f->file;
+            s->period_line += shift;
             continue;
         }
         ingest_session_t *s = &g->s[idx];
@@ -148,8 +150,21 @@ static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
         if (has_time && !g->opts.sort && s->n && p->n &&
             p->onset[0] < s->onset[s->n - 1])
             return INGEST_FALLBACK; /* "time goes backwards" */
+        if (p->n_periods && s->n_periods &&
+            (p->n_periods != s->n_periods ||
+             memcmp(p->period, s->period,
+                    2 * p->n_periods * sizeof *p->period) != 0))
+            return INGEST_FALLBACK; /* "observation period differs" */
         if (append_events(s, p, shift, f->file, has_time, has_dur))
             return DS_ENOMEM;
+        if (p->n_periods && !s->n_periods) {
+            s->period = p->period; /* moves over */
+            s->n_periods = p->n_periods;
+            s->period_file = f->file;
+            s->period_line = p->period_line + shift;
+            p->period = NULL;
+            p->n_periods = 0;
+        }
         s->last_file = f->file;
     }
     f->base_line += it->end_line - 1;

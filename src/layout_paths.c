@@ -63,6 +63,17 @@ char *ds_layout_path_lag_label(size_t lag, const char *part,
     return p;
 }
 
+char *ds_layout_path_window_label(const char *label)
+{
+    char *esc = ds_results_escape_name(label);
+    if (!esc)
+        return NULL;
+    char *p = path_printf(DS_PATH_WINDOW "/%s/%s",
+                          DS_WINDOW_COUPLE_SUMMARY_BY_LABEL, esc);
+    free(esc);
+    return p;
+}
+
 char *ds_layout_path_summary(const char *group, const char *stat,
                              const char *part)
 {

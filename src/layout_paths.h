@@ -89,6 +89,9 @@
 #define DS_PATH_SESSIONS_DURATION_S DS_PATH_IN(DS_PATH_SESSIONS, "duration_s")
 #define DS_PATH_SESSIONS_FIRST_ONSET_S                                       \
     DS_PATH_IN(DS_PATH_SESSIONS, "first_onset_s")
+/* the observation period (SPEC 3), else first and last onset */
+#define DS_PATH_SESSIONS_START_S DS_PATH_IN(DS_PATH_SESSIONS, "start_s")
+#define DS_PATH_SESSIONS_END_S DS_PATH_IN(DS_PATH_SESSIONS, "end_s")
 
 /* ---- /lag/<k> ---------------------------------------------------------- */
 
@@ -120,6 +123,14 @@
 #define DS_PATH_WINDOW "/window"
 #define DS_PATH_WINDOW_SESSION DS_PATH_IN(DS_PATH_WINDOW, "session")
 #define DS_PATH_WINDOW_POOLED DS_PATH_IN(DS_PATH_WINDOW, "pooled")
+/* between-session summaries: <stat>_<part>, and per label in
+ * couple_summary_by_label/<label> (ds_layout_path_window_label) */
+#define DS_PATH_WINDOW_COUPLE_SUMMARY                                        \
+    DS_PATH_IN(DS_PATH_WINDOW, "couple_summary")
+#define DS_WINDOW_COUPLE_SUMMARY_BY_LABEL "couple_summary_by_label"
+#define DS_ATTR_WINDOW_EDGES "edges"
+#define DS_VAL_EDGES_KEEP "keep"
+#define DS_VAL_EDGES_DROP "drop"
 #define DS_ATTR_WINDOW_LO "lo"
 #define DS_ATTR_WINDOW_HI "hi"
 #define DS_ATTR_WINDOW_TIME_UNIT_S "time_unit_s"
@@ -328,6 +339,10 @@ char *ds_layout_path_lag(size_t lag, const char *part, const char *name);
  * (schemas/results.md: `%` and `/` percent-encoded, `.` and `..` too). */
 char *ds_layout_path_lag_label(size_t lag, const char *part,
                                const char *label, const char *name);
+
+/* "/window/couple_summary_by_label/<label>", the label escaped as by
+ * ds_layout_path_lag_label. */
+char *ds_layout_path_window_label(const char *label);
 
 /* "/actor_partner/<model>[/<part>[/<name>]]", the model escaped as a
  * group name (as a label is) */

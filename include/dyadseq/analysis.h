@@ -108,13 +108,26 @@ typedef struct ds_lag_result {
     ds_lag_pool_t *by_label;       /* [n_labels] */
 } ds_lag_result_t;
 
+/* Between-session summaries of the window statistics of some sessions
+ * (all, or one label's): summary_yules_q, summary_adjusted_residual
+ * (DS_WINDOW_SUMMARY_STATS). */
+typedef struct ds_window_summaries {
+    DS_WINDOW_SUMMARY_STATS(DS_ANALYSIS_SUMMARY_FIELD_)
+} ds_window_summaries_t;
+
 /* Time-window tallies: per session [S*K*K] (a, b, c, d, yules_q, ...) and
- * pooled [K*K] (pooled->a ..., pooled_yules_q, ...). */
+ * pooled [K*K] (pooled->a ..., pooled_yules_q, ...); the between-session
+ * summaries over all sessions and per label [n_labels]. Streaming, the
+ * per-session arrays of the summarized statistics are kept whole and the
+ * others are NULL. */
 typedef struct ds_window_result {
     DS_WINDOW_CELL_COUNTS(DS_ANALYSIS_FIELD_)
     DS_WINDOW_CELL_STATS(DS_ANALYSIS_FIELD_)
     ds_window_counts_t *pooled;
     DS_WINDOW_CELL_STATS(DS_ANALYSIS_POOLED_FIELD_)
+    ds_window_summaries_t summary;
+    ds_window_summaries_t *summary_by_label;
+    size_t n_labels;
 } ds_window_result_t;
 
 /* Time to response pooled over the bids of many sessions, for one scope
@@ -154,6 +167,9 @@ typedef struct ds_analysis {
     /* /sessions */
     int64_t *n_events;              /* [S] */
     double *duration_s, *first_onset_s; /* [S], NaN without time */
+    double *start_s, *end_s;        /* [S] observation period, or first
+                                       and last onset (corpus.h); NaN
+                                       without time */
     int64_t *state_freq;            /* [S*K] events in each state */
 
     size_t n_lags;
