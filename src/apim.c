@@ -4,9 +4,12 @@
  * units, and the saturated effect-coded logit of Bakeman & Gottman (1997)
  * fit to it in closed form.
  *
- * The table is counted a word at a time: Y and X get a bitset over the
- * units of the session (bit t set when the state is present in unit t),
- * the units t whose pair (t − 1, t) lies inside the session get a third,
+ * The grid is the time windows' (window.h: ds_window_grid, its observed
+ * stretches and its event units), so both count the same units. The
+ * table is counted a word at a time: Y and X get a bitset over the units
+ * of the session (bit t set when the state is present in unit t), the
+ * units t whose pair (t − 1, t) lies inside one observed stretch get a
+ * third,
  * and each of the eight cells is the popcount of the AND of three of
  * them (Y and X shifted by one unit for t − 1), so a session costs
  * O(events + units / 64) per model.
@@ -297,66 +300,6 @@ void ds_ap_workspace_free(ds_ap_workspace_t *w)
     free(w);
 }
 
-/*
- * (t - t0) / U snapped to the nearest integer within 1e-9 (relative),
- * exactly as window.c cuts its units, so that both see the same grid.
- */
-static double unit_coord(double t, double t0, double u)
-{
-    double x = (t - t0) / u, r = nearbyint(x);
-    if (fabs(x - r) <= 1e-9 * fmax(1.0, fabs(x)))
-        return r;
-    return x;
-}
-
-/* Onset unit and last unit in progress of event e (window.h). */
-static void event_units(const ds_session_t *s, size_t e, double t0, double u,
-                        int64_t *first, int64_t *last)
-{
-    *first = (int64_t)floor(unit_coord(s->onset[e], t0, u));
-    *last = *first;
-    if (s->duration && s->duration[e] > 0) {
-        int64_t l = (int64_t)ceil(
-                        unit_coord(s->onset[e] + s->duration[e], t0, u)) - 1;
-        if (l > *last)
-            *last = l;
-    }
-}
-
-/*
- * The session's extent on the grid: its origin t0 (the first onset) and
- * its units, 1 + the last unit any event reaches (window.h).
- */
-static int session_grid(const ds_session_t *s, double u, double *t0,
-                        size_t *n_units, ds_error_t *err)
-{
-    *t0 = s->onset[0];
-    double span = 0;
-    for (size_t e = 0; e < s->n; e++) {
-        if (s->onset[e] < *t0)
-            return ds_error_set(err, DS_EDATA, "session %s/%s: onsets are "
-                                "not in time order", s->couple, s->label);
-        double end = s->onset[e] +
-                     (s->duration && s->duration[e] > 0 ? s->duration[e] : 0);
-        if (end - *t0 > span)
-            span = end - *t0;
-    }
-    if (!(span / u < (double)DS_WINDOW_MAX_UNITS))
-        return ds_error_set(err, DS_EUSAGE, "session %s/%s: %.0f s in units "
-                            "of %g s is more than %zu time units; use a "
-                            "larger --time-unit", s->couple, s->label, span,
-                            u, DS_WINDOW_MAX_UNITS);
-    int64_t units = 0;
-    for (size_t e = 0; e < s->n; e++) {
-        int64_t f, l;
-        event_units(s, e, *t0, u, &f, &l);
-        if (l + 1 > units)
-            units = l + 1;
-    }
-    *n_units = (size_t)units;
-    return DS_OK;
-}
-
 /* Set bits [lo, hi] (inclusive, lo <= hi) of bitset b. */
 static void set_range(word_t *b, size_t lo, size_t hi)
 {
@@ -373,33 +316,42 @@ static void set_range(word_t *b, size_t lo, size_t hi)
     b[wh] |= mh;
 }
 
-/* Mark the units in which Y and X are present. */
-static void mark_states(const ds_session_t *s, const ds_ap_model_t *m,
-                        const ds_ap_opts_t *o, double t0, size_t n_units,
-                        word_t *y, word_t *x)
+/*
+ * Mark the units in which Y and X are present, each event within the
+ * units of its observed stretch (window.h), and the units t whose pair
+ * (t − 1, t) is counted: every unit of a stretch but its first, so that no
+ * pair spans time that was not coded.
+ */
+static void mark_units(const ds_session_t *s, const ds_ap_model_t *m,
+                       const ds_ap_opts_t *o, double t0, size_t n_units,
+                       word_t *y, word_t *x, word_t *counted)
 {
+    size_t n_stretch = s->n_periods > 1 ? s->n_periods : 1, k_prev = SIZE_MAX;
+    int64_t a = 0, b = (int64_t)n_units;
+    for (size_t k = 0; k < n_stretch; k++) {
+        ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
+        if (b - a > 1)
+            set_range(counted, (size_t)a + 1, (size_t)b - 1);
+    }
     for (size_t e = 0; e < s->n; e++) {
         uint8_t side = m->side[s->state[e]];
         if (side == DS_AP_NONE)
             continue;
+        size_t k = ds_session_stretch(s, s->onset[e]);
+        if (k == SIZE_MAX)
+            continue; /* not in the period: the reader refuses these */
+        if (k != k_prev)
+            ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
+        k_prev = k;
         int64_t f, l;
-        event_units(s, e, t0, o->unit_s, &f, &l);
+        ds_window_event_units(s, e, t0, o->unit_s, &f, &l);
         if (!o->target_ongoing)
             l = f;
-        if (l > (int64_t)n_units - 1)
-            l = (int64_t)n_units - 1;
-        set_range(side == DS_AP_Y ? y : x, (size_t)f, (size_t)l);
+        if (l > b - 1)
+            l = b - 1;
+        if (f <= l)
+            set_range(side == DS_AP_Y ? y : x, (size_t)f, (size_t)l);
     }
-}
-
-/*
- * Mark the units t whose pair (t − 1, t) is counted: every unit after the
- * first.
- */
-static void mark_pairs(size_t n_units, word_t *counted)
-{
-    if (n_units > 1)
-        set_range(counted, 1, n_units - 1);
 }
 
 /* The eight cells from the bitsets, a word at a time. */
@@ -447,11 +399,11 @@ int ds_ap_tally(const ds_corpus_t *c, const ds_session_t *s,
         return ds_error_set(err, DS_EUSAGE, "model '%s' is for %zu states, "
                             "the corpus has %zu", m->name, m->K,
                             c->n_states);
-    if (s->n == 0)
+    if (s->n == 0 && !s->n_periods)
         return DS_OK;
     double t0 = 0;
     size_t nu = 0;
-    int rc = session_grid(s, o->unit_s, &t0, &nu, err);
+    int rc = ds_window_grid(s, o->unit_s, &t0, &nu, err);
     if (rc)
         return rc;
     size_t n_words = (nu + WORD_BITS - 1) / WORD_BITS, words = 3 * n_words;
@@ -469,8 +421,7 @@ int ds_ap_tally(const ds_corpus_t *c, const ds_session_t *s,
     }
     word_t *y = w->bits, *x = y + n_words, *counted = x + n_words;
     memset(w->bits, 0, words * sizeof *w->bits);
-    mark_states(s, m, o, t0, nu, y, x);
-    mark_pairs(nu, counted);
+    mark_units(s, m, o, t0, nu, y, x, counted);
     count_cells(y, x, counted, n_words, counts);
     if (n_units)
         *n_units = nu;

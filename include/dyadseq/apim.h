@@ -7,11 +7,13 @@
  * LogSeq (docs/actor-partner.md compares the two). A model Y~X names two
  * disjoint sets of states: Y, the actor's target behaviour ("B:withdraw"),
  * and X, the partner's ("A:pursue"). On the time-unit grid of the time
- * windows (window.h: units of U seconds from the session's start; a unit
- * holds a state when an event of it has its onset in the unit, or with
- * target_ongoing is in progress in it) every pair of consecutive units
- * (t − 1, t) of a session is classified by x = X at t − 1, y = Y at t − 1
- * and z = Y at t (1 present, 0 absent), giving the 2×2×2 table
+ * windows (window.h: units of U seconds from the start of the session's
+ * observation period, or its first onset; a unit holds a state when an
+ * event of it has its onset in the unit, or with target_ongoing is in
+ * progress in it) every pair of consecutive units (t − 1, t) that lie in
+ * one observed stretch of the session (none spans time not coded,
+ * corpus.h) is classified by x = X at t − 1, y = Y at t − 1 and z = Y at
+ * t (1 present, 0 absent), giving the 2×2×2 table
  *
  *   n[4x + 2y + z]                 (DS_AP_CELL(x, y, z))
  *

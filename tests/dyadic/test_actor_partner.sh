@@ -260,6 +260,51 @@ check_eq "... printed as the docs show them" "$("$DYADSEQ" analyze -o \
     "0.275 1.981 -0.035 -0.275 1.956"
 
 # ---------------------------------------------------------------------------
+# Interval data (convert --from intervals): the wide sheet of
+# datasets/intervals, 48 intervals of 5 s per session. Every session's
+# table is counted here from the sheet itself, interval by interval.
+check "convert the interval sheet" "$DYADSEQ" convert -q --from intervals \
+    --interval 5 --code A:pursue=A_pursue --code B:withdraw=B_withdraw \
+    datasets/intervals/sheet.csv -o "$TMP/iv.csv"
+check "analyze it with --actor-partner" "$DYADSEQ" analyze -q \
+    -o "$TMP/iv.h5" --time-unit 5 --actor-partner B:withdraw~A:pursue \
+    "$TMP/iv.csv"
+ex "$TMP/iv.h5" "$AP/counts" | awk -F, 'NR > 1 {
+    k = $2 "/" $3; n[k] = n[k] " " $7 } END { for (k in n) print k n[k] }' |
+    sort >"$TMP/ivours"
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    { for (t = 2; t <= 48; t++) {
+          x = $(col[sprintf("A_pursue%02d", t - 1)])
+          y = $(col[sprintf("B_withdraw%02d", t - 1)])
+          z = $(col[sprintf("B_withdraw%02d", t)])
+          c[4 * x + 2 * y + z]++ }
+      printf "%s/%s", $1, $2
+      for (k = 0; k < 8; k++) { printf " %d", c[k]; c[k] = 0 }
+      printf "\n" }' datasets/intervals/sheet.csv | sort >"$TMP/ivsheet"
+check_eq "40 sessions" "$(wc -l <"$TMP/ivours")" 40
+check "each session's table: the 47 pairs of consecutive intervals of the sheet" \
+    cmp "$TMP/ivours" "$TMP/ivsheet"
+check_eq "... and the mean coefficients printed" "$("$DYADSEQ" analyze \
+    -o "$TMP/iv2.h5" --time-unit 5 --actor-partner B:withdraw~A:pursue \
+    "$TMP/iv.csv" | grep -c '^  partner      all')" 1
+
+# an interval not coded (NA) is a hole: no pair spans it. 8 intervals,
+# the fourth not coded: pairs (1,2) (2,3) (5,6) (6,7) (7,8)
+printf '%s\n' 'couple,session,P1,P2,P3,P4,P5,P6,P7,P8,W1,W2,W3,W4,W5,W6,W7,W8' \
+    'h,s,1,0,1,NA,1,1,0,0,0,1,0,0,0,1,1,0' >"$TMP/hole.csv"
+check "convert a sheet with an interval not coded" "$DYADSEQ" convert -q \
+    --from intervals --interval 10 --code A:pursue=P --code B:withdraw=W \
+    "$TMP/hole.csv" -o "$TMP/hole_t.csv"
+check "analyze it" "$DYADSEQ" analyze -q -o "$TMP/hole.h5" --time-unit 10 \
+    --actor-partner B:withdraw~A:pursue "$TMP/hole_t.csv"
+# (x, y, z): (1,2) 101, (2,3) 010, (5,6) 101, (6,7) 111, (7,8) 010
+ex "$TMP/hole.h5" "$AP/counts" >"$TMP/hc"
+check_eq "the hole's pairs are left out" \
+    "$(awk -F, 'NR > 1 { printf "%s ", $7 }' "$TMP/hc")" "0 0 2 0 0 2 0 1 "
+ex "$TMP/hole.h5" "$AP/session" >"$TMP/hs2"
+row_is "8 units, 5 pairs" "$TMP/hs2" "couple=h" "n_units=8 n_unit_pairs=5"
+
+# ---------------------------------------------------------------------------
 # What is refused, and what is not computed
 check_status "an unknown state: usage error" 2 "$DYADSEQ" analyze -q \
     -o "$TMP/x.h5" --actor-partner B:withdrw~A:pursue "$TMP/zero.csv"

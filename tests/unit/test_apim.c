@@ -149,6 +149,47 @@ static void test_tally_words(void)
     ds_corpus_free(c);
 }
 
+/*
+ * Observation periods (issue 13), U = 1, events A:pursue 1, B:withdraw 2,
+ * A:pursue 4, B:withdraw 5: X in {1, 4}, Y in {2, 5}.
+ * s1, period 0..8: the grid starts at 0, not at the first onset, and runs
+ * over the period's 8 units; pairs t = 1..7 as (x, y, z):
+ *   000 101 010 000 101 010 000: n000 = 3, n010 = 2, n101 = 2.
+ * s2, unit 3 not coded (period "0;4", "3;8"): stretches {0, 1, 2} and
+ *   {4, ..., 7}; pairs t = 1, 2, 5, 6, 7: 000 101 101 010 000.
+ */
+static void test_tally_periods(void)
+{
+    ds_corpus_t *c = fx_corpus("A,B", FX_TIME);
+    ds_session_t *s1 = fx_session(c, "A:pursue 1, B:withdraw 2, "
+                                     "A:pursue 4, B:withdraw 5");
+    ds_session_t *s2 = fx_session(c, "A:pursue 1, B:withdraw 2, "
+                                     "A:pursue 4, B:withdraw 5");
+    static const double p1[] = {0, 8}, p2[] = {0, 3, 4, 8};
+    s1->period = malloc(sizeof p1);
+    s2->period = malloc(sizeof p2);
+    memcpy(s1->period, p1, sizeof p1);
+    memcpy(s2->period, p2, sizeof p2);
+    s1->n_periods = 1;
+    s2->n_periods = 2;
+    ds_ap_model_t m;
+    parse_or_abort(c, "B:withdraw~A:pursue", &m);
+    ds_ap_opts_t o;
+    ds_ap_opts_init(&o);
+    int64_t n[8];
+    size_t units;
+    ds_error_t err = {0};
+    CHECK_INT(ds_ap_tally(c, s1, &m, &o, NULL, n, &units, &err), 0,
+              "tally with a period");
+    CHECK_INT(units, 8, "the period's 8 units");
+    CHECK_CELLS(n, 3, 0, 2, 0, 0, 2, 0, 0, "from the period's start");
+    CHECK_INT(ds_ap_tally(c, s2, &m, &o, NULL, n, &units, &err), 0,
+              "tally with a unit not coded");
+    CHECK_CELLS(n, 2, 0, 1, 0, 0, 2, 0, 0, "no pair spans the hole");
+    ds_ap_model_clear(&m);
+    ds_corpus_free(c);
+}
+
 /* Fewer than two units, and no time column. */
 static void test_tally_edges(void)
 {
@@ -421,6 +462,7 @@ int main(void)
     test_tally_onset();
     test_tally_ongoing();
     test_tally_words();
+    test_tally_periods();
     test_tally_edges();
     test_fit_identities();
     test_fit_zero_delta();
