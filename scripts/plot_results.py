@@ -18,6 +18,9 @@ draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF
                     checked against the file: scripts/transcript_events.py)
   comparison_forest pre/post effect sizes (Cohen's d_z with its exact
                     confidence interval), when /comparison exists
+  actor_partner     actor and partner effects over time (analyze
+                    --actor-partner): mean coefficients with 95% CI per
+                    session label, one panel per model (scripts/plot_apim.py)
 
 A figure whose data are absent (no time column, no /comparison, ...) is
 skipped with a one-line message on standard error. Every figure uses line
@@ -64,6 +67,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 from matplotlib.transforms import Bbox  # noqa: E402
 
+import plot_apim  # noqa: E402  (beside this script)
 import transcript_events  # noqa: E402  (beside this script)
 
 SUPPORTED_FORMAT_VERSION = 1
@@ -1069,10 +1073,13 @@ def fig_power(r, a, name):
 # ------------------------------------------------------------------- main
 FIGURES = [("heatmap", fig_heatmap), ("diagram", fig_diagram), ("km", fig_km),
            ("timeline", fig_timeline), ("forest", fig_forest),
-           ("agreement", fig_agreement), ("power", fig_power)]
+           ("agreement", fig_agreement), ("power", fig_power),
+           ("actor_partner", lambda r, a, name: plot_apim.fig_actor_partner(
+               r, a, name, sys.modules[__name__]))]
 FILE_NAMES = {"heatmap": "lag{lag}_heatmap", "diagram": "lag{lag}_diagram", "km": "response_km",
               "timeline": "timeline", "forest": "comparison_forest",
-              "agreement": "agreement_matrix", "power": "power_curve"}
+              "agreement": "agreement_matrix", "power": "power_curve",
+              "actor_partner": "actor_partner"}
 
 
 def main(argv=None):

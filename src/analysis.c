@@ -40,6 +40,7 @@ void ds_analysis_opts_init(ds_analysis_opts_t *o)
     ds_window_opts_init(&o->window_opts);
     ds_responsive_opts_init(&o->responsive_opts);
     ds_cycles_opts_init(&o->cycles_opts);
+    ds_ap_opts_init(&o->ap_opts);
     o->threads = 1;
 }
 
@@ -109,6 +110,7 @@ typedef struct scratch {
     ds_window_workspace_t *ww;
     ds_window_counts_t *wc;
     ds_2x2_t *st;
+    ds_ap_workspace_t *aw;
     ds_cycle_run_t *runs;          /* room for a session's cycles */
     size_t runs_cap;
 } scratch_t;
@@ -119,6 +121,7 @@ static void scratch_clear(scratch_t *x)
     ds_window_workspace_free(x->ww);
     ds_window_counts_free(x->wc);
     free(x->st);
+    ds_ap_workspace_free(x->aw);
     free(x->runs);
     memset(x, 0, sizeof *x);
 }
@@ -130,7 +133,8 @@ static int scratch_init(scratch_t *x, size_t K)
     x->ww = ds_window_workspace_alloc();
     x->wc = ds_window_counts_alloc(K);
     x->st = calloc(ds_analysis_atleast1(K * K), sizeof *x->st);
-    return x->lw && x->ww && x->wc && x->st ? 0 : -1;
+    x->aw = ds_ap_workspace_alloc();
+    return x->lw && x->ww && x->wc && x->st && x->aw ? 0 : -1;
 }
 
 /* Session si's lag table l: its slots in the block's arrays (row i). */
@@ -247,6 +251,8 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     rc = session_lags(o, a, b, s, si, x, warn, &e);
     if (!rc && b->has_window)
         rc = session_window(c, o, b, s, si - b->first, a->K, x, &e);
+    if (!rc && a->ap)
+        rc = ds_analysis_ap_session(c, o, a, s, si, x->aw, &e);
     if (!rc && a->responsive)
         rc = ds_responsive_session(c, s, &o->responsive_opts,
                                    &a->responsive[2 * si], &e);
@@ -384,6 +390,8 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                                    err);
     if (!rc)
         rc = ds_analysis_pool_windows(o, x.a, &x.labels, err);
+    if (!rc && x.a->ap)
+        rc = ds_analysis_pool_ap(x.a, &x.labels, x.threads, err);
     if (!rc && x.a->responsive)
         rc = ds_analysis_pool_km(c, o, x.a, x.threads, err);
     if (!rc && o->permutations)

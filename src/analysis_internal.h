@@ -10,6 +10,8 @@
  *                       or reused block buffers, handed to a block sink
  *   analysis_pool.c     pooled lag tables and their summaries, pooled
  *                       windows, the sessions of each label
+ *   analysis_ap.c       actor-partner effects: per-session tables and
+ *                       coefficients, their summaries
  *   analysis_km.c       Kaplan-Meier time to response pooled over sessions
  *   analysis_perm.c     permutation tests
  *
@@ -228,6 +230,24 @@ int ds_analysis_pool_lags(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 int ds_analysis_pool_windows(const ds_analysis_opts_t *o, ds_analysis_t *a,
                              const ds_analysis_labels_t *ls,
                              ds_error_t *err);
+
+/* ---- actor-partner effects (analysis_ap.c) -------------------------- */
+
+/* a->ap for every model of o, or a->ap_skipped saying why not; -1 when
+ * out of memory (ds_analysis_ap_free frees what was had). */
+int ds_analysis_ap_alloc(ds_analysis_t *a, const ds_corpus_t *c,
+                         const ds_analysis_opts_t *o);
+void ds_analysis_ap_free(ds_analysis_t *a);
+
+/* The table and coefficients of every model in session si: its slots. */
+int ds_analysis_ap_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                           ds_analysis_t *a, const ds_session_t *s,
+                           size_t si, ds_ap_workspace_t *w, ds_error_t *e);
+
+/* The summaries of every model's coefficients between sessions, all and
+ * per label, one model per task. */
+int ds_analysis_pool_ap(ds_analysis_t *a, const ds_analysis_labels_t *ls,
+                        int threads, ds_error_t *err);
 
 /* ---- Kaplan-Meier over sessions (analysis_km.c) --------------------- */
 

@@ -289,7 +289,7 @@ ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
                   S, K, stream ? DS_WINDOW_KEPT : DS_WINDOW_ALL, S, L)))
             goto fail;
     }
-    if (dyadic_alloc(a, c))
+    if (dyadic_alloc(a, c) || ds_analysis_ap_alloc(a, c, o))
         goto fail;
     return a;
 fail:
@@ -324,5 +324,6 @@ void ds_analysis_free(ds_analysis_t *a)
         free(a->cycle_runs[s]);
     free(a->cycle_runs);
     free(a->softening);
+    ds_analysis_ap_free(a);
     free(a);
 }

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "dyadseq/analysis.h"
 #include "cli.h"
+#include "cli_ap.h"
 #include "json.h"
 #include "layout.h"
 #include "results.h"
@@ -38,7 +39,9 @@ enum {
     OPT_CYCLE_MIN,
     OPT_COMPRESS,
     OPT_NO_WINDOW,
-    OPT_WINDOW_EDGES
+    OPT_WINDOW_EDGES,
+    OPT_ACTOR_PARTNER,
+    OPT_AP_DELTA
 };
 
 static const struct option own_opts[] = {
@@ -54,6 +57,8 @@ static const struct option own_opts[] = {
     {"compress", required_argument, NULL, OPT_COMPRESS},
     {"no-window", no_argument, NULL, OPT_NO_WINDOW},
     {"window-edges", required_argument, NULL, OPT_WINDOW_EDGES},
+    {"actor-partner", required_argument, NULL, OPT_ACTOR_PARTNER},
+    {"ap-delta", required_argument, NULL, OPT_AP_DELTA},
     {NULL, 0, NULL, 0}};
 
 typedef struct analyze_args {
@@ -75,6 +80,7 @@ typedef struct analyze_args {
     double response_window;
     size_t cycle_min;
     int compress;
+    ds_cli_ap_t ap;    /* --actor-partner, --ap-delta */
 } analyze_args_t;
 
 static void own_help(FILE *fp)
@@ -115,7 +121,9 @@ static void own_help(FILE *fp)
         "answered; also the\n"
         "                        window of reciprocated softening [5]\n"
         "      --cycle-min N     events in a pursue-withdraw cycle, at "
-        "least [3]\n"
+        "least [3]\n");
+    ds_cli_ap_help(fp);
+    fprintf(fp,
         "      --compress LEVEL  deflate level of large datasets, 0-9 (0 = "
         "none) [1]\n");
 }
@@ -244,6 +252,10 @@ static int own_option(int opt, const char *arg, void *ctx)
                                   "number >= 2, not '%s'", arg), -1;
         a->cycle_min = n;
         return 1;
+    case OPT_ACTOR_PARTNER:
+        return ds_cli_ap_add(&a->ap, "analyze", arg);
+    case OPT_AP_DELTA:
+        return ds_cli_ap_set_delta(&a->ap, "analyze", arg);
     case OPT_COMPRESS:
         if (ds_parse_size(arg, &n) || n > 9)
             return ds_usage_error("analyze", "--compress takes a level from "
@@ -308,6 +320,10 @@ static char *parameters_json(const analyze_args_t *a,
     ds_json_number(&j, "cycle_min", (double)a->cycle_min);
     ds_json_number(&j, "compress", a->compress);
     ds_json_number(&j, "ipf_tolerance", 1e-10);
+    if (a->ap.n_spec) { /* only then, so that other files are unchanged */
+        ds_json_strings(&j, "actor_partner", a->ap.spec, a->ap.n_spec);
+        ds_json_number(&j, "ap_delta", a->ap.delta);
+    }
     /* not the thread count: it changes no result, and the file must be
      * byte-identical at any thread count */
     return ds_json_end(&j);
@@ -407,6 +423,22 @@ static void warn_not_computed(const ds_corpus_t *c, const ds_analysis_t *res,
     }
 }
 
+/* Actor-partner effects asked for but not computed: why. */
+static void warn_ap_not_computed(const ds_corpus_t *c,
+                                 const ds_analysis_t *res,
+                                 const analyze_args_t *a)
+{
+    if (!a->ap.n_spec || res->ap)
+        return;
+    if (!c->has_time)
+        ds_msg_warning("actor-partner effects not computed: the input has "
+                       "no time column (they are counted on the time-unit "
+                       "grid)");
+    else
+        ds_msg_warning("actor-partner effects not computed: %s",
+                       res->ap_skipped ? res->ap_skipped : "unknown reason");
+}
+
 /*
  * The structural zeros of --structural-zeros over c's states, checked
  * against every session (*zero NULL for none). Returns DS_EXIT_OK or the
@@ -456,6 +488,9 @@ static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
     ao->responsive_opts.window_s = a->response_window;
     ao->cycles_opts.min_len = a->cycle_min;
     ao->cycles_opts.window_s = a->response_window;
+    ao->ap_opts.unit_s = a->time_unit;
+    ao->ap_opts.target_ongoing = a->target_ongoing;
+    ao->ap_opts.delta = a->ap.delta;
 }
 
 /*
@@ -499,10 +534,19 @@ static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
     return 0;
 }
 
-/* "wrote FILE: ..." on standard output; -1 after a message if it cannot
- * be written. */
+/* ", permute N s" of the -v timing line (static storage). */
+static const char *permute_time(const ds_analysis_t *res)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, ", permute %.3f s", res->seconds_permute);
+    return buf;
+}
+
+/* "wrote FILE: ..." on standard output, then the actor-partner
+ * coefficients; -1 after a message if it cannot be written. */
 static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
-                         const ds_corpus_t *c, const ds_analysis_t *res)
+                         const ds_corpus_t *c, const ds_analysis_t *res,
+                         const ds_analysis_opts_t *ao)
 {
     printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
            "states, lag%s",
@@ -510,11 +554,13 @@ static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
            c->n_states, a->n_lags > 1 ? "s" : "");
     for (size_t i = 0; i < a->n_lags; i++)
         printf("%s%zu", i ? "," : " ", a->lags[i]);
-    printf("%s%s%s%s\n", res->window ? ", time windows" : "",
+    printf("%s%s%s%s%s\n", res->window ? ", time windows" : "",
            res->responsive ? ", responsiveness" : "",
            res->cycles ? ", cycles, softening" : "",
+           res->ap ? ", actor-partner effects" : "",
            a->permutations ? ", permutation tests" : "");
-    if (fflush(stdout) != 0) {
+    if ((res->ap && ds_cli_ap_print(stdout, c, res, &ao->ap_opts, 50)) ||
+        fflush(stdout) != 0) {
         ds_msg_error("cannot write to standard output");
         return -1;
     }
@@ -528,7 +574,8 @@ int main_analyze(int argc, char **argv, const char *command_line)
                         .lo = 1, .hi = 5, .time_unit = 1,
                         .response_window = DS_RESPONSE_WINDOW_DEFAULT,
                         .cycle_min = DS_CYCLE_MIN_DEFAULT,
-                        .compress = DS_RESULTS_DEFAULT_LEVEL};
+                        .compress = DS_RESULTS_DEFAULT_LEVEL,
+                        .ap = {.delta = DS_AP_DELTA_DEFAULT}};
     ds_common_opts_t o;
     char **inputs;
     size_t n_inputs;
@@ -557,6 +604,8 @@ int main_analyze(int argc, char **argv, const char *command_line)
     ds_results_t *r = NULL;
     ds_layout_stream_t *ls = NULL;
     uint8_t *zero = NULL;
+    ds_ap_model_t *ap = NULL;
+    size_t n_ap = 0;
     ds_error_t err = {0};
     status = DS_EXIT_DATA;
 
@@ -575,12 +624,15 @@ int main_analyze(int argc, char **argv, const char *command_line)
 #endif
     double t_parse = now() - t0;
 
-    if ((status = load_zeros(&a, &o, c, &zero)) != DS_EXIT_OK)
+    if ((status = load_zeros(&a, &o, c, &zero)) != DS_EXIT_OK ||
+        (status = ds_cli_ap_models(&a.ap, "analyze", c, &ap, &n_ap)))
         goto done;
     status = DS_EXIT_DATA;
 
     ds_analysis_opts_t ao;
     analysis_opts(&ao, &a, &o, c, zero);
+    ao.ap_models = ap;
+    ao.n_ap_models = n_ap;
     double t_write = 0;
     t0 = now();
     if (begin_results(&a, &o, c, &ao, zero, &r, &ls))
@@ -598,8 +650,10 @@ int main_analyze(int argc, char **argv, const char *command_line)
         goto done;
     }
     t_write += res->seconds_sink;
-    if (!o.quiet)
+    if (!o.quiet) {
         warn_not_computed(c, res, &a, o.actors);
+        warn_ap_not_computed(c, res, &a);
+    }
 
     t0 = now();
     rc = ds_layout_session_columns(r, res, &err);
@@ -614,22 +668,18 @@ int main_analyze(int argc, char **argv, const char *command_line)
         goto done;
     }
     t_write += now() - t0;
-    if (o.verbose) {
-        /* one line, parsed by scripts/bench/run.sh */
+    if (o.verbose) /* one line, parsed by scripts/bench/run.sh */
         fprintf(stderr, "dyadseq: time: parse %.3f s, compute %.3f s, "
-                        "write %.3f s",
-                t_parse, t_compute, t_write);
-        if (a.permutations)
-            fprintf(stderr, ", permute %.3f s", res->seconds_permute);
-        fputc('\n', stderr);
-    }
-    if (!o.quiet && print_summary(&a, &o, c, res))
+                        "write %.3f s%s\n", t_parse, t_compute, t_write,
+                a.permutations ? permute_time(res) : "");
+    if (!o.quiet && print_summary(&a, &o, c, res, &ao))
         goto done;
     status = DS_EXIT_OK;
 done:
     ds_layout_stream_free(ls);
     ds_results_abort(r);
     free(zero);
+    ds_cli_ap_models_free(ap, n_ap);
     ds_analysis_free(res);
     ds_corpus_free(c);
     return status;

@@ -320,6 +320,7 @@ typedef struct power_run {
     size_t n_models;
     ds_power_metric_t metric[MAX_METRICS];
     size_t n_metrics;
+    ds_power_ap_t ap;             /* the models of the ap_* metrics */
     ds_power_model_t model;
 } power_run_t;
 
@@ -336,6 +337,7 @@ static void teardown(power_run_t *r)
     free(r->model_path[1]);
     for (size_t m = 0; m < r->n_metrics; m++)
         ds_power_metric_clear(&r->metric[m]);
+    ds_power_ap_clear(&r->ap);
 }
 
 static int by_size(const void *a, const void *b)
@@ -604,6 +606,15 @@ static int parse_metrics(power_run_t *r, const power_args_t *a)
         return ds_usage_error("power", "give the metric to power with "
                               "--metric, e.g. --metric 'response_rate[A->B]'"
                               " (a row name of 'dyadseq compare')");
+    ds_error_t e = {0}; /* the models the ap_* metrics name */
+    int ap = ds_power_ap_init(&r->ap, r->space, a->metric, a->n_metrics, &e);
+    if (ap == DS_ENOMEM)
+        ds_msg_error("out of memory");
+    if (ap)
+        return ap == DS_ENOMEM
+                   ? DS_EXIT_DATA
+                   : ds_usage_error("power", "--metric: %s", e.msg);
+    ds_power_ap_view(&r->ap, &v);
     for (size_t i = 0; i < a->n_metrics; i++) {
         ds_error_t err = {0};
         int rc = ds_power_metric_parse(&v, a->metric[i],
@@ -665,6 +676,9 @@ static int setup(power_run_t *r, const power_args_t *a,
     m->chain[1] = r->chain[1];
     ds_responsive_opts_init(&m->responsive);
     ds_cycles_opts_init(&m->cycles);
+    m->ap_models = r->ap.models;
+    m->n_ap = r->ap.n;
+    ds_ap_opts_init(&m->ap_opts);
     return DS_EXIT_OK;
 }
 

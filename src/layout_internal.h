@@ -7,6 +7,7 @@
  *   layout_stream.c   /lag and /window, streamed block by block
  *   layout_dyadic.c   /responsiveness, /cycles, /softening
  *   layout_compare.c  /comparison
+ *   layout_apim.c     /actor_partner
  *
  * Every name written comes from layout_paths.h.
  */
@@ -105,5 +106,12 @@ int ds_layout_window_summaries(ds_results_t *r, const ds_corpus_t *c,
 int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
                      ds_error_t *err);
+
+/* ---- actor-partner effects (layout_apim.c) ------------------------- */
+
+/* /actor_partner: every model a computed (nothing when it computed none). */
+int ds_layout_ap(ds_results_t *r, const ds_corpus_t *c,
+                 const ds_analysis_t *a, const ds_analysis_opts_t *o,
+                 ds_error_t *err);
 
 #endif

@@ -79,3 +79,18 @@ char *ds_layout_path_summary(const char *group, const char *stat,
 {
     return path_printf("%s/%s_%s", group, stat, part);
 }
+
+char *ds_layout_path_ap(const char *model, const char *part,
+                        const char *name)
+{
+    char *esc = ds_results_escape_name(model);
+    if (!esc)
+        return NULL;
+    char *p = !part ? path_printf(DS_PATH_ACTOR_PARTNER "/%s", esc)
+              : !name
+                  ? path_printf(DS_PATH_ACTOR_PARTNER "/%s/%s", esc, part)
+                  : path_printf(DS_PATH_ACTOR_PARTNER "/%s/%s/%s", esc, part,
+                                name);
+    free(esc);
+    return p;
+}

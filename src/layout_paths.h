@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 
+#include "dyadseq/apim.h"
 #include "dyadseq/lagstats.h"
 #include "dyadseq/twobytwo.h"
 #include "dyadseq/window.h"
@@ -141,6 +142,34 @@
 #define DS_WINDOW_CELL(field)                                                \
     (#field + 0 * sizeof(((ds_window_counts_t *)0)->field))
 #define DS_WINDOW_STAT(field) (#field + 0 * sizeof(((ds_2x2_t *)0)->field))
+
+/* ---- /actor_partner ---------------------------------------------------- */
+
+/* attributes: delta, time_unit_s and target (DS_ATTR_WINDOW_*) */
+#define DS_PATH_ACTOR_PARTNER "/actor_partner"
+#define DS_ATTR_AP_DELTA "delta"
+/* a model's group /actor_partner/<model> (ds_layout_path_ap), attributes
+ * model (the name exactly), y, x, y_states, x_states */
+#define DS_ATTR_AP_MODEL "model"
+#define DS_ATTR_AP_Y "y"
+#define DS_ATTR_AP_X "x"
+#define DS_ATTR_AP_Y_STATES "y_states"
+#define DS_ATTR_AP_X_STATES "x_states"
+/* its members: the tables [S, 2, 2, 2], the per-session columns, the
+ * summaries between sessions */
+#define DS_AP_COUNTS "counts"
+#define DS_DIMS_AP_COUNTS                                                    \
+    DS_DIM_SESSION ",partner_prev,actor_prev,actor_now"
+#define DS_AP_SESSION "session"
+#define DS_AP_COUPLE_SUMMARY "couple_summary"
+/* per-session columns besides the coefficients of DS_AP_COEFS */
+#define DS_COL_N_UNITS "n_units"
+#define DS_COL_N_UNIT_PAIRS "n_unit_pairs"
+#define DS_COL_SE "se"
+/* a coefficient by its ds_ap_fit_t field, checked */
+#define DS_AP_COEF(field) (#field + 0 * sizeof(((ds_ap_fit_t *)0)->field))
+/* the summary table: scope, label, coefficient, mean, sd, n, t, p */
+#define DS_COL_COEFFICIENT "coefficient"
 
 /* ---- table columns shared by several groups ---------------------------- */
 
@@ -314,6 +343,11 @@ char *ds_layout_path_lag_label(size_t lag, const char *part,
 /* "/window/couple_summary_by_label/<label>", the label escaped as by
  * ds_layout_path_lag_label. */
 char *ds_layout_path_window_label(const char *label);
+
+/* "/actor_partner/<model>[/<part>[/<name>]]", the model escaped as a
+ * group name (as a label is) */
+char *ds_layout_path_ap(const char *model, const char *part,
+                        const char *name);
 
 /* "<group>/<stat>_<part>": a couple summary, e.g.
  * "/lag/1/couple_summary/yules_q_mean" */

@@ -453,7 +453,7 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     if ((rc = ds_sha256_file(path, lr->sha256, err)) ||
         (rc = read_sessions(lr, err)) || (rc = read_lag1(lr, need, err)) ||
         (rc = read_responsiveness(lr, err)) || (rc = read_cycles(lr, err)) ||
-        (rc = read_provenance(lr, err)))
+        (rc = ds_layout_read_ap(lr, err)) || (rc = read_provenance(lr, err)))
         goto fail;
     return DS_OK;
 fail:
@@ -478,6 +478,7 @@ void ds_layout_read_clear(ds_layout_read_t *lr)
             free(lr->actors[i]);
     free(lr->actors);
     free(lr->structural_zero);
+    ds_layout_read_ap_clear(lr);
     free(lr->command_line);
     free(lr->parameters);
     if (lr->f)

@@ -364,7 +364,8 @@ int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          const ds_analysis_opts_t *o, ds_error_t *err)
 {
     TRY(stream_finish(ls, a, err));
-    return ds_layout_dyadic(ls->r, ls->c, a, o, err);
+    TRY(ds_layout_dyadic(ls->r, ls->c, a, o, err));
+    return ds_layout_ap(ls->r, ls->c, a, o, err);
 }
 
 

@@ -100,10 +100,9 @@ static double unit_coord(double t, double t0, double u)
     return x;
 }
 
-/* Onset unit and last unit in progress of event e (window.h), on the
- * grid from t0. */
-static void event_units(const ds_session_t *s, size_t e, double t0, double u,
-                        int64_t *first, int64_t *last)
+/* Onset unit and last unit in progress of event e (window.h). */
+void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
+                           double u, int64_t *first, int64_t *last)
 {
     *first = (int64_t)floor(unit_coord(s->onset[e], t0, u));
     *last = *first;
@@ -178,8 +177,8 @@ static int check_args(const ds_corpus_t *c, const ds_session_t *s,
  * units, 1 + the last unit any event reaches, and with an observation
  * period at least the units that start before its end.
  */
-static int grid(const ds_session_t *s, const ds_window_opts_t *o,
-                double *t0, size_t *n_units, ds_error_t *err)
+int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
+                   size_t *n_units, ds_error_t *err)
 {
     *t0 = ds_session_start(s);
     double span = s->n_periods ? ds_session_end(s) - *t0 : 0;
@@ -194,22 +193,22 @@ static int grid(const ds_session_t *s, const ds_window_opts_t *o,
         if (end - *t0 > span)
             span = end - *t0;
     }
-    if (!(span / o->unit_s < (double)DS_WINDOW_MAX_UNITS))
+    if (!(span / unit_s < (double)DS_WINDOW_MAX_UNITS))
         return ds_error_set(err, DS_EUSAGE,
                             "session %s/%s: %.0f s in units of %g s is more "
                             "than %zu time units; use a larger --time-unit",
-                            s->couple, s->label, span, o->unit_s,
+                            s->couple, s->label, span, unit_s,
                             DS_WINDOW_MAX_UNITS);
     int64_t units = 0;
     for (size_t e = 0; e < s->n; e++) {
         int64_t f, l;
-        event_units(s, e, *t0, o->unit_s, &f, &l);
+        ds_window_event_units(s, e, *t0, unit_s, &f, &l);
         if (l + 1 > units)
             units = l + 1;
     }
     if (s->n_periods) {
         int64_t p = (int64_t)ceil(unit_coord(ds_session_end(s), *t0,
-                                             o->unit_s));
+                                             unit_s));
         if (p > units)
             units = p;
     }
@@ -221,8 +220,9 @@ static int grid(const ds_session_t *s, const ds_window_opts_t *o,
  * The units [*a, *b) of observed stretch k of s (all units without a
  * period or with one stretch): those that begin within the stretch.
  */
-static void stretch_units(const ds_session_t *s, size_t k, double t0,
-                          double u, size_t n_units, int64_t *a, int64_t *b)
+void ds_window_stretch_units(const ds_session_t *s, size_t k, double t0,
+                             double u, size_t n_units, int64_t *a,
+                             int64_t *b)
 {
     *a = 0;
     *b = (int64_t)n_units;
@@ -259,11 +259,11 @@ static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
         if (k == (size_t)-1)
             continue; /* not in the period: the reader refuses these */
         if (k != k_prev)
-            stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
+            ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
         k_prev = k;
         size_t st = s->state[e];
         int64_t f, l;
-        event_units(s, e, t0, o->unit_s, &f, &l);
+        ds_window_event_units(s, e, t0, o->unit_s, &f, &l);
         int64_t g0 = f + lo, g1 = f + hi;
         if (g0 < a)
             g0 = a;
@@ -290,7 +290,7 @@ static int64_t mark_counted(const ds_session_t *s, const ds_window_opts_t *o,
     size_t n = s->n_periods > 1 ? s->n_periods : 1;
     for (size_t k = 0; k < n; k++) {
         int64_t a, b;
-        stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
+        ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
         if (o->edges == DS_WINDOW_EDGES_DROP) {
             if (o->hi > 0)
                 a = o->hi > b - a ? b : a + o->hi;
@@ -350,7 +350,7 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
         return DS_OK;
     double t0 = 0;
     size_t n_units = 0;
-    if ((rc = grid(s, o, &t0, &n_units, err)))
+    if ((rc = ds_window_grid(s, o->unit_s, &t0, &n_units, err)))
         return rc;
     size_t n_words = (n_units + WORD_BITS - 1) / WORD_BITS;
     /* every unit counts unless some time was not coded or edges drop */

@@ -1,7 +1,8 @@
 /*
  * Unit tests of statlist.h against the documentation: every statistic of
  * every list is a row of its table in schemas/results.md, with the type
- * the list gives it (double: float64, int64_t: int64), and the per-cell
+ * the list gives it (double: float64, int64_t: int64; the actor-partner
+ * coefficients in the per-session table of /actor_partner), and the per-cell
  * table of /lag/<k> documents nothing the list lacks (but the counts and
  * the permutation p-values, which are not computed from the counts).
  *
@@ -128,6 +129,9 @@ static const entry_t window_summary[] = {DS_WINDOW_SUMMARY_STATS(X_)};
 static const entry_t window[] = {DS_WINDOW_CELL_COUNTS(X_)
                                      DS_WINDOW_CELL_STATS(X_)};
 #undef X_
+#define X_(name, type, description) {#name, TYPE_NAME(type), "ap coefficient"},
+static const entry_t ap_coef[] = {DS_AP_COEFS(X_)};
+#undef X_
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The rows of the per-cell table of /lag/<k> are the list, the counts
@@ -200,6 +204,7 @@ int main(int argc, char **argv)
                     "DS_WINDOW_CELL_STATS", window_summary[i].name);
     }
     free(win);
+    check_documented(doc, "### `/actor_partner`", ap_coef, N(ap_coef));
     if (lag)
         check_no_extra(lag);
     /* the test can fail: an undocumented name is not found */
