@@ -2,7 +2,7 @@
 #
 #   make            build build/dyadseq (installs missing packages first)
 #   make demo       analyze datasets/demo into results/demo.h5 and figures
-#   make check      build and run every test; ends with "N passed, N failed"
+#   make check      build and run every test; ends with "N passed, N failed, N skipped"
 #   make reproduce  reproduce the published worked examples
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 check   the same under AddressSanitizer and UBSan

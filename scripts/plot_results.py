@@ -2,7 +2,8 @@
 """plot_results.py — figures for a paper from one dyadseq results file.
 
 Reads the HDF5 layout of SPEC section 5 (schemas/results.md) with h5py and
-draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF:
+draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF
+(--format):
 
   lag1_heatmap      pooled lag-k adjusted residuals (colour), Yule's Q in
                     every cell, significant cells framed after a stated
@@ -11,11 +12,15 @@ draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF:
                     nodes, arrow width proportional to Yule's Q
   response_km       Kaplan-Meier time to response after a bid, one panel
                     per direction, one line style per session label
-  timeline          one session's events by actor over time, pursue-
-                    withdraw cycles shaded (needs event times: /events in
-                    the file, or the transcript with --transcript)
+  timeline          one session's events by actor over time, its pursue-
+                    withdraw cycles (/cycles/runs) shaded; the events come
+                    from the transcript that was analyzed (--transcript,
+                    checked against the file: scripts/transcript_events.py)
   comparison_forest pre/post effect sizes (Cohen's d_z with its exact
                     confidence interval), when /comparison exists
+  actor_partner     actor and partner effects over time (analyze
+                    --actor-partner): mean coefficients with 95% CI per
+                    session label, one panel per model (scripts/plot_apim.py)
 
 A figure whose data are absent (no time column, no /comparison, ...) is
 skipped with a one-line message on standard error. Every figure uses line
@@ -28,8 +33,6 @@ Exit status: 0 success (skipped figures included), 1 unreadable input,
 has h5py and matplotlib.
 """
 import argparse
-import csv
-import glob
 import json
 import math
 import os
@@ -62,6 +65,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+
+import plot_apim  # noqa: E402  (beside this script)
+import transcript_events  # noqa: E402  (beside this script)
 
 SUPPORTED_FORMAT_VERSION = 1
 DPI = 150
@@ -276,17 +283,21 @@ def fmt_num(v, digits=3):
 
 
 # ----------------------------------------------------------------- output
-def save(fig, outdir, name, quiet):
+def save(fig, outdir, name, a):
+    """Write the figure in each format of --format (PNG at DPI, PDF),
+    cropped to what is drawn, caption included, plus a margin. The crop
+    box is found once, not once per format by savefig's "tight" (each
+    lays the whole figure out again)."""
+    box = _place_caption(fig)
     paths = []
-    _place_caption(fig)
-    for ext in ("png", "pdf"):
+    for ext in a.formats:
         p = os.path.join(outdir, f"{name}.{ext}")
         meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(p, dpi=DPI, metadata=meta)
+        fig.savefig(p, dpi=DPI, metadata=meta, bbox_inches=box)
         paths.append(p)
     plt.close(fig)
-    if not quiet:
-        note(f"wrote {paths[0]} and .pdf")
+    if not a.quiet:
+        note(f"wrote {paths[0]}" + "".join(f" and .{e}" for e in a.formats[1:]))
     return paths
 
 
@@ -301,16 +312,21 @@ def footnote(fig, text):
 
 
 def _place_caption(fig):
-    text = getattr(fig, "_dyadseq_caption", None)
-    if not text:
-        return
+    """Place the caption (footnote) under what is drawn; return the box
+    (inches) of everything, caption included, with savefig's margin."""
     renderer = fig.canvas.get_renderer()
     bb = fig.get_tightbbox(renderer)  # inches
-    W, H = fig.get_figwidth(), fig.get_figheight()
-    width_in = max(bb.x1 - bb.x0, 4.0)
-    chars = int(width_in * 72 / (7.5 * 0.47))
-    fig.text(bb.x0 / W, (bb.y0 - 0.08) / H, textwrap.fill(text, chars), ha="left", va="top",
-             fontsize=7.5, color="0.2", transform=fig.transFigure)
+    text = getattr(fig, "_dyadseq_caption", None)
+    if text:
+        W, H = fig.get_figwidth(), fig.get_figheight()
+        width_in = max(bb.x1 - bb.x0, 4.0)
+        chars = int(width_in * 72 / (7.5 * 0.47))
+        t = fig.text(bb.x0 / W, (bb.y0 - 0.08) / H, textwrap.fill(text, chars), ha="left",
+                     va="top", fontsize=7.5, color="0.2", transform=fig.transFigure)
+        ext = t.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted())
+        bb = Bbox.union([bb, ext])
+    pad = plt.rcParams["savefig.pad_inches"]
+    return Bbox.from_extents(bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
 
 
 # ---------------------------------------------------------------- figure 1
@@ -406,7 +422,7 @@ def fig_heatmap(r, a, name):
              f"{CORRECTION_NAMES[a.correction]} correction over m = {m} cells"
              + ("; hatched: structural zero or undefined"
                 if sz.any() or not np.isfinite(z).all() else "") + ".")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 2
@@ -553,7 +569,7 @@ def fig_diagram(r, a, name):
                 ha="center", va="center", fontsize=10, color="0.3")
         note(f"{name}: no transition is significant after {a.correction} correction; "
              "drawing the states only")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 3
@@ -697,102 +713,10 @@ def fig_km(r, a, name):
                     "sessions)") +
                  ", each curve held at its last value. 1 \u2212 S(W) is the share of bids "
                  "answered within the response window W.")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 4
-def parse_time(s):
-    """Seconds, or [hh:]mm:ss[.fff] (SPEC 3)."""
-    s = s.strip()
-    if ":" not in s:
-        return float(s)
-    parts = s.split(":")
-    if len(parts) > 3:
-        raise ValueError(s)
-    v = 0.0
-    for p in parts:
-        v = v * 60 + float(p)
-    return v
-
-
-def events_from_transcript(r, path, couple, label):
-    """(onset, duration, state) of one session from the transcript CSV(s):
-    columns found by header name; rows in file order, files by name."""
-    files = sorted(glob.glob(os.path.join(path, "*.csv"))) if os.path.isdir(path) else [path]
-    if not files:
-        die(f"{path}: no *.csv files")
-    actors, codes, _ = r.structure()
-    index = {lab: k for k, lab in enumerate(r.states)}
-    onset, dur, state, has_time, unknown = [], [], [], True, set()
-    for fn in files:
-        try:
-            fh = open(fn, newline="", encoding="utf-8-sig")
-        except OSError as e:
-            die(f"{fn}: cannot read ({e.strerror})")
-        with fh:
-            rd = csv.reader(fh)
-            header = next(rd, None) or []
-            col = {h.strip(): i for i, h in enumerate(header)}
-            for need in ("couple", "session", "code"):
-                if need not in col:
-                    die(f"{fn}: no column '{need}' (columns: {', '.join(header)})")
-            has_time = has_time and "time" in col
-            for line, row in enumerate(rd, start=2):
-                if len(row) < len(header) or row[col["couple"]] != couple \
-                        or row[col["session"]] != label:
-                    continue
-                code = row[col["code"]]
-                key = f"{row[col['actor']]}:{code}" if actors and "actor" in col else code
-                if key not in index:
-                    unknown.add(key)
-                    continue
-                try:
-                    t = parse_time(row[col["time"]]) if "time" in col else math.nan
-                    d = row[col["duration"]].strip() if "duration" in col else ""
-                    d = float(d) if d else math.nan
-                except ValueError:
-                    die(f"{fn}:{line}: cannot read the time or duration")
-                onset.append(t)
-                dur.append(d)
-                state.append(index[key])
-    if unknown:
-        note(f"warning: timeline: {len(unknown)} state(s) of the transcript are not in "
-             f"/states/label and are left out: {', '.join(sorted(unknown)[:5])}")
-    if not has_time:
-        onset = [math.nan] * len(onset)
-    return np.array(onset, float), np.array(dur, float), np.array(state, int)
-
-
-def session_cycles(states, onset, actors, codes, roles, cmin):
-    """Pursue-withdraw cycles (SPEC 4.7) from one session's events, as
-    (first, last, pursuer) event index triples. Two actors only."""
-    C = len(codes)
-    n = len(states)
-
-    def pursuer(k):
-        a, rl = states[k] // C, roles[states[k] % C]
-        if a > 1:
-            return None
-        return a if rl == "pursue" else (1 - a if rl == "withdraw" else None)
-
-    def role(k):
-        return roles[states[k] % C]
-
-    runs, i = [], 0
-    while i < n:
-        p = pursuer(i)
-        if p is None:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and pursuer(j + 1) == p and role(j + 1) != role(j):
-            j += 1
-        if j - i + 1 >= cmin:
-            runs.append((i, j, p))
-        i = j + 1
-    return runs
-
-
 def pick_session(r, a):
     if a.session:
         if "/" not in a.session:
@@ -810,33 +734,61 @@ def pick_session(r, a):
     return 0
 
 
+CYCLE_RUNS = "cycles/runs"
+RUN_COLUMNS = ("session_index", "pursuer", "first_event", "n_events", "start_s", "end_s", "ending")
+
+
+def cycle_runs(r, s, onset):
+    """The pursue-withdraw cycles of session s as /cycles/runs stores them
+    (one row per cycle, written by dyadseq analyze): a list of dicts with
+    the columns of RUN_COLUMNS. The cycles are taken as they are, never
+    found again from the events; they are only checked to line up with
+    the events drawn (first_event's onset is start_s)."""
+    missing = [c for c in RUN_COLUMNS if not r.has(f"{CYCLE_RUNS}/{c}")]
+    if missing:
+        die(f"{r.path}: /{CYCLE_RUNS} has no column '{missing[0]}'")
+    sel = np.flatnonzero(r.get(f"{CYCLE_RUNS}/session_index").astype(int) == s)
+    cols = {c: (r.strings(f"{CYCLE_RUNS}/{c}") if c in ("pursuer", "ending")
+                else r.get(f"{CYCLE_RUNS}/{c}")) for c in RUN_COLUMNS}
+    runs = [{c: cols[c][i] for c in RUN_COLUMNS} for i in sel]
+    n = len(onset)
+    for run in runs:
+        first, k = int(run["first_event"]), int(run["n_events"])
+        if first < 0 or k < 1 or first + k > n:
+            die(f"{r.path}: a cycle of /{CYCLE_RUNS} (events {first} to {first + k - 1}) lies "
+                f"outside the {n} events of session {r.session_name(s)}")
+        t0 = float(run["start_s"])
+        if np.isfinite(onset[first]) and not abs(t0 - onset[first]) <= 1e-9 * max(1.0, abs(t0)):
+            die(f"{r.path}: the cycle starting at event {first} of session {r.session_name(s)} "
+                f"starts at {t0:g} s in /{CYCLE_RUNS}, but that event is at {onset[first]:g} s "
+                "in the transcript: give the transcript that was analyzed")
+    return runs
+
+
 def fig_timeline(r, a, name):
     if r.S == 0:
         return skip(name, "no sessions")
     s = pick_session(r, a)
     couple, label = r.couples[s], r.labels[s]
-    if r.has("sessions/first_onset_s") and not a.transcript \
-            and not np.isfinite(r.get("sessions/first_onset_s")[s]):
+    if r.has("sessions/first_onset_s") and not np.isfinite(r.get("sessions/first_onset_s")[s]):
         return skip(name, f"session {couple}/{label} has no event times (the transcript "
                           "had no time column)")
-    if a.transcript:
-        onset, dur, states = events_from_transcript(r, a.transcript, couple, label)
-        src = a.transcript
-    elif r.has("events/session_index"):
-        si = r.get("events/session_index").astype(int)
-        sel = si == s
-        onset = r.get("events/onset_s").astype(float)[sel]
-        dur = r.get("events/duration_s").astype(float)[sel] if r.has("events/duration_s") \
-            else np.full(sel.sum(), np.nan)
-        states = r.get("events/state").astype(int)[sel]
-        src = "/events"
-    else:
-        return skip(name, f"{r.path} has no /events; give the transcript with --transcript FILE_OR_DIR")
+    actors, codes, _ = r.structure()
+    dyadic = bool(actors) and len(actors) >= 2 and r.has("cycles")
+    if dyadic and not r.has(f"{CYCLE_RUNS}/session_index"):
+        return skip(name, f"no /{CYCLE_RUNS} in {r.path} (the cycles of each session; "
+                          "written by a newer dyadseq analyze: analyze again)")
+    if not a.transcript:
+        return skip(name, f"{r.path} holds no events: give the transcript that was analyzed "
+                          "with --transcript FILE_OR_DIR")
+    onset, dur, states = (np.array(v) for v in
+                          transcript_events.session_events(r, a.transcript, s, die))
+    onset, dur, states = onset.astype(float), dur.astype(float), states.astype(int)
     if len(states) == 0:
-        return skip(name, f"no events of session {couple}/{label} in {src}")
+        return skip(name, f"no events of session {couple}/{label} in {a.transcript}")
     if not np.isfinite(onset).all():
         return skip(name, f"session {couple}/{label} has no event times (no time column)")
-    actors, codes, roles = r.structure()
+    runs = cycle_runs(r, s, onset) if dyadic else []
     K, C = r.K, len(codes)
     span = float(onset.max() - onset.min())
     fig_w = 10.0 if span <= 900 else 13.0
@@ -852,23 +804,16 @@ def fig_timeline(r, a, name):
             m = sel & (y == yy)
             ax.broken_barh(list(zip(onset[m], widths[m])), (yy - 0.35, 0.7),
                            facecolors=shade, edgecolors="none")
-    runs = []
-    if actors and len(actors) >= 2:
-        cmin = int(r.param("cycle_min", default=3))
-        runs = session_cycles(states, onset, actors, codes, roles, cmin)
-        for i, j, p in runs:
-            end = onset[j + 1] if j + 1 < len(onset) else onset[-1]
-            ax.axvspan(onset[i], end, facecolor="0.87", edgecolor="0.68", hatch="//",
-                       lw=0, zorder=0)
-            ax.text((onset[i] + end) / 2, K - 0.3, actors[p], ha="center", va="bottom",
-                    fontsize=6.5, color="0.25")
-        if r.has("cycles/n_cycles"):
-            ci = list(r.get("cycles/session_index").astype(int))
-            if s in ci:
-                stored = int(r.get("cycles/n_cycles")[ci.index(s)])
-                if stored != len(runs):
-                    note(f"warning: timeline: {len(runs)} cycles found in the events of "
-                         f"{couple}/{label}, /cycles says {stored}")
+    for run in runs:
+        t0, t1 = float(run["start_s"]), float(run["end_s"])
+        ax.axvspan(t0, t1, facecolor="0.87", edgecolor="0.68", hatch="//", lw=0, zorder=0)
+        ax.text((t0 + t1) / 2, K - 0.3, run["pursuer"], ha="center", va="bottom",
+                fontsize=6.5, color="0.25")
+    if dyadic and r.has("cycles/n_cycles"):
+        ci = list(r.get("cycles/session_index").astype(int))
+        if s in ci and int(r.get("cycles/n_cycles")[ci.index(s)]) != len(runs):
+            note(f"warning: timeline: /{CYCLE_RUNS} has {len(runs)} cycles of {couple}/{label}, "
+                 f"/cycles/n_cycles says {int(r.get('cycles/n_cycles')[ci.index(s)])}")
     ax.set_yticks(range(K), [r.states[K - 1 - k] for k in range(K)])
     if actors:
         for b in range(1, len(actors)):
@@ -881,16 +826,18 @@ def fig_timeline(r, a, name):
     ax.grid(axis="x", color="0.85", lw=0.5)
     ax.set_axisbelow(True)
     title = f"Couple {couple}, session {label}: {len(states)} events"
-    if actors and len(actors) >= 2:
+    if dyadic:
         title += (f", {len(runs)} pursue\u2013withdraw cycle{'s' if len(runs) != 1 else ''}"
                   " (shaded; letter: pursuer)")
     ax.set_title(title)
+    cmin = r.attr("cycle_min", "/cycles") if dyadic else None
+    cmin = int(cmin if cmin is not None else r.param("cycle_min", default=3))
     footnote(fig, "Bars span each event's coded duration (events without one are drawn "
-             f"{default_w:.1f} s wide). Cycles: runs of at least "
-             f"{int(r.param('cycle_min', default=3))} events alternating one partner's "
-             "pursue and the other's withdraw, shaded to the onset of the next event."
-             if actors else "Bars span each event's coded duration.")
-    return save(fig, a.outdir, name, a.quiet)
+             f"{default_w:.1f} s wide). Cycles (/cycles/runs of the results file): runs of at "
+             f"least {cmin} events alternating one partner's pursue and the other's withdraw, "
+             "shaded from their first onset to the onset of the event after them."
+             if dyadic else "Bars span each event's coded duration.")
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 5
@@ -971,7 +918,7 @@ def fig_forest(r, a, name):
     footnote(fig, f"Squares: d_z = mean difference / SD of the differences; lines: exact "
              f"{conf * 100:g}% CI from the noncentral t. Filled: Benjamini\u2013Hochberg "
              f"q \u2264 {a.alpha:g} across the {M} metrics. \u0394 in each metric's own unit.")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ------------------------------------------------------ agreement matrix
@@ -1045,7 +992,7 @@ def fig_agreement(r, a, name):
     footnote(fig, f"Number: aligned pairs of events (bold: agreements); colour: share of "
              f"the row. nil: an event the other coding has no partner for ({how}); "
              f"the nil\u2013nil cell is empty by construction (hatched).")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ------------------------------------------------------------- power figure
@@ -1120,16 +1067,19 @@ def fig_power(r, a, name):
              f"rejects at \u03b1 = {alpha:g} (two-sided){mult}; bars: 95% Clopper\u2013Pearson "
              "intervals; dashed: the target power. 'every metric': all tests reject in the "
              "same study.")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ------------------------------------------------------------------- main
 FIGURES = [("heatmap", fig_heatmap), ("diagram", fig_diagram), ("km", fig_km),
            ("timeline", fig_timeline), ("forest", fig_forest),
-           ("agreement", fig_agreement), ("power", fig_power)]
+           ("agreement", fig_agreement), ("power", fig_power),
+           ("actor_partner", lambda r, a, name: plot_apim.fig_actor_partner(
+               r, a, name, sys.modules[__name__]))]
 FILE_NAMES = {"heatmap": "lag{lag}_heatmap", "diagram": "lag{lag}_diagram", "km": "response_km",
               "timeline": "timeline", "forest": "comparison_forest",
-              "agreement": "agreement_matrix", "power": "power_curve"}
+              "agreement": "agreement_matrix", "power": "power_curve",
+              "actor_partner": "actor_partner"}
 
 
 def main(argv=None):
@@ -1142,7 +1092,8 @@ def main(argv=None):
     ap.add_argument("--session", metavar="COUPLE/LABEL",
                     help="session of the timeline [the first with the most cycles]")
     ap.add_argument("--transcript", metavar="FILE_OR_DIR",
-                    help="read the timeline's events from the transcript CSV(s) [/events of the file]")
+                    help="the transcript CSV(s) that were analyzed: the events the timeline draws "
+                         "(the results file holds none) [no timeline]")
     ap.add_argument("--pre", metavar="LABEL", help="first session label of the curves [pre]")
     ap.add_argument("--post", metavar="LABEL", help="second session label [post]")
     ap.add_argument("--comparison", metavar="FILE.h5", help="take /comparison from this file [RESULTS.h5]")
@@ -1156,8 +1107,14 @@ def main(argv=None):
                     help="also draw significant negative (inhibited) transitions, in grey")
     ap.add_argument("--only", metavar="LIST",
                     help="comma-separated subset of: " + ",".join(k for k, _ in FIGURES))
+    ap.add_argument("--format", metavar="LIST", default="png,pdf",
+                    help="comma-separated formats of every figure: png (150 dpi), pdf [png,pdf]")
     ap.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
     a = ap.parse_args(argv)
+    a.formats = list(dict.fromkeys(x.strip() for x in a.format.split(",") if x.strip()))
+    bad = [x for x in a.formats if x not in ("png", "pdf")]
+    if bad or not a.formats:
+        ap.error(f"--format: unknown format '{bad[0]}' (png, pdf)" if bad else "--format: no format")
     if not (0 < a.alpha < 1):
         ap.error("--alpha must lie in (0, 1)")
     if a.lag < 1:

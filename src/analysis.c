@@ -40,6 +40,7 @@ void ds_analysis_opts_init(ds_analysis_opts_t *o)
     ds_window_opts_init(&o->window_opts);
     ds_responsive_opts_init(&o->responsive_opts);
     ds_cycles_opts_init(&o->cycles_opts);
+    ds_ap_opts_init(&o->ap_opts);
     o->threads = 1;
 }
 
@@ -87,12 +88,29 @@ void ds_analysis_failures_free(ds_analysis_failure_t *f, size_t n)
 
 /* ---- one session ---------------------------------------------------- */
 
+void ds_analysis_lag_count(const ds_session_t *s, const uint16_t *state,
+                           size_t lag, size_t K, int64_t *counts)
+{
+    if (s->n_periods < 2 || !s->onset) {
+        ds_lag_count(state, s->n, lag, K, counts);
+        return;
+    }
+    for (size_t i = 0; i < s->n;) {
+        size_t k = ds_session_stretch(s, s->onset[i]), j = i + 1;
+        while (j < s->n && ds_session_stretch(s, s->onset[j]) == k)
+            j++;
+        ds_lag_count(state + i, j - i, lag, K, counts);
+        i = j;
+    }
+}
+
 /* Per-thread scratch. */
 typedef struct scratch {
     ds_lag_workspace_t *lw;
     ds_window_workspace_t *ww;
     ds_window_counts_t *wc;
     ds_2x2_t *st;
+    ds_ap_workspace_t *aw;
     ds_cycle_run_t *runs;          /* room for a session's cycles */
     size_t runs_cap;
 } scratch_t;
@@ -103,6 +121,7 @@ static void scratch_clear(scratch_t *x)
     ds_window_workspace_free(x->ww);
     ds_window_counts_free(x->wc);
     free(x->st);
+    ds_ap_workspace_free(x->aw);
     free(x->runs);
     memset(x, 0, sizeof *x);
 }
@@ -114,7 +133,8 @@ static int scratch_init(scratch_t *x, size_t K)
     x->ww = ds_window_workspace_alloc();
     x->wc = ds_window_counts_alloc(K);
     x->st = calloc(ds_analysis_atleast1(K * K), sizeof *x->st);
-    return x->lw && x->ww && x->wc && x->st ? 0 : -1;
+    x->aw = ds_ap_workspace_alloc();
+    return x->lw && x->ww && x->wc && x->st && x->aw ? 0 : -1;
 }
 
 /* Session si's lag table l: its slots in the block's arrays (row i). */
@@ -147,7 +167,7 @@ static int session_lags(const ds_analysis_opts_t *o, ds_analysis_t *a,
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &b->lag[l];
         ds_lag_table_t t = session_view(r, i, K);
-        ds_lag_count(s->state, s->n, r->lag, K, t.counts);
+        ds_analysis_lag_count(s, s->state, r->lag, K, t.counts);
         int rc = ds_lag_table_compute(&t, freq, (int64_t)s->n,
                                       r->lag == 1 ? o->zero : NULL, &o->lag,
                                       x->lw, e);
@@ -231,6 +251,8 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     rc = session_lags(o, a, b, s, si, x, warn, &e);
     if (!rc && b->has_window)
         rc = session_window(c, o, b, s, si - b->first, a->K, x, &e);
+    if (!rc && a->ap)
+        rc = ds_analysis_ap_session(c, o, a, s, si, x->aw, &e);
     if (!rc && a->responsive)
         rc = ds_responsive_session(c, s, &o->responsive_opts,
                                    &a->responsive[2 * si], &e);
@@ -386,7 +408,9 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
         rc = ds_analysis_pool_lags(c, o, x.a, &x.labels, x.threads, diag,
                                    err);
     if (!rc)
-        rc = ds_analysis_pool_windows(o, x.a, err);
+        rc = ds_analysis_pool_windows(o, x.a, &x.labels, err);
+    if (!rc && x.a->ap)
+        rc = ds_analysis_pool_ap(x.a, &x.labels, x.threads, err);
     if (!rc && x.a->responsive)
         rc = ds_analysis_pool_km(c, o, x.a, x.threads, err);
     if (!rc && o->permutations)

@@ -10,6 +10,8 @@
  *                       or reused block buffers, handed to a block sink
  *   analysis_pool.c     pooled lag tables and their summaries, pooled
  *                       windows, the sessions of each label
+ *   analysis_ap.c       actor-partner effects: per-session tables and
+ *                       coefficients, their summaries
  *   analysis_km.c       Kaplan-Meier time to response pooled over sessions
  *   analysis_perm.c     permutation tests
  *
@@ -97,6 +99,10 @@ static inline double **ds_analysis_cell(ds_lag_result_t *r, size_t i)
  */
 int ds_analysis_kept_whole(size_t i);
 
+/* The same for window statistic i (of DS_WINDOW_CELL_STATS): those of
+ * DS_WINDOW_SUMMARY_STATS are kept whole. */
+int ds_analysis_wkept_whole(size_t i);
+
 /* ---- allocation (analysis_result.c) ------------------------------- */
 
 /*
@@ -109,10 +115,30 @@ int ds_analysis_kept_whole(size_t i);
 ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
                                  const ds_analysis_opts_t *o);
 
-/* Window results with per-session arrays for `rows` sessions (none when
- * rows is 0: only the pooled arrays); NULL when out of memory. */
-ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K);
+/* Which per-session arrays of a window result to allocate: all, the
+ * statistics kept whole (a streaming run's result), or the others (its
+ * block buffers). */
+enum { DS_WINDOW_ALL, DS_WINDOW_KEPT, DS_WINDOW_STREAMED };
+
+/* Window results with the per-session arrays `which` for `rows` sessions,
+ * the pooled arrays, and the between-session summaries over S sessions
+ * and n_labels labels (none for n_labels (size_t)-1: a block buffer);
+ * NULL when out of memory. */
+ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K,
+                                             int which, size_t S,
+                                             size_t n_labels);
 void ds_analysis_window_free(ds_window_result_t *w);
+
+/* ---- lag counts within observed stretches (analysis.c) ------------- */
+
+/*
+ * ds_lag_count of the sequence `state` laid on the events of session s
+ * (s->state itself, or a permutation of it): pairs never span time that
+ * was not coded, so with an observation period of several stretches each
+ * stretch's events are counted on their own (corpus.h).
+ */
+void ds_analysis_lag_count(const ds_session_t *s, const uint16_t *state,
+                           size_t lag, size_t K, int64_t *counts);
 
 /* ---- failures inside parallel loops (analysis.c) ------------------- */
 
@@ -199,9 +225,29 @@ int ds_analysis_pool_lags(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                           ds_analysis_t *a, const ds_analysis_labels_t *ls,
                           int threads, ds_diag_t *diag, ds_error_t *err);
 
-/* The statistics of the pooled window tallies. */
+/* The statistics of the pooled window tallies, and the between-session
+ * summaries of the window statistics (all sessions, each label). */
 int ds_analysis_pool_windows(const ds_analysis_opts_t *o, ds_analysis_t *a,
+                             const ds_analysis_labels_t *ls,
                              ds_error_t *err);
+
+/* ---- actor-partner effects (analysis_ap.c) -------------------------- */
+
+/* a->ap for every model of o, or a->ap_skipped saying why not; -1 when
+ * out of memory (ds_analysis_ap_free frees what was had). */
+int ds_analysis_ap_alloc(ds_analysis_t *a, const ds_corpus_t *c,
+                         const ds_analysis_opts_t *o);
+void ds_analysis_ap_free(ds_analysis_t *a);
+
+/* The table and coefficients of every model in session si: its slots. */
+int ds_analysis_ap_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
+                           ds_analysis_t *a, const ds_session_t *s,
+                           size_t si, ds_ap_workspace_t *w, ds_error_t *e);
+
+/* The summaries of every model's coefficients between sessions, all and
+ * per label, one model per task. */
+int ds_analysis_pool_ap(ds_analysis_t *a, const ds_analysis_labels_t *ls,
+                        int threads, ds_error_t *err);
 
 /* ---- Kaplan-Meier over sessions (analysis_km.c) --------------------- */
 

@@ -107,7 +107,15 @@ static void shuffle_session(perm_run_t *p, size_t s, ds_lag_workspace_t *w,
     for (size_t l = 0; l < p->NL; l++) {
         const ds_lag_result_t *r = &p->a->lag[l];
         int64_t *pc = p->pcount + (l * p->S + s) * KK;
-        ds_perm_table(p->perm[s], r->lag, pc);
+        const ds_session_t *se = &p->c->sessions[s];
+        if (se->n_periods > 1) { /* pairs within observed stretches */
+            size_t n;
+            memset(pc, 0, KK * sizeof *pc);
+            ds_analysis_lag_count(se, ds_perm_states(p->perm[s], &n),
+                                  r->lag, K, pc);
+        } else {
+            ds_perm_table(p->perm[s], r->lag, pc);
+        }
         int rc = ds_lag_residuals(pc, K, lag_zero(p, l), &p->o->lag, w, NULL,
                                   zs, &e);
         if (rc && rc != DS_ENUM) {

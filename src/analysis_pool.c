@@ -147,7 +147,32 @@ done:
     return rc;
 }
 
+/* The between-session summaries of the window statistics: all sessions,
+ * then each label's. */
+static int window_summaries(ds_analysis_t *a, const ds_analysis_labels_t *ls,
+                            ds_error_t *err)
+{
+    ds_window_result_t *w = a->window;
+    for (size_t l = 0; l <= a->n_labels; l++) {
+        ds_window_summaries_t *x = l ? &w->summary_by_label[l - 1]
+                                     : &w->summary;
+        const size_t *idx = l ? ls->index + ls->start[l - 1] : NULL;
+        size_t n = l ? ls->start[l] - ls->start[l - 1] : a->S;
+#define X_(name, type, description)                                          \
+        {                                                                    \
+            int rq = ds_summary_compute(x->summary_##name, w->name, a->S,    \
+                                        idx, n, err);                        \
+            if (rq)                                                          \
+                return rq;                                                   \
+        }
+        DS_WINDOW_SUMMARY_STATS(X_)
+#undef X_
+    }
+    return DS_OK;
+}
+
 int ds_analysis_pool_windows(const ds_analysis_opts_t *o, ds_analysis_t *a,
+                             const ds_analysis_labels_t *ls,
                              ds_error_t *err)
 {
     ds_window_result_t *w = a->window;
@@ -164,5 +189,5 @@ int ds_analysis_pool_windows(const ds_analysis_opts_t *o, ds_analysis_t *a,
 #undef X_
     }
     free(st);
-    return DS_OK;
+    return window_summaries(a, ls, err);
 }

@@ -34,6 +34,16 @@ const size_t ds_analysis_wcount_off[DS_N_WCOUNT] = {
 const size_t ds_analysis_wstat_off[DS_N_WSTAT] = {DS_WINDOW_CELL_STATS(X_)};
 #undef X_
 
+int ds_analysis_wkept_whole(size_t i)
+{
+#define X_(name, type, description)                                          \
+    if (ds_analysis_wstat_off[i] == offsetof(ds_window_result_t, name))      \
+        return 1;
+    DS_WINDOW_SUMMARY_STATS(X_)
+#undef X_
+    return 0;
+}
+
 int ds_analysis_kept_whole(size_t i)
 {
 #define X_(name, type, description)                                          \
@@ -129,27 +139,62 @@ void ds_analysis_window_free(ds_window_result_t *w)
 #define X_(name, type, description) free(w->pooled_##name);
     DS_WINDOW_CELL_STATS(X_)
 #undef X_
+#define X_(name, type, description)                                          \
+    ds_summary_free(w->summary.summary_##name);                              \
+    for (size_t l = 0; w->summary_by_label && l < w->n_labels; l++)          \
+        ds_summary_free(w->summary_by_label[l].summary_##name);
+    DS_WINDOW_SUMMARY_STATS(X_)
+#undef X_
+    free(w->summary_by_label);
     free(w);
 }
 
-ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K)
+/* The between-session summaries of w over S sessions, all and by label. */
+static int window_summaries_alloc(ds_window_result_t *w, size_t K, size_t S,
+                                  size_t n_labels)
+{
+    w->summary_by_label = calloc(ds_analysis_atleast1(n_labels),
+                                 sizeof *w->summary_by_label);
+    if (!w->summary_by_label)
+        return -1;
+    w->n_labels = n_labels;
+    int ok = 1;
+    for (size_t l = 0; l <= n_labels; l++) {
+        ds_window_summaries_t *x = l ? &w->summary_by_label[l - 1]
+                                     : &w->summary;
+#define X_(name, type, description)                                          \
+        ok &= (x->summary_##name =                                           \
+                   ds_summary_alloc(K * K, ds_analysis_atleast1(S))) != NULL;
+        DS_WINDOW_SUMMARY_STATS(X_)
+#undef X_
+    }
+    return ok ? 0 : -1;
+}
+
+ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K,
+                                             int which, size_t S,
+                                             size_t n_labels)
 {
     ds_window_result_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     size_t n = ds_analysis_atleast1(rows * K * K);
     int ok = 1;
-    for (size_t i = 0; rows > 0 && i < DS_N_WCOUNT; i++)
+    for (size_t i = 0; which != DS_WINDOW_KEPT && i < DS_N_WCOUNT; i++)
         ok &= (*ds_analysis_field_i(w, ds_analysis_wcount_off[i]) =
                    calloc(n, sizeof(int64_t))) != NULL;
-    for (size_t i = 0; rows > 0 && i < DS_N_WSTAT; i++)
-        ok &= (*ds_analysis_field_d(w, ds_analysis_wstat_off[i]) =
-                   ds_analysis_nan_array(n)) != NULL;
+    for (size_t i = 0; i < DS_N_WSTAT; i++)
+        if (which == DS_WINDOW_ALL ||
+            (which == DS_WINDOW_KEPT) == ds_analysis_wkept_whole(i))
+            ok &= (*ds_analysis_field_d(w, ds_analysis_wstat_off[i]) =
+                       ds_analysis_nan_array(n)) != NULL;
     ok &= (w->pooled = ds_window_counts_alloc(K)) != NULL;
 #define X_(name, type, description)                                          \
     ok &= (w->pooled_##name = ds_analysis_nan_array(K * K)) != NULL;
     DS_WINDOW_CELL_STATS(X_)
 #undef X_
+    if (ok && n_labels != (size_t)-1)
+        ok &= window_summaries_alloc(w, K, S, n_labels) == 0;
     if (!ok) {
         ds_analysis_window_free(w);
         return NULL;
@@ -166,16 +211,20 @@ static int session_columns(ds_analysis_t *a, const ds_corpus_t *c)
     a->n_events = calloc(ds_analysis_atleast1(S), sizeof *a->n_events);
     a->duration_s = ds_analysis_nan_array(S);
     a->first_onset_s = ds_analysis_nan_array(S);
+    a->start_s = ds_analysis_nan_array(S);
+    a->end_s = ds_analysis_nan_array(S);
     a->state_freq = calloc(ds_analysis_atleast1(S * a->K),
                            sizeof *a->state_freq);
     if (!a->n_events || !a->duration_s || !a->first_onset_s ||
-        !a->state_freq)
+        !a->start_s || !a->end_s || !a->state_freq)
         return -1;
     for (size_t s = 0; s < S; s++) {
         const ds_session_t *se = &c->sessions[s];
         a->n_events[s] = (int64_t)se->n;
         if (se->onset && se->n)
             a->first_onset_s[s] = se->onset[0];
+        a->start_s[s] = ds_session_start(se);
+        a->end_s[s] = ds_session_end(se);
     }
     return 0;
 }
@@ -232,13 +281,15 @@ ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
                       !stream))
             goto fail;
     if (o->window) {
-        /* streaming keeps only the pooled tallies whole */
+        /* streaming keeps whole only the pooled tallies and the
+         * statistics summarized between sessions */
         a->window_skipped = ds_analysis_window_skipped(c, o);
         if (!a->window_skipped &&
-            !(a->window = ds_analysis_window_alloc(stream ? 0 : S, K)))
+            !(a->window = ds_analysis_window_alloc(
+                  S, K, stream ? DS_WINDOW_KEPT : DS_WINDOW_ALL, S, L)))
             goto fail;
     }
-    if (dyadic_alloc(a, c))
+    if (dyadic_alloc(a, c) || ds_analysis_ap_alloc(a, c, o))
         goto fail;
     return a;
 fail:
@@ -253,6 +304,8 @@ void ds_analysis_free(ds_analysis_t *a)
     free(a->n_events);
     free(a->duration_s);
     free(a->first_onset_s);
+    free(a->start_s);
+    free(a->end_s);
     free(a->state_freq);
     for (size_t l = 0; a->lag && l < a->n_lags; l++)
         lag_free(&a->lag[l], a->n_labels);
@@ -271,5 +324,6 @@ void ds_analysis_free(ds_analysis_t *a)
         free(a->cycle_runs[s]);
     free(a->cycle_runs);
     free(a->softening);
+    ds_analysis_ap_free(a);
     free(a);
 }

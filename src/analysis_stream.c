@@ -63,7 +63,8 @@ int ds_analysis_blocks_init(ds_analysis_blocks_t *b, const ds_analysis_t *a,
     if (stream && !(b->buf = buffers_alloc(a->n_lags, b->rows, K)))
         return -1;
     if (stream && a->window &&
-        !(b->wbuf = ds_analysis_window_alloc(b->rows, K)))
+        !(b->wbuf = ds_analysis_window_alloc(b->rows, K, DS_WINDOW_STREAMED,
+                                             0, (size_t)-1)))
         return -1;
     return 0;
 }
@@ -108,7 +109,12 @@ void ds_analysis_blocks_set(ds_analysis_blocks_t *b, ds_analysis_t *a,
     }
     for (size_t i = 0; i < DS_N_WSTAT; i++) {
         size_t off = ds_analysis_wstat_off[i];
-        *ds_analysis_field_d(&b->win, off) = *ds_analysis_field_d(w, off) + wo;
+        if (b->wbuf && ds_analysis_wkept_whole(i)) /* kept whole: in place */
+            *ds_analysis_field_d(&b->win, off) =
+                *ds_analysis_field_d(a->window, off) + o;
+        else
+            *ds_analysis_field_d(&b->win, off) =
+                *ds_analysis_field_d(w, off) + wo;
     }
 }
 
@@ -131,9 +137,11 @@ void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
                        o,
                    0, KK * sizeof(int64_t));
         for (size_t k = 0; k < DS_N_WSTAT; k++)
-            ds_analysis_fill_nan(
-                *ds_analysis_field_d(&b->win, ds_analysis_wstat_off[k]) + o,
-                KK);
+            if (!ds_analysis_wkept_whole(k))
+                ds_analysis_fill_nan(
+                    *ds_analysis_field_d(&b->win, ds_analysis_wstat_off[k]) +
+                        o,
+                    KK);
     }
 }
 

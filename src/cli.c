@@ -18,7 +18,6 @@
 #include "results.h"
 #include "text.h"
 
-const char *ds_command_line = "";
 
 void ds_common_init(ds_common_opts_t *o, unsigned which)
 {
@@ -56,6 +55,8 @@ static const struct option common_long[] = {
     {"modifiers", required_argument, NULL, DS_OPT_MODIFIERS},
     {"columns", required_argument, NULL, DS_OPT_COLUMNS},
     {"interval", required_argument, NULL, DS_OPT_INTERVAL},
+    {"code", required_argument, NULL, DS_OPT_CODE},
+    {"n-intervals", required_argument, NULL, DS_OPT_N_INTERVALS},
 };
 
 /* Which DS_COMMON_* flag enables a common option (0 = always). */
@@ -77,7 +78,9 @@ static unsigned common_flag(int val)
     case DS_OPT_ID_PATTERN:
     case DS_OPT_MODIFIERS:
     case DS_OPT_COLUMNS:
-    case DS_OPT_INTERVAL: return DS_COMMON_IMPORT;
+    case DS_OPT_INTERVAL:
+    case DS_OPT_CODE:
+    case DS_OPT_N_INTERVALS: return DS_COMMON_IMPORT;
     default: return 0;
     }
 }
@@ -144,7 +147,21 @@ static int import_option(ds_common_opts_t *o, const char *cmd, int opt,
             return -1;
         }
         im->interval = v;
+        im->interval_given = 1;
         return 1;
+    case DS_OPT_CODE:
+        rc = ds_import_opt_code(im, arg, msg, sizeof msg);
+        break;
+    case DS_OPT_N_INTERVALS: {
+        size_t n;
+        if (ds_parse_size(arg, &n) || n == 0 || n > 100000000) {
+            ds_usage_error(cmd, "--n-intervals takes a whole number from 1, "
+                           "not '%s'", arg);
+            return -1;
+        }
+        im->n_intervals = n;
+        return 1;
+    }
     default:
         return 0;
     }
@@ -287,7 +304,18 @@ void ds_common_help(FILE *fp, const ds_common_opts_t *o)
                 "end; unit=ms for\n"
                 "                        times in milliseconds [none]\n"
                 "      --interval S      seconds per interval of SDIS "
-                "interval data [1]\n",
+                "interval data [1] and of\n"
+                "                        interval sheets (needed)\n"
+                "      --code ACTOR:CODE=COLUMN  interval sheets: a 0/1 "
+                "column (long), or the\n"
+                "                        prefix of a run of them, "
+                "COLUMN01..COLUMN48 (wide);\n"
+                "                        ACTOR=COLUMN: the column lists "
+                "the actor's codes\n"
+                "                        present, separated by ';' (0: "
+                "none); repeatable [none]\n"
+                "      --n-intervals N   interval sheets: intervals per "
+                "session [the sheet's]\n",
                 "transcript");
     }
     if (o->which & DS_COMMON_THREADS)

@@ -20,7 +20,9 @@ enum { DS_EXIT_OK = 0, DS_EXIT_DATA = 1, DS_EXIT_USAGE = 2 };
 
 typedef struct ds_command {
     const char *name;
-    int (*main)(int argc, char **argv); /* argv[0] is the command name */
+    /* argv[0] is the command name; command_line the whole command line
+     * as typed, less -t/--threads (recorded in results files) */
+    int (*main)(int argc, char **argv, const char *command_line);
     const char *summary;                /* one line for `dyadseq --help` */
 } ds_command_t;
 
@@ -41,6 +43,8 @@ enum {
     DS_OPT_MODIFIERS,
     DS_OPT_COLUMNS,
     DS_OPT_INTERVAL,
+    DS_OPT_CODE,
+    DS_OPT_N_INTERVALS,
     DS_OPT_COMMAND = 512
 };
 
@@ -66,6 +70,7 @@ typedef struct ds_common_opts {
     int quiet, verbose;      /* -q, -v */
     int progress;            /* -1 auto (stderr is a terminal), 0, 1 */
     int sort, merge;         /* --sort, --merge */
+    const char *command_line; /* for provenance; set by the command */
     const char *format;      /* --from/--format, NULL = by extension */
     ds_import_opts_t import; /* the importers' options */
 } ds_common_opts_t;
@@ -220,8 +225,6 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
 void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
                  FILE *fp);
 
-/* Set once by main(): the full command line, for provenance. */
-extern const char *ds_command_line;
 
 /* Set once by main(): its argv, to start again (cli_hugepages.c). */
 extern char **ds_argv;

@@ -63,7 +63,7 @@ done:
 
 static const char *format_list(void)
 {
-    return "boris, elan, sdis, columns, transcript";
+    return "boris, elan, sdis, columns, intervals, transcript";
 }
 
 /* The one format whose own extensions the files of a directory have
@@ -113,10 +113,12 @@ static int choose(const ds_common_opts_t *o, const char *cmd,
         if (!(*imp = ds_importer_find(o->format)))
             return ds_usage_error(cmd, "unknown format '%s' (formats: %s)",
                                   o->format, format_list());
-        if (!(*imp)->read)
-            return ds_usage_error(cmd, "--from %s is not available yet "
-                                  "(issue 13); formats: %s", o->format,
-                                  format_list());
+        if ((*imp)->read == ds_import_intervals &&
+            (!o->import.interval_given || !o->import.n_code_map))
+            return ds_usage_error(cmd, "--from intervals needs the "
+                                  "interval length, --interval SECONDS, "
+                                  "and the codes' columns, --code "
+                                  "ACTOR:CODE=COLUMN (docs/convert.md)");
         return DS_EXIT_OK;
     }
     if (o->import.columns_given) {
@@ -323,6 +325,14 @@ static int from_transcripts(const ds_common_opts_t *o, char *const *inputs,
                 .duration = c->has_duration ? ss->duration[e] : NAN,
                 .start = NAN, .end = NAN,
                 .loc = {.file = c->files[ss->file[e]], .line = ss->line[e]}};
+            if (ss->n_periods) { /* the observation period goes along */
+                row.start = ds_session_start(ss);
+                row.end = ds_session_end(ss);
+                if (ss->n_periods > 1) {
+                    row.stretch = ss->period;
+                    row.n_stretches = ss->n_periods;
+                }
+            }
             st->input = ss->file[e];
             rc = ds_import_study_add(st, &row, diag, err);
         }

@@ -139,8 +139,9 @@ static void summary(FILE *fp, const char *out, const ds_cli_import_t *x,
             st->has_period ? "; observation periods from the source" : "");
 }
 
-int main_convert(int argc, char **argv)
+int main_convert(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     convert_args_t a = {0};
     ds_common_opts_t o;
     char **inputs;

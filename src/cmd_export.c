@@ -718,8 +718,9 @@ static int missing_path(ds_results_reader_t *f, const char *path,
                         *list ? list : "(nothing)");
 }
 
-int main_export(int argc, char **argv)
+int main_export(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **args;
     size_t n_args;

@@ -7,7 +7,8 @@
  * cells with the largest adjusted residual); by session label, the mean
  * over sessions of the response rate and of the median latency of
  * answered bids per bidder, of the softening rate per actor and for both,
- * and pursue-withdraw cycle counts, per session and per 10 minutes.
+ * and pursue-withdraw cycle counts, per session and per 10 minutes; and
+ * the actor-partner effects of every model, their means over sessions.
  * Sections whose paths are absent are left out, so it works on files of
  * analyze, compare and agree alike.
  *
@@ -713,8 +714,114 @@ done:
     return rc;
 }
 
-int main_info(int argc, char **argv)
+/* The coefficients info shows (the intercept, a base rate, is in the
+ * file and in export). */
+static const char *const ap_shown[] = {
+    DS_AP_COEF(partner), DS_AP_COEF(actor), DS_AP_COEF(interaction),
+    DS_AP_COEF(partner_only)};
+enum { AP_SHOWN = sizeof ap_shown / sizeof ap_shown[0] };
+
+/* One model's summary table: a line per scope, the mean and p of each
+ * coefficient shown. */
+static int ap_model(ds_results_reader_t *f, const char *name,
+                    ds_error_t *err)
 {
+    enum { SCOPE, LABEL, COEF, MEAN, N, P, N_COLS };
+    static const char *const cols[N_COLS] = {
+        DS_COL_SCOPE, DS_COL_LABEL, DS_COL_COEFFICIENT, DS_SUMMARY_MEAN,
+        DS_SUMMARY_N, DS_SUMMARY_P};
+    static const ds_results_type_t as[N_COLS] = {
+        DS_RESULTS_STRING, DS_RESULTS_STRING, DS_RESULTS_STRING,
+        DS_RESULTS_DOUBLE, DS_RESULTS_DOUBLE, DS_RESULTS_DOUBLE};
+    ds_results_array_t a[N_COLS];
+    memset(a, 0, sizeof a);
+    char *g = ds_layout_path_join(DS_PATH_ACTOR_PARTNER, name);
+    char *gs = g ? ds_layout_path_join(g, DS_AP_COUPLE_SUMMARY) : NULL;
+    int rc = DS_OK;
+    if (!gs) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < N_COLS && !rc; k++)
+        rc = read_column(f, gs, cols[k], as[k], &a[k], err);
+    size_t n = a[SCOPE].shape.n;
+    for (int k = 0; k < N_COLS && !rc; k++)
+        if (!a[k].d && !a[k].s)
+            goto done; /* not a model's group: nothing to show */
+    /* the model exactly (the group name is escaped) */
+    char *model = NULL;
+    if (ds_results_attr_exists(f, g, DS_ATTR_AP_MODEL) &&
+        (rc = ds_results_attr_get_string(f, g, DS_ATTR_AP_MODEL, &model,
+                                         err)))
+        goto done;
+    const char *shown = model ? model : name;
+    for (size_t r = 0; !rc && r < n; r++) {
+        if (r > 0 && strcmp(a[LABEL].s[r], a[LABEL].s[r - 1]) == 0 &&
+            strcmp(a[SCOPE].s[r], a[SCOPE].s[r - 1]) == 0)
+            continue; /* one line per scope */
+        printf("  ");
+        put_padded(shown, 24);
+        shown = "";
+        put_padded(a[LABEL].s[r][0] ? a[LABEL].s[r] : "all", 10);
+        put_num(a[N].d[r], 5, 0);
+        for (int k = 0; k < AP_SHOWN; k++)
+            for (size_t q = r; q < n; q++) {
+                if (strcmp(a[LABEL].s[q], a[LABEL].s[r]) ||
+                    strcmp(a[SCOPE].s[q], a[SCOPE].s[r]))
+                    break;
+                if (strcmp(a[COEF].s[q], ap_shown[k]))
+                    continue;
+                char p[16];
+                double pv = a[P].d[q];
+                if (isnan(pv))
+                    snprintf(p, sizeof p, "NA");
+                else if (pv < 0.001)
+                    snprintf(p, sizeof p, "<.001");
+                else
+                    snprintf(p, sizeof p, "%.3f", pv);
+                putchar(' ');
+                put_num(a[MEAN].d[q], 7, 3);
+                printf(" %-6s", p);
+            }
+        putchar('\n');
+    }
+    free(model);
+done:
+    for (int k = 0; k < N_COLS; k++)
+        ds_results_array_free(&a[k]);
+    free(g);
+    free(gs);
+    return rc;
+}
+
+/* Every model of /actor_partner. */
+static int actor_partner(ds_results_reader_t *f, ds_error_t *err)
+{
+    if (ds_results_kind(f, DS_PATH_ACTOR_PARTNER) != DS_RESULTS_GROUP)
+        return 0;
+    char **names = NULL;
+    size_t n = 0;
+    int rc = ds_results_list(f, DS_PATH_ACTOR_PARTNER, &names, &n, err);
+    if (rc)
+        return rc;
+    printf("\nActor-partner effects: mean over sessions, p of the "
+           "one-sample t-test\n  (logit of Y at t on X and Y at t-1, "
+           "effect-coded; docs/actor-partner.md)\n  ");
+    put_padded("model", 24);
+    put_padded("sessions", 10);
+    printf("%5s", "n");
+    for (int k = 0; k < AP_SHOWN; k++)
+        printf(" %-14s", ap_shown[k]);
+    putchar('\n');
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = ap_model(f, names[i], err);
+    ds_results_names_free(names, n);
+    return rc;
+}
+
+int main_info(int argc, char **argv, const char *command_line)
+{
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **args;
     size_t n_args;
@@ -740,7 +847,8 @@ int main_info(int argc, char **argv)
     }
     if ((rc = provenance(f, file, o.verbose, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
-        (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err))) {
+        (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err)) ||
+        (rc = actor_partner(f, &err))) {
         fflush(stdout);
         ds_msg_error("%s", err.msg);
         study_free(&st);

@@ -321,6 +321,7 @@ typedef struct power_run {
     size_t n_models;
     ds_power_metric_t metric[MAX_METRICS];
     size_t n_metrics;
+    ds_power_ap_t ap;             /* the models of the ap_* metrics */
     ds_power_model_t model;
 } power_run_t;
 
@@ -337,6 +338,7 @@ static void teardown(power_run_t *r)
     free(r->model_path[1]);
     for (size_t m = 0; m < r->n_metrics; m++)
         ds_power_metric_clear(&r->metric[m]);
+    ds_power_ap_clear(&r->ap);
 }
 
 static int by_size(const void *a, const void *b)
@@ -605,6 +607,15 @@ static int parse_metrics(power_run_t *r, const power_args_t *a)
         return ds_usage_error("power", "give the metric to power with "
                               "--metric, e.g. --metric 'response_rate[A->B]'"
                               " (a row name of 'dyadseq compare')");
+    ds_error_t e = {0}; /* the models the ap_* metrics name */
+    int ap = ds_power_ap_init(&r->ap, r->space, a->metric, a->n_metrics, &e);
+    if (ap == DS_ENOMEM)
+        ds_msg_error("out of memory");
+    if (ap)
+        return ap == DS_ENOMEM
+                   ? DS_EXIT_DATA
+                   : ds_usage_error("power", "--metric: %s", e.msg);
+    ds_power_ap_view(&r->ap, &v);
     for (size_t i = 0; i < a->n_metrics; i++) {
         ds_error_t err = {0};
         int rc = ds_power_metric_parse(&v, a->metric[i],
@@ -666,6 +677,9 @@ static int setup(power_run_t *r, const power_args_t *a,
     m->chain[1] = r->chain[1];
     ds_responsive_opts_init(&m->responsive);
     ds_cycles_opts_init(&m->cycles);
+    m->ap_models = r->ap.models;
+    m->n_ap = r->ap.n;
+    ds_ap_opts_init(&m->ap_opts);
     return DS_EXIT_OK;
 }
 
@@ -873,7 +887,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     char *params = parameters_json(r, a, o);
     if (!params)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    ds_results_provenance_t prov = {.command_line = ds_command_line,
+    ds_results_provenance_t prov = {.command_line = o->command_line,
                                     .parameters = params,
                                     .seed = o->seed,
                                     .n_inputs = n,
@@ -901,7 +915,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     return rc;
 }
 
-int main_power(int argc, char **argv)
+int main_power(int argc, char **argv, const char *command_line)
 {
     power_args_t a = {.couples = DEFAULT_COUPLES,
                       .events = DEFAULT_EVENTS,
@@ -918,6 +932,7 @@ int main_power(int argc, char **argv)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &args, &n_args);
     if (status >= 0)
         return status;
+    o.command_line = command_line;
     if (n_args)
         return ds_usage_error("power", "power takes no input ('%s'); the "
                               "study is simulated", args[0]);

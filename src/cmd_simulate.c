@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "csvread.h"
 #include "outfile.h"
+#include "sim_sheet.h"
 #include "dyadseq/simulate.h"
 #include "text.h"
 
@@ -42,7 +43,10 @@ enum {
     OPT_MODEL,
     OPT_PRINT_MODEL,
     OPT_FORCE,
-    OPT_CODER_ERROR
+    OPT_CODER_ERROR,
+    OPT_LAYOUT,
+    OPT_INTERVAL,
+    OPT_N_INTERVALS
 };
 
 static const struct option own_options[] = {
@@ -67,6 +71,9 @@ static const struct option own_options[] = {
     {"print-model", no_argument, NULL, OPT_PRINT_MODEL},
     {"force", no_argument, NULL, OPT_FORCE},
     {"coder-error", required_argument, NULL, OPT_CODER_ERROR},
+    {"layout", required_argument, NULL, OPT_LAYOUT},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"n-intervals", required_argument, NULL, OPT_N_INTERVALS},
     /* handled by ds_common_option: the state space of the transcripts */
     {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
     {"actors", required_argument, NULL, DS_OPT_ACTORS},
@@ -137,6 +144,13 @@ static void own_help(FILE *fp)
 "                          else its code replaced by another of the same\n"
 "                          actor with P, its onset moved uniformly within\n"
 "                          +-S seconds; for 'dyadseq agree' [off]\n"
+"      --layout events|intervals  transcripts, or an interval-coded sheet\n"
+"                          (wide: a row per session, a 0/1 column per state\n"
+"                          and interval, A_pursue01 ..; convert --from\n"
+"                          intervals reads it) [events]\n"
+"      --interval S        seconds per interval of --layout intervals [5]\n"
+"      --n-intervals N     intervals per session (events later are not\n"
+"                          coded) [48]\n"
 "  Output: -o DIR/ (or an existing directory) writes DIR/COUPLE.csv for each\n"
 "  couple, -o FILE all couples in one file, -o - or no -o standard output.\n"
 "  Columns couple,session,actor,code,time,duration; a couple's sessions in\n"
@@ -158,6 +172,9 @@ typedef struct sim_opts {
     const char *builtin_opt; /* first option of the built-in model given */
     int coder_error;         /* --coder-error given */
     ds_sim_coder_error_t err2;
+    int intervals;           /* --layout intervals */
+    double interval;         /* --interval S */
+    size_t n_intervals;      /* --n-intervals N */
 } sim_opts_t;
 
 /*
@@ -260,6 +277,30 @@ static int own_option(int opt, const char *arg, void *vctx)
         return 1;
     case OPT_FORCE:
         so->force = 1;
+        return 1;
+    case OPT_LAYOUT:
+        if (strcmp(arg, "events") && strcmp(arg, "intervals")) {
+            ds_usage_error("simulate", "--layout is events or intervals, "
+                           "not '%s'", arg);
+            return -1;
+        }
+        so->intervals = strcmp(arg, "intervals") == 0;
+        return 1;
+    case OPT_INTERVAL:
+        if (ds_parse_double(arg, &so->interval) || !(so->interval > 0) ||
+            !isfinite(so->interval)) {
+            ds_usage_error("simulate", "--interval takes seconds > 0, not "
+                           "'%s'", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_N_INTERVALS:
+        if (ds_parse_size(arg, &n) || n < 1 || n > 100000) {
+            ds_usage_error("simulate", "--n-intervals takes a whole number "
+                           "from 1 to 100000, not '%s'", arg);
+            return -1;
+        }
+        so->n_intervals = n;
         return 1;
     case OPT_CODER_ERROR:
         if (parse_coder_error(arg, &so->err2)) {
@@ -510,8 +551,10 @@ static size_t group_size(const sim_run_t *r, size_t g)
     return r->so->couples / r->n_groups + (g < r->so->couples % r->n_groups);
 }
 
-static int write_header(FILE *fp)
+static int write_header(const sim_run_t *r, FILE *fp)
 {
+    if (r->so->intervals)
+        return ds_sim_sheet_header(fp, r->space, r->so->n_intervals);
     return fputs("couple,session,actor,code,time,duration\n", fp) < 0 ? -1
                                                                        : 0;
 }
@@ -584,7 +627,13 @@ static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
             return rc;
         if (r->so->coder_error && (rc = second_coder(r, id, s, err)))
             return rc;
-        if (write_session(fp, r->space, id, r->labels[s], &r->ev))
+        rc = r->so->intervals
+                 ? ds_sim_sheet_row(fp, r->space, id, r->labels[s], &r->ev,
+                                    r->so->interval, r->so->n_intervals)
+                 : write_session(fp, r->space, id, r->labels[s], &r->ev);
+        if (rc == DS_ENOMEM)
+            return ds_error_set(err, rc, "out of memory");
+        if (rc)
             return DS_EIO; /* the caller names the file */
         r->n_sessions++;
         r->n_events += r->ev.n;
@@ -659,7 +708,7 @@ static int write_dir(sim_run_t *r, const char *dir)
             couple_id(r, g, j, id, sizeof id);
             int rc = ds_outfile_open(&out[k], paths[k], r->so->force, &err);
             if (rc == DS_OK) {
-                rc = write_header(out[k].fp);
+                rc = write_header(r, out[k].fp);
                 rc = rc ? DS_EIO : simulate_couple(r, id, g, out[k].fp, &err);
                 if (rc == DS_EIO)
                     ds_error_set(&err, rc, "cannot write '%s': %s", paths[k],
@@ -701,7 +750,7 @@ static int write_file(sim_run_t *r, const char *path)
         return DS_EXIT_DATA;
     }
     char id[MAX_GROUP_NAME + 32];
-    rc = write_header(out.fp) ? DS_EIO : DS_OK;
+    rc = write_header(r, out.fp) ? DS_EIO : DS_OK;
     for (size_t g = 0; g < r->n_groups && !rc; g++)
         for (size_t j = 0; j < group_size(r, g) && !rc; j++) {
             couple_id(r, g, j, id, sizeof id);
@@ -875,12 +924,14 @@ static void teardown(sim_run_t *r)
     ds_sim_events_free(&r->ev);
 }
 
-int main_simulate(int argc, char **argv)
+int main_simulate(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     sim_opts_t so = {.couples = DEFAULT_COUPLES,
                      .groups = DEFAULT_GROUPS,
-                     .sessions = DEFAULT_SESSIONS};
+                     .sessions = DEFAULT_SESSIONS,
+                     .interval = 5, .n_intervals = 48};
     ds_sim_params_default(&so.par);
     char **args;
     size_t n_args;

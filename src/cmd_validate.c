@@ -107,8 +107,9 @@ static void summarize(const ds_corpus_t *c)
     }
 }
 
-int main_validate(int argc, char **argv)
+int main_validate(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **inputs;
     size_t n_inputs;

@@ -6,6 +6,8 @@
 #include "dyadseq/compare.h"
 #include "dyadseq/padjust.h"
 
+#include "compare_internal.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,6 +106,8 @@ int ds_compare_sessions_from_analysis(const ds_corpus_t *c,
         v->n_soften = ni + n1;
         v->softening_rate_per_min = nd + n1;
     }
+    if (ds_compare_ap_from_analysis(a, v))
+        goto oom;
     return DS_OK;
 oom:
     ds_compare_sessions_clear(v);
@@ -240,13 +244,14 @@ size_t ds_compare_default_transitions(const ds_compare_sessions_t *v,
 /* ---- metrics ------------------------------------------------------- */
 
 typedef enum {
-    M_Q, M_Z, M_RATE, M_LATENCY, M_CYCLES, M_SHARE, M_SOFTEN, M_EVENTS
+    M_Q, M_Z, M_RATE, M_LATENCY, M_CYCLES, M_SHARE, M_SOFTEN, M_EVENTS, M_AP
 } kind_t;
 
 typedef struct spec {
     kind_t kind;
     ds_transition_t tr; /* M_Q, M_Z */
     size_t actor;       /* M_RATE, M_LATENCY (the bidder), M_SOFTEN */
+    size_t model, coef; /* M_AP */
 } spec_t;
 
 /* The value of a metric in session s (NaN when undefined). */
@@ -265,6 +270,7 @@ static double value(const ds_compare_sessions_t *v, const spec_t *m,
     case M_SHARE: return v->share_time_in_cycles[s];
     case M_SOFTEN: return v->softening_rate_per_min[2 * s + m->actor];
     case M_EVENTS: return d > 0 ? 60.0 * (double)v->n_events[s] / d : NAN;
+    case M_AP: return v->ap_coef[m->model][s * DS_AP_N_COEFS + m->coef];
     }
     return NAN;
 }
@@ -331,6 +337,9 @@ static void why_undefined(const ds_compare_sessions_t *v, const spec_t *m,
         else
             snprintf(buf, size, "undefined");
         return;
+    case M_AP:
+        ds_compare_ap_why(v, m->model, s, buf, size);
+        return;
     }
     snprintf(buf, size, "undefined");
 }
@@ -384,6 +393,9 @@ static char *metric_name(const ds_compare_sessions_t *v, const spec_t *m)
     case M_SHARE: return ds_strdup("share_time_in_cycles");
     case M_SOFTEN: return format("softening_rate_per_min[%s]", x);
     case M_EVENTS: return ds_strdup("events_per_min");
+    case M_AP:
+        return format("ap_%s[%s]", ds_compare_ap_coef_name(m->coef),
+                      v->ap_model[m->model]);
     }
     return NULL;
 }
@@ -399,6 +411,7 @@ static int metric_better(const ds_compare_sessions_t *v, const spec_t *m)
     case M_CYCLES:
     case M_SHARE: return DS_RCI_LOWER_BETTER;
     case M_EVENTS: return 0;
+    case M_AP: return ds_compare_ap_better(v, m->model, m->coef);
     }
     return 0;
 }
@@ -409,7 +422,7 @@ static long metric_specs(const ds_compare_sessions_t *v,
                          const ds_transition_t *tr, size_t n_tr,
                          spec_t **out, ds_compare_t *c)
 {
-    spec_t *m = malloc((2 * n_tr + 9) * sizeof *m);
+    spec_t *m = malloc((2 * n_tr + 9 + v->n_ap * DS_AP_N_COEFS) * sizeof *m);
     if (!m)
         return -1;
     size_t n = 0;
@@ -459,6 +472,9 @@ static long metric_specs(const ds_compare_sessions_t *v,
     else
         NOTE("events per minute not compared: the input has no time "
              "column");
+    for (size_t a = 0; a < v->n_ap; a++)
+        for (size_t k = 0; k < DS_AP_N_COEFS; k++)
+            m[n++] = (spec_t){.kind = M_AP, .model = a, .coef = k};
 #undef NOTE
     *out = m;
     return (long)n;
@@ -824,6 +840,7 @@ static unsigned kind_needs(kind_t k)
     case M_SHARE:
     case M_SOFTEN: return DS_COMPARE_NEEDS_CYCLES;
     case M_EVENTS: return DS_COMPARE_NEEDS_SESSION;
+    case M_AP: return DS_COMPARE_NEEDS_AP;
     }
     return 0;
 }
@@ -834,6 +851,8 @@ static void def_from_spec(const ds_compare_sessions_t *v, const spec_t *sp,
     out->kind = (int)sp->kind;
     out->tr = sp->tr;
     out->actor = sp->actor;
+    out->ap_model = sp->model;
+    out->ap_coef = sp->coef;
     out->needs = kind_needs(sp->kind);
     out->better = metric_better(v, sp);
 }
@@ -866,6 +885,15 @@ int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
             return ds_error_set(err, rc, "metric '%s': %s", ex,
                                 why ? why + 3 : e.msg);
         }
+        def_from_spec(v, &sp, out);
+        return DS_OK;
+    }
+    size_t apm, apc;
+    int ap = ds_compare_ap_parse(v, name, &apm, &apc, err);
+    if (ap < 0)
+        return ap;
+    if (ap) {
+        spec_t sp = {.kind = M_AP, .model = apm, .coef = apc};
         def_from_spec(v, &sp, out);
         return DS_OK;
     }
@@ -902,7 +930,8 @@ int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
                                   names[i]);
         rc = ds_error_set(err, DS_EUSAGE, "no metric '%s'%s%s%s; the metrics "
                           "are yules_q[FROM->TO], adjusted_residual[FROM->TO]"
-                          "%s", ex, near ? " (did you mean '" : "",
+                          "%s, ap_COEF[Y~X]", ex,
+                          near ? " (did you mean '" : "",
                           near ? near : "", near ? "'?)" : "", list);
     }
     for (size_t i = 0; i < nc; i++)
@@ -913,6 +942,7 @@ int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
 double ds_compare_metric_value(const ds_compare_sessions_t *v,
                                const ds_compare_metric_def_t *m, size_t s)
 {
-    spec_t sp = {.kind = (kind_t)m->kind, .tr = m->tr, .actor = m->actor};
+    spec_t sp = {.kind = (kind_t)m->kind, .tr = m->tr, .actor = m->actor,
+                 .model = m->ap_model, .coef = m->ap_coef};
     return value(v, &sp, s);
 }

@@ -53,6 +53,7 @@ void ds_corpus_free(ds_corpus_t *c)
         free(s->state);
         free(s->line);
         free(s->file);
+        free(s->period);
     }
     free(c->sessions);
     for (size_t i = 0; i < c->n_states && c->state_label; i++)
@@ -75,16 +76,66 @@ void ds_corpus_free(ds_corpus_t *c)
     free(c);
 }
 
-double ds_session_duration(const ds_session_t *s)
+/* Times within this many seconds of a period's bounds count as in it
+ * (imported times are rounded to the nanosecond, import.h). */
+#define PERIOD_EPS 1e-9
+
+double ds_session_start(const ds_session_t *s)
 {
-    if (!s->onset || s->n == 0)
+    if (!s->onset)
         return NAN;
-    double first = s->onset[0], last = s->onset[s->n - 1];
+    if (s->n_periods)
+        return s->period[0];
+    return s->n ? s->onset[0] : NAN;
+}
+
+double ds_session_end(const ds_session_t *s)
+{
+    if (!s->onset)
+        return NAN;
+    if (s->n_periods)
+        return s->period[2 * s->n_periods - 1];
+    if (s->n == 0)
+        return NAN;
+    double last = s->onset[s->n - 1];
     if (s->duration)
         for (size_t i = 0; i < s->n; i++)
             if (s->onset[i] + s->duration[i] > last)
                 last = s->onset[i] + s->duration[i];
-    return last - first;
+    return last;
+}
+
+double ds_session_duration(const ds_session_t *s)
+{
+    if (!s->onset)
+        return NAN;
+    if (s->n_periods) {
+        double d = 0;
+        for (size_t k = 0; k < s->n_periods; k++)
+            d += s->period[2 * k + 1] - s->period[2 * k];
+        return d;
+    }
+    return ds_session_end(s) - ds_session_start(s);
+}
+
+double ds_session_close(const ds_session_t *s)
+{
+    if (!s->onset)
+        return NAN;
+    if (s->n_periods)
+        return s->period[2 * s->n_periods - 1];
+    return s->n ? s->onset[s->n - 1] : NAN;
+}
+
+size_t ds_session_stretch(const ds_session_t *s, double t)
+{
+    if (!s->n_periods)
+        return 0;
+    for (size_t k = 0; k < s->n_periods; k++)
+        if (t >= s->period[2 * k] - PERIOD_EPS &&
+            t <= s->period[2 * k + 1] + PERIOD_EPS)
+            return k;
+    return (size_t)-1;
 }
 
 size_t ds_corpus_n_couples(const ds_corpus_t *c)

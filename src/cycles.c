@@ -96,7 +96,7 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
             double t = NAN, start = NAN, stop = NAN;
             if (timed) {
                 start = s->onset[i];
-                stop = j + 1 < s->n ? s->onset[j + 1] : s->onset[s->n - 1];
+                stop = j + 1 < s->n ? s->onset[j + 1] : ds_session_close(s);
                 t = stop - start;
             }
             out->n_cycles++;

@@ -17,6 +17,20 @@ static int put_time(FILE *fp, double v)
     return fputs(b, fp) < 0 ? -1 : 0;
 }
 
+/* The start (which 0) or end (1) of s's period: with stretches not coded
+ * between them, the list of the stretches' starts or ends separated by
+ * ';' (SPEC 3, schemas/transcript.schema.json). */
+static int put_bounds(FILE *fp, const ds_import_session_t *s, int which)
+{
+    if (!s->n_stretches)
+        return put_time(fp, which ? s->end : s->start);
+    for (size_t k = 0; k < s->n_stretches; k++)
+        if ((k && fputc(';', fp) == EOF) ||
+            put_time(fp, s->stretch[2 * k + which]))
+            return -1;
+    return 0;
+}
+
 int ds_export_transcript(FILE *fp, const ds_import_study_t *st)
 {
     return ds_export_transcript_part(fp, st, -1, NULL);
@@ -56,8 +70,8 @@ int ds_export_transcript_part(FILE *fp, const ds_import_study_t *st,
                       put_time(fp, ev->duration);
             if (period)
                 bad = bad || fputc(',', fp) == EOF ||
-                      put_time(fp, s->start) || fputc(',', fp) == EOF ||
-                      put_time(fp, s->end);
+                      put_bounds(fp, s, 0) || fputc(',', fp) == EOF ||
+                      put_bounds(fp, s, 1);
             if (bad || fputc('\n', fp) == EOF)
                 return -1;
         }

@@ -33,16 +33,16 @@ const ds_importer_t ds_importers[] = {
      "any tool's CSV/TSV with --columns (Observer XT,\n"
      "INTERACT, Datavyu)",
      ds_import_columns},
-    /* a slot for interval sheets: import_intervals.c (issue 13) */
-    {"intervals", "", ".csv",
-     "interval sheets (issue 13; not yet available)",
-     NULL},
+    {"intervals", "", ".csv,.tsv",
+     "interval-coded sheets (0/1 per interval and code),\n"
+     "wide or long, with --interval and --code",
+     ds_import_intervals},
 };
 const size_t ds_n_importers = sizeof ds_importers / sizeof ds_importers[0];
 
 const char *const ds_import_colkey_name[DS_N_COLKEYS] = {
     "couple", "session", "actor", "code", "time",
-    "duration", "offset", "status", "start", "end"};
+    "duration", "offset", "status", "start", "end", "interval"};
 
 const ds_importer_t *ds_importer_find(const char *name)
 {
@@ -101,6 +101,7 @@ void ds_import_opts_clear(ds_import_opts_t *o)
     free(o->id_pattern_text);
     for (int k = 0; k < DS_N_COLKEYS; k++)
         free(o->column[k]);
+    free_pairs(o->code_map, o->n_code_map);
     ds_import_opts_init(o);
 }
 
@@ -178,6 +179,40 @@ int ds_import_opt_modifiers(ds_import_opts_t *o, const char *arg, char *msg,
     return 0;
 }
 
+int ds_import_opt_code(ds_import_opts_t *o, const char *arg, char *msg,
+                       size_t n_msg)
+{
+    const char *eq = strrchr(arg, '=');
+    const char *colon = eq ? memchr(arg, ':', (size_t)(eq - arg)) : NULL;
+    if (!eq || eq == arg || !eq[1] || colon == arg ||
+        (colon && colon + 1 == eq)) {
+        snprintf(msg, n_msg, "--code takes ACTOR:CODE=COLUMN (a 0/1 column, "
+                 "or the prefix of a run of them) or ACTOR=COLUMN (a column "
+                 "listing the actor's codes), not '%s'", arg);
+        return -1;
+    }
+    for (size_t i = 0; i < o->n_code_map; i++)
+        if (strcmp(o->code_map[i].value, eq + 1) == 0) {
+            snprintf(msg, n_msg, "--code: column '%s' is mapped twice",
+                     eq + 1);
+            return -1;
+        }
+    ds_import_pair_t *p = realloc(o->code_map,
+                                  (o->n_code_map + 1) * sizeof *p);
+    if (!p)
+        return -2;
+    o->code_map = p;
+    p[o->n_code_map].name = strndup(arg, (size_t)(eq - arg));
+    p[o->n_code_map].value = ds_strdup(eq + 1);
+    if (!p[o->n_code_map].name || !p[o->n_code_map].value) {
+        free(p[o->n_code_map].name);
+        free(p[o->n_code_map].value);
+        return -2;
+    }
+    o->n_code_map++;
+    return 0;
+}
+
 /* One KEY=COL of --columns. */
 static int column_item(ds_import_opts_t *o, const char *item, size_t len,
                        char *msg, size_t n_msg)
@@ -216,7 +251,7 @@ static int column_item(ds_import_opts_t *o, const char *item, size_t len,
         }
     snprintf(msg, n_msg, "--columns: unknown key '%.*s' (keys: couple, "
              "session, actor, code, time, duration, offset, status, start, "
-             "end, unit)", (int)kl, item);
+             "end, interval, unit)", (int)kl, item);
     return -1;
 }
 

@@ -24,7 +24,10 @@
  *  - onset, duration, start, end are seconds, NAN when the source has no
  *    such value; a point event has duration 0; start/end (the observation
  *    period of the session, issue 13) are set on every row of a session
- *    whose period the source knows;
+ *    whose period the source knows; when time between them was not coded
+ *    (an interval sheet's empty or NA cells), stretch[2 n_stretches]
+ *    lists the observed stretches (start, end of each, in order; the first
+ *    starts at start, the last ends at end), else it is NULL;
  *  - rows may come in any order (BORIS groups its aggregated export by
  *    behaviour); the study orders each session stably by onset;
  *  - may_overlap marks events that may coincide with others of their actor
@@ -63,6 +66,9 @@ typedef struct ds_import_row {
                                for messages ("Behavior"), or NULL */
     double onset, duration; /* seconds, NAN = none */
     double start, end;      /* observation period, NAN = unknown */
+    const double *stretch;  /* [2 n_stretches] observed stretches, or NULL:
+                               all of start..end */
+    size_t n_stretches;
     int may_overlap;
     ds_import_loc_t loc;
 } ds_import_row_t;
@@ -86,7 +92,7 @@ typedef struct ds_import_pair {
 enum {
     DS_COLKEY_COUPLE, DS_COLKEY_SESSION, DS_COLKEY_ACTOR, DS_COLKEY_CODE,
     DS_COLKEY_TIME, DS_COLKEY_DURATION, DS_COLKEY_OFFSET, DS_COLKEY_STATUS,
-    DS_COLKEY_START, DS_COLKEY_END, DS_N_COLKEYS
+    DS_COLKEY_START, DS_COLKEY_END, DS_COLKEY_INTERVAL, DS_N_COLKEYS
 };
 
 typedef struct ds_import_opts {
@@ -103,7 +109,13 @@ typedef struct ds_import_opts {
     char *column[DS_N_COLKEYS];      /* --columns KEY=COL, NULL = unset */
     int columns_given;
     int columns_ms;                  /* --columns ...,unit=ms */
-    double interval;                 /* --interval S: SDIS interval data */
+    double interval;                 /* --interval S: SDIS interval data and
+                                        interval sheets */
+    int interval_given;
+    ds_import_pair_t *code_map;      /* --code ACTOR:CODE=COLUMN, and
+                                        ACTOR=COLUMN (a list column) */
+    size_t n_code_map;
+    size_t n_intervals;              /* --n-intervals N, 0 = not given */
 } ds_import_opts_t;
 
 void ds_import_opts_init(ds_import_opts_t *o);
@@ -126,6 +138,10 @@ int ds_import_opt_columns(ds_import_opts_t *o, const char *arg, char *msg,
                           size_t n_msg);
 int ds_import_opt_modifiers(ds_import_opts_t *o, const char *arg, char *msg,
                             size_t n_msg);
+/* --code ACTOR:CODE=COLUMN or ACTOR=COLUMN (interval sheets, appended to
+ * o->code_map; a column or prefix is mapped once) */
+int ds_import_opt_code(ds_import_opts_t *o, const char *arg, char *msg,
+                       size_t n_msg);
 
 /* Every actor named by --subject-actor/--tier-actor is one of --actors;
  * -1 with msg otherwise. */
@@ -220,6 +236,8 @@ int ds_import_sdis(const ds_import_src_t *, const ds_import_opts_t *,
                    ds_import_row_fn, void *, ds_diag_t *, ds_error_t *);
 int ds_import_columns(const ds_import_src_t *, const ds_import_opts_t *,
                       ds_import_row_fn, void *, ds_diag_t *, ds_error_t *);
+int ds_import_intervals(const ds_import_src_t *, const ds_import_opts_t *,
+                        ds_import_row_fn, void *, ds_diag_t *, ds_error_t *);
 /* BORIS's tabular exports (import_boris_tab.c), chosen by
  * ds_import_boris for CSV/TSV input. */
 int ds_import_boris_tab(const ds_import_src_t *, const ds_import_opts_t *,
@@ -253,6 +271,8 @@ typedef struct ds_import_event {
 typedef struct ds_import_session {
     char *couple, *session;
     double start, end;       /* NAN when unknown */
+    double *stretch;         /* [2 n_stretches] when time was not coded */
+    size_t n_stretches;
     uint32_t period_loc;     /* the row that gave start and end */
     uint32_t input;          /* the first input it came from */
     ds_import_event_t *ev;

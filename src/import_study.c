@@ -54,6 +54,7 @@ void ds_import_study_free(ds_import_study_t *st)
         free(st->s[i].couple);
         free(st->s[i].session);
         free(st->s[i].ev);
+        free(st->s[i].stretch);
     }
     free(st->s);
     for (size_t i = 0; i < st->n_locs; i++)
@@ -302,6 +303,53 @@ static ds_import_session_t *get_session(ds_import_study_t *st,
     return s;
 }
 
+/* The stretches of a row's period as text, "a..b; c..d" (buf[n]). */
+static void stretch_text(char *buf, size_t n, const double *p, size_t k)
+{
+    size_t l = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < k && l < n; i++) {
+        char a[40], b[40];
+        ds_format_seconds(a, sizeof a, p[2 * i]);
+        ds_format_seconds(b, sizeof b, p[2 * i + 1]);
+        int w = snprintf(buf + l, n - l, "%s%s..%s", i ? "; " : "", a, b);
+        l += w > 0 ? (size_t)w : 0;
+    }
+}
+
+/* The stretches of the row against the session's (check_period). */
+static int check_stretches(ds_import_study_t *st, ds_import_session_t *s,
+                           const ds_import_row_t *row, int first,
+                           const char *where, ds_diag_t *diag)
+{
+    if (first) {
+        if (!row->n_stretches)
+            return 0;
+        size_t n = 2 * row->n_stretches * sizeof *s->stretch;
+        if (!(s->stretch = malloc(n))) {
+            diag->oom = 1;
+            return 1;
+        }
+        memcpy(s->stretch, row->stretch, n);
+        s->n_stretches = row->n_stretches;
+        return 0;
+    }
+    if (s->n_stretches == row->n_stretches &&
+        (!s->n_stretches ||
+         memcmp(s->stretch, row->stretch,
+                2 * s->n_stretches * sizeof *s->stretch) == 0))
+        return 0;
+    char a[256], b[256];
+    stretch_text(a, sizeof a, row->stretch, row->n_stretches);
+    stretch_text(b, sizeof b, s->stretch, s->n_stretches);
+    ds_diag_error(diag, where, 0, NULL, "observed stretches %s s differ "
+                  "from %s s given for session '%s'/'%s' at %s",
+                  row->n_stretches ? a : "(all)",
+                  s->n_stretches ? b : "(all)", s->couple, s->session,
+                  st->locs[s->period_loc]);
+    return 1;
+}
+
 /* The observation period of the row against the session's. */
 static int check_period(ds_import_study_t *st, ds_import_session_t *s,
                         const ds_import_row_t *row, uint32_t loc,
@@ -323,7 +371,7 @@ static int check_period(ds_import_study_t *st, ds_import_session_t *s,
         s->end = row->end;
         s->period_loc = loc;
         st->has_period = 1;
-        return 0;
+        return check_stretches(st, s, row, 1, where, diag);
     }
     if (s->start != row->start || s->end != row->end) {
         char a[40], b[40], c[40], d[40];
@@ -338,7 +386,7 @@ static int check_period(ds_import_study_t *st, ds_import_session_t *s,
                       st->locs[s->period_loc]);
         return 1;
     }
-    return 0;
+    return check_stretches(st, s, row, 0, where, diag);
 }
 
 /* The checks of one row that need nothing but the row; 1 when bad. */
@@ -472,7 +520,13 @@ static void check_in_period(const ds_import_study_t *st,
         if (isnan(e->onset))
             continue;
         double off = e->onset + (isnan(e->duration) ? 0 : e->duration);
-        if (e->onset >= s->start - TIME_EPS && off <= s->end + TIME_EPS)
+        int in = 0;
+        for (size_t k = 0; k < (s->n_stretches ? s->n_stretches : 1); k++) {
+            double a = s->n_stretches ? s->stretch[2 * k] : s->start;
+            double b = s->n_stretches ? s->stretch[2 * k + 1] : s->end;
+            in |= e->onset >= a - TIME_EPS && off <= b + TIME_EPS;
+        }
+        if (in)
             continue;
         char a[40], b[40], c[40], d[40];
         ds_format_seconds(a, sizeof a, e->onset);

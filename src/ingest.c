@@ -50,6 +50,7 @@ static void session_free(ingest_session_t *s)
     free(s->state);
     free(s->line);
     free(s->file);
+    free(s->period);
 }
 
 void ds_ingest_free(ds_ingest_t *g)
@@ -119,6 +120,9 @@ void ingest_src_clear(ingest_src_t *s)
     free(s->key);
     s->key = NULL;
     s->key_cap = 0;
+    free(s->pbuf);
+    s->pbuf = NULL;
+    s->pbuf_cap = 0;
 }
 
 int ingest_key(char **key, size_t *key_cap, const char *couple, size_t lc,
@@ -223,7 +227,9 @@ static ds_session_t *take_sessions(ds_ingest_t *g)
         d[i] = (ds_session_t){.couple = s->couple, .label = s->label,
                               .n = s->n, .onset = s->onset,
                               .duration = s->duration, .state = s->state,
-                              .line = s->line, .file = s->file};
+                              .line = s->line, .file = s->file,
+                              .n_periods = s->n_periods,
+                              .period = s->period};
         memset(s, 0, sizeof *s);
     }
     g->n_s = 0;
@@ -234,6 +240,8 @@ int ds_ingest_finish(ds_ingest_t *g, ds_corpus_t **out, ds_diag_t *diag,
                      ds_error_t *err)
 {
     *out = NULL;
+    if (ingest_check_periods(g, diag))
+        g->any_error = 1;
     if (g->any_error || diag->n_errors)
         return DS_EDATA;
     if (g->n_s == 0) {

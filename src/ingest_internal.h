@@ -36,6 +36,9 @@ typedef struct ingest_session {
     size_t first_file, first_line; /* where the session was first seen */
     size_t last_file;              /* file of the latest row */
     size_t dup_reported;           /* file for which a duplicate was said */
+    size_t n_periods;              /* the observation period, as in */
+    double *period;                /* ds_session_t; 0/NULL: none yet */
+    size_t period_file, period_line; /* the row that first gave it */
 } ingest_session_t;
 
 /*
@@ -52,6 +55,8 @@ typedef struct ingest_src {
     size_t prev;                   /* session of the previous row */
     char *key;                     /* scratch for session keys */
     size_t key_cap;
+    double *pbuf;                  /* scratch for a row's period */
+    size_t pbuf_cap;
 } ingest_src_t;
 
 /* The open source of ds_ingest_begin .. ds_ingest_end. */
@@ -137,6 +142,27 @@ size_t ingest_check_columns(ingest_src_t *s, size_t line);
  * source (recorded in s->diag), or DS_ENOMEM.
  */
 int ingest_row(ingest_src_t *s, const ingest_fields_t *r);
+
+/* ---- ingest_period.c ---- */
+
+/*
+ * The observation period that row r gives (columns start and end), if
+ * any, checked and given to its session e (or compared with the one e
+ * has). Returns 0, 1 after reporting a problem (the row is not to be
+ * stored), or DS_ENOMEM.
+ */
+int ingest_row_period(ingest_src_t *s, ingest_session_t *e,
+                      const ingest_fields_t *r);
+
+/*
+ * The observation periods of g's sessions: every event within its
+ * session's period (SPEC 3), each problem at the event's line. Returns
+ * the number of problems.
+ */
+size_t ingest_check_periods(ds_ingest_t *g, ds_diag_t *diag);
+
+/* Write the period p[2n] as "a..b s" or "a..b; c..d s" into buf[len]. */
+void ingest_period_text(char *buf, size_t len, const double *p, size_t n);
 
 /* ---- ingest_csv.c ---- */
 

@@ -136,6 +136,8 @@ int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
             s->first_file = s->last_file = file;
             s->first_line += shift;
             s->dup_reported = INGEST_NONE;
+            s->period_file = file;
+            s->period_line += shift;
             continue;
         }
         ingest_session_t *s = &g->s[idx];
@@ -144,8 +146,21 @@ int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
         if (has_time && !g->opts.sort && s->n && p->n &&
             p->onset[0] < s->onset[s->n - 1])
             return INGEST_FALLBACK; /* "time goes backwards" */
+        if (p->n_periods && s->n_periods &&
+            (p->n_periods != s->n_periods ||
+             memcmp(p->period, s->period,
+                    2 * p->n_periods * sizeof *p->period) != 0))
+            return INGEST_FALLBACK; /* "observation period differs" */
         if (append_events(s, p, shift, file, has_time, has_dur))
             return DS_ENOMEM;
+        if (p->n_periods && !s->n_periods) {
+            s->period = p->period; /* moves over */
+            s->n_periods = p->n_periods;
+            s->period_file = file;
+            s->period_line = p->period_line + shift;
+            p->period = NULL;
+            p->n_periods = 0;
+        }
         s->last_file = file;
     }
     *base_line += end_line - 1;

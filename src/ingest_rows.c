@@ -20,7 +20,8 @@
 #include "text.h"
 
 static const char *const col_names[DS_INGEST_N_COLS] = {
-    "couple", "session", "code", "actor", "time", "duration", "coder"};
+    "couple", "session", "code", "actor", "time", "duration", "coder",
+    "start", "end"};
 
 const char *ds_ingest_col_name(ds_ingest_col_t col)
 {
@@ -36,10 +37,33 @@ static inline int same_bytes(const char *a, const char *b, size_t n)
     return 1;
 }
 
+/* start and end come together, and with a time column. */
+static size_t check_period_columns(ingest_src_t *s, size_t line)
+{
+    const int *h = s->has;
+    if (h[DS_INGEST_START] != h[DS_INGEST_END]) {
+        int missing = h[DS_INGEST_START] ? DS_INGEST_END : DS_INGEST_START;
+        ds_diag_error(s->diag, s->name, line, col_names[missing],
+                      "column %s missing; start and end give the "
+                      "observation period together",
+                      col_names[missing]);
+        return 1;
+    }
+    if (h[DS_INGEST_START] && !h[DS_INGEST_TIME]) {
+        ds_diag_error(s->diag, s->name, line, "start",
+                      "an observation period (start, end) needs a time "
+                      "column");
+        return 1;
+    }
+    return 0;
+}
+
 size_t ingest_check_columns(ingest_src_t *s, size_t line)
 {
     ds_ingest_t *g = s->g;
-    size_t bad = 0;
+    size_t bad = check_period_columns(s, line);
+    if (bad)
+        return bad;
     if (!g->columns_known) {
         g->columns_known = 1;
         g->columns_file = s->file;
@@ -154,7 +178,8 @@ static int check_fields(ingest_src_t *s, const ingest_fields_t *r,
     int bad = 0;
     for (int k = 0; k < DS_INGEST_N_COLS; k++)
         if (f[k] && !*f[k] && k != DS_INGEST_DURATION &&
-            k != DS_INGEST_CODER) {
+            k != DS_INGEST_CODER && k != DS_INGEST_START &&
+            k != DS_INGEST_END) {
             ds_diag_error(s->diag, s->name, r->line, col_names[k],
                           "empty value");
             bad = 1;
@@ -284,6 +309,11 @@ int ingest_row(ingest_src_t *s, const ingest_fields_t *r)
     if (si == INGEST_NONE)
         return 0;
     ingest_session_t *e = &g->s[si];
+    if (s->has[DS_INGEST_START]) {
+        int rp = ingest_row_period(s, e, r);
+        if (rp)
+            return rp == DS_ENOMEM ? rp : 0;
+    }
     int has_time = s->has[DS_INGEST_TIME];
     int has_dur = s->has[DS_INGEST_DURATION];
     if (has_time && !g->opts.sort && e->n > 0 &&

@@ -179,6 +179,10 @@ int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
                                 a->duration_s, DS_DIM_SESSION, err));
     TRY(ds_results_write_double(r, DS_PATH_SESSIONS_FIRST_ONSET_S, 1, dims,
                                 a->first_onset_s, DS_DIM_SESSION, err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_START_S, 1, dims,
+                                a->start_s, DS_DIM_SESSION, err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_END_S, 1, dims,
+                                a->end_s, DS_DIM_SESSION, err));
     return DS_OK;
 }
 

@@ -29,7 +29,8 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_provenance_t *p,
                      ds_error_t *err);
 
-/* /sessions/duration_s and first_onset_s (ds_layout_corpus writes them
+/* /sessions/duration_s, first_onset_s, start_s and end_s
+ * (ds_layout_corpus writes them
  * when given a; a streaming writer calls this after the analysis). */
 int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
                               ds_error_t *err);

@@ -7,6 +7,7 @@
  *   layout_stream.c   /lag and /window, streamed block by block
  *   layout_dyadic.c   /responsiveness, /cycles, /softening
  *   layout_compare.c  /comparison
+ *   layout_apim.c     /actor_partner
  *
  * Every name written comes from layout_paths.h.
  */
@@ -84,6 +85,20 @@ int ds_layout_columns_write(ds_results_t *r, const char *group,
                             const ds_layout_column_t *c, size_t n_cols,
                             size_t n, const char *dimname, ds_error_t *err);
 
+/* ---- couple summaries (layout_stream.c, layout_window.c) ----------- */
+
+/* A couple summary: <stat>_<part> under group for every part
+ * (DS_SUMMARY_PARTS), [K, K] with dims. */
+int ds_layout_write_summary(ds_results_t *r, const char *group,
+                            const char *stat, const ds_summary_t *sm,
+                            const size_t dims[2], ds_error_t *err);
+
+/* /window/couple_summary and /window/couple_summary_by_label/<label>: the
+ * between-session summaries of the window statistics. */
+int ds_layout_window_summaries(ds_results_t *r, const ds_corpus_t *c,
+                               const ds_window_result_t *w, size_t K,
+                               ds_error_t *err);
+
 /* ---- the row tables (layout_dyadic.c) ------------------------------ */
 
 /* /responsiveness (with its curves), /cycles and /softening, as far as
@@ -91,5 +106,12 @@ int ds_layout_columns_write(ds_results_t *r, const char *group,
 int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
                      ds_error_t *err);
+
+/* ---- actor-partner effects (layout_apim.c) ------------------------- */
+
+/* /actor_partner: every model a computed (nothing when it computed none). */
+int ds_layout_ap(ds_results_t *r, const ds_corpus_t *c,
+                 const ds_analysis_t *a, const ds_analysis_opts_t *o,
+                 ds_error_t *err);
 
 #endif

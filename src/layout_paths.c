@@ -63,8 +63,34 @@ char *ds_layout_path_lag_label(size_t lag, const char *part,
     return p;
 }
 
+char *ds_layout_path_window_label(const char *label)
+{
+    char *esc = ds_results_escape_name(label);
+    if (!esc)
+        return NULL;
+    char *p = path_printf(DS_PATH_WINDOW "/%s/%s",
+                          DS_WINDOW_COUPLE_SUMMARY_BY_LABEL, esc);
+    free(esc);
+    return p;
+}
+
 char *ds_layout_path_summary(const char *group, const char *stat,
                              const char *part)
 {
     return path_printf("%s/%s_%s", group, stat, part);
+}
+
+char *ds_layout_path_ap(const char *model, const char *part,
+                        const char *name)
+{
+    char *esc = ds_results_escape_name(model);
+    if (!esc)
+        return NULL;
+    char *p = !part ? path_printf(DS_PATH_ACTOR_PARTNER "/%s", esc)
+              : !name
+                  ? path_printf(DS_PATH_ACTOR_PARTNER "/%s/%s", esc, part)
+                  : path_printf(DS_PATH_ACTOR_PARTNER "/%s/%s/%s", esc, part,
+                                name);
+    free(esc);
+    return p;
 }

@@ -23,9 +23,11 @@
 
 #include <stddef.h>
 
+#include "dyadseq/apim.h"
 #include "dyadseq/lagstats.h"
 #include "dyadseq/twobytwo.h"
 #include "dyadseq/window.h"
+#include "results.h"
 
 /* "<group>/<name>" of two literals. */
 #define DS_PATH_IN(group, name) group "/" name
@@ -34,14 +36,15 @@
 
 #define DS_PATH_ROOT "/"
 /* attributes of the root (provenance) */
-#define DS_ATTR_FORMAT "format"
-#define DS_ATTR_FORMAT_VERSION "format_version"
-#define DS_ATTR_SOFTWARE_VERSION "software_version"
-#define DS_ATTR_COMMAND_LINE "command_line"
-#define DS_ATTR_PARAMETERS "parameters"
-#define DS_ATTR_INPUT_FILES "input_files"
-#define DS_ATTR_INPUT_SHA256 "input_sha256"
-#define DS_ATTR_SEED "seed"
+/* attributes of the root (provenance), written by results_write.c */
+#define DS_ATTR_FORMAT DS_RESULTS_ATTR_FORMAT
+#define DS_ATTR_FORMAT_VERSION DS_RESULTS_ATTR_FORMAT_VERSION
+#define DS_ATTR_SOFTWARE_VERSION DS_RESULTS_ATTR_SOFTWARE_VERSION
+#define DS_ATTR_COMMAND_LINE DS_RESULTS_ATTR_COMMAND_LINE
+#define DS_ATTR_PARAMETERS DS_RESULTS_ATTR_PARAMETERS
+#define DS_ATTR_INPUT_FILES DS_RESULTS_ATTR_INPUT_FILES
+#define DS_ATTR_INPUT_SHA256 DS_RESULTS_ATTR_INPUT_SHA256
+#define DS_ATTR_SEED DS_RESULTS_ATTR_SEED
 /* ... of a compare file made from a results file */
 #define DS_ATTR_SOURCE_FILE "source_file"
 #define DS_ATTR_SOURCE_SHA256 "source_sha256"
@@ -86,6 +89,9 @@
 #define DS_PATH_SESSIONS_DURATION_S DS_PATH_IN(DS_PATH_SESSIONS, "duration_s")
 #define DS_PATH_SESSIONS_FIRST_ONSET_S                                       \
     DS_PATH_IN(DS_PATH_SESSIONS, "first_onset_s")
+/* the observation period (SPEC 3), else first and last onset */
+#define DS_PATH_SESSIONS_START_S DS_PATH_IN(DS_PATH_SESSIONS, "start_s")
+#define DS_PATH_SESSIONS_END_S DS_PATH_IN(DS_PATH_SESSIONS, "end_s")
 
 /* ---- /lag/<k> ---------------------------------------------------------- */
 
@@ -117,6 +123,14 @@
 #define DS_PATH_WINDOW "/window"
 #define DS_PATH_WINDOW_SESSION DS_PATH_IN(DS_PATH_WINDOW, "session")
 #define DS_PATH_WINDOW_POOLED DS_PATH_IN(DS_PATH_WINDOW, "pooled")
+/* between-session summaries: <stat>_<part>, and per label in
+ * couple_summary_by_label/<label> (ds_layout_path_window_label) */
+#define DS_PATH_WINDOW_COUPLE_SUMMARY                                        \
+    DS_PATH_IN(DS_PATH_WINDOW, "couple_summary")
+#define DS_WINDOW_COUPLE_SUMMARY_BY_LABEL "couple_summary_by_label"
+#define DS_ATTR_WINDOW_EDGES "edges"
+#define DS_VAL_EDGES_KEEP "keep"
+#define DS_VAL_EDGES_DROP "drop"
 #define DS_ATTR_WINDOW_LO "lo"
 #define DS_ATTR_WINDOW_HI "hi"
 #define DS_ATTR_WINDOW_TIME_UNIT_S "time_unit_s"
@@ -128,6 +142,34 @@
 #define DS_WINDOW_CELL(field)                                                \
     (#field + 0 * sizeof(((ds_window_counts_t *)0)->field))
 #define DS_WINDOW_STAT(field) (#field + 0 * sizeof(((ds_2x2_t *)0)->field))
+
+/* ---- /actor_partner ---------------------------------------------------- */
+
+/* attributes: delta, time_unit_s and target (DS_ATTR_WINDOW_*) */
+#define DS_PATH_ACTOR_PARTNER "/actor_partner"
+#define DS_ATTR_AP_DELTA "delta"
+/* a model's group /actor_partner/<model> (ds_layout_path_ap), attributes
+ * model (the name exactly), y, x, y_states, x_states */
+#define DS_ATTR_AP_MODEL "model"
+#define DS_ATTR_AP_Y "y"
+#define DS_ATTR_AP_X "x"
+#define DS_ATTR_AP_Y_STATES "y_states"
+#define DS_ATTR_AP_X_STATES "x_states"
+/* its members: the tables [S, 2, 2, 2], the per-session columns, the
+ * summaries between sessions */
+#define DS_AP_COUNTS "counts"
+#define DS_DIMS_AP_COUNTS                                                    \
+    DS_DIM_SESSION ",partner_prev,actor_prev,actor_now"
+#define DS_AP_SESSION "session"
+#define DS_AP_COUPLE_SUMMARY "couple_summary"
+/* per-session columns besides the coefficients of DS_AP_COEFS */
+#define DS_COL_N_UNITS "n_units"
+#define DS_COL_N_UNIT_PAIRS "n_unit_pairs"
+#define DS_COL_SE "se"
+/* a coefficient by its ds_ap_fit_t field, checked */
+#define DS_AP_COEF(field) (#field + 0 * sizeof(((ds_ap_fit_t *)0)->field))
+/* the summary table: scope, label, coefficient, mean, sd, n, t, p */
+#define DS_COL_COEFFICIENT "coefficient"
 
 /* ---- table columns shared by several groups ---------------------------- */
 
@@ -297,6 +339,15 @@ char *ds_layout_path_lag(size_t lag, const char *part, const char *name);
  * (schemas/results.md: `%` and `/` percent-encoded, `.` and `..` too). */
 char *ds_layout_path_lag_label(size_t lag, const char *part,
                                const char *label, const char *name);
+
+/* "/window/couple_summary_by_label/<label>", the label escaped as by
+ * ds_layout_path_lag_label. */
+char *ds_layout_path_window_label(const char *label);
+
+/* "/actor_partner/<model>[/<part>[/<name>]]", the model escaped as a
+ * group name (as a label is) */
+char *ds_layout_path_ap(const char *model, const char *part,
+                        const char *name);
 
 /* "<group>/<stat>_<part>": a couple summary, e.g.
  * "/lag/1/couple_summary/yules_q_mean" */

@@ -10,9 +10,9 @@
 #include "layout_internal.h"
 
 /* A couple summary: <stat>_<part> for every part (DS_SUMMARY_PARTS). */
-static int write_summary(ds_results_t *r, const char *group, const char *stat,
-                         const ds_summary_t *sm, const size_t dims[2],
-                         ds_error_t *err)
+int ds_layout_write_summary(ds_results_t *r, const char *group,
+                            const char *stat, const ds_summary_t *sm,
+                            const size_t dims[2], ds_error_t *err)
 {
     int rc = DS_OK;
 #define X_(part, type, description)                                          \
@@ -60,7 +60,8 @@ static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
         TRY(ds_results_attr_string(r, table_group, DS_ATTR_LABEL, label,
                                    err));
 #define X_(name, type, description)                                          \
-    TRY(write_summary(r, summary_group, #name, p->summary_##name, dims, err));
+    TRY(ds_layout_write_summary(r, summary_group, #name, p->summary_##name, \
+                                dims, err));
     DS_LAG_SUMMARY_STATS(X_)
 #undef X_
     if (label)
@@ -186,6 +187,9 @@ static int begin_window(ds_layout_stream_t *ls, const ds_analysis_opts_t *o,
                                w->target_ongoing ? DS_VAL_TARGET_ONGOING
                                                  : DS_VAL_TARGET_ONSET,
                                err));
+    if (w->edges == DS_WINDOW_EDGES_DROP) /* keep, the default, unsaid */
+        TRY(ds_results_attr_string(r, DS_PATH_WINDOW, DS_ATTR_WINDOW_EDGES,
+                                   DS_VAL_EDGES_DROP, err));
     for (int i = 0; i < WD_N; i++)
         TRY(ds_layout_begin_in(
             r, DS_PATH_WINDOW_SESSION, window_names[i],
@@ -355,8 +359,10 @@ static int stream_finish(ds_layout_stream_t *ls, const ds_analysis_t *a,
         }
     for (size_t l = 0; l < ls->n_lags; l++)
         TRY(write_lag_pools(ls, &a->lag[l], a->n_labels, err));
-    if (ls->window && a->window)
+    if (ls->window && a->window) {
         TRY(write_window_pooled(ls->r, a->window, ls->K, err));
+        TRY(ds_layout_window_summaries(ls->r, ls->c, a->window, ls->K, err));
+    }
     return DS_OK;
 }
 
@@ -364,7 +370,8 @@ int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          const ds_analysis_opts_t *o, ds_error_t *err)
 {
     TRY(stream_finish(ls, a, err));
-    return ds_layout_dyadic(ls->r, ls->c, a, o, err);
+    TRY(ds_layout_dyadic(ls->r, ls->c, a, o, err));
+    return ds_layout_ap(ls->r, ls->c, a, o, err);
 }
 
 

@@ -67,33 +67,48 @@ static void usage(FILE *fp)
             "\n");
 }
 
+/* The command line for provenance, without -t/--threads: the thread count
+ * never changes a result, and leaving it out keeps results files
+ * byte-identical at any thread count (SPEC 5). malloc'd; NULL on OOM. */
+static char *provenance_line(int argc, char **argv)
+{
+    char **kept = malloc((size_t)(argc + 1) * sizeof *kept);
+    if (!kept)
+        return NULL;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "-t") == 0 ||
+             strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
+            i++;
+            continue;
+        }
+        if ((strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '\0' &&
+             argv[i][2] != '-') ||
+            strncmp(argv[i], "--threads=", 10) == 0)
+            continue;
+        kept[n++] = argv[i];
+    }
+    char *line = ds_join_argv(n, kept);
+    free(kept);
+    return line;
+}
+
+/* Run the command named argv[1]. */
+static int run_command(const ds_command_t *cmd, int argc, char **argv)
+{
+    char *line = provenance_line(argc, argv);
+    if (!line) {
+        fprintf(stderr, "dyadseq: error: out of memory\n");
+        return DS_EXIT_DATA;
+    }
+    int status = cmd->main(argc - 1, argv + 1, line);
+    free(line);
+    return status;
+}
+
+/* Dispatch argv[1]. */
 static int run(int argc, char **argv)
 {
-
-    /* The command line for provenance, without -t/--threads: the thread
-     * count never changes a result, and leaving it out keeps results files
-     * byte-identical at any thread count (SPEC 5). */
-    char **kept = malloc((size_t)(argc + 1) * sizeof *kept);
-    if (kept) {
-        int n = 0;
-        for (int i = 0; i < argc; i++) {
-            if ((strcmp(argv[i], "-t") == 0 ||
-                 strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
-                i++;
-                continue;
-            }
-            if ((strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '\0' &&
-                 argv[i][2] != '-') ||
-                strncmp(argv[i], "--threads=", 10) == 0)
-                continue;
-            kept[n++] = argv[i];
-        }
-        char *cmdline = ds_join_argv(n, kept); /* freed at exit */
-        if (cmdline)
-            ds_command_line = cmdline;
-        free(kept);
-    }
-
     if (argc < 2) {
         usage(stderr);
         return DS_EXIT_USAGE;
@@ -110,7 +125,7 @@ static int run(int argc, char **argv)
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].main(argc - 1, argv + 1);
+            return run_command(&commands[i], argc, argv);
     if (cmd[0] == '-')
         fprintf(stderr, "dyadseq: error: unknown option '%s'\n", cmd);
     else

@@ -12,7 +12,9 @@
  *   - the whole per-session arrays of each lag (those kept for summaries
  *     and permutations: Yule's Q, adjusted residuals, the table-wise
  *     statistics; all of them when the run does not stream), the window's
- *     when whole, the durations and state frequencies;
+ *     that are whole (those summarized between sessions), the
+ *     actor-partner tables and coefficients, the durations and state
+ *     frequencies;
  *   - the dyadic rows: responsiveness with its Kaplan-Meier curve and the
  *     observations behind it (pooled later), cycles with their runs,
  *     softening;
@@ -110,6 +112,13 @@ static void each_array(ds_analysis_t *a,
         for (size_t i = 0; i < DS_N_TABLE; i++)
             f(ctx, *ds_analysis_field_d(r, ds_analysis_table_off[i]),
               sizeof(double));
+    }
+    for (size_t m = 0; a->ap && m < a->n_ap; m++) {
+        ds_ap_result_t *r = &a->ap[m];
+        f(ctx, r->counts, DS_AP_N_CELLS * sizeof *r->counts);
+        f(ctx, r->coef, DS_AP_N_COEFS * sizeof *r->coef);
+        f(ctx, r->se, sizeof *r->se);
+        f(ctx, r->n_units, sizeof *r->n_units);
     }
     ds_window_result_t *w = a->window;
     for (size_t i = 0; w && i < DS_N_WCOUNT; i++)

@@ -119,6 +119,105 @@ void ds_power_metric_clear(ds_power_metric_t *m)
     m->name = NULL;
 }
 
+/* The models of the ap_* metrics among specs, into *out, *n_out. */
+static int ap_models(const ds_corpus_t *space, const char *const *specs,
+                     size_t n, ds_ap_model_t **out, size_t *n_out,
+                     ds_error_t *err)
+{
+    ds_ap_space_t sp;
+    ds_ap_space_of(space, &sp);
+    *out = NULL;
+    *n_out = 0;
+    ds_ap_model_t *m = calloc(n ? n : 1, sizeof *m);
+    if (!m)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    int rc = DS_OK;
+    for (size_t i = 0; i < n && rc == DS_OK; i++) {
+        size_t coef, len, k = 0;
+        const char *name, *at = strrchr(specs[i], '@');
+        /* the metric without a one-sample @LABEL */
+        char *base = at ? strndup(specs[i], (size_t)(at - specs[i]))
+                        : strdup(specs[i]);
+        if (!base) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            break;
+        }
+        int is_ap = ds_compare_ap_name(base, &coef, &name, &len);
+        if (is_ap)
+            name = specs[i] + (name - base);
+        free(base);
+        if (!is_ap)
+            continue;
+        while (k < *n_out && !(strlen(m[k].name) == len &&
+                               memcmp(m[k].name, name, len) == 0))
+            k++;
+        if (k < *n_out)
+            continue;
+        char *spec = malloc(len + 1), ex[96];
+        if (!spec) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            break;
+        }
+        memcpy(spec, name, len);
+        spec[len] = '\0';
+        ds_error_t e = {0};
+        rc = ds_ap_model_parse(&sp, spec, &m[*n_out], &e);
+        (*n_out)++;
+        ds_excerpt(ex, specs[i], 80);
+        if (rc == DS_OK && strcmp(m[*n_out - 1].name, spec) != 0)
+            rc = ds_error_set(err, DS_EUSAGE, "metric '%s': write the model "
+                              "as %s, the name analyze gives it", ex,
+                              m[*n_out - 1].name);
+        else if (rc)
+            ds_error_set(err, rc, "metric '%s': %s", ex, e.msg);
+        free(spec);
+    }
+    if (rc) {
+        for (size_t i = 0; i < *n_out; i++)
+            ds_ap_model_clear(&m[i]);
+        free(m);
+        *n_out = 0;
+        return rc;
+    }
+    *out = m;
+    return DS_OK;
+}
+
+int ds_power_ap_init(ds_power_ap_t *x, const ds_corpus_t *space,
+                     const char *const *specs, size_t n, ds_error_t *err)
+{
+    memset(x, 0, sizeof *x);
+    int rc = ap_models(space, specs, n, &x->models, &x->n, err);
+    if (rc)
+        return rc;
+    x->names = calloc(x->n ? x->n : 1, sizeof *x->names);
+    x->roles = calloc(x->n ? x->n : 1, sizeof *x->roles);
+    if (!x->names || !x->roles)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (size_t m = 0; m < x->n; m++) {
+        x->names[m] = x->models[m].name;
+        x->roles[m] = x->models[m].y_role;
+    }
+    return DS_OK;
+}
+
+void ds_power_ap_clear(ds_power_ap_t *x)
+{
+    for (size_t m = 0; x->models && m < x->n; m++)
+        ds_ap_model_clear(&x->models[m]);
+    free(x->models);
+    free(x->names);
+    free(x->roles);
+    memset(x, 0, sizeof *x);
+}
+
+void ds_power_ap_view(const ds_power_ap_t *x, ds_compare_sessions_t *v)
+{
+    v->n_ap = x->n;
+    v->ap_model = x->names;
+    v->ap_y_role = x->roles;
+}
+
 /* ---- the couples of the grid ---------------------------------------- */
 
 /*
@@ -243,6 +342,13 @@ typedef struct worker {
     double *val;                  /* [n_union][n_events][2][M] */
     double *x, *y, *zeros;        /* [max_couples] */
     ds_summary_t *summary;        /* one cell */
+    ds_ap_workspace_t *aw;        /* actor-partner models: scratch, */
+    int64_t *ap_counts;           /* [n_ap * DS_AP_N_CELLS] and */
+    double *ap_coef;              /* [n_ap * DS_AP_N_COEFS] of the session, */
+    const int64_t **ap_counts_v;  /* [n_ap] viewed by view */
+    const double **ap_coef_v;
+    const char **ap_names;
+    ds_role_t *ap_roles;
 } worker_t;
 
 static void worker_free(worker_t *w)
@@ -261,7 +367,47 @@ static void worker_free(worker_t *w)
     free(w->y);
     free(w->zeros);
     ds_summary_free(w->summary);
+    ds_ap_workspace_free(w->aw);
+    free(w->ap_counts);
+    free(w->ap_coef);
+    free(w->ap_counts_v);
+    free(w->ap_coef_v);
+    free(w->ap_names);
+    free(w->ap_roles);
     free(w);
+}
+
+/* The actor-partner part of w: a session's tables and coefficients, and
+ * the view of them; -1 when out of memory. */
+static int worker_ap(const run_t *run, worker_t *w)
+{
+    size_t n = run->md->n_ap;
+    if (!(run->needs & DS_COMPARE_NEEDS_AP) || n == 0)
+        return 0;
+    w->aw = ds_ap_workspace_alloc();
+    w->ap_counts = calloc(n * DS_AP_N_CELLS, sizeof *w->ap_counts);
+    w->ap_coef = calloc(n * DS_AP_N_COEFS, sizeof *w->ap_coef);
+    w->ap_counts_v = malloc(n * sizeof *w->ap_counts_v);
+    w->ap_coef_v = malloc(n * sizeof *w->ap_coef_v);
+    w->ap_names = malloc(n * sizeof *w->ap_names);
+    w->ap_roles = malloc(n * sizeof *w->ap_roles);
+    if (!w->aw || !w->ap_counts || !w->ap_coef || !w->ap_counts_v ||
+        !w->ap_coef_v || !w->ap_names || !w->ap_roles)
+        return -1;
+    for (size_t m = 0; m < n; m++) {
+        w->ap_counts_v[m] = w->ap_counts + m * DS_AP_N_CELLS;
+        w->ap_coef_v[m] = w->ap_coef + m * DS_AP_N_COEFS;
+        w->ap_names[m] = run->md->ap_models[m].name;
+        w->ap_roles[m] = run->md->ap_models[m].y_role;
+    }
+    ds_compare_sessions_t *v = &w->view;
+    v->n_ap = n;
+    v->ap_model = w->ap_names;
+    v->ap_y_role = w->ap_roles;
+    v->ap_coef = w->ap_coef_v;
+    v->ap_counts = w->ap_counts_v;
+    v->ap_delta = run->md->ap_opts.delta;
+    return 0;
 }
 
 static worker_t *worker_alloc(const run_t *run)
@@ -309,6 +455,10 @@ static worker_t *worker_alloc(const run_t *run)
     v->share_time_in_cycles = w->share;
     v->n_soften = w->n_soften;
     v->softening_rate_per_min = w->soften_rate;
+    if (worker_ap(run, w)) {
+        worker_free(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -349,6 +499,15 @@ static int session_stats(const run_t *run, worker_t *w,
         ds_responsive_clear(&r[1]);
         if (rc)
             return rc;
+    }
+    for (size_t m = 0; w->aw && m < run->md->n_ap; m++) {
+        int64_t *n = w->ap_counts + m * DS_AP_N_CELLS;
+        ds_ap_fit_t f;
+        if ((rc = ds_ap_tally(c, s, &run->md->ap_models[m],
+                              &run->md->ap_opts, w->aw, n, NULL, err)))
+            return rc;
+        ds_ap_fit(n, run->md->ap_opts.delta, &f);
+        ds_ap_fit_values(&f, w->ap_coef + m * DS_AP_N_COEFS);
     }
     if (run->needs & DS_COMPARE_NEEDS_CYCLES) {
         ds_cycles_t cy;

@@ -99,7 +99,7 @@ int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
     const size_t NONE = (size_t)-1;
     size_t next_bid = NONE, next_partner = NONE, next_resp = NONE;
     size_t n_lat = 0, k = 0;
-    double last_onset = s->n ? s->onset[s->n - 1] : 0;
+    double last_onset = s->n ? ds_session_close(s) : 0;
     for (size_t e = s->n; e-- > 0;) {
         size_t st = s->state[e];
         int actor = c->state_actor[st];

@@ -3,8 +3,8 @@
  * sessions (SPEC 4, 8).
  *
  * This is the driver between the corpus and the results file: it runs the
- * pure per-session modules (lagstats, window, responsive, km, cycles,
- * softening) on each session in an OpenMP loop where every task writes
+ * pure per-session modules (lagstats, window, apim, responsive, km,
+ * cycles, softening) on each session in an OpenMP loop where every task writes
  * only its own slot of arrays indexed by session, then pools integer
  * counts (whose sums do not depend on order) and computes the pooled and
  * between-session statistics serially or one pool per task. The results
@@ -15,8 +15,9 @@
  * analysis.c (the steps of a run and the parallel loop over sessions),
  * analysis_result.c (allocating ds_analysis_t), analysis_stream.c (blocks
  * of sessions for a block sink), analysis_pool.c (pooled lag and window
- * tables), analysis_km.c (Kaplan-Meier pooled over sessions) and
- * analysis_perm.c (permutation tests).
+ * tables), analysis_ap.c (actor-partner effects), analysis_km.c
+ * (Kaplan-Meier pooled over sessions) and analysis_perm.c (permutation
+ * tests).
  */
 #ifndef DYADSEQ_ANALYSIS_H
 #define DYADSEQ_ANALYSIS_H
@@ -24,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dyadseq/apim.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/cycles.h"
 #include "dyadseq/dist.h"
@@ -49,6 +51,9 @@ typedef struct ds_analysis_opts {
     ds_window_opts_t window_opts;
     ds_responsive_opts_t responsive_opts;
     ds_cycles_opts_t cycles_opts;
+    const ds_ap_model_t *ap_models; /* --actor-partner, or NULL */
+    size_t n_ap_models;
+    ds_ap_opts_t ap_opts;          /* their grid and delta */
     int threads;                   /* OpenMP threads (>= 1) */
     void (*progress)(void *ctx, size_t events); /* may be NULL */
     void *progress_ctx;
@@ -114,13 +119,26 @@ typedef struct ds_lag_result {
     ds_lag_pool_t *by_label;       /* [n_labels] */
 } ds_lag_result_t;
 
+/* Between-session summaries of the window statistics of some sessions
+ * (all, or one label's): summary_yules_q, summary_adjusted_residual
+ * (DS_WINDOW_SUMMARY_STATS). */
+typedef struct ds_window_summaries {
+    DS_WINDOW_SUMMARY_STATS(DS_ANALYSIS_SUMMARY_FIELD_)
+} ds_window_summaries_t;
+
 /* Time-window tallies: per session [S*K*K] (a, b, c, d, yules_q, ...) and
- * pooled [K*K] (pooled->a ..., pooled_yules_q, ...). */
+ * pooled [K*K] (pooled->a ..., pooled_yules_q, ...); the between-session
+ * summaries over all sessions and per label [n_labels]. Streaming, the
+ * per-session arrays of the summarized statistics are kept whole and the
+ * others are NULL. */
 typedef struct ds_window_result {
     DS_WINDOW_CELL_COUNTS(DS_ANALYSIS_FIELD_)
     DS_WINDOW_CELL_STATS(DS_ANALYSIS_FIELD_)
     ds_window_counts_t *pooled;
     DS_WINDOW_CELL_STATS(DS_ANALYSIS_POOLED_FIELD_)
+    ds_window_summaries_t summary;
+    ds_window_summaries_t *summary_by_label;
+    size_t n_labels;
 } ds_window_result_t;
 
 /* Time to response pooled over the bids of many sessions, for one scope
@@ -142,11 +160,27 @@ typedef struct ds_analysis_block {
     const ds_window_result_t *window; /* per-session arrays, or NULL */
 } ds_analysis_block_t;
 
+/* Actor-partner effects of one model (SPEC 4.5, apim.h): every session's
+ * table and coefficients, and their summaries between sessions, whose
+ * cells are the coefficients in DS_AP_COEFS order. */
+typedef struct ds_ap_result {
+    const ds_ap_model_t *model;    /* the options' */
+    int64_t *counts;               /* [S * DS_AP_N_CELLS] */
+    double *coef;                  /* [S * DS_AP_N_COEFS] */
+    double *se;                    /* [S] */
+    int64_t *n_units;              /* [S] units of the session's grid */
+    ds_summary_t *summary;         /* all sessions */
+    ds_summary_t **by_label;       /* [n_labels] */
+} ds_ap_result_t;
+
 typedef struct ds_analysis {
     size_t S, K, n_labels;
     /* /sessions */
     int64_t *n_events;              /* [S] */
     double *duration_s, *first_onset_s; /* [S], NaN without time */
+    double *start_s, *end_s;        /* [S] observation period, or first
+                                       and last onset (corpus.h); NaN
+                                       without time */
     int64_t *state_freq;            /* [S*K] events in each state */
 
     size_t n_lags;
@@ -173,6 +207,10 @@ typedef struct ds_analysis {
     ds_softening_t *softening;      /* [2S], session-major, actor A first */
     const char *cycles_skipped;
 
+    size_t n_ap;
+    ds_ap_result_t *ap;             /* [n_ap]; NULL when not computed */
+    const char *ap_skipped;         /* why not, or NULL */
+
     double seconds_compute;         /* wall time of the parallel phase */
     double seconds_permute;
     double seconds_sink;            /* of it, in the block sink (writing) */
@@ -184,6 +222,14 @@ typedef struct ds_analysis {
  */
 const char *ds_analysis_window_skipped(const ds_corpus_t *c,
                                        const ds_analysis_opts_t *o);
+
+/*
+ * Why actor-partner effects are not computed for c with options o (NULL
+ * when they are): none asked for, or the input lacks the columns they
+ * need.
+ */
+const char *ds_analysis_ap_skipped(const ds_corpus_t *c,
+                                   const ds_analysis_opts_t *o);
 
 /*
  * Analyze corpus c. Returns DS_OK with *out set; DS_EDATA for a session

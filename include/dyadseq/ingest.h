@@ -39,7 +39,11 @@ typedef struct ds_ingest_opts {
 } ds_ingest_opts_t;
 
 /* The columns of a transcript by role (SPEC 3), in the order of the
- * checks. The first three are required. */
+ * checks. The first three are required. start and end go together, and
+ * need a time column; on a row they are both empty (the row does not
+ * give the period) or both given, and every row of a session that gives
+ * them gives the same; every event of the session must then lie within
+ * the period (checked by ds_ingest_finish, at the event's line). */
 typedef enum ds_ingest_col {
     DS_INGEST_COUPLE = 0,
     DS_INGEST_SESSION,
@@ -48,6 +52,10 @@ typedef enum ds_ingest_col {
     DS_INGEST_TIME,     /* onset: seconds, or [hh:]mm:ss[.fff] */
     DS_INGEST_DURATION, /* seconds */
     DS_INGEST_CODER,    /* recognized, not used yet */
+    DS_INGEST_START,    /* the session's observation period: its start ... */
+    DS_INGEST_END,      /* ... and end (seconds or [hh:]mm:ss[.fff]; a
+                           list separated by ';' for a period with
+                           stretches not coded, see corpus.h) */
     DS_INGEST_N_COLS
 } ds_ingest_col_t;
 

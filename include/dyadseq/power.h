@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dyadseq/apim.h"
 #include "dyadseq/compare.h"
 #include "dyadseq/dist.h"
 #include "dyadseq/corpus.h"
@@ -77,7 +78,9 @@ typedef struct ds_power_metric {
 } ds_power_metric_t;
 
 /* The state-space part of a session table (K, labels, roles, actors; the
- * simulated sessions have times): what ds_power_metric_parse reads. */
+ * simulated sessions have times): what ds_power_metric_parse reads. An
+ * ap_* metric must name a model of v->ap_model: the caller sets the
+ * models the metrics name (ds_power_ap_models). */
 void ds_power_space_view(const ds_corpus_t *space, ds_compare_sessions_t *v);
 
 /*
@@ -92,6 +95,29 @@ int ds_power_metric_parse(const ds_compare_sessions_t *v, const char *spec,
                           const char *pre, const char *post,
                           ds_power_metric_t *out, ds_error_t *err);
 void ds_power_metric_clear(ds_power_metric_t *m);
+
+/*
+ * The actor-partner models named by the ap_COEF[Y~X] metrics among
+ * specs[0..n) (a trailing @LABEL ignored), each once, parsed in the state
+ * space of space (apim.h), with their names and Y roles for a session
+ * view (ds_power_ap_view). Returns 0 (none when no metric is one);
+ * DS_EUSAGE with the message of a model that names no state or is not
+ * written as analyze names it; DS_ENOMEM. Clear x in any case.
+ */
+typedef struct ds_power_ap {
+    ds_ap_model_t *models;
+    size_t n;
+    const char **names;          /* [n] the models' names */
+    ds_role_t *roles;            /* [n] the role of each Y */
+} ds_power_ap_t;
+
+int ds_power_ap_init(ds_power_ap_t *x, const ds_corpus_t *space,
+                     const char *const *specs, size_t n, ds_error_t *err);
+void ds_power_ap_clear(ds_power_ap_t *x);
+
+/* Name x's models in v (n_ap, ap_model, ap_y_role), so that
+ * ds_power_metric_parse finds them. */
+void ds_power_ap_view(const ds_power_ap_t *x, ds_compare_sessions_t *v);
 
 /* A group of couples of the built-in model: couples NAME-01 ... and the
  * mean probability that a bid is answered. */
@@ -115,6 +141,11 @@ typedef struct ds_power_model {
     const ds_sim_chain_t *chain[2];
     ds_responsive_opts_t responsive; /* analyze's defaults */
     ds_cycles_opts_t cycles;
+    /* the actor-partner models the ap_* metrics name (their def.ap_model
+     * indexes this list), on analyze's grid and delta (ds_ap_opts_init) */
+    const ds_ap_model_t *ap_models;
+    size_t n_ap;
+    ds_ap_opts_t ap_opts;
 } ds_power_model_t;
 
 typedef struct ds_power_opts {

@@ -73,4 +73,20 @@
     X(log_odds_ratio_se, double, "its standard error (Woolf 1955)")          \
     X(adjusted_residual, double, "adjusted residual of cell a")
 
+/* The window statistics summarized between sessions (SPEC 4.5):
+ * /window/couple_summary/<stat>_<part>, each a field of
+ * DS_WINDOW_CELL_STATS too. */
+#define DS_WINDOW_SUMMARY_STATS(X)                                           \
+    X(yules_q, double, "per-session Yule's Q of the window")                 \
+    X(adjusted_residual, double, "per-session adjusted residual of cell a")
+
+/* The coefficients of an actor-partner model (SPEC 4.5, apim.h), per
+ * session [S] and summarized between sessions. */
+#define DS_AP_COEFS(X)                                                       \
+    X(intercept, double, "b0: mean logit of Y over the four cells")          \
+    X(partner, double, "b1: partner effect of X at t-1 (effect-coded)")      \
+    X(actor, double, "b2: actor (stability) effect of Y at t-1")             \
+    X(interaction, double, "b3: partner x actor interaction")                \
+    X(partner_only, double, "partner effect without the actor term")
+
 #endif

@@ -75,7 +75,7 @@ check_status "-o one of the inputs is refused" 1 \
 # --- round trips ---------------------------------------------------------
 "$DYADSEQ" convert -q --to sdis "$REF" -o "$TMP/r.sds" &&
     "$DYADSEQ" convert -q --id-pattern '^(.*)_([^_]*)$' "$TMP/r.sds" -o "$TMP/r.csv"
-same "$TMP/r.csv" "$TMP/ref6.csv" "transcript -> SDIS -> transcript keeps every event"
+same "$TMP/r.csv" "$REF" "transcript -> SDIS -> transcript keeps every event and the observation periods"
 "$DYADSEQ" convert -q --from transcript datasets/demo -o "$TMP/demo.csv" &&
     "$DYADSEQ" convert -q --to sdis datasets/demo -o "$TMP/demo.sds" &&
     "$DYADSEQ" convert -q --id-pattern '^(.*)_([^_]*)$' "$TMP/demo.sds" -o "$TMP/demo2.csv"

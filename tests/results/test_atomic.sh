@@ -110,6 +110,7 @@ if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=4m tmpfs "$MNT" 2>/dev/null; the
     check_eq "disk full anywhere: exit 0 with a good file, or 1 with none" "$bad" ""
     umount "$MNT"
 else
-    ok "# skip: cannot mount a small file system to fill (needs root)"
+    skip "disk full anywhere: exit 0 with a good file, or 1 with none" \
+        "cannot mount a small file system to fill (needs root)"
 fi
 finish

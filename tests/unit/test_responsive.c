@@ -466,7 +466,7 @@ static void test_km_against_r(void)
     snprintf(args, sizeof args, "pairs '%s'", path);
     int rs = fx_rscript("km.R", args, outp);
     if (rs == 1) {
-        printf("# skip: Rscript not installed, KM not cross-checked\n");
+        SKIP("Kaplan-Meier against tests/r/km.R", "Rscript not installed");
     } else {
         CHECK_INT(rs, 0, "tests/r/km.R pairs ran");
         ds_km_t km;
@@ -537,8 +537,7 @@ static void test_sessions_against_r(void)
     snprintf(args, sizeof args, "events '%s' %g", path, w);
     int rs = fx_rscript("km.R", args, outp);
     if (rs == 1) {
-        printf("# skip: Rscript not installed, responsiveness not "
-               "cross-checked\n");
+        SKIP("responsiveness against tests/r/km.R", "Rscript not installed");
     } else {
         CHECK_INT(rs, 0, "tests/r/km.R events ran");
         ds_responsive_opts_t o = opts(w);

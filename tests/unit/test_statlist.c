@@ -1,7 +1,8 @@
 /*
  * Unit tests of statlist.h against the documentation: every statistic of
  * every list is a row of its table in schemas/results.md, with the type
- * the list gives it (double: float64, int64_t: int64), and the per-cell
+ * the list gives it (double: float64, int64_t: int64; the actor-partner
+ * coefficients in the per-session table of /actor_partner), and the per-cell
  * table of /lag/<k> documents nothing the list lacks (but the counts and
  * the permutation p-values, which are not computed from the counts).
  *
@@ -122,10 +123,14 @@ static const entry_t lag_summary[] = {DS_LAG_SUMMARY_STATS(X_)};
 #undef X_
 #define X_(name, type, description) {#name, TYPE_NAME(type), "summary part"},
 static const entry_t parts[] = {DS_SUMMARY_PARTS(X_)};
+static const entry_t window_summary[] = {DS_WINDOW_SUMMARY_STATS(X_)};
 #undef X_
 #define X_(name, type, description) {#name, TYPE_NAME(type), "window"},
 static const entry_t window[] = {DS_WINDOW_CELL_COUNTS(X_)
                                      DS_WINDOW_CELL_STATS(X_)};
+#undef X_
+#define X_(name, type, description) {#name, TYPE_NAME(type), "ap coefficient"},
+static const entry_t ap_coef[] = {DS_AP_COEFS(X_)};
 #undef X_
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -181,6 +186,25 @@ int main(int argc, char **argv)
                     lag_summary[i].name);
     }
     check_documented(doc, "#### `/window`", window, N(window));
+    /* the window's summarized statistics: named where its summaries are
+     * introduced, and each one of its statistics */
+    char *win = section(doc, "#### `/window`");
+    const char *wi = win ? strstr(win, "Between-couple summaries") : NULL;
+    CHECK(wi != NULL, "the window summaries' introduction is found");
+    for (size_t i = 0; wi && i < N(window_summary); i++) {
+        char quoted[64];
+        snprintf(quoted, sizeof quoted, "`%s`", window_summary[i].name);
+        UNIT_REPORT(strstr(wi, quoted) != NULL,
+                    "summarized window statistic `%s` is named",
+                    window_summary[i].name);
+        int listed = 0;
+        for (size_t j = 0; j < N(window); j++)
+            listed |= strcmp(window[j].name, window_summary[i].name) == 0;
+        UNIT_REPORT(listed, "summarized window statistic `%s` is one of "
+                    "DS_WINDOW_CELL_STATS", window_summary[i].name);
+    }
+    free(win);
+    check_documented(doc, "### `/actor_partner`", ap_coef, N(ap_coef));
     if (lag)
         check_no_extra(lag);
     /* the test can fail: an undocumented name is not found */
