@@ -208,6 +208,10 @@ static void pack_piece(buf_t *b, size_t f, const item_t *it,
             put(b, s->onset, s->n * sizeof *s->onset);
         if (has_dur)
             put(b, s->duration, s->n * sizeof *s->duration);
+        /* the observation period its rows gave, if any */
+        put_u64(b, s->n_periods);
+        put(b, s->period, 2 * s->n_periods * sizeof *s->period);
+        put_u64(b, s->period_line);
     }
 }
 
@@ -456,6 +460,15 @@ static ds_ingest_t *unpack_piece(cur_t *c, const ds_ingest_opts_t *opts,
 #undef ARRAY_
         if (n && !(s->file = calloc(n, sizeof *s->file)))
             c->bad = 1;
+        size_t np = (size_t)get_u64(c);
+        const void *pv = np ? take(c, 2 * np * sizeof *s->period) : NULL;
+        if (np && pv && (s->period = malloc(2 * np * sizeof *s->period))) {
+            memcpy(s->period, pv, 2 * np * sizeof *s->period);
+            s->n_periods = np;
+        } else if (np) {
+            c->bad = 1;
+        }
+        s->period_line = (size_t)get_u64(c);
         if (!s->couple || !s->label)
             c->bad = 1;
     }

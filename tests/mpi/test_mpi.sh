@@ -6,7 +6,8 @@
 #     attributes in the same order with the same chunks and filters): the
 #     demo study, permutation tests (per-session seeds), a study of very
 #     uneven sessions, one session on 3 ranks (fewer sessions than ranks,
-#     one file cut among the ranks), several lags and time windows;
+#     one file cut among the ranks), several lags and time windows,
+#     observation periods (the interval sheet, converted);
 #   - the ranks really read shares (-v says so);
 #   - a bad input in one rank's share: the serial program's messages,
 #     exit status 1 on every rank, no file; a write failure on one rank
@@ -20,7 +21,7 @@
 . tests/lib.sh
 TOP=$PWD
 
-N_CHECKS=22
+N_CHECKS=24
 skip_all() {
     i=0
     while [ $i -lt $N_CHECKS ]; do
@@ -147,6 +148,20 @@ parallel one 3 analyze -q -o out.h5 "$TMP/one.csv" --window=0:2
 same_file one 3
 check_eq "one session, 3 ranks: every rank exits 0" "$(statuses one 3)" \
     "0 0 0"
+
+# --- observation periods (start, end), one file cut among 3 ranks -------
+"$DYADSEQ_SERIAL" convert -q --from intervals --interval 5 \
+    --code A:pursue=A_pursue --code B:withdraw=B_withdraw \
+    --code B:pursue=B_pursue --code A:withdraw=A_withdraw \
+    "$TOP/datasets/intervals/sheet.csv" -o periods.csv ||
+    not_ok "convert the interval sheet"
+serial periods analyze -q -v -o out.h5 "$TMP/periods.csv" --time-unit 5 \
+    --window 1:1 --window-edges drop
+parallel periods 3 analyze -q -v -o out.h5 "$TMP/periods.csv" --time-unit 5 \
+    --window 1:1 --window-edges drop
+same_file periods 3
+check "observation periods, 3 ranks: read in shares" \
+    grep -q 'MPI processes read a share of the input each' periods/3/err.txt
 
 # --- a bad input in the last rank's share --------------------------------
 awk 'NR == 15000 { sub(/,[AB],/, ",Q,") } { print }' one.csv >bad.csv
