@@ -33,6 +33,7 @@ typedef struct fstate {
     size_t tail_len;
     size_t base_line;         /* line on which the next piece starts */
     size_t n_rows;            /* data rows merged so far */
+    size_t left;              /* bytes not read yet, as the size said */
     int started, eof, done;
 } fstate_t;
 
@@ -206,6 +207,7 @@ static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **bu
     if (ferror(f->fp))
         return INGEST_FALLBACK; /* the one-thread reader words the error */
     f->eof = n < want;
+    f->left = f->left > n ? f->left - n : 0;
     *n_read = n;
     if (n) {
         item_t *h = &items[(*n_items)++];
@@ -331,10 +333,19 @@ static int gather(loader_t *L, round_t *r, ds_error_t *err)
                 return rc;
             f->file = f->hdr.src.file;
             ds_sha256_init(&f->hash);
+            struct stat st;
+            f->left = fstat(fileno(f->fp), &st) == 0 && st.st_size >= 0
+                          ? (size_t)st.st_size
+                          : SIZE_MAX / 2;
         }
         size_t want = limit - got, got_now = 0;
         if (want < L->piece)
             want = L->piece;
+        /* no buffer larger than the file: a small file's megabyte would
+         * be untouched memory, but a whole huge page where malloc uses
+         * them (cli_hugepages.c); one byte more shows the end */
+        if (want > f->left + 1)
+            want = f->left + 1;
         rc = read_chunk(f, want, L->piece, &r->bufs[r->n_bufs++], r->items,
                         &r->n_items, r->max_items, &got_now, &L->hdiag, err);
         if (rc)
