@@ -123,6 +123,13 @@ void ds_cli_huge_pages(char *const *inputs, size_t n_inputs)
     memcpy(val + lt, TUNABLE, sizeof TUNABLE);
     if (setenv("GLIBC_TUNABLES", val, 1) == 0) {
         fflush(NULL);
+        /* by its own path, so that ps and top still say dyadseq */
+        char self[4096];
+        ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
+        if (k > 0 && (size_t)k < sizeof self - 1) { /* else: truncated */
+            self[k] = '\0';
+            execv(self, ds_argv);
+        }
         execv("/proc/self/exe", ds_argv);
         /* could not: go on as we are, without the tunable */
         if (old)

@@ -97,7 +97,23 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
                              unsigned char *out, size_t cap, int level)
 {
     const unsigned char *in = src;
-    if (esize > 1) {
+    if (esize == 8) { /* doubles and int64: one pass, eight planes */
+        size_t n = bytes / 8;
+        unsigned char *o0 = shuf, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n,
+                      *o4 = o3 + n, *o5 = o4 + n, *o6 = o5 + n, *o7 = o6 + n;
+        for (size_t e = 0; e < n; e++) {
+            const unsigned char *x = src + 8 * e;
+            o0[e] = x[0];
+            o1[e] = x[1];
+            o2[e] = x[2];
+            o3[e] = x[3];
+            o4[e] = x[4];
+            o5[e] = x[5];
+            o6[e] = x[6];
+            o7[e] = x[7];
+        }
+        in = shuf;
+    } else if (esize > 1) {
         size_t n = bytes / esize;
         for (size_t j = 0; j < esize; j++) {
             unsigned char *o = shuf + j * n;

@@ -224,11 +224,19 @@ static void canonical_codes(const uint8_t *len, int n, uint16_t *code)
 
 /* ---- the symbols of a segment --------------------------------------- */
 
-/* Copies of p[i - 1] from p[i] on, at most MAX_RUN. */
+/* Copies of p[i - 1] from p[i] on, at most MAX_RUN; eight bytes at a
+ * time while they all match. */
 static size_t run_at(const unsigned char *p, size_t i, size_t n)
 {
     unsigned char b = p[i - 1];
     size_t r = 0, lim = n - i < MAX_RUN ? n - i : MAX_RUN;
+    uint64_t pat = 0x0101010101010101ULL * b, v;
+    while (r + 8 <= lim) {
+        memcpy(&v, p + i + r, 8);
+        if (v != pat)
+            break;
+        r += 8;
+    }
     while (r < lim && p[i + r] == b)
         r++;
     return r;
