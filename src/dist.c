@@ -41,3 +41,10 @@ size_t *ds_dist_sessions(const ds_dist_t *d, const ds_corpus_t *c)
     free(cost);
     return bounds;
 }
+
+void ds_dist_range(const ds_dist_t *d, size_t n, size_t *lo, size_t *hi)
+{
+    size_t P = (size_t)ds_dist_size(d), r = (size_t)ds_dist_rank(d);
+    *lo = n * r / P;
+    *hi = n * (r + 1) / P;
+}

@@ -654,40 +654,13 @@ static int replicate(const run_t *run, worker_t *w, size_t r,
 
 /* ---- all replications ------------------------------------------------ */
 
-/* Every rank's replications, on every rank (MPI; dist.h). */
-static int share_replications(run_t *run, const size_t *bounds,
-                              ds_error_t *err)
-{
-    ds_power_result_t *res = run->res;
-    const ds_dist_t *d = run->o->dist;
-    size_t rows = res->n_designs * res->n_metrics, R = res->R;
-    int rc = ds_dist_gather_cols(d, res->estimate, sizeof(double), rows, R,
-                                 bounds, err);
-    if (!rc)
-        rc = ds_dist_gather_cols(d, res->mean_pre, sizeof(double), rows, R,
-                                 bounds, err);
-    if (!rc)
-        rc = ds_dist_gather_cols(d, res->mean_post, sizeof(double), rows,
-                                 R, bounds, err);
-    for (int t = 0; !rc && t < DS_POWER_N_TESTS; t++)
-        rc = ds_dist_gather_cols(d, res->p[t], sizeof(double), rows, R,
-                                 bounds, err);
-    if (!rc)
-        rc = ds_dist_gather_cols(d, res->n_used, sizeof(int64_t), rows, R,
-                                 bounds, err);
-    return rc;
-}
-
-/* Replications in parallel (under MPI this rank's contiguous share); on
- * failure the error of the first failing replication (in replication
- * order) is reported. */
+/* Replications in parallel (this MPI rank's share); on failure the error
+ * of the first failing replication (in replication order) is reported. */
 static int replicate_all(run_t *run, ds_error_t *err)
 {
     const ds_power_opts_t *o = run->o;
-    size_t R = o->replications;
-    int P = ds_dist_size(o->dist), me = ds_dist_rank(o->dist);
-    size_t bounds[2] = {R * (size_t)me / (size_t)P,
-                        R * ((size_t)me + 1) / (size_t)P};
+    size_t R = o->replications, lo, hi;
+    ds_dist_range(o->dist, R, &lo, &hi);
     int *rc = calloc(R, sizeof *rc);
     ds_error_t *errs = calloc(R, sizeof *errs);
     int failed = 0, status = DS_OK;
@@ -705,7 +678,7 @@ static int replicate_all(run_t *run, ds_error_t *err)
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 1)
-        for (size_t r = bounds[0]; r < bounds[1]; r++) {
+        for (size_t r = lo; r < hi; r++) {
             int stop;
 #pragma omp atomic read
             stop = failed;
@@ -732,18 +705,7 @@ static int replicate_all(run_t *run, ds_error_t *err)
     }
     free(rc);
     free(errs);
-    if (o->dist) { /* the lowest rank's first failure is the first */
-        size_t *all = malloc(((size_t)P + 1) * sizeof *all);
-        if (!status && !all)
-            status = ds_error_set(err, DS_ENOMEM, "out of memory");
-        if (!(status = ds_dist_agree(o->dist, status, err))) {
-            for (int k = 0; k <= P; k++)
-                all[k] = R * (size_t)k / (size_t)P;
-            status = share_replications(run, all, err);
-        }
-        free(all);
-    }
-    return status;
+    return ds_power_result_share(run->res, o->dist, status, err);
 }
 
 /* ---- the table ------------------------------------------------------- */

@@ -100,6 +100,10 @@ int ds_dist_bcast(const ds_dist_t *d, int root, void *buf, size_t n,
  */
 void ds_dist_split(const uint64_t *cost, size_t n, int P, size_t *bounds);
 
+/* This rank's equal share [*lo, *hi) of n like items, rank after rank
+ * (all of them with d NULL). */
+void ds_dist_range(const ds_dist_t *d, size_t n, size_t *lo, size_t *hi);
+
 /*
  * The sessions of corpus c for each rank: bounds[0..P] (P =
  * ds_dist_size(d), malloc'd; free it) from ds_dist_split with the cost of

@@ -242,6 +242,15 @@ static inline size_t ds_power_slot(const ds_power_result_t *res,
 }
 
 /*
+ * Under MPI (d not NULL; dist.h): every rank's replications of res, each
+ * rank's ds_dist_range share of them, on every rank, once the ranks agree
+ * on status (the first failure's, in replication order). Returns the
+ * agreed status; with d NULL, status. Collective (power_share.c).
+ */
+int ds_power_result_share(ds_power_result_t *res, const ds_dist_t *d,
+                          int status, ds_error_t *err);
+
+/*
  * Run the simulation study. metrics[0..n_metrics) as parsed; model and o
  * as above. Returns 0 with *out; DS_EUSAGE for inconsistent options
  * (empty grid, fewer than 2 couples, α, target or confidence level
