@@ -151,10 +151,29 @@ static void mk_lengths(uint32_t *A, int n)
     }
 }
 
-static int cmp_key(const void *a, const void *b)
+/* Sort k[0..n) ascending (n <= N_LITLEN): a bottom-up merge sort through
+ * tmp, inline comparisons (qsort's calls were 2% of a run). */
+static void sort_keys(uint64_t *k, size_t n, uint64_t *tmp)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
+    uint64_t *a = k, *b = tmp;
+    for (size_t w = 1; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n;
+            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                b[o++] = a[j] < a[i] ? a[j++] : a[i++];
+            while (i < mid)
+                b[o++] = a[i++];
+            while (j < hi)
+                b[o++] = a[j++];
+        }
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != k)
+        memcpy(k, a, n * sizeof *k);
 }
 
 /*
@@ -166,7 +185,7 @@ static void code_lengths(const uint32_t *freq, int n, unsigned maxlen,
                          uint8_t *len)
 {
     uint32_t f[N_LITLEN], A[N_LITLEN];
-    uint64_t key[N_LITLEN];
+    uint64_t key[N_LITLEN], tmp[N_LITLEN];
     int m = 0, last = 0;
     for (int i = 0; i < n; i++) {
         len[i] = 0;
@@ -186,7 +205,7 @@ static void code_lengths(const uint32_t *freq, int n, unsigned maxlen,
         for (int i = 0; i < n; i++)
             if (f[i])
                 key[k++] = (uint64_t)f[i] << 16 | (unsigned)i;
-        qsort(key, (size_t)m, sizeof *key, cmp_key);
+        sort_keys(key, (size_t)m, tmp);
         for (int i = 0; i < m; i++)
             A[i] = (uint32_t)(key[i] >> 16);
         mk_lengths(A, m);
