@@ -7,6 +7,8 @@
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 check   the same under AddressSanitizer and UBSan
 #   make bench      benchmark into results/bench.md (BENCH_EVENTS=10000000: large)
+#   make MPI=1      build build/dyadseq-mpi (Open MPI, parallel HDF5; README)
+#   make check-mpi  build it and run its tests under mpirun (tests/mpi)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -17,6 +19,18 @@ PKGS    := gsl hdf5
 # Debian's HDF5 is found by pkg-config as hdf5-serial
 HDF5_PC := $(shell pkg-config --exists hdf5-serial 2>/dev/null && echo hdf5-serial || echo hdf5)
 
+# MPI=1: the MPI program build/dyadseq-mpi (issue 16), built apart (its own
+# objects and library) against Open MPI and parallel HDF5; src/mpi_*.c are
+# compiled only here, src/dist_serial.c (their one-process versions) only
+# in the serial build, which stays the default and unchanged.
+ifeq ($(MPI),1)
+  HDF5_PC := $(shell pkg-config --exists hdf5-openmpi 2>/dev/null && echo hdf5-openmpi || echo hdf5)
+  MPI_PC  := ompi-c
+  BIN     := $(BUILD)/dyadseq-mpi
+  MPISUF  := -mpi
+  CPPFLAGS += -DDS_MPI
+endif
+
 ifeq ($(SANITIZE),1)
   MODE    := san
   OPTFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
@@ -25,7 +39,7 @@ else
   MODE    := opt
   OPTFLAGS := -O2 -g
 endif
-OBJDIR  := $(BUILD)/obj-$(MODE)
+OBJDIR  := $(BUILD)/obj-$(MODE)$(MPISUF)
 
 # messages are cut to fixed buffers on purpose, hence no -Wformat-truncation
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
@@ -34,31 +48,35 @@ CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 CFLAGS  += -std=c11 $(OPTFLAGS) $(WARN) -fopenmp -MMD -MP
 # jansson and expat read the BORIS project (JSON) and ELAN (XML) files of
 # `convert`: no hand-written JSON or XML parser (README, Dependencies)
-PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC) jansson expat)
-PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC) jansson expat)
+PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC) jansson expat $(MPI_PC))
+PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC) jansson expat $(MPI_PC))
 LDFLAGS += $(OPTFLAGS) -fopenmp
 LDLIBS  += -lcsv $(PKG_LIBS) -lz -lm
 
-SRC     := $(sort $(wildcard src/*.c))
+ifeq ($(MPI),1)
+SRC     := $(filter-out src/dist_serial.c,$(sort $(wildcard src/*.c)))
+else
+SRC     := $(filter-out src/mpi_%.c,$(sort $(wildcard src/*.c)))
+endif
 OBJ     := $(SRC:src/%.c=$(OBJDIR)/%.o)
 # libdyadseq.a: everything but the command line (main.c, cli.c, cli_*.c,
 # cmd_*.c); the program and the unit tests link it.
 APPOBJ  := $(filter $(OBJDIR)/main.o $(OBJDIR)/cli.o $(OBJDIR)/cli_%.o \
                     $(OBJDIR)/cmd_%.o,$(OBJ))
 LIBOBJ  := $(filter-out $(APPOBJ),$(OBJ))
-LIB     := $(BUILD)/libdyadseq-$(MODE).a
+LIB     := $(BUILD)/libdyadseq-$(MODE)$(MPISUF).a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
-UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests-$(MODE)/%)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests-$(MODE)$(MPISUF)/%)
 
-DEPS_STAMP := $(BUILD)/.deps-installed
+DEPS_STAMP := $(BUILD)/.deps-installed$(MPISUF)
 
-.PHONY: all deps demo check unit reproduce install clean help bench
+.PHONY: all deps demo check check-mpi serial-bin unit reproduce install clean help bench
 all: $(BIN)
 
 # Install missing system packages once per build tree (idempotent script).
 $(DEPS_STAMP): scripts/install-deps.sh
 	@mkdir -p $(BUILD)
-	@scripts/install-deps.sh
+	@DYADSEQ_WITH_MPI=$(MPI) scripts/install-deps.sh
 	@touch $@
 deps: $(DEPS_STAMP)
 
@@ -67,6 +85,8 @@ $(BUILD)/.mode-$(MODE):
 	@mkdir -p $(BUILD)
 	@rm -f $(BUILD)/.mode-*
 	@touch $@
+# (the MPI program has objects of its own: switching MPI never relinks the
+# serial one)
 
 $(LIB): $(LIBOBJ)
 	@rm -f $@
@@ -79,14 +99,31 @@ $(OBJDIR)/%.o: src/%.c | $(DEPS_STAMP)
 	@mkdir -p $(OBJDIR)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Isrc -c -o $@ $<
 
-$(BUILD)/tests-$(MODE)/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_STAMP)
+$(BUILD)/tests-$(MODE)$(MPISUF)/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -Isrc -Itests/unit -o $@ $< $(LIB) $(LDLIBS)
 
 unit: $(UNIT_BIN)
 
+ifeq ($(MPI),1)
+# the MPI program: its unit tests, every test with it as the program (one
+# process), and the tests under mpirun against the serial program
+check: $(BIN) $(UNIT_BIN) serial-bin
+	@UNIT_DIR=$(BUILD)/tests-$(MODE)$(MPISUF) DYADSEQ=$(BIN) MPI_TESTS=1 \
+	    DYADSEQ_SERIAL=$(BUILD)/dyadseq DYADSEQ_MPI=$(BIN) sh tests/run.sh
+serial-bin:
+	@$(MAKE) --no-print-directory MPI= all
+check-mpi: $(BIN) serial-bin
+	@UNIT_DIR=/nonexistent TESTS=tests/mpi/ MPI_TESTS=1 \
+	    DYADSEQ=$(BUILD)/dyadseq DYADSEQ_SERIAL=$(BUILD)/dyadseq \
+	    DYADSEQ_MPI=$(BIN) sh tests/run.sh
+else
 check: $(BIN) $(UNIT_BIN)
 	@UNIT_DIR=$(BUILD)/tests-$(MODE) DYADSEQ=$(BIN) sh tests/run.sh
+# the MPI tests (tests/mpi): build the MPI program and run them
+check-mpi: $(BIN)
+	@$(MAKE) --no-print-directory MPI=1 check-mpi
+endif
 
 demo: $(BIN)
 	@sh scripts/demo.sh
@@ -99,17 +136,19 @@ $(BUILD)/bench/parse_floor: scripts/bench/parse_floor.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lcsv
 
-bench: $(BIN) $(BUILD)/bench/parse_floor
-	@DYADSEQ=$(BIN) PARSE_FLOOR=$(BUILD)/bench/parse_floor sh scripts/bench/run.sh
+# (with the MPI program measured too when it is built: make MPI=1 first)
+bench: $(BUILD)/dyadseq $(BUILD)/bench/parse_floor
+	@DYADSEQ=$(BUILD)/dyadseq PARSE_FLOOR=$(BUILD)/bench/parse_floor \
+	    DYADSEQ_MPI=$(wildcard $(BUILD)/dyadseq-mpi) sh scripts/bench/run.sh
 
 install: $(BIN)
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/dyadseq
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/$(notdir $(BIN))
 
 clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:%=%.d)

@@ -11,9 +11,15 @@ set -eu
 # tests: R (cross-checks against base R), hdf5r (R reading example),
 #        h5py (Python reading example), GNU time (memory in the benchmark)
 # plots: matplotlib
+# MPI (only with DYADSEQ_WITH_MPI=1, as `make MPI=1` runs it): Open MPI and the
+#        HDF5 built against it, for build/dyadseq-mpi (README, running on a
+#        cluster)
 PACKAGES="gcc make pkg-config libcsv-dev libgsl-dev libhdf5-dev zlib1g-dev hdf5-tools \
 libjansson-dev libexpat1-dev \
 r-base-core r-cran-hdf5r python3-h5py python3-matplotlib time"
+if [ "${DYADSEQ_WITH_MPI:-}" = 1 ]; then
+    PACKAGES="$PACKAGES libopenmpi-dev openmpi-bin libhdf5-openmpi-dev"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     missing=""
@@ -24,6 +30,8 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
         echo "  GSL (>= 2.5), HDF5 C library and tools (>= 1.10), jansson (>= 2.10)," >&2
         echo "  expat (>= 2.2), R with the hdf5r" >&2
         echo "  package, Python 3 with h5py and matplotlib, GNU time" >&2
+        [ "${DYADSEQ_WITH_MPI:-}" = 1 ] &&
+            echo "  and for the MPI program: an MPI (Open MPI) and HDF5 built with it" >&2
     fi
     exit 0
 fi

@@ -268,6 +268,8 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 typedef struct run {
     const ds_corpus_t *c;
     const ds_analysis_opts_t *o;
+    size_t *bounds;                       /* each rank's sessions (dist.h) */
+    size_t lo, hi;                        /* this rank's: [lo, hi) */
     int threads;
     ds_analysis_t *a;
     ds_analysis_labels_t labels;
@@ -287,6 +289,7 @@ static void run_clear(run_t *x)
     free(x->xs);
     ds_analysis_blocks_clear(&x->blocks);
     ds_analysis_free(x->a);
+    free(x->bounds);
 }
 
 static int run_init(run_t *x, const ds_corpus_t *c,
@@ -300,7 +303,11 @@ static int run_init(run_t *x, const ds_corpus_t *c,
     x->fails = calloc(ds_analysis_atleast1(S), sizeof *x->fails);
     x->warns = calloc(ds_analysis_atleast1(S), sizeof *x->warns);
     x->xs = calloc((size_t)x->threads, sizeof *x->xs);
-    if (!x->fails || !x->warns || !x->xs ||
+    if ((x->bounds = ds_dist_sessions(o->dist, c))) {
+        x->lo = x->bounds[ds_dist_rank(o->dist)];
+        x->hi = x->bounds[ds_dist_rank(o->dist) + 1];
+    }
+    if (!x->fails || !x->warns || !x->xs || !x->bounds ||
         !(x->a = ds_analysis_alloc(c, o)) ||
         ds_analysis_labels_init(&x->labels, c) ||
         ds_analysis_blocks_init(&x->blocks, x->a, o))
@@ -338,23 +345,35 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
             o->progress(o->progress_ctx, c->sessions[s].n);
     }
     int rc = ds_analysis_first_failure(x->fails + first, n, err);
-    if (rc)
+    if ((rc = ds_dist_agree(o->dist, rc, err))) /* all ranks stop */
         return rc;
     ds_analysis_pool_add_block(c, a, b);
     return ds_analysis_blocks_sink(b, o, a, err);
 }
 
-/* Every session, block after block in session order; then the numerical
- * warnings, in session order whatever the threads. */
+/* Every session of this rank, block after block in session order, the
+ * blocks ending on multiples of the block size (whole chunks of the file);
+ * under MPI every rank runs as many blocks as the rank with most (empty
+ * ones last), then all get all the results. Then the numerical warnings,
+ * in session order whatever the threads and ranks. */
 static int compute_sessions(run_t *x, ds_diag_t *diag, ds_error_t *err)
 {
-    size_t S = x->a->S, B = x->blocks.rows;
+    size_t S = x->a->S, B = x->blocks.rows, lo = x->lo, hi = x->hi;
+    size_t n_blocks = hi > lo ? (hi - 1) / B - lo / B + 1 : 0;
+    size_t rounds = ds_dist_max(x->o->dist, n_blocks), first = lo;
     double t0 = ds_analysis_wall();
-    for (size_t first = 0; first < S; first += B) {
-        int rc = compute_block(x, first, S - first < B ? S - first : B, err);
+    for (size_t k = 0; k < rounds; k++) {
+        size_t end = (first / B + 1) * B < hi ? (first / B + 1) * B : hi;
+        int rc = compute_block(x, first, end - first, err);
         if (rc)
             return rc;
+        first = end;
     }
+    int rc = x->o->dist ? ds_analysis_dist_merge(x->c, x->a, x->warns,
+                                                 x->bounds, x->o->dist, err)
+                        : DS_OK;
+    if (rc)
+        return rc;
     x->a->seconds_compute = ds_analysis_wall() - t0;
     for (size_t s = 0; s < S; s++)
         if (x->warns[s].rc)
@@ -382,7 +401,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 {
     run_t x;
     *out = NULL;
-    int rc = run_init(&x, c, o, err);
+    int rc = ds_dist_agree(o->dist, run_init(&x, c, o, err), err);
     if (!rc)
         rc = compute_sessions(&x, diag, err);
     if (!rc)

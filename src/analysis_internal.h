@@ -255,6 +255,48 @@ int ds_analysis_pool_ap(ds_analysis_t *a, const ds_analysis_labels_t *ls,
 int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                         ds_analysis_t *a, int threads, ds_error_t *err);
 
+/* ---- the ranks of the MPI program (mpi_analysis.c) ----------------- */
+
+/*
+ * After each rank computed its sessions (bounds[r] .. bounds[r + 1] for
+ * rank r): every rank's per-session results on every rank (the arrays
+ * that are kept whole, the dyadic rows with their curves and
+ * observations, the numerical warnings into warns), and the pooled
+ * counts summed over the ranks. Collective.
+ */
+#ifdef DS_MPI
+int ds_analysis_dist_merge(const ds_corpus_t *c, ds_analysis_t *a,
+                           ds_analysis_failure_t *warns, const size_t *bounds,
+                           const ds_dist_t *d, ds_error_t *err);
+#else
+static inline int ds_analysis_dist_merge(const ds_corpus_t *c,
+                                         ds_analysis_t *a,
+                                         ds_analysis_failure_t *warns,
+                                         const size_t *bounds,
+                                         const ds_dist_t *d, ds_error_t *err)
+{
+    (void)c, (void)a, (void)warns, (void)bounds, (void)d, (void)err;
+    return DS_OK;
+}
+#endif
+
+/*
+ * Rows [bounds[r], bounds[r + 1]) of the [S * row] doubles at v come from
+ * rank r, on every rank (the permutation p-values). Collective.
+ */
+#ifdef DS_MPI
+int ds_analysis_dist_rows(double *v, size_t row, const size_t *bounds,
+                          const ds_dist_t *d, ds_error_t *err);
+#else
+static inline int ds_analysis_dist_rows(double *v, size_t row,
+                                        const size_t *bounds,
+                                        const ds_dist_t *d, ds_error_t *err)
+{
+    (void)v, (void)row, (void)bounds, (void)d, (void)err;
+    return DS_OK;
+}
+#endif
+
 /* ---- permutation tests (analysis_perm.c) ---------------------------- */
 
 /* permutation_p of every session and pool of every lag. */

@@ -8,6 +8,11 @@
  * the sums of the very same permuted session tables: integer sums, row by
  * row, exact in any order. Exceedances are counted per session and per
  * pool, each by the one task that owns it.
+ *
+ * Under MPI (o->dist) each rank shuffles its own sessions; for each
+ * shuffle the ranks' partial sums of the pooled tables are summed (exact:
+ * integers) and every rank tests the pools alike; the session p-values
+ * are then gathered, so every rank has them all.
  */
 #include <string.h>
 
@@ -22,7 +27,9 @@ typedef struct perm_run {
     ds_analysis_t *a;
     const ds_analysis_labels_t *ls;
     size_t S, KK, NL, n_pools;
-    ds_perm_t **perm;        /* [S] */
+    size_t *bounds;          /* each rank's sessions (dist.h) */
+    size_t lo, hi;           /* this rank's: [lo, hi) */
+    ds_perm_t **perm;        /* [S], NULL outside [lo, hi) */
     int64_t *pcount;         /* [NL * S * KK] permuted session tables */
     int64_t *exceed;         /* [NL * S * KK] */
     int64_t *pool_counts;    /* [NL * n_pools * KK] permuted pooled tables */
@@ -41,6 +48,7 @@ static void perm_run_clear(perm_run_t *p)
     free(p->exceed);
     free(p->pool_counts);
     free(p->pool_exceed);
+    free(p->bounds);
 }
 
 static int perm_run_init(perm_run_t *p, const ds_corpus_t *c,
@@ -64,10 +72,13 @@ static int perm_run_init(perm_run_t *p, const ds_corpus_t *c,
     p->pool_counts = malloc(pcells * sizeof *p->pool_counts);
     p->pool_exceed = calloc(pcells, sizeof *p->pool_exceed);
     p->fails = calloc(ds_analysis_atleast1(p->S), sizeof *p->fails);
+    p->bounds = ds_dist_sessions(o->dist, c);
     if (!p->perm || !p->pcount || !p->exceed || !p->pool_counts ||
-        !p->pool_exceed || !p->fails)
+        !p->pool_exceed || !p->fails || !p->bounds)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    for (size_t s = 0; s < p->S; s++) {
+    p->lo = p->bounds[ds_dist_rank(o->dist)];
+    p->hi = p->bounds[ds_dist_rank(o->dist) + 1];
+    for (size_t s = p->lo; s < p->hi; s++) {
         const ds_session_t *se = &c->sessions[s];
         if (!(p->perm[s] = ds_perm_alloc(se->n)))
             return ds_error_set(err, DS_ENOMEM, "out of memory");
@@ -117,24 +128,35 @@ static void shuffle_session(perm_run_t *p, size_t s, ds_lag_workspace_t *w,
 }
 
 /* Job j (a lag and a pool): the sum of the pool's permuted session
- * tables, row by row, its residuals, and the exceedances. */
-static void shuffle_pool(perm_run_t *p, size_t j, ds_lag_workspace_t *w,
-                         double *zs)
+ * tables of this rank, row by row. */
+static void pool_sum(perm_run_t *p, size_t j)
 {
-    size_t K = p->a->K, KK = p->KK, S = p->S;
+    size_t KK = p->KK, S = p->S;
     size_t l = j / p->n_pools, q = j % p->n_pools;
-    const ds_lag_result_t *r = &p->a->lag[l];
-    const ds_lag_pool_t *pool = q == 0 ? &r->pooled : &r->by_label[q - 1];
-    size_t from = q == 0 ? 0 : p->ls->start[q - 1],
-           to = q == 0 ? S : p->ls->start[q];
+    size_t from = q == 0 ? p->lo : p->ls->start[q - 1],
+           to = q == 0 ? p->hi : p->ls->start[q];
     int64_t *sum = p->pool_counts + j * KK;
     memset(sum, 0, KK * sizeof *sum);
     for (size_t k = from; k < to; k++) {
         size_t s = q == 0 ? k : p->ls->index[k];
+        if (s < p->lo || s >= p->hi)
+            continue;
         const int64_t *row = p->pcount + (l * S + s) * KK;
         for (size_t cell = 0; cell < KK; cell++)
             sum[cell] += row[cell];
     }
+}
+
+/* Job j, its pooled permuted table summed: its residuals and the
+ * exceedances. */
+static void shuffle_pool(perm_run_t *p, size_t j, ds_lag_workspace_t *w,
+                         double *zs)
+{
+    size_t K = p->a->K, KK = p->KK;
+    size_t l = j / p->n_pools, q = j % p->n_pools;
+    const ds_lag_result_t *r = &p->a->lag[l];
+    const ds_lag_pool_t *pool = q == 0 ? &r->pooled : &r->by_label[q - 1];
+    int64_t *sum = p->pool_counts + j * KK;
     ds_error_t e = {0};
     int rc = ds_lag_residuals(sum, K, lag_zero(p, l), &p->o->lag, w, NULL,
                               zs, &e);
@@ -144,11 +166,14 @@ static void shuffle_pool(perm_run_t *p, size_t j, ds_lag_workspace_t *w,
 }
 
 /* The M shuffles: sessions in parallel, then the pools in parallel, in
- * one parallel region (a workspace per thread). */
+ * one parallel region (a workspace per thread); under MPI the pools'
+ * partial sums are summed over the ranks by the thread that started MPI
+ * (dist.h) between the two. */
 static void shuffle_all(perm_run_t *p)
 {
-    size_t M = p->o->permutations, S = p->S;
+    size_t M = p->o->permutations, lo = p->lo, hi = p->hi;
     size_t n_jobs = p->NL * p->n_pools;
+    const ds_dist_t *dist = p->o->dist;
 #pragma omp parallel num_threads(p->o->threads)
     {
         ds_lag_workspace_t *w = ds_lag_workspace_alloc(p->a->K);
@@ -156,12 +181,20 @@ static void shuffle_all(perm_run_t *p)
         int ok = w && zs;
         for (size_t m = 0; m < M; m++) {
 #pragma omp for schedule(dynamic, 4)
-            for (size_t s = 0; s < S; s++) {
+            for (size_t s = lo; s < hi; s++) {
                 if (!ok || p->fails[s].rc)
                     continue;
                 shuffle_session(p, s, w, zs);
                 if (p->o->progress)
                     p->o->progress(p->o->progress_ctx, p->c->sessions[s].n);
+            }
+#pragma omp for schedule(dynamic, 1)
+            for (size_t j = 0; j < n_jobs; j++)
+                pool_sum(p, j);
+            if (dist) {
+#pragma omp master
+                ds_dist_sum_i64(dist, p->pool_counts, n_jobs * p->KK, NULL);
+#pragma omp barrier
             }
 #pragma omp for schedule(dynamic, 1)
             for (size_t j = 0; j < n_jobs; j++)
@@ -185,17 +218,21 @@ int ds_analysis_permute(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     perm_run_t p;
     size_t M = o->permutations;
     int rc = perm_run_init(&p, c, o, a, ls, err);
-    if (rc)
+    if ((rc = ds_dist_agree(o->dist, rc, err)))
         goto done;
     shuffle_all(&p);
-    if ((rc = ds_analysis_first_failure(p.fails, p.S, err)))
+    rc = ds_analysis_first_failure(p.fails, p.S, err);
+    if ((rc = ds_dist_agree(o->dist, rc, err)))
         goto done;
     for (size_t l = 0; l < p.NL; l++) {
         ds_lag_result_t *r = &a->lag[l];
-        for (size_t s = 0; s < p.S; s++)
+        for (size_t s = p.lo; s < p.hi; s++)
             ds_perm_pvalue(r->adjusted_residual + s * p.KK,
                            p.exceed + (l * p.S + s) * p.KK, M, p.KK,
                            r->permutation_p + s * p.KK);
+        if (o->dist && (rc = ds_analysis_dist_rows(r->permutation_p, p.KK,
+                                                   p.bounds, o->dist, err)))
+            goto done;
         for (size_t q = 0; q < p.n_pools; q++) {
             ds_lag_pool_t *pool = q == 0 ? &r->pooled : &r->by_label[q - 1];
             ds_perm_pvalue(pool->table->adjusted_residual,

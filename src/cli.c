@@ -12,6 +12,7 @@
 #include <omp.h>
 #endif
 
+#include "dyadseq/dist.h"
 #include "dyadseq/ingest.h"
 #include "progress.h"
 #include "results.h"
@@ -334,11 +335,7 @@ int ds_common_threads(const ds_common_opts_t *o)
 {
     if (o->threads > 0)
         return o->threads;
-#ifdef _OPENMP
-    return omp_get_num_procs();
-#else
-    return 1;
-#endif
+    return ds_dist_cores(); /* shared among MPI ranks on one machine */
 }
 
 int ds_common_progress(const ds_common_opts_t *o)
@@ -494,6 +491,9 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     *out = NULL;
     if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
+#ifndef DS_MPI /* the MPI program does it before MPI starts (main.c) */
+    ds_cli_huge_pages(inputs, n_inputs);
+#endif
     ds_error_t err = {0};
     ds_diag_t diag;
     ds_diag_init(&diag, 50);
@@ -534,8 +534,16 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .threads = (o->which & DS_COMMON_THREADS)
                                           ? ds_common_threads(o)
                                           : 0};
-    rc = ds_ingest_load((const char *const *)inputs, n_inputs, &io, out,
-                        &diag, &err);
+    /* under MPI every rank reads its share (dist.h) */
+    int shared = 0;
+    rc = ds_dist_ingest_load(ds_dist_world(), (const char *const *)inputs,
+                             n_inputs, &io, out, &shared, &diag, &err);
+    if (o->verbose && ds_dist_world())
+        fprintf(stderr, "dyadseq: note: %d MPI processes read %s\n",
+                ds_dist_size(ds_dist_world()),
+                shared ? "a share of the input each"
+                       : "the whole input each (the shared reader could "
+                         "not judge it exactly as one process would)");
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);
     if (rc == DS_EUSAGE) {

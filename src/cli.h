@@ -226,4 +226,15 @@ void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
                  FILE *fp);
 
 
+/* Set once by main(): its argv, to start again (cli_hugepages.c). */
+extern char **ds_argv;
+
+/*
+ * Inputs of 16 MiB or more: run this command again from the start with
+ * glibc's malloc asking for transparent huge pages (a fifth less CPU time
+ * on large studies, from fewer page faults; cli_hugepages.c says when it
+ * does not). Returns only when it does not start again.
+ */
+void ds_cli_huge_pages(char *const *inputs, size_t n_inputs);
+
 #endif

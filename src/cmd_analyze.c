@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "dyadseq/analysis.h"
+#include "dyadseq/dist.h"
 #include "cli.h"
 #include "cli_ap.h"
 #include "json.h"
@@ -491,6 +492,7 @@ static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
     ao->ap_opts.unit_s = a->time_unit;
     ao->ap_opts.target_ongoing = a->target_ongoing;
     ao->ap_opts.delta = a->ap.delta;
+    ao->dist = ds_dist_world(); /* the MPI ranks sharing the run, if any */
 }
 
 /*

@@ -19,6 +19,7 @@
 #include "dyadseq/power.h"
 #include "json.h"
 #include "layout_power.h"
+#include "dyadseq/dist.h"
 #include "progress.h"
 #include "results.h"
 #include "sha256.h"
@@ -956,6 +957,7 @@ int main_power(int argc, char **argv, const char *command_line)
     po.target = a.target;
     po.seed = o.seed;
     po.threads = ds_common_threads(&o);
+    po.dist = ds_dist_world(); /* MPI ranks share the replications */
     ds_progress_t bar;
     ds_progress_start(&bar, "power", "replications", a.replications,
                       ds_common_progress(&o));

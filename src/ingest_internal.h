@@ -186,6 +186,19 @@ void ingest_paths_free(char **paths, size_t n_paths);
 /* ---- ingest_parallel.c ---- */
 
 /*
+ * Merge the sessions of piece pg (a block of whole lines of file `file`,
+ * parsed into an ingest of its own, lines counted from 1) into g, in file
+ * order: lines shifted to start at *base_line, which moves past the
+ * piece's end_line. The arrays move over (pg keeps empty sessions).
+ * INGEST_FALLBACK when the one-thread reader would have reported
+ * something at the seam (a session also in an earlier file without
+ * --merge, time going backwards across pieces); DS_ENOMEM.
+ */
+int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
+                       size_t *base_line, size_t end_line, char **key,
+                       size_t *key_cap);
+
+/*
  * Read paths on `threads` threads and finish into *out. INGEST_FALLBACK
  * (err not set) when the one-thread reader must read them instead.
  */

@@ -33,6 +33,7 @@ typedef struct fstate {
     size_t tail_len;
     size_t base_line;         /* line on which the next piece starts */
     size_t n_rows;            /* data rows merged so far */
+    size_t left;              /* bytes not read yet, as the size said */
     int started, eof, done;
 } fstate_t;
 
@@ -107,18 +108,14 @@ static int append_events(ingest_session_t *s, const ingest_session_t *p, size_t 
     return 0;
 }
 
-/* Merge a parsed piece into g in order. INGEST_FALLBACK when the
- * one-thread reader would have reported something at the seam (a session
- * also in an earlier file, time going backwards across pieces). */
-static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
+int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
+                       size_t *base_line, size_t end_line, char **key,
                        size_t *key_cap)
 {
-    fstate_t *f = it->f;
-    ds_ingest_t *pg = it->pb;
-    size_t shift = f->base_line - 1, kl;
+    size_t shift = *base_line - 1, kl;
     int has_time = g->has_col[DS_INGEST_TIME];
     int has_dur = g->has_col[DS_INGEST_DURATION];
-    if (f->base_line + it->end_line > UINT32_MAX)
+    if (*base_line + end_line > UINT32_MAX)
         return INGEST_FALLBACK;
     for (size_t i = 0; i < pg->n_s; i++) {
         ingest_session_t *p = &pg->s[i];
@@ -135,17 +132,17 @@ static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
             ingest_session_shrink(s);
             for (size_t e = 0; e < s->n; e++) {
                 s->line[e] += (uint32_t)shift;
-                s->file[e] = (uint32_t)f->file;
+                s->file[e] = (uint32_t)file;
             }
-            s->first_file = s->last_file = f->file;
+            s->first_file = s->last_file = file;
             s->first_line += shift;
             s->dup_reported = INGEST_NONE;
-            s->period_file = f->file;
+            s->period_file = file;
             s->period_line += shift;
             continue;
         }
         ingest_session_t *s = &g->s[idx];
-        if (s->last_file != f->file && !g->opts.merge)
+        if (s->last_file != file && !g->opts.merge)
             return INGEST_FALLBACK; /* "session also appears in ..." */
         if (has_time && !g->opts.sort && s->n && p->n &&
             p->onset[0] < s->onset[s->n - 1])
@@ -155,21 +152,32 @@ static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
              memcmp(p->period, s->period,
                     2 * p->n_periods * sizeof *p->period) != 0))
             return INGEST_FALLBACK; /* "observation period differs" */
-        if (append_events(s, p, shift, f->file, has_time, has_dur))
+        if (append_events(s, p, shift, file, has_time, has_dur))
             return DS_ENOMEM;
         if (p->n_periods && !s->n_periods) {
             s->period = p->period; /* moves over */
             s->n_periods = p->n_periods;
-            s->period_file = f->file;
+            s->period_file = file;
             s->period_line = p->period_line + shift;
             p->period = NULL;
             p->n_periods = 0;
         }
-        s->last_file = f->file;
+        s->last_file = file;
     }
-    f->base_line += it->end_line - 1;
-    f->n_rows += it->n_rows;
+    *base_line += end_line - 1;
     return DS_OK;
+}
+
+/* Merge a parsed piece into g in order (ingest_merge_piece). */
+static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
+                       size_t *key_cap)
+{
+    fstate_t *f = it->f;
+    int rc = ingest_merge_piece(g, it->pb, f->file, &f->base_line,
+                                it->end_line, key, key_cap);
+    if (rc == DS_OK)
+        f->n_rows += it->n_rows;
+    return rc;
 }
 
 static void fstate_close(fstate_t *f)
@@ -199,6 +207,7 @@ static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **bu
     if (ferror(f->fp))
         return INGEST_FALLBACK; /* the one-thread reader words the error */
     f->eof = n < want;
+    f->left = f->left > n ? f->left - n : 0;
     *n_read = n;
     if (n) {
         item_t *h = &items[(*n_items)++];
@@ -324,10 +333,19 @@ static int gather(loader_t *L, round_t *r, ds_error_t *err)
                 return rc;
             f->file = f->hdr.src.file;
             ds_sha256_init(&f->hash);
+            struct stat st;
+            f->left = fstat(fileno(f->fp), &st) == 0 && st.st_size >= 0
+                          ? (size_t)st.st_size
+                          : SIZE_MAX / 2;
         }
         size_t want = limit - got, got_now = 0;
         if (want < L->piece)
             want = L->piece;
+        /* no buffer larger than the file: a small file's megabyte would
+         * be untouched memory, but a whole huge page where malloc uses
+         * them (cli_hugepages.c); one byte more shows the end */
+        if (want > f->left + 1)
+            want = f->left + 1;
         rc = read_chunk(f, want, L->piece, &r->bufs[r->n_bufs++], r->items,
                         &r->n_items, r->max_items, &got_now, &L->hdiag, err);
         if (rc)

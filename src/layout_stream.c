@@ -239,6 +239,8 @@ done:
     return DS_OK;
 }
 
+/* (the block's rows of this process: under MPI each rank gives its own,
+ * all ranks together, block after block; results.h) */
 int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
                            ds_error_t *err)
 {
@@ -250,11 +252,14 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
         const double *cell[N_CELL] = {DS_LAG_CELL_STATS(X_)};
         const double *table[N_TABLE] = {DS_LAG_TABLE_STATS(X_)};
 #undef X_
-        TRY(ds_results_append(d[LD_COUNTS], b->n, x->counts, err));
+        TRY(ds_results_append_at(d[LD_COUNTS], b->first, b->n, x->counts,
+                                 err));
         for (int i = 0; i < N_CELL; i++)
-            TRY(ds_results_append(d[LD_CELL0 + i], b->n, cell[i], err));
+            TRY(ds_results_append_at(d[LD_CELL0 + i], b->first, b->n,
+                                     cell[i], err));
         for (int i = 0; i < N_TABLE; i++)
-            TRY(ds_results_append(d[LD_TABLE0 + i], b->n, table[i], err));
+            TRY(ds_results_append_at(d[LD_TABLE0 + i], b->first, b->n,
+                                     table[i], err));
     }
     if (ls->window && b->window) {
         const ds_window_result_t *w = b->window;
@@ -263,7 +268,8 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
                                     DS_WINDOW_CELL_STATS(X_)};
 #undef X_
         for (int i = 0; i < WD_N; i++)
-            TRY(ds_results_append(ls->win_d[i], b->n, wv[i], err));
+            TRY(ds_results_append_at(ls->win_d[i], b->first, b->n, wv[i],
+                                     err));
     }
     return DS_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "cli.h"
+#include "dyadseq/dist.h"
 #include "version.h"
 
 static const ds_command_t commands[] = {
@@ -105,11 +106,9 @@ static int run_command(const ds_command_t *cmd, int argc, char **argv)
     return status;
 }
 
-int main(int argc, char **argv)
+/* Dispatch argv[1]. */
+static int run(int argc, char **argv)
 {
-    gsl_set_error_handler_off();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
     if (argc < 2) {
         usage(stderr);
         return DS_EXIT_USAGE;
@@ -133,4 +132,28 @@ int main(int argc, char **argv)
         fprintf(stderr, "dyadseq: error: unknown command '%s'\n", cmd);
     usage(stderr);
     return DS_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* argv as typed, to start again (getopt reorders argv itself) */
+    static char **typed;
+    if ((typed = malloc((size_t)(argc + 1) * sizeof *typed))) {
+        memcpy(typed, argv, (size_t)(argc + 1) * sizeof *typed);
+        ds_argv = typed; /* freed at exit */
+    }
+#ifdef DS_MPI
+    /* large inputs in huge pages (cli_hugepages.c), while a restart is
+     * still possible: before MPI starts */
+    if (argc > 2 && (strcmp(argv[1], "analyze") == 0 ||
+                     strcmp(argv[1], "validate") == 0))
+        ds_cli_huge_pages(argv + 2, (size_t)(argc - 2));
+#endif
+    /* one process, or several under MPI (dist.h): ranks that do not run
+     * this command wait for the exit status of the one that does */
+    if (!ds_dist_start(&argc, &argv, argc > 1 ? argv[1] : NULL))
+        return ds_dist_finish(DS_EXIT_OK);
+    return ds_dist_finish(run(argc, argv));
 }

@@ -2,6 +2,7 @@
  * outfile.c — write to a temporary file, fsync, rename, fsync the
  * directory (see outfile.h).
  */
+#define _GNU_SOURCE /* sync_file_range */
 #include "outfile.h"
 
 #include <errno.h>
@@ -278,4 +279,14 @@ void ds_outfile_discard(ds_outfile_t *f)
     free(f->path);
     f->tmp = NULL;
     f->path = NULL;
+}
+
+void ds_outfile_writeback(const ds_outfile_t *f)
+{
+#if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
+    if (f->tmp && f->fd >= 0)
+        (void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+    (void)f;
+#endif
 }

@@ -66,6 +66,14 @@ int ds_outfile_open_fd(ds_outfile_t *f, const char *path, int force,
 int ds_outfile_exists(const char *path);
 
 /*
+ * Start writing what is written so far to the disk, without waiting
+ * (Linux's sync_file_range; nothing elsewhere or for standard output), so
+ * that the fsync at the end has little left to wait for. Errors are left
+ * to that fsync.
+ */
+void ds_outfile_writeback(const ds_outfile_t *f);
+
+/*
  * Flush, fsync and close the temporary file (flush standard output),
  * checking every step. On failure the temporary file is removed and
  * DS_EIO returned with err set.

@@ -654,12 +654,13 @@ static int replicate(const run_t *run, worker_t *w, size_t r,
 
 /* ---- all replications ------------------------------------------------ */
 
-/* Replications in parallel; on failure the error of the first failing
- * replication (in replication order) is reported. */
+/* Replications in parallel (this MPI rank's share); on failure the error
+ * of the first failing replication (in replication order) is reported. */
 static int replicate_all(run_t *run, ds_error_t *err)
 {
     const ds_power_opts_t *o = run->o;
-    size_t R = o->replications;
+    size_t R = o->replications, lo, hi;
+    ds_dist_range(o->dist, R, &lo, &hi);
     int *rc = calloc(R, sizeof *rc);
     ds_error_t *errs = calloc(R, sizeof *errs);
     int failed = 0, status = DS_OK;
@@ -677,7 +678,7 @@ static int replicate_all(run_t *run, ds_error_t *err)
             failed = 1;
         }
 #pragma omp for schedule(dynamic, 1)
-        for (size_t r = 0; r < R; r++) {
+        for (size_t r = lo; r < hi; r++) {
             int stop;
 #pragma omp atomic read
             stop = failed;
@@ -704,7 +705,7 @@ static int replicate_all(run_t *run, ds_error_t *err)
     }
     free(rc);
     free(errs);
-    return status;
+    return ds_power_result_share(run->res, o->dist, status, err);
 }
 
 /* ---- the table ------------------------------------------------------- */

@@ -44,6 +44,11 @@
  * Not thread-safe: call from one thread (chunk compression inside uses
  * OpenMP threads of its own, never HDF5 from them).
  *
+ * Under MPI (the MPI program, a command shared among ranks: dist.h),
+ * every rank calls every function with the same arguments, and they write
+ * one file together with parallel HDF5 (results_internal.h says how);
+ * each function's outcome is then the same on every rank.
+ *
  * All functions return 0 or a negative DS_E* code with err set: DS_EHDF5
  * when the HDF5 library fails (the message names the file and the path),
  * DS_EIO for system calls, DS_ENOMEM, DS_EUSAGE for a malformed path or
@@ -229,6 +234,14 @@ int ds_results_begin(ds_results_t *r, const char *path,
                      ds_error_t *err);
 int ds_results_append(ds_results_dset_t *d, size_t n_rows, const void *data,
                       ds_error_t *err);
+/*
+ * Rows [first, first + n_rows) of this process's own: in the serial
+ * program the same as ds_results_append (first must be the next row);
+ * under MPI (dist.h) each rank gives its own rows, possibly none, and all
+ * call it together.
+ */
+int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
+                         const void *data, ds_error_t *err);
 /* Finish: every row must have been appended. d is freed in any case. */
 int ds_results_end(ds_results_dset_t *d, ds_error_t *err);
 

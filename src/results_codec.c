@@ -81,9 +81,15 @@ static int reserve(ds_results_codec_t *c, size_t n, size_t size)
     return 0;
 }
 
+/* Byte planes shorter than this are not coded apart (a Huffman header
+ * of its own would outweigh what it saves). */
+#define PLANE_MIN 4096
+
 /*
  * HDF5's shuffle filter (byte plane j of all elements, then plane j + 1),
- * then deflate in zlib format as HDF5's deflate filter reads it. Returns
+ * then deflate in zlib format as HDF5's deflate filter reads it: at level
+ * 1 by ds_results_deflate, a code per byte plane (zlib at level 1 with its
+ * run-length strategy if that ever fails), at levels 2-9 by zlib. Returns
  * the compressed size, or 0 on failure.
  */
 static size_t compress_chunk(const unsigned char *src, size_t bytes,
@@ -91,7 +97,23 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
                              unsigned char *out, size_t cap, int level)
 {
     const unsigned char *in = src;
-    if (esize > 1) {
+    if (esize == 8) { /* doubles and int64: one pass, eight planes */
+        size_t n = bytes / 8;
+        unsigned char *o0 = shuf, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n,
+                      *o4 = o3 + n, *o5 = o4 + n, *o6 = o5 + n, *o7 = o6 + n;
+        for (size_t e = 0; e < n; e++) {
+            const unsigned char *x = src + 8 * e;
+            o0[e] = x[0];
+            o1[e] = x[1];
+            o2[e] = x[2];
+            o3[e] = x[3];
+            o4[e] = x[4];
+            o5[e] = x[5];
+            o6[e] = x[6];
+            o7[e] = x[7];
+        }
+        in = shuf;
+    } else if (esize > 1) {
         size_t n = bytes / esize;
         for (size_t j = 0; j < esize; j++) {
             unsigned char *o = shuf + j * n;
@@ -100,6 +122,14 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
                 o[e] = s[e * esize];
         }
         in = shuf;
+    }
+    if (level == 1) {
+        size_t plane = esize > 1 ? bytes / esize : bytes;
+        size_t len = ds_results_deflate(in, bytes,
+                                        plane < PLANE_MIN ? bytes : plane,
+                                        out, cap);
+        if (len)
+            return len;
     }
     z_stream z;
     memset(&z, 0, sizeof z);
@@ -125,7 +155,8 @@ int ds_results_codec_compress(ds_results_codec_t *c,
     if (n > ds_results_codec_batch(c))
         return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
                             "most %zu", n, ds_results_codec_batch(c));
-    size_t cap = compressBound((uLong)chunk_bytes);
+    /* zlib's bound, and room for a stored block per byte plane */
+    size_t cap = compressBound((uLong)chunk_bytes) + 256;
     if (reserve(c, n, cap > chunk_bytes ? cap : chunk_bytes))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     int nt = codec_threads(c);

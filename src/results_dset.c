@@ -143,6 +143,7 @@ static hid_t make_dcpl(ds_results_dset_t *d, size_t stored)
     if (n == 0 || d->rank == 0 || bytes <= DS_RESULTS_COMPACT_MAX) {
         if (n > 0 && H5Pset_layout(dcpl, H5D_COMPACT) < 0)
             goto fail;
+        d->compact = n > 0;
         return dcpl;
     }
     if (bytes < DS_RESULTS_CONTIGUOUS_MAX || d->level == 0)
@@ -169,10 +170,9 @@ fail:
     return -1;
 }
 
-int ds_results_begin(ds_results_t *r, const char *path,
-                     ds_results_type_t type, size_t rank, const size_t *dims,
-                     const char *dimnames, ds_results_dset_t **out,
-                     ds_error_t *err)
+static int begin(ds_results_t *r, const char *path, ds_results_type_t type,
+                 size_t rank, const size_t *dims, const char *dimnames,
+                 ds_results_dset_t **out, ds_error_t *err)
 {
     *out = NULL;
     hid_t space = -1, dcpl = -1;
@@ -188,12 +188,18 @@ int ds_results_begin(ds_results_t *r, const char *path,
     const char *dn;
     if ((rc = check_dimnames(dimnames, rank, path, &dn, err)))
         return rc;
-    if ((rc = ds_results_fault_here(r, path, err)))
+    rc = ds_results_fault_here(r, path, err);
+    ds_results_dset_t *d = rc ? NULL : calloc(1, sizeof *d);
+    if (!rc && !d)
+        rc = ds_results_oom(err);
+    /* under MPI, what one rank alone can fail is agreed before the
+     * collective calls below */
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc) {
+        free(d);
         return rc;
-
-    ds_results_dset_t *d = calloc(1, sizeof *d);
-    if (!d)
-        return ds_results_oom(err);
+    }
     d->r = r;
     d->dset = -1;
     d->type = type;
@@ -209,10 +215,12 @@ int ds_results_begin(ds_results_t *r, const char *path,
             d->row_elems *= dims[k];
     }
     d->elem_size = elem_size(type);
-    if (!(d->path = ds_strdup(path))) {
+    if (!(d->path = ds_strdup(path)))
         rc = ds_results_oom(err);
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc)
         goto fail;
-    }
     if ((rc = ds_results_ensure_groups(r, path, 0, err)))
         goto fail;
     htri_t ex = H5Lexists(r->file, path, H5P_DEFAULT);
@@ -232,7 +240,9 @@ int ds_results_begin(ds_results_t *r, const char *path,
                                  path);
         goto fail;
     }
-    d->direct = d->chunked && r->direct_ok && type != DS_RESULTS_STRING;
+    /* (not under MPI: parallel HDF5 has no direct chunk writes) */
+    d->direct = d->chunked && r->direct_ok && type != DS_RESULTS_STRING &&
+                !r->dist;
     if (d->direct) {
         d->pending = malloc(d->chunk_rows * d->row_elems * d->elem_size);
         if (!d->pending) {
@@ -273,6 +283,17 @@ fail:
     return rc;
 }
 
+int ds_results_begin(ds_results_t *r, const char *path,
+                     ds_results_type_t type, size_t rank, const size_t *dims,
+                     const char *dimnames, ds_results_dset_t **out,
+                     ds_error_t *err)
+{
+    int rc = begin(r, path, type, rank, dims, dimnames, out, err);
+    if (r->dist && (rc = ds_results_mpi_agree(r, rc, err)))
+        *out = NULL; /* begun here, failed elsewhere: freed on abort */
+    return rc;
+}
+
 
 /*
  * Compress n_chunks whole chunks starting at src on all threads (the
@@ -308,6 +329,8 @@ static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
             d->chunks_written++;
         }
     }
+    /* the disk starts on these chunks now, not in the final fsync */
+    ds_outfile_writeback(&r->out);
     return 0;
 }
 
@@ -316,6 +339,8 @@ static int write_slab(ds_results_dset_t *d, size_t n, const void *data,
                       ds_error_t *err)
 {
     ds_results_t *r = d->r;
+    if (r->dist) /* rows given by every rank alike: rank 0 writes them */
+        return ds_results_mpi_write(d, d->rows_done, n, data, 0, err);
     hid_t fspace = -1, mspace = -1;
     int rc = 0, copied = 0;
     const void *buf = data;
@@ -354,8 +379,8 @@ done:
     return rc;
 }
 
-int ds_results_append(ds_results_dset_t *d, size_t n_rows, const void *data,
-                      ds_error_t *err)
+static int append(ds_results_dset_t *d, size_t n_rows, const void *data,
+                  ds_error_t *err)
 {
     if (n_rows > d->rows - d->rows_done)
         return ds_error_set(err, DS_EUSAGE,
@@ -402,7 +427,27 @@ int ds_results_append(ds_results_dset_t *d, size_t n_rows, const void *data,
     return 0;
 }
 
-int ds_results_end(ds_results_dset_t *d, ds_error_t *err)
+int ds_results_append(ds_results_dset_t *d, size_t n_rows, const void *data,
+                      ds_error_t *err)
+{
+    int rc = append(d, n_rows, data, err);
+    return d->r->dist ? ds_results_mpi_agree(d->r, rc, err) : rc;
+}
+
+int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
+                         const void *data, ds_error_t *err)
+{
+    if (d->r->dist) /* this rank's own rows, all ranks at once */
+        return ds_results_mpi_agree(
+            d->r, ds_results_mpi_write(d, first, n_rows, data, 1, err), err);
+    if (first != d->rows_done)
+        return ds_error_set(err, DS_EUSAGE,
+                            "%s: rows from %zu appended to '%s' after %zu",
+                            d->r->path, first, d->path, d->rows_done);
+    return append(d, n_rows, data, err);
+}
+
+static int end(ds_results_dset_t *d, ds_error_t *err)
 {
     ds_results_t *r = d->r;
     int rc = 0;
@@ -435,6 +480,13 @@ int ds_results_end(ds_results_dset_t *d, ds_error_t *err)
 done:
     dset_free(d);
     return rc;
+}
+
+int ds_results_end(ds_results_dset_t *d, ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    int rc = end(d, err);
+    return r->dist ? ds_results_mpi_agree(r, rc, err) : rc;
 }
 
 static int write_whole(ds_results_t *r, const char *path,

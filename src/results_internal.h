@@ -6,7 +6,9 @@
  *   results_write.c   create, commit, abort; groups and attributes
  *   results_dset.c    datasets: begin, append, end, whole writes
  *   results_codec.c   the parallel shuffle + deflate of dataset chunks
+ *   results_deflate.c its deflate encoder for level 1
  *   results_read.c    the reader
+ *   mpi_results.c     the MPI program: one file written by every rank
  *
  * Only these files include <hdf5.h> (apart from main.c, which silences
  * the library's error printing); the codec uses zlib and OpenMP and no
@@ -19,6 +21,7 @@
 
 #include <hdf5.h>
 
+#include "dyadseq/dist.h"
 #include "outfile.h"
 #include "results.h"
 
@@ -66,6 +69,15 @@ int ds_results_codec_compress(ds_results_codec_t *c,
                               unsigned char **out, size_t *len,
                               ds_error_t *err);
 
+/*
+ * Deflate src[0..n) into out (cap bytes) in zlib format, a Huffman code
+ * per segment of `segment` bytes (0: one segment), runs of a repeated byte
+ * as matches of distance 1 (results_deflate.c). Returns the length, or 0
+ * when out is too small. Any inflater reads the result.
+ */
+size_t ds_results_deflate(const unsigned char *src, size_t n, size_t segment,
+                          unsigned char *out, size_t cap);
+
 /* ------------------------------------------------------------------ */
 /* The writer (results_write.c, results_dset.c)                       */
 /* ------------------------------------------------------------------ */
@@ -81,6 +93,10 @@ struct ds_results {
     long n_writes;
     ds_results_dset_t *open; /* datasets begun and not ended */
     ds_results_codec_t codec;
+    const ds_dist_t *dist;   /* the ranks writing it together, or NULL */
+    const char *h5name;      /* the file HDF5 opens: out.tmp, or under MPI
+                                the name rank 0 gave (out.tmp is its) */
+    struct ds_results_mpi *mpi; /* their state (mpi_results.c) */
 };
 
 struct ds_results_dset {
@@ -94,7 +110,7 @@ struct ds_results_dset {
     size_t rows;           /* first-axis rows (1 for a scalar) */
     size_t row_elems, elem_size;
     size_t rows_done;
-    int chunked, direct, level;
+    int chunked, direct, level, compact;
     size_t chunk_rows, chunks_written;
     unsigned char *pending; /* a partial chunk of rows (direct writes) */
     size_t n_pending;
@@ -128,6 +144,72 @@ const char **ds_results_strings_nonnull(const char *const *s, size_t n,
 
 /* Free the open datasets of r (after a failure). */
 void ds_results_dsets_free(ds_results_t *r);
+
+/* ------------------------------------------------------------------ */
+/* The MPI program (mpi_results.c): one file written by all ranks      */
+/* ------------------------------------------------------------------ */
+
+/*
+ * With r->dist set, every rank makes the same calls with the same
+ * arguments (HDF5's rule for changing a file in parallel), and:
+ *   - rank 0 makes the temporary file and gives its name to the others;
+ *     all create it as HDF5 with the MPI-IO driver (ds_results_mpi_fapl);
+ *   - rows given by every rank alike (ds_results_append; own = 0) are
+ *     written by rank 0, rows of a rank's own sessions
+ *     (ds_results_append_at; own = 1) by that rank, in one collective
+ *     write per call (ds_results_mpi_write), which counts the latter in
+ *     d->rows_done (the former are counted by the caller);
+ *   - strings (variable length: HDF5 1.10 cannot write them in parallel)
+ *     are kept by rank 0 and written by it alone after the parallel file
+ *     is closed, then it syncs and renames the file (ds_results_mpi_commit);
+ *   - every outcome is agreed (ds_results_mpi_agree), so all ranks go on
+ *     or stop together, with the message of the first that failed.
+ * In the serial program these are never called with r->dist set.
+ */
+#ifdef DS_MPI
+int ds_results_mpi_create(ds_results_t *r, const char *path,
+                          ds_error_t *err);
+int ds_results_mpi_fapl(const ds_results_t *r, hid_t fapl);
+int ds_results_mpi_write(ds_results_dset_t *d, size_t first, size_t n,
+                         const void *data, int own, ds_error_t *err);
+int ds_results_mpi_agree(const ds_results_t *r, int rc, ds_error_t *err);
+int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err);
+void ds_results_mpi_free(ds_results_t *r);
+#else
+static inline int ds_results_mpi_create(ds_results_t *r, const char *path,
+                                        ds_error_t *err)
+{
+    (void)r, (void)path, (void)err;
+    return DS_EUSAGE;
+}
+static inline int ds_results_mpi_fapl(const ds_results_t *r, hid_t fapl)
+{
+    (void)r, (void)fapl;
+    return 0;
+}
+static inline int ds_results_mpi_write(ds_results_dset_t *d, size_t first,
+                                       size_t n, const void *data, int own,
+                                       ds_error_t *err)
+{
+    (void)d, (void)first, (void)n, (void)data, (void)own, (void)err;
+    return DS_EUSAGE;
+}
+static inline int ds_results_mpi_agree(const ds_results_t *r, int rc,
+                                       ds_error_t *err)
+{
+    (void)r, (void)err;
+    return rc;
+}
+static inline int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err)
+{
+    (void)r, (void)err;
+    return DS_EUSAGE;
+}
+static inline void ds_results_mpi_free(ds_results_t *r)
+{
+    (void)r;
+}
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Shared by writer and reader (results_common.c)                     */

@@ -94,6 +94,7 @@ static int create_file(ds_results_t *r, ds_error_t *err)
     int rc = 0;
     unsigned order = H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED;
     if ((fapl = ds_results_fapl()) < 0 ||
+        (r->dist && ds_results_mpi_fapl(r, fapl) < 0) ||
         (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
         H5Pset_link_creation_order(fcpl, order) < 0 ||
         H5Pset_attr_creation_order(fcpl, order) < 0 ||
@@ -102,11 +103,11 @@ static int create_file(ds_results_t *r, ds_error_t *err)
                                  "cannot set up the HDF5 properties");
         goto done;
     }
-    r->file = H5Fcreate(r->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
+    const char *name = r->h5name ? r->h5name : r->out.tmp;
+    r->file = H5Fcreate(name, H5F_ACC_TRUNC, fcpl, fapl);
     if (r->file < 0)
         rc = ds_results_h5_error(err, r->path,
-                                 "cannot create the HDF5 file '%s'",
-                                 r->out.tmp);
+                                 "cannot create the HDF5 file '%s'", name);
 done:
     if (fapl >= 0)
         H5Pclose(fapl);
@@ -127,8 +128,11 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
     r->level = DS_RESULTS_DEFAULT_LEVEL;
     ds_results_codec_init(&r->codec);
     read_fault_env(r);
-    /* replace an existing file: the command checked it may (cli.c) */
-    if ((rc = ds_outfile_open_fd(&r->out, path, 1, err)))
+    r->dist = ds_dist_world();
+    /* replace an existing file: the command checked it may (cli.c); under
+     * MPI rank 0 makes the temporary for all */
+    if ((rc = r->dist ? ds_results_mpi_create(r, path, err)
+                      : ds_outfile_open_fd(&r->out, path, 1, err)))
         goto fail;
     if (!(r->path = ds_strdup(path))) {
         rc = ds_results_oom(err);
@@ -136,7 +140,8 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
     }
     r->direct_ok = H5Tequal(H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE) > 0 &&
                    H5Tequal(H5T_NATIVE_INT64, H5T_STD_I64LE) > 0;
-    if ((rc = create_file(r, err)))
+    rc = create_file(r, err);
+    if ((rc = ds_results_mpi_agree(r, rc, err)))
         goto fail;
     long fault = r->fault_write;
     r->fault_write = 0; /* injected faults count the caller's writes only */
@@ -201,6 +206,7 @@ static void results_free(ds_results_t *r)
     if (r->file >= 0)
         H5Fclose(r->file);
     ds_results_codec_clear(&r->codec);
+    ds_results_mpi_free(r);
     ds_outfile_discard(&r->out); /* after a commit: only frees names */
     free(r->path);
     free(r);
@@ -288,6 +294,8 @@ static int reserve_flush_space(ds_results_t *r, int *reserved,
 int ds_results_commit(ds_results_t *r, ds_error_t *err)
 {
     int rc, reserved;
+    if (r->dist)
+        return ds_results_mpi_commit(r, err);
     if (r->open) {
         rc = ds_error_set(err, DS_EUSAGE,
                           "%s: dataset '%s' was begun and not finished",
@@ -409,14 +417,19 @@ int ds_results_attr_write(ds_results_t *r, hid_t obj, const char *obj_path,
 }
 
 /* Open obj (creating it as a group if missing) and write one attribute. */
-static int attr_put(ds_results_t *r, const char *obj_path, const char *name,
-                    hid_t ftype, hid_t mtype, size_t n, int scalar,
-                    const void *buf, ds_error_t *err)
+static int attr_put1(ds_results_t *r, const char *obj_path, const char *name,
+                     hid_t ftype, hid_t mtype, size_t n, int scalar,
+                     const void *buf, ds_error_t *err)
 {
     int rc;
     hid_t obj = -1, space = -1;
-    if ((rc = ds_results_check_path(obj_path, err)) ||
-        (rc = ds_results_fault_here(r, obj_path, err)))
+    if ((rc = ds_results_check_path(obj_path, err)))
+        return rc;
+    rc = ds_results_fault_here(r, obj_path, err);
+    /* under MPI agreed before the collective calls below */
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc)
         return rc;
     if (!name || !*name)
         return ds_error_set(err, DS_EUSAGE, "%s: empty attribute name",
@@ -446,6 +459,15 @@ fail:
     if (obj >= 0)
         H5Oclose(obj);
     return rc;
+}
+
+/* attr_put1, its outcome agreed among MPI ranks */
+static int attr_put(ds_results_t *r, const char *obj_path, const char *name,
+                    hid_t ftype, hid_t mtype, size_t n, int scalar,
+                    const void *buf, ds_error_t *err)
+{
+    int rc = attr_put1(r, obj_path, name, ftype, mtype, n, scalar, buf, err);
+    return r->dist ? ds_results_mpi_agree(r, rc, err) : rc;
 }
 
 int ds_results_attr_string(ds_results_t *r, const char *obj, const char *name,
@@ -532,6 +554,7 @@ char *ds_results_escape_name(const char *label)
 int ds_results_make_group(ds_results_t *r, const char *path, ds_error_t *err)
 {
     int rc = ds_results_check_path(path, err);
-    return rc ? rc : ds_results_ensure_groups(r, path, 1, err);
+    rc = rc ? rc : ds_results_ensure_groups(r, path, 1, err);
+    return r->dist ? ds_results_mpi_agree(r, rc, err) : rc;
 }
 

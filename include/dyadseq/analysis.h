@@ -28,6 +28,7 @@
 #include "dyadseq/apim.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/cycles.h"
+#include "dyadseq/dist.h"
 #include "dyadseq/error.h"
 #include "dyadseq/lagstats.h"
 #include "dyadseq/km.h"
@@ -72,6 +73,16 @@ typedef struct ds_analysis_opts {
                       ds_error_t *err);
     void *block_ctx;
     size_t block_rows;
+    /*
+     * The MPI ranks sharing the run (dist.h), or NULL for one process.
+     * Each rank computes its sessions (ds_dist_sessions) in blocks, the
+     * same number of blocks on every rank (empty ones at the end, so that
+     * block sinks can write together); then every rank gets every rank's
+     * per-session results and the pooled counts are summed, so that the
+     * pooled tables, summaries and permutation p-values are those of one
+     * process, on every rank.
+     */
+    const ds_dist_t *dist;
 } ds_analysis_opts_t;
 
 void ds_analysis_opts_init(ds_analysis_opts_t *o);

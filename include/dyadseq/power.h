@@ -45,6 +45,7 @@
 
 #include "dyadseq/apim.h"
 #include "dyadseq/compare.h"
+#include "dyadseq/dist.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/cycles.h"
 #include "dyadseq/error.h"
@@ -163,6 +164,9 @@ typedef struct ds_power_opts {
     int threads;                    /* >= 1 */
     void (*progress)(void *ctx, size_t replications); /* may be NULL */
     void *progress_ctx;
+    /* MPI ranks sharing the replications (dist.h), or NULL: rank r runs
+     * a contiguous r/P of them, then every rank has them all */
+    const ds_dist_t *dist;
 } ds_power_opts_t;
 
 /* R 1000, t only, α 0.05, no BH, target 0.80, 95% intervals, seed 1,
@@ -236,6 +240,15 @@ static inline size_t ds_power_slot(const ds_power_result_t *res,
 {
     return (design * res->n_metrics + metric) * res->R + r;
 }
+
+/*
+ * Under MPI (d not NULL; dist.h): every rank's replications of res, each
+ * rank's ds_dist_range share of them, on every rank, once the ranks agree
+ * on status (the first failure's, in replication order). Returns the
+ * agreed status; with d NULL, status. Collective (power_share.c).
+ */
+int ds_power_result_share(ds_power_result_t *res, const ds_dist_t *d,
+                          int status, ds_error_t *err);
 
 /*
  * Run the simulation study. metrics[0..n_metrics) as parsed; model and o

@@ -20,8 +20,14 @@
 #   BENCH_REPS=3              runs per figure (the median is reported)
 #   BENCH_THREADS=$(nproc)    "all cores"
 #   BENCH_SEED=7              simulate's seed
+#   BENCH_E2E_EVENTS=1000000  the end-to-end corpus (issue 16): analyze at 1
+#                             and all threads against the floor, same files
+#   BENCH_MPI_RANKS="1 2 3"   ranks of the MPI program on the main corpus
 #   BENCH_OUT=results/bench.md
 #   DYADSEQ=build/dyadseq  PARSE_FLOOR=build/bench/parse_floor  (set by make)
+#   DYADSEQ_MPI=build/dyadseq-mpi  the MPI program, when built (make MPI=1);
+#                             without it the MPI rows read n/a
+#   MPIRUN="mpirun --oversubscribe" (--allow-run-as-root added for root)
 #
 # Needs: POSIX sh, awk, GNU date (%N), GNU time (/usr/bin/time -v) for memory,
 # Rscript for figures 5 and 6 (each is reported n/a when missing).
@@ -40,6 +46,13 @@ set -u
 : "${BENCH_THREADS:=$(nproc 2>/dev/null || echo 1)}"
 : "${BENCH_SEED:=7}"
 : "${BENCH_OUT:=results/bench.md}"
+: "${BENCH_E2E_EVENTS:=1000000}"
+: "${BENCH_MPI_RANKS:=1 2 3}"
+: "${DYADSEQ_MPI:=}"
+if [ -z "${MPIRUN:-}" ]; then
+    MPIRUN="mpirun --oversubscribe"
+    [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
+fi
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
 HERE=$(dirname "$0")
 
@@ -50,7 +63,7 @@ die() {
 
 for v in BENCH_EVENTS BENCH_SESSION_EVENTS BENCH_R_EVENTS BENCH_PERM_COUPLES \
          BENCH_PERM_EVENTS BENCH_PERMS BENCH_R_PERMS BENCH_REPS BENCH_THREADS \
-         BENCH_SEED; do
+         BENCH_SEED BENCH_E2E_EVENTS; do
     val=$(eval "echo \"\${$v}\"")
     case "$val" in
         '' | *[!0-9]*) die "$v must be a whole number, not '$val'" ;;
@@ -88,6 +101,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/dyadseq-bench.XXXXXX") || die "cannot make a temp
 trap 'rm -rf "$T"' EXIT
 trap 'exit 130' INT TERM
 START=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 FAILED=""
 
 log() { echo "bench: $*" >&2; }
@@ -213,12 +227,14 @@ simulate() {
     "$PARSE_FLOOR" "$T/$1" >"$T/$1.count" || die "cannot read the $1 corpus"
 }
 simulate main "$MAIN_COUPLES" "$SE"
+simulate e2e "$(((BENCH_E2E_EVENTS + per_couple - 1) / per_couple))" "$SE"
 simulate r "$R_COUPLES" "$SE"
 simulate perm "$BENCH_PERM_COUPLES" "$BENCH_PERM_EVENTS"
 
 # events = rows - one header row per file
 events_of() { awk '{ for (i = 1; i < NF; i++) { if ($i == "rows") r = $(i + 1); if ($i == "files") f = $(i + 1) } } END { print r - f }' "$T/$1.count"; }
 N_MAIN=$(events_of main)
+N_E2E=$(events_of e2e)
 N_R=$(events_of r)
 N_PERM=$(events_of perm)
 BYTES_MAIN=$(field bytes "$T/main.count")
@@ -248,6 +264,49 @@ while [ "$REP" -le "$BENCH_REPS" ]; do
     fi
     REP=$((REP + 1))
 done
+
+# End to end (issue 16): process start to exit (the file closed and
+# renamed), default options as above, 1 and all threads, against the floor
+# on the same files.
+if [ "$HAVE_ANALYZE" -eq 1 ]; then
+    cmd "$PARSE_FLOOR $T/e2e"
+    REP=1
+    while [ "$REP" -le "$BENCH_REPS" ]; do
+        log "run $REP of $BENCH_REPS: end to end at 1 and $BENCH_THREADS threads ($N_E2E events)"
+        if run efloor "$PARSE_FLOOR" "$T/e2e"; then
+            field seconds "$T/efloor.out" >>"$T/efloor.secs"
+        else
+            fail efloor "parse_floor"
+        fi
+        analyze e1 "$T/e2e" 1
+        analyze eN "$T/e2e" "$BENCH_THREADS"
+        REP=$((REP + 1))
+    done
+fi
+
+# The MPI program on the main corpus, 1, 2, 3 ranks (its threads: the
+# cores shared among the ranks, at least one each).
+HAVE_MPI=0
+NA_MPI="n/a (no MPI program: make MPI=1)"
+if [ -n "$DYADSEQ_MPI" ] && [ -x "$DYADSEQ_MPI" ] &&
+    command -v mpirun >/dev/null 2>&1; then
+    HAVE_MPI=1
+fi
+if [ "$HAVE_MPI" -eq 1 ] && [ "$HAVE_ANALYZE" -eq 1 ]; then
+    REP=1
+    while [ "$REP" -le "$BENCH_REPS" ]; do
+        for np in $BENCH_MPI_RANKS; do
+            log "run $REP of $BENCH_REPS: MPI, $np rank(s) ($N_MAIN events)"
+            tag=mpi$np
+            [ "$REP" -eq 1 ] && cmd "$MPIRUN -np $np $DYADSEQ_MPI analyze $T/main -o $T/out.h5 --no-window --no-progress -q"
+            failed "$tag" || run "$tag" $MPIRUN -np "$np" "$DYADSEQ_MPI" \
+                analyze "$T/main" -o "$T/out.h5" --no-window --no-progress -q ||
+                fail "$tag" "mpirun -np $np dyadseq-mpi analyze"
+            rm -f "$T/out.h5"
+        done
+        REP=$((REP + 1))
+    done
+fi
 
 if [ "$HAVE_R" -eq 1 ] || [ "$HAVE_ANALYZE" -eq 1 ]; then
     REP=1
@@ -287,6 +346,8 @@ if [ "$HAVE_R" -eq 1 ] || [ "$HAVE_ANALYZE" -eq 1 ]; then
 fi
 
 # --- figures -----------------------------------------------------------------
+
+CORES_N=$(nproc 2>/dev/null || echo 1)
 
 m() { median "$T/$1"; }   # median of a series ('' when none)
 
@@ -442,6 +503,43 @@ v=""
 row 6c "$BENCH_PERMS permutations of the demo-sized study, $BENCH_THREADS threads" \
     "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "< 2 s (1000 permutations)" "$st"
 
+# 7. end to end (issue 16)
+EF_S=$(m efloor.secs)
+E1_WALL=$(m e1.wall) EN_WALL=$(m eN.wall)
+E1_PARSE=$(m e1.parse) E1_COMPUTE=$(m e1.compute) E1_WRITE=$(m e1.write)
+EF_EPS=$(num "n / s" n="$N_E2E" s="$EF_S")
+E1_EPS=$(num "n / s" n="$N_E2E" s="$E1_WALL")
+E_RATIO=$(num "a / b" a="$E1_EPS" b="$EF_EPS")
+v=""
+[ -n "$E_RATIO" ] && v="$(fmt eps "$E1_EPS") = $(fmt s "$E1_WALL") ($(awk -v r="$E_RATIO" 'BEGIN { printf "%.2f", r }') of the floor's $(fmt eps "$EF_EPS"))"
+row 7a "end to end, 1 thread, $(commas "$N_E2E") events" \
+    "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "≥ 0.2 of the floor" \
+    "$(status "$E_RATIO" ">=" 0.2)"
+E1_OTHER=$(num "w - p - c - x" w="$E1_WALL" p="$E1_PARSE" c="$E1_COMPUTE" x="$E1_WRITE")
+v=""
+[ -n "$E1_OTHER" ] && v="parse $(fmt s "$E1_PARSE"), compute $(fmt s "$E1_COMPUTE"), write $(fmt s "$E1_WRITE"), the rest $(fmt s "$E1_OTHER") (start-up, restart for huge pages, exit)"
+row 7b "its phases (medians)" "$(or "$v" "$NA_ANALYZE" "$NA_PHASES")" "—" "—"
+E_SP=$(num "a / b" a="$E1_WALL" b="$EN_WALL")
+v=""
+[ -n "$E_SP" ] && v="$(fmt x "$E_SP") ($(fmt s "$EN_WALL") at $BENCH_THREADS threads)"
+row 7c "end to end, $BENCH_THREADS threads against 1" \
+    "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "≥ 1.6×" "$(status "$E_SP" ">=" 1.6)"
+
+# 8. the MPI program, main corpus, beside the serial program
+for np in $BENCH_MPI_RANKS; do
+    W=$(m "mpi$np.wall")
+    v=""
+    if [ -n "$W" ]; then
+        v="$(fmt s "$W"), $(fmt eps "$(num "n / s" n="$N_MAIN" s="$W")")"
+        [ -n "$A1_WALL" ] && v="$v; $(fmt x "$(num "a / b" a="$A1_WALL" b="$W")") the serial program at 1 thread"
+        [ -n "$AN_WALL" ] && v="$v, $(fmt x "$(num "a / b" a="$AN_WALL" b="$W")") at $BENCH_THREADS"
+    fi
+    thr=$((CORES_N / np))
+    [ "$thr" -ge 1 ] || thr=1
+    row "8.$np" "MPI program, $np rank(s) × $thr thread(s), $(commas "$N_MAIN") events, end to end" \
+        "$(or "$v" "$NA_MPI" "$NA_ANALYZE" "failed (see above)")" "—" "—"
+done
+
 # --- report ------------------------------------------------------------------
 
 CPU=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)
@@ -464,7 +562,8 @@ REPORT="$T/bench.md"
     echo
     echo "- machine: $CORES cores, ${CPU:-unknown CPU}, ${MEM:-? GiB}, $(uname -sr); load average at the end $LOAD"
     echo "- software: ${VERSION:-dyadseq}, commit $COMMIT; ${CCVER:-cc}; ${RVER:-no R}"
-    echo "- main corpus: $(commas "$N_MAIN") events, $(commas "$((2 * MAIN_COUPLES))") sessions of about $SE events ($(commas "$MAIN_COUPLES") couples × pre, post), $(awk -v b="$BYTES_MAIN" 'BEGIN { printf "%.1f MB", b / 1e6 }') in $(commas "$FILES_MAIN") files; R corpus $(commas "$N_R") events; permutation corpus $PERM_SESSIONS sessions × $BENCH_PERM_EVENTS events = $(commas "$N_PERM") (demo-sized), $BENCH_PERMS permutations for dyadseq and $BENCH_R_PERMS for R"
+    echo "- load average at the start $LOAD0 (the figures are only as good as the machine was quiet: other work on it slows some runs more than others)"
+    echo "- main corpus: $(commas "$N_MAIN") events, $(commas "$((2 * MAIN_COUPLES))") sessions of about $SE events ($(commas "$MAIN_COUPLES") couples × pre, post), $(awk -v b="$BYTES_MAIN" 'BEGIN { printf "%.1f MB", b / 1e6 }') in $(commas "$FILES_MAIN") files; end-to-end corpus $(commas "$N_E2E") events (the same shape); R corpus $(commas "$N_R") events; permutation corpus $PERM_SESSIONS sessions × $BENCH_PERM_EVENTS events = $(commas "$N_PERM") (demo-sized), $BENCH_PERMS permutations for dyadseq and $BENCH_R_PERMS for R"
     echo "- each figure is the median of $BENCH_REPS runs; files were in the page cache; \"all cores\" = $BENCH_THREADS threads; the whole benchmark took $ELAPSED s"
     echo
     echo "| # | figure | value | target | status |"
@@ -499,6 +598,31 @@ if [ -f README.md ] && grep -q '^<!-- bench:begin -->' README.md &&
         /^<!-- bench:end -->/ { skip = 0 }
         !skip' README.md >"$T/README.md" && cp "$T/README.md" README.md &&
         log "updated the performance section of README.md"
+fi
+
+# ... and its MPI section (issue 16): the serial program's end-to-end
+# times on the main corpus beside the MPI program's, when measured.
+if [ -f README.md ] && grep -q '^<!-- mpi:begin -->' README.md &&
+    grep -q '^<!-- mpi:end -->' README.md && [ "$HAVE_MPI" -eq 1 ]; then
+    {
+        echo "| program | processes × threads | end to end | events/s |"
+        echo "| --- | --- | --- | --- |"
+        [ -n "$A1_WALL" ] && echo "| serial | 1 × 1 | $(fmt s "$A1_WALL") | $(fmt eps "$(num "n / s" n="$N_MAIN" s="$A1_WALL")") |"
+        [ -n "$AN_WALL" ] && echo "| serial | 1 × $BENCH_THREADS | $(fmt s "$AN_WALL") | $(fmt eps "$(num "n / s" n="$N_MAIN" s="$AN_WALL")") |"
+        for np in $BENCH_MPI_RANKS; do
+            W=$(m "mpi$np.wall")
+            thr=$((CORES_N / np))
+            [ "$thr" -ge 1 ] || thr=1
+            [ -n "$W" ] && echo "| MPI | $np × $thr | $(fmt s "$W") | $(fmt eps "$(num "n / s" n="$N_MAIN" s="$W")") |"
+        done
+        echo
+        echo "$(commas "$N_MAIN") events in $(commas "$((2 * MAIN_COUPLES))") sessions, medians of $BENCH_REPS runs, $(date -u '+%Y-%m-%d'), load average at the start $LOAD0."
+    } >"$T/mpi.part"
+    awk -v part="$T/mpi.part" '
+        /^<!-- mpi:begin -->/ { print; while ((getline l < part) > 0) print l; skip = 1; next }
+        /^<!-- mpi:end -->/ { skip = 0 }
+        !skip' README.md >"$T/README.md" && cp "$T/README.md" README.md &&
+        log "updated the MPI section of README.md"
 fi
 
 [ "$ELAPSED" -le 600 ] || log "warning: the benchmark took $ELAPSED s, over the 10 minutes issue #7 allows"

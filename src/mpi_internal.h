@@ -1,0 +1,29 @@
+/*
+ * mpi_internal.h — what the MPI files of the MPI program share (only
+ * compiled with `make MPI=1`): the communicator of a ds_dist_t, for
+ * parallel HDF5 (mpi_results.c) and the reader (mpi_ingest.c).
+ *
+ *   mpi_dist.c      MPI itself: start and finish, agreeing, sums,
+ *                   gathers (dist.h)
+ *   mpi_ingest.c    every rank reads its share of the input
+ *   mpi_analysis.c  the per-session results of every rank, on every rank
+ *   mpi_results.c   one results file, written collectively
+ */
+#ifndef DYADSEQ_MPI_INTERNAL_H
+#define DYADSEQ_MPI_INTERNAL_H
+
+#include <mpi.h>
+
+#include "dyadseq/dist.h"
+
+/* The communicator of d (a duplicate of MPI_COMM_WORLD). */
+MPI_Comm ds_dist_comm(const ds_dist_t *d);
+
+/*
+ * Test-only fault injection for one rank: with DYADSEQ_FAULT_RANK=R in
+ * the environment, the faults of DYADSEQ_FAULT (results.h) happen on rank
+ * R only. 1 when this rank may fail.
+ */
+int ds_dist_fault_here(void);
+
+#endif
