@@ -45,7 +45,7 @@ int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
     char what[DS_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    ds_vformat_fit(what, sizeof what, fmt, ap); /* names cut, not reasons */
     va_end(ap);
     walk_ctx_t w = {"", 0};
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);

@@ -434,7 +434,7 @@ int ds_results_read_attr(ds_results_reader_t *f, const char *obj,
         return ds_error_set(err, DS_EDATA, "%s: '%s' has no attribute '%s'",
                             f->name, obj, name);
     char what[600];
-    snprintf(what, sizeof what, "attribute '%s' of '%s'", name, obj);
+    ds_format_fit(what, sizeof what, "attribute '%s' of '%s'", name, obj);
     hid_t at = -1, t = -1, sp = -1;
     int rc = 0;
     if ((at = H5Aopen_by_name(f->file, obj, name, H5P_DEFAULT,
@@ -572,7 +572,7 @@ int ds_results_dread_rows(ds_results_dread_t *d, ds_results_type_t as,
     const ds_results_shape_t *sh = &d->shape;
     size_t rows = sh->rank ? sh->dims[0] : 1;
     char what[600];
-    snprintf(what, sizeof what, "dataset '%s'", d->path);
+    ds_format_fit(what, sizeof what, "dataset '%s'", d->path);
     if (first > rows || count > rows - first)
         return ds_error_set(err, DS_EUSAGE,
                             "%s: rows %zu..%zu of %s, which has %zu",
