@@ -71,8 +71,10 @@ if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null;
         "$DYADSEQ" simulate --couples 3 --events 20 -o "$TMP/sim2/"
     check_eq "simulate -o DIR/: the directory is fsynced after the renames" \
         "$(dir_synced "$TMP/st" "$TMP/sim2" distressed-01.csv)" yes
+    # (opened for the sync; the sweep of stale temporaries opens it to
+    # read, O_NONBLOCK|O_CLOEXEC|O_DIRECTORY, and syncs nothing)
     check_eq "... once, not once per file" \
-        "$(grep -c 'O_DIRECTORY' "$TMP/st")" 1
+        "$(grep -c 'O_RDONLY|O_DIRECTORY)' "$TMP/st")" 1
 else
     ok "# skip: strace cannot trace here (the sync is unit-tested)"
 fi
