@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -216,6 +217,14 @@ void ds_msg_warning(const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);
+}
+
+int ds_stdout_status(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return DS_EXIT_OK;
+    ds_msg_error("cannot write to standard output: %s", strerror(errno));
+    return DS_EXIT_DATA;
 }
 
 int ds_usage_error(const char *cmd, const char *fmt, ...)
@@ -484,7 +493,7 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
            (c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
         if (c == 'h') {
             ds_cmd_help(spec, o, stdout);
-            status = fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+            status = ds_stdout_status();
         } else if (c == '?') {
             if (optopt)
                 status = ds_usage_error(spec->name, "unknown option '-%c'",

@@ -92,6 +92,10 @@ void ds_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ds_msg_warning(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* Flush standard output: DS_EXIT_OK, or DS_EXIT_DATA after "cannot write
+ * to standard output: REASON" (a full disk, a closed pipe). */
+int ds_stdout_status(void);
+
 /* A usage error: message, then "Try 'dyadseq CMD --help'."; returns 2. */
 int ds_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

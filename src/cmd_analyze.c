@@ -518,10 +518,8 @@ int main_analyze(int argc, char **argv)
         rc = ds_layout_stream_end(ls, res, &ao, &err);
         ls = NULL;
     }
-    if (!rc) {
-        rc = ds_results_commit(r, &err);
-        r = NULL;
-    }
+    if (!rc)
+        rc = ds_results_finish(r, &err);
     if (rc) {
         ds_msg_error("%s", err.msg);
         goto done;
@@ -536,6 +534,8 @@ int main_analyze(int argc, char **argv)
             fprintf(stderr, ", permute %.3f s", res->seconds_permute);
         fputc('\n', stderr);
     }
+    /* the file is complete; it gets its name only when the summary could
+     * be written too, so that an exit status of 1 leaves no file */
     if (!o.quiet) {
         printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
                "states, lag%s",
@@ -547,10 +547,17 @@ int main_analyze(int argc, char **argv)
                res->responsive ? ", responsiveness" : "",
                res->cycles ? ", cycles, softening" : "",
                a.permutations ? ", permutation tests" : "");
-        if (fflush(stdout) != 0) {
-            ds_msg_error("cannot write to standard output");
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            ds_msg_error("cannot write to standard output: %s; %s not "
+                         "written", strerror(errno), o.output);
             goto done;
         }
+    }
+    rc = ds_results_commit(r, &err);
+    r = NULL;
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        goto done;
     }
     status = DS_EXIT_OK;
 done:

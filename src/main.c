@@ -98,11 +98,11 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+        return ds_stdout_status();
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("dyadseq %s\n", DS_VERSION);
-        return fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+        return ds_stdout_status();
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)

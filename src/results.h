@@ -136,6 +136,16 @@ void ds_results_set_threads(ds_results_t *r, int n);
  */
 int ds_results_commit(ds_results_t *r, ds_error_t *err);
 
+/*
+ * The first half of ds_results_commit: close and fsync the temporary, so
+ * that the file is complete but has not its name yet. A command that
+ * reports on standard output does so now, and commits only when that
+ * succeeded: a run that exits 1 leaves no file (issue 18 #8). On failure
+ * r is left to ds_results_abort; after success ds_results_commit only
+ * renames (and ds_results_abort still removes the file).
+ */
+int ds_results_finish(ds_results_t *r, ds_error_t *err);
+
 /* Give up: close and remove the temporary, free r. r may be NULL. */
 void ds_results_abort(ds_results_t *r);
 

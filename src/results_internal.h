@@ -78,6 +78,7 @@ struct ds_results {
     int direct_ok;         /* native numbers are little-endian */
     long fault_write;      /* DYADSEQ_FAULT: fail this write (1-based) */
     int fault_commit;
+    int finished;          /* ds_results_finish succeeded */
     long n_writes;
     ds_results_dset_t *open; /* datasets begun and not ended */
     ds_results_codec_t codec;

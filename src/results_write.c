@@ -284,9 +284,11 @@ static int reserve_flush_space(ds_results_t *r, int *reserved,
     return 0;
 }
 
-int ds_results_commit(ds_results_t *r, ds_error_t *err)
+int ds_results_finish(ds_results_t *r, ds_error_t *err)
 {
     int rc, reserved;
+    if (r->finished)
+        return 0;
     if (r->open) {
         rc = ds_error_set(err, DS_EUSAGE,
                           "%s: dataset '%s' was begun and not finished",
@@ -320,15 +322,30 @@ int ds_results_commit(ds_results_t *r, ds_error_t *err)
     if (reserved && fstat(fd, &st) == 0 && ftruncate(fd, st.st_size)) {
         /* the blocks stay allocated; the file is still right */
     }
-    /* fsync, close, rename, fsync the directory: the one atomic save */
-    if ((rc = ds_outfile_commit(&r->out, err)))
+    /* fsync and close: the file is complete under its temporary name */
+    if ((rc = ds_outfile_close(&r->out, err)))
         goto fail;
-    results_free(r);
+    r->finished = 1;
     return 0;
 
 fail:
-    ds_results_abort(r);
+    /* the writer is of no further use: leave r for the caller to abort,
+     * as after any failed write */
     return rc;
+}
+
+int ds_results_commit(ds_results_t *r, ds_error_t *err)
+{
+    int rc = ds_results_finish(r, err);
+    /* rename, fsync the directory: the one atomic save */
+    if (rc == 0)
+        rc = ds_outfile_publish(&r->out, err);
+    if (rc) {
+        ds_results_abort(r);
+        return rc;
+    }
+    results_free(r);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
