@@ -16,6 +16,7 @@
 #include "dyadseq/ingest.h"
 #include "progress.h"
 #include "results.h"
+#include "results_check.h"
 #include "text.h"
 
 const char *ds_command_line = "";
@@ -432,6 +433,20 @@ int ds_cli_check_output(const char *out, char *const *inputs, size_t n)
     }
     ds_results_close(f);
     return 0;
+}
+
+int ds_cli_check_results(ds_results_reader_t *f, int quiet)
+{
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    int rc = ds_results_check(f, &diag, &err);
+    if (rc == DS_EDATA)
+        ds_print_diag(&diag, quiet);
+    else if (rc)
+        ds_msg_error("%s", err.msg);
+    ds_diag_free(&diag);
+    return rc ? DS_EXIT_DATA : DS_EXIT_OK;
 }
 
 int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,

@@ -123,6 +123,13 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
 int ds_cli_check_output(const char *out, char *const *inputs, size_t n);
 
 /*
+ * Check a results file before trusting it (results_check.h): prints
+ * every problem found; DS_EXIT_OK, or DS_EXIT_DATA after the messages.
+ */
+struct ds_results_reader;
+int ds_cli_check_results(struct ds_results_reader *f, int quiet);
+
+/*
  * Run ds_analysis_run(c, ao) with o's thread count and, when o asks for
  * one, a progress bar named `label` over `work` units (events). Prints the
  * analysis' warnings (unless -q) and its error. Returns DS_EXIT_OK with

@@ -753,6 +753,11 @@ int main_export(int argc, char **argv)
     int rc = ds_results_open(file, &t.f, &err);
     if (rc)
         goto fail;
+    if (ds_cli_check_results(t.f, o.quiet)) {
+        ds_results_close(t.f);
+        free(path);
+        return DS_EXIT_DATA;
+    }
     ds_results_kind_t kind = ds_results_kind(t.f, path);
     if (kind == DS_RESULTS_ABSENT) {
         rc = missing_path(t.f, path, &err);

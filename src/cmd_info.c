@@ -713,6 +713,10 @@ int main_info(int argc, char **argv)
                     file);
         return DS_EXIT_DATA;
     }
+    if (ds_cli_check_results(f, o.quiet)) {
+        ds_results_close(f);
+        return DS_EXIT_DATA;
+    }
     if ((rc = provenance(f, file, o.verbose, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
         (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err))) {

@@ -16,6 +16,7 @@
 
 #include "dyadseq/cycles.h"
 #include "dyadseq/responsive.h"
+#include "results_check.h"
 #include "sha256.h"
 #include "text.h"
 
@@ -432,6 +433,13 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     if ((rc = ds_results_open(path, &lr->f, err)))
         goto fail;
     lr->file = ds_results_file_name(lr->f);
+    /* what the file promises is there, before any of it is trusted */
+    ds_diag_t diag;
+    ds_diag_init(&diag, 1);
+    rc = ds_results_check(lr->f, &diag, err);
+    ds_diag_free(&diag);
+    if (rc)
+        goto fail;
     if (!(lr->store_ = calloc(1, sizeof *lr->store_))) {
         rc = oom(err);
         goto fail;

@@ -279,6 +279,25 @@ typedef struct ds_results_shape {
     char dimensions[DS_RESULTS_DIMNAMES_MAX]; /* "" when absent */
 } ds_results_shape_t;
 
+/*
+ * Every object of the file below the root, with each dataset's shape, in
+ * one pass (H5Ovisit: an object reached by two paths is listed once),
+ * sorted by path; string datasets are checked against the string heap on
+ * the way. For checking a whole file (results_check.h). Free with
+ * ds_results_catalog_free.
+ */
+typedef struct ds_results_entry {
+    char *path;                 /* "/lag/1/pooled/g2" */
+    ds_results_kind_t kind;
+    ds_results_shape_t shape;   /* datasets only (chunk_rows not set) */
+} ds_results_entry_t;
+
+int ds_results_catalog(ds_results_reader_t *f, ds_results_entry_t **out,
+                       size_t *n, ds_error_t *err);
+const ds_results_entry_t *ds_results_catalog_find(
+    const ds_results_entry_t *cat, size_t n, const char *path);
+void ds_results_catalog_free(ds_results_entry_t *cat, size_t n);
+
 /* A whole dataset or attribute read into memory. */
 typedef struct ds_results_array {
     ds_results_shape_t shape;

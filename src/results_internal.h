@@ -7,6 +7,7 @@
  *   results_dset.c    datasets: begin, append, end, whole writes
  *   results_codec.c   the parallel shuffle + deflate of dataset chunks
  *   results_read.c    the reader
+ *   results_heap.c    the reader's check of the string heap
  *
  * Only these files include <hdf5.h> (apart from main.c, which silences
  * the library's error printing); the codec uses zlib and OpenMP and no
@@ -129,6 +130,35 @@ const char **ds_results_strings_nonnull(const char *const *s, size_t n,
 
 /* Free the open datasets of r (after a failure). */
 void ds_results_dsets_free(ds_results_t *r);
+
+/* ------------------------------------------------------------------ */
+/* The string heap check of the reader (results_heap.c)               */
+/* ------------------------------------------------------------------ */
+
+/* The global heap collections of a file, checked (results_heap.c). */
+typedef struct ds_results_heap ds_results_heap_t;
+
+/*
+ * Scan the file at path for global heap collections and check each one's
+ * structure. Returns 0, DS_EDATA ("FILE is damaged: the string heap at
+ * byte N ..."), DS_EIO, DS_ENOMEM.
+ */
+int ds_results_heap_scan(const char *path, ds_results_heap_t **out,
+                         ds_error_t *err);
+void ds_results_heap_free(ds_results_heap_t *h);
+
+/* Check n stored string references (16 bytes each): each names an object
+ * of a checked collection, of its length. 0 or DS_EDATA. */
+int ds_results_heap_check(const ds_results_heap_t *h,
+                          const unsigned char *ref, size_t n,
+                          const char *file, const char *what,
+                          ds_error_t *err);
+
+/* Check the stored references of the open string dataset dset of n
+ * strings (contiguous or chunked; compact ones are checksummed). */
+int ds_results_heap_check_dataset(const ds_results_heap_t *h,
+                                  const char *file, hid_t dset, size_t n,
+                                  const char *what, ds_error_t *err);
 
 /* ------------------------------------------------------------------ */
 /* Shared by writer and reader (results_common.c)                     */

@@ -29,6 +29,7 @@
 struct ds_results_reader {
     char *name;
     hid_t file;
+    ds_results_heap_t *heap; /* its string heap, checked at open */
 };
 
 struct ds_results_dread {
@@ -49,6 +50,7 @@ void ds_results_close(ds_results_reader_t *f)
         return;
     if (f->file >= 0)
         H5Fclose(f->file);
+    ds_results_heap_free(f->heap);
     free(f->name);
     free(f);
     H5Eclear2(H5E_DEFAULT);
@@ -86,6 +88,9 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         rc = ds_results_oom(err);
         goto fail;
     }
+    /* before HDF5 reads a string: the heap it trusts (results_heap.c) */
+    if ((rc = ds_results_heap_scan(path, &f->heap, err)))
+        goto fail;
     if ((fapl = ds_results_fapl()) < 0) {
         rc = ds_results_h5_error(err, path,
                                  "cannot set up the HDF5 properties");
@@ -526,6 +531,14 @@ int ds_results_dread_open(ds_results_reader_t *f, const char *path,
         goto fail;
     }
     d->shape.type = type_of(d->ftype);
+    if (d->shape.type == DS_RESULTS_STRING &&
+        H5Tis_variable_str(d->ftype) > 0) {
+        char what[600];
+        ds_format_fit(what, sizeof what, "dataset '%s'", path);
+        if ((rc = ds_results_heap_check_dataset(f->heap, f->name, d->dset,
+                                                d->shape.n, what, err)))
+            goto fail;
+    }
     if (H5Pget_layout(dcpl) == H5D_CHUNKED) {
         hsize_t chunk[DS_RESULTS_MAX_RANK];
         if (H5Pget_chunk(dcpl, DS_RESULTS_MAX_RANK, chunk) > 0)
@@ -662,4 +675,146 @@ int ds_results_read(ds_results_reader_t *f, const char *path,
     if (rc)
         ds_results_array_free(a);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The catalog: every object with its shape, in one pass               */
+/* ------------------------------------------------------------------ */
+
+typedef struct catalog_ctx {
+    ds_results_reader_t *f;
+    ds_results_entry_t *e;
+    size_t n, cap;
+    int rc;
+    ds_error_t *err;
+} catalog_ctx_t;
+
+/* The shape and axis names of the open dataset d (at path). */
+static int entry_shape(catalog_ctx_t *c, hid_t d, const char *path,
+                       ds_results_shape_t *sh)
+{
+    hid_t t = H5Dget_type(d), sp = H5Dget_space(d), a = -1, at = -1;
+    int rc = 0;
+    memset(sh, 0, sizeof *sh);
+    if (t < 0 || sp < 0 || shape_of_space(sp, sh) < 0) {
+        rc = ds_results_h5_error(c->err, c->f->name, "cannot read dataset "
+                                 "'%s'", path);
+        goto done;
+    }
+    sh->type = type_of(t);
+    if (sh->type == DS_RESULTS_STRING && H5Tis_variable_str(t) > 0) {
+        char what[600];
+        ds_format_fit(what, sizeof what, "dataset '%s'", path);
+        if ((rc = ds_results_heap_check_dataset(c->f->heap, c->f->name, d,
+                                                sh->n, what, c->err)))
+            goto done;
+    }
+    if (H5Aexists(d, "dimensions") > 0 &&
+        (a = H5Aopen(d, "dimensions", H5P_DEFAULT)) >= 0 &&
+        (at = H5Aget_type(a)) >= 0 && type_of(at) == DS_RESULTS_STRING) {
+        hid_t asp = H5Aget_space(a);
+        ds_results_shape_t ash;
+        char *dn = NULL;
+        if (asp >= 0 && shape_of_space(asp, &ash) == 0 && ash.n == 1 &&
+            read_sel(a, 1, at, H5S_ALL, H5S_ALL, 1, DS_RESULTS_STRING, &dn,
+                     c->f->name, "attribute 'dimensions'", NULL) == 0)
+            ds_format_fit(sh->dimensions, sizeof sh->dimensions, "%s", dn);
+        free(dn);
+        if (asp >= 0)
+            H5Sclose(asp);
+    }
+    H5Eclear2(H5E_DEFAULT);
+done:
+    if (at >= 0)
+        H5Tclose(at);
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+static herr_t catalog_cb(hid_t obj, const char *name, const H5O_info_t *info,
+                         void *data)
+{
+    catalog_ctx_t *c = data;
+    if (strcmp(name, ".") == 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        ds_results_entry_t *e = realloc(c->e, cap * sizeof *e);
+        if (!e) {
+            c->rc = ds_results_oom(c->err);
+            return -1;
+        }
+        c->e = e;
+        c->cap = cap;
+    }
+    ds_results_entry_t *e = &c->e[c->n];
+    memset(e, 0, sizeof *e);
+    size_t len = strlen(name) + 2;
+    if (!(e->path = malloc(len))) {
+        c->rc = ds_results_oom(c->err);
+        return -1;
+    }
+    snprintf(e->path, len, "/%s", name);
+    c->n++;
+    e->kind = info->type == H5O_TYPE_GROUP     ? DS_RESULTS_GROUP
+              : info->type == H5O_TYPE_DATASET ? DS_RESULTS_DATASET
+                                                : DS_RESULTS_OTHER_OBJECT;
+    if (e->kind != DS_RESULTS_DATASET)
+        return 0;
+    hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
+    if (d < 0) {
+        c->rc = ds_results_h5_error(c->err, c->f->name, "cannot open "
+                                    "dataset '%s'", e->path);
+        return -1;
+    }
+    c->rc = entry_shape(c, d, e->path, &e->shape);
+    H5Dclose(d);
+    return c->rc ? -1 : 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const ds_results_entry_t *)a)->path,
+                  ((const ds_results_entry_t *)b)->path);
+}
+
+int ds_results_catalog(ds_results_reader_t *f, ds_results_entry_t **out,
+                       size_t *n, ds_error_t *err)
+{
+    catalog_ctx_t c = {.f = f, .err = err};
+    *out = NULL;
+    *n = 0;
+    herr_t e = H5Ovisit2(f->file, H5_INDEX_NAME, H5_ITER_INC, catalog_cb, &c,
+                         H5O_INFO_BASIC);
+    if (e < 0 && c.rc == 0)
+        c.rc = ds_results_h5_error(err, f->name, "cannot list the objects "
+                                   "of the file");
+    H5Eclear2(H5E_DEFAULT);
+    if (c.rc) {
+        ds_results_catalog_free(c.e, c.n);
+        return c.rc;
+    }
+    qsort(c.e, c.n, sizeof *c.e, cmp_entry);
+    *out = c.e;
+    *n = c.n;
+    return 0;
+}
+
+const ds_results_entry_t *ds_results_catalog_find(
+    const ds_results_entry_t *cat, size_t n, const char *path)
+{
+    ds_results_entry_t key = {.path = (char *)path};
+    return bsearch(&key, cat, n, sizeof *cat, cmp_entry);
+}
+
+void ds_results_catalog_free(ds_results_entry_t *cat, size_t n)
+{
+    for (size_t i = 0; cat && i < n; i++)
+        free(cat[i].path);
+    free(cat);
 }
