@@ -7,6 +7,9 @@
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 check   the same under AddressSanitizer and UBSan
 #   make bench      benchmark into results/bench.md (BENCH_EVENTS=10000000: large)
+#   make fault      the allocation-failure loop over every N (FAULT_ARGS="-e 10"
+#                   for every 10th; tests/fault/loop.sh says the options)
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (default 60)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -48,8 +51,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests-$(MODE)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-installed
+FAULT_SO := $(BUILD)/fault/libfaultinject.so
 
-.PHONY: all deps demo check unit reproduce install clean help bench
+.PHONY: all deps demo check unit reproduce install clean help bench fault
 all: $(BIN)
 
 # Install missing system packages once per build tree (idempotent script).
@@ -82,8 +86,18 @@ $(BUILD)/tests-$(MODE)/%: tests/unit/%.c $(LIB) tests/unit/unit.h | $(DEPS_STAMP
 
 unit: $(UNIT_BIN)
 
-check: $(BIN) $(UNIT_BIN)
-	@UNIT_DIR=$(BUILD)/tests-$(MODE) DYADSEQ=$(BIN) sh tests/run.sh
+check: $(BIN) $(UNIT_BIN) $(FAULT_SO)
+	@UNIT_DIR=$(BUILD)/tests-$(MODE) DYADSEQ=$(BIN) FAULT_SO=$(FAULT_SO) \
+	    sh tests/run.sh
+
+# The allocation-failure shim (LD_PRELOAD; tests only, never linked into
+# dyadseq) and the loop over every N (issue 18).
+$(FAULT_SO): tests/fault/faultinject.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -fPIC -shared -Wall -Wextra -o $@ $< -ldl -pthread
+
+fault: $(BIN) $(FAULT_SO)
+	@DYADSEQ=$(BIN) FAULT_SO=$(FAULT_SO) sh tests/fault/loop.sh $(FAULT_ARGS)
 
 demo: $(BIN)
 	@sh scripts/demo.sh

@@ -374,7 +374,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
             if (rc == DS_EDATA)
                 ds_print_diag(&diag, o->quiet);
             else
-                ds_msg_error("%s", err.msg);
+                ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
             goto done;
         }
     } else if (!(cb = ds_codebook_default())) {
@@ -392,10 +392,10 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);
     if (rc == DS_EUSAGE) {
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
         status = DS_EXIT_DATA;
     } else if (rc && rc != DS_EDATA) {
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
     } else if (rc == DS_OK) {
         status = DS_EXIT_OK;
     }
@@ -444,7 +444,7 @@ int ds_cli_check_results(ds_results_reader_t *f, int quiet)
     if (rc == DS_EDATA)
         ds_print_diag(&diag, quiet);
     else if (rc)
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
     ds_diag_free(&diag);
     return rc ? DS_EXIT_DATA : DS_EXIT_OK;
 }
@@ -469,7 +469,7 @@ int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,
         ds_print_diag(&diag, 0);
     ds_diag_free(&diag);
     if (rc) {
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
         return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
     }
     return DS_EXIT_OK;

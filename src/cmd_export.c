@@ -792,6 +792,8 @@ int main_export(int argc, char **argv)
     else
         rc = ds_error_set(&err, DS_EDATA, "%s: %s is neither a dataset nor "
                           "a group", file, path);
+    if (!rc)
+        rc = ds_results_reader_error(t.f, &err);
     if (rc)
         goto fail;
     table_free(&t);

@@ -719,7 +719,8 @@ int main_info(int argc, char **argv)
     }
     if ((rc = provenance(f, file, o.verbose, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
-        (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err))) {
+        (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err)) ||
+        (rc = ds_results_reader_error(f, &err))) {
         fflush(stdout);
         ds_msg_error("%s", err.msg);
         study_free(&st);

@@ -330,6 +330,21 @@ void ds_vformat_fit(char *buf, size_t size, const char *fmt, va_list ap)
     }
 }
 
+const char *ds_error_str(int code)
+{
+    switch (code) {
+    case DS_OK: return "no error";
+    case DS_ENOMEM: return "out of memory";
+    case DS_EIO: return "input/output error";
+    case DS_EDATA: return "invalid data";
+    case DS_EUSAGE: return "invalid option or argument";
+    case DS_ENUM: return "a numerical routine failed";
+    case DS_EHDF5: return "the HDF5 library failed";
+    case DS_ENOTAVAIL: return "not available for this input";
+    default: return "unknown error";
+    }
+}
+
 void ds_format_fit(char *buf, size_t size, const char *fmt, ...)
 {
     va_list ap;

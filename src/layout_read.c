@@ -447,7 +447,8 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     if ((rc = ds_sha256_file(path, lr->sha256, err)) ||
         (rc = read_sessions(lr, err)) || (rc = read_lag1(lr, need, err)) ||
         (rc = read_responsiveness(lr, err)) || (rc = read_cycles(lr, err)) ||
-        (rc = read_provenance(lr, err)))
+        (rc = read_provenance(lr, err)) ||
+        (rc = ds_results_reader_error(lr->f, err)))
         goto fail;
     return DS_OK;
 fail:

@@ -11,6 +11,8 @@
 
 #include "commands.h"
 #include "cli.h"
+#include "outfile.h"
+#include "results.h"
 #include "version.h"
 
 static const ds_command_t commands[] = {
@@ -61,14 +63,11 @@ static void usage(FILE *fp)
             "\n");
 }
 
-int main(int argc, char **argv)
+/* The command line for provenance, without -t/--threads: the thread
+ * count never changes a result, and leaving it out keeps results files
+ * byte-identical at any thread count (SPEC 5). -1 when out of memory. */
+static int keep_command_line(int argc, char **argv)
 {
-    gsl_set_error_handler_off();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-
-    /* The command line for provenance, without -t/--threads: the thread
-     * count never changes a result, and leaving it out keeps results files
-     * byte-identical at any thread count (SPEC 5). */
     char **kept = malloc((size_t)(argc + 1) * sizeof *kept);
     if (kept) {
         int n = 0;
@@ -88,8 +87,15 @@ int main(int argc, char **argv)
         if (cmdline)
             ds_command_line = cmdline;
         free(kept);
+        if (cmdline)
+            return 0;
     }
+    fprintf(stderr, "dyadseq: error: out of memory\n");
+    return -1;
+}
 
+static int run(int argc, char **argv)
+{
     if (argc < 2) {
         usage(stderr);
         return DS_EXIT_USAGE;
@@ -113,4 +119,23 @@ int main(int argc, char **argv)
         fprintf(stderr, "dyadseq: error: unknown command '%s'\n", cmd);
     usage(stderr);
     return DS_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    gsl_set_error_handler_off();
+    /* HDF5 has no exit handler (results.h): an exit() from below
+     * (libgomp's, when it cannot create a thread) while a file was half
+     * written made that handler crash (issue 18 #5); such an exit is
+     * turned into status 1 with a message (outfile_guard.c) */
+    if (ds_results_library_open() != 0) {
+        fprintf(stderr, "dyadseq: error: out of memory starting the HDF5 "
+                        "library\n");
+        ds_outfile_guard_done();
+        return DS_EXIT_DATA;
+    }
+    int status = keep_command_line(argc, argv) ? DS_EXIT_DATA
+                                               : run(argc, argv);
+    ds_outfile_guard_done();
+    return status;
 }

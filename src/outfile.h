@@ -109,6 +109,27 @@ int ds_outfile_commit(ds_outfile_t *f, ds_error_t *err);
 void ds_outfile_discard(ds_outfile_t *f);
 
 /*
+ * The last line of defense against the HDF5 library's crashes
+ * (outfile_guard.c): while HDF5 is in use a crash removes the
+ * temporaries and ends with a message and exit status 1 instead of a
+ * signal. Install it first thing in main(); then the results module says
+ * what HDF5 is doing (context: "while starting", "while writing FILE",
+ * NULL when done; the string must stay valid), that one of its calls
+ * failed (after which it may crash in any later call), and which results
+ * file given by the user is being read (valid until the matching call
+ * with NULL; calls nest): a crash then is reported as that file's damage.
+ */
+void ds_outfile_guard_start(void);
+
+/* main() is returning: from now on an exit is its own. Before, an exit()
+ * from a library (libgomp, HDF5) removes the temporaries and becomes
+ * status 1 with a message. */
+void ds_outfile_guard_done(void);
+void ds_outfile_guard_context(const char *what);
+void ds_outfile_guard_failed(void);
+void ds_outfile_guard_reading(const char *path);
+
+/*
  * Remove the stale temporaries in dir (see above); returns how many were
  * removed. ds_outfile_publish does this after its renames.
  */

@@ -16,6 +16,16 @@
  *    stays ignored. SIGKILL cannot be caught: the next sweep removes its
  *    debris.
  *
+ *  - Crashes and library exits. SIGSEGV, SIGBUS, SIGILL, SIGFPE and
+ *    SIGABRT remove the temporaries too; while a results file is being
+ *    read (ds_outfile_guard_reading) such a crash is the HDF5 library's
+ *    on a damaged file, reported as one ("FILE: the HDF5 library crashed
+ *    reading it (SIGSEGV); the file is damaged") with exit status 1, and
+ *    otherwise the process still crashes, as a bug should. An exit() from
+ *    a library while a temporary exists (libgomp's exit(1) when it cannot
+ *    create a thread) removes it and ends with status 1 at once, before
+ *    the other exit handlers.
+ *
  *  - Stale temporaries. After a successful publish, the output directory
  *    is swept: files named as dyadseq names its temporaries
  *    (".NAME.tmp.XXXXXX") that were last modified before this process
@@ -133,6 +143,160 @@ static void unblock(const sigset_t *old)
     pthread_sigmask(SIG_SETMASK, old, NULL);
 }
 
+/* ------------------------------------------------------------------ */
+/* Crashes, and exit() called from a library                          */
+/* ------------------------------------------------------------------ */
+
+static const int FATAL[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+#define N_FATAL (sizeof FATAL / sizeof FATAL[0])
+
+static const char *volatile reading; /* a results file being read */
+static const char *volatile context; /* what HDF5 is doing, or NULL */
+static volatile sig_atomic_t hdf5_failed; /* an HDF5 call failed */
+static int reading_count;
+static int fatal_installed;
+/* room for the handler when the crash is a stack overflow */
+static unsigned char alt_stack[1 << 16];
+
+static int unlink_live(void)
+{
+    int removed = 0;
+    for (live_t *l = live_head; l; l = l->next)
+        removed |= unlink(l->path) == 0;
+    return removed;
+}
+
+static const char *fatal_name(int sig)
+{
+    return sig == SIGSEGV   ? "SIGSEGV"
+           : sig == SIGBUS  ? "SIGBUS"
+           : sig == SIGILL  ? "SIGILL"
+           : sig == SIGFPE  ? "SIGFPE"
+                            : "SIGABRT";
+}
+
+/*
+ * A crash: remove the temporaries. While HDF5 is in use the crash is the
+ * library's: after one of its calls failed (HDF5 1.10 does not survive
+ * running out of memory: half-built objects), while it reads a results
+ * file (a damaged file: results_read.c checks what it can, HDF5 does not
+ * check everything), or while it starts or writes. Say so and exit 1.
+ * Otherwise it is a bug: crash as before, without debris.
+ */
+static void on_fatal(int sig)
+{
+    int removed = unlink_live();
+    const char *file = reading, *what = context;
+    if (!hdf5_failed && !file && !what) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return;
+    }
+    put_err("dyadseq: error: the HDF5 library crashed (");
+    put_err(fatal_name(sig));
+    if (hdf5_failed) {
+        put_err(") after the error above; it does not survive running out "
+                "of memory");
+    } else if (file) {
+        put_err(") reading ");
+        put_err(file);
+        put_err("; the file is damaged");
+    } else {
+        put_err(") ");
+        put_err(what);
+    }
+    put_err(removed ? "; the incomplete output was removed\n" : "\n");
+    _exit(1);
+}
+
+static volatile sig_atomic_t main_done; /* main() is returning */
+
+/*
+ * exit() from below main() — libgomp's exit(1) when it cannot create a
+ * thread or allocate a task, HDF5's exit(-1) when it cannot register an
+ * object: remove the temporaries, say so, and end with status 1 at once,
+ * before the other exit handlers, whose teardown could crash half way
+ * through a write.
+ */
+static void at_exit(int status, void *unused)
+{
+    (void)unused;
+    if (main_done)
+        return;
+    int removed = unlink_live();
+    const char *what = context, *file = reading;
+    char num[16];
+    unsigned u = (unsigned)status & 0xFF;
+    size_t k = sizeof num;
+    num[--k] = '\0';
+    do
+        num[--k] = (char)('0' + u % 10);
+    while ((u /= 10) && k > 0);
+    put_err("dyadseq: error: a library ended the program (exit status ");
+    put_err(num + k);
+    put_err(")");
+    if (file) {
+        put_err(" reading ");
+        put_err(file);
+    } else if (what) {
+        put_err(" ");
+        put_err(what);
+    }
+    put_err(removed ? "; the incomplete output was removed\n" : "\n");
+    _exit(1);
+}
+
+void ds_outfile_guard_done(void)
+{
+    main_done = 1;
+}
+
+static void install_fatal(void)
+{
+    if (fatal_installed)
+        return;
+    fatal_installed = 1;
+    stack_t ss;
+    memset(&ss, 0, sizeof ss);
+    ss.ss_sp = alt_stack;
+    ss.ss_size = sizeof alt_stack;
+    sigaltstack(&ss, NULL);
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal;
+    sa.sa_flags = SA_ONSTACK | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < N_FATAL; i++)
+        sigaction(FATAL[i], &sa, NULL);
+    on_exit(at_exit, NULL);
+}
+
+void ds_outfile_guard_start(void)
+{
+    install_fatal();
+}
+
+void ds_outfile_guard_context(const char *what)
+{
+    context = what;
+}
+
+void ds_outfile_guard_failed(void)
+{
+    hdf5_failed = 1;
+}
+
+void ds_outfile_guard_reading(const char *path)
+{
+    install_fatal();
+    if (path) {
+        reading_count++;
+        reading = path;
+    } else if (reading_count > 0 && --reading_count == 0) {
+        reading = NULL;
+    }
+}
+
 int ds_outfile_guard_mkstemp(char *tmp)
 {
     live_t *l = malloc(sizeof *l);
@@ -142,6 +306,7 @@ int ds_outfile_guard_mkstemp(char *tmp)
     }
     sigset_t old;
     install();
+    install_fatal();
     block(&old);
     int fd = mkstemp(tmp);
     if (fd >= 0) {

@@ -84,6 +84,20 @@ typedef enum {
     DS_RESULTS_OTHER       /* anything else (only seen when reading) */
 } ds_results_type_t;
 
+/*
+ * Start the HDF5 library, first thing in main(): its error printing off,
+ * every package it sets up lazily set up now, no exit handler, and the
+ * crash guard of outfile.h installed. HDF5 is never closed: by the end of
+ * main() every file is closed (a writer committed or aborted, a reader
+ * closed); H5close, in an exit handler or at the end, crashed after a
+ * close of the library's own had failed unseen (out of memory) or when a
+ * library's exit() came half way through a write (issue 18 #5, #9); the
+ * process's memory goes with it (HDF5's free lists stay reachable, so
+ * leak checkers do not count them). Returns 0 or DS_EHDF5 (out of
+ * memory).
+ */
+int ds_results_library_open(void);
+
 /* ------------------------------------------------------------------ */
 /* Writing                                                            */
 /* ------------------------------------------------------------------ */
@@ -256,8 +270,17 @@ typedef enum {
     DS_RESULTS_OTHER_OBJECT /* a named datatype, a dangling link */
 } ds_results_kind_t;
 
-/* What is at path (an ill-formed path is ABSENT). */
+/*
+ * What is at path (an ill-formed path is ABSENT). A look-up that HDF5
+ * fails (out of memory, a damaged object header) answers ABSENT or
+ * OTHER_OBJECT, and is remembered: ds_results_reader_error reports it, so
+ * that a command does not end with success after reading less than the
+ * file holds. ds_results_attr_exists does the same.
+ */
 ds_results_kind_t ds_results_kind(ds_results_reader_t *f, const char *path);
+
+/* 0, or the DS_E* code of the first look-up that failed (err set). */
+int ds_results_reader_error(const ds_results_reader_t *f, ds_error_t *err);
 
 /*
  * Names of the members of the group at path, in creation order (name order

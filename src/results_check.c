@@ -787,6 +787,8 @@ int ds_results_check(ds_results_reader_t *f, ds_diag_t *diag,
     ds_results_catalog_free(c.cat, c.n_cat);
     ds_results_array_free(&session);
     free(params);
+    if (!c.fatal)
+        c.fatal = ds_results_reader_error(f, err);
     if (c.fatal)
         return c.fatal;
     if (diag->oom)

@@ -39,9 +39,57 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
+/* An HDF5 call failed: the library may be left inconsistent (HDF5 1.10
+ * does not survive running out of memory), so it is not called again to
+ * close what is open. */
+static int broken;
+
+int ds_results_h5_usable(void)
+{
+    return !broken;
+}
+
+int ds_results_library_open(void)
+{
+    ds_outfile_guard_start();
+    ds_outfile_guard_context("while starting");
+    /* no exit handler: HDF5 is closed at the end of main(), never from an
+     * exit() below it (libgomp's) while a file is half written */
+    H5dont_atexit();
+    int ok = H5open() >= 0 && H5Eset_auto2(H5E_DEFAULT, NULL, NULL) >= 0;
+    /* the packages HDF5 sets up on their first call, all now: while
+     * memory is there, and not half way through a write */
+    hid_t p = ok ? H5Pcreate(H5P_FILE_ACCESS) : -1, s = -1, t = -1;
+    ok = ok && p >= 0 && (s = H5Screate(H5S_SCALAR)) >= 0 &&
+         (t = H5Tcopy(H5T_C_S1)) >= 0 &&
+         H5Tequal(H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE) >= 0 &&
+         H5Zfilter_avail(H5Z_FILTER_DEFLATE) >= 0;
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    if (p >= 0)
+        H5Pclose(p);
+    /* the rest set themselves up on a call that fails for want of an
+     * object; that failure is expected */
+    H5Fis_hdf5("");
+    H5Dget_space(-1);
+    H5Gget_info(-1, NULL);
+    H5Aget_space(-1);
+    H5Oclose(-1);
+    H5Lexists(-1, "", H5P_DEFAULT);
+    H5Eclear2(H5E_DEFAULT);
+    ds_outfile_guard_context(NULL);
+    if (!ok)
+        broken = 1;
+    return ok ? 0 : DS_EHDF5;
+}
+
 int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
                         ...)
 {
+    broken = 1;
+    ds_outfile_guard_failed();
     char what[DS_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);

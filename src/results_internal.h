@@ -73,6 +73,7 @@ int ds_results_codec_compress(ds_results_codec_t *c,
 
 struct ds_results {
     char *path;            /* the output file, for messages */
+    char *context;         /* "while writing PATH", for the crash guard */
     ds_outfile_t out;      /* the temporary HDF5 writes to (f->tmp) */
     hid_t file, gcpl, lcpl, acpl, str_type;
     int level;
@@ -170,6 +171,10 @@ int ds_results_heap_check_dataset(const ds_results_heap_t *h,
  */
 int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
                         ...) __attribute__((format(printf, 3, 4)));
+
+/* Whether HDF5 may still be called to close what is open: no call of it
+ * has failed (ds_results_h5_error). */
+int ds_results_h5_usable(void);
 
 /* "out of memory" as DS_ENOMEM. */
 int ds_results_oom(ds_error_t *err);

@@ -30,7 +30,29 @@ struct ds_results_reader {
     char *name;
     hid_t file;
     ds_results_heap_t *heap; /* its string heap, checked at open */
+    int guarded;             /* ds_outfile_guard_reading(name) is on */
+    int failed;              /* a look-up failed in HDF5 (not "absent") */
+    ds_error_t fail;         /* its message */
 };
+
+/* A look-up that answers yes or no failed in HDF5 (out of memory, a
+ * damaged header): remember the first, for ds_results_reader_error. */
+static void lookup_failed(ds_results_reader_t *f, const char *path)
+{
+    if (f->failed) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    f->failed = ds_results_h5_error(&f->fail, f->name, "cannot look up "
+                                    "'%s'", path);
+}
+
+int ds_results_reader_error(const ds_results_reader_t *f, ds_error_t *err)
+{
+    if (f->failed && err)
+        *err = f->fail;
+    return f->failed;
+}
 
 struct ds_results_dread {
     ds_results_reader_t *f;
@@ -48,8 +70,10 @@ void ds_results_close(ds_results_reader_t *f)
 {
     if (!f)
         return;
-    if (f->file >= 0)
+    if (f->file >= 0 && ds_results_h5_usable())
         H5Fclose(f->file);
+    if (f->guarded)
+        ds_outfile_guard_reading(NULL);
     ds_results_heap_free(f->heap);
     free(f->name);
     free(f);
@@ -88,6 +112,10 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         rc = ds_results_oom(err);
         goto fail;
     }
+    /* what HDF5 does not check and we cannot either: a crash while the
+     * file is read is reported as its damage (outfile_guard.c) */
+    ds_outfile_guard_reading(f->name);
+    f->guarded = 1;
     /* before HDF5 reads a string: the heap it trusts (results_heap.c) */
     if ((rc = ds_results_heap_scan(path, &f->heap, err)))
         goto fail;
@@ -102,6 +130,8 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         goto fail;
     }
     if (!ds_results_attr_exists(f, "/", "format")) {
+        if ((rc = ds_results_reader_error(f, err)))
+            goto fail;
         rc = ds_error_set(err, DS_EDATA,
                           "'%s' is not a dyadseq results file (it has no "
                           "root attribute 'format')",
@@ -130,9 +160,11 @@ fail:
     return rc;
 }
 
-/* Whether every prefix of path exists as a link (H5Lexists needs that). */
-static int path_exists(hid_t file, const char *path)
+/* Whether every prefix of path exists as a link (H5Lexists needs that);
+ * a failure to tell is recorded (lookup_failed) and counts as no. */
+static int path_exists(ds_results_reader_t *f, const char *path)
 {
+    hid_t file = f->file;
     if (ds_results_check_path(path, NULL))
         return 0;
     if (strcmp(path, "/") == 0)
@@ -148,7 +180,10 @@ static int path_exists(hid_t file, const char *path)
             continue;
         char c = buf[i];
         buf[i] = '\0';
-        ok = H5Lexists(file, buf, H5P_DEFAULT) > 0;
+        htri_t e = H5Lexists(file, buf, H5P_DEFAULT);
+        if (e < 0)
+            lookup_failed(f, buf);
+        ok = e > 0;
         buf[i] = c;
     }
     free(buf);
@@ -158,11 +193,13 @@ static int path_exists(hid_t file, const char *path)
 
 ds_results_kind_t ds_results_kind(ds_results_reader_t *f, const char *path)
 {
-    if (!path_exists(f->file, path))
+    if (!path_exists(f, path))
         return DS_RESULTS_ABSENT;
     hid_t o = H5Oopen(f->file, path, H5P_DEFAULT);
     if (o < 0) {
-        H5Eclear2(H5E_DEFAULT);
+        /* a link to nothing (dangling), or HDF5 failed: a file of ours has
+         * no dangling links, so the failure is remembered */
+        lookup_failed(f, path);
         return DS_RESULTS_OTHER_OBJECT;
     }
     H5I_type_t t = H5Iget_type(o);
@@ -263,7 +300,7 @@ int ds_results_attr_names(ds_results_reader_t *f, const char *obj,
 {
     *names = NULL;
     *n = 0;
-    if (!path_exists(f->file, obj))
+    if (!path_exists(f, obj))
         return ds_error_set(err, DS_EDATA, "%s: no object '%s'", f->name,
                             obj);
     hid_t o = H5Oopen(f->file, obj, H5P_DEFAULT);
@@ -420,13 +457,25 @@ done:
     return rc;
 }
 
+/* 1 when obj has the attribute, 0 when not, -1 when HDF5 cannot tell
+ * (out of memory, a damaged header). */
+static int attr_presence(ds_results_reader_t *f, const char *obj,
+                         const char *name)
+{
+    if (!path_exists(f, obj))
+        return 0;
+    htri_t e = H5Aexists_by_name(f->file, obj, name, H5P_DEFAULT);
+    if (e >= 0)
+        H5Eclear2(H5E_DEFAULT);
+    return e > 0 ? 1 : e == 0 ? 0 : -1;
+}
+
 int ds_results_attr_exists(ds_results_reader_t *f, const char *obj,
                            const char *name)
 {
-    if (!path_exists(f->file, obj))
-        return 0;
-    htri_t e = H5Aexists_by_name(f->file, obj, name, H5P_DEFAULT);
-    H5Eclear2(H5E_DEFAULT);
+    int e = attr_presence(f, obj, name);
+    if (e < 0)
+        lookup_failed(f, obj);
     return e > 0;
 }
 
@@ -435,7 +484,11 @@ int ds_results_read_attr(ds_results_reader_t *f, const char *obj,
                          ds_results_array_t *a, ds_error_t *err)
 {
     memset(a, 0, sizeof *a);
-    if (!ds_results_attr_exists(f, obj, name))
+    int e = attr_presence(f, obj, name);
+    if (e < 0)
+        return ds_results_h5_error(err, f->name, "cannot read the "
+                                   "attributes of '%s'", obj);
+    if (e == 0)
         return ds_error_set(err, DS_EDATA, "%s: '%s' has no attribute '%s'",
                             f->name, obj, name);
     char what[600];
@@ -544,10 +597,21 @@ int ds_results_dread_open(ds_results_reader_t *f, const char *path,
         if (H5Pget_chunk(dcpl, DS_RESULTS_MAX_RANK, chunk) > 0)
             d->shape.chunk_rows = (size_t)chunk[0];
     }
-    if (ds_results_attr_exists(f, path, "dimensions") &&
-        ds_results_attr_get_string(f, path, "dimensions", &dn, NULL) == 0)
-        snprintf(d->shape.dimensions, sizeof d->shape.dimensions, "%s", dn);
-    free(dn);
+    /* the axes label every row: failing to read them is a failure */
+    htri_t has_dims = H5Aexists(d->dset, "dimensions");
+    if (has_dims < 0) {
+        rc = ds_results_h5_error(err, f->name, "cannot open dataset '%s'",
+                                 path);
+        goto fail;
+    }
+    if (has_dims) {
+        if ((rc = ds_results_attr_get_string(f, path, "dimensions", &dn,
+                                             err)))
+            goto fail;
+        ds_format_fit(d->shape.dimensions, sizeof d->shape.dimensions, "%s",
+                      dn);
+        free(dn);
+    }
     H5Pclose(dcpl);
     *out = d;
     return 0;
@@ -567,12 +631,14 @@ void ds_results_dread_close(ds_results_dread_t *d)
 {
     if (!d)
         return;
-    if (d->space >= 0)
-        H5Sclose(d->space);
-    if (d->ftype >= 0)
-        H5Tclose(d->ftype);
-    if (d->dset >= 0)
-        H5Dclose(d->dset);
+    if (ds_results_h5_usable()) {
+        if (d->space >= 0)
+            H5Sclose(d->space);
+        if (d->ftype >= 0)
+            H5Tclose(d->ftype);
+        if (d->dset >= 0)
+            H5Dclose(d->dset);
+    }
     free(d->path);
     free(d);
     H5Eclear2(H5E_DEFAULT);

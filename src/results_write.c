@@ -130,10 +130,13 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
     /* replace an existing file: the command checked it may (cli.c) */
     if ((rc = ds_outfile_open_fd(&r->out, path, 1, err)))
         goto fail;
-    if (!(r->path = ds_strdup(path))) {
+    size_t clen = strlen(path) + sizeof "while writing ";
+    if (!(r->path = ds_strdup(path)) || !(r->context = malloc(clen))) {
         rc = ds_results_oom(err);
         goto fail;
     }
+    snprintf(r->context, clen, "while writing %s", path);
+    ds_outfile_guard_context(r->context);
     r->direct_ok = H5Tequal(H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE) > 0 &&
                    H5Tequal(H5T_NATIVE_INT64, H5T_STD_I64LE) > 0;
     if ((rc = create_file(r, err)))
@@ -189,16 +192,22 @@ void ds_results_set_threads(ds_results_t *r, int n)
 static void results_free(ds_results_t *r)
 {
     ds_results_dsets_free(r);
-    if (r->str_type >= 0)
-        H5Tclose(r->str_type);
-    if (r->gcpl >= 0)
-        H5Pclose(r->gcpl);
-    if (r->lcpl >= 0)
-        H5Pclose(r->lcpl);
-    if (r->acpl >= 0)
-        H5Pclose(r->acpl);
-    if (r->file >= 0)
-        H5Fclose(r->file);
+    /* after an HDF5 failure its objects are left as they are: closing
+     * them can crash the library (issue 18 #9); the process ends soon */
+    if (ds_results_h5_usable()) {
+        if (r->str_type >= 0)
+            H5Tclose(r->str_type);
+        if (r->gcpl >= 0)
+            H5Pclose(r->gcpl);
+        if (r->lcpl >= 0)
+            H5Pclose(r->lcpl);
+        if (r->acpl >= 0)
+            H5Pclose(r->acpl);
+        if (r->file >= 0)
+            H5Fclose(r->file);
+    }
+    ds_outfile_guard_context(NULL);
+    free(r->context);
     ds_results_codec_clear(&r->codec);
     ds_outfile_discard(&r->out); /* after a commit: only frees names */
     free(r->path);
@@ -243,7 +252,7 @@ void ds_results_abort(ds_results_t *r)
 {
     if (!r)
         return;
-    if (r->file >= 0)
+    if (r->file >= 0 && ds_results_h5_usable())
         divert_to_scratch(r->file);
     results_free(r); /* removes the temporary */
 }
@@ -380,7 +389,11 @@ int ds_results_ensure_groups(ds_results_t *r, const char *path,
                                          "cannot create group '%s'", buf);
                 goto done;
             }
-            H5Gclose(g);
+            if (H5Gclose(g) < 0) {
+                rc = ds_results_h5_error(err, r->path,
+                                         "cannot create group '%s'", buf);
+                goto done;
+            }
         } else {
             hid_t o = H5Oopen(r->file, buf, H5P_DEFAULT);
             H5I_type_t t = o >= 0 ? H5Iget_type(o) : H5I_BADID;
@@ -459,8 +472,9 @@ static int attr_put(ds_results_t *r, const char *obj_path, const char *name,
 fail:
     if (space >= 0)
         H5Sclose(space);
-    if (obj >= 0)
-        H5Oclose(obj);
+    if (obj >= 0 && H5Oclose(obj) < 0 && rc == 0)
+        rc = ds_results_h5_error(err, r->path, "cannot write attribute '%s' "
+                                 "of '%s'", name, obj_path);
     return rc;
 }
 

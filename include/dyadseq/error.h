@@ -43,6 +43,9 @@ typedef struct ds_error {
 int ds_error_set(ds_error_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* What a DS_E* code means, for an error that came without a message. */
+const char *ds_error_str(int code);
+
 /* snprintf, vsnprintf into buf[size] that shorten as ds_error_set does. */
 void ds_format_fit(char *buf, size_t size, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
