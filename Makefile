@@ -53,7 +53,8 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests-$(MODE)/%)
 DEPS_STAMP := $(BUILD)/.deps-installed
 FAULT_SO := $(BUILD)/fault/libfaultinject.so
 
-.PHONY: all deps demo check unit reproduce install clean help bench fault
+.PHONY: all deps demo check unit reproduce install clean help bench fault \
+        fuzz fuzz-build
 all: $(BIN)
 
 # Install missing system packages once per build tree (idempotent script).
@@ -99,6 +100,34 @@ $(FAULT_SO): tests/fault/faultinject.c | $(DEPS_STAMP)
 fault: $(BIN) $(FAULT_SO)
 	@DYADSEQ=$(BIN) FAULT_SO=$(FAULT_SO) sh tests/fault/loop.sh $(FAULT_ARGS)
 
+# libFuzzer harnesses of the parsers (tests/fuzz/), built with clang,
+# AddressSanitizer and UBSan over the library's sources (issue 18).
+FUZZ_SECONDS ?= 60
+FUZZ_CC     := clang
+FUZZ_DIR    := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fopenmp \
+               -fsanitize=address,undefined,fuzzer-no-link \
+               -fno-sanitize-recover=undefined -Wall -Wextra
+FUZZ_LIBOBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,\
+                 $(filter-out src/main.c src/cli.c src/cmd_%.c,$(SRC)))
+FUZZ_NAMES  := time codebook zeros transcript results
+FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -Isrc -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBOBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	    -Isrc -Itests/fuzz -o $@ $< $(FUZZ_LIBOBJ) $(LDLIBS)
+
+.SECONDARY: $(FUZZ_LIBOBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(BIN) $(FUZZ_BIN)
+	@DYADSEQ=$(BIN) FUZZ_DIR=$(FUZZ_DIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
 demo: $(BIN)
 	@sh scripts/demo.sh
 
@@ -123,4 +152,4 @@ clean:
 help:
 	@sed -n '2,10p' Makefile | sed 's/^# \{0,1\}//'
 
--include $(OBJ:.o=.d) $(UNIT_BIN:%=%.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:%=%.d) $(FUZZ_LIBOBJ:.o=.d)

@@ -288,7 +288,6 @@ void ds_outfile_guard_failed(void)
 
 void ds_outfile_guard_reading(const char *path)
 {
-    install_fatal();
     if (path) {
         reading_count++;
         reading = path;
@@ -306,7 +305,6 @@ int ds_outfile_guard_mkstemp(char *tmp)
     }
     sigset_t old;
     install();
-    install_fatal();
     block(&old);
     int fd = mkstemp(tmp);
     if (fd >= 0) {

@@ -13,6 +13,7 @@
 typedef struct walk_ctx {
     char reason[256];
     int found;
+    int resource; /* a frame of HDF5's resource errors: out of memory */
 } walk_ctx_t;
 
 /* Keep the innermost frame's description (the first one walked upward). */
@@ -20,6 +21,8 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
 {
     walk_ctx_t *w = data;
     (void)n;
+    if (e->maj_num == H5E_RESOURCE)
+        w->resource = 1;
     if (w->found || !e->desc || !*e->desc)
         return 0;
     /* write failures carry "..., error message = 'No space left ...', ..." */
@@ -39,9 +42,10 @@ static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
     return 0;
 }
 
-/* An HDF5 call failed: the library may be left inconsistent (HDF5 1.10
- * does not survive running out of memory), so it is not called again to
- * close what is open. */
+/* An HDF5 call failed for want of memory: the library may be left
+ * inconsistent (HDF5 1.10 does not survive running out of memory: objects
+ * half built), so it is not called again to close what is open. Other
+ * failures (a damaged file) leave it usable. */
 static int broken;
 
 int ds_results_h5_usable(void)
@@ -88,16 +92,18 @@ int ds_results_library_open(void)
 int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
                         ...)
 {
-    broken = 1;
-    ds_outfile_guard_failed();
     char what[DS_ERROR_MSG_MAX];
     va_list ap;
     va_start(ap, fmt);
     ds_vformat_fit(what, sizeof what, fmt, ap); /* names cut, not reasons */
     va_end(ap);
-    walk_ctx_t w = {"", 0};
+    walk_ctx_t w = {"", 0, 0};
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
     H5Eclear2(H5E_DEFAULT);
+    if (w.resource) { /* HDF5 ran out of memory: see ds_results_h5_usable */
+        broken = 1;
+        ds_outfile_guard_failed();
+    }
     if (w.found)
         return ds_error_set(err, DS_EHDF5, "%s: %s (HDF5: %s)", file, what,
                             w.reason);

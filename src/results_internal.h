@@ -172,8 +172,8 @@ int ds_results_heap_check_dataset(const ds_results_heap_t *h,
 int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
                         ...) __attribute__((format(printf, 3, 4)));
 
-/* Whether HDF5 may still be called to close what is open: no call of it
- * has failed (ds_results_h5_error). */
+/* Whether HDF5 may still be called to close what is open: none of its
+ * calls has failed for want of memory (ds_results_h5_error). */
 int ds_results_h5_usable(void);
 
 /* "out of memory" as DS_ENOMEM. */

@@ -234,6 +234,23 @@ typedef ssize_t (*name_by_idx_fn)(hid_t, const char *, H5_index_t,
  * name order when the file does not track creation order (not written by
  * us). Messages say "cannot list <kind> '<path>'".
  */
+/* Whether the open object o tracks the creation order of its links
+ * (links) or of its attributes; -1 when HDF5 cannot tell. */
+static int crt_order_tracked(hid_t o, int links)
+{
+    H5I_type_t t = H5Iget_type(o);
+    hid_t cpl = t == H5I_GROUP     ? H5Gget_create_plist(o)
+                : t == H5I_DATASET ? H5Dget_create_plist(o)
+                                   : -1;
+    unsigned flags = 0;
+    if (cpl < 0)
+        return t == H5I_GROUP || t == H5I_DATASET ? -1 : 0;
+    herr_t e = links ? H5Pget_link_creation_order(cpl, &flags)
+                     : H5Pget_attr_creation_order(cpl, &flags);
+    H5Pclose(cpl);
+    return e < 0 ? -1 : (flags & H5P_CRT_ORDER_INDEXED) != 0;
+}
+
 static int list_names(ds_results_reader_t *f, hid_t o, size_t n,
                       name_by_idx_fn get, const char *kind, const char *path,
                       char ***names, ds_error_t *err)
@@ -241,16 +258,15 @@ static int list_names(ds_results_reader_t *f, hid_t o, size_t n,
     char **out = calloc(n ? n : 1, sizeof *out);
     if (!out)
         return ds_results_oom(err);
-    H5_index_t idx = H5_INDEX_CRT_ORDER;
-    size_t k;
+    size_t k = 0;
     int rc = 0;
+    /* creation order where the file keeps it (dyadseq's do), else names */
+    int tracked = crt_order_tracked(o, get == H5Lget_name_by_idx);
+    if (tracked < 0)
+        goto h5_fail;
+    H5_index_t idx = tracked ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
     for (k = 0; k < n; k++) {
         ssize_t len = get(o, ".", idx, H5_ITER_INC, k, NULL, 0, H5P_DEFAULT);
-        if (len < 0 && k == 0 && idx == H5_INDEX_CRT_ORDER) {
-            H5Eclear2(H5E_DEFAULT); /* creation order not tracked */
-            idx = H5_INDEX_NAME;
-            len = get(o, ".", idx, H5_ITER_INC, k, NULL, 0, H5P_DEFAULT);
-        }
         if (len < 0)
             goto h5_fail;
         if (!(out[k] = malloc((size_t)len + 1))) {
