@@ -10,10 +10,13 @@
  * (H5HG_read, H5T__conv_vlen), a crash rather than an error. So before
  * the library is asked for a string:
  *
- *  - the file is scanned for collections (the 8 bytes "GCOL", version 1,
- *    three zero bytes) and each one found is walked as HDF5 walks it,
- *    with every bound checked: its size within the file, each object's
- *    header and size within the collection, no index twice;
+ *  - the file is scanned for collections (the 5 bytes "GCOL", version 1,
+ *    all HDF5 checks before it trusts one) and each one found is walked
+ *    as HDF5 walks it, with every bound checked: its size within the
+ *    file, each object's header and size within the collection, the free
+ *    space last, no index twice, and no NUL byte in an object (each is a
+ *    string; a size grown by a damaged bit takes in the zeros of its
+ *    padding);
  *  - a string dataset's references are read raw (a contiguous dataset at
  *    its file offset, a chunked one chunk by chunk, inflated) and each
  *    must name an object of a collection found, of exactly its length.
@@ -21,12 +24,15 @@
  *    object header, which the 1.8 file format dyadseq writes protects
  *    with a checksum that HDF5 verifies.
  *
- * What remains: a collection whose first 8 bytes are damaged is not found
+ * What remains: a collection whose first 5 bytes are damaged is not found
  * by the scan, but then HDF5 refuses it by its signature (an error, not a
- * crash); 8 bytes of numeric data that happen to read "GCOL\1\0\0\0" (the
- * int64 5574214471) and do not parse as a collection make the file
- * reported as damaged; files written by other programs with version 1
- * object headers (no checksums) have unchecked attribute references.
+ * crash); 5 bytes of numeric data that happen to read "GCOL\1" and do not
+ * parse as a collection make the file reported as damaged; the size of an
+ * object grown within its 8-byte padding that a compact dataset or an
+ * attribute refers to (whose references cannot be read raw) is not seen,
+ * and HDF5 copies up to 7 bytes too many; files written by other
+ * programs with version 1 object headers (no checksums) have unchecked
+ * attribute references.
  * Numbers carry no checksum at all: a flipped bit in a double is a
  * different double.
  */
@@ -43,8 +49,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define GCOL_MAGIC "GCOL\x01\x00\x00\x00"
-#define GCOL_MAGIC_LEN 8
+#define GCOL_MAGIC "GCOL\x01" /* signature, version: what HDF5 checks */
+#define GCOL_MAGIC_LEN 5
 #define GCOL_HEADER 16      /* magic, version, reserved, size */
 #define GCOL_OBJ_HEADER 16  /* index, references, reserved, size */
 #define GCOL_MAX ((uint64_t)256 << 20) /* a larger collection: damaged */
@@ -145,17 +151,22 @@ static int walk(ds_results_heap_t *h, int fd, uint64_t addr,
             break; /* a tail too small for an object: free space */
         uint32_t idx = (uint32_t)le(c + p, 2);
         uint64_t osize = le(c + p + 8, 8), need;
-        if (idx == 0) { /* the free space: its size includes the header */
+        if (idx == 0) { /* the free space, last: its size has the header */
             need = osize;
-            if (need < GCOL_OBJ_HEADER || need > size - p)
+            if (need != size - p)
                 rc = damaged(err, file, addr, "has free space out of "
-                             "bounds");
+                             "place");
         } else {
             need = osize > size ? size : GCOL_OBJ_HEADER + ((osize + 7) &
                                                             ~(uint64_t)7);
             if (osize > size - p - GCOL_OBJ_HEADER || need > size - p)
                 rc = damaged(err, file, addr, "has an object out of "
                              "bounds");
+            else if (memchr(c + p + GCOL_OBJ_HEADER, 0, (size_t)osize))
+                /* every object of dyadseq's is a string, and a size grown
+                 * into the padding takes its zeros */
+                rc = damaged(err, file, addr, "has an object of the wrong "
+                             "size");
             else if ((rc = add_obj(h, addr, idx, osize)))
                 ds_error_set(err, rc, "out of memory");
         }

@@ -70,6 +70,25 @@ static hid_t make_str_type(void)
     return t;
 }
 
+/*
+ * Links and attributes stay in the object header, whatever their number
+ * ("compact" storage; HDF5 moves more than 8 into a fractal heap by
+ * default): the 1.8 format checksums object headers, and HDF5 checks the
+ * sums, but it does not check a fractal heap's links and crashed on a
+ * damaged one (issue 18 #6).
+ */
+#define COMPACT_MAX 65535
+#define COMPACT_MIN_DENSE 65534
+
+static int set_compact(hid_t cpl)
+{
+    return H5Pset_link_phase_change(cpl, COMPACT_MAX, COMPACT_MIN_DENSE) < 0 ||
+                   H5Pset_attr_phase_change(cpl, COMPACT_MAX,
+                                            COMPACT_MIN_DENSE) < 0
+               ? -1
+               : 0;
+}
+
 /* The property lists and string type every object of r is created with. */
 static int make_properties(ds_results_t *r)
 {
@@ -77,6 +96,7 @@ static int make_properties(ds_results_t *r)
     if ((r->gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
         H5Pset_link_creation_order(r->gcpl, order) < 0 ||
         H5Pset_attr_creation_order(r->gcpl, order) < 0 ||
+        set_compact(r->gcpl) < 0 ||
         H5Pset_obj_track_times(r->gcpl, 0) < 0 ||
         (r->lcpl = H5Pcreate(H5P_LINK_CREATE)) < 0 ||
         H5Pset_char_encoding(r->lcpl, H5T_CSET_UTF8) < 0 ||
@@ -96,7 +116,7 @@ static int create_file(ds_results_t *r, ds_error_t *err)
     if ((fapl = ds_results_fapl()) < 0 ||
         (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
         H5Pset_link_creation_order(fcpl, order) < 0 ||
-        H5Pset_attr_creation_order(fcpl, order) < 0 ||
+        H5Pset_attr_creation_order(fcpl, order) < 0 || set_compact(fcpl) < 0 ||
         H5Pset_obj_track_times(fcpl, 0) < 0 || make_properties(r) < 0) {
         rc = ds_results_h5_error(err, r->path,
                                  "cannot set up the HDF5 properties");

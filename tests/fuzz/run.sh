@@ -39,7 +39,7 @@ done
 printf 'from,to\nA:pursue,A:pursue\nB:bid,A:response\n' >"$seeds/zeros/two"
 w=$(mktemp -d "${TMPDIR:-/tmp}/dyadseq-fuzz.XXXXXX")
 trap 'rm -rf "$w"' EXIT
-"$DYADSEQ" simulate --couples 2 --events 12 -o "$w/s.csv" &&
+"$DYADSEQ" simulate --couples 1 --events 8 -o "$w/s.csv" &&
     "$DYADSEQ" analyze -q -o "$seeds/results/analyze.h5" "$w/s.csv" &&
     "$DYADSEQ" analyze -q --lags 1,2 --no-window -o "$seeds/results/lags.h5" "$w/s.csv" &&
     "$DYADSEQ" compare -q --pre pre --post post -o "$seeds/results/compare.h5" \
@@ -48,16 +48,16 @@ cut -d, -f1,2,4 "$w/s.csv" >"$w/plain.csv" &&
     "$DYADSEQ" analyze -q -o "$seeds/results/plain.h5" "$w/plain.csv"
 
 : >"$report"
-for h in time codebook zeros transcript results; do
+for h in ${FUZZ_ONLY:-time codebook zeros transcript results}; do
     bin="$FUZZ_DIR/fuzz_$h"
     [ -x "$bin" ] || { echo "$h: not built (make fuzz-build)" | tee -a "$report"; continue; }
     corpus="$FUZZ_DIR/corpus/$h"
     found="$FUZZ_DIR/found/$h"
     mkdir -p "$corpus" "$found"
     max=4096
-    case $h in transcript) max=65536 ;; results) max=300000 ;; esac
+    case $h in transcript) max=65536 ;; results) max=131072 ;; esac
     start=$(date +%s)
-    ASAN_OPTIONS=detect_leaks=1 "$bin" -max_total_time="$secs" -max_len=$max \
+    ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp "$bin" -max_total_time="$secs" -max_len=$max \
         -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 \
         -artifact_prefix="$found/" "$corpus" "$seeds/$h" >"$w/log" 2>&1
     status=$?

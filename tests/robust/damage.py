@@ -93,8 +93,13 @@ def flip(dyadseq, src, work, n, seed):
                 keep = os.path.join(work, "crash-%d.h5" % k)
                 shutil.copy(tmp, keep)
                 print("signal %s: %s %s (kept as %s)" % (rc, cmd[0], k, keep))
-            elif rc == 1 and not err.startswith("dyadseq: error: "):
+            elif rc == 1 and "dyadseq: error: " not in err:
                 print("no message: %s %s" % (cmd[0], k))
+            elif rc == 1 and "the HDF5 library crashed" in err:
+                keep = os.path.join(work, "guarded-%d.h5" % k)
+                shutil.copy(tmp, keep)
+                print("guarded: %s %s (kept as %s): %s" % (
+                    cmd[0], k, keep, err.strip().splitlines()[-1]))
     print("checked %d" % n)
 
 

@@ -78,5 +78,8 @@ done <"$TMP/attr"
 # die by a signal (before issue 18, 4 of these 30 copies crashed them)
 $PY tests/robust/damage.py flip "$DYADSEQ" "$TMP/a.h5" "$TMP" 30 18 >"$TMP/flip"
 check_eq "30 damaged copies, info and export: never a signal, always a message" \
-    "$(grep -v '^checked' "$TMP/flip")" ""
+    "$(grep -v '^checked\|^guarded' "$TMP/flip")" ""
+# a crash of HDF5 that the crash guard turned into exit 1 (outfile_guard.c)
+# is allowed, and counted here
+ok "... of which HDF5 crashed under the guard: $(grep -c '^guarded' "$TMP/flip")"
 finish
