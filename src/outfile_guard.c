@@ -16,15 +16,18 @@
  *    stays ignored. SIGKILL cannot be caught: the next sweep removes its
  *    debris.
  *
- *  - Crashes and library exits. SIGSEGV, SIGBUS, SIGILL, SIGFPE and
- *    SIGABRT remove the temporaries too; while a results file is being
- *    read (ds_outfile_guard_reading) such a crash is the HDF5 library's
- *    on a damaged file, reported as one ("FILE: the HDF5 library crashed
- *    reading it (SIGSEGV); the file is damaged") with exit status 1, and
- *    otherwise the process still crashes, as a bug should. An exit() from
- *    a library while a temporary exists (libgomp's exit(1) when it cannot
- *    create a thread) removes it and ends with status 1 at once, before
- *    the other exit handlers.
+ *  - Crashes and library exits (ds_outfile_guard_start, from main).
+ *    SIGSEGV, SIGBUS, SIGILL, SIGFPE and SIGABRT remove the temporaries
+ *    too. While HDF5 is in use — after one of its calls ran out of memory
+ *    (HDF5 1.10 does not survive that), reading a results file (a damaged
+ *    file: HDF5 does not check all it reads), starting, writing — the
+ *    crash is the library's: "dyadseq: error: the HDF5 library crashed
+ *    (SIGSEGV) reading FILE; the file is damaged" and exit status 1, on
+ *    an alternate stack so that a stack overflow is caught too. Otherwise
+ *    the process still crashes, as a bug should. An exit() from below
+ *    main() (libgomp's exit(1) when it cannot create a thread, HDF5's
+ *    exit(-1)) removes the temporaries and ends with status 1 and a
+ *    message at once, before the other exit handlers.
  *
  *  - Stale temporaries. After a successful publish, the output directory
  *    is swept: files named as dyadseq names its temporaries

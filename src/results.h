@@ -15,8 +15,8 @@
  *     ds_results_commit() closes and fsyncs it, renames it over the path
  *     (atomic on POSIX file systems) and fsyncs the directory;
  *     ds_results_abort() removes it. A failed run therefore leaves no
- *     output file and never truncates an existing one. A run killed by a
- *     signal can leave the temporary.
+ *     output file and never truncates an existing one; outfile.h says
+ *     what removes the temporary on a signal or a crash.
  *   - Datasets are written by absolute path ("/lag/1/session/expected");
  *     missing groups on the way are created. Every dataset carries a string
  *     attribute `dimensions` naming its axes ("session,from,to", "" for a

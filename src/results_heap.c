@@ -172,7 +172,7 @@ static int walk(ds_results_heap_t *h, int fd, uint64_t addr,
         }
         p += need;
     }
-    if (rc == 0) {
+    if (rc == 0 && h->n > first) {
         qsort(h->obj + first, h->n - first, sizeof *h->obj, cmp_obj);
         for (size_t i = first + 1; i < h->n && rc == 0; i++)
             if (h->obj[i].idx == h->obj[i - 1].idx)
@@ -238,7 +238,7 @@ int ds_results_heap_scan(const char *path, ds_results_heap_t **out,
             break;
         at += SCAN_BLOCK;
     }
-    if (rc == 0)
+    if (rc == 0 && h->n > 0)
         qsort(h->obj, h->n, sizeof *h->obj, cmp_obj);
 done:
     free(buf);
@@ -262,8 +262,9 @@ int ds_results_heap_check(const ds_results_heap_t *h,
         if (addr == 0 && len == 0)
             continue; /* no string (written as "" by dyadseq) */
         heap_obj_t key = {addr, idx, 0};
-        const heap_obj_t *o = bsearch(&key, h->obj, h->n, sizeof *h->obj,
-                                      cmp_obj);
+        const heap_obj_t *o = h->n ? bsearch(&key, h->obj, h->n,
+                                             sizeof *h->obj, cmp_obj)
+                                   : NULL;
         if (!o || o->size != len)
             return ds_error_set(err, DS_EDATA, "%s is damaged: string %zu "
                                 "of %s %s", file, i, what,

@@ -881,7 +881,8 @@ int ds_results_catalog(ds_results_reader_t *f, ds_results_entry_t **out,
         ds_results_catalog_free(c.e, c.n);
         return c.rc;
     }
-    qsort(c.e, c.n, sizeof *c.e, cmp_entry);
+    if (c.n > 0)
+        qsort(c.e, c.n, sizeof *c.e, cmp_entry);
     *out = c.e;
     *n = c.n;
     return 0;
@@ -891,7 +892,7 @@ const ds_results_entry_t *ds_results_catalog_find(
     const ds_results_entry_t *cat, size_t n, const char *path)
 {
     ds_results_entry_t key = {.path = (char *)path};
-    return bsearch(&key, cat, n, sizeof *cat, cmp_entry);
+    return n ? bsearch(&key, cat, n, sizeof *cat, cmp_entry) : NULL;
 }
 
 void ds_results_catalog_free(ds_results_entry_t *cat, size_t n)

@@ -4,8 +4,10 @@
 # corpora made of the inputs under tests/ and datasets/, and report per
 # harness: its run time, executions, the coverage it reached and when it
 # stopped growing, and what it found. Found inputs stay in
-# $FUZZ_DIR/found/HARNESS/; each belongs in tests/bad/ with the message it
-# must produce (tests/bad/README.md). `make fuzz FUZZ_SECONDS=N` runs it.
+# $FUZZ_DIR/found/HARNESS/; each belongs in tests/bad/ with a .expect file
+# of the message it must produce (tests/cli/test_bad_inputs.sh says the
+# format). `make fuzz FUZZ_SECONDS=N` runs it; FUZZ_ONLY="time results"
+# runs some.
 secs=${1:-60}
 : "${FUZZ_DIR:=build/fuzz}"
 : "${DYADSEQ:=build/dyadseq}"
