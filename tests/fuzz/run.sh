@@ -65,7 +65,7 @@ for h in ${FUZZ_ONLY:-time codebook zeros transcript results}; do
     status=$?
     took=$(( $(date +%s) - start ))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$w/log")
-    # coverage: the last "cov:" figure, and the run time of its first sighting
+    # coverage: the last "cov:" figure, and the execution that first reached it
     last=$(grep -o 'cov: [0-9]*' "$w/log" | tail -1 | cut -d' ' -f2)
     plateau=$(awk -v c="$last" '/cov: / { for (i = 1; i <= NF; i++) if ($i == "cov:" && $(i+1) == c && !seen) { seen = 1; print $1 } }' "$w/log" | tr -d '#')
     n_found=$(ls "$found" | wc -l)
