@@ -2,7 +2,7 @@
 #
 #   make            build build/dyadseq (installs missing packages first)
 #   make demo       analyze datasets/demo into results/demo.h5 and figures
-#   make check      build and run every test; ends with "N passed, N failed"
+#   make check      build and run every test; ends with "N passed, N failed, N skipped"
 #   make reproduce  reproduce the published worked examples
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 check   the same under AddressSanitizer and UBSan
@@ -35,16 +35,19 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 \
            -Wno-format-truncation
 CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE -D_FILE_OFFSET_BITS=64
 CFLAGS  += -std=c11 $(OPTFLAGS) $(WARN) -fopenmp -MMD -MP
-PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC))
-PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC))
+# jansson and expat read the BORIS project (JSON) and ELAN (XML) files of
+# `convert`: no hand-written JSON or XML parser (README, Dependencies)
+PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC) jansson expat)
+PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC) jansson expat)
 LDFLAGS += $(OPTFLAGS) -fopenmp
 LDLIBS  += -lcsv $(PKG_LIBS) -lz -lm
 
 SRC     := $(sort $(wildcard src/*.c))
 OBJ     := $(SRC:src/%.c=$(OBJDIR)/%.o)
-# libdyadseq.a: everything but the command line (main.c, cli.c, cmd_*.c);
-# the program and the unit tests link it.
-APPOBJ  := $(filter $(OBJDIR)/main.o $(OBJDIR)/cli.o $(OBJDIR)/cmd_%.o,$(OBJ))
+# libdyadseq.a: everything but the command line (main.c, cli.c, cli_*.c,
+# cmd_*.c); the program and the unit tests link it.
+APPOBJ  := $(filter $(OBJDIR)/main.o $(OBJDIR)/cli.o $(OBJDIR)/cli_%.o \
+                    $(OBJDIR)/cmd_%.o,$(OBJ))
 LIBOBJ  := $(filter-out $(APPOBJ),$(OBJ))
 LIB     := $(BUILD)/libdyadseq-$(MODE).a
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -109,7 +112,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fopenmp \
                -fsanitize=address,undefined,fuzzer-no-link \
                -fno-sanitize-recover=undefined -Wall -Wextra
 FUZZ_LIBOBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,\
-                 $(filter-out src/main.c src/cli.c src/cmd_%.c,$(SRC)))
+                 $(filter-out src/main.c src/cli.c src/cli_%.c src/cmd_%.c,$(SRC)))
 FUZZ_NAMES  := time codebook zeros transcript results
 FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 

@@ -6,20 +6,23 @@
 # with apt-get (as root, or through sudo); elsewhere it lists what to get.
 set -eu
 
-# build: compiler flags come from pkg-config; libcsv, GSL, HDF5 (+ tools)
+# build: compiler flags come from pkg-config; libcsv, GSL, HDF5 (+ tools),
+#        jansson and expat (convert: BORIS project JSON, ELAN XML)
 # tests: R (cross-checks against base R), hdf5r (R reading example),
 #        h5py (Python reading example), GNU time (memory in the benchmark)
 # plots: matplotlib
 PACKAGES="gcc make pkg-config libcsv-dev libgsl-dev libhdf5-dev zlib1g-dev hdf5-tools \
+libjansson-dev libexpat1-dev \
 r-base-core r-cran-hdf5r python3-h5py python3-matplotlib time"
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
     missing=""
-    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl hdf5 2>/dev/null || missing=1
+    command -v pkg-config >/dev/null 2>&1 && pkg-config --exists gsl hdf5 jansson expat 2>/dev/null || missing=1
     if [ -n "$missing" ]; then
         echo "install-deps: not a Debian/Ubuntu system; please install:" >&2
         echo "  a C11 compiler with OpenMP, make, pkg-config, libcsv (>= 3.0)," >&2
-        echo "  GSL (>= 2.5), HDF5 C library and tools (>= 1.10), R with the hdf5r" >&2
+        echo "  GSL (>= 2.5), HDF5 C library and tools (>= 1.10), jansson (>= 2.10)," >&2
+        echo "  expat (>= 2.2), R with the hdf5r" >&2
         echo "  package, Python 3 with h5py and matplotlib, GNU time" >&2
     fi
     exit 0

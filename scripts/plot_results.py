@@ -2,7 +2,8 @@
 """plot_results.py — figures for a paper from one dyadseq results file.
 
 Reads the HDF5 layout of SPEC section 5 (schemas/results.md) with h5py and
-draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF:
+draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF
+(--format):
 
   lag1_heatmap      pooled lag-k adjusted residuals (colour), Yule's Q in
                     every cell, significant cells framed after a stated
@@ -11,11 +12,15 @@ draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF:
                     nodes, arrow width proportional to Yule's Q
   response_km       Kaplan-Meier time to response after a bid, one panel
                     per direction, one line style per session label
-  timeline          one session's events by actor over time, pursue-
-                    withdraw cycles shaded (needs event times: /events in
-                    the file, or the transcript with --transcript)
+  timeline          one session's events by actor over time, its pursue-
+                    withdraw cycles (/cycles/runs) shaded; the events come
+                    from the transcript that was analyzed (--transcript,
+                    checked against the file: scripts/transcript_events.py)
   comparison_forest pre/post effect sizes (Cohen's d_z with its exact
                     confidence interval), when /comparison exists
+  actor_partner     actor and partner effects over time (analyze
+                    --actor-partner): mean coefficients with 95% CI per
+                    session label, one panel per model (scripts/plot_apim.py)
 
 A figure whose data are absent (no time column, no /comparison, ...) is
 skipped with a one-line message on standard error. Every figure uses line
@@ -28,8 +33,6 @@ Exit status: 0 success (skipped figures included), 1 unreadable input,
 has h5py and matplotlib.
 """
 import argparse
-import csv
-import glob
 import json
 import math
 import os
@@ -62,6 +65,10 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.colors import TwoSlopeNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
+from matplotlib.transforms import Bbox  # noqa: E402
+
+import plot_apim  # noqa: E402  (beside this script)
+import transcript_events  # noqa: E402  (beside this script)
 
 SUPPORTED_FORMAT_VERSION = 1
 DPI = 150
@@ -114,11 +121,13 @@ class Results:
             self.params = json.loads(self.attr("parameters") or "{}")
         except ValueError:
             self.params = {}
-        if "states/label" not in self.f or "sessions/couple" not in self.f:
+        # a file of `dyadseq power` has no sessions (nothing is kept of them)
+        has_sessions = "sessions/couple" in self.f
+        if "states/label" not in self.f or not (has_sessions or "power" in self.f):
             die(f"{path}: no /states/label or /sessions: not a complete results file")
         self.states = self.strings("states/label")
-        self.couples = self.strings("sessions/couple")
-        self.labels = self.strings("sessions/session")
+        self.couples = self.strings("sessions/couple") if has_sessions else []
+        self.labels = self.strings("sessions/session") if has_sessions else []
         self.S, self.K = len(self.couples), len(self.states)
 
     def has(self, p):
@@ -274,17 +283,21 @@ def fmt_num(v, digits=3):
 
 
 # ----------------------------------------------------------------- output
-def save(fig, outdir, name, quiet):
+def save(fig, outdir, name, a):
+    """Write the figure in each format of --format (PNG at DPI, PDF),
+    cropped to what is drawn, caption included, plus a margin. The crop
+    box is found once, not once per format by savefig's "tight" (each
+    lays the whole figure out again)."""
+    box = _place_caption(fig)
     paths = []
-    _place_caption(fig)
-    for ext in ("png", "pdf"):
+    for ext in a.formats:
         p = os.path.join(outdir, f"{name}.{ext}")
         meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(p, dpi=DPI, metadata=meta)
+        fig.savefig(p, dpi=DPI, metadata=meta, bbox_inches=box)
         paths.append(p)
     plt.close(fig)
-    if not quiet:
-        note(f"wrote {paths[0]} and .pdf")
+    if not a.quiet:
+        note(f"wrote {paths[0]}" + "".join(f" and .{e}" for e in a.formats[1:]))
     return paths
 
 
@@ -299,16 +312,21 @@ def footnote(fig, text):
 
 
 def _place_caption(fig):
-    text = getattr(fig, "_dyadseq_caption", None)
-    if not text:
-        return
+    """Place the caption (footnote) under what is drawn; return the box
+    (inches) of everything, caption included, with savefig's margin."""
     renderer = fig.canvas.get_renderer()
     bb = fig.get_tightbbox(renderer)  # inches
-    W, H = fig.get_figwidth(), fig.get_figheight()
-    width_in = max(bb.x1 - bb.x0, 4.0)
-    chars = int(width_in * 72 / (7.5 * 0.47))
-    fig.text(bb.x0 / W, (bb.y0 - 0.08) / H, textwrap.fill(text, chars), ha="left", va="top",
-             fontsize=7.5, color="0.2", transform=fig.transFigure)
+    text = getattr(fig, "_dyadseq_caption", None)
+    if text:
+        W, H = fig.get_figwidth(), fig.get_figheight()
+        width_in = max(bb.x1 - bb.x0, 4.0)
+        chars = int(width_in * 72 / (7.5 * 0.47))
+        t = fig.text(bb.x0 / W, (bb.y0 - 0.08) / H, textwrap.fill(text, chars), ha="left",
+                     va="top", fontsize=7.5, color="0.2", transform=fig.transFigure)
+        ext = t.get_window_extent(renderer).transformed(fig.dpi_scale_trans.inverted())
+        bb = Bbox.union([bb, ext])
+    pad = plt.rcParams["savefig.pad_inches"]
+    return Bbox.from_extents(bb.x0 - pad, bb.y0 - pad, bb.x1 + pad, bb.y1 + pad)
 
 
 # ---------------------------------------------------------------- figure 1
@@ -404,7 +422,7 @@ def fig_heatmap(r, a, name):
              f"{CORRECTION_NAMES[a.correction]} correction over m = {m} cells"
              + ("; hatched: structural zero or undefined"
                 if sz.any() or not np.isfinite(z).all() else "") + ".")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 2
@@ -551,7 +569,7 @@ def fig_diagram(r, a, name):
                 ha="center", va="center", fontsize=10, color="0.3")
         note(f"{name}: no transition is significant after {a.correction} correction; "
              "drawing the states only")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 3
@@ -695,102 +713,10 @@ def fig_km(r, a, name):
                     "sessions)") +
                  ", each curve held at its last value. 1 \u2212 S(W) is the share of bids "
                  "answered within the response window W.")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 4
-def parse_time(s):
-    """Seconds, or [hh:]mm:ss[.fff] (SPEC 3)."""
-    s = s.strip()
-    if ":" not in s:
-        return float(s)
-    parts = s.split(":")
-    if len(parts) > 3:
-        raise ValueError(s)
-    v = 0.0
-    for p in parts:
-        v = v * 60 + float(p)
-    return v
-
-
-def events_from_transcript(r, path, couple, label):
-    """(onset, duration, state) of one session from the transcript CSV(s):
-    columns found by header name; rows in file order, files by name."""
-    files = sorted(glob.glob(os.path.join(path, "*.csv"))) if os.path.isdir(path) else [path]
-    if not files:
-        die(f"{path}: no *.csv files")
-    actors, codes, _ = r.structure()
-    index = {lab: k for k, lab in enumerate(r.states)}
-    onset, dur, state, has_time, unknown = [], [], [], True, set()
-    for fn in files:
-        try:
-            fh = open(fn, newline="", encoding="utf-8-sig")
-        except OSError as e:
-            die(f"{fn}: cannot read ({e.strerror})")
-        with fh:
-            rd = csv.reader(fh)
-            header = next(rd, None) or []
-            col = {h.strip(): i for i, h in enumerate(header)}
-            for need in ("couple", "session", "code"):
-                if need not in col:
-                    die(f"{fn}: no column '{need}' (columns: {', '.join(header)})")
-            has_time = has_time and "time" in col
-            for line, row in enumerate(rd, start=2):
-                if len(row) < len(header) or row[col["couple"]] != couple \
-                        or row[col["session"]] != label:
-                    continue
-                code = row[col["code"]]
-                key = f"{row[col['actor']]}:{code}" if actors and "actor" in col else code
-                if key not in index:
-                    unknown.add(key)
-                    continue
-                try:
-                    t = parse_time(row[col["time"]]) if "time" in col else math.nan
-                    d = row[col["duration"]].strip() if "duration" in col else ""
-                    d = float(d) if d else math.nan
-                except ValueError:
-                    die(f"{fn}:{line}: cannot read the time or duration")
-                onset.append(t)
-                dur.append(d)
-                state.append(index[key])
-    if unknown:
-        note(f"warning: timeline: {len(unknown)} state(s) of the transcript are not in "
-             f"/states/label and are left out: {', '.join(sorted(unknown)[:5])}")
-    if not has_time:
-        onset = [math.nan] * len(onset)
-    return np.array(onset, float), np.array(dur, float), np.array(state, int)
-
-
-def session_cycles(states, onset, actors, codes, roles, cmin):
-    """Pursue-withdraw cycles (SPEC 4.7) from one session's events, as
-    (first, last, pursuer) event index triples. Two actors only."""
-    C = len(codes)
-    n = len(states)
-
-    def pursuer(k):
-        a, rl = states[k] // C, roles[states[k] % C]
-        if a > 1:
-            return None
-        return a if rl == "pursue" else (1 - a if rl == "withdraw" else None)
-
-    def role(k):
-        return roles[states[k] % C]
-
-    runs, i = [], 0
-    while i < n:
-        p = pursuer(i)
-        if p is None:
-            i += 1
-            continue
-        j = i
-        while j + 1 < n and pursuer(j + 1) == p and role(j + 1) != role(j):
-            j += 1
-        if j - i + 1 >= cmin:
-            runs.append((i, j, p))
-        i = j + 1
-    return runs
-
-
 def pick_session(r, a):
     if a.session:
         if "/" not in a.session:
@@ -808,33 +734,61 @@ def pick_session(r, a):
     return 0
 
 
+CYCLE_RUNS = "cycles/runs"
+RUN_COLUMNS = ("session_index", "pursuer", "first_event", "n_events", "start_s", "end_s", "ending")
+
+
+def cycle_runs(r, s, onset):
+    """The pursue-withdraw cycles of session s as /cycles/runs stores them
+    (one row per cycle, written by dyadseq analyze): a list of dicts with
+    the columns of RUN_COLUMNS. The cycles are taken as they are, never
+    found again from the events; they are only checked to line up with
+    the events drawn (first_event's onset is start_s)."""
+    missing = [c for c in RUN_COLUMNS if not r.has(f"{CYCLE_RUNS}/{c}")]
+    if missing:
+        die(f"{r.path}: /{CYCLE_RUNS} has no column '{missing[0]}'")
+    sel = np.flatnonzero(r.get(f"{CYCLE_RUNS}/session_index").astype(int) == s)
+    cols = {c: (r.strings(f"{CYCLE_RUNS}/{c}") if c in ("pursuer", "ending")
+                else r.get(f"{CYCLE_RUNS}/{c}")) for c in RUN_COLUMNS}
+    runs = [{c: cols[c][i] for c in RUN_COLUMNS} for i in sel]
+    n = len(onset)
+    for run in runs:
+        first, k = int(run["first_event"]), int(run["n_events"])
+        if first < 0 or k < 1 or first + k > n:
+            die(f"{r.path}: a cycle of /{CYCLE_RUNS} (events {first} to {first + k - 1}) lies "
+                f"outside the {n} events of session {r.session_name(s)}")
+        t0 = float(run["start_s"])
+        if np.isfinite(onset[first]) and not abs(t0 - onset[first]) <= 1e-9 * max(1.0, abs(t0)):
+            die(f"{r.path}: the cycle starting at event {first} of session {r.session_name(s)} "
+                f"starts at {t0:g} s in /{CYCLE_RUNS}, but that event is at {onset[first]:g} s "
+                "in the transcript: give the transcript that was analyzed")
+    return runs
+
+
 def fig_timeline(r, a, name):
     if r.S == 0:
         return skip(name, "no sessions")
     s = pick_session(r, a)
     couple, label = r.couples[s], r.labels[s]
-    if r.has("sessions/first_onset_s") and not a.transcript \
-            and not np.isfinite(r.get("sessions/first_onset_s")[s]):
+    if r.has("sessions/first_onset_s") and not np.isfinite(r.get("sessions/first_onset_s")[s]):
         return skip(name, f"session {couple}/{label} has no event times (the transcript "
                           "had no time column)")
-    if a.transcript:
-        onset, dur, states = events_from_transcript(r, a.transcript, couple, label)
-        src = a.transcript
-    elif r.has("events/session_index"):
-        si = r.get("events/session_index").astype(int)
-        sel = si == s
-        onset = r.get("events/onset_s").astype(float)[sel]
-        dur = r.get("events/duration_s").astype(float)[sel] if r.has("events/duration_s") \
-            else np.full(sel.sum(), np.nan)
-        states = r.get("events/state").astype(int)[sel]
-        src = "/events"
-    else:
-        return skip(name, f"{r.path} has no /events; give the transcript with --transcript FILE_OR_DIR")
+    actors, codes, _ = r.structure()
+    dyadic = bool(actors) and len(actors) >= 2 and r.has("cycles")
+    if dyadic and not r.has(f"{CYCLE_RUNS}/session_index"):
+        return skip(name, f"no /{CYCLE_RUNS} in {r.path} (the cycles of each session; "
+                          "written by a newer dyadseq analyze: analyze again)")
+    if not a.transcript:
+        return skip(name, f"{r.path} holds no events: give the transcript that was analyzed "
+                          "with --transcript FILE_OR_DIR")
+    onset, dur, states = (np.array(v) for v in
+                          transcript_events.session_events(r, a.transcript, s, die))
+    onset, dur, states = onset.astype(float), dur.astype(float), states.astype(int)
     if len(states) == 0:
-        return skip(name, f"no events of session {couple}/{label} in {src}")
+        return skip(name, f"no events of session {couple}/{label} in {a.transcript}")
     if not np.isfinite(onset).all():
         return skip(name, f"session {couple}/{label} has no event times (no time column)")
-    actors, codes, roles = r.structure()
+    runs = cycle_runs(r, s, onset) if dyadic else []
     K, C = r.K, len(codes)
     span = float(onset.max() - onset.min())
     fig_w = 10.0 if span <= 900 else 13.0
@@ -850,23 +804,16 @@ def fig_timeline(r, a, name):
             m = sel & (y == yy)
             ax.broken_barh(list(zip(onset[m], widths[m])), (yy - 0.35, 0.7),
                            facecolors=shade, edgecolors="none")
-    runs = []
-    if actors and len(actors) >= 2:
-        cmin = int(r.param("cycle_min", default=3))
-        runs = session_cycles(states, onset, actors, codes, roles, cmin)
-        for i, j, p in runs:
-            end = onset[j + 1] if j + 1 < len(onset) else onset[-1]
-            ax.axvspan(onset[i], end, facecolor="0.87", edgecolor="0.68", hatch="//",
-                       lw=0, zorder=0)
-            ax.text((onset[i] + end) / 2, K - 0.3, actors[p], ha="center", va="bottom",
-                    fontsize=6.5, color="0.25")
-        if r.has("cycles/n_cycles"):
-            ci = list(r.get("cycles/session_index").astype(int))
-            if s in ci:
-                stored = int(r.get("cycles/n_cycles")[ci.index(s)])
-                if stored != len(runs):
-                    note(f"warning: timeline: {len(runs)} cycles found in the events of "
-                         f"{couple}/{label}, /cycles says {stored}")
+    for run in runs:
+        t0, t1 = float(run["start_s"]), float(run["end_s"])
+        ax.axvspan(t0, t1, facecolor="0.87", edgecolor="0.68", hatch="//", lw=0, zorder=0)
+        ax.text((t0 + t1) / 2, K - 0.3, run["pursuer"], ha="center", va="bottom",
+                fontsize=6.5, color="0.25")
+    if dyadic and r.has("cycles/n_cycles"):
+        ci = list(r.get("cycles/session_index").astype(int))
+        if s in ci and int(r.get("cycles/n_cycles")[ci.index(s)]) != len(runs):
+            note(f"warning: timeline: /{CYCLE_RUNS} has {len(runs)} cycles of {couple}/{label}, "
+                 f"/cycles/n_cycles says {int(r.get('cycles/n_cycles')[ci.index(s)])}")
     ax.set_yticks(range(K), [r.states[K - 1 - k] for k in range(K)])
     if actors:
         for b in range(1, len(actors)):
@@ -879,16 +826,18 @@ def fig_timeline(r, a, name):
     ax.grid(axis="x", color="0.85", lw=0.5)
     ax.set_axisbelow(True)
     title = f"Couple {couple}, session {label}: {len(states)} events"
-    if actors and len(actors) >= 2:
+    if dyadic:
         title += (f", {len(runs)} pursue\u2013withdraw cycle{'s' if len(runs) != 1 else ''}"
                   " (shaded; letter: pursuer)")
     ax.set_title(title)
+    cmin = r.attr("cycle_min", "/cycles") if dyadic else None
+    cmin = int(cmin if cmin is not None else r.param("cycle_min", default=3))
     footnote(fig, "Bars span each event's coded duration (events without one are drawn "
-             f"{default_w:.1f} s wide). Cycles: runs of at least "
-             f"{int(r.param('cycle_min', default=3))} events alternating one partner's "
-             "pursue and the other's withdraw, shaded to the onset of the next event."
-             if actors else "Bars span each event's coded duration.")
-    return save(fig, a.outdir, name, a.quiet)
+             f"{default_w:.1f} s wide). Cycles (/cycles/runs of the results file): runs of at "
+             f"least {cmin} events alternating one partner's pursue and the other's withdraw, "
+             "shaded from their first onset to the onset of the event after them."
+             if dyadic else "Bars span each event's coded duration.")
+    return save(fig, a.outdir, name, a)
 
 
 # ---------------------------------------------------------------- figure 5
@@ -969,14 +918,168 @@ def fig_forest(r, a, name):
     footnote(fig, f"Squares: d_z = mean difference / SD of the differences; lines: exact "
              f"{conf * 100:g}% CI from the noncentral t. Filled: Benjamini\u2013Hochberg "
              f"q \u2264 {a.alpha:g} across the {M} metrics. \u0394 in each metric's own unit.")
-    return save(fig, a.outdir, name, a.quiet)
+    return save(fig, a.outdir, name, a)
+
+
+# ------------------------------------------------------ agreement matrix
+def fig_agreement(r, a, name):
+    """The (K+1) x (K+1) agreement matrix of `dyadseq agree` as a heat map:
+    rows the first coding, columns the second, the last of each nil. Drawn
+    only for files with /agreement (skipped silently otherwise, unless asked
+    for with --only)."""
+    g = "agreement"
+    if not r.has(f"{g}/matrix"):
+        if a.only:
+            return skip(name, f"no /{g}/matrix in {r.path} (run dyadseq agree)")
+        return None
+    x = r.get(f"{g}/matrix").astype(float)
+    K1 = x.shape[0]
+    labels = list(r.states) + ["nil"]
+    if len(labels) != K1:
+        return skip(name, f"/{g}/matrix is {K1} x {K1} but the file has {r.K} states")
+    x[K1 - 1, K1 - 1] = 0.0
+    rows = x.sum(axis=1, keepdims=True)
+    share = np.divide(x, rows, out=np.full_like(x, np.nan), where=rows > 0)
+    attrs = r.f[g].attrs
+
+    def attr(k, default=""):
+        v = attrs.get(k, default)
+        return v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+
+    def scalar(k):
+        return float(r.get(f"{g}/{k}")) if r.has(f"{g}/{k}") else float("nan")
+
+    cell = min(0.5, 7.0 / K1)
+    fs = 8 if K1 <= 11 else (7 if K1 <= 15 else 6)
+    fig, ax = plt.subplots(figsize=(cell * K1 + 2.6, cell * K1 + 1.4))
+    im = ax.imshow(np.ma.masked_invalid(share), cmap="Blues", vmin=0, vmax=1,
+                   aspect="equal")
+    cmap = im.get_cmap()
+    for i in range(K1):
+        for j in range(K1):
+            if i == K1 - 1 and j == K1 - 1:
+                ax.add_patch(Rectangle((j - .5, i - .5), 1, 1, facecolor="0.9",
+                                       edgecolor="0.6", hatch="////", lw=0))
+                continue
+            v = share[i, j]
+            rgba = cmap(v if np.isfinite(v) else 0.0)
+            lum = 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2]
+            ax.text(j, i, f"{int(x[i, j]):d}", ha="center", va="center", fontsize=fs,
+                    color="white" if lum < 0.5 else "black",
+                    fontweight="bold" if i == j else "normal")
+    ax.set_xticks(range(K1), labels, rotation=45, ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(K1), labels)
+    ax.set_xlabel(f"Second coding: {attr('second', 'second')}")
+    ax.set_ylabel(f"First coding: {attr('first', 'first')}")
+    ax.tick_params(length=0)
+    for sp in ax.spines.values():
+        sp.set_visible(False)
+    ax.axhline(K1 - 1.5, color="black", lw=1.2)
+    ax.axvline(K1 - 1.5, color="black", lw=1.2)
+    actors, codes, _ = r.structure()
+    if actors and len(actors) > 1:
+        for b in range(1, len(actors)):
+            ax.axhline(b * len(codes) - .5, color="0.4", lw=0.8, ls="--")
+            ax.axvline(b * len(codes) - .5, color="0.4", lw=0.8, ls="--")
+    cb = fig.colorbar(im, ax=ax, fraction=0.046, pad=0.03)
+    cb.set_label("Share of the row (first coding's events)")
+    kappa, kmax, pct = scalar("kappa"), scalar("kappa_max"), scalar("percent_agreement")
+    n_s = int(attrs.get("n_sessions", r.S))
+    ax.set_title(f"Agreement over {n_s} session{'s' if n_s != 1 else ''}: "
+                 f"\u03ba = {fmt_q(kappa)} (max {fmt_q(kmax)}), {pct:.1f}% agree")
+    how = (f"events paired when their onsets are within {float(attr('tolerance_s')):g} s"
+           if attr("aligned_by") == "onset" else "events aligned by order")
+    footnote(fig, f"Number: aligned pairs of events (bold: agreements); colour: share of "
+             f"the row. nil: an event the other coding has no partner for ({how}); "
+             f"the nil\u2013nil cell is empty by construction (hatched).")
+    return save(fig, a.outdir, name, a)
+
+
+# ------------------------------------------------------------- power figure
+def fig_power(r, a, name):
+    """Power against couples (dyadseq power): one panel per metric and test,
+    one line per number of events per session, the 95% Clopper-Pearson
+    intervals as bars, the target power as a dashed line."""
+    g = "power"
+    need = ("couples", "events", "metric", "test", "power", "ci_low", "ci_high")
+    if not all(r.has(f"{g}/{k}") for k in need):
+        if a.only and "power" in a.only:  # asked for; else not a power file
+            skip(name, f"no /power in {r.path} (run dyadseq power -o FILE.h5)")
+        return None
+    couples = r.get(f"{g}/couples").astype(int)
+    events = r.get(f"{g}/events").astype(int)
+    metric = r.strings(f"{g}/metric")
+    test = r.strings(f"{g}/test")
+    power = r.get(f"{g}/power").astype(float)
+    lo = r.get(f"{g}/ci_low").astype(float)
+    hi = r.get(f"{g}/ci_high").astype(float)
+    target = float(r.attr("target_power", "/power") or 0.8)
+    alpha = float(r.attr("alpha", "/power") or 0.05)
+    reps = int(r.attr("replications", "/power") or 0)
+    bh = r.attr("multiplicity", "/power") == "bh"
+    panels = []
+    for m, t in zip(metric, test):
+        if (m, t) not in panels:
+            panels.append((m, t))
+    if not panels:
+        return skip(name, "/power has no rows")
+    ev_values = sorted(set(events.tolist()))
+    ncol = min(3, len(panels))
+    nrow = (len(panels) + ncol - 1) // ncol
+    fig, axes = plt.subplots(nrow, ncol, figsize=(3.3 * ncol + 0.4, 2.8 * nrow + 0.3),
+                             sharey=True, squeeze=False)
+    test_name = {"t": "t-test", "wilcoxon": "Wilcoxon"}
+    for k, (m, t) in enumerate(panels):
+        ax = axes[k // ncol][k % ncol]
+        rows = [i for i in range(len(metric)) if metric[i] == m and test[i] == t]
+        xs_all = sorted(set(int(couples[i]) for i in rows))
+        for j, ev in enumerate(ev_values):
+            sel = sorted((i for i in rows if events[i] == ev), key=lambda i: couples[i])
+            if not sel:
+                continue
+            st = LABEL_STYLES[j % len(LABEL_STYLES)]
+            x = couples[sel]
+            ax.errorbar(x, power[sel], yerr=[power[sel] - lo[sel], hi[sel] - power[sel]],
+                        color=st["color"], ls=st["ls"], marker=st["marker"], ms=4,
+                        lw=1.2, capsize=2, label=f"{ev} events")
+        ax.axhline(target, color="0.35", lw=0.8, ls="--")
+        ax.text(xs_all[0], target, f" target {target:g}", fontsize=7, color="0.35",
+                va="bottom", ha="left")
+        if len(xs_all) > 1 and xs_all[-1] / max(xs_all[0], 1) >= 4:
+            ax.set_xscale("log")
+        ax.set_xticks(xs_all, [str(x) for x in xs_all])
+        ax.minorticks_off()
+        ax.set_ylim(0, 1.02)
+        ax.set_xlabel("couples")
+        if k % ncol == 0:
+            ax.set_ylabel("power")
+        title = "every metric" if m == "all" else m
+        ax.set_title(f"{title}\n{test_name.get(t, t)}", fontsize=8.5, loc="left")
+        ax.grid(axis="y", color="0.9", lw=0.5)
+        ax.set_axisbelow(True)
+        if k == 0:
+            ax.legend(title="per session", fontsize=7, title_fontsize=7, frameon=False,
+                      loc="lower right")
+    for k in range(len(panels), nrow * ncol):
+        axes[k // ncol][k % ncol].axis("off")
+    mult = " after Benjamini\u2013Hochberg over the metrics" if bh else ""
+    footnote(fig, f"Power: share of {reps} simulated studies per design point whose test "
+             f"rejects at \u03b1 = {alpha:g} (two-sided){mult}; bars: 95% Clopper\u2013Pearson "
+             "intervals; dashed: the target power. 'every metric': all tests reject in the "
+             "same study.")
+    return save(fig, a.outdir, name, a)
 
 
 # ------------------------------------------------------------------- main
 FIGURES = [("heatmap", fig_heatmap), ("diagram", fig_diagram), ("km", fig_km),
-           ("timeline", fig_timeline), ("forest", fig_forest)]
+           ("timeline", fig_timeline), ("forest", fig_forest),
+           ("agreement", fig_agreement), ("power", fig_power),
+           ("actor_partner", lambda r, a, name: plot_apim.fig_actor_partner(
+               r, a, name, sys.modules[__name__]))]
 FILE_NAMES = {"heatmap": "lag{lag}_heatmap", "diagram": "lag{lag}_diagram", "km": "response_km",
-              "timeline": "timeline", "forest": "comparison_forest"}
+              "timeline": "timeline", "forest": "comparison_forest",
+              "agreement": "agreement_matrix", "power": "power_curve",
+              "actor_partner": "actor_partner"}
 
 
 def main(argv=None):
@@ -989,7 +1092,8 @@ def main(argv=None):
     ap.add_argument("--session", metavar="COUPLE/LABEL",
                     help="session of the timeline [the first with the most cycles]")
     ap.add_argument("--transcript", metavar="FILE_OR_DIR",
-                    help="read the timeline's events from the transcript CSV(s) [/events of the file]")
+                    help="the transcript CSV(s) that were analyzed: the events the timeline draws "
+                         "(the results file holds none) [no timeline]")
     ap.add_argument("--pre", metavar="LABEL", help="first session label of the curves [pre]")
     ap.add_argument("--post", metavar="LABEL", help="second session label [post]")
     ap.add_argument("--comparison", metavar="FILE.h5", help="take /comparison from this file [RESULTS.h5]")
@@ -1003,8 +1107,14 @@ def main(argv=None):
                     help="also draw significant negative (inhibited) transitions, in grey")
     ap.add_argument("--only", metavar="LIST",
                     help="comma-separated subset of: " + ",".join(k for k, _ in FIGURES))
+    ap.add_argument("--format", metavar="LIST", default="png,pdf",
+                    help="comma-separated formats of every figure: png (150 dpi), pdf [png,pdf]")
     ap.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
     a = ap.parse_args(argv)
+    a.formats = list(dict.fromkeys(x.strip() for x in a.format.split(",") if x.strip()))
+    bad = [x for x in a.formats if x not in ("png", "pdf")]
+    if bad or not a.formats:
+        ap.error(f"--format: unknown format '{bad[0]}' (png, pdf)" if bad else "--format: no format")
     if not (0 < a.alpha < 1):
         ap.error("--alpha must lie in (0, 1)")
     if a.lag < 1:
@@ -1016,6 +1126,8 @@ def main(argv=None):
         if bad:
             ap.error(f"--only: unknown figure '{bad[0]}'")
     r = Results(a.results)
+    if not a.only and r.has("power") and not r.couples:
+        only = ["power"]  # a file of dyadseq power holds nothing else to draw
     try:
         os.makedirs(a.outdir, exist_ok=True)
     except OSError as e:

@@ -19,7 +19,6 @@
 #include "results_check.h"
 #include "text.h"
 
-const char *ds_command_line = "";
 
 void ds_common_init(ds_common_opts_t *o, unsigned which)
 {
@@ -28,6 +27,12 @@ void ds_common_init(ds_common_opts_t *o, unsigned which)
     o->actors = "A,B";
     o->seed = 1;
     o->progress = -1;
+    ds_import_opts_init(&o->import);
+}
+
+void ds_common_clear(ds_common_opts_t *o)
+{
+    ds_import_opts_clear(&o->import);
 }
 
 static const struct option common_long[] = {
@@ -43,6 +48,16 @@ static const struct option common_long[] = {
     {"seed", required_argument, NULL, DS_OPT_SEED},
     {"progress", no_argument, NULL, DS_OPT_PROGRESS},
     {"no-progress", no_argument, NULL, DS_OPT_NO_PROGRESS},
+    {"from", required_argument, NULL, DS_OPT_FORMAT},
+    {"format", required_argument, NULL, DS_OPT_FORMAT},
+    {"subject-actor", required_argument, NULL, DS_OPT_SUBJECT_ACTOR},
+    {"tier-actor", required_argument, NULL, DS_OPT_TIER_ACTOR},
+    {"id-pattern", required_argument, NULL, DS_OPT_ID_PATTERN},
+    {"modifiers", required_argument, NULL, DS_OPT_MODIFIERS},
+    {"columns", required_argument, NULL, DS_OPT_COLUMNS},
+    {"interval", required_argument, NULL, DS_OPT_INTERVAL},
+    {"code", required_argument, NULL, DS_OPT_CODE},
+    {"n-intervals", required_argument, NULL, DS_OPT_N_INTERVALS},
 };
 
 /* Which DS_COMMON_* flag enables a common option (0 = always). */
@@ -58,6 +73,15 @@ static unsigned common_flag(int val)
     case DS_OPT_SEED: return DS_COMMON_SEED;
     case DS_OPT_PROGRESS:
     case DS_OPT_NO_PROGRESS: return DS_COMMON_PROGRESS;
+    case DS_OPT_FORMAT:
+    case DS_OPT_SUBJECT_ACTOR:
+    case DS_OPT_TIER_ACTOR:
+    case DS_OPT_ID_PATTERN:
+    case DS_OPT_MODIFIERS:
+    case DS_OPT_COLUMNS:
+    case DS_OPT_INTERVAL:
+    case DS_OPT_CODE:
+    case DS_OPT_N_INTERVALS: return DS_COMMON_IMPORT;
     default: return 0;
     }
 }
@@ -88,9 +112,73 @@ struct option *ds_common_longopts(const ds_common_opts_t *o,
     return all;
 }
 
+/* The importers' options (import.h); as ds_common_option. */
+static int import_option(ds_common_opts_t *o, const char *cmd, int opt,
+                         const char *arg)
+{
+    ds_import_opts_t *im = &o->import;
+    char msg[512];
+    int rc;
+    double v;
+    switch (opt) {
+    case DS_OPT_FORMAT:
+        o->format = arg;
+        return 1;
+    case DS_OPT_SUBJECT_ACTOR:
+        rc = ds_import_opt_map(&im->subject_actor, &im->n_subject_actor, arg,
+                               "--subject-actor", msg, sizeof msg);
+        break;
+    case DS_OPT_TIER_ACTOR:
+        rc = ds_import_opt_map(&im->tier_actor, &im->n_tier_actor, arg,
+                               "--tier-actor", msg, sizeof msg);
+        break;
+    case DS_OPT_ID_PATTERN:
+        rc = ds_import_opt_id_pattern(im, arg, msg, sizeof msg);
+        break;
+    case DS_OPT_MODIFIERS:
+        rc = ds_import_opt_modifiers(im, arg, msg, sizeof msg);
+        break;
+    case DS_OPT_COLUMNS:
+        rc = ds_import_opt_columns(im, arg, msg, sizeof msg);
+        break;
+    case DS_OPT_INTERVAL:
+        if (ds_parse_double(arg, &v) || !(v > 0)) {
+            ds_usage_error(cmd, "--interval takes seconds > 0, not '%s'",
+                           arg);
+            return -1;
+        }
+        im->interval = v;
+        im->interval_given = 1;
+        return 1;
+    case DS_OPT_CODE:
+        rc = ds_import_opt_code(im, arg, msg, sizeof msg);
+        break;
+    case DS_OPT_N_INTERVALS: {
+        size_t n;
+        if (ds_parse_size(arg, &n) || n == 0 || n > 100000000) {
+            ds_usage_error(cmd, "--n-intervals takes a whole number from 1, "
+                           "not '%s'", arg);
+            return -1;
+        }
+        im->n_intervals = n;
+        return 1;
+    }
+    default:
+        return 0;
+    }
+    if (rc == -2)
+        ds_msg_error("out of memory");
+    else if (rc)
+        ds_usage_error(cmd, "%s", msg);
+    return rc ? -1 : 1;
+}
+
 int ds_common_option(ds_common_opts_t *o, const char *cmd, int opt,
                      const char *arg)
 {
+    int r = import_option(o, cmd, opt, arg);
+    if (r)
+        return r;
     switch (opt) {
     case 'q':
         o->quiet = 1;
@@ -168,6 +256,68 @@ void ds_common_help(FILE *fp, const ds_common_opts_t *o)
                 "                        reporting time going backwards [off]\n"
                 "      --merge           let one session's rows span several "
                 "files [off]\n");
+    }
+    if (o->which & DS_COMMON_IMPORT) {
+        fprintf(fp,
+                "  Other tools' files (docs/convert.md)\n"
+                "      --from FORMAT     the inputs' format (also --format) "
+                "[told by the\n"
+                "                        extension: .boris, .eaf, .sds; "
+                "otherwise needed]\n");
+        for (size_t i = 0; i < ds_n_importers; i++) {
+            fprintf(fp, "        %-10s ", ds_importers[i].name);
+            for (const char *p = ds_importers[i].summary; *p; p++) {
+                fputc(*p, fp);
+                if (*p == '\n')
+                    fprintf(fp, "%19s", "");
+            }
+            fputc('\n', fp);
+        }
+        fprintf(fp,
+                "        %-10s dyadseq transcripts (the default of "
+                "--to sdis)\n"
+                "      --subject-actor NAME=A  subject NAME (BORIS subject, "
+                "SDIS code prefix,\n"
+                "                        the actor column of --columns) is "
+                "actor A; A '-' leaves\n"
+                "                        its events out; repeatable; a "
+                "subject named as an\n"
+                "                        actor is that actor [none]\n"
+                "      --tier-actor TIER=A  the same for ELAN tiers; every "
+                "tier must map [none]\n"
+                "      --id-pattern REGEX  POSIX extended regex on the "
+                "observation id (BORIS\n"
+                "                        observation, SDIS label, ELAN "
+                "file name): group 1 is\n"
+                "                        the couple, group 2 the session "
+                "[none: the id is the\n"
+                "                        session, the file name's stem "
+                "the couple]\n"
+                "      --modifiers ignore|append  BORIS modifiers are "
+                "dropped, or appended to the\n"
+                "                        code as BEHAVIOR|MODIFIERS "
+                "[ignore]\n"
+                "      --columns KEY=COL,...  the columns of --from columns: "
+                "code (required),\n"
+                "                        couple, session, actor, time, "
+                "duration or offset,\n"
+                "                        status (START/STOP/POINT), start, "
+                "end; unit=ms for\n"
+                "                        times in milliseconds [none]\n"
+                "      --interval S      seconds per interval of SDIS "
+                "interval data [1] and of\n"
+                "                        interval sheets (needed)\n"
+                "      --code ACTOR:CODE=COLUMN  interval sheets: a 0/1 "
+                "column (long), or the\n"
+                "                        prefix of a run of them, "
+                "COLUMN01..COLUMN48 (wide);\n"
+                "                        ACTOR=COLUMN: the column lists "
+                "the actor's codes\n"
+                "                        present, separated by ';' (0: "
+                "none); repeatable [none]\n"
+                "      --n-intervals N   interval sheets: intervals per "
+                "session [the sheet's]\n",
+                "transcript");
     }
     if (o->which & DS_COMMON_THREADS)
         fprintf(fp, "  -t, --threads N       threads; 0 = all cores [0]\n");
@@ -352,6 +502,8 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                        size_t n_inputs, ds_corpus_t **out)
 {
     *out = NULL;
+    if (ds_cli_import_wanted(o, inputs, n_inputs))
+        return ds_cli_import_corpus(o, inputs, n_inputs, out);
     ds_error_t err = {0};
     ds_diag_t diag;
     ds_diag_init(&diag, 50);
@@ -377,7 +529,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                 ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
             goto done;
         }
-    } else if (!(cb = ds_codebook_default())) {
+    } else if (!(cb = ds_codebook_alloc_default())) {
         ds_msg_error("out of memory");
         goto done;
     }
@@ -386,8 +538,13 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .n_actors = n_actors,
                            .sort = o->sort,
                            .merge = o->merge,
-                           .verbose = o->verbose};
-    rc = ds_corpus_load((const char *const *)inputs, n_inputs, &io, out,
+                           .verbose = o->verbose,
+                           /* -t for the commands that take it; the reader's
+                            * own default (OpenMP's) for the others */
+                           .threads = (o->which & DS_COMMON_THREADS)
+                                          ? ds_common_threads(o)
+                                          : 0};
+    rc = ds_ingest_load((const char *const *)inputs, n_inputs, &io, out,
                         &diag, &err);
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);
@@ -495,6 +652,7 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
                  size_t *n_args)
 {
     ds_common_init(o, spec->common);
+    o->cmd = spec->name;
     const char *shortopts;
     struct option *lo = ds_common_longopts(o, spec->own, &shortopts);
     if (!lo) {
@@ -531,16 +689,22 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
         }
     }
     free(lo);
-    if (status >= 0)
+    if (status >= 0) {
+        ds_common_clear(o);
         return status;
+    }
     size_t n = (size_t)(argc - optind);
-    if (n < spec->min_args)
+    if (n < spec->min_args) {
+        ds_common_clear(o);
         return ds_usage_error(spec->name, "%s", n == 0
                                   ? "missing arguments"
                                   : "too few arguments");
-    if (spec->max_args && n > spec->max_args)
+    }
+    if (spec->max_args && n > spec->max_args) {
+        ds_common_clear(o);
         return ds_usage_error(spec->name, "too many arguments (from '%s')",
                               argv[optind + (int)spec->max_args]);
+    }
     *args = argv + optind;
     *n_args = n;
     return -1;

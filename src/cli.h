@@ -13,13 +13,16 @@
 #include "dyadseq/analysis.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/error.h"
+#include "import.h"
 
 /* Exit statuses (SPEC 2). */
 enum { DS_EXIT_OK = 0, DS_EXIT_DATA = 1, DS_EXIT_USAGE = 2 };
 
 typedef struct ds_command {
     const char *name;
-    int (*main)(int argc, char **argv); /* argv[0] is the command name */
+    /* argv[0] is the command name; command_line the whole command line
+     * as typed, less -t/--threads (recorded in results files) */
+    int (*main)(int argc, char **argv, const char *command_line);
     const char *summary;                /* one line for `dyadseq --help` */
 } ds_command_t;
 
@@ -33,6 +36,15 @@ enum {
     DS_OPT_NO_PROGRESS,
     DS_OPT_SORT,
     DS_OPT_MERGE,
+    DS_OPT_FORMAT,
+    DS_OPT_SUBJECT_ACTOR,
+    DS_OPT_TIER_ACTOR,
+    DS_OPT_ID_PATTERN,
+    DS_OPT_MODIFIERS,
+    DS_OPT_COLUMNS,
+    DS_OPT_INTERVAL,
+    DS_OPT_CODE,
+    DS_OPT_N_INTERVALS,
     DS_OPT_COMMAND = 512
 };
 
@@ -42,10 +54,13 @@ enum {
     DS_COMMON_OUTPUT = 1 << 1,  /* -o FILE */
     DS_COMMON_THREADS = 1 << 2, /* -t N */
     DS_COMMON_SEED = 1 << 3,    /* --seed N */
-    DS_COMMON_PROGRESS = 1 << 4 /* --progress / --no-progress */
+    DS_COMMON_PROGRESS = 1 << 4, /* --progress / --no-progress */
+    DS_COMMON_IMPORT = 1 << 5    /* --from/--format and the importers'
+                                    options (import.h) */
 };
 
 typedef struct ds_common_opts {
+    const char *cmd;         /* the command's name, for messages */
     unsigned which;          /* DS_COMMON_* flags this command accepts */
     const char *output;      /* -o */
     int threads;             /* -t; 0 = all cores */
@@ -55,10 +70,18 @@ typedef struct ds_common_opts {
     int quiet, verbose;      /* -q, -v */
     int progress;            /* -1 auto (stderr is a terminal), 0, 1 */
     int sort, merge;         /* --sort, --merge */
+    const char *command_line; /* for provenance; set by the command */
+    const char *format;      /* --from/--format, NULL = by extension */
+    ds_import_opts_t import; /* the importers' options */
 } ds_common_opts_t;
 
 /* Defaults for the given DS_COMMON_* flags. */
 void ds_common_init(ds_common_opts_t *o, unsigned which);
+
+/* Free what options allocated (the importers' maps and pattern). A
+ * command calls it before returning once ds_cmd_parse said to run;
+ * ds_cmd_parse calls it itself when it returns an exit status. */
+void ds_common_clear(ds_common_opts_t *o);
 
 /*
  * Build a getopt_long option array: the command's own options (terminated
@@ -108,11 +131,41 @@ void ds_print_diag(const ds_diag_t *diag, int quiet);
 
 /*
  * Load the codebook (--codebook or built-in) and all inputs with the common
- * options, printing every problem. Returns DS_EXIT_OK with *out set, or the
- * exit status to return.
+ * options, printing every problem. The reader runs on o's thread count
+ * (ds_common_threads) when the command takes -t, on OpenMP's default
+ * (OMP_NUM_THREADS, else all cores) when it does not. Returns DS_EXIT_OK
+ * with *out set, or the exit status to return.
  */
 int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                        size_t n_inputs, ds_corpus_t **out);
+
+/*
+ * Another tool's files (--from/--format FORMAT, or told by their
+ * extension) as a checked study: the codebook and actors of the options,
+ * every input read by its importer, every problem printed (cli_import.c).
+ * "transcript" reads dyadseq transcripts with the transcript reader.
+ * Returns DS_EXIT_OK with *x filled, or the exit status to return.
+ */
+typedef struct ds_cli_import {
+    ds_codebook_t *codebook;
+    char **actors;
+    size_t n_actors;
+    ds_import_study_t *study;
+} ds_cli_import_t;
+int ds_cli_import(const ds_common_opts_t *o, char *const *inputs,
+                  size_t n_inputs, ds_cli_import_t *x);
+void ds_cli_import_free(ds_cli_import_t *x);
+
+/* Whether the inputs are another tool's files: --from/--format names a
+ * format other than "transcript", or --columns is given, or (neither
+ * given) every input is named as one format's file (.boris, .eaf, .sds,
+ * or a directory of those). */
+int ds_cli_import_wanted(const ds_common_opts_t *o, char *const *inputs,
+                         size_t n_inputs);
+
+/* ds_cli_import, then the study as a corpus (validate, analyze --format). */
+int ds_cli_import_corpus(const ds_common_opts_t *o, char *const *inputs,
+                         size_t n_inputs, ds_corpus_t **out);
 
 /*
  * Refuse an output path that would destroy data: a directory, one of the
@@ -183,7 +236,5 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
 void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
                  FILE *fp);
 
-/* Set once by main(): the full command line, for provenance. */
-extern const char *ds_command_line;
 
 #endif

@@ -17,6 +17,7 @@
 #include "commands.h"
 #include "dyadseq/analysis.h"
 #include "cli.h"
+#include "cli_ap.h"
 #include "json.h"
 #include "layout.h"
 #include "results.h"
@@ -37,7 +38,10 @@ enum {
     OPT_RESPONSE_WINDOW,
     OPT_CYCLE_MIN,
     OPT_COMPRESS,
-    OPT_NO_WINDOW
+    OPT_NO_WINDOW,
+    OPT_WINDOW_EDGES,
+    OPT_ACTOR_PARTNER,
+    OPT_AP_DELTA
 };
 
 static const struct option own_opts[] = {
@@ -52,6 +56,9 @@ static const struct option own_opts[] = {
     {"cycle-min", required_argument, NULL, OPT_CYCLE_MIN},
     {"compress", required_argument, NULL, OPT_COMPRESS},
     {"no-window", no_argument, NULL, OPT_NO_WINDOW},
+    {"window-edges", required_argument, NULL, OPT_WINDOW_EDGES},
+    {"actor-partner", required_argument, NULL, OPT_ACTOR_PARTNER},
+    {"ap-delta", required_argument, NULL, OPT_AP_DELTA},
     {NULL, 0, NULL, 0}};
 
 typedef struct analyze_args {
@@ -67,9 +74,13 @@ typedef struct analyze_args {
     long lo, hi;
     double time_unit;
     int target_ongoing;
+    int edges_drop;    /* --window-edges drop */
+    int argc;          /* the command line, for `--window LO:HI` */
+    char **argv;
     double response_window;
     size_t cycle_min;
     int compress;
+    ds_cli_ap_t ap;    /* --actor-partner, --ap-delta */
 } analyze_args_t;
 
 static void own_help(FILE *fp)
@@ -87,11 +98,19 @@ static void own_help(FILE *fp)
         "                        cell (Yule's Q, log odds ratio) [0]\n"
         "      --permutations M  within-session permutation tests of the "
         "residuals [0]\n"
-        "      --window[=LO:HI]  time-window tallies: units LO to HI after "
+        "      --window [LO:HI]  time-window tallies: units LO to HI after "
         "the given\n"
-        "                        event's unit [1:5; computed when the "
-        "input has times]\n"
+        "                        event's unit (also --window=LO:HI) [1:5; "
+        "computed when\n"
+        "                        the input has times]\n"
         "      --no-window       no time-window tallies\n"
+        "      --window-edges keep|drop\n"
+        "                        drop: leave out the units whose window "
+        "reaches past the\n"
+        "                        start or end of the observation (interval "
+        "data: window\n"
+        "                        1:1 tallies consecutive intervals, as a "
+        "lag-1 table) [keep]\n"
         "      --time-unit U     seconds per time unit of --window [1]\n"
         "      --target onset|ongoing\n"
         "                        a unit is a target when an event starts in "
@@ -102,7 +121,9 @@ static void own_help(FILE *fp)
         "answered; also the\n"
         "                        window of reciprocated softening [5]\n"
         "      --cycle-min N     events in a pursue-withdraw cycle, at "
-        "least [3]\n"
+        "least [3]\n");
+    ds_cli_ap_help(fp);
+    fprintf(fp,
         "      --compress LEVEL  deflate level of large datasets, 0-9 (0 = "
         "none) [1]\n");
 }
@@ -186,10 +207,22 @@ static int own_option(int opt, const char *arg, void *ctx)
         a->window_given = 1;
         if (!a->window_asked)
             a->window_asked = "--window";
+        /* `--window LO:HI`: the next word is the window when it reads as
+         * one (getopt_long takes an optional value only after '=') */
+        if (!arg && optind < a->argc && parse_window(a->argv[optind], a) == 0)
+            arg = a->argv[optind++];
         if (arg && parse_window(arg, a))
             return ds_usage_error("analyze", "--window takes LO:HI, whole "
                                   "units with LO <= HI (e.g. 1:5), not '%s'",
                                   arg), -1;
+        return 1;
+    case OPT_WINDOW_EDGES:
+        if (strcmp(arg, "keep") && strcmp(arg, "drop"))
+            return ds_usage_error("analyze", "--window-edges is keep or "
+                                  "drop, not '%s'", arg), -1;
+        a->edges_drop = strcmp(arg, "drop") == 0;
+        if (!a->window_asked)
+            a->window_asked = "--window-edges";
         return 1;
     case OPT_TIME_UNIT:
         if (ds_parse_double(arg, &v) || !(v > 0))
@@ -219,6 +252,10 @@ static int own_option(int opt, const char *arg, void *ctx)
                                   "number >= 2, not '%s'", arg), -1;
         a->cycle_min = n;
         return 1;
+    case OPT_ACTOR_PARTNER:
+        return ds_cli_ap_add(&a->ap, "analyze", arg);
+    case OPT_AP_DELTA:
+        return ds_cli_ap_set_delta(&a->ap, "analyze", arg);
     case OPT_COMPRESS:
         if (ds_parse_size(arg, &n) || n > 9)
             return ds_usage_error("analyze", "--compress takes a level from "
@@ -245,7 +282,7 @@ static const ds_cmd_spec_t spec = {
              "         softening. Writes one HDF5 file (schemas/results.md).",
     .usage = "[options] -o FILE.h5 INPUT...",
     .common = DS_COMMON_INPUT | DS_COMMON_OUTPUT | DS_COMMON_THREADS |
-              DS_COMMON_SEED | DS_COMMON_PROGRESS,
+              DS_COMMON_SEED | DS_COMMON_PROGRESS | DS_COMMON_IMPORT,
     .own = own_opts,
     .own_help = own_help,
     .own_option = own_option,
@@ -261,6 +298,9 @@ static char *parameters_json(const analyze_args_t *a,
         lags[i] = (double)a->lags[i];
     ds_json_begin(&j);
     ds_json_string(&j, "command", "analyze");
+    if (o->format) /* other tools' files: the format; the rest of the
+                      mapping is in the command line */
+        ds_json_string(&j, "format", o->format);
     ds_json_string(&j, "codebook", o->codebook ? o->codebook : "built-in");
     ds_json_string(&j, "actors", o->actors);
     ds_json_bool(&j, "sort", o->sort);
@@ -275,10 +315,15 @@ static char *parameters_json(const analyze_args_t *a,
     ds_json_number(&j, "window_hi", (double)a->hi);
     ds_json_number(&j, "time_unit_s", a->time_unit);
     ds_json_string(&j, "target", a->target_ongoing ? "ongoing" : "onset");
+    ds_json_string(&j, "window_edges", a->edges_drop ? "drop" : "keep");
     ds_json_number(&j, "response_window_s", a->response_window);
     ds_json_number(&j, "cycle_min", (double)a->cycle_min);
     ds_json_number(&j, "compress", a->compress);
     ds_json_number(&j, "ipf_tolerance", 1e-10);
+    if (a->ap.n_spec) { /* only then, so that other files are unchanged */
+        ds_json_strings(&j, "actor_partner", a->ap.spec, a->ap.n_spec);
+        ds_json_number(&j, "ap_delta", a->ap.delta);
+    }
     /* not the thread count: it changes no result, and the file must be
      * byte-identical at any thread count */
     return ds_json_end(&j);
@@ -294,8 +339,9 @@ static double now(void)
 }
 
 /*
- * `--window 0:2` (without '=') makes 0:2 an input: say how to write it
- * rather than "cannot read input '0:2'". Returns -1 after the message.
+ * An input that reads as a window, 0:2, and is no file was meant for
+ * --window (written apart from it): say so rather than "cannot read input
+ * '0:2'". Returns -1 after the message.
  */
 static int check_window_typo(char *const *inputs, size_t n)
 {
@@ -304,8 +350,8 @@ static int check_window_typo(char *const *inputs, size_t n)
         struct stat st;
         if (stat(inputs[i], &st) == 0 || parse_window(inputs[i], &t) != 0)
             continue;
-        ds_usage_error("analyze", "'%s' is not an input file; the window "
-                       "of --window is given with '=': --window=%s",
+        ds_usage_error("analyze", "'%s' is not an input file; a window is "
+                       "given right after --window: --window %s",
                        inputs[i], inputs[i]);
         return -1;
     }
@@ -377,46 +423,196 @@ static void warn_not_computed(const ds_corpus_t *c, const ds_analysis_t *res,
     }
 }
 
-int main_analyze(int argc, char **argv)
+/* Actor-partner effects asked for but not computed: why. */
+static void warn_ap_not_computed(const ds_corpus_t *c,
+                                 const ds_analysis_t *res,
+                                 const analyze_args_t *a)
+{
+    if (!a->ap.n_spec || res->ap)
+        return;
+    if (!c->has_time)
+        ds_msg_warning("actor-partner effects not computed: the input has "
+                       "no time column (they are counted on the time-unit "
+                       "grid)");
+    else
+        ds_msg_warning("actor-partner effects not computed: %s",
+                       res->ap_skipped ? res->ap_skipped : "unknown reason");
+}
+
+/*
+ * The structural zeros of --structural-zeros over c's states, checked
+ * against every session (*zero NULL for none). Returns DS_EXIT_OK or the
+ * exit status after the messages.
+ */
+static int load_zeros(const analyze_args_t *a, const ds_common_opts_t *o,
+                      const ds_corpus_t *c, uint8_t **zero)
+{
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    int status = DS_EXIT_OK;
+    int rc = ds_zeros_load(a->zeros, c, zero, &diag, &err);
+    if (rc == DS_OK && ds_zeros_check(c, *zero, &diag) > 0)
+        rc = DS_EDATA;
+    if (rc) {
+        if (rc == DS_EDATA)
+            ds_print_diag(&diag, o->quiet);
+        else
+            ds_msg_error("%s", err.msg);
+        status = rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
+    }
+    ds_diag_free(&diag);
+    return status;
+}
+
+/* The analysis options of the command line, for corpus c. */
+static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
+                          const ds_common_opts_t *o, const ds_corpus_t *c,
+                          const uint8_t *zero)
+{
+    ds_analysis_opts_init(ao);
+    ao->lags = a->lags;
+    ao->n_lags = a->n_lags;
+    ao->zero = zero;
+    ao->lag.zero_correction = a->zero_correction;
+    ao->permutations = a->permutations;
+    ao->seed = o->seed;
+    /* windows are on by default, but only where there are times to cut */
+    ao->window = a->window && (c->has_time || a->window_given);
+    ao->window_opts.lo = a->lo;
+    ao->window_opts.hi = a->hi;
+    ao->window_opts.unit_s = a->time_unit;
+    ao->window_opts.target_ongoing = a->target_ongoing;
+    ao->window_opts.edges = a->edges_drop ? DS_WINDOW_EDGES_DROP
+                                          : DS_WINDOW_EDGES_KEEP;
+    ao->responsive_opts.window_s = a->response_window;
+    ao->cycles_opts.min_len = a->cycle_min;
+    ao->cycles_opts.window_s = a->response_window;
+    ao->ap_opts.unit_s = a->time_unit;
+    ao->ap_opts.target_ongoing = a->target_ongoing;
+    ao->ap_opts.delta = a->ap.delta;
+}
+
+/*
+ * Begin the results file before the analysis: provenance, the corpus, and
+ * the streams into which the analysis writes its per-session arrays block
+ * by block as sessions are computed, so that they are never held whole
+ * (issue #7: memory). Returns 0, or -1 after the message.
+ */
+static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
+                         const ds_corpus_t *c, ds_analysis_opts_t *ao,
+                         const uint8_t *zero, ds_results_t **r,
+                         ds_layout_stream_t **ls)
+{
+    ds_error_t err = {0};
+    char *params = parameters_json(a, o);
+    if (!params) {
+        ds_msg_error("out of memory");
+        return -1;
+    }
+    ds_provenance_t prov = {.command_line = o->command_line,
+                            .parameters_json = params,
+                            .seed = o->seed};
+    int rc = ds_results_create(o->output, r, &err);
+    if (!rc) {
+        ds_results_set_compression(*r, a->compress);
+        ds_results_set_threads(*r, ds_common_threads(o));
+        rc = ds_layout_corpus(*r, c, NULL, &prov, &err);
+    }
+    free(params);
+    if (!rc)
+        rc = ds_layout_stream_begin(*r, c, ao, zero, ls, &err);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        return -1;
+    }
+    ao->block_sink = ds_layout_stream_block;
+    ao->block_ctx = *ls;
+    ao->block_rows = ds_layout_block_rows(c->n_states, a->n_lags,
+                                          ds_analysis_window_skipped(c, ao) ==
+                                              NULL);
+    return 0;
+}
+
+/* ", permute N s" of the -v timing line (static storage). */
+static const char *permute_time(const ds_analysis_t *res)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, ", permute %.3f s", res->seconds_permute);
+    return buf;
+}
+
+/* "wrote FILE: ..." on standard output, then the actor-partner
+ * coefficients; -1 after a message if it cannot be written. */
+static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
+                         const ds_corpus_t *c, const ds_analysis_t *res,
+                         const ds_analysis_opts_t *ao)
+{
+    printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
+           "states, lag%s",
+           o->output, c->n_sessions, ds_corpus_n_couples(c), c->n_events,
+           c->n_states, a->n_lags > 1 ? "s" : "");
+    for (size_t i = 0; i < a->n_lags; i++)
+        printf("%s%zu", i ? "," : " ", a->lags[i]);
+    printf("%s%s%s%s%s\n", res->window ? ", time windows" : "",
+           res->responsive ? ", responsiveness" : "",
+           res->cycles ? ", cycles, softening" : "",
+           res->ap ? ", actor-partner effects" : "",
+           a->permutations ? ", permutation tests" : "");
+    if ((res->ap && ds_cli_ap_print(stdout, c, res, &ao->ap_opts, 50)) ||
+        fflush(stdout) != 0 || ferror(stdout)) {
+        ds_msg_error("cannot write to standard output: %s; %s not written",
+                     strerror(errno), o->output);
+        return -1;
+    }
+    return 0;
+}
+
+int main_analyze(int argc, char **argv, const char *command_line)
 {
     analyze_args_t a = {.lags = {1}, .n_lags = 1, .zeros = "none",
                         .window = 1,
                         .lo = 1, .hi = 5, .time_unit = 1,
                         .response_window = DS_RESPONSE_WINDOW_DEFAULT,
                         .cycle_min = DS_CYCLE_MIN_DEFAULT,
-                        .compress = DS_RESULTS_DEFAULT_LEVEL};
+                        .compress = DS_RESULTS_DEFAULT_LEVEL,
+                        .ap = {.delta = DS_AP_DELTA_DEFAULT}};
     ds_common_opts_t o;
     char **inputs;
     size_t n_inputs;
+    a.argc = argc;
+    a.argv = argv;
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;
-    if (!o.output)
+    o.command_line = command_line;
+    if (!o.output) {
+        ds_common_clear(&o);
         return ds_usage_error("analyze", "give the results file with -o "
                               "FILE.h5");
-    if (check_window_typo(inputs, n_inputs))
+    }
+    if (check_window_typo(inputs, n_inputs)) {
+        ds_common_clear(&o);
         return DS_EXIT_USAGE;
-    if (ds_cli_check_output(o.output, inputs, n_inputs))
+    }
+    if (ds_cli_check_output(o.output, inputs, n_inputs)) {
+        ds_common_clear(&o);
         return DS_EXIT_DATA;
+    }
 
     ds_corpus_t *c = NULL;
     ds_analysis_t *res = NULL;
     ds_results_t *r = NULL;
     ds_layout_stream_t *ls = NULL;
     uint8_t *zero = NULL;
-    char *params = NULL;
+    ds_ap_model_t *ap = NULL;
+    size_t n_ap = 0;
     ds_error_t err = {0};
-    ds_diag_t diag;
-    ds_diag_init(&diag, 50);
-    int threads = ds_common_threads(&o);
     status = DS_EXIT_DATA;
 
-    /* the reader (ds_corpus_load) parses on omp_get_max_threads() */
-#ifdef _OPENMP
-    omp_set_num_threads(threads);
-#endif
     double t0 = now();
     int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
+    ds_common_clear(&o);
     if (rc) {
         status = rc;
         goto done;
@@ -429,73 +625,19 @@ int main_analyze(int argc, char **argv)
 #endif
     double t_parse = now() - t0;
 
-    rc = ds_zeros_load(a.zeros, c, &zero, &diag, &err);
-    if (rc == DS_OK && ds_zeros_check(c, zero, &diag) > 0)
-        rc = DS_EDATA;
-    if (rc) {
-        if (rc == DS_EDATA)
-            ds_print_diag(&diag, o.quiet);
-        else
-            ds_msg_error("%s", err.msg);
-        if (rc == DS_EUSAGE)
-            status = DS_EXIT_USAGE;
+    if ((status = load_zeros(&a, &o, c, &zero)) != DS_EXIT_OK ||
+        (status = ds_cli_ap_models(&a.ap, "analyze", c, &ap, &n_ap)))
         goto done;
-    }
-    if (zero && a.permutations) {
-        ds_usage_error("analyze", "--permutations cannot be combined with "
-                       "--structural-zeros: a shuffle of the events cannot "
-                       "respect structural zeros");
-        status = DS_EXIT_USAGE;
-        goto done;
-    }
+    status = DS_EXIT_DATA;
 
     ds_analysis_opts_t ao;
-    ds_analysis_opts_init(&ao);
-    ao.lags = a.lags;
-    ao.n_lags = a.n_lags;
-    ao.zero = zero;
-    ao.lag.zero_correction = a.zero_correction;
-    ao.permutations = a.permutations;
-    ao.seed = o.seed;
-    /* windows are on by default, but only where there are times to cut */
-    ao.window = a.window && (c->has_time || a.window_given);
-    ao.window_opts.lo = a.lo;
-    ao.window_opts.hi = a.hi;
-    ao.window_opts.unit_s = a.time_unit;
-    ao.window_opts.target_ongoing = a.target_ongoing;
-    ao.responsive_opts.window_s = a.response_window;
-    ao.cycles_opts.min_len = a.cycle_min;
-    ao.cycles_opts.window_s = a.response_window;
-    /* The results file is begun before the analysis: the per-session
-     * arrays are written block by block as sessions are computed, so they
-     * are never held whole (issue #7: memory). */
+    analysis_opts(&ao, &a, &o, c, zero);
+    ao.ap_models = ap;
+    ao.n_ap_models = n_ap;
     double t_write = 0;
     t0 = now();
-    params = parameters_json(&a, &o);
-    if (!params) {
-        ds_msg_error("out of memory");
+    if (begin_results(&a, &o, c, &ao, zero, &r, &ls))
         goto done;
-    }
-    ds_provenance_t prov = {.command_line = ds_command_line,
-                            .parameters_json = params,
-                            .seed = o.seed};
-    rc = ds_results_create(o.output, &r, &err);
-    if (!rc) {
-        ds_results_set_compression(r, a.compress);
-        ds_results_set_threads(r, threads);
-        rc = ds_layout_corpus(r, c, NULL, &prov, &err);
-    }
-    if (!rc)
-        rc = ds_layout_stream_begin(r, c, &ao, zero, &ls, &err);
-    if (rc) {
-        ds_msg_error("%s", err.msg);
-        goto done;
-    }
-    ao.block_sink = ds_layout_stream_block;
-    ao.block_ctx = ls;
-    ao.block_rows = ds_layout_block_rows(c->n_states, a.n_lags,
-                                         ds_analysis_window_skipped(c, &ao) ==
-                                             NULL);
     t_write += now() - t0;
 
     t0 = now();
@@ -509,15 +651,15 @@ int main_analyze(int argc, char **argv)
         goto done;
     }
     t_write += res->seconds_sink;
-    if (!o.quiet)
+    if (!o.quiet) {
         warn_not_computed(c, res, &a, o.actors);
+        warn_ap_not_computed(c, res, &a);
+    }
 
     t0 = now();
     rc = ds_layout_session_columns(r, res, &err);
-    if (!rc) {
+    if (!rc)
         rc = ds_layout_stream_end(ls, res, &ao, &err);
-        ls = NULL;
-    }
     if (!rc)
         rc = ds_results_finish(r, &err);
     if (rc) {
@@ -525,34 +667,14 @@ int main_analyze(int argc, char **argv)
         goto done;
     }
     t_write += now() - t0;
-    if (o.verbose) {
-        /* one line, parsed by scripts/bench/run.sh */
+    if (o.verbose) /* one line, parsed by scripts/bench/run.sh */
         fprintf(stderr, "dyadseq: time: parse %.3f s, compute %.3f s, "
-                        "write %.3f s",
-                t_parse, t_compute, t_write);
-        if (a.permutations)
-            fprintf(stderr, ", permute %.3f s", res->seconds_permute);
-        fputc('\n', stderr);
-    }
+                        "write %.3f s%s\n", t_parse, t_compute, t_write,
+                a.permutations ? permute_time(res) : "");
     /* the file is complete; it gets its name only when the summary could
      * be written too, so that an exit status of 1 leaves no file */
-    if (!o.quiet) {
-        printf("wrote %s: %zu sessions of %zu couples, %zu events, %zu "
-               "states, lag%s",
-               o.output, c->n_sessions, ds_corpus_n_couples(c), c->n_events,
-               c->n_states, a.n_lags > 1 ? "s" : "");
-        for (size_t i = 0; i < a.n_lags; i++)
-            printf("%s%zu", i ? "," : " ", a.lags[i]);
-        printf("%s%s%s%s\n", res->window ? ", time windows" : "",
-               res->responsive ? ", responsiveness" : "",
-               res->cycles ? ", cycles, softening" : "",
-               a.permutations ? ", permutation tests" : "");
-        if (fflush(stdout) != 0 || ferror(stdout)) {
-            ds_msg_error("cannot write to standard output: %s; %s not "
-                         "written", strerror(errno), o.output);
-            goto done;
-        }
-    }
+    if (!o.quiet && print_summary(&a, &o, c, res, &ao))
+        goto done;
     rc = ds_results_commit(r, &err);
     r = NULL;
     if (rc) {
@@ -561,12 +683,11 @@ int main_analyze(int argc, char **argv)
     }
     status = DS_EXIT_OK;
 done:
-    ds_layout_stream_abort(ls);
+    ds_layout_stream_free(ls);
     ds_results_abort(r);
-    free(params);
     free(zero);
+    ds_cli_ap_models_free(ap, n_ap);
     ds_analysis_free(res);
     ds_corpus_free(c);
-    ds_diag_free(&diag);
     return status;
 }

@@ -22,9 +22,11 @@
 #include "commands.h"
 #include "dyadseq/analysis.h"
 #include "cli.h"
+#include "cli_ap.h"
 #include "dyadseq/compare.h"
 #include "json.h"
 #include "layout.h"
+#include "layout_paths.h"
 #include "layout_read.h"
 #include "results.h"
 #include "text.h"
@@ -32,13 +34,18 @@
 #define MAX_REPEAT 256     /* --transition and --reliability, each */
 #define MAX_EXCLUDED 50    /* lines of left-out couples on standard output */
 
-enum { OPT_PRE = DS_OPT_COMMAND, OPT_POST, OPT_TRANSITION, OPT_RELIABILITY };
+enum { OPT_PRE = DS_OPT_COMMAND, OPT_POST, OPT_TRANSITION, OPT_RELIABILITY,
+       OPT_ACTOR_PARTNER, OPT_AP_DELTA, OPT_TIME_UNIT, OPT_TARGET };
 
 static const struct option own_opts[] = {
     {"pre", required_argument, NULL, OPT_PRE},
     {"post", required_argument, NULL, OPT_POST},
     {"transition", required_argument, NULL, OPT_TRANSITION},
     {"reliability", required_argument, NULL, OPT_RELIABILITY},
+    {"actor-partner", required_argument, NULL, OPT_ACTOR_PARTNER},
+    {"ap-delta", required_argument, NULL, OPT_AP_DELTA},
+    {"time-unit", required_argument, NULL, OPT_TIME_UNIT},
+    {"target", required_argument, NULL, OPT_TARGET},
     {NULL, 0, NULL, 0}};
 
 typedef struct reliability {
@@ -54,6 +61,10 @@ typedef struct compare_args {
     size_t n_transitions;
     reliability_t rel[MAX_REPEAT];
     size_t n_rel;
+    ds_cli_ap_t ap;          /* --actor-partner, --ap-delta */
+    double time_unit;        /* --time-unit, 0 when not given */
+    int target_ongoing;      /* --target ongoing */
+    int target_given;
 } compare_args_t;
 
 static void own_help(FILE *fp)
@@ -105,6 +116,15 @@ static void epilog(FILE *fp)
         "  softening_rate_per_min[X]   X's soften events per minute "
         "[higher]\n"
         "  events_per_min              coded events per minute [neither]\n"
+        "  ap_COEF[Y~X]                a coefficient of an actor-partner "
+        "model (intercept,\n"
+        "                              partner, actor, interaction, "
+        "partner_only), when\n"
+        "                              computed [intercept, partner: lower "
+        "when Y pursues\n"
+        "                              or withdraws, higher when it softens, "
+        "bids or\n"
+        "                              responds; the others neither]\n"
         "Per metric: n pairs, means and SDs, post - pre with its 95%% CI, "
         "paired t-test,\n"
         "Wilcoxon signed-rank test, d_z, d_av, Hedges' g_av, and BH q over "
@@ -167,6 +187,25 @@ static int own_option(int opt, const char *arg, void *ctx)
             return ds_usage_error("compare", "at most %d --transition "
                                   "options", MAX_REPEAT), -1;
         a->transition[a->n_transitions++] = arg;
+        return 1;
+    case OPT_ACTOR_PARTNER:
+        return ds_cli_ap_add(&a->ap, "compare", arg);
+    case OPT_AP_DELTA:
+        return ds_cli_ap_set_delta(&a->ap, "compare", arg);
+    case OPT_TIME_UNIT: {
+        double v;
+        if (ds_parse_double(arg, &v) || !(v > 0))
+            return ds_usage_error("compare", "--time-unit takes seconds > 0, "
+                                  "not '%s'", arg), -1;
+        a->time_unit = v;
+        return 1;
+    }
+    case OPT_TARGET:
+        if (strcmp(arg, "onset") && strcmp(arg, "ongoing"))
+            return ds_usage_error("compare", "--target is onset or ongoing, "
+                                  "not '%s'", arg), -1;
+        a->target_ongoing = strcmp(arg, "ongoing") == 0;
+        a->target_given = 1;
         return 1;
     case OPT_RELIABILITY:
         if (a->n_rel == MAX_REPEAT)
@@ -266,6 +305,12 @@ static void sessions_view(const ds_layout_read_t *lr,
     if (!lr->n_cycles)
         v->cycles_skipped = "the results file has no /cycles (its input "
                             "had no actor column)";
+    v->n_ap = lr->n_ap;
+    v->ap_model = (const char *const *)lr->ap_model;
+    v->ap_y_role = lr->ap_y_role;
+    v->ap_coef = (const double *const *)lr->ap_coef;
+    v->ap_counts = (const int64_t *const *)lr->ap_counts;
+    v->ap_delta = lr->ap_delta;
 }
 
 /* ---- output -------------------------------------------------------- */
@@ -312,6 +357,14 @@ static char *parameters_json(const compare_args_t *a,
         ds_json_number(&j, "zero_correction", 0);
     }
     ds_json_strings(&j, "transitions", (const char *const *)trs, n_tr);
+    if (a->ap.n_spec) { /* only then, so that other files are unchanged */
+        ds_json_strings(&j, "actor_partner", a->ap.spec, a->ap.n_spec);
+        ds_json_number(&j, "ap_delta", a->ap.delta);
+        ds_json_number(&j, "time_unit_s", a->time_unit > 0 ? a->time_unit
+                                                           : 1);
+        ds_json_string(&j, "target", a->target_ongoing ? "ongoing"
+                                                       : "onset");
+    }
     ds_json_strings(&j, "reliability", rels, a->n_rel);
     ds_json_number(&j, "conf_level", conf_level);
     ds_json_number(&j, "response_window_s", v->response_window_s);
@@ -332,10 +385,11 @@ static char *parameters_json(const compare_args_t *a,
  * seed), which file was read (source_*), and compare's own command line
  * and parameters. */
 static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
-                         const char *params, ds_error_t *err)
+                         const char *command_line, const char *params,
+                         ds_error_t *err)
 {
     ds_results_provenance_t prov = {
-        .command_line = ds_command_line,
+        .command_line = command_line,
         .parameters = params,
         .seed = (unsigned long)lr->seed,
         .n_inputs = lr->n_inputs,
@@ -343,21 +397,26 @@ static int layout_source(ds_results_t *r, const ds_layout_read_t *lr,
         .input_sha256 = (const char *const *)lr->input_sha256};
     int rc = ds_results_write_provenance(r, &prov, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_file", lr->file, err);
+        rc = ds_results_attr_string(r, DS_PATH_ROOT, DS_ATTR_SOURCE_FILE,
+                                    lr->file, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_sha256", lr->sha256,
-                                    err);
+        rc = ds_results_attr_string(r, DS_PATH_ROOT, DS_ATTR_SOURCE_SHA256,
+                                    lr->sha256, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_command_line",
+        rc = ds_results_attr_string(r, DS_PATH_ROOT,
+                                    DS_ATTR_SOURCE_COMMAND_LINE,
                                     lr->command_line, err);
     if (!rc)
-        rc = ds_results_attr_string(r, "/", "source_parameters",
+        rc = ds_results_attr_string(r, DS_PATH_ROOT,
+                                    DS_ATTR_SOURCE_PARAMETERS,
                                     lr->parameters, err);
     static const char *const copy[] = {
-        "/states/label",        "/codebook/code",     "/codebook/role",
-        "/codebook/description", "/sessions/couple",  "/sessions/session",
-        "/sessions/n_events",   "/sessions/duration_s",
-        "/sessions/first_onset_s"};
+        DS_PATH_STATES_LABEL,        DS_PATH_CODEBOOK_CODE,
+        DS_PATH_CODEBOOK_ROLE,       DS_PATH_CODEBOOK_DESCRIPTION,
+        DS_PATH_SESSIONS_COUPLE,     DS_PATH_SESSIONS_SESSION,
+        DS_PATH_SESSIONS_N_EVENTS,   DS_PATH_SESSIONS_DURATION_S,
+        DS_PATH_SESSIONS_FIRST_ONSET_S, DS_PATH_SESSIONS_START_S,
+        DS_PATH_SESSIONS_END_S};
     for (size_t i = 0; !rc && i < sizeof copy / sizeof copy[0]; i++)
         if (ds_results_kind(lr->f, copy[i]) == DS_RESULTS_DATASET)
             rc = ds_layout_copy(r, lr->f, copy[i], err);
@@ -555,6 +614,8 @@ typedef struct compare_run {
     size_t n_tr;
     ds_compare_t *cmp;
     ds_paired_opts_t po;
+    ds_ap_model_t *ap;        /* --actor-partner models of the transcripts */
+    size_t n_ap;
     ds_error_t err;
 } compare_run_t;
 
@@ -593,6 +654,33 @@ static int check_args(compare_run_t *run)
                               "--merge apply to transcripts; the results "
                               "file '%s' was analyzed with its own",
                               run->source);
+    if (run->source && (a->ap.n_spec || a->ap.delta_given || a->time_unit ||
+                        a->target_given))
+        return ds_usage_error("compare", "--actor-partner, --ap-delta, "
+                              "--time-unit and --target apply to "
+                              "transcripts; the results file '%s' has the "
+                              "actor-partner models it was analyzed with",
+                              run->source);
+    return DS_EXIT_OK;
+}
+
+/* The actor-partner models of the transcripts into ao; 0 or an exit
+ * status. Asked for but not computable (no time column): a warning. */
+static int ap_options(compare_run_t *run, ds_analysis_opts_t *ao)
+{
+    const compare_args_t *a = &run->a;
+    int rc = ds_cli_ap_models(&a->ap, "compare", run->c, &run->ap,
+                              &run->n_ap);
+    if (rc)
+        return rc;
+    ao->ap_models = run->ap;
+    ao->n_ap_models = run->n_ap;
+    ao->ap_opts.delta = a->ap.delta;
+    ao->ap_opts.unit_s = a->time_unit > 0 ? a->time_unit : 1;
+    ao->ap_opts.target_ongoing = a->target_ongoing;
+    const char *why = ds_analysis_ap_skipped(run->c, ao);
+    if (run->n_ap && why && !run->o.quiet)
+        ds_msg_warning("actor-partner effects not compared: %s", why);
     return DS_EXIT_OK;
 }
 
@@ -618,6 +706,8 @@ static int load_input(compare_run_t *run)
         ds_analysis_opts_t ao;
         ds_analysis_opts_init(&ao);
         ao.window = 0;
+        if ((rc = ap_options(run, &ao)))
+            return rc;
         rc = ds_cli_run_analysis(&run->o, "compare", run->c, &ao,
                                  run->c->n_events, &run->res);
         if (rc)
@@ -625,6 +715,7 @@ static int load_input(compare_run_t *run)
         rc = ds_compare_sessions_from_analysis(
             run->c, run->res, ao.responsive_opts.window_s, &run->v,
             &run->err);
+        run->v.ap_delta = ao.ap_opts.delta;
     }
     if (rc) {
         ds_msg_error("%s", run->err.msg);
@@ -769,9 +860,9 @@ static int write_output(compare_run_t *run, ds_results_t **out)
     if (!rc) {
         ds_results_set_threads(r, ds_common_threads(&run->o));
         if (run->source) {
-            rc = layout_source(r, &run->lr, params, err);
+            rc = layout_source(r, &run->lr, run->o.command_line, params, err);
         } else {
-            ds_provenance_t prov = {.command_line = ds_command_line,
+            ds_provenance_t prov = {.command_line = run->o.command_line,
                                     .parameters_json = params,
                                     .seed = run->o.seed};
             rc = ds_layout_corpus(r, run->c, run->res, &prov, err);
@@ -791,14 +882,15 @@ static int write_output(compare_run_t *run, ds_results_t **out)
     return DS_EXIT_OK;
 }
 
-int main_compare(int argc, char **argv)
+int main_compare(int argc, char **argv, const char *command_line)
 {
-    compare_run_t run = {0};
+    compare_run_t run = {.a = {.ap = {.delta = DS_AP_DELTA_DEFAULT}}};
     ds_results_t *r = NULL;
     int status = ds_cmd_parse(&spec, argc, argv, &run.o, &run.a, &run.inputs,
                               &run.n_inputs);
     if (status >= 0)
         goto done;
+    run.o.command_line = command_line;
     if ((status = check_args(&run)))
         goto done;
     status = DS_EXIT_DATA;
@@ -831,6 +923,7 @@ int main_compare(int argc, char **argv)
 done:
     ds_results_abort(r);
     ds_compare_free(run.cmp);
+    ds_cli_ap_models_free(run.ap, run.n_ap);
     free(run.tr);
     ds_compare_sessions_clear(&run.v);
     ds_layout_read_clear(&run.lr);

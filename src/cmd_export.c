@@ -38,6 +38,7 @@
 #include "commands.h"
 #include "cli.h"
 #include "csvread.h"
+#include "layout_paths.h"
 #include "results.h"
 
 #define MAX_RANK DS_RESULTS_MAX_RANK
@@ -130,13 +131,13 @@ static int split_axes(const char *s, char names[][DS_RESULTS_DIMNAMES_MAX],
 
 static axis_kind_t axis_kind(const char *name)
 {
-    if (strcmp(name, "session") == 0)
+    if (strcmp(name, DS_DIM_SESSION) == 0)
         return AX_SESSION;
-    if (strcmp(name, "from") == 0 || strcmp(name, "to") == 0 ||
-        strcmp(name, "state") == 0 || strcmp(name, "first") == 0 ||
-        strcmp(name, "second") == 0)
+    if (strcmp(name, DS_DIM_FROM) == 0 || strcmp(name, DS_DIM_TO) == 0 ||
+        strcmp(name, DS_DIM_STATE) == 0 || strcmp(name, DS_DIM_FIRST) == 0 ||
+        strcmp(name, DS_DIM_SECOND) == 0)
         return AX_STATE;
-    if (strcmp(name, "code") == 0)
+    if (strcmp(name, DS_DIM_CODE) == 0)
         return AX_CODE;
     return AX_PLAIN;
 }
@@ -163,8 +164,9 @@ static int is_index_column(const table_t *t, const char *name)
 {
     for (size_t k = 0; k < t->rank; k++) {
         if (t->kind[k] == AX_SESSION) {
-            if (strcmp(name, "session_index") == 0 ||
-                strcmp(name, "couple") == 0 || strcmp(name, "session") == 0)
+            if (strcmp(name, DS_COL_SESSION_INDEX) == 0 ||
+                strcmp(name, DS_COL_COUPLE) == 0 ||
+                strcmp(name, DS_COL_SESSION) == 0)
                 return 1;
         } else if (strcmp(name, t->axis_name[k]) == 0) {
             return 1;
@@ -277,12 +279,12 @@ static int set_axes(table_t *t, const ds_results_shape_t *sh,
             t->n_states + 1 != want)
             return ds_error_set(err, DS_EDATA,
                                 "%s: axis '%s' of %s has %zu entries but "
-                                "/states/label has %zu",
+                                DS_PATH_STATES_LABEL " has %zu",
                                 fn, t->axis_name[k], path, want, t->n_states);
         if (t->kind[k] == AX_CODE && t->codes && t->n_codes != want)
             return ds_error_set(err, DS_EDATA,
                                 "%s: axis 'code' of %s has %zu entries but "
-                                "/codebook/code has %zu",
+                                DS_PATH_CODEBOOK_CODE " has %zu",
                                 fn, path, want, t->n_codes);
         if ((t->kind[k] == AX_STATE && !t->states) ||
             (t->kind[k] == AX_CODE && !t->codes))
@@ -345,8 +347,9 @@ static void put_header(FILE *fp, const table_t *t)
             fputc(',', fp);
         first = 0;
         if (t->kind[k] == AX_SESSION)
-            fputs(t->couple ? "session_index,couple,session"
-                            : "session_index",
+            fputs(t->couple ? DS_COL_SESSION_INDEX "," DS_COL_COUPLE
+                                                   "," DS_COL_SESSION
+                            : DS_COL_SESSION_INDEX,
                   fp);
         else
             ds_csv_write_field(fp, t->axis_name[k]);
@@ -516,7 +519,8 @@ static void close_column(column_t *c)
 /* A session_index column without a session axis gets couple and session. */
 static void mark_session_index(table_t *t, column_t *c)
 {
-    c->session_index = t->couple && strcmp(c->name, "session_index") == 0 &&
+    c->session_index = t->couple &&
+                       strcmp(c->name, DS_COL_SESSION_INDEX) == 0 &&
                        c->as == DS_RESULTS_INT64;
 }
 
@@ -601,7 +605,8 @@ static int export_group(FILE *fp, table_t *t, const char *path,
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
-        snprintf(mp, len, "%s/%s", strcmp(path, "/") ? path : "", names[i]);
+        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
+                 names[i]);
         ds_results_kind_t kind = ds_results_kind(t->f, mp);
         if (kind == DS_RESULTS_DATASET) {
             rc = open_column(t, mp, names[i], &cand[n_cand], err);
@@ -625,7 +630,8 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         for (size_t i = 0; i < n && used + 2 < sizeof list; i++)
             used += (size_t)snprintf(list + used, sizeof list - used,
                                      "%s%s%s%s", i ? ", " : "",
-                                     strcmp(path, "/") ? path : "", "/",
+                                     strcmp(path, DS_PATH_ROOT) ? path : "",
+                                     "/",
                                      names[i]);
         rc = ds_error_set(err, DS_EDATA,
                           "%s: %s holds no datasets to print; export one of "
@@ -640,7 +646,8 @@ static int export_group(FILE *fp, table_t *t, const char *path,
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
-        snprintf(mp, len, "%s/%s", strcmp(path, "/") ? path : "", names[i]);
+        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
+                 names[i]);
         if (ds_results_kind(t->f, mp) == DS_RESULTS_GROUP)
             note(t, "skipped group %s (export it by its own path)", mp);
         free(mp);
@@ -651,7 +658,7 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         column_t *c = &cand[i];
         if (!fit_column(t, c)) {
             note(t, "skipped %s/%s: its axes (%s) are not among the table's",
-                 strcmp(path, "/") ? path : "", c->name,
+                 strcmp(path, DS_PATH_ROOT) ? path : "", c->name,
                  *c->sh.dimensions ? c->sh.dimensions : "none");
             close_column(c);
             continue;
@@ -688,7 +695,7 @@ static int missing_path(ds_results_reader_t *f, const char *path,
     for (;;) {
         char *s = strrchr(parent, '/');
         if (!s || s == parent) {
-            strcpy(parent, "/");
+            strcpy(parent, DS_PATH_ROOT);
             break;
         }
         *s = '\0';
@@ -703,12 +710,13 @@ static int missing_path(ds_results_reader_t *f, const char *path,
         for (size_t i = 0; i < n && used + 2 < sizeof list; i++)
             used += (size_t)snprintf(list + used, sizeof list - used,
                                      "%s%s/%s", i ? ", " : "",
-                                     strcmp(parent, "/") ? parent : "",
+                                     strcmp(parent, DS_PATH_ROOT) ? parent
+                                                                  : "",
                                      names[i]);
         ds_results_names_free(names, n);
     }
     int rc;
-    if (strcmp(parent, "/") == 0)
+    if (strcmp(parent, DS_PATH_ROOT) == 0)
         rc = ds_error_set(err, DS_EDATA,
                           "%s has no '%s'; its top-level groups are: %s",
                           ds_results_file_name(f), path,
@@ -721,8 +729,9 @@ static int missing_path(ds_results_reader_t *f, const char *path,
     return rc;
 }
 
-int main_export(int argc, char **argv)
+int main_export(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **args;
     size_t n_args;
@@ -763,12 +772,12 @@ int main_export(int argc, char **argv)
         rc = missing_path(t.f, path, &err);
         goto fail;
     }
-    if ((rc = read_labels(t.f, "/sessions/couple", &t.couple, &t.n_sessions,
-                          &err)))
+    if ((rc = read_labels(t.f, DS_PATH_SESSIONS_COUPLE, &t.couple,
+                          &t.n_sessions, &err)))
         goto fail;
     size_t n_sess2 = 0;
-    if ((rc = read_labels(t.f, "/sessions/session", &t.session, &n_sess2,
-                          &err)))
+    if ((rc = read_labels(t.f, DS_PATH_SESSIONS_SESSION, &t.session,
+                          &n_sess2, &err)))
         goto fail;
     if (!t.session || n_sess2 != t.n_sessions) {
         /* both or neither: without labels sessions are numbers */
@@ -778,10 +787,10 @@ int main_export(int argc, char **argv)
         t.n_sessions = 0;
     }
     /* the label lists themselves are numbered, not labelled by themselves */
-    if ((strncmp(path, "/states", 7) != 0 &&
-         (rc = read_labels(t.f, "/states/label", &t.states, &t.n_states,
+    if ((strncmp(path, DS_PATH_STATES, strlen(DS_PATH_STATES)) != 0 &&
+         (rc = read_labels(t.f, DS_PATH_STATES_LABEL, &t.states, &t.n_states,
                            &err))) ||
-        (rc = read_labels(t.f, "/codebook/code", &t.codes, &t.n_codes,
+        (rc = read_labels(t.f, DS_PATH_CODEBOOK_CODE, &t.codes, &t.n_codes,
                           &err)))
         goto fail;
 

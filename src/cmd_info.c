@@ -7,7 +7,8 @@
  * cells with the largest adjusted residual); by session label, the mean
  * over sessions of the response rate and of the median latency of
  * answered bids per bidder, of the softening rate per actor and for both,
- * and pursue-withdraw cycle counts, per session and per 10 minutes.
+ * and pursue-withdraw cycle counts, per session and per 10 minutes; and
+ * the actor-partner effects of every model, their means over sessions.
  * Sections whose paths are absent are left out, so it works on files of
  * analyze, compare and agree alike.
  *
@@ -23,6 +24,7 @@
 
 #include "commands.h"
 #include "cli.h"
+#include "layout_paths.h"
 #include "results.h"
 #include "text.h"
 #include "strmap.h"
@@ -53,6 +55,21 @@ static int read_opt(ds_results_reader_t *f, const char *path,
     if (ds_results_kind(f, path) != DS_RESULTS_DATASET)
         return 0;
     return ds_results_read(f, path, as, a, err);
+}
+
+/* The column name of the table at group, as read_opt. */
+static int read_column(ds_results_reader_t *f, const char *group,
+                       const char *name, ds_results_type_t as,
+                       ds_results_array_t *a, ds_error_t *err)
+{
+    char *path = ds_layout_path_join(group, name);
+    if (!path) {
+        memset(a, 0, sizeof *a);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
+    int rc = read_opt(f, path, as, a, err);
+    free(path);
+    return rc;
 }
 
 /* A number in a column of the given width and decimals; NaN as NA. */
@@ -96,18 +113,20 @@ static int put_attr(ds_results_reader_t *f, const char *name,
 {
     ds_results_array_t a;
     ds_results_shape_t sh;
-    int rc = ds_results_read_attr(f, "/", name, DS_RESULTS_DOUBLE, &a, NULL);
+    int rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_DOUBLE,
+                                  &a, NULL);
     if (rc == 0) {
         sh = a.shape;
         ds_results_array_free(&a);
         if (sh.type == DS_RESULTS_INT64 || sh.type == DS_RESULTS_UINT8)
-            rc = ds_results_read_attr(f, "/", name, DS_RESULTS_INT64, &a,
-                                      err);
+            rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_INT64,
+                                      &a, err);
         else
-            rc = ds_results_read_attr(f, "/", name, DS_RESULTS_DOUBLE, &a,
-                                      err);
+            rc = ds_results_read_attr(f, DS_PATH_ROOT, name,
+                                      DS_RESULTS_DOUBLE, &a, err);
     } else {
-        rc = ds_results_read_attr(f, "/", name, DS_RESULTS_STRING, &a, err);
+        rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_STRING,
+                                  &a, err);
     }
     if (rc)
         return rc;
@@ -128,8 +147,9 @@ static int put_attr(ds_results_reader_t *f, const char *name,
 }
 
 static const char *const known_attrs[] = {
-    "format", "format_version", "software_version", "command_line",
-    "seed", "input_files", "input_sha256", "parameters", NULL};
+    DS_ATTR_FORMAT,       DS_ATTR_FORMAT_VERSION, DS_ATTR_SOFTWARE_VERSION,
+    DS_ATTR_COMMAND_LINE, DS_ATTR_SEED,           DS_ATTR_INPUT_FILES,
+    DS_ATTR_INPUT_SHA256, DS_ATTR_PARAMETERS,     NULL};
 
 static int is_known_attr(const char *name)
 {
@@ -150,34 +170,34 @@ static int provenance(ds_results_reader_t *f, const char *file, int verbose,
     char **names = NULL;
     size_t n_names = 0;
     printf("%s: dyadseq results", file);
-    if (ds_results_attr_exists(f, "/", "format_version")) {
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_FORMAT_VERSION)) {
         fputs(", format version ", stdout);
-        if ((rc = put_attr(f, "format_version", err)))
+        if ((rc = put_attr(f, DS_ATTR_FORMAT_VERSION, err)))
             goto done;
     }
     putchar('\n');
     static const struct {
         const char *attr, *title;
-    } lines[] = {{"software_version", "software"},
-                 {"command_line", "command line"},
-                 {"seed", "seed"}};
+    } lines[] = {{DS_ATTR_SOFTWARE_VERSION, "software"},
+                 {DS_ATTR_COMMAND_LINE, "command line"},
+                 {DS_ATTR_SEED, "seed"}};
     for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
-        if (!ds_results_attr_exists(f, "/", lines[i].attr))
+        if (!ds_results_attr_exists(f, DS_PATH_ROOT, lines[i].attr))
             continue;
         printf("  %-14s", lines[i].title);
-        if (strcmp(lines[i].attr, "software_version") == 0)
+        if (strcmp(lines[i].attr, DS_ATTR_SOFTWARE_VERSION) == 0)
             fputs("dyadseq ", stdout);
         if ((rc = put_attr(f, lines[i].attr, err)))
             goto done;
         putchar('\n');
     }
-    if (ds_results_attr_exists(f, "/", "input_files") &&
-        (rc = ds_results_read_attr(f, "/", "input_files", DS_RESULTS_STRING,
-                                   &files, err)))
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_INPUT_FILES) &&
+        (rc = ds_results_read_attr(f, DS_PATH_ROOT, DS_ATTR_INPUT_FILES,
+                                   DS_RESULTS_STRING, &files, err)))
         goto done;
-    if (ds_results_attr_exists(f, "/", "input_sha256") &&
-        (rc = ds_results_read_attr(f, "/", "input_sha256", DS_RESULTS_STRING,
-                                   &sha, err)))
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_INPUT_SHA256) &&
+        (rc = ds_results_read_attr(f, DS_PATH_ROOT, DS_ATTR_INPUT_SHA256,
+                                   DS_RESULTS_STRING, &sha, err)))
         goto done;
     size_t n_in = files.s ? files.shape.n : sha.s ? sha.shape.n : 0;
     size_t shown = verbose || n_in <= INPUTS_SHOWN + 1 ? n_in : INPUTS_SHOWN;
@@ -194,13 +214,13 @@ static int provenance(ds_results_reader_t *f, const char *file, int verbose,
     if (shown < n_in)
         printf("  %-13s … and %zu more (info -v lists them all)\n", "",
                n_in - shown);
-    if (ds_results_attr_exists(f, "/", "parameters")) {
+    if (ds_results_attr_exists(f, DS_PATH_ROOT, DS_ATTR_PARAMETERS)) {
         printf("  %-14s", "parameters");
-        if ((rc = put_attr(f, "parameters", err)))
+        if ((rc = put_attr(f, DS_ATTR_PARAMETERS, err)))
             goto done;
         putchar('\n');
     }
-    if ((rc = ds_results_attr_names(f, "/", &names, &n_names, err)))
+    if ((rc = ds_results_attr_names(f, DS_PATH_ROOT, &names, &n_names, err)))
         goto done;
     for (size_t i = 0; i < n_names; i++) {
         if (is_known_attr(names[i]))
@@ -293,18 +313,18 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
     size_t n_names = 0, n_lags = 0;
     ds_strmap_t *m = NULL;
     printf("\nContents\n");
-    if ((rc = read_opt(f, "/sessions/couple", DS_RESULTS_STRING, &st->couple,
-                       err)) ||
-        (rc = read_opt(f, "/sessions/session", DS_RESULTS_STRING,
+    if ((rc = read_opt(f, DS_PATH_SESSIONS_COUPLE, DS_RESULTS_STRING,
+                       &st->couple, err)) ||
+        (rc = read_opt(f, DS_PATH_SESSIONS_SESSION, DS_RESULTS_STRING,
                        &st->session, err)) ||
-        (rc = read_opt(f, "/states/label", DS_RESULTS_STRING, &st->states,
-                       err)) ||
-        (rc = read_opt(f, "/sessions/n_events", DS_RESULTS_DOUBLE, &ev,
+        (rc = read_opt(f, DS_PATH_STATES_LABEL, DS_RESULTS_STRING,
+                       &st->states, err)) ||
+        (rc = read_opt(f, DS_PATH_SESSIONS_N_EVENTS, DS_RESULTS_DOUBLE, &ev,
                        err)))
         goto done;
     size_t S = st->couple.s ? st->couple.shape.n : 0;
     if (st->couple.s) {
-        if (!(m = ds_strmap_new())) {
+        if (!(m = ds_strmap_alloc())) {
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
@@ -346,8 +366,8 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
             printf(" … and %zu more", st->states.shape.n - 24);
         putchar('\n');
     }
-    if (ds_results_kind(f, "/lag") == DS_RESULTS_GROUP) {
-        if ((rc = ds_results_list(f, "/lag", &lags, &n_lags, err)))
+    if (ds_results_kind(f, DS_PATH_LAG) == DS_RESULTS_GROUP) {
+        if ((rc = ds_results_list(f, DS_PATH_LAG, &lags, &n_lags, err)))
             goto done;
         qsort(lags, n_lags, sizeof *lags, cmp_lag);
         printf("  %-14s", "lags");
@@ -355,7 +375,7 @@ static int contents(ds_results_reader_t *f, study_t *st, ds_error_t *err)
             printf("%s%s", i ? ", " : "", lags[i]);
         putchar('\n');
     }
-    if ((rc = ds_results_list(f, "/", &names, &n_names, err)))
+    if ((rc = ds_results_list(f, DS_PATH_ROOT, &names, &n_names, err)))
         goto done;
     printf("  %-14s", "groups");
     for (size_t i = 0; i < n_names; i++)
@@ -373,18 +393,23 @@ done:
 static int top_cells(ds_results_reader_t *f, const study_t *st,
                      ds_error_t *err)
 {
-    static const char *const stats[] = {"adjusted_residual", "counts",
-                                        "expected", "yules_q",
-                                        "transition_prob"};
+    static const char *const stats[] = {
+        DS_LAG_STAT(adjusted_residual), DS_LAG_COUNTS, DS_LAG_STAT(expected),
+        DS_LAG_STAT(yules_q), DS_LAG_STAT(transition_prob)};
     enum { N_STATS = 5 };
     ds_results_array_t a[N_STATS];
     memset(a, 0, sizeof a);
     size_t *order = NULL;
     int rc = 0;
-    char path[128];
     for (size_t s = 0; s < N_STATS; s++) {
-        snprintf(path, sizeof path, "/lag/1/pooled/%s", stats[s]);
-        if ((rc = read_opt(f, path, DS_RESULTS_DOUBLE, &a[s], err)))
+        char *path = ds_layout_path_lag(1, DS_LAG_POOLED, stats[s]);
+        if (!path) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto done;
+        }
+        rc = read_opt(f, path, DS_RESULTS_DOUBLE, &a[s], err);
+        free(path);
+        if (rc)
             goto done;
     }
     const ds_results_array_t *z = &a[0];
@@ -461,7 +486,8 @@ done:
 /* A table of per-label means printed by by_label(). */
 typedef struct label_table {
     const char *title;       /* first line of the section */
-    const char *value;       /* column averaged, e.g. /responsiveness/... */
+    const char *group;       /* the table, e.g. /responsiveness */
+    const char *value;       /* its column averaged, e.g. response_rate */
     const char *who;         /* string column splitting it, e.g. bidder */
     const char *suffix;      /* column head: the who value and this */
     int decimals;
@@ -485,13 +511,12 @@ static int by_label(ds_results_reader_t *f, const study_t *st,
     double *sum = NULL, *tot = NULL;
     size_t *cnt = NULL;
     int rc;
-    char path[128];
-    const char *slash = strrchr(t->value, '/');
-    snprintf(path, sizeof path, "%.*s/session_index",
-             (int)(slash - t->value), t->value);
-    if ((rc = read_opt(f, t->value, DS_RESULTS_DOUBLE, &val, err)) ||
-        (rc = read_opt(f, t->who, DS_RESULTS_STRING, &who, err)) ||
-        (rc = read_opt(f, path, DS_RESULTS_INT64, &sidx, err)))
+    if ((rc = read_column(f, t->group, t->value, DS_RESULTS_DOUBLE, &val,
+                          err)) ||
+        (rc = read_column(f, t->group, t->who, DS_RESULTS_STRING, &who,
+                          err)) ||
+        (rc = read_column(f, t->group, DS_COL_SESSION_INDEX,
+                          DS_RESULTS_INT64, &sidx, err)))
         goto done;
     size_t n = val.shape.n, S = st->couple.shape.n;
     if (!val.d || !who.s || who.shape.n != n)
@@ -600,14 +625,14 @@ static int dyadic(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
     static const label_table_t tables[] = {
         {"Response rate to bids: mean over sessions with bids (number of "
          "sessions)",
-         "/responsiveness/response_rate", "/responsiveness/bidder",
+         DS_PATH_RESPONSIVENESS, DS_COL_RESPONSE_RATE, DS_COL_BIDDER,
          " bids", 3, 0},
         {"Median latency of answered bids, s: mean over sessions (number "
          "of sessions)",
-         "/responsiveness/latency_median_s", "/responsiveness/bidder",
+         DS_PATH_RESPONSIVENESS, DS_COL_LATENCY_MEDIAN_S, DS_COL_BIDDER,
          " bids", 2, 0},
         {"Softening per minute: mean over sessions (number of sessions)",
-         "/softening/rate_per_min", "/softening/actor", "", 2, 1}};
+         DS_PATH_SOFTENING, DS_COL_RATE_PER_MIN, DS_COL_ACTOR, "", 2, 1}};
     for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
         int rc = by_label(f, st, &tables[i], err);
         if (rc)
@@ -624,11 +649,12 @@ static int cycles(ds_results_reader_t *f, const study_t *st, ds_error_t *err)
     double *sum = NULL, *rate = NULL;
     size_t *cnt = NULL, *n_rate = NULL;
     int rc;
-    if ((rc = read_opt(f, "/cycles/n_cycles", DS_RESULTS_DOUBLE, &nc, err)) ||
-        (rc = read_opt(f, "/cycles/session_index", DS_RESULTS_INT64, &sidx,
-                       err)) ||
-        (rc = read_opt(f, "/sessions/duration_s", DS_RESULTS_DOUBLE, &dur,
-                       err)))
+    if ((rc = read_opt(f, DS_PATH_IN(DS_PATH_CYCLES, DS_COL_N_CYCLES),
+                       DS_RESULTS_DOUBLE, &nc, err)) ||
+        (rc = read_opt(f, DS_PATH_IN(DS_PATH_CYCLES, DS_COL_SESSION_INDEX),
+                       DS_RESULTS_INT64, &sidx, err)) ||
+        (rc = read_opt(f, DS_PATH_SESSIONS_DURATION_S, DS_RESULTS_DOUBLE,
+                       &dur, err)))
         goto done;
     if (!nc.d)
         goto done;
@@ -688,8 +714,114 @@ done:
     return rc;
 }
 
-int main_info(int argc, char **argv)
+/* The coefficients info shows (the intercept, a base rate, is in the
+ * file and in export). */
+static const char *const ap_shown[] = {
+    DS_AP_COEF(partner), DS_AP_COEF(actor), DS_AP_COEF(interaction),
+    DS_AP_COEF(partner_only)};
+enum { AP_SHOWN = sizeof ap_shown / sizeof ap_shown[0] };
+
+/* One model's summary table: a line per scope, the mean and p of each
+ * coefficient shown. */
+static int ap_model(ds_results_reader_t *f, const char *name,
+                    ds_error_t *err)
 {
+    enum { SCOPE, LABEL, COEF, MEAN, N, P, N_COLS };
+    static const char *const cols[N_COLS] = {
+        DS_COL_SCOPE, DS_COL_LABEL, DS_COL_COEFFICIENT, DS_SUMMARY_MEAN,
+        DS_SUMMARY_N, DS_SUMMARY_P};
+    static const ds_results_type_t as[N_COLS] = {
+        DS_RESULTS_STRING, DS_RESULTS_STRING, DS_RESULTS_STRING,
+        DS_RESULTS_DOUBLE, DS_RESULTS_DOUBLE, DS_RESULTS_DOUBLE};
+    ds_results_array_t a[N_COLS];
+    memset(a, 0, sizeof a);
+    char *g = ds_layout_path_join(DS_PATH_ACTOR_PARTNER, name);
+    char *gs = g ? ds_layout_path_join(g, DS_AP_COUPLE_SUMMARY) : NULL;
+    int rc = DS_OK;
+    if (!gs) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (int k = 0; k < N_COLS && !rc; k++)
+        rc = read_column(f, gs, cols[k], as[k], &a[k], err);
+    size_t n = a[SCOPE].shape.n;
+    for (int k = 0; k < N_COLS && !rc; k++)
+        if (!a[k].d && !a[k].s)
+            goto done; /* not a model's group: nothing to show */
+    /* the model exactly (the group name is escaped) */
+    char *model = NULL;
+    if (ds_results_attr_exists(f, g, DS_ATTR_AP_MODEL) &&
+        (rc = ds_results_attr_get_string(f, g, DS_ATTR_AP_MODEL, &model,
+                                         err)))
+        goto done;
+    const char *shown = model ? model : name;
+    for (size_t r = 0; !rc && r < n; r++) {
+        if (r > 0 && strcmp(a[LABEL].s[r], a[LABEL].s[r - 1]) == 0 &&
+            strcmp(a[SCOPE].s[r], a[SCOPE].s[r - 1]) == 0)
+            continue; /* one line per scope */
+        printf("  ");
+        put_padded(shown, 24);
+        shown = "";
+        put_padded(a[LABEL].s[r][0] ? a[LABEL].s[r] : "all", 10);
+        put_num(a[N].d[r], 5, 0);
+        for (int k = 0; k < AP_SHOWN; k++)
+            for (size_t q = r; q < n; q++) {
+                if (strcmp(a[LABEL].s[q], a[LABEL].s[r]) ||
+                    strcmp(a[SCOPE].s[q], a[SCOPE].s[r]))
+                    break;
+                if (strcmp(a[COEF].s[q], ap_shown[k]))
+                    continue;
+                char p[16];
+                double pv = a[P].d[q];
+                if (isnan(pv))
+                    snprintf(p, sizeof p, "NA");
+                else if (pv < 0.001)
+                    snprintf(p, sizeof p, "<.001");
+                else
+                    snprintf(p, sizeof p, "%.3f", pv);
+                putchar(' ');
+                put_num(a[MEAN].d[q], 7, 3);
+                printf(" %-6s", p);
+            }
+        putchar('\n');
+    }
+    free(model);
+done:
+    for (int k = 0; k < N_COLS; k++)
+        ds_results_array_free(&a[k]);
+    free(g);
+    free(gs);
+    return rc;
+}
+
+/* Every model of /actor_partner. */
+static int actor_partner(ds_results_reader_t *f, ds_error_t *err)
+{
+    if (ds_results_kind(f, DS_PATH_ACTOR_PARTNER) != DS_RESULTS_GROUP)
+        return 0;
+    char **names = NULL;
+    size_t n = 0;
+    int rc = ds_results_list(f, DS_PATH_ACTOR_PARTNER, &names, &n, err);
+    if (rc)
+        return rc;
+    printf("\nActor-partner effects: mean over sessions, p of the "
+           "one-sample t-test\n  (logit of Y at t on X and Y at t-1, "
+           "effect-coded; docs/actor-partner.md)\n  ");
+    put_padded("model", 24);
+    put_padded("sessions", 10);
+    printf("%5s", "n");
+    for (int k = 0; k < AP_SHOWN; k++)
+        printf(" %-14s", ap_shown[k]);
+    putchar('\n');
+    for (size_t i = 0; i < n && !rc; i++)
+        rc = ap_model(f, names[i], err);
+    ds_results_names_free(names, n);
+    return rc;
+}
+
+int main_info(int argc, char **argv, const char *command_line)
+{
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **args;
     size_t n_args;
@@ -720,6 +852,7 @@ int main_info(int argc, char **argv)
     if ((rc = provenance(f, file, o.verbose, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
         (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err)) ||
+        (rc = actor_partner(f, &err)) ||
         (rc = ds_results_reader_error(f, &err))) {
         fflush(stdout);
         ds_msg_error("%s", err.msg);

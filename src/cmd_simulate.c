@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "csvread.h"
 #include "outfile.h"
+#include "sim_sheet.h"
 #include "dyadseq/simulate.h"
 #include "text.h"
 
@@ -41,7 +42,11 @@ enum {
     OPT_DURATION_SHAPE,
     OPT_MODEL,
     OPT_PRINT_MODEL,
-    OPT_FORCE
+    OPT_FORCE,
+    OPT_CODER_ERROR,
+    OPT_LAYOUT,
+    OPT_INTERVAL,
+    OPT_N_INTERVALS
 };
 
 static const struct option own_options[] = {
@@ -65,6 +70,10 @@ static const struct option own_options[] = {
     {"model", required_argument, NULL, OPT_MODEL},
     {"print-model", no_argument, NULL, OPT_PRINT_MODEL},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"coder-error", required_argument, NULL, OPT_CODER_ERROR},
+    {"layout", required_argument, NULL, OPT_LAYOUT},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"n-intervals", required_argument, NULL, OPT_N_INTERVALS},
     /* handled by ds_common_option: the state space of the transcripts */
     {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
     {"actors", required_argument, NULL, DS_OPT_ACTORS},
@@ -129,6 +138,19 @@ static void own_help(FILE *fp)
 "                          the first code of each role [built-in codebook]\n"
 "      --actors LIST       the partners, comma separated [A,B]\n"
 "      --force             replace existing output files [off]\n"
+"      --coder-error SPEC  write a second coder's coding of the same study\n"
+"                          instead: substitution=P,omission=P,jitter=S (any\n"
+"                          of them; or P,P,S), each event left out with P,\n"
+"                          else its code replaced by another of the same\n"
+"                          actor with P, its onset moved uniformly within\n"
+"                          +-S seconds; for 'dyadseq agree' [off]\n"
+"      --layout events|intervals  transcripts, or an interval-coded sheet\n"
+"                          (wide: a row per session, a 0/1 column per state\n"
+"                          and interval, A_pursue01 ..; convert --from\n"
+"                          intervals reads it) [events]\n"
+"      --interval S        seconds per interval of --layout intervals [5]\n"
+"      --n-intervals N     intervals per session (events later are not\n"
+"                          coded) [48]\n"
 "  Output: -o DIR/ (or an existing directory) writes DIR/COUPLE.csv for each\n"
 "  couple, -o FILE all couples in one file, -o - or no -o standard output.\n"
 "  Columns couple,session,actor,code,time,duration; a couple's sessions in\n"
@@ -148,7 +170,56 @@ typedef struct sim_opts {
     const char *groups, *sessions, *model;
     int print_model, force;
     const char *builtin_opt; /* first option of the built-in model given */
+    int coder_error;         /* --coder-error given */
+    ds_sim_coder_error_t err2;
+    int intervals;           /* --layout intervals */
+    double interval;         /* --interval S */
+    size_t n_intervals;      /* --n-intervals N */
 } sim_opts_t;
+
+/*
+ * --coder-error: "substitution=P,omission=P,jitter=S" (any subset, any
+ * order) or up to three numbers "P,P,S" in that order; 0 or -1.
+ */
+static int parse_coder_error(const char *arg, ds_sim_coder_error_t *e)
+{
+    static const char *const key[3] = {"substitution", "omission", "jitter"};
+    double *slot[3] = {&e->substitution, &e->omission, &e->jitter_s};
+    int seen[3] = {0, 0, 0}, named = strchr(arg, '=') != NULL;
+    size_t n = 0;
+    const char *p = arg;
+    memset(e, 0, sizeof *e);
+    for (;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char item[64];
+        if (len == 0 || len >= sizeof item || n == 3)
+            return -1;
+        memcpy(item, p, len);
+        item[len] = '\0';
+        int k = (int)n;
+        char *val = item;
+        if (named) {
+            char *eq = strchr(item, '=');
+            if (!eq)
+                return -1;
+            *eq = '\0';
+            for (k = 0; k < 3 && strcmp(item, key[k]); k++)
+                ;
+            if (k == 3 || seen[k])
+                return -1;
+            val = eq + 1;
+        }
+        if (ds_parse_double(val, slot[k]) || *slot[k] < 0 ||
+            (k < 2 && *slot[k] > 1))
+            return -1;
+        seen[k] = 1;
+        n++;
+        if (!end)
+            return 0;
+        p = end + 1;
+    }
+}
 
 /* "0.5:0.3" or "0.5" (both) into v[2]; 0 or -1. */
 static int parse_prepost(const char *s, double v[2])
@@ -206,6 +277,40 @@ static int own_option(int opt, const char *arg, void *vctx)
         return 1;
     case OPT_FORCE:
         so->force = 1;
+        return 1;
+    case OPT_LAYOUT:
+        if (strcmp(arg, "events") && strcmp(arg, "intervals")) {
+            ds_usage_error("simulate", "--layout is events or intervals, "
+                           "not '%s'", arg);
+            return -1;
+        }
+        so->intervals = strcmp(arg, "intervals") == 0;
+        return 1;
+    case OPT_INTERVAL:
+        if (ds_parse_double(arg, &so->interval) || !(so->interval > 0) ||
+            !isfinite(so->interval)) {
+            ds_usage_error("simulate", "--interval takes seconds > 0, not "
+                           "'%s'", arg);
+            return -1;
+        }
+        return 1;
+    case OPT_N_INTERVALS:
+        if (ds_parse_size(arg, &n) || n < 1 || n > 100000) {
+            ds_usage_error("simulate", "--n-intervals takes a whole number "
+                           "from 1 to 100000, not '%s'", arg);
+            return -1;
+        }
+        so->n_intervals = n;
+        return 1;
+    case OPT_CODER_ERROR:
+        if (parse_coder_error(arg, &so->err2)) {
+            ds_usage_error("simulate", "--coder-error takes substitution=P,"
+                           "omission=P,jitter=S (probabilities P in [0, 1], "
+                           "S seconds >= 0; any of the three) or P,P,S, not "
+                           "'%s'", arg);
+            return -1;
+        }
+        so->coder_error = 1;
         return 1;
     case OPT_WITHDRAW: pp = p->withdraw, name = "--withdraw"; break;
     case OPT_CONTINUE: pp = p->continuation, name = "--continue"; break;
@@ -380,44 +485,44 @@ static int make_space(const ds_common_opts_t *o, ds_corpus_t **out)
 {
     ds_diag_t diag;
     ds_error_t err = {0};
-    ds_corpus_t *c = calloc(1, sizeof *c);
+    ds_codebook_t *cb = NULL;
+    char **actors = NULL;
+    size_t n_actors = 0;
     int status = DS_EXIT_DATA, rc;
     ds_diag_init(&diag, 50);
-    if (!c)
+    if (ds_split_list(o->actors, &actors, &n_actors))
         goto oom;
-    c->has_actor = 1;
-    if (ds_split_list(o->actors, &c->actors, &c->n_actors))
-        goto oom;
-    if (ds_check_actors(c->actors, c->n_actors)) {
+    if (ds_check_actors(actors, n_actors)) {
         status = DS_EXIT_USAGE;
-        goto fail;
+        goto done;
     }
     if (o->codebook) {
-        rc = ds_codebook_load(o->codebook, &c->codebook, &diag, &err);
+        rc = ds_codebook_load(o->codebook, &cb, &diag, &err);
         if (rc == DS_EDATA)
             ds_print_diag(&diag, o->quiet);
         else if (rc)
             ds_msg_error("%s", err.msg);
         if (rc)
-            goto fail;
-    } else if (!(c->codebook = ds_codebook_default())) {
+            goto done;
+    } else if (!(cb = ds_codebook_alloc_default())) {
         goto oom;
     }
-    if (c->n_actors * c->codebook->n > DS_SIM_MAX_STATES) {
+    if (n_actors * cb->n > DS_SIM_MAX_STATES) {
         ds_msg_error("%zu actors x %zu codes are too many states to "
-                     "simulate (at most %d)", c->n_actors, c->codebook->n,
+                     "simulate (at most %d)", n_actors, cb->n,
                      DS_SIM_MAX_STATES);
-        goto fail;
+        goto done;
     }
-    if (ds_corpus_make_states(c))
+    if (!(*out = ds_corpus_alloc(cb, (const char *const *)actors, n_actors,
+                                 1)))
         goto oom;
-    *out = c;
-    ds_diag_free(&diag);
-    return DS_EXIT_OK;
+    status = DS_EXIT_OK;
+    goto done;
 oom:
     ds_msg_error("out of memory");
-fail:
-    ds_corpus_free(c);
+done:
+    ds_codebook_free(cb);
+    ds_free_list(actors, n_actors);
     ds_diag_free(&diag);
     return status;
 }
@@ -446,8 +551,10 @@ static size_t group_size(const sim_run_t *r, size_t g)
     return r->so->couples / r->n_groups + (g < r->so->couples % r->n_groups);
 }
 
-static int write_header(FILE *fp)
+static int write_header(const sim_run_t *r, FILE *fp)
 {
+    if (r->so->intervals)
+        return ds_sim_sheet_header(fp, r->space, r->so->n_intervals);
     return fputs("couple,session,actor,code,time,duration\n", fp) < 0 ? -1
                                                                        : 0;
 }
@@ -469,6 +576,26 @@ static int write_session(FILE *fp, const ds_corpus_t *space,
                fprintf(fp, ",%.3f,%.3f\n", ev->onset[i], ev->duration[i]) < 0;
     }
     return bad ? -1 : 0;
+}
+
+/*
+ * --coder-error: the second coder's version of the session just simulated,
+ * from a stream of its own ("LABEL/coder-error" as the session of
+ * ds_sim_stream_seed), so the first coding's events are those of the same
+ * run without --coder-error.
+ */
+static int second_coder(sim_run_t *r, const char *id, size_t s,
+                        ds_error_t *err)
+{
+    const char *label = r->labels[s];
+    size_t len = strlen(label) + sizeof "/coder-error";
+    char *key = malloc(len);
+    if (!key)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    snprintf(key, len, "%s/coder-error", label);
+    gsl_rng_set(r->rng, ds_sim_stream_seed(r->o->seed, id, key));
+    free(key);
+    return ds_sim_coder_error(&r->so->err2, r->space, r->rng, &r->ev, err);
 }
 
 /*
@@ -498,7 +625,15 @@ static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
         if ((rc = ds_sim_session(&r->par, r->space, r->chain, t, r->rng,
                                  &r->ev, err)))
             return rc;
-        if (write_session(fp, r->space, id, r->labels[s], &r->ev))
+        if (r->so->coder_error && (rc = second_coder(r, id, s, err)))
+            return rc;
+        rc = r->so->intervals
+                 ? ds_sim_sheet_row(fp, r->space, id, r->labels[s], &r->ev,
+                                    r->so->interval, r->so->n_intervals)
+                 : write_session(fp, r->space, id, r->labels[s], &r->ev);
+        if (rc == DS_ENOMEM)
+            return ds_error_set(err, rc, "out of memory");
+        if (rc)
             return DS_EIO; /* the caller names the file */
         r->n_sessions++;
         r->n_events += r->ev.n;
@@ -573,7 +708,7 @@ static int write_dir(sim_run_t *r, const char *dir)
             couple_id(r, g, j, id, sizeof id);
             int rc = ds_outfile_open(&out[k], paths[k], r->so->force, &err);
             if (rc == DS_OK) {
-                rc = write_header(out[k].fp);
+                rc = write_header(r, out[k].fp);
                 rc = rc ? DS_EIO : simulate_couple(r, id, g, out[k].fp, &err);
                 if (rc == DS_EIO)
                     ds_error_set(&err, rc, "cannot write '%s': %s", paths[k],
@@ -615,7 +750,7 @@ static int write_file(sim_run_t *r, const char *path)
         return DS_EXIT_DATA;
     }
     char id[MAX_GROUP_NAME + 32];
-    rc = write_header(out.fp) ? DS_EIO : DS_OK;
+    rc = write_header(r, out.fp) ? DS_EIO : DS_OK;
     for (size_t g = 0; g < r->n_groups && !rc; g++)
         for (size_t j = 0; j < group_size(r, g) && !rc; j++) {
             couple_id(r, g, j, id, sizeof id);
@@ -722,6 +857,9 @@ static int setup(sim_run_t *r, const sim_opts_t *so, const ds_common_opts_t *o)
     if (so->model && so->print_model)
         return ds_usage_error("simulate", "--print-model prints the built-in "
                               "model; it cannot be combined with --model");
+    if (so->coder_error && so->print_model)
+        return ds_usage_error("simulate", "--coder-error writes transcripts; "
+                              "it cannot be combined with --print-model");
     if (!so->model && list_length(o->actors) != 2)
         return ds_usage_error("simulate", "the built-in model needs exactly "
                               "two --actors, not '%s' (use --model for "
@@ -786,12 +924,14 @@ static void teardown(sim_run_t *r)
     ds_sim_events_free(&r->ev);
 }
 
-int main_simulate(int argc, char **argv)
+int main_simulate(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     sim_opts_t so = {.couples = DEFAULT_COUPLES,
                      .groups = DEFAULT_GROUPS,
-                     .sessions = DEFAULT_SESSIONS};
+                     .sessions = DEFAULT_SESSIONS,
+                     .interval = 5, .n_intervals = 48};
     ds_sim_params_default(&so.par);
     char **args;
     size_t n_args;

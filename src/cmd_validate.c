@@ -19,7 +19,7 @@ static const ds_cmd_spec_t spec = {
              "or print a\n"
              "         summary of the study (exit 0).",
     .usage = "[options] INPUT...",
-    .common = DS_COMMON_INPUT,
+    .common = DS_COMMON_INPUT | DS_COMMON_IMPORT,
     .min_args = 1,
 };
 
@@ -107,8 +107,9 @@ static void summarize(const ds_corpus_t *c)
     }
 }
 
-int main_validate(int argc, char **argv)
+int main_validate(int argc, char **argv, const char *command_line)
 {
+    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **inputs;
     size_t n_inputs;
@@ -118,6 +119,7 @@ int main_validate(int argc, char **argv)
         return status;
     ds_corpus_t *c;
     status = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
+    ds_common_clear(&o);
     if (status)
         return status;
     if (!o.quiet)

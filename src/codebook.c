@@ -59,7 +59,7 @@ static int codebook_push(ds_codebook_t *cb, const char *code, ds_role_t role,
     return 0;
 }
 
-ds_codebook_t *ds_codebook_default(void)
+ds_codebook_t *ds_codebook_alloc_default(void)
 {
     static const char *const desc[] = {
         "demands, criticizes or presses the partner for engagement",
@@ -76,6 +76,19 @@ ds_codebook_t *ds_codebook_default(void)
             return NULL;
         }
     return cb;
+}
+
+ds_codebook_t *ds_codebook_alloc_copy(const ds_codebook_t *cb)
+{
+    ds_codebook_t *c = codebook_alloc(cb->n);
+    if (!c)
+        return NULL;
+    for (size_t i = 0; i < cb->n; i++)
+        if (codebook_push(c, cb->code[i], cb->role[i], cb->description[i])) {
+            ds_codebook_free(c);
+            return NULL;
+        }
+    return c;
 }
 
 long ds_codebook_find(const ds_codebook_t *cb, const char *code)

@@ -6,6 +6,8 @@
 #include "dyadseq/compare.h"
 #include "dyadseq/padjust.h"
 
+#include "compare_internal.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -104,6 +106,8 @@ int ds_compare_sessions_from_analysis(const ds_corpus_t *c,
         v->n_soften = ni + n1;
         v->softening_rate_per_min = nd + n1;
     }
+    if (ds_compare_ap_from_analysis(a, v))
+        goto oom;
     return DS_OK;
 oom:
     ds_compare_sessions_clear(v);
@@ -240,13 +244,14 @@ size_t ds_compare_default_transitions(const ds_compare_sessions_t *v,
 /* ---- metrics ------------------------------------------------------- */
 
 typedef enum {
-    M_Q, M_Z, M_RATE, M_LATENCY, M_CYCLES, M_SHARE, M_SOFTEN, M_EVENTS
+    M_Q, M_Z, M_RATE, M_LATENCY, M_CYCLES, M_SHARE, M_SOFTEN, M_EVENTS, M_AP
 } kind_t;
 
 typedef struct spec {
     kind_t kind;
     ds_transition_t tr; /* M_Q, M_Z */
     size_t actor;       /* M_RATE, M_LATENCY (the bidder), M_SOFTEN */
+    size_t model, coef; /* M_AP */
 } spec_t;
 
 /* The value of a metric in session s (NaN when undefined). */
@@ -265,6 +270,7 @@ static double value(const ds_compare_sessions_t *v, const spec_t *m,
     case M_SHARE: return v->share_time_in_cycles[s];
     case M_SOFTEN: return v->softening_rate_per_min[2 * s + m->actor];
     case M_EVENTS: return d > 0 ? 60.0 * (double)v->n_events[s] / d : NAN;
+    case M_AP: return v->ap_coef[m->model][s * DS_AP_N_COEFS + m->coef];
     }
     return NAN;
 }
@@ -331,6 +337,9 @@ static void why_undefined(const ds_compare_sessions_t *v, const spec_t *m,
         else
             snprintf(buf, size, "undefined");
         return;
+    case M_AP:
+        ds_compare_ap_why(v, m->model, s, buf, size);
+        return;
     }
     snprintf(buf, size, "undefined");
 }
@@ -384,6 +393,9 @@ static char *metric_name(const ds_compare_sessions_t *v, const spec_t *m)
     case M_SHARE: return ds_strdup("share_time_in_cycles");
     case M_SOFTEN: return format("softening_rate_per_min[%s]", x);
     case M_EVENTS: return ds_strdup("events_per_min");
+    case M_AP:
+        return format("ap_%s[%s]", ds_compare_ap_coef_name(m->coef),
+                      v->ap_model[m->model]);
     }
     return NULL;
 }
@@ -399,6 +411,7 @@ static int metric_better(const ds_compare_sessions_t *v, const spec_t *m)
     case M_CYCLES:
     case M_SHARE: return DS_RCI_LOWER_BETTER;
     case M_EVENTS: return 0;
+    case M_AP: return ds_compare_ap_better(v, m->model, m->coef);
     }
     return 0;
 }
@@ -409,7 +422,7 @@ static long metric_specs(const ds_compare_sessions_t *v,
                          const ds_transition_t *tr, size_t n_tr,
                          spec_t **out, ds_compare_t *c)
 {
-    spec_t *m = malloc((2 * n_tr + 9) * sizeof *m);
+    spec_t *m = malloc((2 * n_tr + 9 + v->n_ap * DS_AP_N_COEFS) * sizeof *m);
     if (!m)
         return -1;
     size_t n = 0;
@@ -459,6 +472,9 @@ static long metric_specs(const ds_compare_sessions_t *v,
     else
         NOTE("events per minute not compared: the input has no time "
              "column");
+    for (size_t a = 0; a < v->n_ap; a++)
+        for (size_t k = 0; k < DS_AP_N_COEFS; k++)
+            m[n++] = (spec_t){.kind = M_AP, .model = a, .coef = k};
 #undef NOTE
     *out = m;
     return (long)n;
@@ -690,6 +706,57 @@ fail_msg:
     return rc;
 }
 
+/* ---- per-session values (agree) ------------------------------------ */
+
+void ds_compare_values_clear(ds_compare_values_t *out)
+{
+    if (out->name)
+        for (size_t i = 0; i < out->n_metrics; i++)
+            free(out->name[i]);
+    free(out->name);
+    free(out->better);
+    free(out->value);
+    for (size_t i = 0; i < out->n_notes; i++)
+        free(out->notes[i]);
+    memset(out, 0, sizeof *out);
+}
+
+int ds_compare_session_values(const ds_compare_sessions_t *v,
+                              const ds_transition_t *tr, size_t n_tr,
+                              ds_compare_values_t *out, ds_error_t *err)
+{
+    ds_compare_t notes = {0};
+    spec_t *specs = NULL;
+    memset(out, 0, sizeof *out);
+    long nm = metric_specs(v, tr, n_tr, &specs, &notes);
+    for (size_t i = 0; i < notes.n_notes; i++)
+        out->notes[i] = notes.notes[i];
+    out->n_notes = notes.n_notes;
+    if (nm < 0)
+        goto oom;
+    size_t M = (size_t)nm, S = v->S;
+    out->S = S;
+    out->name = calloc(M ? M : 1, sizeof *out->name);
+    out->better = calloc(M ? M : 1, sizeof *out->better);
+    out->value = malloc((M * S + 1) * sizeof *out->value);
+    if (!out->name || !out->better || !out->value)
+        goto oom;
+    out->n_metrics = M;
+    for (size_t i = 0; i < M; i++) {
+        if (!(out->name[i] = metric_name(v, &specs[i])))
+            goto oom;
+        out->better[i] = metric_better(v, &specs[i]);
+        for (size_t s = 0; s < S; s++)
+            out->value[i * S + s] = value(v, &specs[i], s);
+    }
+    free(specs);
+    return DS_OK;
+oom:
+    free(specs);
+    ds_compare_values_clear(out);
+    return ds_error_set(err, DS_ENOMEM, "out of memory");
+}
+
 /* ---- statistics ---------------------------------------------------- */
 
 int ds_compare_test(ds_compare_t *c, const ds_paired_opts_t *o,
@@ -757,4 +824,125 @@ int ds_compare_reliability(ds_compare_t *c, size_t m, double r, int better,
 const char *ds_compare_better_name(int better)
 {
     return better > 0 ? "higher" : better < 0 ? "lower" : "";
+}
+
+/* ---- one metric by name (dyadseq power) ----------------------------- */
+
+/* What value() reads for a metric of kind k. */
+static unsigned kind_needs(kind_t k)
+{
+    switch (k) {
+    case M_Q:
+    case M_Z: return DS_COMPARE_NEEDS_LAG1;
+    case M_RATE:
+    case M_LATENCY: return DS_COMPARE_NEEDS_RESPONSIVE;
+    case M_CYCLES: return DS_COMPARE_NEEDS_CYCLES | DS_COMPARE_NEEDS_SESSION;
+    case M_SHARE:
+    case M_SOFTEN: return DS_COMPARE_NEEDS_CYCLES;
+    case M_EVENTS: return DS_COMPARE_NEEDS_SESSION;
+    case M_AP: return DS_COMPARE_NEEDS_AP;
+    }
+    return 0;
+}
+
+static void def_from_spec(const ds_compare_sessions_t *v, const spec_t *sp,
+                          ds_compare_metric_def_t *out)
+{
+    out->kind = (int)sp->kind;
+    out->tr = sp->tr;
+    out->actor = sp->actor;
+    out->ap_model = sp->model;
+    out->ap_coef = sp->coef;
+    out->needs = kind_needs(sp->kind);
+    out->better = metric_better(v, sp);
+}
+
+int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
+                            ds_compare_metric_def_t *out, ds_error_t *err)
+{
+    static const char *const prefix[2] = {"yules_q[", "adjusted_residual["};
+    size_t n = strlen(name);
+    char ex[96];
+    ds_excerpt(ex, name, 80);
+    memset(out, 0, sizeof *out);
+    for (int z = 0; z < 2; z++) {
+        size_t pl = strlen(prefix[z]);
+        if (n <= pl + 1 || strncmp(name, prefix[z], pl) != 0 ||
+            name[n - 1] != ']')
+            continue;
+        char *inner = malloc(n - pl);
+        if (!inner)
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        memcpy(inner, name + pl, n - pl - 1);
+        inner[n - pl - 1] = '\0';
+        spec_t sp = {.kind = z ? M_Z : M_Q};
+        ds_error_t e = {0};
+        int rc = ds_compare_parse_transition(v, inner, &sp.tr, &e);
+        free(inner);
+        if (rc) {
+            /* the message starts "--transition 'FROM->TO': " */
+            const char *why = strstr(e.msg, "': ");
+            return ds_error_set(err, rc, "metric '%s': %s", ex,
+                                why ? why + 3 : e.msg);
+        }
+        def_from_spec(v, &sp, out);
+        return DS_OK;
+    }
+    size_t apm, apc;
+    int ap = ds_compare_ap_parse(v, name, &apm, &apc, err);
+    if (ap < 0)
+        return ap;
+    if (ap) {
+        spec_t sp = {.kind = M_AP, .model = apm, .coef = apc};
+        def_from_spec(v, &sp, out);
+        return DS_OK;
+    }
+    /* every other metric v's state space has, by its name */
+    spec_t cand[9];
+    size_t nc = 0;
+    if (v->has_time && v->n_actors >= 2) {
+        for (int k = M_RATE; k <= M_LATENCY; k++)
+            for (size_t x = 0; x < 2; x++)
+                cand[nc++] = (spec_t){.kind = (kind_t)k, .actor = x};
+        cand[nc++] = (spec_t){.kind = M_CYCLES};
+        cand[nc++] = (spec_t){.kind = M_SHARE};
+        for (size_t x = 0; x < 2; x++)
+            cand[nc++] = (spec_t){.kind = M_SOFTEN, .actor = x};
+    }
+    if (v->has_time)
+        cand[nc++] = (spec_t){.kind = M_EVENTS};
+    char *names[9] = {0};
+    int rc = DS_OK, found = -1;
+    for (size_t i = 0; i < nc && rc == DS_OK; i++) {
+        if (!(names[i] = metric_name(v, &cand[i])))
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        else if (found < 0 && strcmp(names[i], name) == 0)
+            found = (int)i;
+    }
+    if (rc == DS_OK && found >= 0) {
+        def_from_spec(v, &cand[found], out);
+    } else if (rc == DS_OK) {
+        const char *near = ds_suggest(name, (const char *const *)names, nc);
+        char list[512] = "";
+        size_t l = 0;
+        for (size_t i = 0; i < nc && l < sizeof list; i++)
+            l += (size_t)snprintf(list + l, sizeof list - l, ", %s",
+                                  names[i]);
+        rc = ds_error_set(err, DS_EUSAGE, "no metric '%s'%s%s%s; the metrics "
+                          "are yules_q[FROM->TO], adjusted_residual[FROM->TO]"
+                          "%s, ap_COEF[Y~X]", ex,
+                          near ? " (did you mean '" : "",
+                          near ? near : "", near ? "'?)" : "", list);
+    }
+    for (size_t i = 0; i < nc; i++)
+        free(names[i]);
+    return rc;
+}
+
+double ds_compare_metric_value(const ds_compare_sessions_t *v,
+                               const ds_compare_metric_def_t *m, size_t s)
+{
+    spec_t sp = {.kind = (kind_t)m->kind, .tr = m->tr, .actor = m->actor,
+                 .model = m->ap_model, .coef = m->ap_coef};
+    return value(v, &sp, s);
 }

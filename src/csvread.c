@@ -254,6 +254,13 @@ static int reader_fini(reader_t *r, struct csv_parser *p, const char *name,
 int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
                 ds_diag_t *diag, ds_sha256_t *hash, ds_error_t *err)
 {
+    return ds_csv_read_delim(fp, name, ',', fn, ctx, diag, hash, err);
+}
+
+int ds_csv_read_delim(FILE *fp, const char *name, unsigned char delim,
+                      ds_csv_row_fn fn, void *ctx, ds_diag_t *diag,
+                      ds_sha256_t *hash, ds_error_t *err)
+{
     int rc = DS_OK;
     struct csv_parser p;
     reader_t r;
@@ -263,6 +270,7 @@ int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
         free(buf);
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     }
+    csv_set_delim(&p, delim);
     int first = 1;
     size_t total = 0;
     for (;;) {

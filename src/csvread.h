@@ -43,6 +43,14 @@ int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
                 ds_diag_t *diag, ds_sha256_t *hash, ds_error_t *err);
 
 /*
+ * ds_csv_read with another field delimiter: '\t' for the tab-separated
+ * exports of coding tools (BORIS, ELAN). Quoting rules are unchanged.
+ */
+int ds_csv_read_delim(FILE *fp, const char *name, unsigned char delim,
+                      ds_csv_row_fn fn, void *ctx, ds_diag_t *diag,
+                      ds_sha256_t *hash, ds_error_t *err);
+
+/*
  * Parse a block of whole rows in memory (a piece of a file cut at a line
  * feed outside quotes), as ds_csv_read does after its checks of the file
  * start: lines are counted from first_line and rows from first_index. No

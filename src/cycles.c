@@ -5,8 +5,7 @@
  * One forward pass finds the maximal runs: each event either names a
  * pursuer (X:pursue names X, X:withdraw names X's partner) or breaks the
  * run, and a run goes on while the pursuer stays the same and pursue and
- * withdraw alternate. Softening needs, for each soften, the partner's
- * next soften-or-response, which one backward pass provides.
+ * withdraw alternate.
  */
 #include "dyadseq/cycles.h"
 
@@ -94,10 +93,12 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
                       : r == DS_ROLE_BID  ? DS_CYCLE_END_BID
                                           : DS_CYCLE_END_OTHER;
             }
-            double t = NAN;
-            if (timed)
-                t = (j + 1 < s->n ? s->onset[j + 1] : s->onset[s->n - 1]) -
-                    s->onset[i];
+            double t = NAN, start = NAN, stop = NAN;
+            if (timed) {
+                start = s->onset[i];
+                stop = j + 1 < s->n ? s->onset[j + 1] : ds_session_close(s);
+                t = stop - start;
+            }
             out->n_cycles++;
             out->events_in_cycles += len;
             if (len > out->longest_cycle)
@@ -113,9 +114,13 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
             out->ended_other += end == DS_CYCLE_END_OTHER;
             out->ended_by_session_end += end == DS_CYCLE_END_SESSION;
             if (runs && found < runs_cap)
-                runs[found] = (ds_cycle_run_t){.first = i, .len = len,
+                runs[found] = (ds_cycle_run_t){.first = i,
+                                               .len = len,
                                                .pursuer = (size_t)p,
-                                               .end = end, .time_s = t};
+                                               .end = end,
+                                               .start_s = start,
+                                               .end_s = stop,
+                                               .time_s = t};
             found++;
         }
         i = j + 1;
@@ -127,59 +132,5 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
     }
     if (n_runs)
         *n_runs = found;
-    return DS_OK;
-}
-
-int ds_softening_compute(const ds_corpus_t *c, const ds_session_t *s,
-                         const ds_cycles_opts_t *o, ds_softening_t out[2],
-                         ds_error_t *err)
-{
-    int rc = check_actors(c, "softening metrics", err);
-    if (rc != DS_OK)
-        return rc;
-    if (!(o->window_s >= 0) || !isfinite(o->window_s))
-        return ds_error_set(err, DS_EUSAGE,
-                            "response window must be a number of seconds "
-                            ">= 0 (got %g)", o->window_s);
-
-    const int timed = c->has_time && s->onset;
-    const size_t NONE = (size_t)-1;
-    size_t next_sr[2] = {NONE, NONE}; /* actor's next soften or response */
-    for (size_t a = 0; a < 2; a++) {
-        memset(&out[a], 0, sizeof out[a]);
-        out[a].actor = a;
-        out[a].rate_per_min = out[a].first_onset_s = NAN;
-        out[a].share_reciprocated = NAN;
-    }
-    for (size_t e = s->n; e-- > 0;) {
-        size_t st = s->state[e];
-        int actor = c->state_actor[st];
-        ds_role_t role = c->state_role[st];
-        if (actor != 0 && actor != 1)
-            continue;
-        if (role == DS_ROLE_SOFTEN) {
-            ds_softening_t *x = &out[actor];
-            x->n_soften++;
-            size_t f = next_sr[1 - actor];
-            if (timed) {
-                x->first_onset_s = s->onset[e]; /* the last one set is the
-                                                   first in event order */
-                if (f != NONE && s->onset[f] - s->onset[e] <= o->window_s)
-                    x->n_reciprocated++;
-            }
-        }
-        if (role == DS_ROLE_SOFTEN || role == DS_ROLE_RESPONSE)
-            next_sr[actor] = e;
-    }
-    if (timed) {
-        double d = ds_session_duration(s);
-        for (size_t a = 0; a < 2; a++) {
-            if (d > 0)
-                out[a].rate_per_min = (double)out[a].n_soften / (d / 60);
-            if (out[a].n_soften > 0)
-                out[a].share_reciprocated = (double)out[a].n_reciprocated /
-                                            (double)out[a].n_soften;
-        }
-    }
     return DS_OK;
 }

@@ -1,7 +1,7 @@
 /*
  * lagstats.c — event lag tables: expected values, adjusted residuals, the
- * 2×2-collapse statistics, Wampold's kappa, G² and X², and the permutation
- * streams of SPEC 4.1–4.3 (see lagstats.h and docs/statistics-lag.md).
+ * 2×2-collapse statistics, Wampold's kappa, G² and X² of SPEC 4.1–4.2 (see
+ * lagstats.h and docs/statistics-lag.md).
  *
  * Sources:
  *   Bakeman & Quera (2011) Sequential Analysis and Observational Methods
@@ -19,10 +19,6 @@
  *     Levin (eds.) Single-Case Research Design and Analysis.
  *   O'Connor (1999) Behavior Research Methods, Instruments, & Computers
  *     31, 718–726 (worked example, datasets/published/).
- *   Phipson & Smyth (2010) Permutation p-values should never be zero,
- *     Stat. Appl. Genet. Mol. Biol. 9(1), art. 39.
- *   Steele, Lea & Flood (2014) Fast splittable pseudorandom number
- *     generators, OOPSLA (splitmix64, for the per-session seeds).
  */
 #include "dyadseq/lagstats.h"
 
@@ -34,8 +30,6 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_matrix.h>
-#include <gsl/gsl_randist.h>
-#include <gsl/gsl_rng.h>
 
 #include "dyadseq/twobytwo.h"
 
@@ -45,9 +39,6 @@
  * model (e.g. the only free cell of its row and column), so its residual
  * is 0/0 and reported as NaN. */
 #define LEVERAGE_ONE_TOL 1e-10
-
-/* Relative slack of |z*| >= |z| in the permutation count. */
-#define PERM_TIE_TOL 1e-12
 
 void ds_lag_opts_default(ds_lag_opts_t *o)
 {
@@ -135,7 +126,7 @@ void ds_lag_count(const uint16_t *state, size_t n, size_t lag, size_t K,
         counts[(size_t)state[t] * K + state[t + lag]]++;
 }
 
-void ds_state_freq(const uint16_t *state, size_t n, size_t K, int64_t *freq)
+void ds_lag_state_freq(const uint16_t *state, size_t n, size_t K, int64_t *freq)
 {
     (void)K;
     for (size_t t = 0; t < n; t++)
@@ -153,6 +144,8 @@ struct ds_lag_workspace {
     double *rsum;      /* [K] observed row sums R_i */
     double *csum;      /* [K] observed column sums C_j */
     double *fsum;      /* [K] scratch sums of fitted values */
+    double *ecol;      /* [K] column sums of fitted values */
+    size_t *queue;     /* [K] breadth-first search of the allowed graph */
     size_t *rpar;      /* [K] parameter index of row i's dummy, or NONE */
     size_t *cpar;      /* [K] parameter index of column j's dummy, or NONE */
     size_t *uf;        /* [2K] union-find parents: rows 0..K-1, cols K.. */
@@ -174,13 +167,16 @@ ds_lag_workspace_t *ds_lag_workspace_alloc(size_t K)
     w->rsum = malloc(K * sizeof *w->rsum);
     w->csum = malloc(K * sizeof *w->csum);
     w->fsum = malloc(K * sizeof *w->fsum);
+    w->ecol = malloc(K * sizeof *w->ecol);
+    w->queue = malloc(K * sizeof *w->queue);
     w->rpar = malloc(K * sizeof *w->rpar);
     w->cpar = malloc(K * sizeof *w->cpar);
     w->uf = malloc(2 * K * sizeof *w->uf);
     w->seen = malloc(K);
     w->info = gsl_matrix_alloc(2 * K, 2 * K);
-    if (!w->mu || !w->ebuf || !w->rsum || !w->csum || !w->fsum || !w->rpar
-        || !w->cpar || !w->uf || !w->seen || !w->info) {
+    if (!w->mu || !w->ebuf || !w->rsum || !w->csum || !w->fsum || !w->ecol
+        || !w->queue || !w->rpar || !w->cpar || !w->uf || !w->seen
+        || !w->info) {
         ds_lag_workspace_free(w);
         return NULL;
     }
@@ -196,6 +192,8 @@ void ds_lag_workspace_free(ds_lag_workspace_t *w)
     free(w->rsum);
     free(w->csum);
     free(w->fsum);
+    free(w->ecol);
+    free(w->queue);
     free(w->rpar);
     free(w->cpar);
     free(w->uf);
@@ -306,7 +304,38 @@ static double sym(const gsl_matrix *m, size_t a, size_t b)
 }
 
 /*
- * Leverages and adjusted residuals of the quasi-independence fit w->mu.
+ * Start a quasi-independence fit to the margins w->rsum, w->csum: w->mu is
+ * 1 on the model cells (allowed cells of active rows and columns) and 0
+ * elsewhere, and w->uf joins the rows and columns that share a model cell.
+ * Returns s, the number of structural zeros among the active cells.
+ */
+static size_t qi_start(ds_lag_workspace_t *w, size_t K, const uint8_t *zero)
+{
+    size_t s = 0;
+    for (size_t a = 0; a < 2 * K; a++)
+        w->uf[a] = a;
+    for (size_t i = 0; i < K; i++) {
+        for (size_t j = 0; j < K; j++) {
+            size_t c = i * K + j;
+            int active = w->rsum[i] > 0 && w->csum[j] > 0;
+            w->mu[c] = 0;
+            if (zero[c]) {
+                s += active;
+                continue;
+            }
+            if (active) {
+                w->mu[c] = 1;
+                uf_join(w->uf, i, K + j);
+            }
+        }
+    }
+    return s;
+}
+
+/*
+ * The inverse information matrix of the quasi-independence fit w->mu
+ * (margins w->rsum, w->csum, components w->uf), left in the top-left
+ * *p × *p block of w->info with the parameter indices in w->rpar, w->cpar.
  *
  * The Poisson log-linear model log mu_ij = α_i + β_j on the model cells
  * has, per connected component of the row–column graph (BFH 1975:
@@ -314,18 +343,10 @@ static double sym(const gsl_matrix *m, size_t a, size_t b)
  * dummy too many; drop the first column of each component. Its Fisher
  * information is X'WX with W = diag(mu):
  *   [α_a, α_a] = Σ_j mu_aj,  [β_b, β_b] = Σ_i mu_ib,  [α_a, β_b] = mu_ab,
- * all other entries 0. The leverage of cell ij (McCullagh & Nelder 1989,
- * model checking) is h_ij = mu_ij x_ij' (X'WX)⁻¹ x_ij with
- * x_ij = e_α(i) + e_β(j), so after one Cholesky inversion (O(p³),
- * p < 2K) each cell costs a 2×2 quadratic form:
- *   h_ij = mu_ij (I[αi,αi] + I[βj,βj] + 2 I[αi,βj]),
- * and z_ij = (f_ij − mu_ij) / sqrt(mu_ij (1 − h_ij)) (the standardized
- * Pearson residual; = Haberman's adjusted residual without structural
- * zeros; Bakeman & Quera 2011).
+ * all other entries 0, inverted once by Cholesky (O(p³), p < 2K).
  */
-static int leverage_residuals(const int64_t *counts, size_t K,
-                              ds_lag_workspace_t *w, double *z,
-                              ds_error_t *err)
+static int qi_invert(ds_lag_workspace_t *w, size_t K, size_t *p_out,
+                     ds_error_t *err)
 {
     const double *mu = w->mu;
     size_t p = 0;
@@ -349,6 +370,7 @@ static int leverage_residuals(const int64_t *counts, size_t K,
         }
         w->cpar[j] = p++;
     }
+    *p_out = p;
 
     gsl_matrix_view v = gsl_matrix_submatrix(w->info, 0, 0, p, p);
     gsl_matrix *A = &v.matrix;
@@ -380,20 +402,50 @@ static int leverage_residuals(const int64_t *counts, size_t K,
                             "the information matrix of the "
                             "quasi-independence fit is singular (%s)",
                             gsl_strerror(rc));
+    return DS_OK;
+}
 
+/*
+ * 1 − h_ij for model cell ij (row i active) after qi_invert(). The leverage
+ * (McCullagh & Nelder 1989, model checking) is h_ij = mu_ij x_ij'
+ * (X'WX)⁻¹ x_ij with x_ij = e_α(i) + e_β(j), a 2×2 quadratic form:
+ *   h_ij = mu_ij (I[αi,αi] + I[βj,βj] + 2 I[αi,βj]).
+ */
+static double qi_one_minus_h(const ds_lag_workspace_t *w, size_t K, size_t p,
+                             size_t i, size_t j)
+{
+    gsl_matrix_const_view v = gsl_matrix_const_submatrix(w->info, 0, 0, p, p);
+    const gsl_matrix *A = &v.matrix;
+    size_t a = w->rpar[i], b = w->cpar[j];
+    double q = sym(A, a, a);
+    if (b != NONE)
+        q += sym(A, b, b) + 2 * sym(A, a, b);
+    return 1 - w->mu[i * K + j] * q;
+}
+
+/*
+ * Adjusted residuals of the quasi-independence fit w->mu:
+ * z_ij = (f_ij − mu_ij) / sqrt(mu_ij (1 − h_ij)) (the standardized Pearson
+ * residual; = Haberman's adjusted residual without structural zeros;
+ * Bakeman & Quera 2011). NaN where 1 − h_ij <= LEVERAGE_ONE_TOL.
+ */
+static int leverage_residuals(const int64_t *counts, size_t K,
+                              ds_lag_workspace_t *w, double *z,
+                              ds_error_t *err)
+{
+    size_t p;
+    int rc = qi_invert(w, K, &p, err);
+    if (rc < 0)
+        return rc;
     for (size_t i = 0; i < K; i++) {
-        size_t a = w->rpar[i];
-        if (a == NONE)
+        if (w->rpar[i] == NONE)
             continue;
         for (size_t j = 0; j < K; j++) {
-            size_t c = i * K + j, b = w->cpar[j];
-            double m = mu[c];
+            size_t c = i * K + j;
+            double m = w->mu[c];
             if (m <= 0)
                 continue;
-            double q = sym(A, a, a);
-            if (b != NONE)
-                q += sym(A, b, b) + 2 * sym(A, a, b);
-            double one_minus_h = 1 - m * q;
+            double one_minus_h = qi_one_minus_h(w, K, p, i, j);
             if (one_minus_h > LEVERAGE_ONE_TOL)
                 z[c] = ((double)counts[c] - m) / sqrt(m * one_minus_h);
         }
@@ -465,25 +517,7 @@ static int fit_table(const int64_t *counts, size_t K, const uint8_t *zero,
 
     /* quasi-independence: model cells are the allowed cells of active rows
      * and columns; s counts the structural zeros among active ones */
-    size_t s = 0;
-    for (size_t a = 0; a < 2 * K; a++)
-        w->uf[a] = a;
-    for (size_t i = 0; i < K; i++) {
-        for (size_t j = 0; j < K; j++) {
-            size_t c = i * K + j;
-            int active = w->rsum[i] > 0 && w->csum[j] > 0;
-            w->mu[c] = 0;
-            if (zero[c]) {
-                s += active;
-                continue;
-            }
-            e[c] = 0;
-            if (active) {
-                w->mu[c] = 1;
-                uf_join(w->uf, i, K + j);
-            }
-        }
-    }
+    size_t s = qi_start(w, K, zero);
     size_t n_comp = 0;
     for (size_t i = 0; i < K; i++)
         n_comp += w->rsum[i] > 0 && uf_find(w->uf, i) == i;
@@ -496,7 +530,7 @@ static int fit_table(const int64_t *counts, size_t K, const uint8_t *zero,
     }
     for (size_t c = 0; c < kk; c++)
         if (!zero[c])
-            e[c] = w->mu[c];
+            e[c] = w->mu[c]; /* 0 in zero-margin rows and columns */
 
     /* df = (r − 1)(c − 1) − s (Bakeman & Quera 2011), plus one per
      * extra component of a separable table (BFH 1975: each
@@ -575,6 +609,129 @@ static void wampold(double f, double ni, double nj, double n, double *kappa,
         *z = (f - ep) / sqrt(var);
 }
 
+/*
+ * Can every state present in the sequence (freq > 0) be reached from every
+ * other through transitions the mask allows? Breadth-first search from
+ * the first present state, forwards (dir 0) and backwards (dir 1).
+ */
+static int strongly_connected(const int64_t *freq, size_t K,
+                              const uint8_t *zero, ds_lag_workspace_t *w)
+{
+    size_t start = K;
+    for (size_t i = 0; i < K && start == K; i++)
+        if (freq[i] > 0)
+            start = i;
+    if (start == K)
+        return 0;
+    for (int dir = 0; dir < 2; dir++) {
+        memset(w->seen, 0, K);
+        size_t head = 0, tail = 0;
+        w->queue[tail++] = start;
+        w->seen[start] = 1;
+        while (head < tail) {
+            size_t u = w->queue[head++];
+            for (size_t v = 0; v < K; v++) {
+                size_t c = dir == 0 ? u * K + v : v * K + u;
+                if (!w->seen[v] && freq[v] > 0 && !zero[c]) {
+                    w->seen[v] = 1;
+                    w->queue[tail++] = v;
+                }
+            }
+        }
+        for (size_t i = 0; i < K; i++)
+            if (freq[i] > 0 && !w->seen[i])
+                return 0;
+    }
+    return 1;
+}
+
+/*
+ * Wampold's kappa and z with structural zeros (docs/statistics-lag.md,
+ * "Wampold's kappa with structural zeros"). Under the null hypothesis the
+ * sequence is uniform among those with its code counts and no transition
+ * in a structural-zero cell; by Whittle's (1955) count of sequences with a
+ * given transition table, its lag-1 table is then asymptotically a
+ * quasi-independence table conditioned on margins that are the state
+ * frequencies. So
+ *   e'_ij = the IPF fit of quasi-independence on the allowed cells with
+ *           row and column margins n_i (for the diagonal mask, the symmetric
+ *           a_i a_j with a_i (Σ a − a_i) = n_i; O'Connor's 1999
+ *           n_i n_j / (n − n_i) is its approximation for equal n_i),
+ *   var  = e'_ij (1 − h'_ij), h' the leverage of that fit,
+ *   κ    = Wampold's transform of f − e', z = (f − e') / sqrt(var).
+ * Left NaN when the allowed transitions among the present states are not
+ * strongly connected (the asymptotics need every state to be reachable
+ * from every other), when the fit does not converge (e.g. a state in more
+ * than half the events) or when 1 − h' is 0.
+ */
+static void wampold_zeros(ds_lag_table_t *t, const int64_t *freq,
+                          const uint8_t *zero, const ds_lag_opts_t *o,
+                          ds_lag_workspace_t *w)
+{
+    size_t K = t->K, p;
+    if (!strongly_connected(freq, K, zero, w))
+        return;
+    for (size_t i = 0; i < K; i++)
+        w->rsum[i] = w->csum[i] = (double)freq[i];
+    qi_start(w, K, zero);
+    ds_error_t e;
+    if (ipf(w, K, o, &e) < 0 || qi_invert(w, K, &p, &e) < 0)
+        return;
+    for (size_t i = 0; i < K; i++) {
+        if (freq[i] == 0)
+            continue;
+        for (size_t j = 0; j < K; j++) {
+            size_t c = i * K + j;
+            double ep = w->mu[c];
+            if (ep <= 0)
+                continue; /* structural, or state j absent */
+            double f = (double)t->counts[c];
+            double ni = (double)freq[i], nj = (double)freq[j];
+            double den = f >= ep ? fmin(ni, nj) - ep : ep;
+            if (den > 0)
+                t->wampold_kappa[c] = (f - ep) / den;
+            double one_minus_h = qi_one_minus_h(w, K, p, i, j);
+            if (one_minus_h > LEVERAGE_ONE_TOL)
+                t->wampold_z[c] = (f - ep) / sqrt(ep * one_minus_h);
+        }
+    }
+}
+
+/* Row sums (w->fsum) and column sums (w->ecol) of the fitted table
+ * t->expected, structural cells counting 0; returns its total. */
+static double fitted_margins(const ds_lag_table_t *t, const uint8_t *zero,
+                             ds_lag_workspace_t *w)
+{
+    size_t K = t->K;
+    double total = 0;
+    memset(w->ecol, 0, K * sizeof *w->ecol);
+    for (size_t i = 0; i < K; i++) {
+        w->fsum[i] = 0;
+        for (size_t j = 0; j < K; j++) {
+            double e = zero[i * K + j] ? 0 : t->expected[i * K + j];
+            w->fsum[i] += e;
+            w->ecol[j] += e;
+        }
+        total += w->fsum[i];
+    }
+    return total;
+}
+
+/*
+ * The odds ratio of the 2×2 collapse of cell ij of the fitted table e
+ * (a_e = e_ij, b_e = rest of row i, c_e = rest of column j, d_e = the
+ * rest), with row sums er, column sums ec and total et of e. NaN when a
+ * cell of the collapse is 0 (up to rounding, 1e-9 of the total).
+ */
+static double fitted_or(double eij, double er, double ec, double et)
+{
+    double be = er - eij, ce = ec - eij, de = et - er - ec + eij;
+    double tiny = 1e-9 * et;
+    if (!(eij > tiny && be > tiny && ce > tiny && de > tiny))
+        return NAN;
+    return eij * de / (be * ce);
+}
+
 int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
                          int64_t n_events, const uint8_t *zero,
                          const ds_lag_opts_t *o, ds_lag_workspace_t *w,
@@ -612,6 +769,13 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
     if (N == 0)
         return DS_OK;
 
+    /* a mask with at least one structural zero changes Q, the log odds
+     * ratio and Wampold's statistics (SPEC 4.1); an empty one does not */
+    int has_zero = 0;
+    for (size_t c = 0; zero && c < K * K && !has_zero; c++)
+        has_zero = zero[c] != 0;
+    double e_total = has_zero ? fitted_margins(t, zero, w) : 0;
+
     double g2 = 0, x2 = 0;
     for (size_t i = 0; i < K; i++) {
         double R = w->rsum[i];
@@ -639,139 +803,31 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
              * 0.5 correction, which would otherwise invent a value */
             if (R > 0 && C > 0) {
                 ds_2x2_t s;
-                ds_2x2_stats(f, R - f, C - f, N - R - C + f,
-                             o->zero_correction, &s);
+                if (has_zero) /* relative to the fitted collapse */
+                    ds_2x2_stats_relative(
+                        f, R - f, C - f, N - R - C + f,
+                        fitted_or(e, w->fsum[i], w->ecol[j], e_total),
+                        o->zero_correction, &s);
+                else
+                    ds_2x2_stats(f, R - f, C - f, N - R - C + f,
+                                 o->zero_correction, &s);
                 t->yules_q[c] = s.yules_q;
                 t->yules_q_se[c] = s.yules_q_se;
                 t->log_odds_ratio[c] = s.log_odds_ratio;
                 t->log_odds_ratio_se[c] = s.log_odds_ratio_se;
             }
 
-            if (freq)
+            if (freq && !has_zero)
                 wampold(f, (double)freq[i], (double)freq[j],
                         (double)n_events, &t->wampold_kappa[c],
                         &t->wampold_z[c]);
         }
     }
+    if (freq && has_zero) /* last: it reuses the workspace's fit */
+        wampold_zeros(t, freq, zero, o, w);
     t->g2 = 2 * g2;
     t->x2 = x2;
     t->df = df;
     t->g2_p = df > 0 ? gsl_cdf_chisq_Q(t->g2, df) : NAN;
     return DS_OK;
-}
-
-/* ---------------------------------------------------------------------
- * Permutation streams
- * ------------------------------------------------------------------- */
-
-#define GOLDEN_GAMMA UINT64_C(0x9E3779B97F4A7C15)
-
-/* The splitmix64 output function (Steele, Lea & Flood 2014, OOPSLA;
- * constants of Vigna's reference implementation). A bijection. */
-static uint64_t splitmix64_mix(uint64_t z)
-{
-    z = (z ^ (z >> 30)) * UINT64_C(0xBF58476D1CE4E5B9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94D049BB133111EB);
-    return z ^ (z >> 31);
-}
-
-uint64_t ds_perm_seed(uint64_t seed, size_t session_index)
-{
-    uint64_t h = splitmix64_mix(seed + GOLDEN_GAMMA);
-    return splitmix64_mix(h + GOLDEN_GAMMA * ((uint64_t)session_index + 1));
-}
-
-struct ds_perm {
-    size_t n_max, n, K;
-    uint16_t *state; /* current permutation */
-    gsl_rng *rng;
-};
-
-ds_perm_t *ds_perm_alloc(size_t n_max)
-{
-    ds_perm_t *p = calloc(1, sizeof *p);
-    if (!p)
-        return NULL;
-    p->n_max = n_max;
-    p->state = malloc((n_max ? n_max : 1) * sizeof *p->state);
-    p->rng = gsl_rng_alloc(gsl_rng_taus2);
-    if (!p->state || !p->rng) {
-        ds_perm_free(p);
-        return NULL;
-    }
-    return p;
-}
-
-void ds_perm_free(ds_perm_t *p)
-{
-    if (!p)
-        return;
-    free(p->state);
-    if (p->rng)
-        gsl_rng_free(p->rng);
-    free(p);
-}
-
-int ds_perm_init(ds_perm_t *p, uint64_t seed, size_t session_index,
-                 const uint16_t *state, size_t n, size_t K,
-                 const uint8_t *zero, ds_error_t *err)
-{
-    if (zero) {
-        for (size_t c = 0; c < K * K; c++)
-            if (zero[c])
-                return ds_error_set(
-                    err, DS_EUSAGE,
-                    "permutation tests cannot be combined with structural "
-                    "zeros: shuffling the events would create the "
-                    "transitions the structural zeros rule out (use "
-                    "--structural-zeros none or --permutations 0)");
-    }
-    if (n > p->n_max)
-        return ds_error_set(err, DS_EUSAGE,
-                            "permutation stream for %zu events given %zu",
-                            p->n_max, n);
-    p->n = n;
-    p->K = K;
-    if (n)
-        memcpy(p->state, state, n * sizeof *state);
-    gsl_rng_set(p->rng, (unsigned long)ds_perm_seed(seed, session_index));
-    return DS_OK;
-}
-
-void ds_perm_shuffle(ds_perm_t *p)
-{
-    if (p->n > 1)
-        gsl_ran_shuffle(p->rng, p->state, p->n, sizeof *p->state);
-}
-
-const uint16_t *ds_perm_states(const ds_perm_t *p, size_t *n)
-{
-    if (n)
-        *n = p->n;
-    return p->state;
-}
-
-void ds_perm_table(const ds_perm_t *p, size_t lag, int64_t *counts)
-{
-    memset(counts, 0, p->K * p->K * sizeof *counts);
-    ds_lag_count(p->state, p->n, lag, p->K, counts);
-}
-
-void ds_perm_exceed(const double *z, const double *zstar, size_t n_cells,
-                    int64_t *exceed)
-{
-    for (size_t c = 0; c < n_cells; c++) {
-        if (isnan(z[c]) || isnan(zstar[c]))
-            continue;
-        if (fabs(zstar[c]) >= fabs(z[c]) * (1 - PERM_TIE_TOL))
-            exceed[c]++;
-    }
-}
-
-void ds_perm_pvalue(const double *z, const int64_t *exceed, size_t M,
-                    size_t n_cells, double *p)
-{
-    for (size_t c = 0; c < n_cells; c++)
-        p[c] = isnan(z[c]) ? NAN
-                           : (1.0 + (double)exceed[c]) / ((double)M + 1.0);
 }

@@ -1,21 +1,101 @@
 /*
- * layout.c — the SPEC 5 layout of analysis results (see layout.h).
+ * layout.c — the SPEC 5 layout of results (see layout.h): writing at
+ * paths built from layout_paths.h, table columns, the corpus (/states,
+ * /codebook, /sessions) and copying a dataset between results files.
+ * /lag and /window are in layout_stream.c, the dyadic tables in
+ * layout_dyadic.c, /comparison in layout_compare.c.
  */
-#include "layout.h"
-
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
+#include "layout_internal.h"
 
-#define TRY(call)                                                            \
-    do {                                                                     \
-        int rc_ = (call);                                                    \
-        if (rc_)                                                             \
-            return rc_;                                                      \
-    } while (0)
+/* ---- writing at a built path ----------------------------------------- */
+
+/* group/name, or NULL with an out-of-memory error in err. */
+char *ds_layout_path_in(const char *group, const char *name, ds_error_t *err)
+{
+    char *p = ds_layout_path_join(group, name);
+    if (!p)
+        ds_error_set(err, DS_ENOMEM, "out of memory");
+    return p;
+}
+
+int ds_layout_put_double(ds_results_t *r, const char *group, const char *name,
+                         size_t rank, const size_t *dims, const double *v,
+                         const char *dimnames, ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_write_double(r, p, rank, dims, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+int ds_layout_put_int64(ds_results_t *r, const char *group, const char *name,
+                        size_t rank, const size_t *dims, const int64_t *v,
+                        const char *dimnames, ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_write_int64(r, p, rank, dims, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+int ds_layout_put_uint8(ds_results_t *r, const char *group, const char *name,
+                        size_t rank, const size_t *dims, const uint8_t *v,
+                        const char *dimnames, ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_write_uint8(r, p, rank, dims, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+int ds_layout_put_strings(ds_results_t *r, const char *group, const char *name,
+                          size_t n, const char *const *v, const char *dimnames,
+                          ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_write_strings(r, p, n, v, dimnames, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+int ds_layout_put_scalar_double(ds_results_t *r, const char *group,
+                                const char *name, double v, ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_write_scalar_double(r, p, v, err) : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+int ds_layout_put_scalar_int64(ds_results_t *r, const char *group,
+                               const char *name, int64_t v, ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_write_scalar_int64(r, p, v, err) : DS_ENOMEM;
+    free(p);
+    return rc;
+}
+
+int ds_layout_begin_in(ds_results_t *r, const char *group, const char *name,
+                       ds_results_type_t type, size_t rank, const size_t *dims,
+                       const char *dimnames, ds_results_dset_t **out,
+                       ds_error_t *err)
+{
+    char *p = ds_layout_path_in(group, name, err);
+    int rc = p ? ds_results_begin(r, p, type, rank, dims, dimnames, out, err)
+               : DS_ENOMEM;
+    free(p);
+    return rc;
+}
 
 int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_provenance_t *p,
@@ -39,25 +119,26 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
     if (rc)
         return rc;
 
-    TRY(ds_results_write_strings(r, "/states/label", c->n_states,
-                                 (const char *const *)c->state_label, "state",
-                                 err));
+    TRY(ds_results_write_strings(r, DS_PATH_STATES_LABEL, c->n_states,
+                                 (const char *const *)c->state_label,
+                                 DS_DIM_STATE, err));
     const ds_codebook_t *cb = c->codebook;
-    TRY(ds_results_write_strings(r, "/codebook/code", cb->n,
-                                 (const char *const *)cb->code, "code", err));
+    TRY(ds_results_write_strings(r, DS_PATH_CODEBOOK_CODE, cb->n,
+                                 (const char *const *)cb->code, DS_DIM_CODE,
+                                 err));
     const char **roles = malloc((cb->n ? cb->n : 1) * sizeof *roles);
     if (!roles)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     for (size_t i = 0; i < cb->n; i++)
         roles[i] = ds_role_name(cb->role[i]);
-    rc = ds_results_write_strings(r, "/codebook/role", cb->n, roles, "code",
-                                  err);
+    rc = ds_results_write_strings(r, DS_PATH_CODEBOOK_ROLE, cb->n, roles,
+                                  DS_DIM_CODE, err);
     free(roles);
     if (rc)
         return rc;
-    TRY(ds_results_write_strings(r, "/codebook/description", cb->n,
-                                 (const char *const *)cb->description, "code",
-                                 err));
+    TRY(ds_results_write_strings(r, DS_PATH_CODEBOOK_DESCRIPTION, cb->n,
+                                 (const char *const *)cb->description,
+                                 DS_DIM_CODE, err));
 
     const char **couple = malloc((S ? S : 1) * sizeof *couple);
     const char **label = malloc((S ? S : 1) * sizeof *label);
@@ -74,14 +155,14 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
         n_events[s] = (int64_t)c->sessions[s].n;
     }
     size_t dims[1] = {S};
-    rc = ds_results_write_strings(r, "/sessions/couple", S, couple,
-                                  "session", err);
+    rc = ds_results_write_strings(r, DS_PATH_SESSIONS_COUPLE, S, couple,
+                                  DS_DIM_SESSION, err);
     if (!rc)
-        rc = ds_results_write_strings(r, "/sessions/session", S, label,
-                                      "session", err);
+        rc = ds_results_write_strings(r, DS_PATH_SESSIONS_SESSION, S, label,
+                                      DS_DIM_SESSION, err);
     if (!rc)
-        rc = ds_results_write_int64(r, "/sessions/n_events", 1, dims,
-                                    n_events, "session", err);
+        rc = ds_results_write_int64(r, DS_PATH_SESSIONS_N_EVENTS, 1, dims,
+                                    n_events, DS_DIM_SESSION, err);
     free(couple);
     free(label);
     free(n_events);
@@ -94,382 +175,21 @@ int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
                               ds_error_t *err)
 {
     size_t dims[1] = {a->S};
-    TRY(ds_results_write_double(r, "/sessions/duration_s", 1, dims,
-                                a->duration_s, "session", err));
-    TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, dims,
-                                a->first_onset_s, "session", err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_DURATION_S, 1, dims,
+                                a->duration_s, DS_DIM_SESSION, err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_FIRST_ONSET_S, 1, dims,
+                                a->first_onset_s, DS_DIM_SESSION, err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_START_S, 1, dims,
+                                a->start_s, DS_DIM_SESSION, err));
+    TRY(ds_results_write_double(r, DS_PATH_SESSIONS_END_S, 1, dims,
+                                a->end_s, DS_DIM_SESSION, err));
     return DS_OK;
 }
 
-/* Per-cell statistics of one table, by name; arrays [n * K * K]. */
-typedef struct cell_stat {
-    const char *name;
-    const double *v;
-} cell_stat_t;
-
-static size_t table_stats(const ds_lag_table_t *t, cell_stat_t out[10])
-{
-    cell_stat_t s[10] = {
-        {"expected", t->expected},
-        {"transition_prob", t->transition_prob},
-        {"adjusted_residual", t->adjusted_residual},
-        {"p_value", t->p_value},
-        {"yules_q", t->yules_q},
-        {"yules_q_se", t->yules_q_se},
-        {"log_odds_ratio", t->log_odds_ratio},
-        {"log_odds_ratio_se", t->log_odds_ratio_se},
-        {"wampold_kappa", t->wampold_kappa},
-        {"wampold_z", t->wampold_z}};
-    memcpy(out, s, sizeof s);
-    return 10;
-}
-
-/* A pooled table, its permutation p-values and its summaries: the table
- * under `table_group`, the summaries under `summary_group`. */
-static int write_pool(ds_results_t *r, const ds_lag_pool_t *p, size_t K,
-                      const uint8_t *mask, const char *table_group,
-                      const char *summary_group, const char *label,
-                      ds_error_t *err)
-{
-    char path[1024];
-    size_t dims[2] = {K, K};
-    cell_stat_t st[10];
-    size_t n = table_stats(p->table, st);
-    snprintf(path, sizeof path, "%s/counts", table_group);
-    TRY(ds_results_write_int64(r, path, 2, dims, p->table->counts,
-                               "from,to", err));
-    for (size_t i = 0; i < n; i++) {
-        snprintf(path, sizeof path, "%s/%s", table_group, st[i].name);
-        TRY(ds_results_write_double(r, path, 2, dims, st[i].v, "from,to",
-                                    err));
-    }
-    snprintf(path, sizeof path, "%s/structural_zero", table_group);
-    TRY(ds_results_write_uint8(r, path, 2, dims, mask, "from,to", err));
-    if (p->permutation_p) {
-        snprintf(path, sizeof path, "%s/permutation_p", table_group);
-        TRY(ds_results_write_double(r, path, 2, dims, p->permutation_p,
-                                    "from,to", err));
-    }
-    const char *tn[4] = {"g2", "x2", "df", "g2_p"};
-    double tv[4] = {p->table->g2, p->table->x2, p->table->df,
-                    p->table->g2_p};
-    for (int i = 0; i < 4; i++) {
-        snprintf(path, sizeof path, "%s/%s", table_group, tn[i]);
-        TRY(ds_results_write_scalar_double(r, path, tv[i], err));
-    }
-    snprintf(path, sizeof path, "%s/n_events", table_group);
-    TRY(ds_results_write_scalar_int64(r, path, p->n_events, err));
-    if (label)
-        TRY(ds_results_attr_string(r, table_group, "label", label, err));
-
-    const ds_summary_t *sm[2] = {p->summary_q, p->summary_z};
-    const char *sn[2] = {"yules_q", "adjusted_residual"};
-    for (int k = 0; k < 2; k++) {
-        const char *part[5] = {"mean", "sd", "n", "t", "p"};
-        const double *pv[5] = {sm[k]->mean, sm[k]->sd, NULL, sm[k]->t,
-                               sm[k]->p};
-        for (int j = 0; j < 5; j++) {
-            snprintf(path, sizeof path, "%s/%s_%s", summary_group, sn[k],
-                     part[j]);
-            if (j == 2)
-                TRY(ds_results_write_int64(r, path, 2, dims, sm[k]->n,
-                                           "from,to", err));
-            else
-                TRY(ds_results_write_double(r, path, 2, dims, pv[j],
-                                            "from,to", err));
-        }
-    }
-    if (label)
-        TRY(ds_results_attr_string(r, summary_group, "label", label, err));
-    return DS_OK;
-}
-
-/*
- * Streaming: the per-session [S, K, K] and [S] datasets of /lag and the
- * [S, K, K] datasets of /window are begun in SPEC order before the
- * analysis runs and filled block by block from its block sink, so the
- * whole arrays are never held in memory (issue #7). HDF5 keeps creation
- * order per group, and within every group objects are created in the
- * order they always were, so listings and exports are unchanged.
- */
-
-/* Per-session datasets of one lag, in creation order. */
-enum { LD_COUNTS, LD_STAT0, LD_PERM = LD_STAT0 + 10, LD_G2, LD_X2, LD_DF,
-       LD_G2_P, LD_N };
-/* Per-session datasets of /window. */
-enum { WD_A, WD_B, WD_C, WD_D, WD_Q, WD_LOR, WD_LOR_SE, WD_Z, WD_N };
-
-struct ds_layout_stream {
-    ds_results_t *r;
-    const ds_corpus_t *c;
-    size_t S, K, n_lags;
-    size_t *lags;
-    ds_results_dset_t **lag_d;   /* [n_lags * LD_N]; LD_PERM may be NULL */
-    ds_results_dset_t *win_d[WD_N];
-    int window;
-    uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
-};
-
-static const char *const stat_names[10] = {
-    "expected",       "transition_prob",   "adjusted_residual", "p_value",
-    "yules_q",        "yules_q_se",        "log_odds_ratio",
-    "log_odds_ratio_se", "wampold_kappa", "wampold_z"};
-
-void ds_layout_stream_abort(ds_layout_stream_t *ls)
-{
-    if (!ls)
-        return;
-    /* open datasets are freed by ds_results_abort */
-    free(ls->lag_d);
-    free(ls->lags);
-    free(ls->zero);
-    free(ls);
-}
-
-size_t ds_layout_block_rows(size_t K, size_t n_lags, int window)
-{
-    /* whole chunks of the [S, K, K] datasets, about 16 MiB of buffers */
-    size_t row = K * K * sizeof(double);
-    size_t per = row * (9 * n_lags + (window ? 8 : 0)) + 1;
-    size_t chunk = ds_results_chunk_rows(row), m = 1;
-    while (chunk * (m + 1) * per <= ((size_t)16 << 20) && m < 4)
-        m++;
-    return chunk * m;
-}
-
-int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
-                           const ds_analysis_opts_t *o, const uint8_t *zero,
-                           ds_layout_stream_t **out, ds_error_t *err)
-{
-    size_t S = c->n_sessions, K = c->n_states;
-    size_t d3[3] = {S, K, K}, d1[1] = {S};
-    char base[64], path[1024];
-    int rc = DS_OK;
-    *out = NULL;
-    ds_layout_stream_t *ls = calloc(1, sizeof *ls);
-    if (!ls)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    ls->r = r;
-    ls->c = c;
-    ls->S = S;
-    ls->K = K;
-    ls->n_lags = o->n_lags;
-    ls->lags = malloc((o->n_lags ? o->n_lags : 1) * sizeof *ls->lags);
-    ls->lag_d = calloc((o->n_lags ? o->n_lags : 1) * LD_N,
-                       sizeof *ls->lag_d);
-    if (zero && (ls->zero = malloc(K * K)))
-        memcpy(ls->zero, zero, K * K);
-    if (!ls->lags || !ls->lag_d || (zero && !ls->zero)) {
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        goto done;
-    }
-    for (size_t l = 0; l < o->n_lags; l++) {
-        size_t lag = ls->lags[l] = o->lags[l];
-        ds_results_dset_t **d = ls->lag_d + l * LD_N;
-        snprintf(base, sizeof base, "/lag/%zu", lag);
-        if ((rc = ds_results_attr_int64(r, base, "lag", (int64_t)lag, err)))
-            goto done;
-        snprintf(path, sizeof path, "%s/session/counts", base);
-        if ((rc = ds_results_begin(r, path, DS_RESULTS_INT64, 3, d3,
-                                   "session,from,to", &d[LD_COUNTS], err)))
-            goto done;
-        for (int i = 0; i < 10; i++) {
-            snprintf(path, sizeof path, "%s/session/%s", base,
-                     stat_names[i]);
-            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 3, d3,
-                                       "session,from,to", &d[LD_STAT0 + i],
-                                       err)))
-                goto done;
-        }
-        if (o->permutations) {
-            snprintf(path, sizeof path, "%s/session/permutation_p", base);
-            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 3, d3,
-                                       "session,from,to", &d[LD_PERM], err)))
-                goto done;
-        }
-        const char *tn[4] = {"g2", "x2", "df", "g2_p"};
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "%s/session/%s", base, tn[i]);
-            if ((rc = ds_results_begin(r, path, DS_RESULTS_DOUBLE, 1, d1,
-                                       "session", &d[LD_G2 + i], err)))
-                goto done;
-        }
-    }
-    ls->window = ds_analysis_window_skipped(c, o) == NULL;
-    if (ls->window) {
-        if ((rc = ds_results_attr_int64(r, "/window", "lo",
-                                        o->window_opts.lo, err)) ||
-            (rc = ds_results_attr_int64(r, "/window", "hi",
-                                        o->window_opts.hi, err)) ||
-            (rc = ds_results_attr_double(r, "/window", "time_unit_s",
-                                         o->window_opts.unit_s, err)) ||
-            (rc = ds_results_attr_string(r, "/window", "target",
-                                         o->window_opts.target_ongoing
-                                             ? "ongoing"
-                                             : "onset",
-                                         err)))
-            goto done;
-        const char *wn[WD_N] = {"a", "b", "c", "d", "yules_q",
-                                "log_odds_ratio", "log_odds_ratio_se",
-                                "adjusted_residual"};
-        for (int i = 0; i < WD_N; i++) {
-            snprintf(path, sizeof path, "/window/session/%s", wn[i]);
-            if ((rc = ds_results_begin(r, path,
-                                       i < 4 ? DS_RESULTS_INT64
-                                             : DS_RESULTS_DOUBLE,
-                                       3, d3, "session,from,to",
-                                       &ls->win_d[i], err)))
-                goto done;
-        }
-    }
-done:
-    if (rc) {
-        ds_layout_stream_abort(ls);
-        return rc;
-    }
-    *out = ls;
-    return DS_OK;
-}
-
-int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
-                           ds_error_t *err)
-{
-    ds_layout_stream_t *ls = vls;
-    for (size_t l = 0; l < ls->n_lags; l++) {
-        ds_results_dset_t **d = ls->lag_d + l * LD_N;
-        const ds_lag_result_t *x = &b->lag[l];
-        const double *st[10] = {x->expected,          x->transition_prob,
-                                x->adjusted_residual, x->p_value,
-                                x->yules_q,           x->yules_q_se,
-                                x->log_odds_ratio,    x->log_odds_ratio_se,
-                                x->wampold_kappa,     x->wampold_z};
-        const double *col[4] = {x->g2, x->x2, x->df, x->g2_p};
-        TRY(ds_results_append(d[LD_COUNTS], b->n, x->counts, err));
-        for (int i = 0; i < 10; i++)
-            TRY(ds_results_append(d[LD_STAT0 + i], b->n, st[i], err));
-        for (int i = 0; i < 4; i++)
-            TRY(ds_results_append(d[LD_G2 + i], b->n, col[i], err));
-    }
-    if (ls->window && b->window) {
-        const ds_window_result_t *w = b->window;
-        const void *wv[WD_N] = {w->a,
-                                w->b,
-                                w->c,
-                                w->d,
-                                w->yules_q,
-                                w->log_odds_ratio,
-                                w->log_odds_ratio_se,
-                                w->adjusted_residual};
-        for (int i = 0; i < WD_N; i++)
-            TRY(ds_results_append(ls->win_d[i], b->n, wv[i], err));
-    }
-    return DS_OK;
-}
-
-/* Close the per-session datasets (after the permutation p-values), then
- * write what comes after them: pooled tables, summaries, /window/pooled. */
-static int stream_finish(ds_layout_stream_t *ls, const ds_analysis_t *a,
-                         ds_error_t *err)
-{
-    ds_results_t *r = ls->r;
-    const ds_corpus_t *c = ls->c;
-    size_t K = ls->K;
-    char base[64], g1[1024], g2[1024];
-    for (size_t l = 0; l < ls->n_lags; l++) {
-        ds_results_dset_t **d = ls->lag_d + l * LD_N;
-        if (d[LD_PERM] && a->lag[l].permutation_p)
-            TRY(ds_results_append(d[LD_PERM], ls->S,
-                                  a->lag[l].permutation_p, err));
-        for (int i = 0; i < LD_N; i++)
-            if (d[i]) {
-                ds_results_dset_t *x = d[i];
-                d[i] = NULL;
-                TRY(ds_results_end(x, err));
-            }
-    }
-    if (ls->window)
-        for (int i = 0; i < WD_N; i++) {
-            ds_results_dset_t *x = ls->win_d[i];
-            ls->win_d[i] = NULL;
-            TRY(ds_results_end(x, err));
-        }
-    for (size_t l = 0; l < ls->n_lags; l++) {
-        const ds_lag_result_t *lr = &a->lag[l];
-        snprintf(base, sizeof base, "/lag/%zu", lr->lag);
-        /* structural zeros constrain lag 1 only (SPEC 4.2) */
-        uint8_t *mask = calloc(K * K + 1, 1);
-        if (!mask)
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
-        if (ls->zero && lr->lag == 1)
-            memcpy(mask, ls->zero, K * K);
-        snprintf(g1, sizeof g1, "%s/pooled", base);
-        snprintf(g2, sizeof g2, "%s/couple_summary", base);
-        int rc = write_pool(r, &lr->pooled, K, mask, g1, g2, NULL, err);
-        for (size_t lb = 0; rc == DS_OK && lb < a->n_labels; lb++) {
-            char *name = ds_results_escape_name(c->labels[lb]);
-            if (!name) {
-                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-                break;
-            }
-            snprintf(g1, sizeof g1, "%s/pooled_by_label/%s", base, name);
-            snprintf(g2, sizeof g2, "%s/couple_summary_by_label/%s", base,
-                     name);
-            free(name);
-            rc = write_pool(r, &lr->by_label[lb], K, mask, g1, g2,
-                            c->labels[lb], err);
-        }
-        free(mask);
-        if (rc)
-            return rc;
-    }
-    if (ls->window && a->window) {
-        const ds_window_result_t *w = a->window;
-        size_t d2[2] = {K, K};
-        const char *in[4] = {"a", "b", "c", "d"};
-        const int64_t *pv[4] = {w->pooled->a, w->pooled->b, w->pooled->c,
-                                w->pooled->d};
-        char path[256];
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "/window/pooled/%s", in[i]);
-            TRY(ds_results_write_int64(r, path, 2, d2, pv[i], "from,to",
-                                       err));
-        }
-        const char *dn[4] = {"yules_q", "log_odds_ratio",
-                             "log_odds_ratio_se", "adjusted_residual"};
-        const double *dp[4] = {w->pooled_q, w->pooled_lor, w->pooled_lor_se,
-                               w->pooled_z};
-        for (int i = 0; i < 4; i++) {
-            snprintf(path, sizeof path, "/window/pooled/%s", dn[i]);
-            TRY(ds_results_write_double(r, path, 2, d2, dp[i], "from,to",
-                                        err));
-        }
-    }
-    return DS_OK;
-}
-
-/*
- * The row tables (/responsiveness, /cycles, /softening) are written one
- * column at a time from a list, so that the columns are created, and
- * `dyadseq export` prints them, in the order of SPEC 5 (extra columns
- * next to their relatives: n_answered_late after n_answered,
- * n_reciprocated after n_soften).
- */
-typedef struct column {
-    const char *name;
-    char kind;          /* 'i' int64, 'd' float64, 'u' uint8, 's' string */
-    int64_t *i;
-    double *d;
-    const char **s;
-    uint8_t *u;
-} column_t;
-
-#define COL_I(name) {name, 'i', NULL, NULL, NULL, NULL}
-#define COL_D(name) {name, 'd', NULL, NULL, NULL, NULL}
-#define COL_S(name) {name, 's', NULL, NULL, NULL, NULL}
-#define COL_U(name) {name, 'u', NULL, NULL, NULL, NULL}
+/* ---- table columns ----------------------------------------------------- */
 
 /* A buffer of n rows for each column, of its kind. */
-static int columns_alloc(column_t *c, size_t n_cols, size_t n)
+int ds_layout_columns_init(ds_layout_column_t *c, size_t n_cols, size_t n)
 {
     size_t rows = n ? n : 1;
     int ok = 1;
@@ -486,7 +206,7 @@ static int columns_alloc(column_t *c, size_t n_cols, size_t n)
     return ok ? 0 : -1;
 }
 
-static void columns_free(column_t *c, size_t n_cols)
+void ds_layout_columns_clear(ds_layout_column_t *c, size_t n_cols)
 {
     for (size_t k = 0; k < n_cols; k++) {
         free(c[k].i);
@@ -497,504 +217,25 @@ static void columns_free(column_t *c, size_t n_cols)
 }
 
 /* Write the columns of n rows under group, in order. */
-static int columns_write(ds_results_t *r, const char *group,
-                         const column_t *c, size_t n_cols, size_t n,
-                         const char *dimname, ds_error_t *err)
+int ds_layout_columns_write(ds_results_t *r, const char *group,
+                            const ds_layout_column_t *c, size_t n_cols,
+                            size_t n, const char *dimname, ds_error_t *err)
 {
-    char path[256];
     size_t dims[1] = {n};
     for (size_t k = 0; k < n_cols; k++) {
-        snprintf(path, sizeof path, "%s/%s", group, c[k].name);
         if (c[k].kind == 'i')
-            TRY(ds_results_write_int64(r, path, 1, dims, c[k].i, dimname,
-                                       err));
+            TRY(ds_layout_put_int64(r, group, c[k].name, 1, dims, c[k].i,
+                                    dimname, err));
         else if (c[k].kind == 'd')
-            TRY(ds_results_write_double(r, path, 1, dims, c[k].d, dimname,
-                                        err));
+            TRY(ds_layout_put_double(r, group, c[k].name, 1, dims, c[k].d,
+                                     dimname, err));
         else if (c[k].kind == 'u')
-            TRY(ds_results_write_uint8(r, path, 1, dims, c[k].u, dimname,
-                                       err));
+            TRY(ds_layout_put_uint8(r, group, c[k].name, 1, dims, c[k].u,
+                                    dimname, err));
         else
-            TRY(ds_results_write_strings(r, path, n, c[k].s, dimname, err));
+            TRY(ds_layout_put_strings(r, group, c[k].name, n, c[k].s, dimname,
+                                      err));
     }
-    return DS_OK;
-}
-
-/*
- * /responsiveness/km: the Kaplan-Meier points of every row, n_km in all,
- * appended in blocks of sessions. A streaming analysis kept only each
- * curve's size; its points are then computed again here (ds_analysis_km),
- * so neither the curves nor these columns are ever held whole.
- */
-#define KM_BLOCK 4096 /* sessions: enough points that each append fills
-                         several chunks, compressed in parallel */
-static int write_km(ds_results_t *r, const ds_corpus_t *c,
-                    const ds_analysis_t *a, const ds_analysis_opts_t *o,
-                    size_t n_km, ds_error_t *err)
-{
-    /* SPEC 5 order; the int64 columns are d[0], d[3], d[4] */
-    static const char *const name[5] = {"row", "time_s", "survival",
-                                        "n_at_risk", "n_events"};
-    static const int is_int[5] = {1, 0, 0, 1, 1};
-    static const int src[5] = {0, 0, 1, 1, 2}; /* index in iv or dv */
-    ds_results_dset_t *d[5] = {NULL};
-    size_t dims[1] = {n_km}, S = a->S;
-    size_t bs = S < KM_BLOCK ? (S ? S : 1) : KM_BLOCK;
-    int rc = DS_OK;
-    ds_responsive_t *again = malloc(2 * bs * sizeof *again);
-    int64_t *iv[3] = {NULL};
-    double *dv[2] = {NULL};
-    size_t cap = 0;
-    if (!again)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    for (int i = 0; i < 5 && !rc; i++) {
-        char path[64];
-        snprintf(path, sizeof path, "/responsiveness/km/%s", name[i]);
-        rc = ds_results_begin(r, path,
-                              is_int[i] ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE,
-                              1, dims, "point", &d[i], err);
-    }
-    for (size_t first = 0; !rc && first < S; first += bs) {
-        size_t n = S - first < bs ? S - first : bs;
-        const ds_responsive_t *x = a->responsive + 2 * first;
-        int recomputed = 0;
-        for (size_t k = 0; k < 2 * n; k++)
-            if (x[k].km.n && !x[k].km.time_s)
-                recomputed = 1;
-        if (recomputed) {
-            if ((rc = ds_analysis_km(c, o, first, n, again, err)))
-                break;
-            x = again;
-        }
-        size_t m = 0;
-        for (size_t k = 0; k < 2 * n; k++)
-            m += x[k].km.n;
-        if (m > cap) {
-            cap = m;
-            for (int i = 0; i < 3; i++) {
-                free(iv[i]);
-                iv[i] = malloc(cap * sizeof *iv[i]);
-            }
-            for (int i = 0; i < 2; i++) {
-                free(dv[i]);
-                dv[i] = malloc(cap * sizeof *dv[i]);
-            }
-            if (!iv[0] || !iv[1] || !iv[2] || !dv[0] || !dv[1])
-                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        }
-        for (size_t k = 0, j = 0; !rc && k < 2 * n; k++)
-            for (size_t p = 0; p < x[k].km.n; p++, j++) {
-                iv[0][j] = (int64_t)(2 * first + k);
-                iv[1][j] = (int64_t)x[k].km.n_at_risk[p];
-                iv[2][j] = (int64_t)x[k].km.n_events[p];
-                dv[0][j] = x[k].km.time_s[p];
-                dv[1][j] = x[k].km.survival[p];
-            }
-        if (recomputed)
-            for (size_t k = 0; k < 2 * n; k++)
-                ds_responsive_clear(&again[k]);
-        for (int i = 0; i < 5 && !rc; i++)
-            rc = ds_results_append(d[i], m,
-                                   is_int[i] ? (const void *)iv[src[i]]
-                                             : (const void *)dv[src[i]],
-                                   err);
-    }
-    for (int i = 0; i < 5; i++)
-        if (d[i]) {
-            ds_error_t e2;
-            int e = ds_results_end(d[i], rc ? &e2 : err);
-            if (!rc)
-                rc = e;
-        }
-    for (int i = 0; i < 3; i++)
-        free(iv[i]);
-    for (int i = 0; i < 2; i++)
-        free(dv[i]);
-    free(again);
-    return rc;
-}
-
-/*
- * /responsiveness/pooled: time to response pooled over the bids of all
- * sessions and of each label, per bidder (one Kaplan-Meier estimate over
- * the bids, not a mean of session curves), with its curve in
- * /responsiveness/pooled/km (row = row of /responsiveness/pooled).
- */
-static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
-                           const ds_analysis_t *a,
-                           const ds_analysis_opts_t *o, ds_error_t *err)
-{
-    size_t rows = (1 + a->n_labels) * 2, n_km = 0;
-    double w = o->responsive_opts.window_s;
-    enum { SCOPE, LABEL, BIDDER, BIDS, P_W, MEDIAN, N_T };
-    column_t t[N_T] = {COL_S("scope"), COL_S("label"), COL_S("bidder"),
-                       COL_I("n_bids"), COL_D("p_response_by_window"),
-                       COL_D("median_time_to_response_s")};
-    enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
-    column_t km[N_K] = {COL_I("row"), COL_D("time_s"), COL_D("survival"),
-                        COL_I("n_at_risk"), COL_I("n_events")};
-    for (size_t k = 0; k < rows; k++)
-        n_km += a->km_pooled[k].n;
-    int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_T, rows) || columns_alloc(km, N_K, n_km)) {
-        ds_error_set(err, rc, "out of memory");
-        goto done;
-    }
-    size_t j = 0;
-    for (size_t k = 0; k < rows; k++) {
-        const ds_km_t *x = &a->km_pooled[k];
-        size_t scope = k / 2;
-        t[SCOPE].s[k] = scope ? "label" : "all";
-        t[LABEL].s[k] = scope ? c->labels[scope - 1] : "";
-        t[BIDDER].s[k] = c->actors[k % 2];
-        t[BIDS].i[k] = (int64_t)a->km_pooled_bids[k];
-        t[P_W].d[k] = 1 - ds_km_survival_at(x, w);
-        /* the Kaplan-Meier median: the first time S(t) <= 1/2 */
-        t[MEDIAN].d[k] = NAN;
-        for (size_t p = 0; p < x->n; p++)
-            if (x->survival[p] <= 0.5) {
-                t[MEDIAN].d[k] = x->time_s[p];
-                break;
-            }
-        for (size_t p = 0; p < x->n; p++, j++) {
-            km[K_ROW].i[j] = (int64_t)k;
-            km[K_TIME].d[j] = x->time_s[p];
-            km[K_SURV].d[j] = x->survival[p];
-            km[K_RISK].i[j] = (int64_t)x->n_at_risk[p];
-            km[K_EVENTS].i[j] = (int64_t)x->n_events[p];
-        }
-    }
-    rc = columns_write(r, "/responsiveness/pooled", t, N_T, rows, "row",
-                       err);
-    if (!rc)
-        rc = columns_write(r, "/responsiveness/pooled/km", km, N_K, n_km,
-                           "point", err);
-done:
-    columns_free(t, N_T);
-    columns_free(km, N_K);
-    return rc;
-}
-
-static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
-                                const ds_analysis_t *a,
-                                const ds_analysis_opts_t *o, ds_error_t *err)
-{
-    size_t rows = 2 * a->S, n_km = 0;
-    enum { SESSION, BIDDER, BIDS, ANSWERED, LATE, RATE, MEAN, MEDIAN, AWAY,
-           AGAINST, P_W, N_T };
-    column_t t[N_T] = {
-        COL_I("session_index"), COL_S("bidder"), COL_I("n_bids"),
-        COL_I("n_answered"), COL_I("n_answered_late"),
-        COL_D("response_rate"), COL_D("latency_mean_s"),
-        COL_D("latency_median_s"), COL_I("n_turned_away"),
-        COL_I("n_turned_against"), COL_D("p_response_by_window")};
-    int rc = DS_ENOMEM;
-    for (size_t k = 0; k < rows; k++)
-        n_km += a->responsive[k].km.n;
-    if (columns_alloc(t, N_T, rows)) {
-        ds_error_set(err, rc, "out of memory");
-        goto done;
-    }
-    for (size_t k = 0; k < rows; k++) {
-        const ds_responsive_t *x = &a->responsive[k];
-        t[SESSION].i[k] = (int64_t)(k / 2);
-        t[BIDDER].s[k] = c->actors[x->bidder];
-        t[BIDS].i[k] = (int64_t)x->n_bids;
-        t[ANSWERED].i[k] = (int64_t)x->n_answered;
-        t[LATE].i[k] = (int64_t)x->n_answered_late;
-        t[RATE].d[k] = x->response_rate;
-        t[MEAN].d[k] = x->latency_mean_s;
-        t[MEDIAN].d[k] = x->latency_median_s;
-        t[AWAY].i[k] = (int64_t)x->n_turned_away;
-        t[AGAINST].i[k] = (int64_t)x->n_turned_against;
-        t[P_W].d[k] = x->p_response_by_window;
-    }
-    rc = columns_write(r, "/responsiveness", t, N_T, rows, "row", err);
-    if (!rc)
-        rc = ds_results_attr_double(r, "/responsiveness", "response_window_s",
-                                    o->responsive_opts.window_s, err);
-    if (!rc)
-        rc = write_km(r, c, a, o, n_km, err);
-    if (!rc && a->km_pooled)
-        rc = write_km_pooled(r, c, a, o, err);
-done:
-    columns_free(t, N_T);
-    return rc;
-}
-
-static int write_cycles(ds_results_t *r, const ds_corpus_t *c,
-                        const ds_analysis_t *a, const ds_analysis_opts_t *o,
-                        ds_error_t *err)
-{
-    size_t S = a->S;
-    enum { SESSION, N_CYC, EVENTS, LONGEST, TIME, SHARE, PUR_A, PUR_B,
-           END_SOFTEN, END_BID, END_OTHER, END_SESSION, N_T };
-    column_t t[N_T] = {
-        COL_I("session_index"), COL_I("n_cycles"),
-        COL_I("events_in_cycles"), COL_I("longest_cycle"),
-        COL_D("time_in_cycles_s"), COL_D("share_time_in_cycles"),
-        COL_I("n_pursuer_a"), COL_I("n_pursuer_b"),
-        COL_I("ended_by_soften"), COL_I("ended_by_bid"),
-        COL_I("ended_other"), COL_I("ended_by_session_end")};
-    enum { F_SESSION, F_ACTOR, F_N, F_REC, F_RATE, F_FIRST, F_SHARE, N_F };
-    column_t sf[N_F] = {
-        COL_I("session_index"), COL_S("actor"), COL_I("n_soften"),
-        COL_I("n_reciprocated"), COL_D("rate_per_min"),
-        COL_D("first_onset_s"), COL_D("share_reciprocated")};
-    int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_T, S) || columns_alloc(sf, N_F, 2 * S)) {
-        ds_error_set(err, rc, "out of memory");
-        goto done;
-    }
-    for (size_t s = 0; s < S; s++) {
-        const ds_cycles_t *x = &a->cycles[s];
-        t[SESSION].i[s] = (int64_t)s;
-        t[N_CYC].i[s] = (int64_t)x->n_cycles;
-        t[EVENTS].i[s] = (int64_t)x->events_in_cycles;
-        t[LONGEST].i[s] = (int64_t)x->longest_cycle;
-        t[TIME].d[s] = x->time_in_cycles_s;
-        t[SHARE].d[s] = x->share_time_in_cycles;
-        t[PUR_A].i[s] = (int64_t)x->n_pursuer_a;
-        t[PUR_B].i[s] = (int64_t)x->n_pursuer_b;
-        t[END_SOFTEN].i[s] = (int64_t)x->ended_by_soften;
-        t[END_BID].i[s] = (int64_t)x->ended_by_bid;
-        t[END_OTHER].i[s] = (int64_t)x->ended_other;
-        t[END_SESSION].i[s] = (int64_t)x->ended_by_session_end;
-    }
-    rc = columns_write(r, "/cycles", t, N_T, S, "session", err);
-    if (!rc)
-        rc = ds_results_attr_int64(r, "/cycles", "cycle_min",
-                                   (int64_t)o->cycles_opts.min_len, err);
-    if (rc)
-        goto done;
-
-    for (size_t k = 0; k < 2 * S; k++) {
-        const ds_softening_t *x = &a->softening[k];
-        sf[F_SESSION].i[k] = (int64_t)(k / 2);
-        sf[F_ACTOR].s[k] = c->actors[x->actor];
-        sf[F_N].i[k] = (int64_t)x->n_soften;
-        sf[F_REC].i[k] = (int64_t)x->n_reciprocated;
-        sf[F_RATE].d[k] = x->rate_per_min;
-        sf[F_FIRST].d[k] = x->first_onset_s;
-        sf[F_SHARE].d[k] = x->share_reciprocated;
-    }
-    rc = columns_write(r, "/softening", sf, N_F, 2 * S, "row", err);
-    /* share_reciprocated depends on W (SPEC 4.7) */
-    if (!rc)
-        rc = ds_results_attr_double(r, "/softening", "response_window_s",
-                                    o->cycles_opts.window_s, err);
-done:
-    columns_free(t, N_T);
-    columns_free(sf, N_F);
-    return rc;
-}
-
-/* /responsiveness, /cycles and /softening. */
-static int write_rows(ds_results_t *r, const ds_corpus_t *c,
-                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
-                      ds_error_t *err)
-{
-    if (a->responsive)
-        TRY(write_responsiveness(r, c, a, o, err));
-    if (a->cycles)
-        TRY(write_cycles(r, c, a, o, err));
-    return DS_OK;
-}
-
-int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
-                         const ds_analysis_opts_t *o, ds_error_t *err)
-{
-    int rc = stream_finish(ls, a, err);
-    if (!rc)
-        rc = write_rows(ls->r, ls->c, a, o, err);
-    ds_layout_stream_abort(ls);
-    return rc;
-}
-
-
-/* ---- /comparison (compare) ----------------------------------------- */
-
-static const char *const rci_class_name[] = {"deteriorated", "unchanged",
-                                             "improved", "undefined"};
-
-/* The table of metrics: SPEC 5's columns, then n_excluded, sd_diff,
- * wilcoxon_n, wilcoxon_exact and better. */
-static int write_comparison_table(ds_results_t *r, const ds_compare_t *c,
-                                  ds_error_t *err)
-{
-    size_t M = c->n_metrics;
-    enum { METRIC, N_PAIRS, MEAN_PRE, SD_PRE, MEAN_POST, SD_POST, DIFF,
-           CI_LO, CI_HI, T, DF, P_T, V, P_W, D_Z, D_AV, G, Q, N_EXCL, SD_DIFF,
-           W_N, W_EXACT, BETTER, N_T };
-    column_t t[N_T] = {
-        COL_S("metric"),     COL_I("n_pairs"),    COL_D("mean_pre"),
-        COL_D("sd_pre"),     COL_D("mean_post"),  COL_D("sd_post"),
-        COL_D("mean_diff"),  COL_D("ci_low"),     COL_D("ci_high"),
-        COL_D("t"),          COL_D("df"),         COL_D("p_t"),
-        COL_D("wilcoxon_v"), COL_D("p_wilcoxon"), COL_D("d_z"),
-        COL_D("d_av"),       COL_D("hedges_g"),   COL_D("q_bh"),
-        COL_I("n_excluded"), COL_D("sd_diff"),    COL_I("wilcoxon_n"),
-        COL_U("wilcoxon_exact"), COL_S("better")};
-    int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_T, M)) {
-        ds_error_set(err, rc, "out of memory");
-        goto done;
-    }
-    for (size_t i = 0; i < M; i++) {
-        const ds_compare_metric_t *m = &c->metric[i];
-        const ds_paired_result_t *st = &m->stat;
-        t[METRIC].s[i] = m->name;
-        t[N_PAIRS].i[i] = (int64_t)st->n_pairs;
-        t[MEAN_PRE].d[i] = st->mean_pre;
-        t[SD_PRE].d[i] = st->sd_pre;
-        t[MEAN_POST].d[i] = st->mean_post;
-        t[SD_POST].d[i] = st->sd_post;
-        t[DIFF].d[i] = st->mean_diff;
-        t[CI_LO].d[i] = st->ci_low;
-        t[CI_HI].d[i] = st->ci_high;
-        t[T].d[i] = st->t;
-        t[DF].d[i] = st->df;
-        t[P_T].d[i] = st->p_t;
-        t[V].d[i] = st->wilcoxon_v;
-        t[P_W].d[i] = st->p_wilcoxon;
-        t[D_Z].d[i] = st->d_z;
-        t[D_AV].d[i] = st->d_av;
-        t[G].d[i] = st->hedges_g;
-        t[Q].d[i] = m->q_bh;
-        t[N_EXCL].i[i] = (int64_t)st->n_excluded;
-        t[SD_DIFF].d[i] = st->sd_diff;
-        t[W_N].i[i] = (int64_t)st->wilcoxon_n;
-        t[W_EXACT].u[i] = (uint8_t)(st->wilcoxon_exact != 0);
-        t[BETTER].s[i] = ds_compare_better_name(m->better);
-    }
-    rc = columns_write(r, "/comparison", t, N_T, M, "row", err);
-done:
-    columns_free(t, N_T);
-    return rc;
-}
-
-/* /comparison/values (every metric × couple) and /comparison/excluded. */
-static int write_comparison_values(ds_results_t *r, const ds_compare_t *c,
-                                   ds_error_t *err)
-{
-    size_t M = c->n_metrics, C = c->n_couples, n = M * C, x = 0;
-    for (size_t i = 0; i < M; i++)
-        for (size_t k = 0; k < C; k++)
-            x += c->metric[i].reason[k] != NULL;
-    enum { V_METRIC, V_COUPLE, V_PRE, V_POST, V_USED, N_V };
-    column_t v[N_V] = {COL_S("metric"), COL_S("couple"), COL_D("pre"),
-                       COL_D("post"), COL_U("used")};
-    enum { X_METRIC, X_COUPLE, X_REASON, N_X };
-    column_t xc[N_X] = {COL_S("metric"), COL_S("couple"), COL_S("reason")};
-    int rc = DS_ENOMEM;
-    if (columns_alloc(v, N_V, n) || columns_alloc(xc, N_X, x)) {
-        ds_error_set(err, rc, "out of memory");
-        goto done;
-    }
-    size_t j = 0, e = 0;
-    for (size_t i = 0; i < M; i++) {
-        const ds_compare_metric_t *m = &c->metric[i];
-        for (size_t k = 0; k < C; k++, j++) {
-            v[V_METRIC].s[j] = m->name;
-            v[V_COUPLE].s[j] = c->couple[k];
-            v[V_PRE].d[j] = m->pre[k];
-            v[V_POST].d[j] = m->post[k];
-            v[V_USED].u[j] = m->reason[k] == NULL;
-            if (m->reason[k]) {
-                xc[X_METRIC].s[e] = m->name;
-                xc[X_COUPLE].s[e] = c->couple[k];
-                xc[X_REASON].s[e++] = m->reason[k];
-            }
-        }
-    }
-    rc = columns_write(r, "/comparison/values", v, N_V, n, "row", err);
-    if (!rc)
-        rc = columns_write(r, "/comparison/excluded", xc, N_X, x, "row", err);
-done:
-    columns_free(v, N_V);
-    columns_free(xc, N_X);
-    return rc;
-}
-
-/* /comparison/reliability (one row per --reliability metric) and
- * /comparison/rci (one row per metric and used pair). */
-static int write_comparison_rci(ds_results_t *r, const ds_compare_t *c,
-                                ds_error_t *err)
-{
-    size_t M = c->n_metrics, C = c->n_couples, nr = 0, nc = 0;
-    for (size_t i = 0; i < M; i++)
-        if (c->metric[i].has_rci) {
-            nr++;
-            for (size_t k = 0; k < C; k++)
-                nc += c->metric[i].reason[k] == NULL;
-        }
-    if (nr == 0)
-        return DS_OK;
-    enum { R_METRIC, R_R, R_BETTER, R_SD, R_SE, R_IMP, R_UNCH, R_DET, N_R };
-    column_t t[N_R] = {COL_S("metric"),     COL_D("r"),
-                       COL_S("better"),     COL_D("sd_pre"),
-                       COL_D("se_diff"),    COL_I("n_improved"),
-                       COL_I("n_unchanged"), COL_I("n_deteriorated")};
-    enum { U_METRIC, U_COUPLE, U_PRE, U_POST, U_RCI, U_CLASS, N_U };
-    column_t u[N_U] = {COL_S("metric"), COL_S("couple"), COL_D("pre"),
-                       COL_D("post"),   COL_D("rci"),    COL_S("class")};
-    int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_R, nr) || columns_alloc(u, N_U, nc)) {
-        ds_error_set(err, rc, "out of memory");
-        goto done;
-    }
-    size_t a = 0, b = 0;
-    for (size_t i = 0; i < M; i++) {
-        const ds_compare_metric_t *m = &c->metric[i];
-        if (!m->has_rci)
-            continue;
-        t[R_METRIC].s[a] = m->name;
-        t[R_R].d[a] = m->r;
-        t[R_BETTER].s[a] = ds_compare_better_name(m->better);
-        t[R_SD].d[a] = m->stat.sd_pre;
-        t[R_SE].d[a] = m->se_diff;
-        t[R_IMP].i[a] = (int64_t)m->n_improved;
-        t[R_UNCH].i[a] = (int64_t)m->n_unchanged;
-        t[R_DET].i[a++] = (int64_t)m->n_deteriorated;
-        for (size_t k = 0; k < C; k++) {
-            if (m->reason[k])
-                continue;
-            u[U_METRIC].s[b] = m->name;
-            u[U_COUPLE].s[b] = c->couple[k];
-            u[U_PRE].d[b] = m->pre[k];
-            u[U_POST].d[b] = m->post[k];
-            u[U_RCI].d[b] = m->rci[k];
-            u[U_CLASS].s[b++] =
-                rci_class_name[ds_rci_class(m->rci[k], m->better) + 1];
-        }
-    }
-    rc = columns_write(r, "/comparison/reliability", t, N_R, nr, "row", err);
-    if (!rc)
-        rc = ds_results_attr_double(r, "/comparison/reliability", "critical",
-                                    DS_RCI_CRITICAL, err);
-    if (!rc)
-        rc = columns_write(r, "/comparison/rci", u, N_U, nc, "row", err);
-done:
-    columns_free(t, N_R);
-    columns_free(u, N_U);
-    return rc;
-}
-
-int ds_layout_comparison(ds_results_t *r, const ds_compare_t *c,
-                         ds_error_t *err)
-{
-    TRY(write_comparison_table(r, c, err));
-    TRY(ds_results_attr_string(r, "/comparison", "pre", c->pre, err));
-    TRY(ds_results_attr_string(r, "/comparison", "post", c->post, err));
-    TRY(ds_results_attr_double(r, "/comparison", "conf_level", c->conf_level,
-                               err));
-    TRY(ds_results_attr_string(r, "/comparison", "q_bh_of", "p_t", err));
-    TRY(ds_results_attr_int64(r, "/comparison", "n_couples",
-                              (int64_t)c->n_couples, err));
-    TRY(ds_results_attr_int64(r, "/comparison", "n_both",
-                              (int64_t)c->n_both, err));
-    TRY(write_comparison_values(r, c, err));
-    TRY(write_comparison_rci(r, c, err));
     return DS_OK;
 }
 

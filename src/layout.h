@@ -1,9 +1,10 @@
 /*
  * layout.h — where every number goes in the results file (SPEC 5,
  * schemas/results.md). Commands compute, then call these to lay their
- * results out through the one writer, results.h. Keeping the paths in one
- * module keeps `analyze`, `compare` and the readers (`export`, `info`,
- * the plot scripts) agreeing on the layout.
+ * results out through the one writer, results.h; nothing is computed
+ * here. Every name is defined once, in layout_paths.h, which the readers
+ * (`export`, `info`, `compare`) use too, so they agree on the layout.
+ * The module is layout*.c behind layout_internal.h.
  */
 #ifndef DYADSEQ_LAYOUT_H
 #define DYADSEQ_LAYOUT_H
@@ -28,7 +29,8 @@ int ds_layout_corpus(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_provenance_t *p,
                      ds_error_t *err);
 
-/* /sessions/duration_s and first_onset_s (ds_layout_corpus writes them
+/* /sessions/duration_s, first_onset_s, start_s and end_s
+ * (ds_layout_corpus writes them
  * when given a; a streaming writer calls this after the analysis). */
 int ds_layout_session_columns(ds_results_t *r, const ds_analysis_t *a,
                               ds_error_t *err);
@@ -52,15 +54,16 @@ int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f,
                    const char *path, ds_error_t *err);
 
 /*
- * Streaming (issue #7: memory): begin creates the per-session datasets of
- * /lag and /window for the analysis c and o will give; pass
- * ds_layout_stream_block and the stream as the analysis' block sink
- * (ds_analysis_opts_t.block_sink / block_ctx), then end with the finished
- * analysis: it writes the permutation p-values, closes the datasets and
- * writes the pooled tables, summaries, /responsiveness, /cycles and
- * /softening. end and abort free the stream (after a failure, abort it and
- * then ds_results_abort the file). ds_layout_block_rows is the block
- * size to give the analysis: whole chunks, about 16 MiB of buffers.
+ * Streaming (issue #7: memory): begin allocates the stream and creates
+ * the per-session datasets of /lag and /window for the analysis c and o
+ * will give; pass ds_layout_stream_block and the stream as the analysis'
+ * block sink (ds_analysis_opts_t.block_sink / block_ctx), then end with
+ * the finished analysis: it writes the permutation p-values, closes the
+ * datasets and writes the pooled tables, summaries, /responsiveness (the
+ * Kaplan-Meier curves the analysis computed), /cycles and /softening.
+ * Free the stream in any case, after end or after a failure (then
+ * ds_results_abort the file). ds_layout_block_rows is the block size to
+ * give the analysis: whole chunks, about 16 MiB of buffers.
  */
 typedef struct ds_layout_stream ds_layout_stream_t;
 
@@ -71,7 +74,7 @@ int ds_layout_stream_block(void *ls, const ds_analysis_block_t *b,
                            ds_error_t *err);
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          const ds_analysis_opts_t *o, ds_error_t *err);
-void ds_layout_stream_abort(ds_layout_stream_t *ls);
+void ds_layout_stream_free(ds_layout_stream_t *ls); /* NULL is fine */
 size_t ds_layout_block_rows(size_t K, size_t n_lags, int window);
 
 #endif

@@ -18,11 +18,11 @@
 #include "dyadseq/responsive.h"
 #include "results_check.h"
 #include "sha256.h"
+#include "layout_paths.h"
 #include "text.h"
 
 /* ------------------------------------------------------------------ */
-/* The paths and attributes read (SPEC 5), all here: at the merge of   */
-/* issue 11 they become the shared constants of layout_paths.h.        */
+/* The paths and attributes read (SPEC 5), named in layout_paths.h     */
 /* ------------------------------------------------------------------ */
 
 enum {
@@ -37,41 +37,55 @@ enum {
     N_PATHS
 };
 
+/* /lag/1/<part>/<name> of literals (ds_layout_path_lag builds it for any
+ * lag; lag 1 is what compare reads) */
+#define LAG1(part, name) DS_PATH_IN(DS_PATH_IN(DS_PATH_LAG, "1"), \
+                                    DS_PATH_IN(part, name))
+
 static const char *const PATH[N_PATHS] = {
-    [SESSIONS_COUPLE] = "/sessions/couple",
-    [SESSIONS_SESSION] = "/sessions/session",
-    [SESSIONS_N_EVENTS] = "/sessions/n_events",
-    [SESSIONS_DURATION_S] = "/sessions/duration_s",
-    [SESSIONS_FIRST_ONSET_S] = "/sessions/first_onset_s",
-    [STATES_LABEL] = "/states/label",
-    [CODEBOOK_CODE] = "/codebook/code",
-    [CODEBOOK_ROLE] = "/codebook/role",
-    [LAG] = "/lag",
-    [COMPARISON] = "/comparison",
-    [LAG1_COUNTS] = "/lag/1/session/counts",
-    [LAG1_YULES_Q] = "/lag/1/session/yules_q",
-    [LAG1_ADJUSTED_RESIDUAL] = "/lag/1/session/adjusted_residual",
-    [LAG1_STRUCTURAL_ZERO] = "/lag/1/pooled/structural_zero",
-    [RESPONSIVENESS] = "/responsiveness",
-    [RESPONSIVENESS_N_BIDS] = "/responsiveness/n_bids",
-    [RESPONSIVENESS_N_ANSWERED] = "/responsiveness/n_answered",
-    [RESPONSIVENESS_RATE] = "/responsiveness/response_rate",
-    [RESPONSIVENESS_LATENCY] = "/responsiveness/latency_median_s",
-    [CYCLES] = "/cycles",
-    [CYCLES_N] = "/cycles/n_cycles",
-    [CYCLES_SHARE] = "/cycles/share_time_in_cycles",
-    [SOFTENING_N] = "/softening/n_soften",
-    [SOFTENING_RATE] = "/softening/rate_per_min",
+    [SESSIONS_COUPLE] = DS_PATH_SESSIONS_COUPLE,
+    [SESSIONS_SESSION] = DS_PATH_SESSIONS_SESSION,
+    [SESSIONS_N_EVENTS] = DS_PATH_SESSIONS_N_EVENTS,
+    [SESSIONS_DURATION_S] = DS_PATH_SESSIONS_DURATION_S,
+    [SESSIONS_FIRST_ONSET_S] = DS_PATH_SESSIONS_FIRST_ONSET_S,
+    [STATES_LABEL] = DS_PATH_STATES_LABEL,
+    [CODEBOOK_CODE] = DS_PATH_CODEBOOK_CODE,
+    [CODEBOOK_ROLE] = DS_PATH_CODEBOOK_ROLE,
+    [LAG] = DS_PATH_LAG,
+    [COMPARISON] = DS_PATH_COMPARISON,
+    [LAG1_COUNTS] = LAG1(DS_LAG_SESSION, DS_LAG_COUNTS),
+    [LAG1_YULES_Q] = LAG1(DS_LAG_SESSION, "yules_q"),
+    [LAG1_ADJUSTED_RESIDUAL] = LAG1(DS_LAG_SESSION, "adjusted_residual"),
+    [LAG1_STRUCTURAL_ZERO] = LAG1(DS_LAG_POOLED, DS_LAG_STRUCTURAL_ZERO),
+    [RESPONSIVENESS] = DS_PATH_RESPONSIVENESS,
+    [RESPONSIVENESS_N_BIDS] = DS_PATH_IN(DS_PATH_RESPONSIVENESS,
+                                         DS_COL_N_BIDS),
+    [RESPONSIVENESS_N_ANSWERED] = DS_PATH_IN(DS_PATH_RESPONSIVENESS,
+                                             DS_COL_N_ANSWERED),
+    [RESPONSIVENESS_RATE] = DS_PATH_IN(DS_PATH_RESPONSIVENESS,
+                                       DS_COL_RESPONSE_RATE),
+    [RESPONSIVENESS_LATENCY] = DS_PATH_IN(DS_PATH_RESPONSIVENESS,
+                                          DS_COL_LATENCY_MEDIAN_S),
+    [CYCLES] = DS_PATH_CYCLES,
+    [CYCLES_N] = DS_PATH_IN(DS_PATH_CYCLES, DS_COL_N_CYCLES),
+    [CYCLES_SHARE] = DS_PATH_IN(DS_PATH_CYCLES, DS_COL_SHARE_TIME_IN_CYCLES),
+    [SOFTENING_N] = DS_PATH_IN(DS_PATH_SOFTENING, DS_COL_N_SOFTEN),
+    [SOFTENING_RATE] = DS_PATH_IN(DS_PATH_SOFTENING, DS_COL_RATE_PER_MIN),
 };
 
-#define ROOT "/"
-#define ATTR_INPUT_FILES "input_files"
-#define ATTR_INPUT_SHA256 "input_sha256"
-#define ATTR_SEED "seed"
-#define ATTR_COMMAND_LINE "command_line"
-#define ATTR_PARAMETERS "parameters"
-#define ATTR_RESPONSE_WINDOW "response_window_s"   /* of /responsiveness */
-#define ATTR_CYCLE_MIN "cycle_min"                 /* of /cycles */
+/* the two statistics above are named after their fields (statlist.h) */
+_Static_assert(sizeof(((ds_lag_table_t *)0)->yules_q) &&
+                   sizeof(((ds_lag_table_t *)0)->adjusted_residual),
+               "lag statistics read by compare");
+
+#define ROOT DS_PATH_ROOT
+#define ATTR_INPUT_FILES DS_ATTR_INPUT_FILES
+#define ATTR_INPUT_SHA256 DS_ATTR_INPUT_SHA256
+#define ATTR_SEED DS_ATTR_SEED
+#define ATTR_COMMAND_LINE DS_ATTR_COMMAND_LINE
+#define ATTR_PARAMETERS DS_ATTR_PARAMETERS
+#define ATTR_RESPONSE_WINDOW DS_ATTR_RESPONSE_WINDOW_S /* of /responsiveness */
+#define ATTR_CYCLE_MIN DS_ATTR_CYCLE_MIN               /* of /cycles */
 
 /* ------------------------------------------------------------------ */
 /* What is read, in order                                             */
@@ -447,7 +461,7 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     if ((rc = ds_sha256_file(path, lr->sha256, err)) ||
         (rc = read_sessions(lr, err)) || (rc = read_lag1(lr, need, err)) ||
         (rc = read_responsiveness(lr, err)) || (rc = read_cycles(lr, err)) ||
-        (rc = read_provenance(lr, err)) ||
+        (rc = ds_layout_read_ap(lr, err)) || (rc = read_provenance(lr, err)) ||
         (rc = ds_results_reader_error(lr->f, err)))
         goto fail;
     return DS_OK;
@@ -473,6 +487,7 @@ void ds_layout_read_clear(ds_layout_read_t *lr)
             free(lr->actors[i]);
     free(lr->actors);
     free(lr->structural_zero);
+    ds_layout_read_ap_clear(lr);
     free(lr->command_line);
     free(lr->parameters);
     if (lr->f)

@@ -2,7 +2,7 @@
  * layout_read.h — a results file of `dyadseq analyze` read back at the
  * level of its layout (SPEC 5, schemas/results.md): the sessions, states
  * and codebook, the lag-1 session tables, responsiveness, cycles,
- * softening and the provenance, in one struct. For commands that take an
+ * softening, actor-partner effects and the provenance, in one struct. For commands that take an
  * analyze file as input instead of transcripts: compare now, agree and
  * power to come. It reads through the results reader (results.h) and
  * knows the paths; it computes nothing but what the layout implies (each
@@ -82,6 +82,16 @@ typedef struct ds_layout_read {
     const int64_t *n_soften;
     const double *softening_rate_per_min;
 
+    /* /actor_partner (n_ap 0: none); per model its name, the role of Y
+     * (DS_ROLE_OTHER when its states have several), the coefficients
+     * [S * DS_AP_N_COEFS] and the tables [S * DS_AP_N_CELLS] */
+    size_t n_ap;
+    char **ap_model;
+    ds_role_t *ap_y_role;
+    double **ap_coef;
+    int64_t **ap_counts;
+    double ap_delta;          /* its attribute, else the default */
+
     ds_layout_store_t *store_; /* internal: the arrays read */
 } ds_layout_read_t;
 
@@ -98,5 +108,10 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
 
 /* Close the file and free everything; lr may be zeroed or cleared. */
 void ds_layout_read_clear(ds_layout_read_t *lr);
+
+/* Internal (layout_read_ap.c): read /actor_partner into lr after the
+ * sessions and states, and free it. */
+int ds_layout_read_ap(ds_layout_read_t *lr, ds_error_t *err);
+void ds_layout_read_ap_clear(ds_layout_read_t *lr);
 
 #endif

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <hdf5.h>
 
 #include "commands.h"
 #include "cli.h"
@@ -24,12 +23,17 @@ static const ds_command_t commands[] = {
     {"compare", main_compare,
      "pre/post comparison of per-couple metrics: paired tests, effect "
      "sizes"},
+    {"agree", main_agree,
+     "inter-coder agreement: aligned events, kappa, ICC of the metrics"},
     {"export", main_export,
      "print a dataset or table of a results file as tidy CSV"},
     {"info", main_info,
      "summarize a results file: provenance, contents, strongest effects"},
     {"simulate", main_simulate,
      "write synthetic transcripts with known sequential structure"},
+    {"power", main_power, "power and sample size by simulation"},
+    {"convert", main_convert,
+     "BORIS, ELAN, SDIS and other tools' files to transcripts; SDIS out"},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -63,35 +67,43 @@ static void usage(FILE *fp)
             "\n");
 }
 
-/* The command line for provenance, without -t/--threads: the thread
- * count never changes a result, and leaving it out keeps results files
- * byte-identical at any thread count (SPEC 5). -1 when out of memory. */
-static int keep_command_line(int argc, char **argv)
+/* The command line for provenance, without -t/--threads: the thread count
+ * never changes a result, and leaving it out keeps results files
+ * byte-identical at any thread count (SPEC 5). malloc'd; NULL on OOM. */
+static char *provenance_line(int argc, char **argv)
 {
     char **kept = malloc((size_t)(argc + 1) * sizeof *kept);
-    if (kept) {
-        int n = 0;
-        for (int i = 0; i < argc; i++) {
-            if ((strcmp(argv[i], "-t") == 0 ||
-                 strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
-                i++;
-                continue;
-            }
-            if ((strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '\0' &&
-                 argv[i][2] != '-') ||
-                strncmp(argv[i], "--threads=", 10) == 0)
-                continue;
-            kept[n++] = argv[i];
+    if (!kept)
+        return NULL;
+    int n = 0;
+    for (int i = 0; i < argc; i++) {
+        if ((strcmp(argv[i], "-t") == 0 ||
+             strcmp(argv[i], "--threads") == 0) && i + 1 < argc) {
+            i++;
+            continue;
         }
-        char *cmdline = ds_join_argv(n, kept); /* freed at exit */
-        if (cmdline)
-            ds_command_line = cmdline;
-        free(kept);
-        if (cmdline)
-            return 0;
+        if ((strncmp(argv[i], "-t", 2) == 0 && argv[i][2] != '\0' &&
+             argv[i][2] != '-') ||
+            strncmp(argv[i], "--threads=", 10) == 0)
+            continue;
+        kept[n++] = argv[i];
     }
-    fprintf(stderr, "dyadseq: error: out of memory\n");
-    return -1;
+    char *line = ds_join_argv(n, kept);
+    free(kept);
+    return line;
+}
+
+/* Run the command named argv[1]. */
+static int run_command(const ds_command_t *cmd, int argc, char **argv)
+{
+    char *line = provenance_line(argc, argv);
+    if (!line) {
+        fprintf(stderr, "dyadseq: error: out of memory\n");
+        return DS_EXIT_DATA;
+    }
+    int status = cmd->main(argc - 1, argv + 1, line);
+    free(line);
+    return status;
 }
 
 static int run(int argc, char **argv)
@@ -112,7 +124,7 @@ static int run(int argc, char **argv)
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return commands[i].main(argc - 1, argv + 1);
+            return run_command(&commands[i], argc, argv);
     if (cmd[0] == '-')
         fprintf(stderr, "dyadseq: error: unknown option '%s'\n", cmd);
     else
@@ -134,8 +146,7 @@ int main(int argc, char **argv)
         ds_outfile_guard_done();
         return DS_EXIT_DATA;
     }
-    int status = keep_command_line(argc, argv) ? DS_EXIT_DATA
-                                               : run(argc, argv);
+    int status = run(argc, argv);
     ds_outfile_guard_done();
     return status;
 }

@@ -66,6 +66,17 @@
 /* Root attribute `format` of every results file. */
 #define DS_RESULTS_FORMAT "dyadseq-results"
 
+/* The root attributes this module writes (ds_results_create and
+ * ds_results_write_provenance); layout_paths.h gives them to readers. */
+#define DS_RESULTS_ATTR_FORMAT "format"
+#define DS_RESULTS_ATTR_FORMAT_VERSION "format_version"
+#define DS_RESULTS_ATTR_SOFTWARE_VERSION "software_version"
+#define DS_RESULTS_ATTR_COMMAND_LINE "command_line"
+#define DS_RESULTS_ATTR_PARAMETERS "parameters"
+#define DS_RESULTS_ATTR_INPUT_FILES "input_files"
+#define DS_RESULTS_ATTR_INPUT_SHA256 "input_sha256"
+#define DS_RESULTS_ATTR_SEED "seed"
+
 /* Most axes a dataset may have. */
 #define DS_RESULTS_MAX_RANK 8
 

@@ -302,12 +302,20 @@ static void check_root(check_t *c, char **params)
 
 /* The datasets every results file has; couple, label and code define
  * S, K and C. */
-static const item_t CORE[] = {
+enum {
+    CORE_COUPLE, CORE_SESSION, CORE_N_EVENTS, CORE_DURATION,
+    CORE_FIRST_ONSET, CORE_START, CORE_END, CORE_LABEL, CORE_CODE,
+    CORE_ROLE, CORE_DESCRIPTION, N_CORE
+};
+
+static const item_t CORE[N_CORE] = {
     {"/sessions/couple", DS_RESULTS_STRING, SH_ROWS},
     {"/sessions/session", DS_RESULTS_STRING, SH_S},
     {"/sessions/n_events", DS_RESULTS_INT64, SH_S},
     {"/sessions/duration_s", DS_RESULTS_DOUBLE, SH_S},
     {"/sessions/first_onset_s", DS_RESULTS_DOUBLE, SH_S},
+    {"/sessions/start_s", DS_RESULTS_DOUBLE, SH_S},
+    {"/sessions/end_s", DS_RESULTS_DOUBLE, SH_S},
     {"/states/label", DS_RESULTS_STRING, SH_ROWS},
     {"/codebook/code", DS_RESULTS_STRING, SH_ROWS},
     {"/codebook/role", DS_RESULTS_STRING, SH_C},
@@ -350,32 +358,34 @@ static int two_partners(char **label, size_t K, char **code, size_t C)
 
 static void check_core(check_t *c, ds_results_array_t *session)
 {
-    size_t rows[N_OF(CORE)] = {0};
-    int ok[N_OF(CORE)];
-    for (size_t i = 0; i < N_OF(CORE); i++) {
+    size_t rows[N_CORE] = {0};
+    int ok[N_CORE];
+    for (size_t i = 0; i < N_CORE; i++) {
         ok[i] = promised(c, CORE[i].name, &CORE[i], &rows[i]);
         /* the defining datasets set the sizes the others are held to */
-        if (i == 0)
-            c->z.S = rows[0];
-        else if (i == 5)
-            c->z.K = rows[5];
-        else if (i == 6)
-            c->z.C = rows[6];
+        if (i == CORE_COUPLE)
+            c->z.S = rows[i];
+        else if (i == CORE_LABEL)
+            c->z.K = rows[i];
+        else if (i == CORE_CODE)
+            c->z.C = rows[i];
     }
     ds_results_array_t onset = {0}, label = {0}, code = {0};
     ds_error_t e;
-    if (ok[1] && ds_results_read(c->f, CORE[1].name, DS_RESULTS_STRING,
-                                 session, &e) == 0 &&
+    if (ok[CORE_SESSION] &&
+        ds_results_read(c->f, CORE[CORE_SESSION].name, DS_RESULTS_STRING,
+                        session, &e) == 0 &&
         distinct(session->s, session->shape.n, &c->labels, &c->n_labels))
         c->fatal = ds_error_set(c->err, DS_ENOMEM, "out of memory");
-    if (ok[4] && ds_results_read(c->f, CORE[4].name, DS_RESULTS_DOUBLE,
-                                 &onset, &e) == 0)
+    if (ok[CORE_FIRST_ONSET] &&
+        ds_results_read(c->f, CORE[CORE_FIRST_ONSET].name,
+                        DS_RESULTS_DOUBLE, &onset, &e) == 0)
         for (size_t i = 0; i < onset.shape.n && !c->z.has_time; i++)
             c->z.has_time = isfinite(onset.d[i]);
-    if (ok[5] && ok[6] &&
-        ds_results_read(c->f, CORE[5].name, DS_RESULTS_STRING, &label,
-                        &e) == 0 &&
-        ds_results_read(c->f, CORE[6].name, DS_RESULTS_STRING, &code,
+    if (ok[CORE_LABEL] && ok[CORE_CODE] &&
+        ds_results_read(c->f, CORE[CORE_LABEL].name, DS_RESULTS_STRING,
+                        &label, &e) == 0 &&
+        ds_results_read(c->f, CORE[CORE_CODE].name, DS_RESULTS_STRING, &code,
                         &e) == 0)
         c->z.dyadic = two_partners(label.s, label.shape.n, code.s,
                                    code.shape.n);
@@ -539,6 +549,15 @@ static const item_t CYCLES[] = {
     {"ended_other", DS_RESULTS_INT64, SH_S},
     {"ended_by_session_end", DS_RESULTS_INT64, SH_S}};
 
+static const item_t CYCLE_RUNS[] = {
+    {"session_index", DS_RESULTS_INT64, SH_ROWS},
+    {"pursuer", DS_RESULTS_STRING, SH_ROWS},
+    {"first_event", DS_RESULTS_INT64, SH_ROWS},
+    {"n_events", DS_RESULTS_INT64, SH_ROWS},
+    {"start_s", DS_RESULTS_DOUBLE, SH_ROWS},
+    {"end_s", DS_RESULTS_DOUBLE, SH_ROWS},
+    {"ending", DS_RESULTS_STRING, SH_ROWS}};
+
 static const item_t SOFTENING[] = {
     {"session_index", DS_RESULTS_INT64, SH_2S},
     {"actor", DS_RESULTS_STRING, SH_2S},
@@ -570,6 +589,19 @@ static void check_analyze(check_t *c, const char *params)
             promised_group(c, pooled ? "/window/pooled" : "/window/session",
                            w, N_OF(w), "");
         }
+        check_summary(c, "/window/couple_summary");
+        for (size_t l = 0; l < c->n_labels && !c->fatal; l++) {
+            char *esc = ds_results_escape_name(c->labels[l]);
+            char *dir = esc ? path_of(c, "/window",
+                                      "couple_summary_by_label", esc)
+                            : NULL;
+            if (dir)
+                check_summary(c, dir);
+            else if (!c->fatal)
+                c->fatal = ds_error_set(c->err, DS_ENOMEM, "out of memory");
+            free(esc);
+            free(dir);
+        }
     }
     if ((c->z.dyadic && c->z.has_time) ||
         present(c, "/responsiveness")) {
@@ -580,9 +612,10 @@ static void check_analyze(check_t *c, const char *params)
                        N_OF(RESPONSIVENESS_POOLED), "");
         promised_group(c, "/responsiveness/pooled/km", KM, N_OF(KM), "");
     }
-    if (c->z.dyadic ||
-        present(c, "/cycles"))
+    if (c->z.dyadic || present(c, "/cycles")) {
         promised_group(c, "/cycles", CYCLES, N_OF(CYCLES), "");
+        promised_group(c, "/cycles/runs", CYCLE_RUNS, N_OF(CYCLE_RUNS), "");
+    }
     if (c->z.dyadic ||
         present(c, "/softening"))
         promised_group(c, "/softening", SOFTENING, N_OF(SOFTENING), "");
@@ -772,7 +805,9 @@ int ds_results_check(ds_results_reader_t *f, ds_diag_t *diag,
     if (rc)
         return rc;
     check_root(&c, &params);
-    check_core(&c, &session);
+    /* every file but power's holds the study it was made from */
+    if (!json_is(params, "command", "\"power\""))
+        check_core(&c, &session);
     if (!c.fatal && json_is(params, "command", "\"analyze\""))
         check_analyze(&c, params);
     if (!c.fatal && json_is(params, "command", "\"compare\"")) {

@@ -129,7 +129,7 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         rc = ds_results_h5_error(err, path, "cannot open the HDF5 file");
         goto fail;
     }
-    if (!ds_results_attr_exists(f, "/", "format")) {
+    if (!ds_results_attr_exists(f, "/", DS_RESULTS_ATTR_FORMAT)) {
         if ((rc = ds_results_reader_error(f, err)))
             goto fail;
         rc = ds_error_set(err, DS_EDATA,
@@ -138,7 +138,8 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
                           path);
         goto fail;
     }
-    if (ds_results_attr_get_string(f, "/", "format", &format, NULL) ||
+    if (ds_results_attr_get_string(f, "/", DS_RESULTS_ATTR_FORMAT, &format,
+                                   NULL) ||
         strcmp(format, DS_RESULTS_FORMAT) != 0) {
         char shown[80];
         ds_excerpt(shown, format ? format : "(not a string)", 60);

@@ -163,12 +163,12 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
         goto fail;
     long fault = r->fault_write;
     r->fault_write = 0; /* injected faults count the caller's writes only */
-    if ((rc = ds_results_attr_string(r, "/", "format", DS_RESULTS_FORMAT,
-                                     err)) ||
-        (rc = ds_results_attr_int64(r, "/", "format_version",
+    if ((rc = ds_results_attr_string(r, "/", DS_RESULTS_ATTR_FORMAT,
+                                     DS_RESULTS_FORMAT, err)) ||
+        (rc = ds_results_attr_int64(r, "/", DS_RESULTS_ATTR_FORMAT_VERSION,
                                     DS_FORMAT_VERSION, err)) ||
-        (rc = ds_results_attr_string(r, "/", "software_version", DS_VERSION,
-                                     err)))
+        (rc = ds_results_attr_string(r, "/", DS_RESULTS_ATTR_SOFTWARE_VERSION,
+                                     DS_VERSION, err)))
         goto fail;
     r->fault_write = fault;
     r->n_writes = 0;
@@ -185,15 +185,16 @@ int ds_results_write_provenance(ds_results_t *r,
                                 ds_error_t *err)
 {
     int rc;
-    if ((rc = ds_results_attr_string(r, "/", "command_line",
+    if ((rc = ds_results_attr_string(r, "/", DS_RESULTS_ATTR_COMMAND_LINE,
                                      p->command_line, err)) ||
-        (rc = ds_results_attr_string(r, "/", "parameters", p->parameters,
-                                     err)) ||
-        (rc = ds_results_attr_strings(r, "/", "input_files", p->n_inputs,
-                                      p->input_files, err)) ||
-        (rc = ds_results_attr_strings(r, "/", "input_sha256", p->n_inputs,
-                                      p->input_sha256, err)) ||
-        (rc = ds_results_attr_int64(r, "/", "seed", (int64_t)p->seed, err)))
+        (rc = ds_results_attr_string(r, "/", DS_RESULTS_ATTR_PARAMETERS,
+                                     p->parameters, err)) ||
+        (rc = ds_results_attr_strings(r, "/", DS_RESULTS_ATTR_INPUT_FILES,
+                                      p->n_inputs, p->input_files, err)) ||
+        (rc = ds_results_attr_strings(r, "/", DS_RESULTS_ATTR_INPUT_SHA256,
+                                      p->n_inputs, p->input_sha256, err)) ||
+        (rc = ds_results_attr_int64(r, "/", DS_RESULTS_ATTR_SEED,
+                                    (int64_t)p->seed, err)))
         return rc;
     return 0;
 }

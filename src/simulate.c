@@ -464,6 +464,56 @@ int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
     return DS_OK;
 }
 
+/* ---- a second coder (--coder-error) ---- */
+
+int ds_sim_coder_error(const ds_sim_coder_error_t *e,
+                       const ds_corpus_t *space, gsl_rng *r,
+                       ds_sim_events_t *ev, ds_error_t *err)
+{
+    if (!(e->substitution >= 0 && e->substitution <= 1 &&
+          e->omission >= 0 && e->omission <= 1 && e->jitter_s >= 0 &&
+          isfinite(e->jitter_s)))
+        return ds_error_set(err, DS_EUSAGE, "coder error: rates lie in "
+                            "[0, 1] and the jitter is seconds >= 0");
+    size_t C = space->codebook->n, k = 0;
+    for (size_t i = 0; i < ev->n; i++) {
+        if (gsl_rng_uniform(r) < e->omission)
+            continue;
+        size_t s = ev->state[i];
+        if (gsl_rng_uniform(r) < e->substitution && C > 1) {
+            /* another code of the same actor: states are actor-major */
+            size_t code = space->state_code[s];
+            size_t other = (size_t)gsl_rng_uniform_int(r, C - 1);
+            if (other >= code)
+                other++;
+            s = s - code + other;
+        }
+        double on = ev->onset[i];
+        if (e->jitter_s > 0)
+            on += (2 * gsl_rng_uniform(r) - 1) * e->jitter_s;
+        ev->state[k] = (uint16_t)s;
+        ev->onset[k] = on > 0 ? on : 0;
+        ev->duration[k++] = ev->duration[i];
+    }
+    ev->n = k;
+    /* stable insertion sort by onset: jitter moves events only locally */
+    for (size_t i = 1; i < k; i++)
+        for (size_t j = i; j > 0 && ev->onset[j - 1] > ev->onset[j]; j--) {
+            double o = ev->onset[j], d = ev->duration[j];
+            uint16_t st = ev->state[j];
+            ev->onset[j] = ev->onset[j - 1];
+            ev->duration[j] = ev->duration[j - 1];
+            ev->state[j] = ev->state[j - 1];
+            ev->onset[j - 1] = o;
+            ev->duration[j - 1] = d;
+            ev->state[j - 1] = st;
+        }
+    for (size_t i = 0; i + 1 < k; i++)
+        if (ev->duration[i] > ev->onset[i + 1] - ev->onset[i])
+            ev->duration[i] = ev->onset[i + 1] - ev->onset[i];
+    return DS_OK;
+}
+
 /* ---- the --model reader ---- */
 
 typedef struct model_ctx {
@@ -659,7 +709,7 @@ int ds_sim_model_load(const char *path, const ds_corpus_t *space,
         return ds_error_set(err, DS_EUSAGE, "%zu states are too many for "
                             "a transition matrix (at most %d)", k,
                             DS_SIM_MAX_STATES);
-    c.index = ds_strmap_new();
+    c.index = ds_strmap_alloc();
     c.ch = ds_sim_chain_alloc(k);
     c.entry_line = calloc(k * k, sizeof *c.entry_line);
     c.first_line = calloc(k, sizeof *c.first_line);
@@ -702,4 +752,44 @@ fail:
     free(c.n_rows);
     free(c.bad);
     return rc;
+}
+
+/* ---- couples and rounding as the transcript writer has them -------- */
+
+size_t ds_sim_group_size(size_t n, size_t n_groups, size_t g)
+{
+    return n / n_groups + (g < n % n_groups);
+}
+
+int ds_sim_id_width(size_t n, size_t n_groups)
+{
+    size_t most = ds_sim_group_size(n, n_groups, 0);
+    int width = 2;
+    for (; most >= 100; most /= 10)
+        width++;
+    return width;
+}
+
+/*
+ * x rounded to 3 decimals as printf("%.3f") rounds (the exact binary
+ * value, ties to even), then as strtod reads the result back. x * 1000 is
+ * p + e exactly (fma gives the rounding error e); nearbyint(p) is right
+ * unless p lies exactly halfway and e tips it: then the exact value is
+ * on the far side of the half.
+ */
+static double round_ms(double x)
+{
+    double p = x * 1000.0, e = fma(x, 1000.0, -p), r = nearbyint(p);
+    double d = p - r;
+    if (fabs(d) == 0.5 && e != 0 && (d > 0) == (e > 0))
+        r += d > 0 ? 1 : -1;
+    return r / 1000.0;
+}
+
+void ds_sim_events_round_ms(ds_sim_events_t *ev)
+{
+    for (size_t i = 0; i < ev->n; i++) {
+        ev->onset[i] = round_ms(ev->onset[i]);
+        ev->duration[i] = round_ms(ev->duration[i]);
+    }
 }

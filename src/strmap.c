@@ -30,7 +30,7 @@ static uint64_t fnv1a(const char *s, size_t len)
     return h;
 }
 
-ds_strmap_t *ds_strmap_new(void)
+ds_strmap_t *ds_strmap_alloc(void)
 {
     ds_strmap_t *m = calloc(1, sizeof *m);
     if (!m)

@@ -10,7 +10,7 @@
 
 typedef struct ds_strmap ds_strmap_t;
 
-ds_strmap_t *ds_strmap_new(void);
+ds_strmap_t *ds_strmap_alloc(void);
 void ds_strmap_free(ds_strmap_t *m);
 
 /* Value stored for key (len bytes), or (size_t)-1 when absent. */

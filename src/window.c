@@ -29,6 +29,7 @@ void ds_window_opts_init(ds_window_opts_t *o)
     o->hi = 5;
     o->unit_s = 1.0;
     o->target_ongoing = 0;
+    o->edges = DS_WINDOW_EDGES_KEEP;
 }
 
 ds_window_counts_t *ds_window_counts_alloc(size_t k)
@@ -100,10 +101,9 @@ static double unit_coord(double t, double t0, double u)
 }
 
 /* Onset unit and last unit in progress of event e (window.h). */
-static void event_units(const ds_session_t *s, size_t e, double u,
-                        int64_t *first, int64_t *last)
+void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
+                           double u, int64_t *first, int64_t *last)
 {
-    double t0 = s->onset[0];
     *first = (int64_t)floor(unit_coord(s->onset[e], t0, u));
     *last = *first;
     if (s->duration && s->duration[e] > 0) {
@@ -146,15 +146,11 @@ static int64_t popcount(const word_t *x, size_t n)
     return c;
 }
 
-int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
-                    const ds_window_opts_t *o, ds_window_workspace_t *w,
-                    ds_window_counts_t *out, ds_error_t *err)
+/* Check the options and the corpus against each other (window.h). */
+static int check_args(const ds_corpus_t *c, const ds_session_t *s,
+                      const ds_window_opts_t *o,
+                      const ds_window_counts_t *out, ds_error_t *err)
 {
-    ds_window_workspace_t *own = NULL;
-    int64_t *gsum = NULL, *tsum = NULL;
-    int rc = DS_OK;
-    size_t k = c->n_states, kk = k * k;
-
     if (!c->has_time || !s->onset)
         return ds_error_set(err, DS_ENOTAVAIL,
                             "time windows need a time column");
@@ -169,86 +165,154 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
         return ds_error_set(err, DS_EUSAGE,
                             "window %ld:%ld is empty (LO must not exceed HI)",
                             o->lo, o->hi);
-    if (out->k != k)
+    if (out->k != c->n_states)
         return ds_error_set(err, DS_EUSAGE,
                             "window counts are for %zu states, the corpus "
-                            "has %zu", out->k, k);
+                            "has %zu", out->k, c->n_states);
+    return DS_OK;
+}
 
-    memset(out->a, 0, kk * sizeof *out->a);
-    memset(out->b, 0, kk * sizeof *out->b);
-    memset(out->c, 0, kk * sizeof *out->c);
-    memset(out->d, 0, kk * sizeof *out->d);
-    out->n_units = 0;
-    if (s->n == 0 || k == 0)
-        return DS_OK;
-
-    /* n_units = 1 + the last unit any event reaches. Onsets are sorted,
-     * but offsets need not be, so look at every event. */
-    double span = 0;
+/*
+ * The grid of session s (window.h): its origin t0 and its number of
+ * units, 1 + the last unit any event reaches, and with an observation
+ * period at least the units that start before its end.
+ */
+int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
+                   size_t *n_units, ds_error_t *err)
+{
+    *t0 = ds_session_start(s);
+    double span = s->n_periods ? ds_session_end(s) - *t0 : 0;
+    /* onsets are sorted, but offsets need not be: look at every event */
     for (size_t e = 0; e < s->n; e++) {
-        if (s->onset[e] < s->onset[0])
+        if (s->onset[e] < *t0)
             return ds_error_set(err, DS_EDATA,
                                 "session %s/%s: onsets are not in time "
                                 "order", s->couple, s->label);
         double end = s->onset[e] +
                      (s->duration && s->duration[e] > 0 ? s->duration[e] : 0);
-        if (end - s->onset[0] > span)
-            span = end - s->onset[0];
+        if (end - *t0 > span)
+            span = end - *t0;
     }
-    if (!(span / o->unit_s < (double)DS_WINDOW_MAX_UNITS))
+    if (!(span / unit_s < (double)DS_WINDOW_MAX_UNITS))
         return ds_error_set(err, DS_EUSAGE,
                             "session %s/%s: %.0f s in units of %g s is more "
                             "than %zu time units; use a larger --time-unit",
-                            s->couple, s->label, span, o->unit_s,
+                            s->couple, s->label, span, unit_s,
                             DS_WINDOW_MAX_UNITS);
-    int64_t max_last = 0;
+    int64_t units = 0;
     for (size_t e = 0; e < s->n; e++) {
         int64_t f, l;
-        event_units(s, e, o->unit_s, &f, &l);
-        if (l > max_last)
-            max_last = l;
+        ds_window_event_units(s, e, *t0, unit_s, &f, &l);
+        if (l + 1 > units)
+            units = l + 1;
     }
-    size_t n_units = (size_t)max_last + 1;
-    size_t n_words = (n_units + WORD_BITS - 1) / WORD_BITS;
+    if (s->n_periods) {
+        int64_t p = (int64_t)ceil(unit_coord(ds_session_end(s), *t0,
+                                             unit_s));
+        if (p > units)
+            units = p;
+    }
+    *n_units = (size_t)units;
+    return DS_OK;
+}
 
-    if (!w) {
-        if (!(w = own = ds_window_workspace_alloc()))
-            goto nomem;
-    }
-    if (w->cap_words < 2 * k * n_words) {
-        word_t *nb = realloc(w->bits, 2 * k * n_words * sizeof *nb);
-        if (!nb)
-            goto nomem;
-        w->bits = nb;
-        w->cap_words = 2 * k * n_words;
-    }
-    word_t *given = w->bits, *target = w->bits + k * n_words;
-    memset(w->bits, 0, 2 * k * n_words * sizeof *w->bits);
+/*
+ * The units [*a, *b) of observed stretch k of s (all units without a
+ * period or with one stretch): those that begin within the stretch.
+ */
+void ds_window_stretch_units(const ds_session_t *s, size_t k, double t0,
+                             double u, size_t n_units, int64_t *a,
+                             int64_t *b)
+{
+    *a = 0;
+    *b = (int64_t)n_units;
+    if (s->n_periods < 2)
+        return;
+    if (k > 0)
+        *a = (int64_t)ceil(unit_coord(s->period[2 * k], t0, u));
+    if (k + 1 < s->n_periods)
+        *b = (int64_t)ceil(unit_coord(s->period[2 * k + 1], t0, u));
+    if (*b > (int64_t)n_units)
+        *b = (int64_t)n_units;
+    if (*a > *b)
+        *a = *b;
+}
 
-    /* The window offsets are clamped to ±(n_units + 1) so that u + lo and
-     * u + hi cannot overflow; a window beyond the session is empty anyway. */
+/*
+ * Mark the given and target units of every event: the given window of an
+ * event in stretch k is cut at the stretch's units, as its targets are,
+ * so no window spans time that was not coded.
+ */
+static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
+                        double t0, size_t n_units, size_t n_words,
+                        word_t *given, word_t *target)
+{
+    /* the window offsets are clamped to ±(n_units + 1) so that u + lo and
+     * u + hi cannot overflow; a window beyond the session is empty */
     int64_t nu = (int64_t)n_units;
     int64_t lo = o->lo < -nu - 1 ? -nu - 1 : o->lo > nu + 1 ? nu + 1 : o->lo;
     int64_t hi = o->hi < -nu - 1 ? -nu - 1 : o->hi > nu + 1 ? nu + 1 : o->hi;
+    size_t k_prev = (size_t)-1;
+    int64_t a = 0, b = nu;
     for (size_t e = 0; e < s->n; e++) {
+        size_t k = ds_session_stretch(s, s->onset[e]);
+        if (k == (size_t)-1)
+            continue; /* not in the period: the reader refuses these */
+        if (k != k_prev)
+            ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
+        k_prev = k;
         size_t st = s->state[e];
         int64_t f, l;
-        event_units(s, e, o->unit_s, &f, &l);
+        ds_window_event_units(s, e, t0, o->unit_s, &f, &l);
         int64_t g0 = f + lo, g1 = f + hi;
-        if (g0 < 0)
-            g0 = 0;
-        if (g1 > nu - 1)
-            g1 = nu - 1;
+        if (g0 < a)
+            g0 = a;
+        if (g1 > b - 1)
+            g1 = b - 1;
         if (g0 <= g1)
             set_range(given + st * n_words, (size_t)g0, (size_t)g1);
-        set_range(target + st * n_words, (size_t)f,
-                  (size_t)(o->target_ongoing ? l : f));
+        int64_t t1 = o->target_ongoing ? l : f;
+        if (t1 > b - 1)
+            t1 = b - 1;
+        if (f <= t1)
+            set_range(target + st * n_words, (size_t)f, (size_t)t1);
     }
+}
 
-    gsum = malloc(k * sizeof *gsum);
-    tsum = malloc(k * sizeof *tsum);
-    if (!gsum || !tsum)
-        goto nomem;
+/*
+ * The units that are tallied, as a bitset: the units of every observed
+ * stretch, and with o->edges DS_WINDOW_EDGES_DROP only those whose whole
+ * window lies within their stretch (window.h). Returns how many.
+ */
+static int64_t mark_counted(const ds_session_t *s, const ds_window_opts_t *o,
+                            double t0, size_t n_units, word_t *counted)
+{
+    size_t n = s->n_periods > 1 ? s->n_periods : 1;
+    for (size_t k = 0; k < n; k++) {
+        int64_t a, b;
+        ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
+        if (o->edges == DS_WINDOW_EDGES_DROP) {
+            if (o->hi > 0)
+                a = o->hi > b - a ? b : a + o->hi;
+            if (o->lo < 0)
+                b = -o->lo > b - a ? a : b + o->lo;
+        }
+        if (a < b)
+            set_range(counted, (size_t)a, (size_t)(b - 1));
+    }
+    size_t n_words = (n_units + WORD_BITS - 1) / WORD_BITS;
+    return popcount(counted, n_words);
+}
+
+/* The 2x2 tallies of every pair from the bitsets: given and target
+ * units are first restricted to the counted ones. */
+static void tally_pairs(size_t k, size_t n_words, word_t *given,
+                        word_t *target, const word_t *counted, int64_t nu,
+                        int64_t *gsum, int64_t *tsum, ds_window_counts_t *out)
+{
+    for (size_t i = 0; counted && i < 2 * k; i++)
+        for (size_t x = 0; x < n_words; x++)
+            given[i * n_words + x] &= counted[x]; /* target follows given */
     for (size_t i = 0; i < k; i++) {
         gsum[i] = popcount(given + i * n_words, n_words);
         tsum[i] = popcount(target + i * n_words, n_words);
@@ -265,9 +329,55 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
             out->c[x] = tsum[j] - a;
             out->d[x] = nu - gsum[i] - tsum[j] + a;
         }
-    out->n_units = n_units;
-    goto done;
+}
 
+int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
+                    const ds_window_opts_t *o, ds_window_workspace_t *w,
+                    ds_window_counts_t *out, ds_error_t *err)
+{
+    ds_window_workspace_t *own = NULL;
+    int64_t *gsum = NULL, *tsum = NULL;
+    size_t k = c->n_states, kk = k * k;
+    int rc = check_args(c, s, o, out, err);
+    if (rc)
+        return rc;
+    memset(out->a, 0, kk * sizeof *out->a);
+    memset(out->b, 0, kk * sizeof *out->b);
+    memset(out->c, 0, kk * sizeof *out->c);
+    memset(out->d, 0, kk * sizeof *out->d);
+    out->n_units = 0;
+    if ((s->n == 0 && !s->n_periods) || k == 0)
+        return DS_OK;
+    double t0 = 0;
+    size_t n_units = 0;
+    if ((rc = ds_window_grid(s, o->unit_s, &t0, &n_units, err)))
+        return rc;
+    size_t n_words = (n_units + WORD_BITS - 1) / WORD_BITS;
+    /* every unit counts unless some time was not coded or edges drop */
+    int masked = s->n_periods > 1 || o->edges == DS_WINDOW_EDGES_DROP;
+    size_t words = (2 * k + (masked ? 1 : 0)) * n_words;
+    if (!w && !(w = own = ds_window_workspace_alloc()))
+        goto nomem;
+    if (w->cap_words < words) {
+        word_t *nb = realloc(w->bits, (words ? words : 1) * sizeof *nb);
+        if (!nb)
+            goto nomem;
+        w->bits = nb;
+        w->cap_words = words;
+    }
+    word_t *given = w->bits, *target = w->bits + k * n_words;
+    word_t *counted = masked ? w->bits + 2 * k * n_words : NULL;
+    memset(w->bits, 0, words * sizeof *w->bits);
+    mark_events(s, o, t0, n_units, n_words, given, target);
+    int64_t nu = counted ? mark_counted(s, o, t0, n_units, counted)
+                         : (int64_t)n_units;
+    gsum = malloc((k ? k : 1) * sizeof *gsum);
+    tsum = malloc((k ? k : 1) * sizeof *tsum);
+    if (!gsum || !tsum)
+        goto nomem;
+    tally_pairs(k, n_words, given, target, counted, nu, gsum, tsum, out);
+    out->n_units = (size_t)nu;
+    goto done;
 nomem:
     rc = ds_error_set(err, DS_ENOMEM, "out of memory tallying time units");
 done:

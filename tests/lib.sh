@@ -1,7 +1,8 @@
 # tests/lib.sh — helpers for the shell tests, sourced by tests/*/*.sh.
 #
-# Each check prints "ok - what" or "not ok - what"; tests/run.sh counts
-# these lines. DYADSEQ is the binary under test; TMP a scratch directory
+# Each check prints "ok - what" or "not ok - what", and a check that cannot
+# run here (no R, no Python module, not root) "ok - what # SKIP reason";
+# tests/run.sh counts passed, failed and skipped lines. DYADSEQ is the binary under test; TMP a scratch directory
 # removed on exit.
 
 : "${DYADSEQ:=build/dyadseq}"
@@ -12,6 +13,8 @@ _failed=0
 
 ok() { echo "ok - $*"; }
 not_ok() { echo "not ok - $*"; _failed=$((_failed + 1)); }
+# skip WHAT REASON: the check WHAT did not run, because of REASON (TAP SKIP)
+skip() { echo "ok - $1 # SKIP $2"; }
 
 # check DESCRIPTION COMMAND...: passes when the command exits 0
 check() {
@@ -34,7 +37,21 @@ check_status() {
         not_ok "$_d (exit $_s, want $_w)"; sed 's/^/    # /' "$TMP/.err" | head -10; fi
 }
 
-# R_AVAILABLE / PY_H5: which optional interpreters are here
+# have_r: Rscript is installed (base R: the independent cross-checks)
 have_r() { command -v Rscript >/dev/null 2>&1; }
+# python_with MODULE...: print the first Python that has every MODULE
+# (Debian's /usr/bin/python3 first, then $PYTHON, then python3 on PATH,
+# which may be another interpreter without them); fail when none does.
+# find_spec looks the modules up without importing them (matplotlib: 1 s).
+python_with() {
+    _code="import importlib.util as u, sys
+sys.exit(not all(u.find_spec(m) for m in '$*'.split()))"
+    for _py in /usr/bin/python3 ${PYTHON:-} python3; do
+        if command -v "$_py" >/dev/null 2>&1 && "$_py" -c "$_code" 2>/dev/null; then
+            echo "$_py"; return 0
+        fi
+    done
+    return 1
+}
 
 finish() { exit $((_failed > 100 ? 100 : _failed)); }

@@ -1,52 +1,134 @@
 #!/bin/sh
-# tests/run.sh — run every test of `make check` and print "N passed, N failed".
+# tests/run.sh — run every test of `make check`; the last line is
+# "N passed, N failed, N skipped".
 #
 #   unit tests     $UNIT_DIR/test_*          (C, TAP-style lines)
 #   shell tests    tests/*/test_*.sh         (CLI, bad inputs, cross-checks)
 #
-# A test program's lines "ok ..." and "not ok ..." are counted; a program
-# that exits non-zero without a "not ok" line counts as one failure.
-# TESTS=pattern runs only the tests whose file name contains pattern.
+# A test program's lines "ok ..." and "not ok ..." are counted; an "ok"
+# line with a TAP SKIP directive ("ok 3 - what # SKIP reason") counts as
+# skipped, not passed, and its reason is listed. A program that exits
+# non-zero without a "not ok" line, or prints no result line at all, counts
+# as one failure. Each test's line gives its wall-clock seconds and the CPU
+# seconds (user + system) of all its processes; the line before the last
+# adds the CPU seconds up and gives the wall-clock time of the whole run.
+#
+#   TESTS=pattern   run only the tests whose name contains pattern
+#   JOBS=N          run N tests at a time (default 2, or 1 on one core);
+#                   results are still printed in order. With JOBS=1 the
+#                   wall-clock seconds of a test are its own, with more they
+#                   include waiting for the processor.
 
 : "${UNIT_DIR:=build/tests-opt}"
 : "${DYADSEQ:=build/dyadseq}"
 export DYADSEQ
-LOG=$(mktemp "${TMPDIR:-/tmp}/dyadseq-check.XXXXXX")
-trap 'rm -f "$LOG"' EXIT
-passed=0
-failed=0
+SKIP_RE='^ok[^#]*#[[:space:]]*[Ss][Kk][Ii][Pp]'
 
-run_one() {
-    name=$1; shift
-    case "$name" in *"${TESTS:-}"*) ;; *) return ;; esac
-    start=$(date +%s)
-    "$@" >"$LOG" 2>&1
+# now: seconds since the epoch, with decimals where date has them
+now() { date +%s.%N 2>/dev/null | sed 's/\.N$//'; }
+# cpu_seconds FILE: user + system seconds of the finished children of the
+# shell that wrote FILE with `times >FILE` (its second line). `times` must
+# run in that shell itself: in a $(...) subshell it would report the
+# subshell's own children, none.
+cpu_seconds() {
+    awk 'NR == 2 { t = 0
+        for (i = 1; i <= 2; i++) { split($i, p, "m"); t += p[1] * 60 + p[2] }
+        printf "%.2f\n", t }' "$1"
+}
+
+# --one DIR INDEX NAME COMMAND...: run one test (internal, one job of the
+# pool): its output to DIR/INDEX.log, "status seconds cpu" to
+# DIR/INDEX.result, then DIR/INDEX.done
+if [ "${1:-}" = --one ]; then
+    dir=$2 i=$3; shift 4
+    start=$(now)
+    times >"$dir/$i.t0"
+    "$@" >"$dir/$i.log" 2>&1
     status=$?
-    p=$(grep -c '^ok' "$LOG")
+    end=$(now)
+    times >"$dir/$i.t1"
+    awk -v s="$status" -v a="$start" -v b="$end" -v c0="$(cpu_seconds "$dir/$i.t0")" \
+        -v c1="$(cpu_seconds "$dir/$i.t1")" \
+        'BEGIN { printf "%d %.1f %.1f\n", s, b - a, c1 - c0 }' >"$dir/$i.result"
+    : >"$dir/$i.done"
+    exit 0
+fi
+
+RUN=$(mktemp -d "${TMPDIR:-/tmp}/dyadseq-check.XXXXXX")
+trap 'rm -rf "$RUN"' EXIT
+trap 'exit 130' INT TERM
+if [ -z "${JOBS:-}" ]; then
+    JOBS=$(nproc 2>/dev/null || echo 1)
+    [ "$JOBS" -gt 2 ] && JOBS=2
+fi
+
+# the list: "INDEX NAME COMMAND..." per test
+n=0
+for t in "$UNIT_DIR"/test_*; do
+    [ -x "$t" ] || continue
+    name="unit/$(basename "$t")"
+    case "$name" in *"${TESTS:-}"*) ;; *) continue ;; esac
+    n=$((n + 1)); echo "$n $name $t"
+done >"$RUN/list"
+for t in tests/*/test_*.sh; do
+    [ -f "$t" ] || continue
+    case "$t" in *"${TESTS:-}"*) ;; *) continue ;; esac
+    n=$((n + 1)); echo "$n $t sh $t"
+done >>"$RUN/list"
+
+started=$(now)
+if [ "$n" -eq 0 ]; then
+    pool=""
+elif [ "$JOBS" -gt 1 ]; then
+    xargs -P "$JOBS" -L 1 sh "$0" --one "$RUN" <"$RUN/list" &
+    pool=$!
+else
+    while read -r i name cmd; do
+        # shellcheck disable=SC2086  # cmd is "PROGRAM" or "sh FILE"
+        sh "$0" --one "$RUN" "$i" "$name" $cmd
+    done <"$RUN/list" &
+    pool=$!
+fi
+
+passed=0 failed=0 skipped=0 total_cpu=0
+while read -r i name cmd; do
+    while [ ! -e "$RUN/$i.done" ]; do
+        if ! kill -0 "$pool" 2>/dev/null && [ ! -e "$RUN/$i.done" ]; then
+            echo "not ok - $name did not run" >"$RUN/$i.log"
+            echo "1 0 0" >"$RUN/$i.result"
+            break
+        fi
+        sleep 0.2
+    done
+    read -r status secs csecs <"$RUN/$i.result"
+    LOG=$RUN/$i.log
+    s=$(grep -c "$SKIP_RE" "$LOG")
+    p=$(( $(grep -c '^ok' "$LOG") - s ))
     f=$(grep -c '^not ok' "$LOG")
     if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
         f=1
         echo "not ok - $name exited with status $status" >>"$LOG"
+    elif [ "$p" -eq 0 ] && [ "$s" -eq 0 ] && [ "$f" -eq 0 ]; then
+        f=1
+        echo "not ok - $name printed no ok/not ok line" >>"$LOG"
     fi
     passed=$((passed + p))
     failed=$((failed + f))
-    secs=$(( $(date +%s) - start ))
+    skipped=$((skipped + s))
+    total_cpu=$(awk -v a="$total_cpu" -v b="$csecs" 'BEGIN { print a + b }')
+    extra=""
+    [ "$s" -gt 0 ] && extra=", $s skipped"
     if [ "$f" -gt 0 ]; then
-        printf '%-44s %4d passed, %d FAILED (%ss)\n' "$name" "$p" "$f" "$secs"
+        printf '%-40s %4d passed, %d FAILED%s (%ss, cpu %ss)\n' "$name" "$p" "$f" "$extra" "$secs" "$csecs"
         grep -v '^ok' "$LOG" | head -60 | sed 's/^/    /'
     else
-        printf '%-44s %4d passed (%ss)\n' "$name" "$p" "$secs"
+        printf '%-40s %4d passed%s (%ss, cpu %ss)\n' "$name" "$p" "$extra" "$secs" "$csecs"
     fi
-}
+    grep "$SKIP_RE" "$LOG" | head -10 | sed 's/^/    /'
+done <"$RUN/list"
+[ -z "$pool" ] || wait "$pool"
 
-for t in "$UNIT_DIR"/test_*; do
-    [ -x "$t" ] || continue
-    run_one "unit/$(basename "$t")" "$t"
-done
-for t in tests/*/test_*.sh; do
-    [ -f "$t" ] || continue
-    run_one "$t" sh "$t"
-done
-
-echo "$passed passed, $failed failed"
+awk -v a="$started" -v b="$(now)" -v c="$total_cpu" -v j="$JOBS" \
+    'BEGIN { printf "tests took %.0f s (%d at a time), cpu %.0f s\n", b - a, j, c }'
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

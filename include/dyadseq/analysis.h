@@ -3,13 +3,21 @@
  * sessions (SPEC 4, 8).
  *
  * This is the driver between the corpus and the results file: it runs the
- * pure per-session modules (lagstats, window, responsive, cycles) on each
- * session in an OpenMP loop where every task writes only its own slot of
- * arrays indexed by session, then pools integer counts (whose sums do not
- * depend on order) and computes the pooled and between-session statistics
- * serially. The results are therefore identical at any thread count. No
- * I/O: progress is reported through a callback and HDF5 is written by
- * layout.c.
+ * pure per-session modules (lagstats, window, apim, responsive, km,
+ * cycles, softening) on each session in an OpenMP loop where every task writes
+ * only its own slot of arrays indexed by session, then pools integer
+ * counts (whose sums do not depend on order) and computes the pooled and
+ * between-session statistics serially or one pool per task. The results
+ * are therefore identical at any thread count. No I/O: progress is
+ * reported through a callback and HDF5 is written by layout.c.
+ *
+ * The driver is several files behind src/analysis_internal.h:
+ * analysis.c (the steps of a run and the parallel loop over sessions),
+ * analysis_result.c (allocating ds_analysis_t), analysis_stream.c (blocks
+ * of sessions for a block sink), analysis_pool.c (pooled lag and window
+ * tables), analysis_ap.c (actor-partner effects), analysis_km.c
+ * (Kaplan-Meier pooled over sessions) and analysis_perm.c (permutation
+ * tests).
  */
 #ifndef DYADSEQ_ANALYSIS_H
 #define DYADSEQ_ANALYSIS_H
@@ -17,11 +25,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dyadseq/apim.h"
 #include "dyadseq/corpus.h"
 #include "dyadseq/cycles.h"
 #include "dyadseq/error.h"
 #include "dyadseq/lagstats.h"
+#include "dyadseq/km.h"
 #include "dyadseq/responsive.h"
+#include "dyadseq/softening.h"
+#include "dyadseq/statlist.h"
 #include "dyadseq/summary.h"
 #include "dyadseq/window.h"
 
@@ -38,6 +50,9 @@ typedef struct ds_analysis_opts {
     ds_window_opts_t window_opts;
     ds_responsive_opts_t responsive_opts;
     ds_cycles_opts_t cycles_opts;
+    const ds_ap_model_t *ap_models; /* --actor-partner, or NULL */
+    size_t n_ap_models;
+    ds_ap_opts_t ap_opts;          /* their grid and delta */
     int threads;                   /* OpenMP threads (>= 1) */
     void (*progress)(void *ctx, size_t events); /* may be NULL */
     void *progress_ctx;
@@ -46,7 +61,8 @@ typedef struct ds_analysis_opts {
      * block_rows (default 512), and each block's per-session arrays are
      * handed to block_sink on the calling thread, in session order, while
      * ds_analysis_t keeps whole only what pooling, summaries and
-     * permutation tests need: yules_q, adjusted_residual, g2..g2_p and
+     * permutation tests need: the statistics of DS_LAG_SUMMARY_STATS
+     * (yules_q, adjusted_residual), the table-wise ones (g2 ... g2_p) and
      * permutation_p of each lag. Its other [S*K*K] arrays (counts,
      * expected, ... and the window's per-session arrays) are then NULL, so
      * memory does not grow by ~90 bytes per cell and session. A nonzero
@@ -60,15 +76,24 @@ typedef struct ds_analysis_opts {
 
 void ds_analysis_opts_init(ds_analysis_opts_t *o);
 
+/* One array field per entry of a statistics list (statlist.h): `type *name`,
+ * and with DS_ANALYSIS_POOLED_FIELD_ `type *pooled_name`; a summary per
+ * summarized statistic, `summary_name`. */
+#define DS_ANALYSIS_FIELD_(name, type, description) type *name;
+#define DS_ANALYSIS_POOLED_FIELD_(name, type, description) type *pooled_##name;
+#define DS_ANALYSIS_SUMMARY_FIELD_(name, type, description)                  \
+    ds_summary_t *summary_##name;
+
 /* A pooled table (all sessions, or the sessions of one label) with its
- * between-session summaries. */
+ * between-session summaries: summary_yules_q of the per-session Yule's Q,
+ * summary_adjusted_residual of the adjusted residuals
+ * (DS_LAG_SUMMARY_STATS). */
 typedef struct ds_lag_pool {
     ds_lag_table_t *table;
     double *permutation_p;         /* [K*K], or NULL without permutations */
     int64_t *freq;                 /* [K] state frequencies, summed */
     int64_t n_events;
-    ds_summary_t *summary_q;       /* of per-session Yule's Q */
-    ds_summary_t *summary_z;       /* of per-session adjusted residuals */
+    DS_LAG_SUMMARY_STATS(DS_ANALYSIS_SUMMARY_FIELD_)
 } ds_lag_pool_t;
 
 /* Everything for one lag: per-session arrays [S*K*K] (session-major, then
@@ -76,22 +101,44 @@ typedef struct ds_lag_pool {
 typedef struct ds_lag_result {
     size_t lag;
     int64_t *counts;
-    double *expected, *transition_prob, *adjusted_residual, *p_value,
-        *yules_q, *yules_q_se, *log_odds_ratio, *log_odds_ratio_se,
-        *wampold_kappa, *wampold_z;
+    DS_LAG_CELL_STATS(DS_ANALYSIS_FIELD_)  /* [S*K*K] expected ... */
     double *permutation_p;         /* NULL without permutations */
-    double *g2, *x2, *df, *g2_p;   /* [S] */
+    DS_LAG_TABLE_STATS(DS_ANALYSIS_FIELD_) /* [S] g2, x2, df, g2_p */
     ds_lag_pool_t pooled;
     ds_lag_pool_t *by_label;       /* [n_labels] */
 } ds_lag_result_t;
 
-/* Time-window tallies: per session [S*K*K] and pooled [K*K]. */
+/* Between-session summaries of the window statistics of some sessions
+ * (all, or one label's): summary_yules_q, summary_adjusted_residual
+ * (DS_WINDOW_SUMMARY_STATS). */
+typedef struct ds_window_summaries {
+    DS_WINDOW_SUMMARY_STATS(DS_ANALYSIS_SUMMARY_FIELD_)
+} ds_window_summaries_t;
+
+/* Time-window tallies: per session [S*K*K] (a, b, c, d, yules_q, ...) and
+ * pooled [K*K] (pooled->a ..., pooled_yules_q, ...); the between-session
+ * summaries over all sessions and per label [n_labels]. Streaming, the
+ * per-session arrays of the summarized statistics are kept whole and the
+ * others are NULL. */
 typedef struct ds_window_result {
-    int64_t *a, *b, *c, *d;
-    double *yules_q, *log_odds_ratio, *log_odds_ratio_se, *adjusted_residual;
+    DS_WINDOW_CELL_COUNTS(DS_ANALYSIS_FIELD_)
+    DS_WINDOW_CELL_STATS(DS_ANALYSIS_FIELD_)
     ds_window_counts_t *pooled;
-    double *pooled_q, *pooled_lor, *pooled_lor_se, *pooled_z; /* [K*K] */
+    DS_WINDOW_CELL_STATS(DS_ANALYSIS_POOLED_FIELD_)
+    ds_window_summaries_t summary;
+    ds_window_summaries_t *summary_by_label;
+    size_t n_labels;
 } ds_window_result_t;
+
+/* Time to response pooled over the bids of many sessions, for one scope
+ * (all sessions, or one label's) and bidder: one product-limit estimate
+ * over the bids, not a mean of session curves, and what is read off it. */
+typedef struct ds_analysis_km {
+    ds_km_t km;
+    size_t n_bids;
+    double p_response_by_window;      /* 1 - S(W); NaN as ds_km_survival_at */
+    double median_time_to_response_s; /* ds_km_median */
+} ds_analysis_km_t;
 
 /* Per-session results of sessions [first, first + n), for a block sink:
  * row i of every per-session array is session first + i (lag[l].counts,
@@ -102,11 +149,27 @@ typedef struct ds_analysis_block {
     const ds_window_result_t *window; /* per-session arrays, or NULL */
 } ds_analysis_block_t;
 
+/* Actor-partner effects of one model (SPEC 4.5, apim.h): every session's
+ * table and coefficients, and their summaries between sessions, whose
+ * cells are the coefficients in DS_AP_COEFS order. */
+typedef struct ds_ap_result {
+    const ds_ap_model_t *model;    /* the options' */
+    int64_t *counts;               /* [S * DS_AP_N_CELLS] */
+    double *coef;                  /* [S * DS_AP_N_COEFS] */
+    double *se;                    /* [S] */
+    int64_t *n_units;              /* [S] units of the session's grid */
+    ds_summary_t *summary;         /* all sessions */
+    ds_summary_t **by_label;       /* [n_labels] */
+} ds_ap_result_t;
+
 typedef struct ds_analysis {
     size_t S, K, n_labels;
     /* /sessions */
     int64_t *n_events;              /* [S] */
     double *duration_s, *first_onset_s; /* [S], NaN without time */
+    double *start_s, *end_s;        /* [S] observation period, or first
+                                       and last onset (corpus.h); NaN
+                                       without time */
     int64_t *state_freq;            /* [S*K] events in each state */
 
     size_t n_lags;
@@ -115,36 +178,32 @@ typedef struct ds_analysis {
     ds_window_result_t *window;     /* NULL when not computed */
     const char *window_skipped;     /* why not, or NULL */
 
-    ds_responsive_t *responsive;    /* [2S], session-major, A→B first;
-                                       NULL when not computed */
-    /* Time to response pooled over the bids of many sessions: one
-     * product-limit estimate per scope and bidder, [(1 + n_labels) * 2],
-     * scope 0 = all sessions, 1 + l = the sessions of label l; bidder
-     * actor 0 first. NULL when responsiveness is not computed. */
-    ds_km_t *km_pooled;
-    size_t *km_pooled_bids;         /* [(1 + n_labels) * 2] bids pooled */
+    /* [2S], session-major, A→B first, each with its Kaplan-Meier curve
+     * (the observations behind it are freed once pooled: n_obs 0); NULL
+     * when not computed */
+    ds_responsive_t *responsive;
+    /* Time to response pooled over sessions, per scope and bidder,
+     * [(1 + n_labels) * 2]: scope 0 = all sessions, 1 + l = the sessions
+     * of label l; bidder actor 0 first. NULL when responsiveness is not
+     * computed. */
+    ds_analysis_km_t *km_pooled;
     const char *responsive_skipped;
 
     ds_cycles_t *cycles;            /* [S]; NULL when not computed */
+    /* [S]: the cycles of session s in order, cycles[s].n_cycles of them
+     * (NULL when it has none); NULL when cycles are not computed */
+    ds_cycle_run_t **cycle_runs;
     ds_softening_t *softening;      /* [2S], session-major, actor A first */
     const char *cycles_skipped;
+
+    size_t n_ap;
+    ds_ap_result_t *ap;             /* [n_ap]; NULL when not computed */
+    const char *ap_skipped;         /* why not, or NULL */
 
     double seconds_compute;         /* wall time of the parallel phase */
     double seconds_permute;
     double seconds_sink;            /* of it, in the block sink (writing) */
 } ds_analysis_t;
-
-/*
- * Responsiveness of sessions [first, first + n) computed again, into
- * out[2n] (initialized here; ds_responsive_clear each after use), on
- * o->threads threads. A streaming run (block_sink set) keeps only the
- * size of each Kaplan-Meier curve (km.n, its arrays NULL), and the writer
- * gets the curves from here block by block. Returns as
- * ds_responsive_session.
- */
-int ds_analysis_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
-                   size_t first, size_t n, ds_responsive_t *out,
-                   ds_error_t *err);
 
 /*
  * Why time windows are not computed for c with options o (NULL when they
@@ -154,8 +213,18 @@ const char *ds_analysis_window_skipped(const ds_corpus_t *c,
                                        const ds_analysis_opts_t *o);
 
 /*
- * Analyze corpus c. Returns DS_OK with *out set; DS_EUSAGE for options that
- * cannot work together (permutations with structural zeros); DS_ENOMEM.
+ * Why actor-partner effects are not computed for c with options o (NULL
+ * when they are): none asked for, or the input lacks the columns they
+ * need.
+ */
+const char *ds_analysis_ap_skipped(const ds_corpus_t *c,
+                                   const ds_analysis_opts_t *o);
+
+/*
+ * Analyze corpus c. Returns DS_OK with *out set; DS_EDATA for a session
+ * with a transition in a structural-zero cell (callers check the mask
+ * first, ds_zeros_check); DS_ENOMEM. With structural zeros, permutations
+ * draw sequences that keep them (permute.h).
  * A metric whose input column is missing is skipped, not an error: its
  * pointer is NULL and *_skipped says why. A table whose numerical routine
  * fails (IPF not converging) gets NaN statistics and a warning in diag, in

@@ -31,8 +31,12 @@ typedef struct ds_codebook {
     char **description;  /* "" when none */
 } ds_codebook_t;
 
-/* The built-in codebook: pursue, withdraw, soften, bid, response. */
-ds_codebook_t *ds_codebook_default(void);
+/* The built-in codebook: pursue, withdraw, soften, bid, response. NULL
+ * on OOM. */
+ds_codebook_t *ds_codebook_alloc_default(void);
+
+/* A copy of cb (codes, roles, descriptions). NULL on OOM. */
+ds_codebook_t *ds_codebook_alloc_copy(const ds_codebook_t *cb);
 
 /*
  * Load a codebook CSV. Every problem (missing column, unknown role,

@@ -32,6 +32,11 @@
  *   share_time_in_cycles         share of the session duration in cycles
  *   softening_rate_per_min[X]    X's soften events per minute
  *   events_per_min               coded events per minute
+ *   ap_COEF[Y~X]                 a coefficient of an actor-partner model
+ *                                (SPEC 4.5, apim.h) the analysis computed:
+ *                                COEF intercept, partner, actor,
+ *                                interaction or partner_only, in this
+ *                                order for each model
  *
  * A family is left out when the analysis did not compute it (no actor or
  * time column); the reason is in ds_compare_t.notes. Time-based metrics
@@ -89,7 +94,16 @@ typedef struct ds_compare_sessions {
     const double *softening_rate_per_min;
     const char *cycles_skipped;       /* why NULL, or NULL */
 
-    void *owned_[8];                  /* internal: freed by _clear */
+    /* actor-partner models (SPEC 4.5), n_ap = 0 when none was computed */
+    size_t n_ap;
+    const char *const *ap_model;      /* [n_ap] their names */
+    const ds_role_t *ap_y_role;       /* [n_ap] the role of Y, or
+                                         DS_ROLE_OTHER */
+    const double *const *ap_coef;     /* [n_ap] -> [S * DS_AP_N_COEFS] */
+    const int64_t *const *ap_counts;  /* [n_ap] -> [S * DS_AP_N_CELLS] */
+    double ap_delta;                  /* for the reasons */
+
+    void *owned_[12];                 /* internal: freed by _clear */
 } ds_compare_sessions_t;
 
 /*
@@ -173,6 +187,29 @@ int ds_compare_build(const ds_compare_sessions_t *v, const char *pre,
                      const char *post, const ds_transition_t *tr,
                      size_t n_tr, ds_compare_t **out, ds_error_t *err);
 
+/*
+ * Every metric ds_compare_build would extract, evaluated in every session
+ * of v, without pairing: for `agree`, which compares two codings of the
+ * same sessions rather than two sessions of a couple. name[m] as in
+ * /comparison/metric, better[m] as ds_compare_metric_t.better, value[m * S
+ * + s] the metric in session s (NaN when undefined there); notes say which
+ * families were left out and why. Free with ds_compare_values_clear.
+ * Returns 0 or DS_ENOMEM.
+ */
+typedef struct ds_compare_values {
+    size_t n_metrics, S;
+    char **name;                 /* [n_metrics] */
+    int *better;                 /* [n_metrics] */
+    double *value;               /* [n_metrics * S] */
+    size_t n_notes;
+    char *notes[DS_COMPARE_MAX_NOTES];
+} ds_compare_values_t;
+
+int ds_compare_session_values(const ds_compare_sessions_t *v,
+                              const ds_transition_t *tr, size_t n_tr,
+                              ds_compare_values_t *out, ds_error_t *err);
+void ds_compare_values_clear(ds_compare_values_t *out);
+
 /* Paired tests of every metric (paired.h; o may be NULL) and the
  * Benjamini-Hochberg q-values of their t-test p-values. */
 int ds_compare_test(ds_compare_t *c, const ds_paired_opts_t *o,
@@ -192,6 +229,55 @@ int ds_compare_reliability(ds_compare_t *c, size_t m, double r, int better,
 
 /* "higher", "lower" or "" for a metric's better side. */
 const char *ds_compare_better_name(int better);
+
+/*
+ * One metric by name, outside a comparison (dyadseq power computes single
+ * metrics of simulated sessions without building a ds_compare_t). The
+ * definitions are those of ds_compare_build, so a value is the same double
+ * `compare` puts in /comparison/values for the same session.
+ */
+enum {
+    DS_COMPARE_NEEDS_LAG1 = 1,       /* lag-1 counts, Q, residuals */
+    DS_COMPARE_NEEDS_RESPONSIVE = 2, /* responsiveness per direction */
+    DS_COMPARE_NEEDS_CYCLES = 4,     /* cycles and softening */
+    DS_COMPARE_NEEDS_SESSION = 8,    /* n_events and duration_s */
+    DS_COMPARE_NEEDS_AP = 16         /* the actor-partner coefficients */
+};
+
+typedef struct ds_compare_metric_def {
+    int kind;            /* which family (internal to compare.c) */
+    ds_transition_t tr;  /* yules_q, adjusted_residual */
+    size_t actor;        /* the bidder, or the softener */
+    size_t ap_model;     /* ap_*: index into v->ap_model */
+    size_t ap_coef;      /* ap_*: index into DS_AP_COEFS */
+    unsigned needs;      /* DS_COMPARE_NEEDS_*: what value() reads */
+    int better;          /* as ds_compare_metric_t.better */
+} ds_compare_metric_def_t;
+
+/*
+ * Whether name has the form of an actor-partner metric, "ap_COEF[MODEL]"
+ * with COEF one of DS_AP_COEFS: 1 with *coef its index and the model
+ * name at *model, *model_len bytes long (inside name); else 0.
+ */
+int ds_compare_ap_name(const char *name, size_t *coef, const char **model,
+                       size_t *model_len);
+
+/*
+ * Parse a metric name as compare names its rows ("response_rate[A->B]",
+ * "yules_q[A:pursue->B:withdraw]", "cycles_per_10min", ...). Only the
+ * state space of v is used (K, labels, roles, actors, has_time,
+ * structural_zero), not its per-session arrays. Returns 0, or DS_EUSAGE
+ * with a message naming the nearest metric (or the unknown state) when
+ * name is not a metric of v's state space. An actor-partner metric must
+ * name one of v's models (v->ap_model).
+ */
+int ds_compare_metric_parse(const ds_compare_sessions_t *v, const char *name,
+                            ds_compare_metric_def_t *out, ds_error_t *err);
+
+/* The value of metric m in session s of v (NaN when undefined); v needs
+ * the arrays m->needs names. */
+double ds_compare_metric_value(const ds_compare_sessions_t *v,
+                               const ds_compare_metric_def_t *m, size_t s);
 
 void ds_compare_free(ds_compare_t *c);
 

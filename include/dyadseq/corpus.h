@@ -31,6 +31,15 @@ typedef struct ds_session {
     uint32_t *line;    /* [n] input line of each event */
     uint32_t *file;    /* [n] index into ds_corpus_t.files */
     size_t label_index; /* index into ds_corpus_t.labels */
+    /* The observation period (transcript columns start and end, SPEC 3),
+     * or n_periods = 0 when the input gives none: period[2k] and
+     * period[2k + 1] are the start and end of the k-th observed stretch,
+     * in time order, not overlapping. More than one stretch means the
+     * time between them was not coded (an interval sheet's empty or NA
+     * cells): it is no part of the session's duration, no time-window
+     * unit lies in it and no lag pair spans it (docs/convert.md). */
+    size_t n_periods;
+    double *period;     /* [2 * n_periods], owned */
 } ds_session_t;
 
 typedef struct ds_corpus {
@@ -57,20 +66,65 @@ typedef struct ds_corpus {
     char (*sha256)[65];       /* [n_files] hex digest of each input */
 } ds_corpus_t;
 
+/*
+ * A corpus without sessions over copies of cb and actors (has_actor: the
+ * input has an actor column), with its state tables built. The caller
+ * sets has_time and has_duration, gives the sessions with
+ * ds_corpus_set_sessions and the input files directly (files, sha256,
+ * n_files). NULL on OOM.
+ */
+ds_corpus_t *ds_corpus_alloc(const ds_codebook_t *cb,
+                             const char *const *actors, size_t n_actors,
+                             int has_actor);
 void ds_corpus_free(ds_corpus_t *c);
 
 /*
- * Duration of a session in seconds: last onset (or, with durations, the
- * latest offset) minus the first onset; NaN without times or events.
+ * Give c its n sessions (distinct (couple, label) pairs): c takes the
+ * array and everything its sessions point to, also when this fails. They
+ * are sorted by (couple, label) in byte order, their labels collected
+ * into c->labels (byte order) and indexed, their events counted. Returns
+ * 0 or DS_ENOMEM.
  */
+int ds_corpus_set_sessions(ds_corpus_t *c, ds_session_t *sessions,
+                           size_t n);
+
+/* Sort a session's events stably by onset (ties keep their order; no-op
+ * without onsets). Returns 0 or DS_ENOMEM. */
+int ds_session_sort(ds_session_t *s);
+
+/*
+ * The extent of a session in seconds. With an observation period: its
+ * start, its end, and the time observed (the sum of its stretches, which
+ * is end - start unless some time was not coded). Without: the first
+ * onset, the last onset (or, with durations, the latest offset), and end
+ * - start. NaN without times or (without a period) without events.
+ */
+double ds_session_start(const ds_session_t *s);
+double ds_session_end(const ds_session_t *s);
 double ds_session_duration(const ds_session_t *s);
+
+/*
+ * Where an open spell is censored at the end of the session (a bid never
+ * answered, a cycle that the session ends, SPEC 4.6 and 4.7): the end of
+ * the observation period when there is one, else the last onset. NaN
+ * without times or events.
+ */
+double ds_session_close(const ds_session_t *s);
+
+/*
+ * The observed stretch that time t lies in: k with period[2k] <= t <=
+ * period[2k + 1] (the first such; 1e-9 s tolerance), or (size_t)-1 when
+ * t lies in none. 0 for any t when the session has no period.
+ */
+size_t ds_session_stretch(const ds_session_t *s, double t);
 
 /* Number of distinct couples (sessions are sorted, so a linear pass). */
 size_t ds_corpus_n_couples(const ds_corpus_t *c);
 
 /*
  * Build the state tables of c from its codebook and actors (K = actors ×
- * codes, or codes alone when !c->has_actor). Returns 0 or DS_ENOMEM.
+ * codes, or codes alone when !c->has_actor); ds_corpus_alloc does it, and
+ * tests that fill a corpus by hand call it. Returns 0 or DS_ENOMEM.
  */
 int ds_corpus_make_states(ds_corpus_t *c);
 

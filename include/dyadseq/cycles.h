@@ -46,7 +46,8 @@
 
 typedef struct ds_cycles_opts {
     size_t min_len;   /* events in a cycle, >= 2    [DS_CYCLE_MIN_DEFAULT] */
-    double window_s;  /* W for reciprocated softening, >= 0  [5] */
+    double window_s;  /* W for reciprocated softening (softening.h), >= 0
+                         [DS_RESPONSE_WINDOW_DEFAULT] */
 } ds_cycles_opts_t;
 
 void ds_cycles_opts_init(ds_cycles_opts_t *o);
@@ -58,13 +59,17 @@ typedef enum ds_cycle_end {
     DS_CYCLE_END_SESSION      /* the run is the end of the session */
 } ds_cycle_end_t;
 
-/* One cycle, for listings and plots. */
+/* One cycle (a row of /cycles/runs), for listings and plots. */
 typedef struct ds_cycle_run {
     size_t first;        /* index of its first event in the session */
     size_t len;          /* number of events */
     size_t pursuer;      /* actor 0 or 1 */
     ds_cycle_end_t end;
-    double time_s;       /* see above; NaN without time */
+    double start_s;      /* onset of its first event; NaN without time */
+    double end_s;        /* onset of the event after it, or the session's
+                            last onset when it ends the session; NaN
+                            without time */
+    double time_s;       /* end_s - start_s (see above); NaN without time */
 } ds_cycle_run_t;
 
 /* Per session (one row of /cycles). */
@@ -90,33 +95,5 @@ int ds_cycles_compute(const ds_corpus_t *c, const ds_session_t *s,
                       const ds_cycles_opts_t *o, ds_cycles_t *out,
                       ds_cycle_run_t *runs, size_t runs_cap, size_t *n_runs,
                       ds_error_t *err);
-
-/*
- * Softening of one actor in one session (one row of /softening).
- * An actor's soften is RECIPROCATED when the partner's first event after
- * it (event order, any distance, other actors skipped) with role soften
- * or response has an onset at most W seconds later.
- */
-typedef struct ds_softening {
-    size_t actor;               /* 0 or 1 */
-    size_t n_soften;
-    size_t n_reciprocated;      /* 0 without time */
-    double rate_per_min;        /* n_soften per minute of
-                                   ds_session_duration(); NaN without time
-                                   or when the duration is 0 */
-    double first_onset_s;       /* onset of the first, on the input's
-                                   clock; NaN if none or without time */
-    double share_reciprocated;  /* n_reciprocated / n_soften; NaN if none
-                                   or without time */
-} ds_softening_t;
-
-/*
- * out[0] for actor 0, out[1] for actor 1. Returns 0, DS_ENOTAVAIL without
- * an actor column or with fewer than two actors, DS_EUSAGE when W is
- * negative or not finite. Without time only n_soften is defined.
- */
-int ds_softening_compute(const ds_corpus_t *c, const ds_session_t *s,
-                         const ds_cycles_opts_t *o, ds_softening_t out[2],
-                         ds_error_t *err);
 
 #endif

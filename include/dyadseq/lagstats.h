@@ -1,5 +1,5 @@
 /*
- * lagstats.h — event lag tables and their statistics (SPEC 4.1–4.3).
+ * lagstats.h — event lag tables and their statistics (SPEC 4.1, 4.2).
  *
  * Pure computation on caller-owned arrays: no I/O, no globals, no threads.
  * The caller counts the lag-k transitions of each session into a K×K table
@@ -9,10 +9,8 @@
  * Sessions may be processed in parallel with one ds_lag_workspace_t and
  * one ds_lag_table_t per thread.
  *
- * Permutation tests (SPEC 4.3) are streams, one per session: the m-th
- * permuted table of session s depends only on (seed, s, m), never on the
- * thread that computes it or on the order sessions are visited, so pooled
- * permuted tables are sums of the very same session tables.
+ * The permutation tests of SPEC 4.3 recount these tables on the sequences
+ * of permute.h and compare ds_lag_residuals() with the observed ones.
  *
  * Every formula, NaN rule and convention is written out in
  * docs/statistics-lag.md. In short: undefined values are NaN, never 0 or a
@@ -56,9 +54,15 @@ typedef struct ds_lag_table {
     double *adjusted_residual; /* [K*K] z_ij (Haberman; leverage form
                                   with structural zeros) */
     double *p_value;           /* [K*K] two-sided normal p of z_ij */
-    double *yules_q, *yules_q_se;               /* [K*K] 2×2 collapse */
-    double *log_odds_ratio, *log_odds_ratio_se; /* [K*K] 2×2 collapse */
-    double *wampold_kappa, *wampold_z;          /* [K*K] Wampold (1989) */
+    double *yules_q, *yules_q_se;               /* [K*K] 2×2 collapse; with
+                                                   structural zeros relative
+                                                   to the fitted collapse */
+    double *log_odds_ratio, *log_odds_ratio_se; /* [K*K] the same */
+    double *wampold_kappa, *wampold_z;          /* [K*K] Wampold (1989);
+                                                   with structural zeros
+                                                   from the quasi-
+                                                   independence fit to the
+                                                   state frequencies */
     double g2, x2, df, g2_p;   /* likelihood-ratio G², Pearson X², df,
                                   chi-square p of G² */
 } ds_lag_table_t;
@@ -80,7 +84,7 @@ void ds_lag_count(const uint16_t *state, size_t n, size_t lag, size_t K,
                   int64_t *counts);
 
 /* Add the frequency n_i of every state in the whole sequence to freq[K]. */
-void ds_state_freq(const uint16_t *state, size_t n, size_t K, int64_t *freq);
+void ds_lag_state_freq(const uint16_t *state, size_t n, size_t K, int64_t *freq);
 
 /* ---------------------------------------------------------------------
  * Computation
@@ -111,7 +115,13 @@ int ds_lag_check_zeros(const int64_t *counts, size_t K, const uint8_t *zero,
  *             fields NaN.
  *   zero      [K*K] structural-zero mask (nonzero = structural), or NULL
  *             for none. With a mask the expected values come from IPF of
- *             the quasi-independence model and residuals use leverages.
+ *             the quasi-independence model and residuals use leverages;
+ *             with at least one structural zero, Q and the log odds ratio
+ *             are taken relative to the 2×2 collapse of that fit, and
+ *             Wampold's kappa and z come from the quasi-independence fit
+ *             to the state frequencies (NaN unless the allowed transitions
+ *             among the states present are strongly connected); see
+ *             docs/statistics-lag.md.
  *   o         options (NULL: ds_lag_opts_default()).
  *   w         workspace for at least t->K states.
  * Returns DS_OK; DS_EUSAGE for inconsistent arguments; DS_EDATA for a count
@@ -133,74 +143,5 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
 int ds_lag_residuals(const int64_t *counts, size_t K, const uint8_t *zero,
                      const ds_lag_opts_t *o, ds_lag_workspace_t *w,
                      double *expected, double *z, ds_error_t *err);
-
-/* ---------------------------------------------------------------------
- * Permutation tests (SPEC 4.3)
- *
- * One ds_perm_t per session. It owns a copy of the session's states and a
- * GSL RNG (gsl_rng_taus2) seeded with ds_perm_seed(seed, session_index).
- * Each ds_perm_shuffle() applies gsl_ran_shuffle() to the current order
- * (a uniform shuffle of a uniformly shuffled sequence is again uniform),
- * so the m-th permutation of session s is a function of (seed, s, m)
- * alone. A typical driver, for m = 1..M:
- *     in parallel over sessions s: ds_perm_shuffle(p[s]);
- *         ds_perm_table(p[s], lag, c[s]); ds_lag_residuals(c[s] ..., zs);
- *         ds_perm_exceed(z[s], zs, K*K, exceed[s]);
- *     then pooled = Σ_s c[s] (int64, any order), residuals, exceed.
- * and finally ds_perm_pvalue(). Several lags may share one shuffle.
- *
- * Structural zeros: a shuffle of the events cannot respect them (it puts
- * identical codes next to each other when repeats were merged away), so
- * ds_perm_init() refuses a mask with any structural zero with DS_EUSAGE.
- * ------------------------------------------------------------------- */
-
-/*
- * The RNG seed of session session_index: splitmix64 (Steele, Lea & Flood
- * 2014) applied twice,
- *   h = mix(seed + γ),  seed_s = mix(h + γ (session_index + 1)),
- * γ = 0x9E3779B97F4A7C15, mix the splitmix64 finalizer. Distinct sessions
- * of one seed get distinct 64-bit values; gsl_rng_taus2 uses the low 32
- * bits (GSL seeds are unsigned long, taus2 keeps 32 bits).
- */
-uint64_t ds_perm_seed(uint64_t seed, size_t session_index);
-
-typedef struct ds_perm ds_perm_t;
-
-/* A stream for sessions of up to n_max events; NULL on OOM. */
-ds_perm_t *ds_perm_alloc(size_t n_max);
-void ds_perm_free(ds_perm_t *p);
-
-/*
- * Start the stream of session session_index: copy state[n] (states < K)
- * and seed the RNG. zero is the lag-1 structural-zero mask of the run (or
- * NULL): any structural zero gives DS_EUSAGE ("permutation tests cannot
- * be combined with structural zeros ..."). n > n_max gives DS_EUSAGE.
- */
-int ds_perm_init(ds_perm_t *p, uint64_t seed, size_t session_index,
-                 const uint16_t *state, size_t n, size_t K,
-                 const uint8_t *zero, ds_error_t *err);
-
-/* Next permutation: shuffle the events of the session. */
-void ds_perm_shuffle(ds_perm_t *p);
-
-/* The current permuted sequence (n states), valid until the next call. */
-const uint16_t *ds_perm_states(const ds_perm_t *p, size_t *n);
-
-/* Set counts[K*K] (zeroed first) to the lag-lag table of the current
- * permutation. */
-void ds_perm_table(const ds_perm_t *p, size_t lag, int64_t *counts);
-
-/*
- * exceed[c] += 1 when |zstar[c]| >= |z[c]| for each of n_cells cells. A
- * NaN z* never counts. The comparison allows a relative 1e-12 so values
- * equal in exact arithmetic but for rounding count as ties.
- */
-void ds_perm_exceed(const double *z, const double *zstar, size_t n_cells,
-                    int64_t *exceed);
-
-/* p[c] = (1 + exceed[c]) / (M + 1) (Phipson & Smyth 2010); NaN where z[c]
- * is NaN. */
-void ds_perm_pvalue(const double *z, const int64_t *exceed, size_t M,
-                    size_t n_cells, double *p);
 
 #endif

@@ -40,46 +40,9 @@
 
 #include "dyadseq/corpus.h"
 #include "dyadseq/error.h"
+#include "dyadseq/km.h"
 
 #define DS_RESPONSE_WINDOW_DEFAULT 5.0 /* seconds, --response-window */
-
-/*
- * A Kaplan–Meier (product-limit) curve, stored at its distinct event
- * times only: S(t) = Π_{t_i <= t} (1 - d_i / n_i), where n_i counts the
- * observations with time >= t_i (an observation censored at t_i is at
- * risk at t_i: censorings follow events at the same time) and d_i the
- * events at t_i. The arrays are owned by the struct (ds_km_init /
- * ds_km_clear) and grown as needed.
- */
-typedef struct ds_km {
-    size_t n;            /* distinct event times */
-    size_t n_obs;        /* observations: events + censored */
-    double max_time_s;   /* largest observed time; NaN when n_obs = 0 */
-    double *time_s;      /* [n] increasing */
-    double *survival;    /* [n] S just after time_s[i] */
-    size_t *n_at_risk;   /* [n] */
-    size_t *n_events;    /* [n] */
-    size_t cap;          /* allocated length of the arrays */
-} ds_km_t;
-
-void ds_km_init(ds_km_t *km);
-void ds_km_clear(ds_km_t *km); /* frees the arrays, then as _init */
-
-/*
- * Product-limit estimate from n observations: time[i] >= 0 (finite) and
- * event[i] nonzero for an event, 0 for a censoring. Returns 0, DS_EUSAGE
- * for a negative or non-finite time, or DS_ENOMEM.
- */
-int ds_km_estimate(const double *time, const int *event, size_t n,
-                   ds_km_t *km, ds_error_t *err);
-
-/*
- * S(t): 1 before the first event time; NaN when there are no
- * observations, or when t lies beyond the largest observed time and the
- * curve has not reached 0 there (the estimate is undefined past the end
- * of follow-up; R's summary.survfit likewise reports nothing there).
- */
-double ds_km_survival_at(const ds_km_t *km, double t);
 
 typedef struct ds_responsive_opts {
     double window_s;   /* W, seconds, >= 0 [DS_RESPONSE_WINDOW_DEFAULT] */
@@ -103,26 +66,12 @@ typedef struct ds_responsive {
     ds_km_t km;                 /* time to response over all bids */
     /* The observations behind km, one per bid, sorted by time: the time
      * to the answer (event 1) or to censoring (event 0). Kept so that
-     * curves can be pooled over sessions (ds_km_pool). */
+     * curves can be pooled over sessions (ds_km_pool_groups); a caller
+     * done with them may free them and set n_obs to 0. */
     size_t n_obs;
     double *obs_time_s;
-    double *obs_event;
+    uint8_t *obs_event;
 } ds_responsive_t;
-
-/*
- * Product-limit estimates over pooled observations: time[k], event[k]
- * (1 answered, 0 censored) of n bids, bid k in group group[k] <
- * n_groups (a session label). km[0] receives the estimate over all n,
- * km[1 + g] the estimate over group g; km has 1 + n_groups curves,
- * initialized by ds_km_init. When the observations come as n_runs runs
- * each sorted by time (each session's, as ds_responsive_compute leaves
- * them), run[0..n_runs] gives their bounds (run[0] = 0, run[n_runs] = n)
- * and the runs are merged instead of sorted; run NULL sorts.
- */
-int ds_km_pool_groups(const double *time, const double *event,
-                      const uint32_t *group, size_t n, size_t n_groups,
-                      const size_t *run, size_t n_runs, ds_km_t *km,
-                      ds_error_t *err);
 
 void ds_responsive_init(ds_responsive_t *r);
 void ds_responsive_clear(ds_responsive_t *r); /* frees km and obs arrays */

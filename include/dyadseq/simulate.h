@@ -236,6 +236,33 @@ int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
                    ds_sim_events_t *ev, ds_error_t *err);
 
 /*
+ * A second coder's errors (--coder-error): a second coding of the same
+ * simulated sessions with known noise, for `agree`.
+ */
+typedef struct ds_sim_coder_error {
+    double substitution; /* P(an event's code is replaced by another code
+                            of the same actor, uniformly) */
+    double omission;     /* P(an event is left out) */
+    double jitter_s;     /* onsets moved by a uniform draw in [-J, J] s */
+} ds_sim_coder_error_t;
+
+/*
+ * Turn the events of one simulated session (the first coding, in onset
+ * order) into the second coder's, in place, drawing from r (seed it from
+ * the session's own stream, not the one that made the events). Per event
+ * in order: one uniform draw decides omission; a kept event then draws
+ * whether it is substituted (and, if so, which of the other codes of its
+ * actor, uniformly: the actor is never changed; a codebook of one code
+ * cannot substitute) and its jitter. Onsets are clamped at 0, events
+ * sorted stably by onset, and durations cut at the next onset again.
+ * Returns 0, DS_EUSAGE (a rate outside [0, 1] or a negative or
+ * non-finite jitter).
+ */
+int ds_sim_coder_error(const ds_sim_coder_error_t *e,
+                       const ds_corpus_t *space, gsl_rng *r,
+                       ds_sim_events_t *ev, ds_error_t *err);
+
+/*
  * Read a transition matrix (--model) from a CSV file with the columns
  * from,to,p (any order, no others), one row per non-zero transition:
  * from and to are state labels of space ("A:pursue"), p a probability.
@@ -252,5 +279,24 @@ int ds_sim_model_load(const char *path, const ds_corpus_t *space,
 
 /* Tolerance of a --model row sum. */
 #define DS_SIM_ROW_SUM_TOL 1e-9
+
+/*
+ * Couples as `simulate` divides and names them: n couples split evenly
+ * over n_groups groups, the first n % n_groups groups taking one more
+ * (ds_sim_group_size: the size of group g); couple j (from 0) of group g
+ * is "GROUP-NN", j + 1 with ds_sim_id_width() digits: at least 2, as many
+ * as the largest group needs.
+ */
+size_t ds_sim_group_size(size_t n, size_t n_groups, size_t g);
+int ds_sim_id_width(size_t n, size_t n_groups);
+
+/*
+ * Round every onset and duration of ev to the millisecond exactly as the
+ * transcript writer's "%.3f" does and a reader's strtod gives it back
+ * (the double nearest to k / 1000, k the correctly rounded, ties-to-even
+ * count of milliseconds), so sessions kept in memory equal sessions
+ * written and read again.
+ */
+void ds_sim_events_round_ms(ds_sim_events_t *ev);
 
 #endif

@@ -28,4 +28,18 @@ typedef struct ds_2x2 {
 void ds_2x2_stats(double a, double b, double c, double d,
                   double zero_correction, ds_2x2_t *out);
 
+/*
+ * The same statistics with the odds ratio taken relative to a reference
+ * odds ratio ref_or (SPEC 4.1 under structural zeros: ref_or = a_e d_e /
+ * (b_e c_e), the odds ratio of the same 2×2 collapse of the fitted
+ * quasi-independence table): ln OR = ln(ad/bc) − ln ref_or,
+ * Q = (OR − 1)/(OR + 1), the SEs from the observed (or corrected) cells as
+ * above, treating ref_or as fixed. ref_or = 1 gives ds_2x2_stats(); a
+ * ref_or that is not finite and > 0 makes Q, the log odds ratio and their
+ * SEs NaN.
+ */
+void ds_2x2_stats_relative(double a, double b, double c, double d,
+                           double ref_or, double zero_correction,
+                           ds_2x2_t *out);
+
 #endif

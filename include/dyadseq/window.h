@@ -3,7 +3,9 @@
  * (SPEC 4.4; Bakeman & Quera 2011 on time-window sequential analysis;
  * GSEQ's WINDOW command).
  *
- * A session is cut into units of U seconds starting at its first onset t0.
+ * A session is cut into units of U seconds starting at t0, the start of
+ * its observation period or, without one, its first onset
+ * (ds_session_start).
  * For every pair (given state i, target state j) each unit is classified
  * twice: "given" when it lies LO..HI units after the onset unit of some
  * event of state i, and "target" when an event of state j starts in it
@@ -25,7 +27,9 @@
  *               a zero-duration event occupies its onset unit;
  *   n_units   = 1 + max_e last(e)       (0 for an empty session), i.e. the
  *               units cover t0 up to the last onset, or the last offset
- *               when the input has durations;
+ *               when the input has durations; with an observation period
+ *               at least ceil(x(end)), the units that begin before its
+ *               end (48 for 48 intervals of U seconds);
  *   given_i   = { v in [0, n_units) : v - unit(e) in [LO, HI] for some
  *                 event e of state i };
  *   target_j  = { unit(e) : e of state j }, or with target_ongoing
@@ -35,6 +39,24 @@
  *
  * Units outside [0, n_units) are not tallied: a window that runs past the
  * end of the session (or, with LO < 0, before its start) is cut there.
+ *
+ * Time not coded (an observation period of several stretches, corpus.h)
+ * splits the grid: the units of stretch k are those that begin within
+ * it, [ceil(x(start_k)), ceil(x(end_k))) (from 0 for the first stretch, to
+ * n_units for the last); an event's given window and its target units are
+ * cut at its stretch's units, and units of no stretch are not tallied, so
+ * each stretch is tallied as a session of its own and the tallies added.
+ *
+ * Edges (o->edges): with DS_WINDOW_EDGES_KEEP (the default, as GSEQ
+ * tallies) every unit of a stretch counts, also one near its start whose
+ * look-back window [v - HI, v - LO] reaches before the start: it can be
+ * "given" only by what was observed. With DS_WINDOW_EDGES_DROP such units
+ * are left out: only units v with a <= v - HI and v - LO <= b - 1 in
+ * stretch [a, b) are tallied (for HI > 0 the first HI units, for LO < 0
+ * the last -LO units, of each stretch go). For 48 intervals coded in 48
+ * units, window 1:1 then tallies the 47 units 1..47, each against the one
+ * before it: exactly the 47 transitions of the lag-1 table of
+ * consecutive intervals.
  *
  * The work is O(n events × (HI - LO + 1) / 64) to mark the units and
  * O(K² × n_units / 64) to tally them (one bit per unit and state, pairs
@@ -55,15 +77,24 @@
  * session in 40-µs units); more is refused as a usage error. */
 #define DS_WINDOW_MAX_UNITS ((size_t)1 << 30)
 
+typedef enum ds_window_edges {
+    DS_WINDOW_EDGES_KEEP = 0, /* every unit of the session counts */
+    DS_WINDOW_EDGES_DROP      /* units whose window leaves the observed
+                                 stretch are not tallied */
+} ds_window_edges_t;
+
 typedef struct ds_window_opts {
     long lo, hi;        /* window, in whole units relative to the given
                            event's onset unit; lo <= hi  [1:5] */
     double unit_s;      /* U, seconds per unit, > 0      [1] */
     int target_ongoing; /* 0: target = onset unit; 1: every unit the
                            event is in progress in (needs durations) */
+    ds_window_edges_t edges; /* units whose window leaves their observed
+                                stretch: kept or dropped [keep] */
 } ds_window_opts_t;
 
-/* Set the defaults: lo = 1, hi = 5, unit_s = 1, target_ongoing = 0. */
+/* Set the defaults: lo = 1, hi = 5, unit_s = 1, target_ongoing = 0,
+ * edges = DS_WINDOW_EDGES_KEEP. */
 void ds_window_opts_init(ds_window_opts_t *o);
 
 /*
@@ -75,7 +106,8 @@ void ds_window_opts_init(ds_window_opts_t *o);
  */
 typedef struct ds_window_counts {
     size_t k;                /* number of states */
-    size_t n_units;          /* units of the session (summed when pooled) */
+    size_t n_units;          /* units tallied, a + b + c + d of any cell
+                                (summed when pooled) */
     int64_t *a, *b, *c, *d;  /* [k * k] */
 } ds_window_counts_t;
 
@@ -110,6 +142,29 @@ void ds_window_workspace_free(ds_window_workspace_t *w);
 int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
                     const ds_window_opts_t *o, ds_window_workspace_t *w,
                     ds_window_counts_t *out, ds_error_t *err);
+
+/*
+ * The time-unit grid itself (the definitions at the top), for the other
+ * statistics counted on it (actor-partner effects, apim.h):
+ *   ds_window_grid           the origin t0 of session s (ds_session_start)
+ *                            and its number of units on units of unit_s
+ *                            seconds; DS_EDATA when onsets are not in time
+ *                            order, DS_EUSAGE for more than
+ *                            DS_WINDOW_MAX_UNITS units;
+ *   ds_window_stretch_units  the units [*a, *b) of observed stretch k
+ *                            (0 <= k < max(1, s->n_periods)): those that
+ *                            begin within it;
+ *   ds_window_event_units    the onset unit of event e and the last unit
+ *                            it is in progress in.
+ * s must have onsets.
+ */
+int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
+                   size_t *n_units, ds_error_t *err);
+void ds_window_stretch_units(const ds_session_t *s, size_t k, double t0,
+                             double unit_s, size_t n_units, int64_t *a,
+                             int64_t *b);
+void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
+                           double unit_s, int64_t *first, int64_t *last);
 
 /*
  * Statistics of every cell of w: out[i * k + j] from ds_2x2_stats(a, b, c,

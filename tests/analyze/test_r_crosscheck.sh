@@ -20,14 +20,18 @@
 #   separable    actors that never answer each other: a FILE masking every
 #                A→B and B→A cell, so the pooled table splits into two
 #                blocks (df gains one; glm's df.residual)
+#
+# R starts twice: once to generate every set of transcripts and once to
+# check every analysis (tests/r/*.R --specs).
 . tests/lib.sh
 
 if ! have_r; then
-    ok "# skip: Rscript not found"
+    skip "lag tables against base R" "Rscript not found"
     finish
 fi
 
-# run NAME GENDIR ACTORS LAGS ZEROS ZC: analyze GENDIR/data, export, compare
+# run NAME GENDIR ACTORS LAGS ZEROS ZC: analyze GENDIR/data, export every
+# table, and add the R check of it to $TMP/checks
 run() {
     name=$1 gen=$2 actors=$3 lags=$4 zeros=$5 zc=$6
     out="$TMP/$name.h5" ex="$TMP/$name.ex"
@@ -59,24 +63,8 @@ run() {
             done
         done
     done
-    Rscript tests/r/lag_crosscheck.R "$name" "$gen/data" "$gen/codebook.csv" \
-        "$actors" "$lags" "$zeros" "$zc" "$ex" >"$TMP/$name.r" 2>&1
-    _s=$?
-    sed 's/ *$//' "$TMP/$name.r"
-    [ $_s -eq 0 ] || not_ok "$name: tests/r/lag_crosscheck.R failed (exit $_s)"
+    echo "$name $gen/data $gen/codebook.csv $actors $lags $zeros $zc $ex" >>"$TMP/checks"
 }
-
-gen() { Rscript tests/r/random_transcripts.R "$@" || not_ok "generate $1"; }
-
-gen "$TMP/g1" 11 x1,x2,x3,x4,x5,x6 none 8 pre,post 20 150 none 1
-run codes "$TMP/g1" none 1,2,3 none 0
-run codes-zc "$TMP/g1" none 1 none 0.5
-
-gen "$TMP/g2" 22 p,w,s,b,r A,B 6 s1,s2,s3 40 250 none 1
-run actors "$TMP/g2" A,B 1,2 none 0
-
-gen "$TMP/g3" 33 c1,c2,c3,c4,c5 none 8 pre,post 40 200 diagonal
-run diagonal "$TMP/g3" none 1,2 diagonal 0
 
 cat >"$TMP/mask.csv" <<'EOF'
 from,to
@@ -89,17 +77,35 @@ B:w,A:u
 A:w,B:u
 B:u,A:w
 EOF
-gen "$TMP/g4" 44 u,v,w,y,z A,B 6 pre,post 60 200 "$TMP/mask.csv"
-run mask-file "$TMP/g4" A,B 1 "$TMP/mask.csv" 0
-
 {
     echo from,to
     for a in u v w y z; do for b in u v w y z; do
         echo "A:$a,B:$b"; echo "B:$a,A:$b"
     done; done
 } >"$TMP/blocks.csv"
-gen "$TMP/g5" 55 u,v,w,y,z A,B 6 pre,post 40 120 "$TMP/blocks.csv"
+cat >"$TMP/gen" <<EOF
+$TMP/g1 11 x1,x2,x3,x4,x5,x6 none 8 pre,post 20 150 none 1
+$TMP/g2 22 p,w,s,b,r A,B 6 s1,s2,s3 40 250 none 1
+$TMP/g3 33 c1,c2,c3,c4,c5 none 8 pre,post 40 200 diagonal
+$TMP/g4 44 u,v,w,y,z A,B 6 pre,post 60 200 $TMP/mask.csv
+$TMP/g5 55 u,v,w,y,z A,B 6 pre,post 40 120 $TMP/blocks.csv
+EOF
+Rscript tests/r/random_transcripts.R --specs "$TMP/gen" >"$TMP/gen.out" 2>&1 ||
+    { not_ok "tests/r/random_transcripts.R generated the transcripts"; sed 's/^/    # /' "$TMP/gen.out" | head -5; }
+
+: >"$TMP/checks"
+run codes "$TMP/g1" none 1,2,3 none 0
+run codes-zc "$TMP/g1" none 1 none 0.5
+run actors "$TMP/g2" A,B 1,2 none 0
+run diagonal "$TMP/g3" none 1,2 diagonal 0
+run mask-file "$TMP/g4" A,B 1 "$TMP/mask.csv" 0
 run separable "$TMP/g5" A,B 1 "$TMP/blocks.csv" 0
+Rscript tests/r/lag_crosscheck.R --specs "$TMP/checks" >"$TMP/r.out" 2>&1
+_s=$?
+sed 's/ *$//' "$TMP/r.out"
+[ $_s -eq 0 ] || not_ok "tests/r/lag_crosscheck.R failed (exit $_s)"
+check_eq "R checked every analysis" "$(grep -c '^ok - .* lag 1 sessions: S x K x K rows' "$TMP/r.out")" \
+    "$(wc -l <"$TMP/checks" | tr -d ' ')"
 # the pooled table really is separable (both actors' blocks are active), so
 # its df is one more than SPEC 4.1's (r - 1)(c - 1) - s
 want=$(awk -F, 'NR > 1 { R[$1] += $3; C[$2] += $3 }

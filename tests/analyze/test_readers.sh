@@ -4,8 +4,8 @@
 # Python h5py and R hdf5r read /lag/1/pooled/adjusted_residual (and the
 # [S, K, K] per-session array), agree with each other once hdf5r's reversed
 # axes are accounted for, and agree with `dyadseq export`; `dyadseq info`
-# shows the pursue → withdraw dependency planted in datasets/demo. Skips,
-# with a message, when an interpreter or package is missing.
+# shows the pursue → withdraw dependency planted in datasets/demo. Prints
+# "ok - ... # SKIP reason" when an interpreter or package is missing.
 . tests/lib.sh
 OUT="$TMP/demo.h5"
 "$DYADSEQ" analyze -q -o "$OUT" datasets/demo
@@ -26,9 +26,8 @@ else
 fi
 check "... and B:pursue -> A:withdraw" grep -qE '^ +B:pursue +A:withdraw ' "$TMP/info"
 
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3 || true)
-if [ -n "$PY" ] && "$PY" -c "import h5py, numpy" 2>/dev/null; then
+PY=$(python_with h5py numpy)
+if [ -n "$PY" ]; then
     "$PY" - "$OUT" "$TMP/export.csv" "$TMP/py.txt" "$TMP/pys.txt" >"$TMP/py.out" 2>&1 <<'PYEOF'
 import sys, csv, math
 import h5py, numpy as np
@@ -65,11 +64,16 @@ PYEOF
     cat "$TMP/py.out"
     [ "$_s" -eq 0 ] || not_ok "the h5py script failed (exit $_s)"
 else
-    ok "# skip: python3 with h5py and numpy not found"
+    skip "h5py reads the file" "no Python with h5py and numpy"
 fi
 
-if have_r && Rscript -e 'library(hdf5r)' >/dev/null 2>&1; then
+# one R start: the script itself says when hdf5r is missing
+if have_r; then
     Rscript - "$OUT" "$TMP/export.csv" "$TMP/py.txt" "$TMP/pys.txt" >"$TMP/r.out" 2>&1 <<'REOF'
+if (!requireNamespace("hdf5r", quietly = TRUE)) {
+    cat("ok - hdf5r reads the file # SKIP the R package hdf5r is not installed\n")
+    quit(status = 0)
+}
 suppressMessages(library(hdf5r))
 args <- commandArgs(trailingOnly = TRUE)
 check <- function(cond, what)
@@ -113,6 +117,6 @@ REOF
     sed 's/ *$//' "$TMP/r.out"
     [ "$_s" -eq 0 ] || not_ok "the hdf5r script failed (exit $_s)"
 else
-    ok "# skip: Rscript with hdf5r not found"
+    skip "hdf5r reads the file" "Rscript not found"
 fi
 finish

@@ -11,23 +11,31 @@
 #
 # The corpus is copied to a scratch directory (with the generated cases of
 # generate.sh) and run from there, so messages name files as written here.
+# One awk reads each .expect (PARSE below), the expected messages to
+# $TMP/want, the stdout-has lines to $TMP/has, the rest as shell variables.
 . tests/lib.sh
 cp -R tests/bad "$TMP/bad"
 sh tests/bad/generate.sh "$TMP/bad"
 cd "$TMP/bad" || exit 1
 
+PARSE='function q(s) { gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
+    BEGIN { printf "" >want; printf "" >has
+            print "args= input= stdin= want_status=" }
+    body { print >want; next }
+    /^stderr:$/ { body = 1; next }
+    sub(/^args: /, "") { print "args=" q($0); next }
+    sub(/^input: /, "") { print "input=" q($0); next }
+    sub(/^stdin: /, "") { print "stdin=" q($0); next }
+    sub(/^status: /, "") { print "want_status=" q($0); next }
+    sub(/^stdout-has: /, "") { print >has; next }'
 n_cases=0
 for exp in *.expect; do
     name=${exp%.expect}
     n_cases=$((n_cases + 1))
-    args=$(sed -n 's/^args: //p' "$exp")
-    input=$(sed -n 's/^input: //p' "$exp")
-    stdin=$(sed -n 's/^stdin: //p' "$exp")
-    want_status=$(sed -n 's/^status: //p' "$exp")
+    eval "$(awk -v want="$TMP/want" -v has="$TMP/has" "$PARSE" "$exp")"
     if [ -z "$input" ]; then
         if [ -e "$name.csv" ]; then input=$name.csv; else input=$name; fi
     fi
-    sed '1,/^stderr:$/d' "$exp" >"$TMP/want"
     # shellcheck disable=SC2086
     "$DYADSEQ" $args "$input" <"${stdin:-/dev/null}" >"$TMP/out" 2>"$TMP/got"
     status=$?
@@ -42,13 +50,13 @@ for exp in *.expect; do
         not_ok "$name: messages differ"
         diff "$TMP/want" "$TMP/got" | sed 's/^/    # /' | head -10
     fi
-    sed -n 's/^stdout-has: //p' "$exp" | while IFS= read -r line; do
+    while IFS= read -r line; do
         if grep -qF -- "$line" "$TMP/out"; then
-            echo "ok - $name: stdout has '$line'"
+            ok "$name: stdout has '$line'"
         else
-            echo "not ok - $name: stdout lacks '$line'"
+            not_ok "$name: stdout lacks '$line'"
         fi
-    done
+    done <"$TMP/has"
     # every message is one line naming where: FILE[:LINE]: or a path error
     if [ "$want_status" = 1 ] && grep -v '^dyadseq: error: ' "$TMP/got" | grep -q .; then
         not_ok "$name: a message line without the 'dyadseq: error: ' prefix"

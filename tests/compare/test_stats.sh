@@ -39,7 +39,7 @@ if have_r; then
         else not_ok "Wilcoxon branch $b never taken: the test data do not exercise it"; fi
     done
 else
-    ok "statistics against R # SKIP no Rscript"
+    skip "statistics against R" "no Rscript"
 fi
 
 # RCI_i = (post - pre) / (sqrt(2) * SD_pre * sqrt(1 - r)) per used couple,

@@ -12,7 +12,7 @@
 . tests/lib.sh
 . tests/dyadic/export.sh
 if ! have_r; then
-    echo "# skip: Rscript not installed"
+    skip "the effects planted in datasets/demo, tested in R" "Rscript not installed"
     finish
 fi
 check "analyze datasets/demo" "$DYADSEQ" analyze -q -o "$TMP/demo.h5" \

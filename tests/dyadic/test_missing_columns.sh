@@ -176,11 +176,17 @@ row_is "--target ongoing, no durations: responsiveness still computed" \
 run ondur --target onset "$TMP/nodur.csv"
 check_eq "--target onset, no durations: no warning" "$st:$(cat "$TMP/ondur.err")" "0:"
 
-# --- a window written without '=' --------------------------------------------
-run typo --window 0:2 "$TMP/nodur.csv"
-check_eq "--window 0:2 (no '='): exit 2" "$st" 2
-check_eq "--window 0:2 (no '='): says how to write it" "$(cat "$TMP/typo.err")" \
-    "dyadseq: error: '0:2' is not an input file; the window of --window is given with '=': --window=0:2
+# --- a window written apart from --window ------------------------------------
+# `--window 0:2` is the window 0:2 (as `--window=0:2`); a lone 0:2 among
+# the inputs is no file and says where a window goes.
+run space --window 0:2 "$TMP/nodur.csv"
+check_eq "--window 0:2 (a space): exit 0" "$st" 0
+check_eq "--window 0:2 (a space): the window's attributes" \
+    "$(h5dump -a /window/lo -a /window/hi "$TMP/space.h5" | grep -c '(0): [02]$')" 2
+run typo "$TMP/nodur.csv" 0:2
+check_eq "a lone 0:2: exit 2" "$st" 2
+check_eq "a lone 0:2: says where a window goes" "$(cat "$TMP/typo.err")" \
+    "dyadseq: error: '0:2' is not an input file; a window is given right after --window: --window 0:2
 Try 'dyadseq analyze --help'."
-check "--window 0:2 (no '='): no file" test ! -e "$TMP/typo.h5"
+check "a lone 0:2: no file" test ! -e "$TMP/typo.h5"
 finish

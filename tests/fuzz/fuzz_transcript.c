@@ -1,6 +1,6 @@
 /*
  * fuzz_transcript.c — the transcript reader through its public entry
- * point (ds_corpus_load, as validate and analyze call it) on one file,
+ * point (ds_ingest_load, as validate and analyze call it) on one file,
  * with the built-in codebook and actors A,B, once sorted and once not:
  * any bytes give a corpus or located problems, never a memory error, and
  * a corpus's sessions hold their events in order when sorted.
@@ -22,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     static const char *const actors[] = {"A", "B"};
     if (n > MAX_INPUT)
         return 0;
-    if (!cb && !(cb = ds_codebook_default()))
+    if (!cb && !(cb = ds_codebook_alloc_default()))
         abort();
     char path[512];
     if (fuzz_file(data, n, ".csv", path, sizeof path))
@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         ds_diag_t diag;
         ds_error_t err = {0};
         ds_diag_init(&diag, 50);
-        int rc = ds_corpus_load(args, 1, &o, &c, &diag, &err);
+        int rc = ds_ingest_load(args, 1, &o, &c, &diag, &err);
         if (rc == 0 && c && c->has_time && sort)
             for (size_t s = 0; s < c->n_sessions; s++)
                 for (size_t e = 1; e < c->sessions[s].n; e++)

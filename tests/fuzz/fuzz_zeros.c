@@ -10,18 +10,10 @@
 
 static ds_corpus_t *space(void)
 {
-    ds_corpus_t *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->has_actor = 1;
-    c->n_actors = 2;
-    c->actors = calloc(2, sizeof *c->actors);
-    c->codebook = ds_codebook_default();
-    if (!c->actors || !c->codebook || !(c->actors[0] = strdup("A")) ||
-        !(c->actors[1] = strdup("B")) || ds_corpus_make_states(c)) {
-        ds_corpus_free(c);
-        return NULL;
-    }
+    static const char *const actors[] = {"A", "B"};
+    ds_codebook_t *cb = ds_codebook_alloc_default();
+    ds_corpus_t *c = cb ? ds_corpus_alloc(cb, actors, 2, 1) : NULL;
+    ds_codebook_free(cb);
     return c;
 }
 

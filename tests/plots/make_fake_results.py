@@ -3,7 +3,7 @@
 testing the plot script and the reading examples before the engine exists.
 
     make_fake_results.py [--variant full|notime|k20|noactors] [--seed N] OUT.h5
-                         [--transcript-dir DIR] [--no-events]
+                         [--transcript-dir DIR] [--no-cycle-runs]
 
 The numbers are not made up: the script simulates coded interaction
 (a Markov chain over the K actor:code states with a planted
@@ -15,21 +15,23 @@ implementation: the engine's numbers are checked elsewhere.
 
 Variants:
   full    6 couples x {pre, post}, K = 10, times and durations,
-          /lag, /window, /responsiveness (+ km), /cycles, /softening,
-          /comparison, and the optional /events group (see docs/plots.md)
+          /lag, /window, /responsiveness (+ km), /cycles (with
+          /cycles/runs, one row per cycle), /softening, /comparison
   k20     as full with 10 codes (K = 20 states), to check label layout
   notime  one session, no time column: no /window, no /responsiveness,
-          time columns of /sessions, /cycles, /softening are NaN, no /events
+          time columns of /sessions, /cycles, /softening are NaN
   noactors as full without an actor column: states are the 5 codes, no
           /responsiveness, /cycles, /softening or /comparison
 
 --transcript-dir writes the simulated events as a transcript CSV
-(couple,session,actor,code,time,duration) for `--transcript`.
+(couple,session,actor,code,time,duration) for `--transcript`: the events
+the timeline draws (results files hold none). --no-cycle-runs leaves out
+/cycles/runs, as in files of a dyadseq that did not write it yet.
 
 Layout conventions beyond SPEC 5 that this file assumes (docs/plots.md):
 every dataset has a string attribute `dimensions` ("session,from,to",
-"from,to", "session", "row", "point", "metric", "state", "code", "event",
-or "" for scalars); strings are variable-length UTF-8; counts are int64,
+"from,to", "session", "row", "point", "metric", "state", "code", or ""
+for scalars); strings are variable-length UTF-8; counts are int64,
 everything else float64 (df too, since it may be NaN).
 """
 import argparse
@@ -357,7 +359,7 @@ def responsiveness(actor, role, onset, W):
 
 def cycles(actor, role, onset, duration_s, cmin):
     """Pursue-withdraw cycles of one session (SPEC 4.7). Returns the /cycles
-    row and the list of runs (first, last) event indices."""
+    row and its /cycles/runs rows (schemas/results.md)."""
     n = len(actor)
 
     def pursuer(i):
@@ -385,23 +387,27 @@ def cycles(actor, role, onset, duration_s, cmin):
                n_pursuer_b=sum(1 for a, b in runs if pursuer(a) == 1),
                ended_by_soften=0, ended_by_bid=0, ended_other=0, ended_by_session_end=0)
     tic = 0.0
+    run_rows = []
     for a, b in runs:
         if b + 1 >= n:
-            row["ended_by_session_end"] += 1
-        elif role[b + 1] == "soften":
-            row["ended_by_soften"] += 1
-        elif role[b + 1] == "bid":
-            row["ended_by_bid"] += 1
+            ending = "session_end"
+        elif role[b + 1] in ("soften", "bid"):
+            ending = role[b + 1]
         else:
-            row["ended_other"] += 1
+            ending = "other"
+        row["ended_by_" + ending if ending != "other" else "ended_other"] += 1
+        start = end = math.nan
         if onset is not None:
-            tic += (onset[b + 1] if b + 1 < n else onset[-1]) - onset[a]
+            start, end = float(onset[a]), float(onset[b + 1] if b + 1 < n else onset[-1])
+            tic += end - start
+        run_rows.append(dict(pursuer=pursuer(a), first_event=a, n_events=b - a + 1,
+                             start_s=start, end_s=end, ending=ending))
     if onset is None:
         row["time_in_cycles_s"] = row["share_time_in_cycles"] = math.nan
     else:
         row["time_in_cycles_s"] = tic
         row["share_time_in_cycles"] = tic / duration_s if duration_s > 0 else math.nan
-    return row, runs
+    return row, run_rows
 
 
 def softening(actor, role, onset, duration_s, W):
@@ -550,7 +556,7 @@ def main():
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--couples", type=int, default=6)
     ap.add_argument("--transcript-dir")
-    ap.add_argument("--no-events", action="store_true", help="omit the optional /events group")
+    ap.add_argument("--no-cycle-runs", action="store_true", help="omit /cycles/runs")
     a = ap.parse_args()
     rng = np.random.default_rng(a.seed)
 
@@ -653,12 +659,11 @@ def main():
                     np.array([s[1] == lab for s in sessions]))
 
         # dyadic ----------------------------------------------------------
-        resp_rows, cyc_rows, soft_rows, ev_rows, win = [], [], [], [], []
+        resp_rows, cyc_rows, soft_rows, run_rows, win = [], [], [], [], []
         for s, (x, onset, dur) in enumerate(sim):
             if not dyadic:  # dyadic metrics need actors (SPEC 3)
                 if with_time:
                     win.append(window_tallies(x, onset, K))
-                    ev_rows += [(s, float(onset[k]), float(dur[k]), int(x[k])) for k in range(len(x))]
                 continue
             actor = [int(v) // nc for v in x]
             role = [roles[int(v)] for v in x]
@@ -667,15 +672,13 @@ def main():
                     r["session_index"] = s
                     resp_rows.append(r)
                 win.append(window_tallies(x, onset, K))
-            c, _ = cycles(actor, role, onset, dur_s[s], CYCLE_MIN)
+            c, runs = cycles(actor, role, onset, dur_s[s], CYCLE_MIN)
             c["session_index"] = s
             cyc_rows.append(c)
+            run_rows += [dict(r, session_index=s) for r in runs]
             for r in softening(actor, role, onset, dur_s[s], W_RESPONSE):
                 r["session_index"] = s
                 soft_rows.append(r)
-            if with_time:
-                for k in range(len(x)):
-                    ev_rows.append((s, float(onset[k]), float(dur[k]), int(x[k])))
 
         if win:
             g = f.create_group("window")
@@ -718,6 +721,14 @@ def main():
                 put(g, k, np.array([c[k] for c in cyc_rows], np.int64), "session")
             for k in ("time_in_cycles_s", "share_time_in_cycles"):
                 put(g, k, np.array([c[k] for c in cyc_rows], np.float64), "session")
+            g.attrs["cycle_min"] = np.int64(CYCLE_MIN)
+            if not a.no_cycle_runs:
+                for k in ("session_index", "first_event", "n_events"):
+                    put(g, f"runs/{k}", np.array([r[k] for r in run_rows], np.int64), "row")
+                put(g, "runs/pursuer", [actors[r["pursuer"]] for r in run_rows], "row", STR)
+                for k in ("start_s", "end_s"):
+                    put(g, f"runs/{k}", np.array([r[k] for r in run_rows], np.float64), "row")
+                put(g, "runs/ending", [r["ending"] for r in run_rows], "row", STR)
 
         if soft_rows:
             g = f.create_group("softening")
@@ -726,13 +737,6 @@ def main():
             put(g, "n_soften", np.array([r["n_soften"] for r in soft_rows], np.int64), "row")
             for k in ("rate_per_min", "first_onset_s", "share_reciprocated"):
                 put(g, k, np.array([r[k] for r in soft_rows], np.float64), "row")
-
-        if ev_rows and not a.no_events:
-            g = f.create_group("events")
-            put(g, "session_index", np.array([e[0] for e in ev_rows], np.int64), "event")
-            put(g, "onset_s", np.array([e[1] for e in ev_rows], np.float64), "event")
-            put(g, "duration_s", np.array([e[2] for e in ev_rows], np.float64), "event")
-            put(g, "state", np.array([e[3] for e in ev_rows], np.int64), "event")
 
         # comparison (as `compare --pre pre --post post` would add) --------
         if a.variant in ("full", "k20"):

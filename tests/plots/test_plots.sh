@@ -1,158 +1,153 @@
 #!/bin/sh
 # Figures and reading examples (issue #6) on fake results files that follow
 # SPEC 5 (tests/plots/make_fake_results.py): a study of 6 couples x
-# pre/post with times, and one session without a time column.
+# pre/post with times, the same without /cycles/runs, the same without an
+# actor column, and one session without a time column.
 #
 #   - scripts/plot_results draws every figure the data allow, as non-empty
-#     PNG and PDF files, and says which figures it skipped and why;
-#   - the timeline reads the same events from /events and the transcript;
+#     PNG and PDF files (or the formats of --format), and says which
+#     figures it skipped and why;
+#   - the timeline takes its cycles from /cycles/runs only (a file with a
+#     cycle removed there draws one cycle fewer) and its events from the
+#     transcript, which must be the one analyzed: a transcript of other
+#     sessions, with an event missing, shifted onsets, an unreadable time,
+#     an unknown code, a ragged row, onsets going backwards or a session in
+#     two files is an error naming the file and line;
 #   - bad inputs give a message and exit 1 (unreadable) or 2 (usage);
 #   - its multiple-comparison corrections and noncentral t agree with R;
 #   - scripts/read_results.py and .R run, and agree on a non-symmetric
 #     cell, which catches a transposed reading in R.
-# Parts whose interpreter or module is missing print "ok - ... # skip".
+#
+# Starting Python with h5py and matplotlib takes about a second, so every
+# Python script of the test runs in one interpreter (tests/plots/pybatch.py;
+# two batches: the fake files first, the figures once the shell has made
+# the transcript variants), and the checks read each job's status and
+# messages afterwards. Parts whose interpreter or module is missing print
+# "ok - ... # SKIP reason".
 . tests/lib.sh
 
-PY=""
-for p in /usr/bin/python3 ${PYTHON:-} python3; do
-    if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
-        PY=$p; break
-    fi
-done
-if [ -z "$PY" ]; then
-    ok "plots and Python example # skip no Python with h5py, numpy and matplotlib"
+if ! PY=$(python_with h5py numpy matplotlib); then
+    skip "plots and Python example" "no Python with h5py, numpy and matplotlib"
     finish
 fi
 export PYTHONDONTWRITEBYTECODE=1  # leave no __pycache__ in the tree
 MAKE_FAKE=tests/plots/make_fake_results.py
-PLOT=scripts/plot_results
+PLOT=scripts/plot_results.py
+B=$TMP/batch
 
 # is_png FILE / is_pdf FILE: non-empty and the right magic bytes
 is_png() { [ -s "$1" ] && [ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = "211PNG" ]; }
 is_pdf() { [ -s "$1" ] && [ "$(head -c 4 "$1")" = "%PDF" ]; }
+# batch < JOBS: run the jobs in one Python (tests/plots/pybatch.py)
+batch() {
+    "$PY" tests/plots/pybatch.py "$B" >"$TMP/batch.log" 2>&1 ||
+        { not_ok "tests/plots/pybatch.py ran"; sed 's/^/    # /' "$TMP/batch.log" | head -10; }
+}
+# ran NAME WANT DESCRIPTION: job NAME exited with status WANT
+ran() {
+    _s=$(cat "$B/$1.status" 2>/dev/null || echo "no status")
+    if [ "$_s" = "$2" ]; then ok "$3"; else
+        not_ok "$3 (exit $_s, want $2)"; sed 's/^/    # /' "$B/$1.err" 2>/dev/null | head -10; fi
+}
+# said NAME PATTERN DESCRIPTION: job NAME's standard error matches PATTERN
+said() {
+    if grep -q -- "$2" "$B/$1.err" 2>/dev/null; then ok "$3"; else
+        not_ok "$3"; sed 's/^/    # /' "$B/$1.err" 2>/dev/null | head -10; fi
+}
+# drawn DESCRIPTION FILE...: every FILE is a PNG or PDF as its name says
+drawn() {
+    _d=$1; shift
+    for _f; do
+        case "$_f" in *.png) is_png "$_f" ;; *) is_pdf "$_f" ;; esac || {
+            not_ok "$_d"; echo "    # not written: $_f"; return; }
+    done
+    ok "$_d"
+}
 
-check "fake results: full study" "$PY" $MAKE_FAKE "$TMP/full.h5" --transcript-dir "$TMP/tr"
-check "fake results: one session, no time" "$PY" $MAKE_FAKE --variant notime "$TMP/notime.h5" \
-    --transcript-dir "$TMP/tr_notime"
-check "fake results: no /events group" "$PY" $MAKE_FAKE --no-events "$TMP/noevents.h5"
-check "fake results: no actor column" "$PY" $MAKE_FAKE --variant noactors "$TMP/noactors.h5"
-
-# --- the full study: all five figures ----------------------------------
-check_status "plot the full study" 0 $PLOT "$TMP/full.h5" -o "$TMP/out" --session c02/post
-for fig in lag1_heatmap lag1_diagram response_km timeline comparison_forest; do
-    if is_png "$TMP/out/$fig.png" && is_pdf "$TMP/out/$fig.pdf"; then
-        ok "full: $fig.png and .pdf written"
-    else
-        not_ok "full: $fig.png and .pdf written"
-    fi
-done
-grep -q "5 figures in $TMP/out" "$TMP/.err" && ok "full: says where the figures are" \
-    || not_ok "full: says where the figures are"
-if grep -q "skipped" "$TMP/.err"; then not_ok "full: nothing skipped"; sed 's/^/    # /' "$TMP/.err"
-else ok "full: nothing skipped"; fi
-grep -q "warning" "$TMP/.err" && not_ok "full: no warning (timeline cycles match /cycles)" \
-    || ok "full: no warning (timeline cycles match /cycles)"
-
-# --- one session, no time: time figures skipped with a reason ---------
-check_status "plot one session without time" 0 $PLOT "$TMP/notime.h5" -o "$TMP/out1"
-for fig in lag1_heatmap lag1_diagram; do
-    if is_png "$TMP/out1/$fig.png" && is_pdf "$TMP/out1/$fig.pdf"; then
-        ok "no time: $fig written"
-    else
-        not_ok "no time: $fig written"
-    fi
-done
-for fig in response_km timeline comparison_forest; do
-    if [ ! -e "$TMP/out1/$fig.png" ] && grep -q "skipped $fig: ." "$TMP/.err"; then
-        ok "no time: $fig skipped with a reason"
-    else
-        not_ok "no time: $fig skipped with a reason"; sed 's/^/    # /' "$TMP/.err"
-    fi
-done
-grep -q "skipped response_km: no /responsiveness" "$TMP/.err" && ok "no time: KM reason named" \
-    || not_ok "no time: KM reason named"
-grep -q "skipped timeline: .*no event times" "$TMP/.err" && ok "no time: timeline reason named" \
-    || not_ok "no time: timeline reason named"
-check_status "no time, --transcript without a time column" 0 \
-    $PLOT "$TMP/notime.h5" -o "$TMP/out1" --only timeline --transcript "$TMP/tr_notime"
-grep -q "skipped timeline: .*no event times" "$TMP/.err" && ok "transcript without time: timeline skipped" \
-    || not_ok "transcript without time: timeline skipped"
-
-# --- no actor column: states are codes, no dyadic figures --------------
-check_status "plot without actors" 0 $PLOT "$TMP/noactors.h5" -o "$TMP/out2" --only diagram,timeline,km
-for fig in lag1_diagram timeline; do
-    is_png "$TMP/out2/$fig.png" && is_pdf "$TMP/out2/$fig.pdf" && ok "no actors: $fig written" \
-        || not_ok "no actors: $fig written"
-done
-grep -q "skipped response_km: no /responsiveness" "$TMP/.err" && ok "no actors: KM skipped" \
-    || not_ok "no actors: KM skipped"
-
-# --- the timeline: /events, the transcript, or neither -----------------
-check_status "timeline from the transcript" 0 $PLOT "$TMP/full.h5" -o "$TMP/tx" --only timeline \
-    --session c02/post --transcript "$TMP/tr"
-cmp -s "$TMP/out/timeline.png" "$TMP/tx/timeline.png" && ok "timeline: /events and transcript agree" \
-    || not_ok "timeline: /events and transcript agree"
-check_status "no /events, no --transcript" 0 $PLOT "$TMP/noevents.h5" -o "$TMP/ne" --only timeline
-grep -q "skipped timeline: .*--transcript" "$TMP/.err" && ok "no /events: the message names --transcript" \
-    || not_ok "no /events: the message names --transcript"
-check_status "no /events, transcript given" 0 $PLOT "$TMP/noevents.h5" -o "$TMP/ne" --only timeline \
-    --transcript "$TMP/tr/transcript.csv"
-is_png "$TMP/ne/timeline.png" && ok "no /events: timeline from the transcript file" \
-    || not_ok "no /events: timeline from the transcript file"
-
-# --- options and errors ------------------------------------------------
-check_status "--correction bh --alpha 0.01 --negative" 0 $PLOT "$TMP/full.h5" -o "$TMP/o2" \
-    --only diagram --correction bh --alpha 0.01 --negative
-grep -q "wrote .*lag1_diagram.png" "$TMP/.err" && ok "options: diagram written" || not_ok "options: diagram written"
-check_status "--permutation-p without permutation_p: exit 1" 1 $PLOT "$TMP/full.h5" -o "$TMP/x" \
-    --only heatmap --permutation-p
-grep -q "permutation_p" "$TMP/.err" && ok "--permutation-p: names the missing dataset" \
-    || not_ok "--permutation-p: names the missing dataset"
-cp "$TMP/full.h5" "$TMP/perm.h5"
-"$PY" -c "
-import h5py, json, sys, numpy as np
-f = h5py.File(sys.argv[1], 'r+')
+# --- the fake results files and the h5py edits of them -----------------
+cat >"$TMP/perm.py" <<'EOF'
+import h5py, json, shutil, sys, numpy as np
+shutil.copy(sys.argv[1], sys.argv[2])
+f = h5py.File(sys.argv[2], 'r+')
 g = f['lag/1/pooled']
 g['permutation_p'] = np.maximum(g['p_value'][()], 1 / 1000)
 p = json.loads(f.attrs['parameters']); p['permutations'] = 999
-f.attrs['parameters'] = json.dumps(p)" "$TMP/perm.h5"
-check_status "--permutation-p" 0 $PLOT "$TMP/perm.h5" -o "$TMP/o3" --only heatmap --permutation-p
-is_png "$TMP/o3/lag1_heatmap.png" && grep -q "warning: with 999 permutations .* cannot reach" "$TMP/.err" \
-    && ok "--permutation-p: drawn, warns that Holm cannot reach alpha" \
-    || not_ok "--permutation-p: drawn, warns that Holm cannot reach alpha"
-echo "not hdf5" >"$TMP/text.h5"
-check_status "not an HDF5 file: exit 1" 1 $PLOT "$TMP/text.h5" -o "$TMP/x"
-grep -q "plot_results: error: .*text.h5: not a readable HDF5 file" "$TMP/.err" \
-    && ok "not an HDF5 file: message" || not_ok "not an HDF5 file: message"
-check_status "missing file: exit 1" 1 $PLOT "$TMP/none.h5" -o "$TMP/x"
-grep -q "none.h5: no such file" "$TMP/.err" && ok "missing file: message" || not_ok "missing file: message"
-"$PY" -c "import h5py, sys; h5py.File(sys.argv[1], 'w')['x'] = [1]" "$TMP/other.h5"
-check_status "HDF5 but not dyadseq: exit 1" 1 $PLOT "$TMP/other.h5" -o "$TMP/x"
-grep -q "not a dyadseq results file" "$TMP/.err" && ok "HDF5 but not dyadseq: message" \
-    || not_ok "HDF5 but not dyadseq: message"
-check_status "unknown --session: exit 2" 2 $PLOT "$TMP/full.h5" -o "$TMP/x" --only timeline --session c99/pre
-check_status "no -o: exit 2" 2 $PLOT "$TMP/full.h5"
+f.attrs['parameters'] = json.dumps(p)
+EOF
+cat >"$TMP/other.py" <<'EOF'
+import h5py, sys
+h5py.File(sys.argv[1], 'w')['x'] = [1]
+EOF
+# param.py IN OUT NAME: OUT is IN with option NAME true in `parameters`,
+# as from an analysis with --NAME (--sort, --merge)
+cat >"$TMP/param.py" <<'EOF'
+import h5py, json, shutil, sys
+shutil.copy(sys.argv[1], sys.argv[2])
+f = h5py.File(sys.argv[2], 'r+')
+p = json.loads(f.attrs['parameters']); p[sys.argv[3]] = True
+f.attrs['parameters'] = json.dumps(p)
+EOF
+# fewer.py IN OUT COUPLE LABEL: OUT is IN without the first cycle of the
+# session in /cycles/runs (every column loses that row)
+cat >"$TMP/fewer.py" <<'EOF'
+import h5py, shutil, sys, numpy as np
+shutil.copy(sys.argv[1], sys.argv[2])
+f = h5py.File(sys.argv[2], 'r+')
+s = [i for i, (c, l) in enumerate(zip(f['sessions/couple'].asstr()[()],
+                                      f['sessions/session'].asstr()[()]))
+     if (c, l) == (sys.argv[3], sys.argv[4])][0]
+g = f['cycles/runs']
+drop = int(np.flatnonzero(g['session_index'][()] == s)[0])
+for name in list(g):
+    data, dims, dt = g[name][()], g[name].attrs['dimensions'], g[name].dtype
+    del g[name]
+    g.create_dataset(name, data=np.delete(data, drop), dtype=dt).attrs['dimensions'] = dims
+EOF
+batch <<EOF
+fake_full $MAKE_FAKE $TMP/full.h5 --transcript-dir $TMP/tr
+fake_notime $MAKE_FAKE --variant notime $TMP/notime.h5 --transcript-dir $TMP/tr_notime
+fake_noruns $MAKE_FAKE --no-cycle-runs $TMP/noruns.h5
+fake_noactors $MAKE_FAKE --variant noactors $TMP/noactors.h5 --transcript-dir $TMP/tr_noactors
+mkperm $TMP/perm.py $TMP/full.h5 $TMP/perm.h5
+mkother $TMP/other.py $TMP/other.h5
+fewer $TMP/fewer.py $TMP/full.h5 $TMP/fewer.h5 c02 post
+mksorted $TMP/param.py $TMP/full.h5 $TMP/sorted.h5 sort
+mkmerged $TMP/param.py $TMP/full.h5 $TMP/merged.h5 merge
+EOF
+ran fake_full 0 "fake results: full study"
+ran fake_notime 0 "fake results: one session, no time"
+ran fake_noruns 0 "fake results: no /cycles/runs"
+ran fake_noactors 0 "fake results: no actor column"
+ran fewer 0 "fake results: a cycle of c02/post removed from /cycles/runs"
+ran mkperm 0 "fake results: a copy with permutation_p"
+ran mkother 0 "an HDF5 file that is not a results file"
+ran mksorted 0 "fake results: as analyzed with --sort"
+ran mkmerged 0 "fake results: as analyzed with --merge"
 
-# the wrapper, when no Python has the modules: a message, exit 1
-mkdir "$TMP/bin"
-printf '#!/bin/sh\nexit 1\n' >"$TMP/bin/python3"
-cp "$TMP/bin/python3" "$TMP/bin/python"
-chmod +x "$TMP/bin/python3" "$TMP/bin/python"
-sed "s#/usr/bin/python3 #$TMP/bin/python3 #" $PLOT >"$TMP/bin/plot_results"
-cp scripts/plot_results.py "$TMP/bin/"
-check_status "wrapper without h5py/matplotlib: exit 1" 1 \
-    env PATH="$TMP/bin:/usr/bin:/bin" PYTHON= sh "$TMP/bin/plot_results" "$TMP/full.h5" -o "$TMP/x"
-grep -q "install python3-h5py and python3-matplotlib" "$TMP/.err" \
-    && ok "wrapper without modules: says what to install" || not_ok "wrapper without modules: says what to install"
+# --- transcripts that are not the one analyzed (session c02/post) -------
+T=$TMP/tr/transcript.csv
+mkdir "$TMP/bad"
+# line numbers of c02/post's rows: the first, the second, the last
+first=$(awk -F, '$1 == "c02" && $2 == "post" { print NR; exit }' "$T")
+last=$(awk -F, '$1 == "c02" && $2 == "post" { n = NR } END { print n }' "$T")
+other=$(awk -F, 'NR > 1 && $1 == "c01" { print NR; exit }' "$T")
+awk -v n="$last" 'NR != n' "$T" >"$TMP/bad/short.csv"
+awk -F, -v OFS=, '$1 == "c02" && $2 == "post" { $5 = sprintf("%.1f", $5 + 1) } { print }' \
+    "$T" >"$TMP/bad/shifted.csv"
+awk -F, -v OFS=, -v n="$((first + 1))" 'NR == n { $5 = "1:75" } { print }' "$T" >"$TMP/bad/badtime.csv"
+awk -F, -v OFS=, -v n="$((first + 1))" 'NR == n { $4 = "pursew" } { print }' "$T" >"$TMP/bad/code.csv"
+awk -v n="$other" 'NR == n { $0 = $0 ",x" } { print }' "$T" >"$TMP/bad/ragged.csv"
+{ cat "$T"; echo "zz,pre,A,pursue,1.0,1.0"; } >"$TMP/bad/foreign.csv"
+awk -F, -v OFS=, -v n="$((first + 1))" 'NR == n { $5 = "0.5" } { print }' "$T" >"$TMP/bad/back.csv"
+# two rows of the session swapped: onsets go backwards, which --sort undoes
+awk -v n="$((first + 1))" 'NR == n { held = $0; next } { print } NR == n + 1 { print held }' \
+    "$T" >"$TMP/bad/swapped.csv"
+mkdir "$TMP/split"
+awk -v n="$((first + 2))" 'NR < n' "$T" >"$TMP/split/a.csv"
+{ head -n 1 "$T"; awk -v n="$((first + 2))" 'NR >= n' "$T"; } >"$TMP/split/b.csv"
 
-# --- statistics of the script against R --------------------------------
-if have_r; then
-    Rscript --vanilla -e '
-p <- c(0.01, 0.04, NA, 0.03, 0.005, 0.2, 0.04)
-for (m in c("holm", "bonferroni", "BH")) cat(sprintf("%.17g", p.adjust(p, m)), "\n")
-for (x in list(c(2, 1, 0.5), c(-3.9, 5, -1), c(0.3, 20, 2), c(8, 3, 6)))
-  cat(sprintf("%.17g", pt(x[1], x[2], ncp = x[3])), "\n")' >"$TMP/r_stats" 2>&1
-    if "$PY" - "$TMP/r_stats" >"$TMP/cmp_stats" 2>&1 <<'EOF'
+# --- the figures ----------------------------------------------------------
+cat >"$TMP/cmp_stats.py" <<'EOF'
 import math, sys
 sys.path.insert(0, "scripts")
 import numpy as np
@@ -171,32 +166,202 @@ for k, (g, w) in enumerate(zip(got, want)):
             bad += 1
 sys.exit(1 if bad or len(want) != 7 else 0)
 EOF
-    then
+if have_r; then
+    Rscript --vanilla -e '
+p <- c(0.01, 0.04, NA, 0.03, 0.005, 0.2, 0.04)
+for (m in c("holm", "bonferroni", "BH")) cat(sprintf("%.17g", p.adjust(p, m)), "\n")
+for (x in list(c(2, 1, 0.5), c(-3.9, 5, -1), c(0.3, 20, 2), c(8, 3, 6)))
+  cat(sprintf("%.17g", pt(x[1], x[2], ncp = x[3])), "\n")' >"$TMP/r_stats" 2>&1
+    R_JOB="cmp_stats $TMP/cmp_stats.py $TMP/r_stats"
+fi
+TL="--only timeline --session c02/post"
+echo "not hdf5" >"$TMP/text.h5"
+batch <<EOF
+full $PLOT $TMP/full.h5 -o $TMP/out --session c02/post --transcript $TMP/tr
+notime $PLOT $TMP/notime.h5 -o $TMP/out1 --format png
+notime_tr $PLOT $TMP/notime.h5 -o $TMP/out1 --only timeline --transcript $TMP/tr_notime
+noactors $PLOT $TMP/noactors.h5 -o $TMP/out2 --only diagram,timeline,km --transcript $TMP/tr_noactors --format png
+tl_file $PLOT $TMP/full.h5 -o $TMP/tx $TL --transcript $T --format png
+tl_fewer $PLOT $TMP/fewer.h5 -o $TMP/tf $TL --transcript $TMP/tr --format png
+tl_noruns $PLOT $TMP/noruns.h5 -o $TMP/ne $TL --transcript $TMP/tr
+tl_none $PLOT $TMP/full.h5 -o $TMP/ne $TL
+tl_noactor $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/tr_noactors
+tl_short $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/short.csv
+tl_shifted $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/shifted.csv
+tl_badtime $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/badtime.csv
+tl_code $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/code.csv
+tl_ragged $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/ragged.csv
+tl_foreign $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/foreign.csv
+tl_back $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/back.csv
+tl_split $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/split
+tl_swapped $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/swapped.csv
+tl_sorted $PLOT $TMP/sorted.h5 -o $TMP/ts $TL --transcript $TMP/bad/swapped.csv --format png
+tl_merged $PLOT $TMP/merged.h5 -o $TMP/tm $TL --transcript $TMP/split --format png
+options $PLOT $TMP/full.h5 -o $TMP/o2 --only diagram --correction bh --alpha 0.01 --negative --format png
+noperm $PLOT $TMP/full.h5 -o $TMP/x --only heatmap --permutation-p
+perm_p $PLOT $TMP/perm.h5 -o $TMP/o3 --only heatmap --permutation-p --format png
+text $PLOT $TMP/text.h5 -o $TMP/x
+none $PLOT $TMP/none.h5 -o $TMP/x
+other $PLOT $TMP/other.h5 -o $TMP/x
+nosession $PLOT $TMP/full.h5 -o $TMP/x --only timeline --session c99/pre
+no_o $PLOT $TMP/full.h5
+badformat $PLOT $TMP/full.h5 -o $TMP/x --format svg
+read_py scripts/read_results.py $TMP/full.h5
+read_py_notime scripts/read_results.py $TMP/notime.h5
+${R_JOB:-}
+EOF
+
+# --- the full study: all five figures ----------------------------------
+ran full 0 "plot the full study"
+for fig in lag1_heatmap lag1_diagram response_km timeline comparison_forest; do
+    drawn "full: $fig.png and .pdf written" "$TMP/out/$fig.png" "$TMP/out/$fig.pdf"
+done
+said full "5 figures in $TMP/out" "full: says where the figures are"
+if grep -q "skipped" "$B/full.err"; then not_ok "full: nothing skipped"; sed 's/^/    # /' "$B/full.err"
+else ok "full: nothing skipped"; fi
+grep -q "warning" "$B/full.err" && not_ok "full: no warning (/cycles/runs agrees with /cycles)" \
+    || ok "full: no warning (/cycles/runs agrees with /cycles)"
+
+# --- one session, no time: time figures skipped with a reason ---------
+ran notime 0 "plot one session without time"
+for fig in lag1_heatmap lag1_diagram; do
+    drawn "no time: $fig written" "$TMP/out1/$fig.png"
+done
+if ls "$TMP/out1"/*.pdf >/dev/null 2>&1; then not_ok "--format png: no PDF written"
+else ok "--format png: no PDF written"; fi
+for fig in response_km timeline comparison_forest; do
+    if [ ! -e "$TMP/out1/$fig.png" ] && grep -q "skipped $fig: ." "$B/notime.err"; then
+        ok "no time: $fig skipped with a reason"
+    else
+        not_ok "no time: $fig skipped with a reason"; sed 's/^/    # /' "$B/notime.err"
+    fi
+done
+said notime "skipped response_km: no /responsiveness" "no time: KM reason named"
+said notime "skipped timeline: .*no event times" "no time: timeline reason named"
+ran notime_tr 0 "no time, --transcript without a time column"
+said notime_tr "skipped timeline: .*no event times" "transcript without time: timeline skipped"
+
+# --- no actor column: states are codes, no dyadic figures --------------
+ran noactors 0 "plot without actors"
+for fig in lag1_diagram timeline; do
+    drawn "no actors: $fig written" "$TMP/out2/$fig.png"
+done
+said noactors "skipped response_km: no /responsiveness" "no actors: KM skipped"
+
+# --- the timeline: cycles from /cycles/runs, events from the transcript --
+ran tl_file 0 "timeline from the transcript file"
+cmp -s "$TMP/out/timeline.png" "$TMP/tx/timeline.png" \
+    && ok "timeline: the transcript as a file or as its directory: the same figure" \
+    || not_ok "timeline: the transcript as a file or as its directory: the same figure"
+ran tl_fewer 0 "timeline of a file with a cycle removed from /cycles/runs"
+drawn "... drawn" "$TMP/tf/timeline.png"
+counts=$(sed -n 's|.*warning: timeline: /cycles/runs has \([0-9]*\) cycles of c02/post, /cycles/n_cycles says \([0-9]*\)$|\1 \2|p' \
+    "$B/tl_fewer.err")
+check "... with the cycles of /cycles/runs, not found again from the events (one fewer: $counts)" \
+    test -n "$counts" -a "${counts% *}" -eq "$((${counts#* } - 1))"
+cmp -s "$TMP/out/timeline.png" "$TMP/tf/timeline.png" \
+    && not_ok "... and one cycle fewer shaded (another figure)" \
+    || ok "... and one cycle fewer shaded (another figure)"
+ran tl_noruns 0 "no /cycles/runs: exit 0"
+said tl_noruns "skipped timeline: no /cycles/runs in " "no /cycles/runs: timeline skipped, saying so"
+ran tl_none 0 "no --transcript: exit 0"
+said tl_none "skipped timeline: .*holds no events.*--transcript" "no --transcript: the message names --transcript"
+ran tl_noactor 1 "transcript without the actor column the file has: exit 1"
+said tl_noactor "tr_noactors/transcript.csv:1: required column missing: actor" "... the message names the column"
+ran tl_short 1 "transcript with an event of the session missing: exit 1"
+said tl_short "short.csv: 2[0-9]* events of session c02/post, .*full.h5 counts" "... the message counts both"
+ran tl_shifted 1 "transcript with the session's onsets shifted: exit 1"
+said tl_shifted "the cycle starting at event [0-9]* of session c02/post starts at" "... the message names the cycle"
+ran tl_badtime 1 "an unreadable time: exit 1"
+said tl_badtime "badtime.csv:$((first + 1)): column 'time': cannot read time '1:75'" "... FILE:LINE: column 'time': message"
+ran tl_code 1 "an unknown code: exit 1"
+said tl_code "code.csv:$((first + 1)): column 'code': unknown code 'pursew'" "... FILE:LINE: column 'code': message"
+ran tl_ragged 1 "a ragged row of another session: exit 1"
+said tl_ragged "ragged.csv:$other: row has 7 fields, header has 6" "... FILE:LINE: message"
+ran tl_foreign 1 "a session the results file does not have: exit 1"
+said tl_foreign "foreign.csv:[0-9]*: session 'zz'/'pre' is not in " "... FILE:LINE: message"
+ran tl_back 1 "onsets going backwards (the analysis did not sort): exit 1"
+said tl_back "back.csv:$((first + 1)): column 'time': time goes backwards within session 'c02'/'post'" \
+    "... FILE:LINE: column 'time': message"
+ran tl_split 1 "the session in two files (the analysis did not merge): exit 1"
+said tl_split "split/b.csv:2: session 'c02'/'post' also appears in .*split/a.csv (line $first)" \
+    "... names both files"
+ran tl_swapped 1 "two rows swapped (the analysis did not sort): exit 1"
+ran tl_sorted 0 "two rows swapped, the analysis sorted (--sort): exit 0"
+cmp -s "$TMP/tx/timeline.png" "$TMP/ts/timeline.png" \
+    && ok "... the events sorted as dyadseq sorts them: the same figure" \
+    || not_ok "... the events sorted as dyadseq sorts them: the same figure"
+ran tl_merged 0 "the session in two files, the analysis merged them (--merge): exit 0"
+cmp -s "$TMP/tx/timeline.png" "$TMP/tm/timeline.png" \
+    && ok "... the same figure" || not_ok "... the same figure"
+
+# --- options and errors ------------------------------------------------
+ran options 0 "--correction bh --alpha 0.01 --negative"
+said options "wrote .*lag1_diagram.png$" "options: diagram written (PNG only)"
+ran noperm 1 "--permutation-p without permutation_p: exit 1"
+said noperm "permutation_p" "--permutation-p: names the missing dataset"
+ran perm_p 0 "--permutation-p"
+if is_png "$TMP/o3/lag1_heatmap.png" && grep -q "warning: with 999 permutations .* cannot reach" "$B/perm_p.err"; then
+    ok "--permutation-p: drawn, warns that Holm cannot reach alpha"
+else
+    not_ok "--permutation-p: drawn, warns that Holm cannot reach alpha"
+fi
+ran text 1 "not an HDF5 file: exit 1"
+said text "plot_results: error: .*text.h5: not a readable HDF5 file" "not an HDF5 file: message"
+ran none 1 "missing file: exit 1"
+said none "none.h5: no such file" "missing file: message"
+ran other 1 "HDF5 but not dyadseq: exit 1"
+said other "not a dyadseq results file" "HDF5 but not dyadseq: message"
+ran nosession 2 "unknown --session: exit 2"
+ran no_o 2 "no -o: exit 2"
+ran badformat 2 "--format svg: exit 2"
+said badformat "unknown format 'svg'" "--format svg: message"
+
+# the wrapper, when no Python has the modules: a message, exit 1
+mkdir "$TMP/bin"
+printf '#!/bin/sh\nexit 1\n' >"$TMP/bin/python3"
+cp "$TMP/bin/python3" "$TMP/bin/python"
+chmod +x "$TMP/bin/python3" "$TMP/bin/python"
+sed "s#/usr/bin/python3 #$TMP/bin/python3 #" scripts/plot_results >"$TMP/bin/plot_results"
+cp scripts/plot_results.py "$TMP/bin/"
+check_status "wrapper without h5py/matplotlib: exit 1" 1 \
+    env PATH="$TMP/bin:/usr/bin:/bin" PYTHON= sh "$TMP/bin/plot_results" "$TMP/full.h5" -o "$TMP/x"
+grep -q "install python3-h5py and python3-matplotlib" "$TMP/.err" \
+    && ok "wrapper without modules: says what to install" || not_ok "wrapper without modules: says what to install"
+
+# --- statistics of the script against R --------------------------------
+if have_r; then
+    if [ "$(cat "$B/cmp_stats.status" 2>/dev/null)" = 0 ]; then
         ok "p-value corrections and noncentral t agree with R"
     else
         not_ok "p-value corrections and noncentral t agree with R"
-        sed 's/^/    # /' "$TMP/cmp_stats" "$TMP/r_stats"
+        sed 's/^/    # /' "$B/cmp_stats.out" "$B/cmp_stats.err" "$TMP/r_stats"
     fi
 else
-    ok "corrections against R # skip Rscript not found"
+    skip "corrections against R" "Rscript not found"
 fi
 
 # --- reading examples ---------------------------------------------------
-check_status "read_results.py on the full study" 0 "$PY" scripts/read_results.py "$TMP/full.h5"
-cp "$TMP/.out" "$TMP/read_py"
-grep -q "^pooled lag 1, A:pursue -> B:withdraw: n = " "$TMP/read_py" && grep -q "^== responsiveness" "$TMP/read_py" \
+ran read_py 0 "read_results.py on the full study"
+grep -q "^pooled lag 1, A:pursue -> B:withdraw: n = " "$B/read_py.out" && grep -q "^== responsiveness" "$B/read_py.out" \
     && ok "read_results.py prints the lag cell and responsiveness" \
     || not_ok "read_results.py prints the lag cell and responsiveness"
-check_status "read_results.py without time" 0 "$PY" scripts/read_results.py "$TMP/notime.h5"
-if have_r && Rscript -e 'library(hdf5r)' >/dev/null 2>&1; then
-    check_status "read_results.R on the full study" 0 Rscript scripts/read_results.R "$TMP/full.h5"
-    cp "$TMP/.out" "$TMP/read_r"
+ran read_py_notime 0 "read_results.py without time"
+# read_results.R needs the hdf5r package: its first run tells
+if have_r; then
+    Rscript scripts/read_results.R "$TMP/full.h5" >"$TMP/read_r" 2>"$TMP/read_r.err"
+    st=$?
+else
+    st=none
+fi
+if [ "$st" != none ] && ! grep -q "no package called .hdf5r." "$TMP/read_r.err"; then
+    check_eq "read_results.R on the full study: exit 0" "$st" 0
     for pat in "^pooled lag 1," "^session c01/post: Yule" "^KM curve of row 0"; do
-        a=$(grep "$pat" "$TMP/read_py"); b=$(grep "$pat" "$TMP/read_r")
+        a=$(grep "$pat" "$B/read_py.out"); b=$(grep "$pat" "$TMP/read_r")
         check_eq "R and Python read the same: $pat" "$b" "$a"
     done
     check_status "read_results.R without time" 0 Rscript scripts/read_results.R "$TMP/notime.h5"
 else
-    ok "read_results.R # skip Rscript or the hdf5r package not found"
+    skip "read_results.R" "Rscript or the hdf5r package not found"
 fi
 finish

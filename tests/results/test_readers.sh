@@ -2,8 +2,8 @@
 # tests/results/test_readers.sh — the results file read by the tools our
 # users have: Python h5py and R hdf5r read every kind of dataset (NaN,
 # UTF-8 strings, scalars, attributes, chunked+compressed arrays written in
-# blocks), and R's read.csv reads what `dyadseq export` prints. Skips, with
-# a message, when an interpreter or package is missing.
+# blocks), and R's read.csv reads what `dyadseq export` prints. Prints "ok -
+# ... # SKIP reason" when an interpreter or package is missing.
 . tests/lib.sh
 : "${UNIT_DIR:=build/tests-opt}"
 FIX="$UNIT_DIR/test_results"
@@ -13,10 +13,9 @@ if ! "$FIX" --write "$SMALL" || ! "$FIX" --write "$BIG" --sessions 5000; then
     not_ok "write the fixtures with $FIX"
     finish
 fi
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=$(command -v python3 || true)
+PY=$(python_with h5py numpy)
 
-if [ -n "$PY" ] && "$PY" -c "import h5py, numpy" 2>/dev/null; then
+if [ -n "$PY" ]; then
     "$PY" - "$SMALL" "$BIG" >"$TMP/py.out" 2>&1 <<'PYEOF'
 import sys, math
 import h5py, numpy as np
@@ -68,12 +67,17 @@ PYEOF
     cat "$TMP/py.out"
     [ "$_s" -eq 0 ] || not_ok "the h5py script failed (exit $_s)"
 else
-    ok "# skip: python3 with h5py and numpy not found"
+    skip "h5py reads the file" "no Python with h5py and numpy"
 fi
 
-if have_r && Rscript -e 'library(hdf5r)' >/dev/null 2>&1; then
+# one R start: the script itself says when hdf5r is missing
+if have_r; then
     "$DYADSEQ" export "$SMALL" /lag/1/session >"$TMP/session.csv"
     Rscript - "$SMALL" "$BIG" "$TMP/session.csv" >"$TMP/r.out" 2>&1 <<'REOF'
+if (!requireNamespace("hdf5r", quietly = TRUE)) {
+    cat("ok - hdf5r reads the file # SKIP the R package hdf5r is not installed\n")
+    quit(status = 0)
+}
 suppressMessages(library(hdf5r))
 args <- commandArgs(trailingOnly = TRUE)
 check <- function(cond, what)
@@ -113,6 +117,6 @@ REOF
     sed 's/ *$//' "$TMP/r.out"
     [ "$_s" -eq 0 ] || not_ok "the hdf5r script failed (exit $_s)"
 else
-    ok "# skip: Rscript with hdf5r not found"
+    skip "hdf5r reads the file" "Rscript not found"
 fi
 finish

@@ -45,6 +45,18 @@ check_eq "compare with standard output working: exit 0" "$?" 0
 check "... the file" test -s "$TMP/c.h5"
 check "... and the table" grep -q "^wrote $TMP/c.h5: /comparison" "$TMP/out"
 
+# agree and power print their tables the same way
+"$DYADSEQ" agree -q -o "$TMP/g.h5" datasets/agree/coder1.csv \
+    datasets/agree/coder2.csv >/dev/full 2>"$TMP/err"
+check_eq "agree >/dev/full: exit 1" "$?" 1
+check "... saying so" grep -q "cannot write to standard output: No space left on device; $TMP/g.h5 not written" "$TMP/err"
+check "... and no file" test ! -e "$TMP/g.h5"
+"$DYADSEQ" power -q --metric 'response_rate[A->B]' --replications 10 \
+    --couples 4 --events 40 -o "$TMP/p.h5" >/dev/full 2>"$TMP/err"
+check_eq "power >/dev/full: exit 1" "$?" 1
+check "... and no file" test ! -e "$TMP/p.h5"
+check_eq "no temporary left" "$(temps "$TMP")" 0
+
 for cmd in "validate $TMP/study.csv" "info $TMP/a.h5" "export $TMP/a.h5 /lag/1/pooled" \
            "simulate --couples 2 --events 10"; do
     "$DYADSEQ" $cmd >/dev/full 2>"$TMP/err"

@@ -114,12 +114,13 @@ if have_r; then
     "$DYADSEQ" simulate --print-model -o "$TMP/pm.csv"
     for g in stable distressed; do
         for s in pre post; do
-            Rscript tests/simulate/transitions.R "$TMP/sd0.csv" "$TMP/pm.csv" \
+            printf '%s\t%s\t%s\t%s\t%s\n' "$TMP/sd0.csv" "$TMP/pm.csv" \
                 "built-in $g $s: --print-model matrix recovered" "$g" "$s"
         done
-    done
+    done >"$TMP/specs"
+    Rscript tests/simulate/transitions.R --specs "$TMP/specs"
 else
-    ok "built-in matrices recovered # SKIP no Rscript"
+    skip "built-in matrices recovered" "no Rscript"
 fi
 
 # therapy: fewer and shorter cycles, more softening, less withdrawal after

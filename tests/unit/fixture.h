@@ -67,7 +67,7 @@ static inline ds_corpus_t *fx_corpus_cb(const char *actors, int flags,
 
 static inline ds_corpus_t *fx_corpus(const char *actors, int flags)
 {
-    return fx_corpus_cb(actors, flags, ds_codebook_default());
+    return fx_corpus_cb(actors, flags, ds_codebook_alloc_default());
 }
 
 static inline long fx_state(const ds_corpus_t *c, const char *label, size_t len)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "dyadseq/cycles.h"
+#include "dyadseq/softening.h"
 #include "fixture.h"
 #include "unit.h"
 
@@ -52,10 +53,34 @@ static void test_split(void)
     CHECK(runs[1].first == 3 && runs[1].len == 3 &&
               runs[1].end == DS_CYCLE_END_SESSION && runs[1].time_s == 4,
           "run 2: events 3..5, session end, 4 s");
+    CHECK(runs[0].start_s == 0 && runs[0].end_s == 6 &&
+              runs[1].start_s == 6 && runs[1].end_s == 10,
+          "run 1 from 0 to the next onset 6 s, run 2 from 6 to the last "
+          "onset 10 s");
     /* a listing shorter than the number of cycles: the count is whole */
     CHECK_INT(ds_cycles_compute(c, s, &o, &y, runs, 1, &n_runs, &err), 0,
               "runs_cap 1");
     CHECK_INT(n_runs, 2, "count is complete when the listing is not");
+    ds_corpus_free(c);
+}
+
+/* Without a time column a cycle has no start, end or time (NaN). */
+static void test_runs_untimed(void)
+{
+    ds_corpus_t *c = fx_corpus("A,B", 0);
+    ds_session_t *s = fx_session(c, "A:pursue 0, B:withdraw 0, A:pursue 0, "
+                                    "B:bid 0");
+    ds_cycles_opts_t o = opts(3);
+    ds_cycles_t y;
+    ds_cycle_run_t runs[1];
+    size_t n_runs = 0;
+    ds_error_t err = {0};
+    CHECK_INT(ds_cycles_compute(c, s, &o, &y, runs, 1, &n_runs, &err), 0,
+              "untimed");
+    CHECK(n_runs == 1 && runs[0].first == 0 && runs[0].len == 3 &&
+              runs[0].end == DS_CYCLE_END_BID && isnan(runs[0].start_s) &&
+              isnan(runs[0].end_s) && isnan(runs[0].time_s),
+          "untimed run: events 0..2, ended by a bid, times NaN");
     ds_corpus_free(c);
 }
 
@@ -330,6 +355,7 @@ static void test_errors(void)
 int main(void)
 {
     test_split();
+    test_runs_untimed();
     test_switch();
     test_edges();
     test_third_actor_and_no_time();

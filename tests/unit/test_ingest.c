@@ -1,7 +1,14 @@
-/* Unit tests of ingest.c and corpus.c: sessions, states, ordering. */
+/* Unit tests of the reader: sessions, states and ordering from CSV
+ * (ingest.c, ingest_csv.c), the expansion of inputs (ingest_dir.c), and
+ * the parallel reader against the one-thread reader with the thread count
+ * given in the options (ingest_parallel.c). The row interface of
+ * importers is test_ingest_rows.c. */
+#include <dirent.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "dyadseq/ingest.h"
+#include "ingest_internal.h"
 #include "unit.h"
 
 static const char *actors[] = {"A", "B"};
@@ -10,10 +17,10 @@ static const char *actors[] = {"A", "B"};
 static ds_corpus_t *load(const char *const *texts, size_t n, int sort,
                          int merge, ds_diag_t *diag)
 {
-    ds_codebook_t *cb = ds_codebook_default();
+    ds_codebook_t *cb = ds_codebook_alloc_default();
     ds_ingest_opts_t o = {.codebook = cb, .actors = actors, .n_actors = 2,
                           .sort = sort, .merge = merge};
-    ds_builder_t *b = ds_builder_new(&o);
+    ds_ingest_t *b = ds_ingest_alloc(&o);
     ds_error_t err;
     ds_corpus_t *c = NULL;
     int rc = 0;
@@ -25,8 +32,8 @@ static ds_corpus_t *load(const char *const *texts, size_t n, int sort,
         fclose(fp);
     }
     if (!rc)
-        rc = ds_builder_finish(b, &c, diag, &err);
-    ds_builder_free(b);
+        rc = ds_ingest_finish(b, &c, diag, &err);
+    ds_ingest_free(b);
     ds_codebook_free(cb);
     return rc ? NULL : c;
 }
@@ -136,11 +143,164 @@ static void test_no_actor(void)
     ds_diag_free(&d);
 }
 
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    if (fp) {
+        fputs(text, fp);
+        fclose(fp);
+    }
+}
+
+static void test_paths(const char *tmp)
+{
+    char dir[512], p[600];
+    snprintf(dir, sizeof dir, "%s/in", tmp);
+    mkdir(dir, 0700);
+    const char *names[] = {"b.csv", "a.CSV", ".hidden.csv", "notes.txt",
+                           "x.csv.bak"};
+    for (size_t i = 0; i < 5; i++) {
+        snprintf(p, sizeof p, "%s/%s", dir, names[i]);
+        write_file(p, "couple,session,code\n");
+    }
+    snprintf(p, sizeof p, "%s/sub.csv", dir);
+    mkdir(p, 0700);
+    snprintf(p, sizeof p, "%s/in/b.csv", tmp);
+    char slash[600];
+    snprintf(slash, sizeof slash, "%s/", dir);
+    const char *args[] = {slash, p, "-"};
+    char **paths = NULL;
+    size_t n = 0;
+    ds_error_t err;
+    int rc = ingest_paths_alloc(args, 3, &paths, &n, &err);
+    CHECK(rc == 0 && n == 4, "a directory, a file and '-'");
+    if (rc == 0 && n == 4) {
+        char want[600];
+        snprintf(want, sizeof want, "%s/a.CSV", dir);
+        CHECK_STR(paths[0], want, "  *.csv of any case, in byte order");
+        snprintf(want, sizeof want, "%s/b.csv", dir);
+        CHECK_STR(paths[1], want, "  no hidden file, directory or other");
+        CHECK_STR(paths[2], p, "  then the file");
+        CHECK_STR(paths[3], "-", "  then standard input");
+    }
+    ingest_paths_free(paths, n);
+    snprintf(p, sizeof p, "%s/sub.csv", dir);
+    const char *empty[] = {p};
+    CHECK_INT(ingest_paths_alloc(empty, 1, &paths, &n, &err), DS_EUSAGE,
+              "a directory without CSV files");
+    char want[700];
+    snprintf(want, sizeof want, "no *.csv files in directory '%s'", p);
+    CHECK_STR(err.msg, want, "  says so");
+    const char *none[] = {"no/such/file.csv"};
+    CHECK_INT(ingest_paths_alloc(none, 1, &paths, &n, &err), DS_EUSAGE,
+              "a missing file");
+    CHECK_STR(err.msg, "cannot read input 'no/such/file.csv': No such file "
+              "or directory", "  says so");
+}
+
+/* Threads of this process (libgomp keeps its pool once started). */
+static size_t n_threads(void)
+{
+    DIR *d = opendir("/proc/self/task");
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* ds_ingest_load of `path` on `threads` threads. */
+static ds_corpus_t *load_path(const char *path, int threads, int merge,
+                              char *msg, size_t msg_len)
+{
+    ds_codebook_t *cb = ds_codebook_alloc_default();
+    ds_ingest_opts_t o = {.codebook = cb, .actors = actors, .n_actors = 2,
+                          .merge = merge, .threads = threads};
+    ds_diag_t d;
+    ds_diag_init(&d, 10);
+    ds_error_t err;
+    ds_corpus_t *c = NULL;
+    ds_ingest_load(&path, 1, &o, &c, &d, &err);
+    snprintf(msg, msg_len, "%s", d.n_errors_kept ? d.errors[0] : "");
+    ds_diag_free(&d);
+    ds_codebook_free(cb);
+    return c;
+}
+
+static int same_corpus(const ds_corpus_t *a, const ds_corpus_t *b)
+{
+    if (!a || !b || a->n_sessions != b->n_sessions ||
+        a->n_events != b->n_events || strcmp(a->sha256[0], b->sha256[0]))
+        return 0;
+    for (size_t i = 0; i < a->n_sessions; i++) {
+        const ds_session_t *x = &a->sessions[i], *y = &b->sessions[i];
+        if (x->n != y->n || strcmp(x->couple, y->couple) ||
+            strcmp(x->label, y->label) ||
+            memcmp(x->state, y->state, x->n * sizeof *x->state) ||
+            memcmp(x->onset, y->onset, x->n * sizeof *x->onset) ||
+            memcmp(x->line, y->line, x->n * sizeof *x->line))
+            return 0;
+    }
+    return 1;
+}
+
+/* The parallel reader, in pieces of 64 bytes so that sessions cross many
+ * seams, gives the corpus of the one-thread reader; -t reaches it in the
+ * options: one thread starts no thread, two do. */
+static void test_parallel(const char *tmp)
+{
+    char path[600], bad[600];
+    snprintf(path, sizeof path, "%s/big.csv", tmp);
+    FILE *fp = fopen(path, "w");
+    fputs("couple,session,actor,code,time\n", fp);
+    const char *code[] = {"pursue", "withdraw", "soften", "bid", "response"};
+    for (int i = 0; i < 3000; i++)
+        fprintf(fp, "c%02d,s%d,%s,%s,%d.%d\n", i / 100, i / 40 % 3,
+                i % 3 ? "A" : "B", code[i * 7 % 5], i, i % 10);
+    fclose(fp);
+    setenv("DYADSEQ_PIECE_BYTES", "64", 1);
+    char m1[1200], m2[1200];
+    size_t before = n_threads();
+    ds_corpus_t *a = load_path(path, 1, 0, m1, sizeof m1);
+    CHECK(a && a->n_events == 3000, "one thread reads every row");
+    CHECK_INT(n_threads(), before, "  and starts no thread");
+    ds_corpus_t *b = load_path(path, 2, 0, m2, sizeof m2);
+    CHECK(n_threads() > before, "two threads in the options: threads run");
+    CHECK(same_corpus(a, b), "  and give the one-thread corpus");
+    ds_corpus_free(a);
+    ds_corpus_free(b);
+    /* a problem in the middle: both readers report it alike */
+    snprintf(bad, sizeof bad, "%s/bad.csv", tmp);
+    fp = fopen(bad, "w");
+    fputs("couple,session,actor,code,time\n", fp);
+    for (int i = 0; i < 400; i++)
+        fprintf(fp, "c1,s,A,%s,%d\n", i == 250 ? "pursew" : "bid", i);
+    fclose(fp);
+    a = load_path(bad, 1, 0, m1, sizeof m1);
+    b = load_path(bad, 2, 0, m2, sizeof m2);
+    CHECK(!a && !b && strcmp(m1, m2) == 0 && strstr(m2, "bad.csv:252:"),
+          "a bad row deep in the file: the same message at any thread count");
+    unsetenv("DYADSEQ_PIECE_BYTES");
+}
+
 int main(void)
 {
     test_states_and_order();
     test_sort_is_stable();
     test_split_and_crlf();
     test_no_actor();
+    char tmp[] = "/tmp/dyadseq-unit-XXXXXX";
+    if (!mkdtemp(tmp)) {
+        CHECK(0, "mkdtemp");
+        return UNIT_DONE();
+    }
+    test_paths(tmp);
+    test_parallel(tmp);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+    if (system(cmd) != 0)
+        CHECK(0, "remove the scratch directory");
     return UNIT_DONE();
 }

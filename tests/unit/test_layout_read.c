@@ -70,6 +70,10 @@ static int write_sessions(ds_results_t *r, unsigned flags, ds_error_t *err)
                                 "session", err));
     TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, &s1, onset,
                                 "session", err));
+    TRY(ds_results_write_double(r, "/sessions/start_s", 1, &s1, onset,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/end_s", 1, &s1, onset,
+                                "session", err));
 done:
     return rc;
 }

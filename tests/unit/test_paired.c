@@ -312,6 +312,10 @@ static double rv(const char *name, const char *stat)
 
 static int run_r(void)
 {
+    if (!unit_have_r()) {
+        SKIP("t, Wilcoxon and BH against tests/r/paired.R", "Rscript not installed");
+        return -1;
+    }
     const char *dir = getenv("DS_TEST_RDIR");
     const char *tmp = getenv("TMPDIR");
     char script[4096], pairs[4096], pv[4096], res[4096], cmd[16384];

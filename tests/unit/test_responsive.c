@@ -315,6 +315,28 @@ static void test_km_known(void)
     CHECK_NEAR(ds_km_survival_at(&km, 35), km.survival[6], 0,
                "S at the last censored time");
     CHECK(isnan(ds_km_survival_at(&km, 36)), "S past follow-up: NaN");
+    /* the published median of the 6-MP group is 23 weeks: the first time
+     * S <= 1/2 (S(22) = 0.538, S(23) = 0.448) */
+    CHECK_NEAR(ds_km_median(&km), 23, 0, "6-MP median 23 weeks");
+    ds_km_clear(&km);
+    /* a curve that stays above 1/2, and one without observations */
+    const double t2[] = {1, 2, 3};
+    const int e2[] = {1, 0, 0};
+    ds_km_init(&km);
+    CHECK_INT(ds_km_estimate(t2, e2, 3, &km, &err), 0, "S(1) = 2/3");
+    CHECK(isnan(ds_km_median(&km)), "median NaN while S > 1/2");
+    CHECK_INT(ds_km_estimate(t2, e2, 0, &km, &err), 0, "no observations");
+    CHECK(isnan(ds_km_median(&km)), "median NaN without observations");
+    ds_km_clear(&km);
+    /* exactly 1/2 is the median (S <= 1/2) */
+    const int e3[] = {1, 1, 0};
+    const double t3[] = {1, 2, 3, 4};
+    const int e4[] = {0, 1, 0, 0};
+    ds_km_init(&km);
+    CHECK_INT(ds_km_estimate(t3, e4, 4, &km, &err), 0, "S(2) = 2/3");
+    CHECK(isnan(ds_km_median(&km)), "2/3 is above 1/2");
+    CHECK_INT(ds_km_estimate(t2, e3, 2, &km, &err), 0, "S(1) = 1/2");
+    CHECK_NEAR(ds_km_median(&km), 1, 0, "S = 1/2 exactly: median 1");
     ds_km_clear(&km);
 }
 
@@ -444,7 +466,7 @@ static void test_km_against_r(void)
     snprintf(args, sizeof args, "pairs '%s'", path);
     int rs = fx_rscript("km.R", args, outp);
     if (rs == 1) {
-        printf("# skip: Rscript not installed, KM not cross-checked\n");
+        SKIP("Kaplan-Meier against tests/r/km.R", "Rscript not installed");
     } else {
         CHECK_INT(rs, 0, "tests/r/km.R pairs ran");
         ds_km_t km;
@@ -515,8 +537,7 @@ static void test_sessions_against_r(void)
     snprintf(args, sizeof args, "events '%s' %g", path, w);
     int rs = fx_rscript("km.R", args, outp);
     if (rs == 1) {
-        printf("# skip: Rscript not installed, responsiveness not "
-               "cross-checked\n");
+        SKIP("responsiveness against tests/r/km.R", "Rscript not installed");
     } else {
         CHECK_INT(rs, 0, "tests/r/km.R events ran");
         ds_responsive_opts_t o = opts(w);
@@ -608,13 +629,16 @@ static void test_sessions_against_r(void)
  * 2/3 * 2/3 = 4/9; at 4, S = 0. */
 static void test_km_pool(void)
 {
+    /* code = 2 group + event */
     double t[] = {1, 3, 2, 4, 1, 0.5}, e[] = {1, 0, 1, 1, 0, 1};
-    uint32_t g[] = {0, 0, 1, 0, 0, 1};
+    double g[] = {0, 0, 1, 0, 0, 1}, code[6];
+    for (int i = 0; i < 6; i++)
+        code[i] = 2 * g[i] + e[i];
     ds_km_t km[3];
     for (int i = 0; i < 3; i++)
         ds_km_init(&km[i]);
     ds_error_t err;
-    CHECK_INT(ds_km_pool_groups(t, e, g, 6, 2, NULL, 0, km, &err), DS_OK,
+    CHECK_INT(ds_km_pool_groups(t, code, 6, 2, NULL, 0, km, &err), DS_OK,
               "pool two groups");
     CHECK(km[0].n == 4 && km[1].n == 2 && km[2].n == 2,
           "event times: 4 in all, 2 per group");
@@ -635,13 +659,14 @@ static void test_km_pool(void)
     /* the same observations as sorted runs (three "sessions"), merged
      * instead of sorted, give the same curves */
     double tr[] = {1, 3, 0.5, 2, 1, 4}, er[] = {1, 0, 1, 1, 0, 1};
-    uint32_t gr[] = {0, 0, 1, 1, 0, 0};
+    double gr[] = {0, 0, 1, 1, 0, 0}, cr[6];
+    for (int i = 0; i < 6; i++)
+        cr[i] = 2 * gr[i] + er[i];
     size_t run[] = {0, 2, 4, 6};
     ds_km_t km2[3];
     for (int i = 0; i < 3; i++)
         ds_km_init(&km2[i]);
-    int same = ds_km_pool_groups(tr, er, gr, 6, 2, run, 3, km2, &err) ==
-               DS_OK;
+    int same = ds_km_pool_groups(tr, cr, 6, 2, run, 3, km2, &err) == DS_OK;
     for (int i = 0; i < 3 && same; i++) {
         same &= km2[i].n == km[i].n && km2[i].n_obs == km[i].n_obs;
         for (size_t p = 0; same && p < km[i].n; p++)

@@ -90,6 +90,11 @@ static int write_small(ds_results_t *r, ds_error_t *err)
                                 "session", err));
     TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, s1, onset,
                                 "session", err));
+    const double end[] = {12.5, 31.25, 3};
+    TRY(ds_results_write_double(r, "/sessions/start_s", 1, s1, onset,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/end_s", 1, s1, end, "session",
+                                err));
 
     /* lag 1, per session: session 2 has one event, so no pairs: NaN */
     const int64_t counts[] = {1, 2, 1, 0, 0, 2, 1, 0, 0, 0, 0, 0};
@@ -297,6 +302,10 @@ static int write_big(ds_results_t *r, size_t S, ds_error_t *err)
                                 "session", err));
     TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, s1, g2,
                                 "session", err));
+    TRY(ds_results_write_double(r, "/sessions/start_s", 1, s1, g2, "session",
+                                err));
+    TRY(ds_results_write_double(r, "/sessions/end_s", 1, s1, z, "session",
+                                err));
     static const char *const code[] = {"code0", "code1", "code2", "code3",
                                        "code4"};
     static const char *const role[] = {"pursue", "withdraw", "soften", "bid",

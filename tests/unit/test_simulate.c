@@ -10,24 +10,10 @@
 /* The default state space: A,B × pursue, withdraw, soften, bid, response. */
 static ds_corpus_t *default_space(void)
 {
-    ds_corpus_t *c = calloc(1, sizeof *c);
-    if (!c)
-        return NULL;
-    c->has_actor = 1;
-    c->n_actors = 2;
-    c->actors = calloc(2, sizeof *c->actors);
-    c->codebook = ds_codebook_default();
-    if (!c->actors || !c->codebook || !(c->actors[0] = malloc(2)) ||
-        !(c->actors[1] = malloc(2))) {
-        ds_corpus_free(c);
-        return NULL;
-    }
-    c->actors[0][0] = 'A', c->actors[1][0] = 'B';
-    c->actors[0][1] = c->actors[1][1] = '\0';
-    if (ds_corpus_make_states(c)) {
-        ds_corpus_free(c);
-        return NULL;
-    }
+    static const char *const actors[] = {"A", "B"};
+    ds_codebook_t *cb = ds_codebook_alloc_default();
+    ds_corpus_t *c = cb ? ds_corpus_alloc(cb, actors, 2, 1) : NULL;
+    ds_codebook_free(cb);
     return c;
 }
 

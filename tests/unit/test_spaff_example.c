@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "dyadseq/cycles.h"
+#include "dyadseq/softening.h"
 #include "dyadseq/ingest.h"
 #include "dyadseq/responsive.h"
 #include "fixture.h"
@@ -29,7 +30,7 @@ static ds_corpus_t *load(void)
         ds_ingest_opts_t o = {.codebook = cb, .actors = actors,
                               .n_actors = 2};
         const char *args[] = {tr_path};
-        if (ds_corpus_load(args, 1, &o, &c, &diag, &err) != 0)
+        if (ds_ingest_load(args, 1, &o, &c, &diag, &err) != 0)
             c = NULL;
     }
     for (size_t i = 0; i < diag.n_errors_kept; i++)

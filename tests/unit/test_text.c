@@ -30,7 +30,8 @@ static void test_time(void)
     CHECK_INT(ds_parse_time(".", &v), DS_NUM_SYNTAX, "lone dot");
 }
 
-/* The fast decimal path returns exactly what strtod returns. */
+/* The fast path of plain decimals ("123.456", in text.c) returns exactly
+ * what strtod returns, through both parsers that take it. */
 static void test_fast_decimal(void)
 {
     unsigned x = 987654321;
@@ -48,19 +49,28 @@ static void test_fast_decimal(void)
             buf[n++] = (char)('0' + (x >> 16) % 10);
         }
         buf[n] = '\0';
-        double v;
+        double v, t;
         same &= ds_parse_seconds(buf, &v) == DS_NUM_OK &&
-                v == strtod(buf, NULL);
+                v == strtod(buf, NULL) &&
+                ds_parse_time(buf, &t) == DS_NUM_OK && t == v;
     }
     const char *edge[] = {"0", "0.1", "83.4", ".5", "5.", "999999999999999",
                           "0.000000000000001", "123456789012345.6",
                           "0.30000000000000004", "1e-3"};
     for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++) {
-        double v;
+        double v, t;
         same &= ds_parse_seconds(edge[i], &v) == DS_NUM_OK &&
-                v == strtod(edge[i], NULL);
+                v == strtod(edge[i], NULL) &&
+                ds_parse_time(edge[i], &t) == DS_NUM_OK && t == v;
     }
     CHECK(same, "200,000 random decimals and edge cases parse as strtod");
+    /* what the fast path must leave to the general parser */
+    double v;
+    CHECK_INT(ds_parse_seconds("1.2.3", &v), DS_NUM_SYNTAX, "two points");
+    CHECK_INT(ds_parse_time("1.2.3", &v), DS_NUM_SYNTAX, "two points (time)");
+    CHECK_INT(ds_parse_seconds("1234567890123456", &v), DS_NUM_OK,
+              "16 digits: through strtod");
+    CHECK(v == 1234567890123456.0, "16 digits: value");
 }
 
 static void test_utf8(void)
@@ -203,7 +213,7 @@ static void test_sha256_paths(void)
 
 static void test_strmap(void)
 {
-    ds_strmap_t *m = ds_strmap_new();
+    ds_strmap_t *m = ds_strmap_alloc();
     char key[32];
     int ok = 1;
     for (size_t i = 0; i < 5000; i++) {

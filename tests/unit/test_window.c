@@ -9,6 +9,7 @@
  */
 #include <gsl/gsl_rng.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dyadseq/window.h"
@@ -414,8 +415,7 @@ static void test_against_r(void)
     snprintf(args, sizeof args, "'%s' '%s'", evp, parp);
     int rs = fx_rscript("window.R", args, outp);
     if (rs == 1) {
-        printf("# skip: Rscript not installed, window tallies not "
-               "cross-checked\n");
+        SKIP("window tallies against tests/r/window.R", "Rscript not installed");
     } else {
         CHECK_INT(rs, 0, "tests/r/window.R ran");
         FILE *fo = fopen(outp, "r");
@@ -459,8 +459,72 @@ static void test_against_r(void)
     ds_corpus_free(c);
 }
 
+/*
+ * Observation periods and edges (issue 13), U = 1.
+ * s1: A:pursue 1, B:withdraw 2, A:pursue 4, B:withdraw 5, period 0..8:
+ *   8 units 0..7 (not 6 = 1 + the last onset unit 5). Window 1:1,
+ *   given A:pursue {2, 5}, target B:withdraw {2, 5}:
+ *   keep: a = 2, b = 0, c = 0, d = 6;
+ *   drop: unit 0 (its look-back, unit -1, is before the start) left out:
+ *   a = 2, b = 0, c = 0, d = 5.
+ *   Window -1:-1 (the given unit is the one before a pursue: {0, 3};
+ *   target B:withdraw {2, 5}): keep a = 0, b = 2, c = 2, d = 4; drop
+ *   leaves out unit 7 (its look-ahead, 8, is past the end): d = 3.
+ * s2: the same events with units 3 not coded, period "0;4", "3;8":
+ *   stretches of units {0, 1, 2} and {4, 5, 6, 7}. Window 1:1: given
+ *   A:pursue {2} (from 1; the window of 4 gives 5), {5}; target
+ *   B:withdraw {2, 5}; unit 3 not tallied: keep a = 2, b = 0, c = 0,
+ *   d = 5; drop also leaves out 0 and 4 (the first of each stretch): d = 3.
+ */
+static void test_periods(void)
+{
+    ds_corpus_t *c = fx_corpus("A,B", FX_TIME);
+    ds_session_t *s1 = fx_session(c, "A:pursue 1, B:withdraw 2, "
+                                     "A:pursue 4, B:withdraw 5");
+    ds_session_t *s2 = fx_session(c, "A:pursue 1, B:withdraw 2, "
+                                     "A:pursue 4, B:withdraw 5");
+    static double p1[] = {0, 8}, p2[] = {0, 3, 4, 8};
+    double *q1 = malloc(sizeof p1), *q2 = malloc(sizeof p2);
+    memcpy(q1, p1, sizeof p1);
+    memcpy(q2, p2, sizeof p2);
+    s1->period = q1;
+    s1->n_periods = 1;
+    s2->period = q2;
+    s2->n_periods = 2;
+    ds_window_counts_t *w = ds_window_counts_alloc(c->n_states);
+    ds_window_opts_t o;
+    ds_window_opts_init(&o);
+    o.lo = o.hi = 1;
+    ds_error_t err = {0};
+    CHECK_INT(ds_window_tally(c, s1, &o, NULL, w, &err), 0, "period keep");
+    CHECK_INT(w->n_units, 8, "the period's 8 units");
+    CHECK_ABCD(w, AP, BW, 2, 0, 0, 6, "period, keep");
+    o.edges = DS_WINDOW_EDGES_DROP;
+    CHECK_INT(ds_window_tally(c, s1, &o, NULL, w, &err), 0, "period drop");
+    CHECK_INT(w->n_units, 7, "drop: 7 units");
+    CHECK_ABCD(w, AP, BW, 2, 0, 0, 5, "period, drop");
+    o.lo = o.hi = -1;
+    CHECK_INT(ds_window_tally(c, s1, &o, NULL, w, &err), 0, "-1:-1 drop");
+    CHECK_ABCD(w, AP, BW, 0, 2, 2, 3, "look-ahead, drop the last unit");
+    o.edges = DS_WINDOW_EDGES_KEEP;
+    CHECK_INT(ds_window_tally(c, s1, &o, NULL, w, &err), 0, "-1:-1 keep");
+    CHECK_ABCD(w, AP, BW, 0, 2, 2, 4, "look-ahead, keep");
+    o.lo = o.hi = 1;
+    CHECK_INT(ds_window_tally(c, s2, &o, NULL, w, &err), 0, "stretches");
+    CHECK_INT(w->n_units, 7, "unit 3 not coded");
+    CHECK_ABCD(w, AP, BW, 2, 0, 0, 5, "stretches, keep");
+    o.edges = DS_WINDOW_EDGES_DROP;
+    CHECK_INT(ds_window_tally(c, s2, &o, NULL, w, &err), 0, "stretches drop");
+    CHECK_ABCD(w, AP, BW, 2, 0, 0, 3, "stretches, drop");
+    CHECK_NEAR(ds_session_duration(s2), 7, 0, "duration: the time observed");
+    CHECK_NEAR(ds_session_end(s2) - ds_session_start(s2), 8, 0, "period 0..8");
+    ds_window_counts_free(w);
+    ds_corpus_free(c);
+}
+
 int main(void)
 {
+    test_periods();
     test_onsets();
     test_durations();
     test_negative_window();

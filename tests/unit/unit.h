@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int unit_n, unit_failed;
@@ -53,6 +54,20 @@ static int unit_n, unit_failed;
         UNIT_REPORT(ok_, "%s (got '%s', want '%s')", (what),                 \
                     g_ ? g_ : "(null)", w_ ? w_ : "(null)");                 \
     } while (0)
+
+/* A check that cannot run here (no R, ...): "ok N - what # SKIP reason",
+ * which tests/run.sh counts as skipped, not passed. */
+#define SKIP(what, reason)                                                   \
+    do {                                                                     \
+        unit_n++;                                                            \
+        printf("ok %d - %s # SKIP %s\n", unit_n, (what), (reason));          \
+    } while (0)
+
+/* Rscript is on PATH (the cross-checks against base R need it). */
+static inline int unit_have_r(void)
+{
+    return system("command -v Rscript >/dev/null 2>&1") == 0;
+}
 
 /* Call at the end of main. */
 #define UNIT_DONE() (unit_failed > 100 ? 100 : unit_failed)

@@ -1,0 +1,162 @@
+/*
+ * analysis_stream.c — sessions in blocks (see analysis_internal.h).
+ *
+ * Without a block sink there is one block, all sessions, and its view
+ * points into the whole arrays of ds_analysis_t. With one (issue #7:
+ * memory), a block is o->block_rows sessions: the statistics that are
+ * kept whole (pooling, summaries, permutations) are still viewed in
+ * place, the others are computed into block buffers that the sink
+ * receives and that the next block reuses, so the [S, K, K] arrays of the
+ * results file are never held whole.
+ */
+#include <string.h>
+
+#include "analysis_internal.h"
+
+static void buffers_free(ds_lag_result_t *buf, size_t n_lags)
+{
+    for (size_t l = 0; buf && l < n_lags; l++) {
+        free(buf[l].counts);
+        for (size_t i = 0; i < DS_N_CELL; i++)
+            free(*ds_analysis_cell(&buf[l], i));
+    }
+    free(buf);
+}
+
+/* Block buffers: counts and the streamed statistics of every lag for
+ * `rows` sessions. */
+static ds_lag_result_t *buffers_alloc(size_t n_lags, size_t rows, size_t K)
+{
+    ds_lag_result_t *buf = calloc(ds_analysis_atleast1(n_lags), sizeof *buf);
+    int ok = buf != NULL;
+    for (size_t l = 0; ok && l < n_lags; l++) {
+        ok &= (buf[l].counts = malloc(rows * K * K * sizeof(int64_t))) !=
+              NULL;
+        for (size_t i = 0; i < DS_N_CELL; i++)
+            if (!ds_analysis_kept_whole(i))
+                ok &= (*ds_analysis_cell(&buf[l], i) =
+                           malloc(rows * K * K * sizeof(double))) != NULL;
+    }
+    if (!ok) {
+        buffers_free(buf, n_lags);
+        return NULL;
+    }
+    return buf;
+}
+
+int ds_analysis_blocks_init(ds_analysis_blocks_t *b, const ds_analysis_t *a,
+                            const ds_analysis_opts_t *o)
+{
+    size_t S = a->S, K = a->K;
+    int stream = o->block_sink != NULL;
+    memset(b, 0, sizeof *b);
+    b->n_lags = a->n_lags;
+    /* sessions per block: all of them unless streaming */
+    b->rows = stream ? (o->block_rows ? o->block_rows : 512) : S;
+    if (b->rows > S)
+        b->rows = S;
+    if (b->rows == 0)
+        b->rows = 1;
+    b->lag = calloc(ds_analysis_atleast1(a->n_lags), sizeof *b->lag);
+    if (!b->lag)
+        return -1;
+    if (stream && !(b->buf = buffers_alloc(a->n_lags, b->rows, K)))
+        return -1;
+    if (stream && a->window &&
+        !(b->wbuf = ds_analysis_window_alloc(b->rows, K, DS_WINDOW_STREAMED,
+                                             0, (size_t)-1)))
+        return -1;
+    return 0;
+}
+
+void ds_analysis_blocks_clear(ds_analysis_blocks_t *b)
+{
+    buffers_free(b->buf, b->n_lags);
+    ds_analysis_window_free(b->wbuf);
+    free(b->lag);
+    memset(b, 0, sizeof *b);
+}
+
+void ds_analysis_blocks_set(ds_analysis_blocks_t *b, ds_analysis_t *a,
+                            size_t first, size_t n)
+{
+    size_t KK = a->K * a->K, o = first * KK;
+    b->first = first;
+    b->n = n;
+    b->reset = b->buf != NULL;
+    for (size_t l = 0; l < a->n_lags; l++) {
+        ds_lag_result_t *r = &a->lag[l], *x = &b->lag[l];
+        *x = *r;
+        x->permutation_p = NULL;
+        for (size_t i = 0; i < DS_N_TABLE; i++)
+            *ds_analysis_field_d(x, ds_analysis_table_off[i]) += first;
+        x->counts = b->buf ? b->buf[l].counts : r->counts + o;
+        for (size_t i = 0; i < DS_N_CELL; i++) {
+            if (b->buf && !ds_analysis_kept_whole(i))
+                *ds_analysis_cell(x, i) = *ds_analysis_cell(&b->buf[l], i);
+            else
+                *ds_analysis_cell(x, i) += o;
+        }
+    }
+    b->has_window = a->window != NULL;
+    if (!b->has_window)
+        return;
+    ds_window_result_t *w = b->wbuf ? b->wbuf : a->window;
+    size_t wo = b->wbuf ? 0 : o;
+    for (size_t i = 0; i < DS_N_WCOUNT; i++) {
+        size_t off = ds_analysis_wcount_off[i];
+        *ds_analysis_field_i(&b->win, off) = *ds_analysis_field_i(w, off) + wo;
+    }
+    for (size_t i = 0; i < DS_N_WSTAT; i++) {
+        size_t off = ds_analysis_wstat_off[i];
+        if (b->wbuf && ds_analysis_wkept_whole(i)) /* kept whole: in place */
+            *ds_analysis_field_d(&b->win, off) =
+                *ds_analysis_field_d(a->window, off) + o;
+        else
+            *ds_analysis_field_d(&b->win, off) =
+                *ds_analysis_field_d(w, off) + wo;
+    }
+}
+
+void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
+                                  size_t KK)
+{
+    if (!b->reset)
+        return;
+    size_t o = i * KK;
+    for (size_t l = 0; l < b->n_lags; l++) {
+        memset(b->lag[l].counts + o, 0, KK * sizeof(int64_t));
+        for (size_t k = 0; k < DS_N_CELL; k++)
+            if (!ds_analysis_kept_whole(k))
+                ds_analysis_fill_nan(*ds_analysis_cell(&b->lag[l], k) + o,
+                                     KK);
+    }
+    if (b->has_window) {
+        for (size_t k = 0; k < DS_N_WCOUNT; k++)
+            memset(*ds_analysis_field_i(&b->win, ds_analysis_wcount_off[k]) +
+                       o,
+                   0, KK * sizeof(int64_t));
+        for (size_t k = 0; k < DS_N_WSTAT; k++)
+            if (!ds_analysis_wkept_whole(k))
+                ds_analysis_fill_nan(
+                    *ds_analysis_field_d(&b->win, ds_analysis_wstat_off[k]) +
+                        o,
+                    KK);
+    }
+}
+
+int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
+                            const ds_analysis_opts_t *o, ds_analysis_t *a,
+                            ds_error_t *err)
+{
+    if (!o->block_sink)
+        return DS_OK;
+    ds_analysis_block_t pub = {.first = b->first,
+                               .n = b->n,
+                               .lag = b->lag,
+                               .window = b->has_window ? &b->win : NULL};
+    double t0 = ds_analysis_wall();
+    int rc = o->block_sink(o->block_ctx, &pub, err);
+    a->seconds_sink += ds_analysis_wall() - t0;
+    return rc;
+}

@@ -1,0 +1,472 @@
+/*
+ * ingest_parallel.c — the parallel reader of ds_ingest_load.
+ *
+ * Files are read in rounds of a few MiB and cut into pieces at line feeds;
+ * each piece is parsed into an ingest of its own by the same row code as
+ * the one-thread reader (ingest_csv.c, ingest_rows.c), on all threads, and
+ * the pieces are merged in file order, so the corpus is the same at any
+ * thread count. The reader handles only what it can judge exactly as the
+ * one-thread reader would: anything else (a problem in the data, a quoted
+ * field, a line longer than a chunk, standard input or another file that
+ * cannot be read twice) returns INGEST_FALLBACK, and ds_ingest_load starts
+ * again with the one-thread reader, which then reports. Messages and
+ * results therefore never depend on the thread count.
+ */
+#define _GNU_SOURCE /* memrchr */
+#include "ingest_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PIECE_BYTES ((size_t)1 << 20)    /* a task: about 25,000 rows */
+#define ROUND_PIECES 4                   /* pieces per thread and round */
+
+/* One input being read: its header's columns, digest and unread tail. */
+typedef struct fstate {
+    const char *name;
+    size_t file;              /* index in the ingest */
+    FILE *fp;
+    ingest_csv_t hdr;         /* columns and header names of the file */
+    ds_sha256_t hash;
+    unsigned char *tail;      /* bytes after the last cut, for the next read */
+    size_t tail_len;
+    size_t base_line;         /* line on which the next piece starts */
+    size_t n_rows;            /* data rows merged so far */
+    int started, eof, done;
+} fstate_t;
+
+/* A task of a round: parse a piece, or hash a chunk (hash != NULL). */
+typedef struct item {
+    fstate_t *f;
+    const unsigned char *data;
+    size_t len;
+    ds_sha256_t *hash;
+    ds_ingest_t *pb;          /* the piece's events */
+    size_t end_line, n_rows;
+    int rc;                   /* DS_OK, INGEST_FALLBACK or a DS_E* code */
+} item_t;
+
+static void run_item(item_t *it, const ds_ingest_opts_t *opts)
+{
+    if (it->hash) {
+        ds_sha256_update(it->hash, it->data, it->len);
+        return;
+    }
+    ds_error_t err;
+    ds_diag_t d;
+    ds_diag_init(&d, 1);
+    ingest_csv_t c = it->f->hdr; /* the file's columns and header names */
+    it->pb = ds_ingest_alloc(opts);
+    if (!it->pb || ingest_src_begin(&c.src, it->pb, it->f->name, &d, &err)) {
+        it->rc = DS_ENOMEM;
+        ds_diag_free(&d);
+        return;
+    }
+    memcpy(c.src.has, it->f->hdr.src.has, sizeof c.src.has);
+    /* lines are counted from 1 here and shifted when merged; row indices
+     * from 1 so that no row is taken for a header */
+    int rc = ds_csv_read_block(it->data, it->len, it->f->name, 1, 1,
+                               ingest_csv_row, &c, &it->end_line, &d, &err);
+    ingest_src_clear(&c.src);
+    it->n_rows = c.src.n_rows;
+    if (rc == DS_ENOMEM || d.oom)
+        it->rc = DS_ENOMEM;
+    else if (rc || d.n_errors || d.n_warnings)
+        it->rc = INGEST_FALLBACK;
+    ds_diag_free(&d);
+}
+
+/* Append the events of piece session p to session s of the same study,
+ * lines shifted by `shift`, all from file `file`. */
+static int append_events(ingest_session_t *s, const ingest_session_t *p, size_t shift,
+                         size_t file, int has_time, int has_dur)
+{
+    size_t n = s->n + p->n;
+#define APPEND(field)                                                        \
+    do {                                                                     \
+        void *q_ = realloc(s->field, n * sizeof *s->field);                  \
+        if (!q_)                                                             \
+            return -1;                                                       \
+        s->field = q_;                                                       \
+        memcpy(s->field + s->n, p->field, p->n * sizeof *s->field);          \
+    } while (0)
+    APPEND(state);
+    APPEND(line);
+    APPEND(file);
+    if (has_time)
+        APPEND(onset);
+    if (has_dur)
+        APPEND(duration);
+#undef APPEND
+    for (size_t i = s->n; i < n; i++) {
+        s->line[i] += (uint32_t)shift;
+        s->file[i] = (uint32_t)file;
+    }
+    s->n = s->cap = n;
+    return 0;
+}
+
+/* Merge a parsed piece into g in order. INGEST_FALLBACK when the
+ * one-thread reader would have reported something at the seam (a session
+ * also in an earlier file, time going backwards across pieces). */
+static int merge_piece(ds_ingest_t *g, item_t *it, char **key,
+                       size_t *key_cap)
+{
+    fstate_t *f = it->f;
+    ds_ingest_t *pg = it->pb;
+    size_t shift = f->base_line - 1, kl;
+    int has_time = g->has_col[DS_INGEST_TIME];
+    int has_dur = g->has_col[DS_INGEST_DURATION];
+    if (f->base_line + it->end_line > UINT32_MAX)
+        return INGEST_FALLBACK;
+    for (size_t i = 0; i < pg->n_s; i++) {
+        ingest_session_t *p = &pg->s[i];
+        if (ingest_key(key, key_cap, p->couple, p->couple_len, p->label,
+                       p->label_len, &kl))
+            return DS_ENOMEM;
+        size_t idx = ds_strmap_get(g->map, *key, kl);
+        if (idx == INGEST_NONE) {
+            if ((idx = ingest_session_add(g, *key, kl)) == INGEST_NONE)
+                return DS_ENOMEM;
+            ingest_session_t *s = &g->s[idx];
+            *s = *p; /* the arrays move over */
+            memset(p, 0, sizeof *p);
+            ingest_session_shrink(s);
+            for (size_t e = 0; e < s->n; e++) {
+                s->line[e] += (uint32_t)shift;
+                s->file[e] = (uint32_t)f->file;
+            }
+            s->first_file = s->last_file = f->file;
+            s->first_line += shift;
+            s->dup_reported = INGEST_NONE;
+            s->period_file = f->file;
+            s->period_line += shift;
+            continue;
+        }
+        ingest_session_t *s = &g->s[idx];
+        if (s->last_file != f->file && !g->opts.merge)
+            return INGEST_FALLBACK; /* "session also appears in ..." */
+        if (has_time && !g->opts.sort && s->n && p->n &&
+            p->onset[0] < s->onset[s->n - 1])
+            return INGEST_FALLBACK; /* "time goes backwards" */
+        if (p->n_periods && s->n_periods &&
+            (p->n_periods != s->n_periods ||
+             memcmp(p->period, s->period,
+                    2 * p->n_periods * sizeof *p->period) != 0))
+            return INGEST_FALLBACK; /* "observation period differs" */
+        if (append_events(s, p, shift, f->file, has_time, has_dur))
+            return DS_ENOMEM;
+        if (p->n_periods && !s->n_periods) {
+            s->period = p->period; /* moves over */
+            s->n_periods = p->n_periods;
+            s->period_file = f->file;
+            s->period_line = p->period_line + shift;
+            p->period = NULL;
+            p->n_periods = 0;
+        }
+        s->last_file = f->file;
+    }
+    f->base_line += it->end_line - 1;
+    f->n_rows += it->n_rows;
+    return DS_OK;
+}
+
+static void fstate_close(fstate_t *f)
+{
+    if (f->fp)
+        fclose(f->fp);
+    f->fp = NULL;
+    ingest_csv_clear(&f->hdr);
+    free(f->tail);
+    f->tail = NULL;
+}
+
+/* Read the next chunk of f (at most `want` new bytes) and cut it into
+ * items. *buf receives the chunk (freed after the round). INGEST_FALLBACK
+ * for anything the one-thread reader must judge. */
+static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **buf, item_t *items,
+                      size_t *n_items, size_t max_items, size_t *n_read,
+                      ds_diag_t *hdiag, ds_error_t *err)
+{
+    unsigned char *p = malloc(f->tail_len + want + 1);
+    if (!p)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    *buf = p;
+    if (f->tail_len)
+        memcpy(p, f->tail, f->tail_len);
+    size_t n = fread(p + f->tail_len, 1, want, f->fp);
+    if (ferror(f->fp))
+        return INGEST_FALLBACK; /* the one-thread reader words the error */
+    f->eof = n < want;
+    *n_read = n;
+    if (n) {
+        item_t *h = &items[(*n_items)++];
+        memset(h, 0, sizeof *h);
+        h->f = f;
+        h->data = p + f->tail_len;
+        h->len = n;
+        h->hash = &f->hash;
+    }
+    size_t len = f->tail_len + n, pos = 0;
+    free(f->tail);
+    f->tail = NULL;
+    f->tail_len = 0;
+    if (!f->started) {
+        f->started = 1;
+        if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+            pos = 3;
+        if (len == pos || ds_csv_looks_binary(p + pos, len - pos))
+            return INGEST_FALLBACK;
+        unsigned char *nl = memchr(p + pos, '\n', len - pos);
+        if (!nl || memchr(p + pos, '"', (size_t)(nl - p) - pos))
+            return INGEST_FALLBACK;
+        size_t hl = (size_t)(nl - p) + 1 - pos, end_line;
+        f->hdr.src.diag = hdiag;
+        size_t errors = hdiag->n_errors;
+        int rc = ds_csv_read_block(p + pos, hl, f->name, 1, 0,
+                                   ingest_csv_row, &f->hdr, &end_line, hdiag,
+                                   err);
+        if (rc == DS_ENOMEM)
+            return rc;
+        if (rc || f->hdr.header_bad || hdiag->n_errors > errors ||
+            f->hdr.n_header == 0)
+            return INGEST_FALLBACK;
+        f->base_line = end_line;
+        pos += hl;
+    }
+    if (memchr(p + pos, '"', len - pos))
+        return INGEST_FALLBACK; /* quoted fields may hold line feeds */
+    size_t end = len;
+    if (!f->eof) {
+        unsigned char *nl = memrchr(p + pos, '\n', len - pos);
+        if (!nl)
+            return INGEST_FALLBACK; /* a line longer than a chunk */
+        end = (size_t)(nl - p) + 1;
+        f->tail_len = len - end;
+        if (f->tail_len) {
+            if (!(f->tail = malloc(f->tail_len)))
+                return ds_error_set(err, DS_ENOMEM, "out of memory");
+            memcpy(f->tail, p + end, f->tail_len);
+        }
+    }
+    while (pos < end) {
+        size_t e = pos + piece < end ? pos + piece : end;
+        if (e < end) {
+            unsigned char *nl = memchr(p + e, '\n', end - e);
+            e = nl ? (size_t)(nl - p) + 1 : end;
+        }
+        if (*n_items == max_items)
+            return INGEST_FALLBACK; /* cannot happen: items are sized for it */
+        item_t *it = &items[(*n_items)++];
+        memset(it, 0, sizeof *it);
+        it->f = f;
+        it->data = p + pos;
+        it->len = e - pos;
+        pos = e;
+    }
+    return DS_OK;
+}
+
+/* The work of one round: its tasks, the chunks they point into, and the
+ * files whose last chunk it holds (finished when it is merged). */
+typedef struct round {
+    item_t *items;
+    size_t n_items, max_items;
+    unsigned char **bufs;
+    size_t n_bufs, max_bufs;
+    size_t files_from, files_to; /* fs[files_from, files_to) end here */
+} round_t;
+
+typedef struct loader {
+    ds_ingest_t *g;
+    char **paths;
+    size_t n, next;              /* next file to start reading */
+    fstate_t *fs;
+    size_t piece, round_bytes, ramp;
+    ds_diag_t hdiag;             /* header warnings, replayed at the end */
+    char *key;
+    size_t key_cap;
+} loader_t;
+
+static void round_clear(round_t *r)
+{
+    for (size_t i = 0; i < r->n_items; i++)
+        ds_ingest_free(r->items[i].pb);
+    for (size_t i = 0; i < r->n_bufs; i++)
+        free(r->bufs[i]);
+    r->n_items = r->n_bufs = 0;
+}
+
+/* Read the next round: about round_bytes from the files in order (several
+ * small files, or one chunk of a large one), cut into items. An empty
+ * round when every file has been read. */
+static int gather(loader_t *L, round_t *r, ds_error_t *err)
+{
+    size_t got = 0;
+    /* the first rounds are small, so the threads start early: one piece a
+     * thread, then twice as much each round up to round_bytes */
+    size_t limit = L->ramp < L->round_bytes ? L->ramp : L->round_bytes;
+    if (L->ramp < L->round_bytes)
+        L->ramp *= 2;
+    r->files_from = r->files_to = L->next;
+    while (L->next < L->n && got < limit &&
+           r->n_items + 8 < r->max_items && r->n_bufs < r->max_bufs) {
+        fstate_t *f = &L->fs[L->next];
+        int rc;
+        if (!f->fp) {
+            f->name = L->paths[L->next];
+            if (!(f->fp = fopen(f->name, "rb")))
+                return INGEST_FALLBACK; /* the one-thread reader says why */
+            ingest_csv_init(&f->hdr);
+            if ((rc = ingest_src_begin(&f->hdr.src, L->g, f->name, NULL,
+                                       err)))
+                return rc;
+            f->file = f->hdr.src.file;
+            ds_sha256_init(&f->hash);
+        }
+        size_t want = limit - got, got_now = 0;
+        if (want < L->piece)
+            want = L->piece;
+        rc = read_chunk(f, want, L->piece, &r->bufs[r->n_bufs++], r->items,
+                        &r->n_items, r->max_items, &got_now, &L->hdiag, err);
+        if (rc)
+            return rc;
+        got += got_now;
+        if (!f->eof)
+            break; /* a large file: one chunk per round */
+        r->files_to = ++L->next;
+    }
+    return DS_OK;
+}
+
+/* Merge a parsed round in order and finish the files that end in it. */
+static int merge_round(loader_t *L, round_t *r, ds_error_t *err)
+{
+    int rc = DS_OK;
+    for (size_t i = 0; i < r->n_items && rc == DS_OK; i++) {
+        if (r->items[i].hash)
+            continue;
+        rc = r->items[i].rc;
+        if (rc == DS_ENOMEM)
+            ds_error_set(err, rc, "out of memory");
+        if (rc == DS_OK)
+            rc = merge_piece(L->g, &r->items[i], &L->key, &L->key_cap);
+    }
+    for (size_t i = r->files_from; rc == DS_OK && i < r->files_to; i++) {
+        fstate_t *f = &L->fs[i];
+        if (f->n_rows == 0) {
+            rc = INGEST_FALLBACK; /* "no data rows (header only)" */
+            break;
+        }
+        ds_sha256_final_hex(&f->hash, L->g->sha[f->file]);
+        fstate_close(f);
+        f->done = 1;
+    }
+    round_clear(r);
+    return rc;
+}
+
+/*
+ * A pipeline of rounds: while the tasks of round k parse its pieces and
+ * hash its chunks on all threads, this thread merges round k - 1 in order
+ * and reads and cuts round k + 1, then helps with what is left of round k
+ * (the end of the taskgroup). Rounds are about ROUND_PIECES x threads MiB,
+ * pieces about PIECE_BYTES.
+ */
+int ingest_load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
+                         int threads, ds_corpus_t **out, ds_diag_t *diag,
+                         ds_error_t *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        /* standard input, pipes and devices cannot be read twice */
+        struct stat st;
+        if (strcmp(paths[i], "-") == 0 || stat(paths[i], &st) != 0 ||
+            !S_ISREG(st.st_mode))
+            return INGEST_FALLBACK;
+    }
+    if (opts->n_actors * opts->codebook->n > 65535)
+        return INGEST_FALLBACK;
+    int rc = DS_OK;
+    loader_t L = {.paths = paths, .n = n};
+    L.piece = PIECE_BYTES;
+    const char *env = getenv("DYADSEQ_PIECE_BYTES"); /* testing only */
+    if (env && atol(env) >= 64)
+        L.piece = (size_t)atol(env);
+    L.round_bytes = (size_t)threads * ROUND_PIECES * L.piece;
+    L.ramp = (size_t)threads * L.piece;
+    round_t R[3];
+    memset(R, 0, sizeof R);
+    ds_diag_init(&L.hdiag, 50);
+    L.g = ds_ingest_alloc(opts);
+    L.fs = calloc(n ? n : 1, sizeof *L.fs);
+    int ok = L.g && L.fs;
+    for (int k = 0; k < 3; k++) {
+        R[k].max_items = 2 * (L.round_bytes / L.piece + 2) + 2 * n + 8;
+        R[k].max_bufs = n + 2;
+        R[k].items = calloc(R[k].max_items, sizeof *R[k].items);
+        R[k].bufs = calloc(R[k].max_bufs, sizeof *R[k].bufs);
+        ok = ok && R[k].items && R[k].bufs;
+    }
+    if (!ok) {
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+        goto done;
+    }
+    rc = gather(&L, &R[0], err);
+#pragma omp parallel num_threads(threads)
+#pragma omp single
+    for (size_t k = 0; rc == DS_OK; k++) {
+        round_t *cur = &R[k % 3], *prev = k ? &R[(k + 2) % 3] : NULL,
+                *nxt = &R[(k + 1) % 3];
+        if (cur->n_items == 0 && cur->files_to == cur->files_from) {
+            if (prev) /* the last round */
+                rc = merge_round(&L, prev, err);
+            break;
+        }
+        int rc2 = DS_OK;
+#pragma omp taskgroup
+        {
+            for (size_t i = 0; i < cur->n_items; i++) {
+                item_t *it = &cur->items[i];
+#pragma omp task firstprivate(it)
+                run_item(it, opts);
+            }
+            if (prev)
+                rc2 = merge_round(&L, prev, err);
+            if (rc2 == DS_OK)
+                rc2 = gather(&L, nxt, err);
+        }
+        rc = rc2;
+    }
+    if (rc)
+        goto done;
+    for (size_t i = 0; i < n; i++)
+        if (!L.fs[i].done) { /* never a silent loss of input */
+            rc = ds_error_set(err, DS_EIO, "%s: not read to its end",
+                              paths[i]);
+            goto done;
+        }
+    if (L.hdiag.n_warnings > L.hdiag.n_warnings_kept || L.hdiag.oom) {
+        rc = INGEST_FALLBACK;
+        goto done;
+    }
+    for (size_t i = 0; i < L.hdiag.n_warnings_kept; i++)
+        ds_diag_warning(diag, NULL, 0, NULL, "%s", L.hdiag.warnings[i]);
+    rc = ds_ingest_finish(L.g, out, diag, err);
+done:
+    if (rc == INGEST_FALLBACK && err)
+        err->code = 0;
+    for (int k = 0; k < 3; k++) {
+        round_clear(&R[k]);
+        free(R[k].items);
+        free(R[k].bufs);
+    }
+    for (size_t i = 0; L.fs && i < n; i++)
+        fstate_close(&L.fs[i]);
+    free(L.fs);
+    free(L.key);
+    ds_ingest_free(L.g);
+    ds_diag_free(&L.hdiag);
+    return rc;
+}
+
