@@ -113,7 +113,7 @@ FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fopenmp \
                -fno-sanitize-recover=undefined -Wall -Wextra
 FUZZ_LIBOBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,\
                  $(filter-out src/main.c src/cli.c src/cli_%.c src/cmd_%.c,$(SRC)))
-FUZZ_NAMES  := time codebook zeros transcript results
+FUZZ_NAMES  := time codebook zeros transcript results import
 FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 
 $(FUZZ_DIR)/obj/%.o: src/%.c | $(DEPS_STAMP)

@@ -16,7 +16,7 @@ seeds="$FUZZ_DIR/seeds"
 report="$FUZZ_DIR/report.txt"
 rm -rf "$seeds"
 mkdir -p "$seeds/time" "$seeds/codebook" "$seeds/zeros" "$seeds/transcript" \
-    "$seeds/results"
+    "$seeds/results" "$seeds/import"
 
 # seeds: every field of the time and duration columns, the codebooks and
 # structural-zero files of tests/ and datasets/, the bad transcripts and a
@@ -49,15 +49,30 @@ trap 'rm -rf "$w"' EXIT
 cut -d, -f1,2,4 "$w/s.csv" >"$w/plain.csv" &&
     "$DYADSEQ" analyze -q -o "$seeds/results/plain.h5" "$w/plain.csv"
 
+# importer seeds: the samples of datasets/formats/ and the inputs of
+# tests/convert/, each behind the byte that picks its format (import.c:
+# 0 boris, 1 elan, 2 sdis, 3 columns, 4 intervals)
+k=0
+for pair in 0:datasets/formats/boris 1:datasets/formats/elan \
+            1:datasets/formats/elan_txt 2:datasets/formats/sdis \
+            3:datasets/formats/columns 4:datasets/intervals; do
+    sel=${pair%%:*}
+    for f in $(find "${pair#*:}" -type f 2>/dev/null); do
+        [ "$(wc -c <"$f")" -le 60000 ] || continue
+        k=$((k + 1))
+        { printf "\\$(printf '%03o' "$sel")"; cat "$f"; } >"$seeds/import/$k"
+    done
+done
+
 : >"$report"
-for h in ${FUZZ_ONLY:-time codebook zeros transcript results}; do
+for h in ${FUZZ_ONLY:-time codebook zeros transcript results import}; do
     bin="$FUZZ_DIR/fuzz_$h"
     [ -x "$bin" ] || { echo "$h: not built (make fuzz-build)" | tee -a "$report"; continue; }
     corpus="$FUZZ_DIR/corpus/$h"
     found="$FUZZ_DIR/found/$h"
     mkdir -p "$corpus" "$found"
     max=4096
-    case $h in transcript) max=65536 ;; results) max=131072 ;; esac
+    case $h in transcript|import) max=65536 ;; results) max=131072 ;; esac
     start=$(date +%s)
     ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp "$bin" -max_total_time="$secs" -max_len=$max \
         -rss_limit_mb=4096 -timeout=30 -print_final_stats=1 \

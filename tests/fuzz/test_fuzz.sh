@@ -12,7 +12,7 @@ fi
 FUZZ_DIR="$TMP/fuzz" sh -c '
     mkdir -p "$FUZZ_DIR" && for b in '"$PWD/$FUZZ_DIR"'/fuzz_*; do ln -s "$b" "$FUZZ_DIR/"; done
     sh tests/fuzz/run.sh 3' >"$TMP/log" 2>&1
-for h in time codebook zeros transcript results; do
+for h in time codebook zeros transcript results import; do
     line=$(grep "^$h: " "$TMP/log")
     case "$line" in
     *", 0 found, exit 0") ok "$line" ;;
