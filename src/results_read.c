@@ -172,8 +172,11 @@ static int path_exists(ds_results_reader_t *f, const char *path)
         return 1;
     size_t len = strlen(path);
     char *buf = malloc(len + 1);
-    if (!buf)
+    if (!buf) {
+        if (!f->failed) /* out of memory is not "absent" */
+            f->failed = ds_results_oom(&f->fail);
         return 0;
+    }
     memcpy(buf, path, len + 1);
     int ok = 1;
     for (size_t i = 1; i <= len && ok; i++) {
