@@ -9,6 +9,9 @@
 #   make bench      benchmark into results/bench.md (BENCH_EVENTS=10000000: large)
 #   make MPI=1      build build/dyadseq-mpi (Open MPI, parallel HDF5; README)
 #   make check-mpi  build it and run its tests under mpirun (tests/mpi)
+#   make fault      the allocation-failure loop over every N (FAULT_ARGS="-e 10"
+#                   for every 10th; tests/fault/loop.sh says the options)
+#   make fuzz       each libFuzzer harness for FUZZ_SECONDS (default 60)
 
 CC      ?= gcc
 PREFIX  ?= /usr/local
@@ -69,8 +72,10 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests-$(MODE)$(MPISUF)/%)
 
 DEPS_STAMP := $(BUILD)/.deps-installed$(MPISUF)
+FAULT_SO := $(BUILD)/fault/libfaultinject.so
 
-.PHONY: all deps demo check check-mpi serial-bin unit reproduce install clean help bench
+.PHONY: all deps demo check check-mpi serial-bin unit reproduce install clean \
+        help bench fault fuzz fuzz-build
 all: $(BIN)
 
 # Install missing system packages once per build tree (idempotent script).
@@ -108,9 +113,10 @@ unit: $(UNIT_BIN)
 ifeq ($(MPI),1)
 # the MPI program: its unit tests, every test with it as the program (one
 # process), and the tests under mpirun against the serial program
-check: $(BIN) $(UNIT_BIN) serial-bin
+check: $(BIN) $(UNIT_BIN) serial-bin $(FAULT_SO)
 	@UNIT_DIR=$(BUILD)/tests-$(MODE)$(MPISUF) DYADSEQ=$(BIN) MPI_TESTS=1 \
-	    DYADSEQ_SERIAL=$(BUILD)/dyadseq DYADSEQ_MPI=$(BIN) sh tests/run.sh
+	    DYADSEQ_SERIAL=$(BUILD)/dyadseq DYADSEQ_MPI=$(BIN) \
+	    FAULT_SO=$(FAULT_SO) sh tests/run.sh
 serial-bin:
 	@$(MAKE) --no-print-directory MPI= all
 check-mpi: $(BIN) serial-bin
@@ -118,12 +124,51 @@ check-mpi: $(BIN) serial-bin
 	    DYADSEQ=$(BUILD)/dyadseq DYADSEQ_SERIAL=$(BUILD)/dyadseq \
 	    DYADSEQ_MPI=$(BIN) sh tests/run.sh
 else
-check: $(BIN) $(UNIT_BIN)
-	@UNIT_DIR=$(BUILD)/tests-$(MODE) DYADSEQ=$(BIN) sh tests/run.sh
+check: $(BIN) $(UNIT_BIN) $(FAULT_SO)
+	@UNIT_DIR=$(BUILD)/tests-$(MODE) DYADSEQ=$(BIN) FAULT_SO=$(FAULT_SO) \
+	    sh tests/run.sh
 # the MPI tests (tests/mpi): build the MPI program and run them
 check-mpi: $(BIN)
 	@$(MAKE) --no-print-directory MPI=1 check-mpi
 endif
+
+# The allocation-failure shim (LD_PRELOAD; tests only, never linked into
+# dyadseq) and the loop over every N (issue 18).
+$(FAULT_SO): tests/fault/faultinject.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -fPIC -shared -Wall -Wextra -o $@ $< -ldl -pthread
+
+fault: $(BIN) $(FAULT_SO)
+	@DYADSEQ=$(BIN) FAULT_SO=$(FAULT_SO) sh tests/fault/loop.sh $(FAULT_ARGS)
+
+# libFuzzer harnesses of the parsers (tests/fuzz/), built with clang,
+# AddressSanitizer and UBSan over the library's sources (issue 18).
+FUZZ_SECONDS ?= 60
+FUZZ_CC     := clang
+FUZZ_DIR    := $(BUILD)/fuzz
+FUZZ_CFLAGS := -std=c11 -g -O1 -fno-omit-frame-pointer -fopenmp \
+               -fsanitize=address,undefined,fuzzer-no-link \
+               -fno-sanitize-recover=undefined -Wall -Wextra
+FUZZ_LIBOBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,\
+                 $(filter-out src/main.c src/cli.c src/cli_%.c src/cmd_%.c \
+                              src/mpi_%.c,$(sort $(wildcard src/*.c))))
+FUZZ_NAMES  := time codebook zeros transcript results import
+FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+
+$(FUZZ_DIR)/obj/%.o: src/%.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -Isrc -c -o $@ $<
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBOBJ)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
+	    -Isrc -Itests/fuzz -o $@ $< $(FUZZ_LIBOBJ) $(LDLIBS)
+
+.SECONDARY: $(FUZZ_LIBOBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: $(BIN) $(FUZZ_BIN)
+	@DYADSEQ=$(BIN) FUZZ_DIR=$(FUZZ_DIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 demo: $(BIN)
 	@sh scripts/demo.sh
@@ -151,4 +196,4 @@ clean:
 help:
 	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
 
--include $(OBJ:.o=.d) $(UNIT_BIN:%=%.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:%=%.d) $(FUZZ_LIBOBJ:.o=.d)

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "dyadseq/ingest.h"
 #include "progress.h"
 #include "results.h"
+#include "results_check.h"
 #include "text.h"
 
 
@@ -365,6 +367,14 @@ void ds_msg_warning(const char *fmt, ...)
     va_end(ap);
 }
 
+int ds_stdout_status(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return DS_EXIT_OK;
+    ds_msg_error("cannot write to standard output: %s", strerror(errno));
+    return DS_EXIT_DATA;
+}
+
 int ds_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
@@ -516,7 +526,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
             if (rc == DS_EDATA)
                 ds_print_diag(&diag, o->quiet);
             else
-                ds_msg_error("%s", err.msg);
+                ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
             goto done;
         }
     } else if (!(cb = ds_codebook_alloc_default())) {
@@ -547,10 +557,10 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     if (rc == DS_EDATA || (rc == DS_OK && (diag.n_errors || diag.n_warnings)))
         ds_print_diag(&diag, o->quiet);
     if (rc == DS_EUSAGE) {
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
         status = DS_EXIT_DATA;
     } else if (rc && rc != DS_EDATA) {
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
     } else if (rc == DS_OK) {
         status = DS_EXIT_OK;
     }
@@ -590,6 +600,20 @@ int ds_cli_check_output(const char *out, char *const *inputs, size_t n)
     return 0;
 }
 
+int ds_cli_check_results(ds_results_reader_t *f, int quiet)
+{
+    ds_error_t err = {0};
+    ds_diag_t diag;
+    ds_diag_init(&diag, 50);
+    int rc = ds_results_check(f, &diag, &err);
+    if (rc == DS_EDATA)
+        ds_print_diag(&diag, quiet);
+    else if (rc)
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
+    ds_diag_free(&diag);
+    return rc ? DS_EXIT_DATA : DS_EXIT_OK;
+}
+
 int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,
                         const ds_corpus_t *c, ds_analysis_opts_t *ao,
                         size_t work, ds_analysis_t **out)
@@ -610,7 +634,7 @@ int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,
         ds_print_diag(&diag, 0);
     ds_diag_free(&diag);
     if (rc) {
-        ds_msg_error("%s", err.msg);
+        ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
         return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
     }
     return DS_EXIT_OK;
@@ -650,7 +674,7 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
            (c = getopt_long(argc, argv, shortopts, lo, NULL)) != -1) {
         if (c == 'h') {
             ds_cmd_help(spec, o, stdout);
-            status = fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+            status = ds_stdout_status();
         } else if (c == '?') {
             if (optopt)
                 status = ds_usage_error(spec->name, "unknown option '-%c'",

@@ -115,6 +115,10 @@ void ds_msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ds_msg_warning(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
 
+/* Flush standard output: DS_EXIT_OK, or DS_EXIT_DATA after "cannot write
+ * to standard output: REASON" (a full disk, a closed pipe). */
+int ds_stdout_status(void);
+
 /* A usage error: message, then "Try 'dyadseq CMD --help'."; returns 2. */
 int ds_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -170,6 +174,13 @@ int ds_cli_import_corpus(const ds_common_opts_t *o, char *const *inputs,
  * the path may be written, -1 when not (exit with DS_EXIT_DATA).
  */
 int ds_cli_check_output(const char *out, char *const *inputs, size_t n);
+
+/*
+ * Check a results file before trusting it (results_check.h): prints
+ * every problem found; DS_EXIT_OK, or DS_EXIT_DATA after the messages.
+ */
+struct ds_results_reader;
+int ds_cli_check_results(struct ds_results_reader *f, int quiet);
 
 /*
  * Run ds_analysis_run(c, ao) with o's thread count and, when o asks for

@@ -10,6 +10,7 @@
  * ICC(A,1) across the sessions is icc.c. layout_agree.c writes /agreement;
  * this file reads the options, prints the table and writes the file.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -198,10 +199,12 @@ typedef struct run {
     ds_transition_t *tr;
     size_t n_tr;
     ds_icc_t *icc;              /* [n_metrics] */
+    ds_results_t *out;          /* the file, complete, not yet named */
 } run_t;
 
 static void run_free(run_t *r)
 {
+    ds_results_abort(r->out);
     for (int k = 0; k < 2; k++) {
         ds_compare_values_clear(&r->cv[k]);
         ds_compare_sessions_clear(&r->cs[k]);
@@ -502,7 +505,9 @@ static char *parameters_json(const run_t *r)
     return s;
 }
 
-static int write_file(const run_t *r, const char *params)
+/* The results file, complete under its temporary name in r->out
+ * (ds_results_finish); it is named after the table is printed. */
+static int write_file(run_t *r, const char *params)
 {
     ds_error_t err = {0};
     ds_results_t *f = NULL;
@@ -549,8 +554,10 @@ static int write_file(const run_t *r, const char *params)
     }
     if (!rc)
         rc = ds_layout_agreement(f, &L, &err);
+    if (!rc)
+        rc = ds_results_finish(f, &err);
     if (!rc) {
-        rc = ds_results_commit(f, &err);
+        r->out = f;
         f = NULL;
     }
 done:
@@ -831,12 +838,21 @@ static int run_agree(run_t *r, char *const *inputs, size_t n_inputs)
     free(params);
     if (status)
         return status;
+    /* the file gets its name only when the table could be written too, so
+     * that an exit status of 1 leaves no file (issue 18 #8) */
     print_table(r);
     if (!o->quiet)
         printf("\nwrote %s: /agreement of %zu sessions\n", o->output,
                r->res->S);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        ds_msg_error("cannot write to standard output");
+        ds_msg_error("cannot write to standard output: %s; %s not written",
+                     strerror(errno), o->output);
+        return DS_EXIT_DATA;
+    }
+    ds_results_t *f = r->out;
+    r->out = NULL;
+    if (ds_results_commit(f, &err)) {
+        ds_msg_error("%s", err.msg);
         return DS_EXIT_DATA;
     }
     return DS_EXIT_OK;

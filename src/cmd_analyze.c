@@ -562,8 +562,9 @@ static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
            res->ap ? ", actor-partner effects" : "",
            a->permutations ? ", permutation tests" : "");
     if ((res->ap && ds_cli_ap_print(stdout, c, res, &ao->ap_opts, 50)) ||
-        fflush(stdout) != 0) {
-        ds_msg_error("cannot write to standard output");
+        fflush(stdout) != 0 || ferror(stdout)) {
+        ds_msg_error("cannot write to standard output: %s; %s not written",
+                     strerror(errno), o->output);
         return -1;
     }
     return 0;
@@ -661,10 +662,8 @@ int main_analyze(int argc, char **argv, const char *command_line)
     rc = ds_layout_session_columns(r, res, &err);
     if (!rc)
         rc = ds_layout_stream_end(ls, res, &ao, &err);
-    if (!rc) {
-        rc = ds_results_commit(r, &err);
-        r = NULL;
-    }
+    if (!rc)
+        rc = ds_results_finish(r, &err);
     if (rc) {
         ds_msg_error("%s", err.msg);
         goto done;
@@ -674,8 +673,16 @@ int main_analyze(int argc, char **argv, const char *command_line)
         fprintf(stderr, "dyadseq: time: parse %.3f s, compute %.3f s, "
                         "write %.3f s%s\n", t_parse, t_compute, t_write,
                 a.permutations ? permute_time(res) : "");
+    /* the file is complete; it gets its name only when the summary could
+     * be written too, so that an exit status of 1 leaves no file */
     if (!o.quiet && print_summary(&a, &o, c, res, &ao))
         goto done;
+    rc = ds_results_commit(r, &err);
+    r = NULL;
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        goto done;
+    }
     status = DS_EXIT_OK;
 done:
     ds_layout_stream_free(ls);

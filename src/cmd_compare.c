@@ -11,6 +11,7 @@
  * layout.c; this file reads the input, writes the file and prints the
  * table.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -842,9 +843,9 @@ static int apply_reliability(compare_run_t *run)
     return DS_EXIT_OK;
 }
 
-/* The results file: the input's tables and /comparison. 0 or an exit
- * status. */
-static int write_output(compare_run_t *run)
+/* The results file: the input's tables and /comparison, complete under
+ * its temporary name in *out (ds_results_finish). 0 or an exit status. */
+static int write_output(compare_run_t *run, ds_results_t **out)
 {
     ds_results_t *r = NULL;
     ds_error_t *err = &run->err;
@@ -869,22 +870,22 @@ static int write_output(compare_run_t *run)
     }
     if (!rc)
         rc = ds_layout_comparison(r, run->cmp, err);
-    if (!rc) {
-        rc = ds_results_commit(r, err);
-        r = NULL;
-    }
-    ds_results_abort(r);
+    if (!rc)
+        rc = ds_results_finish(r, err);
     free(params);
     if (rc) {
+        ds_results_abort(r);
         ds_msg_error("%s", err->msg);
         return DS_EXIT_DATA;
     }
+    *out = r;
     return DS_EXIT_OK;
 }
 
 int main_compare(int argc, char **argv, const char *command_line)
 {
     compare_run_t run = {.a = {.ap = {.delta = DS_AP_DELTA_DEFAULT}}};
+    ds_results_t *r = NULL;
     int status = ds_cmd_parse(&spec, argc, argv, &run.o, &run.a, &run.inputs,
                               &run.n_inputs);
     if (status >= 0)
@@ -897,19 +898,30 @@ int main_compare(int argc, char **argv, const char *command_line)
         goto done;
     if ((status = load_input(&run)) || (status = pick_transitions(&run)) ||
         (status = build_and_test(&run)) ||
-        (status = apply_reliability(&run)) || (status = write_output(&run)))
+        (status = apply_reliability(&run)) ||
+        (status = write_output(&run, &r)))
         goto done;
+    /* the file is complete; it gets its name only when the table could be
+     * written too, so that an exit status of 1 leaves no file */
     print_table(run.cmp);
     if (!run.o.quiet)
         printf("\nwrote %s: /comparison of %zu metrics over %zu couples\n",
                run.o.output, run.cmp->n_metrics, run.cmp->n_couples);
+    status = DS_EXIT_DATA;
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        ds_msg_error("cannot write to standard output");
-        status = DS_EXIT_DATA;
+        ds_msg_error("cannot write to standard output: %s; %s not written",
+                     strerror(errno), run.o.output);
+        goto done;
+    }
+    int rc = ds_results_commit(r, &run.err);
+    r = NULL;
+    if (rc) {
+        ds_msg_error("%s", run.err.msg);
         goto done;
     }
     status = DS_EXIT_OK;
 done:
+    ds_results_abort(r);
     ds_compare_free(run.cmp);
     ds_cli_ap_models_free(run.ap, run.n_ap);
     free(run.tr);

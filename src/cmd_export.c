@@ -640,12 +640,17 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        char mp[1200];
-        snprintf(mp, sizeof mp, "%s/%s",
-                 strcmp(path, DS_PATH_ROOT) ? path : "",
+        size_t len = plen + strlen(names[i]) + 2;
+        char *mp = malloc(len);
+        if (!mp) {
+            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+            goto done;
+        }
+        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
                  names[i]);
         if (ds_results_kind(t->f, mp) == DS_RESULTS_GROUP)
             note(t, "skipped group %s (export it by its own path)", mp);
+        free(mp);
     }
     if ((rc = set_axes(t, &cand[best].sh, path, err)))
         goto done;
@@ -683,8 +688,10 @@ done:
 static int missing_path(ds_results_reader_t *f, const char *path,
                         ds_error_t *err)
 {
-    char parent[1024];
-    snprintf(parent, sizeof parent, "%s", path);
+    char *parent = malloc(strlen(path) + 2);
+    if (!parent)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    strcpy(parent, path);
     for (;;) {
         char *s = strrchr(parent, '/');
         if (!s || s == parent) {
@@ -708,14 +715,18 @@ static int missing_path(ds_results_reader_t *f, const char *path,
                                      names[i]);
         ds_results_names_free(names, n);
     }
+    int rc;
     if (strcmp(parent, DS_PATH_ROOT) == 0)
-        return ds_error_set(err, DS_EDATA,
-                            "%s has no '%s'; its top-level groups are: %s",
-                            ds_results_file_name(f), path,
-                            *list ? list : "(none)");
-    return ds_error_set(err, DS_EDATA, "%s has no '%s'; %s holds: %s",
-                        ds_results_file_name(f), path, parent,
-                        *list ? list : "(nothing)");
+        rc = ds_error_set(err, DS_EDATA,
+                          "%s has no '%s'; its top-level groups are: %s",
+                          ds_results_file_name(f), path,
+                          *list ? list : "(none)");
+    else
+        rc = ds_error_set(err, DS_EDATA, "%s has no '%s'; %s holds: %s",
+                          ds_results_file_name(f), path, parent,
+                          *list ? list : "(nothing)");
+    free(parent);
+    return rc;
 }
 
 int main_export(int argc, char **argv, const char *command_line)
@@ -729,11 +740,15 @@ int main_export(int argc, char **argv, const char *command_line)
         return status;
 
     const char *file = args[0];
-    char path[1024];
     /* accept "lag/1/pooled" and "/lag/1/pooled/" */
-    snprintf(path, sizeof path, "%s%s", args[1][0] == '/' ? "" : "/",
-             args[1]);
-    size_t len = strlen(path);
+    size_t len = strlen(args[1]) + 2;
+    char *path = malloc(len);
+    if (!path) {
+        ds_msg_error("out of memory");
+        return DS_EXIT_DATA;
+    }
+    snprintf(path, len, "%s%s", args[1][0] == '/' ? "" : "/", args[1]);
+    len = strlen(path);
     while (len > 1 && path[len - 1] == '/')
         path[--len] = '\0';
 
@@ -747,6 +762,11 @@ int main_export(int argc, char **argv, const char *command_line)
     int rc = ds_results_open(file, &t.f, &err);
     if (rc)
         goto fail;
+    if (ds_cli_check_results(t.f, o.quiet)) {
+        ds_results_close(t.f);
+        free(path);
+        return DS_EXIT_DATA;
+    }
     ds_results_kind_t kind = ds_results_kind(t.f, path);
     if (kind == DS_RESULTS_ABSENT) {
         rc = missing_path(t.f, path, &err);
@@ -781,10 +801,13 @@ int main_export(int argc, char **argv, const char *command_line)
     else
         rc = ds_error_set(&err, DS_EDATA, "%s: %s is neither a dataset nor "
                           "a group", file, path);
+    if (!rc)
+        rc = ds_results_reader_error(t.f, &err);
     if (rc)
         goto fail;
     table_free(&t);
     ds_results_close(t.f);
+    free(path);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         ds_msg_error("cannot write to standard output: %s", strerror(errno));
         return DS_EXIT_DATA;
@@ -796,5 +819,6 @@ fail:
     ds_msg_error("%s", err.msg);
     table_free(&t);
     ds_results_close(t.f);
+    free(path);
     return DS_EXIT_DATA;
 }

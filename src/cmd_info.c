@@ -845,10 +845,15 @@ int main_info(int argc, char **argv, const char *command_line)
                     file);
         return DS_EXIT_DATA;
     }
+    if (ds_cli_check_results(f, o.quiet)) {
+        ds_results_close(f);
+        return DS_EXIT_DATA;
+    }
     if ((rc = provenance(f, file, o.verbose, &err)) || (rc = contents(f, &st, &err)) ||
         (rc = top_cells(f, &st, &err)) ||
         (rc = dyadic(f, &st, &err)) || (rc = cycles(f, &st, &err)) ||
-        (rc = actor_partner(f, &err))) {
+        (rc = actor_partner(f, &err)) ||
+        (rc = ds_results_reader_error(f, &err))) {
         fflush(stdout);
         ds_msg_error("%s", err.msg);
         study_free(&st);

@@ -866,9 +866,11 @@ static int sha256_file(const char *path, char hex[65])
 
 /* The results file: provenance (the model files and codebook are the
  * inputs), /states, /codebook and /power. */
+/* The results file, complete under its temporary name in *out
+ * (ds_results_finish); it is named after the tables are printed. */
 static int write_results(const power_run_t *r, const ds_power_result_t *res,
                          const power_args_t *a, const ds_common_opts_t *o,
-                         ds_error_t *err)
+                         ds_results_t **out, ds_error_t *err)
 {
     const char *files[3];
     char sha[3][65];
@@ -906,8 +908,10 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
         rc = ds_results_write_provenance(f, &prov, err);
     if (!rc)
         rc = ds_layout_power(f, &lay, err);
+    if (!rc)
+        rc = ds_results_finish(f, err);
     if (!rc) {
-        rc = ds_results_commit(f, err);
+        *out = f;
         f = NULL;
     }
     ds_results_abort(f);
@@ -938,6 +942,7 @@ int main_power(int argc, char **argv, const char *command_line)
                               "study is simulated", args[0]);
     power_run_t r = {0};
     ds_power_result_t *res = NULL;
+    ds_results_t *f = NULL;
     ds_error_t err = {0};
     if ((status = setup(&r, &a, &o)))
         goto done;
@@ -978,20 +983,32 @@ int main_power(int argc, char **argv, const char *command_line)
                 "CPU per replication\n", res->R, res->n_designs,
                 res->seconds, po.threads, po.threads == 1 ? "" : "s", cpu,
                 1000 * cpu / (double)res->R);
-    if (o.output && (rc = write_results(&r, res, &a, &o, &err))) {
+    if (o.output && (rc = write_results(&r, res, &a, &o, &f, &err))) {
         ds_msg_error("%s", err.msg);
         goto done;
     }
+    /* the file gets its name only when the tables could be written too,
+     * so that an exit status of 1 leaves no file (issue 18 #8) */
     print_table(&r, res, &a, &o);
     print_smallest(&r, res);
     if (o.output && !o.quiet)
         printf("\nwrote %s: /power\n", o.output);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        ds_msg_error("cannot write to standard output");
+        ds_msg_error("cannot write to standard output: %s%s%s", strerror(errno),
+                     f ? "; not written: " : "", f ? o.output : "");
         goto done;
+    }
+    if (f) {
+        rc = ds_results_commit(f, &err);
+        f = NULL;
+        if (rc) {
+            ds_msg_error("%s", err.msg);
+            goto done;
+        }
     }
     status = DS_EXIT_OK;
 done:
+    ds_results_abort(f);
     ds_power_result_free(res);
     teardown(&r);
     return status;

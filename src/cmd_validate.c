@@ -42,8 +42,14 @@ static void format_duration(char *buf, size_t n, double s)
         snprintf(buf, n, "%.1f h", s / 3600);
 }
 
-static void summarize(const ds_corpus_t *c)
+/* The summary; -1 when out of memory (nothing printed then: a summary
+ * with a line left out would pass for a whole one). */
+static int summarize(const ds_corpus_t *c)
 {
+    size_t *per_code = calloc(c->codebook->n ? c->codebook->n : 1,
+                              sizeof *per_code);
+    if (!per_code)
+        return -1;
     printf("valid: %zu file%s\n", c->n_files, c->n_files == 1 ? "" : "s");
     printf("  couples    %zu\n", ds_corpus_n_couples(c));
     printf("  sessions   %zu (", c->n_sessions);
@@ -57,8 +63,7 @@ static void summarize(const ds_corpus_t *c)
     print_count(c->n_events);
     printf("\n");
 
-    size_t *per_code = calloc(c->codebook->n, sizeof *per_code);
-    if (per_code) {
+    {
         for (size_t i = 0; i < c->n_sessions; i++)
             for (size_t e = 0; e < c->sessions[i].n; e++)
                 per_code[c->state_code[c->sessions[i].state[e]]]++;
@@ -105,6 +110,7 @@ static void summarize(const ds_corpus_t *c)
         printf("  duration   no time column: events ordered by row; "
                "time-based metrics absent\n");
     }
+    return 0;
 }
 
 int main_validate(int argc, char **argv, const char *command_line)
@@ -122,8 +128,11 @@ int main_validate(int argc, char **argv, const char *command_line)
     ds_common_clear(&o);
     if (status)
         return status;
-    if (!o.quiet)
-        summarize(c);
+    if (!o.quiet && summarize(c)) {
+        ds_corpus_free(c);
+        ds_msg_error("out of memory");
+        return DS_EXIT_DATA;
+    }
     ds_corpus_free(c);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         ds_msg_error("cannot write to standard output");

@@ -16,6 +16,7 @@
 
 #include "dyadseq/cycles.h"
 #include "dyadseq/responsive.h"
+#include "results_check.h"
 #include "sha256.h"
 #include "layout_paths.h"
 #include "text.h"
@@ -446,6 +447,13 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     if ((rc = ds_results_open(path, &lr->f, err)))
         goto fail;
     lr->file = ds_results_file_name(lr->f);
+    /* what the file promises is there, before any of it is trusted */
+    ds_diag_t diag;
+    ds_diag_init(&diag, 1);
+    rc = ds_results_check(lr->f, &diag, err);
+    ds_diag_free(&diag);
+    if (rc)
+        goto fail;
     if (!(lr->store_ = calloc(1, sizeof *lr->store_))) {
         rc = oom(err);
         goto fail;
@@ -453,7 +461,8 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     if ((rc = ds_sha256_file(path, lr->sha256, err)) ||
         (rc = read_sessions(lr, err)) || (rc = read_lag1(lr, need, err)) ||
         (rc = read_responsiveness(lr, err)) || (rc = read_cycles(lr, err)) ||
-        (rc = ds_layout_read_ap(lr, err)) || (rc = read_provenance(lr, err)))
+        (rc = ds_layout_read_ap(lr, err)) || (rc = read_provenance(lr, err)) ||
+        (rc = ds_results_reader_error(lr->f, err)))
         goto fail;
     return DS_OK;
 fail:

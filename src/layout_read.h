@@ -8,9 +8,10 @@
  * knows the paths; it computes nothing but what the layout implies (each
  * state's actor and role, from /states/label and /codebook).
  *
- * Errors name the file and the path: "FILE: no /sessions/couple; is it a
- * file written by 'dyadseq analyze'?", "FILE: /lag/1/session/counts has
- * 12 values, expected 18".
+ * The file is checked first (results_check.h: what its command promises
+ * is there, of the right shapes). Errors name the file and the path:
+ * "FILE: /sessions/couple is missing (and 2 more problems)", "FILE:
+ * /lag/1/session/counts has 2 entries along axis 1, expected 3".
  */
 #ifndef DYADSEQ_LAYOUT_READ_H
 #define DYADSEQ_LAYOUT_READ_H

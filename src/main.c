@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <hdf5.h>
 
 #include "commands.h"
 #include "cli.h"
 #include "dyadseq/dist.h"
+#include "outfile.h"
+#include "results.h"
 #include "version.h"
 
 static const ds_command_t commands[] = {
@@ -117,11 +118,11 @@ static int run(int argc, char **argv)
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
         strcmp(cmd, "help") == 0) {
         usage(stdout);
-        return fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+        return ds_stdout_status();
     }
     if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
         printf("dyadseq %s\n", DS_VERSION);
-        return fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
+        return ds_stdout_status();
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
@@ -137,7 +138,6 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     /* argv as typed, to start again (getopt reorders argv itself) */
     static char **typed;
     if ((typed = malloc((size_t)(argc + 1) * sizeof *typed))) {
@@ -155,5 +155,17 @@ int main(int argc, char **argv)
      * this command wait for the exit status of the one that does */
     if (!ds_dist_start(&argc, &argv, argc > 1 ? argv[1] : NULL))
         return ds_dist_finish(DS_EXIT_OK);
-    return ds_dist_finish(run(argc, argv));
+    /* HDF5 has no exit handler (results.h): an exit() from below
+     * (libgomp's, when it cannot create a thread) while a file was half
+     * written made that handler crash (issue 18 #5); such an exit is
+     * turned into status 1 with a message (outfile_guard.c) */
+    if (ds_results_library_open() != 0) {
+        fprintf(stderr, "dyadseq: error: out of memory starting the HDF5 "
+                        "library\n");
+        ds_outfile_guard_done();
+        return ds_dist_finish(DS_EXIT_DATA);
+    }
+    int status = run(argc, argv);
+    ds_outfile_guard_done();
+    return ds_dist_finish(status);
 }

@@ -281,7 +281,7 @@ static int write_deferred(ds_results_t *r, ds_error_t *err)
     return rc;
 }
 
-int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err)
+int ds_results_mpi_finish(ds_results_t *r, ds_error_t *err)
 {
     int rc = DS_OK;
     if (r->open)
@@ -289,7 +289,7 @@ int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err)
                           "%s: dataset '%s' was begun and not finished",
                           r->path, r->open->path);
     if ((rc = ds_dist_agree(r->dist, rc, err)))
-        goto fail;
+        return rc;
     /* the parallel part ends: every rank closes the file together */
     hid_t file = r->file;
     r->file = -1;
@@ -303,18 +303,19 @@ int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err)
                           r->path);
     /* every rank's part is in the file before rank 0 finishes it */
     if ((rc = ds_dist_agree(r->dist, rc, err)))
-        goto fail;
-    if (r->mpi->rank == 0) {
-        rc = write_deferred(r, err);
-        /* fsync, close, rename, fsync the directory: the one atomic save */
-        if (!rc)
-            rc = ds_outfile_commit(&r->out, err);
-    }
-    if ((rc = ds_dist_agree(r->dist, rc, err)))
-        goto fail;
-    ds_results_abort(r); /* only frees r: the file is committed */
-    return DS_OK;
-fail:
-    ds_results_abort(r);
-    return rc;
+        return rc;
+    /* the strings, then fsync and close: complete under its temporary
+     * name */
+    if (r->mpi->rank == 0 && !(rc = write_deferred(r, err)))
+        rc = ds_outfile_close(&r->out, err);
+    return ds_dist_agree(r->dist, rc, err);
+}
+
+int ds_results_mpi_publish(ds_results_t *r, ds_error_t *err)
+{
+    int rc = DS_OK;
+    /* rename, fsync the directory: the one atomic save */
+    if (r->mpi->rank == 0)
+        rc = ds_outfile_publish(&r->out, err);
+    return ds_dist_agree(r->dist, rc, err);
 }

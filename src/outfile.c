@@ -1,9 +1,10 @@
 /*
  * outfile.c — write to a temporary file, fsync, rename, fsync the
- * directory (see outfile.h).
+ * directory (see outfile.h); outfile_guard.c removes the temporaries on a
+ * signal and sweeps stale ones.
  */
 #define _GNU_SOURCE /* sync_file_range */
-#include "outfile.h"
+#include "outfile_internal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,7 +42,22 @@ static char *tmp_name(const char *path)
     return t;
 }
 
-/* Check path, then create the temporary file: f->tmp and f->fd. */
+/* What a file that is not a regular file is, for messages. */
+static const char *kind_of(const struct stat *st)
+{
+    return S_ISLNK(st->st_mode)    ? "a symbolic link"
+           : S_ISCHR(st->st_mode)  ? "a character device"
+           : S_ISBLK(st->st_mode)  ? "a block device"
+           : S_ISFIFO(st->st_mode) ? "a named pipe"
+           : S_ISSOCK(st->st_mode) ? "a socket"
+                                   : "a special file";
+}
+
+/*
+ * Check path, then create the temporary file: f->tmp and f->fd. An
+ * existing path must be a regular file even with force: a symbolic link,
+ * a device or a pipe is never replaced by a rename.
+ */
 static int make_temp(ds_outfile_t *f, const char *path, ds_error_t *err)
 {
     size_t plen = strlen(path);
@@ -53,12 +69,15 @@ static int make_temp(ds_outfile_t *f, const char *path, ds_error_t *err)
     struct stat st;
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
         return ds_error_set(err, DS_EIO, "'%s' is a directory", path);
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return ds_error_set(err, DS_EIO, "'%s' is %s, not a regular file; "
+                            "refusing to replace it", path, kind_of(&st));
     if (!f->force && ds_outfile_exists(path))
         return ds_error_set(err, DS_EIO, "'%s' exists; use --force to "
                             "overwrite it", path);
     if (!(f->tmp = tmp_name(path)))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    f->fd = mkstemp(f->tmp);
+    f->fd = ds_outfile_guard_mkstemp(f->tmp);
     if (f->fd < 0) {
         int e = errno;
         free(f->tmp);
@@ -186,6 +205,7 @@ static int give_name(ds_outfile_t *f, ds_error_t *err)
     } else {
         unlink(f->tmp); /* the link's old name */
     }
+    ds_outfile_guard_forget(f->tmp);
     free(f->tmp);
     f->tmp = NULL;
     return DS_OK;
@@ -231,6 +251,17 @@ static int same_dir(const char *a, const char *b)
     return (!sa) == (!sb) && la == lb && memcmp(a, b, la) == 0;
 }
 
+/* After the renames into the directory of path: fsync it (a failing sync
+ * is no error), and remove the stale temporaries there. */
+static void sync_and_sweep(const char *path)
+{
+    ds_outfile_sync_dir(path, NULL);
+    char *dir = dir_of(path);
+    if (dir)
+        ds_outfile_sweep(dir);
+    free(dir);
+}
+
 int ds_outfile_publish_all(ds_outfile_t *f, size_t n, ds_error_t *err)
 {
     int rc = n > 0 && f[0].tmp ? fault_publish(&f[0], err) : DS_OK;
@@ -241,14 +272,14 @@ int ds_outfile_publish_all(ds_outfile_t *f, size_t n, ds_error_t *err)
         if (!f[i].tmp)
             continue; /* standard output */
         if (pending && !same_dir(pending, f[i].path)) {
-            ds_outfile_sync_dir(pending, NULL);
+            sync_and_sweep(pending);
             pending = NULL;
         }
         if ((rc = give_name(&f[i], err)) == DS_OK)
             pending = f[i].path;
     }
     if (pending)
-        ds_outfile_sync_dir(pending, NULL);
+        sync_and_sweep(pending);
     for (size_t i = 0; i < n; i++)
         ds_outfile_discard(&f[i]); /* frees names; removes unpublished */
     return rc;
@@ -273,8 +304,10 @@ void ds_outfile_discard(ds_outfile_t *f)
         close(f->fd);
     f->fp = NULL;
     f->fd = -1;
-    if (f->tmp)
+    if (f->tmp) {
         unlink(f->tmp);
+        ds_outfile_guard_forget(f->tmp);
+    }
     free(f->tmp);
     free(f->path);
     f->tmp = NULL;

@@ -22,6 +22,18 @@
  * Writers that open files by name (HDF5) use ds_outfile_open_fd and write
  * to f->tmp; the descriptor f->fd is what gets synced.
  *
+ * An existing path must be a regular file, even with force: a symbolic
+ * link, a device or a named pipe is refused, never replaced.
+ *
+ * No debris (outfile_guard.c): while a temporary exists, SIGINT, SIGTERM,
+ * SIGHUP and SIGPIPE remove it and end the process with status 128 + the
+ * signal ("dyadseq: error: interrupted by SIGINT; the incomplete output
+ * was removed"); and each publish sweeps the directory it renamed into of
+ * stale temporaries (".NAME.tmp.XXXXXX" of the same user, modified before
+ * this process started and not locked by a running writer) that runs
+ * killed with SIGKILL or by a crash left. Call these functions from the
+ * main thread.
+ *
  * Testing only: the environment variable DYADSEQ_FAULT=outfile_publish
  * makes ds_outfile_publish (and _publish_all, _commit) fail just before
  * the first rename, so tests can check that such a failure leaves no file.
@@ -103,6 +115,33 @@ int ds_outfile_commit(ds_outfile_t *f, ds_error_t *err);
 /* Close if open, remove the temporary file, free the names. Safe to call
  * on a zeroed, published or already discarded f. */
 void ds_outfile_discard(ds_outfile_t *f);
+
+/*
+ * The last line of defense against the HDF5 library's crashes
+ * (outfile_guard.c): while HDF5 is in use a crash removes the
+ * temporaries and ends with a message and exit status 1 instead of a
+ * signal. Install it first thing in main(); then the results module says
+ * what HDF5 is doing (context: "while starting", "while writing FILE",
+ * NULL when done; the string must stay valid), that one of its calls
+ * failed (after which it may crash in any later call), and which results
+ * file given by the user is being read (valid until the matching call
+ * with NULL; calls nest): a crash then is reported as that file's damage.
+ */
+void ds_outfile_guard_start(void);
+
+/* main() is returning: from now on an exit is its own. Before, an exit()
+ * from a library (libgomp, HDF5) removes the temporaries and becomes
+ * status 1 with a message. */
+void ds_outfile_guard_done(void);
+void ds_outfile_guard_context(const char *what);
+void ds_outfile_guard_failed(void);
+void ds_outfile_guard_reading(const char *path);
+
+/*
+ * Remove the stale temporaries in dir (see above); returns how many were
+ * removed. ds_outfile_publish does this after its renames.
+ */
+size_t ds_outfile_sweep(const char *dir);
 
 /*
  * fsync the directory that holds path ("." for a bare name), so that a

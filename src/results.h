@@ -15,8 +15,8 @@
  *     ds_results_commit() closes and fsyncs it, renames it over the path
  *     (atomic on POSIX file systems) and fsyncs the directory;
  *     ds_results_abort() removes it. A failed run therefore leaves no
- *     output file and never truncates an existing one. A run killed by a
- *     signal can leave the temporary.
+ *     output file and never truncates an existing one; outfile.h says
+ *     what removes the temporary on a signal or a crash.
  *   - Datasets are written by absolute path ("/lag/1/session/expected");
  *     missing groups on the way are created. Every dataset carries a string
  *     attribute `dimensions` naming its axes ("session,from,to", "" for a
@@ -100,6 +100,20 @@ typedef enum {
     DS_RESULTS_OTHER       /* anything else (only seen when reading) */
 } ds_results_type_t;
 
+/*
+ * Start the HDF5 library, first thing in main(): its error printing off,
+ * every package it sets up lazily set up now, no exit handler, and the
+ * crash guard of outfile.h installed. HDF5 is never closed: by the end of
+ * main() every file is closed (a writer committed or aborted, a reader
+ * closed); H5close, in an exit handler or at the end, crashed after a
+ * close of the library's own had failed unseen (out of memory) or when a
+ * library's exit() came half way through a write (issue 18 #5, #9); the
+ * process's memory goes with it (HDF5's free lists stay reachable, so
+ * leak checkers do not count them). Returns 0 or DS_EHDF5 (out of
+ * memory).
+ */
+int ds_results_library_open(void);
+
 /* ------------------------------------------------------------------ */
 /* Writing                                                            */
 /* ------------------------------------------------------------------ */
@@ -151,6 +165,16 @@ void ds_results_set_threads(ds_results_t *r, int n);
  * existing file at the path is left as it was.
  */
 int ds_results_commit(ds_results_t *r, ds_error_t *err);
+
+/*
+ * The first half of ds_results_commit: close and fsync the temporary, so
+ * that the file is complete but has not its name yet. A command that
+ * reports on standard output does so now, and commits only when that
+ * succeeded: a run that exits 1 leaves no file (issue 18 #8). On failure
+ * r is left to ds_results_abort; after success ds_results_commit only
+ * renames (and ds_results_abort still removes the file).
+ */
+int ds_results_finish(ds_results_t *r, ds_error_t *err);
 
 /* Give up: close and remove the temporary, free r. r may be NULL. */
 void ds_results_abort(ds_results_t *r);
@@ -270,8 +294,17 @@ typedef enum {
     DS_RESULTS_OTHER_OBJECT /* a named datatype, a dangling link */
 } ds_results_kind_t;
 
-/* What is at path (an ill-formed path is ABSENT). */
+/*
+ * What is at path (an ill-formed path is ABSENT). A look-up that HDF5
+ * fails (out of memory, a damaged object header) answers ABSENT or
+ * OTHER_OBJECT, and is remembered: ds_results_reader_error reports it, so
+ * that a command does not end with success after reading less than the
+ * file holds. ds_results_attr_exists does the same.
+ */
 ds_results_kind_t ds_results_kind(ds_results_reader_t *f, const char *path);
+
+/* 0, or the DS_E* code of the first look-up that failed (err set). */
+int ds_results_reader_error(const ds_results_reader_t *f, ds_error_t *err);
 
 /*
  * Names of the members of the group at path, in creation order (name order
@@ -292,6 +325,25 @@ typedef struct ds_results_shape {
     size_t chunk_rows;          /* first-axis rows per chunk; 0 = unchunked */
     char dimensions[DS_RESULTS_DIMNAMES_MAX]; /* "" when absent */
 } ds_results_shape_t;
+
+/*
+ * Every object of the file below the root, with each dataset's shape, in
+ * one pass (H5Ovisit: an object reached by two paths is listed once),
+ * sorted by path; string datasets are checked against the string heap on
+ * the way. For checking a whole file (results_check.h). Free with
+ * ds_results_catalog_free.
+ */
+typedef struct ds_results_entry {
+    char *path;                 /* "/lag/1/pooled/g2" */
+    ds_results_kind_t kind;
+    ds_results_shape_t shape;   /* datasets only (chunk_rows not set) */
+} ds_results_entry_t;
+
+int ds_results_catalog(ds_results_reader_t *f, ds_results_entry_t **out,
+                       size_t *n, ds_error_t *err);
+const ds_results_entry_t *ds_results_catalog_find(
+    const ds_results_entry_t *cat, size_t n, const char *path);
+void ds_results_catalog_free(ds_results_entry_t *cat, size_t n);
 
 /* A whole dataset or attribute read into memory. */
 typedef struct ds_results_array {

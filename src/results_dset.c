@@ -22,7 +22,7 @@ static void dset_free(ds_results_dset_t *d)
 {
     if (!d)
         return;
-    if (d->dset >= 0)
+    if (d->dset >= 0 && ds_results_h5_usable())
         H5Dclose(d->dset);
     free(d->pending);
     free(d->path);

@@ -9,10 +9,10 @@
  *   results_deflate.c its deflate encoder for level 1
  *   results_read.c    the reader
  *   mpi_results.c     the MPI program: one file written by every rank
+ *   results_heap.c    the reader's check of the string heap
  *
- * Only these files include <hdf5.h> (apart from main.c, which silences
- * the library's error printing); the codec uses zlib and OpenMP and no
- * HDF5.
+ * Only these files include <hdf5.h>; the codec uses zlib and OpenMP and
+ * no HDF5.
  */
 #ifndef DYADSEQ_RESULTS_INTERNAL_H
 #define DYADSEQ_RESULTS_INTERNAL_H
@@ -84,12 +84,14 @@ size_t ds_results_deflate(const unsigned char *src, size_t n, size_t segment,
 
 struct ds_results {
     char *path;            /* the output file, for messages */
+    char *context;         /* "while writing PATH", for the crash guard */
     ds_outfile_t out;      /* the temporary HDF5 writes to (f->tmp) */
     hid_t file, gcpl, lcpl, acpl, str_type;
     int level;
     int direct_ok;         /* native numbers are little-endian */
     long fault_write;      /* DYADSEQ_FAULT: fail this write (1-based) */
     int fault_commit;
+    int finished;          /* ds_results_finish succeeded */
     long n_writes;
     ds_results_dset_t *open; /* datasets begun and not ended */
     ds_results_codec_t codec;
@@ -161,7 +163,8 @@ void ds_results_dsets_free(ds_results_t *r);
  *     d->rows_done (the former are counted by the caller);
  *   - strings (variable length: HDF5 1.10 cannot write them in parallel)
  *     are kept by rank 0 and written by it alone after the parallel file
- *     is closed, then it syncs and renames the file (ds_results_mpi_commit);
+ *     is closed, then it syncs the file (ds_results_mpi_finish) and renames
+ *     it (ds_results_mpi_publish);
  *   - every outcome is agreed (ds_results_mpi_agree), so all ranks go on
  *     or stop together, with the message of the first that failed.
  * In the serial program these are never called with r->dist set.
@@ -173,7 +176,8 @@ int ds_results_mpi_fapl(const ds_results_t *r, hid_t fapl);
 int ds_results_mpi_write(ds_results_dset_t *d, size_t first, size_t n,
                          const void *data, int own, ds_error_t *err);
 int ds_results_mpi_agree(const ds_results_t *r, int rc, ds_error_t *err);
-int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err);
+int ds_results_mpi_finish(ds_results_t *r, ds_error_t *err);
+int ds_results_mpi_publish(ds_results_t *r, ds_error_t *err);
 void ds_results_mpi_free(ds_results_t *r);
 #else
 static inline int ds_results_mpi_create(ds_results_t *r, const char *path,
@@ -200,7 +204,12 @@ static inline int ds_results_mpi_agree(const ds_results_t *r, int rc,
     (void)r, (void)err;
     return rc;
 }
-static inline int ds_results_mpi_commit(ds_results_t *r, ds_error_t *err)
+static inline int ds_results_mpi_finish(ds_results_t *r, ds_error_t *err)
+{
+    (void)r, (void)err;
+    return DS_EUSAGE;
+}
+static inline int ds_results_mpi_publish(ds_results_t *r, ds_error_t *err)
 {
     (void)r, (void)err;
     return DS_EUSAGE;
@@ -212,6 +221,35 @@ static inline void ds_results_mpi_free(ds_results_t *r)
 #endif
 
 /* ------------------------------------------------------------------ */
+/* The string heap check of the reader (results_heap.c)               */
+/* ------------------------------------------------------------------ */
+
+/* The global heap collections of a file, checked (results_heap.c). */
+typedef struct ds_results_heap ds_results_heap_t;
+
+/*
+ * Scan the file at path for global heap collections and check each one's
+ * structure. Returns 0, DS_EDATA ("FILE is damaged: the string heap at
+ * byte N ..."), DS_EIO, DS_ENOMEM.
+ */
+int ds_results_heap_scan(const char *path, ds_results_heap_t **out,
+                         ds_error_t *err);
+void ds_results_heap_free(ds_results_heap_t *h);
+
+/* Check n stored string references (16 bytes each): each names an object
+ * of a checked collection, of its length. 0 or DS_EDATA. */
+int ds_results_heap_check(const ds_results_heap_t *h,
+                          const unsigned char *ref, size_t n,
+                          const char *file, const char *what,
+                          ds_error_t *err);
+
+/* Check the stored references of the open string dataset dset of n
+ * strings (contiguous or chunked; compact ones are checksummed). */
+int ds_results_heap_check_dataset(const ds_results_heap_t *h,
+                                  const char *file, hid_t dset, size_t n,
+                                  const char *what, ds_error_t *err);
+
+/* ------------------------------------------------------------------ */
 /* Shared by writer and reader (results_common.c)                     */
 /* ------------------------------------------------------------------ */
 
@@ -221,6 +259,10 @@ static inline void ds_results_mpi_free(ds_results_t *r)
  */
 int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
                         ...) __attribute__((format(printf, 3, 4)));
+
+/* Whether HDF5 may still be called to close what is open: none of its
+ * calls has failed for want of memory (ds_results_h5_error). */
+int ds_results_h5_usable(void);
 
 /* "out of memory" as DS_ENOMEM. */
 int ds_results_oom(ds_error_t *err);

@@ -29,7 +29,30 @@
 struct ds_results_reader {
     char *name;
     hid_t file;
+    ds_results_heap_t *heap; /* its string heap, checked at open */
+    int guarded;             /* ds_outfile_guard_reading(name) is on */
+    int failed;              /* a look-up failed in HDF5 (not "absent") */
+    ds_error_t fail;         /* its message */
 };
+
+/* A look-up that answers yes or no failed in HDF5 (out of memory, a
+ * damaged header): remember the first, for ds_results_reader_error. */
+static void lookup_failed(ds_results_reader_t *f, const char *path)
+{
+    if (f->failed) {
+        H5Eclear2(H5E_DEFAULT);
+        return;
+    }
+    f->failed = ds_results_h5_error(&f->fail, f->name, "cannot look up "
+                                    "'%s'", path);
+}
+
+int ds_results_reader_error(const ds_results_reader_t *f, ds_error_t *err)
+{
+    if (f->failed && err)
+        *err = f->fail;
+    return f->failed;
+}
 
 struct ds_results_dread {
     ds_results_reader_t *f;
@@ -47,8 +70,11 @@ void ds_results_close(ds_results_reader_t *f)
 {
     if (!f)
         return;
-    if (f->file >= 0)
+    if (f->file >= 0 && ds_results_h5_usable())
         H5Fclose(f->file);
+    if (f->guarded)
+        ds_outfile_guard_reading(NULL);
+    ds_results_heap_free(f->heap);
     free(f->name);
     free(f);
     H5Eclear2(H5E_DEFAULT);
@@ -86,6 +112,13 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         rc = ds_results_oom(err);
         goto fail;
     }
+    /* what HDF5 does not check and we cannot either: a crash while the
+     * file is read is reported as its damage (outfile_guard.c) */
+    ds_outfile_guard_reading(f->name);
+    f->guarded = 1;
+    /* before HDF5 reads a string: the heap it trusts (results_heap.c) */
+    if ((rc = ds_results_heap_scan(path, &f->heap, err)))
+        goto fail;
     if ((fapl = ds_results_fapl()) < 0) {
         rc = ds_results_h5_error(err, path,
                                  "cannot set up the HDF5 properties");
@@ -97,6 +130,8 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         goto fail;
     }
     if (!ds_results_attr_exists(f, "/", DS_RESULTS_ATTR_FORMAT)) {
+        if ((rc = ds_results_reader_error(f, err)))
+            goto fail;
         rc = ds_error_set(err, DS_EDATA,
                           "'%s' is not a dyadseq results file (it has no "
                           "root attribute 'format')",
@@ -126,17 +161,22 @@ fail:
     return rc;
 }
 
-/* Whether every prefix of path exists as a link (H5Lexists needs that). */
-static int path_exists(hid_t file, const char *path)
+/* Whether every prefix of path exists as a link (H5Lexists needs that);
+ * a failure to tell is recorded (lookup_failed) and counts as no. */
+static int path_exists(ds_results_reader_t *f, const char *path)
 {
+    hid_t file = f->file;
     if (ds_results_check_path(path, NULL))
         return 0;
     if (strcmp(path, "/") == 0)
         return 1;
     size_t len = strlen(path);
     char *buf = malloc(len + 1);
-    if (!buf)
+    if (!buf) {
+        if (!f->failed) /* out of memory is not "absent" */
+            f->failed = ds_results_oom(&f->fail);
         return 0;
+    }
     memcpy(buf, path, len + 1);
     int ok = 1;
     for (size_t i = 1; i <= len && ok; i++) {
@@ -144,7 +184,10 @@ static int path_exists(hid_t file, const char *path)
             continue;
         char c = buf[i];
         buf[i] = '\0';
-        ok = H5Lexists(file, buf, H5P_DEFAULT) > 0;
+        htri_t e = H5Lexists(file, buf, H5P_DEFAULT);
+        if (e < 0)
+            lookup_failed(f, buf);
+        ok = e > 0;
         buf[i] = c;
     }
     free(buf);
@@ -154,11 +197,13 @@ static int path_exists(hid_t file, const char *path)
 
 ds_results_kind_t ds_results_kind(ds_results_reader_t *f, const char *path)
 {
-    if (!path_exists(f->file, path))
+    if (!path_exists(f, path))
         return DS_RESULTS_ABSENT;
     hid_t o = H5Oopen(f->file, path, H5P_DEFAULT);
     if (o < 0) {
-        H5Eclear2(H5E_DEFAULT);
+        /* a link to nothing (dangling), or HDF5 failed: a file of ours has
+         * no dangling links, so the failure is remembered */
+        lookup_failed(f, path);
         return DS_RESULTS_OTHER_OBJECT;
     }
     H5I_type_t t = H5Iget_type(o);
@@ -193,6 +238,23 @@ typedef ssize_t (*name_by_idx_fn)(hid_t, const char *, H5_index_t,
  * name order when the file does not track creation order (not written by
  * us). Messages say "cannot list <kind> '<path>'".
  */
+/* Whether the open object o tracks the creation order of its links
+ * (links) or of its attributes; -1 when HDF5 cannot tell. */
+static int crt_order_tracked(hid_t o, int links)
+{
+    H5I_type_t t = H5Iget_type(o);
+    hid_t cpl = t == H5I_GROUP     ? H5Gget_create_plist(o)
+                : t == H5I_DATASET ? H5Dget_create_plist(o)
+                                   : -1;
+    unsigned flags = 0;
+    if (cpl < 0)
+        return t == H5I_GROUP || t == H5I_DATASET ? -1 : 0;
+    herr_t e = links ? H5Pget_link_creation_order(cpl, &flags)
+                     : H5Pget_attr_creation_order(cpl, &flags);
+    H5Pclose(cpl);
+    return e < 0 ? -1 : (flags & H5P_CRT_ORDER_INDEXED) != 0;
+}
+
 static int list_names(ds_results_reader_t *f, hid_t o, size_t n,
                       name_by_idx_fn get, const char *kind, const char *path,
                       char ***names, ds_error_t *err)
@@ -200,16 +262,15 @@ static int list_names(ds_results_reader_t *f, hid_t o, size_t n,
     char **out = calloc(n ? n : 1, sizeof *out);
     if (!out)
         return ds_results_oom(err);
-    H5_index_t idx = H5_INDEX_CRT_ORDER;
-    size_t k;
+    size_t k = 0;
     int rc = 0;
+    /* creation order where the file keeps it (dyadseq's do), else names */
+    int tracked = crt_order_tracked(o, get == H5Lget_name_by_idx);
+    if (tracked < 0)
+        goto h5_fail;
+    H5_index_t idx = tracked ? H5_INDEX_CRT_ORDER : H5_INDEX_NAME;
     for (k = 0; k < n; k++) {
         ssize_t len = get(o, ".", idx, H5_ITER_INC, k, NULL, 0, H5P_DEFAULT);
-        if (len < 0 && k == 0 && idx == H5_INDEX_CRT_ORDER) {
-            H5Eclear2(H5E_DEFAULT); /* creation order not tracked */
-            idx = H5_INDEX_NAME;
-            len = get(o, ".", idx, H5_ITER_INC, k, NULL, 0, H5P_DEFAULT);
-        }
         if (len < 0)
             goto h5_fail;
         if (!(out[k] = malloc((size_t)len + 1))) {
@@ -259,7 +320,7 @@ int ds_results_attr_names(ds_results_reader_t *f, const char *obj,
 {
     *names = NULL;
     *n = 0;
-    if (!path_exists(f->file, obj))
+    if (!path_exists(f, obj))
         return ds_error_set(err, DS_EDATA, "%s: no object '%s'", f->name,
                             obj);
     hid_t o = H5Oopen(f->file, obj, H5P_DEFAULT);
@@ -416,13 +477,25 @@ done:
     return rc;
 }
 
+/* 1 when obj has the attribute, 0 when not, -1 when HDF5 cannot tell
+ * (out of memory, a damaged header). */
+static int attr_presence(ds_results_reader_t *f, const char *obj,
+                         const char *name)
+{
+    if (!path_exists(f, obj))
+        return 0;
+    htri_t e = H5Aexists_by_name(f->file, obj, name, H5P_DEFAULT);
+    if (e >= 0)
+        H5Eclear2(H5E_DEFAULT);
+    return e > 0 ? 1 : e == 0 ? 0 : -1;
+}
+
 int ds_results_attr_exists(ds_results_reader_t *f, const char *obj,
                            const char *name)
 {
-    if (!path_exists(f->file, obj))
-        return 0;
-    htri_t e = H5Aexists_by_name(f->file, obj, name, H5P_DEFAULT);
-    H5Eclear2(H5E_DEFAULT);
+    int e = attr_presence(f, obj, name);
+    if (e < 0)
+        lookup_failed(f, obj);
     return e > 0;
 }
 
@@ -431,11 +504,15 @@ int ds_results_read_attr(ds_results_reader_t *f, const char *obj,
                          ds_results_array_t *a, ds_error_t *err)
 {
     memset(a, 0, sizeof *a);
-    if (!ds_results_attr_exists(f, obj, name))
+    int e = attr_presence(f, obj, name);
+    if (e < 0)
+        return ds_results_h5_error(err, f->name, "cannot read the "
+                                   "attributes of '%s'", obj);
+    if (e == 0)
         return ds_error_set(err, DS_EDATA, "%s: '%s' has no attribute '%s'",
                             f->name, obj, name);
     char what[600];
-    snprintf(what, sizeof what, "attribute '%s' of '%s'", name, obj);
+    ds_format_fit(what, sizeof what, "attribute '%s' of '%s'", name, obj);
     hid_t at = -1, t = -1, sp = -1;
     int rc = 0;
     if ((at = H5Aopen_by_name(f->file, obj, name, H5P_DEFAULT,
@@ -527,15 +604,34 @@ int ds_results_dread_open(ds_results_reader_t *f, const char *path,
         goto fail;
     }
     d->shape.type = type_of(d->ftype);
+    if (d->shape.type == DS_RESULTS_STRING &&
+        H5Tis_variable_str(d->ftype) > 0) {
+        char what[600];
+        ds_format_fit(what, sizeof what, "dataset '%s'", path);
+        if ((rc = ds_results_heap_check_dataset(f->heap, f->name, d->dset,
+                                                d->shape.n, what, err)))
+            goto fail;
+    }
     if (H5Pget_layout(dcpl) == H5D_CHUNKED) {
         hsize_t chunk[DS_RESULTS_MAX_RANK];
         if (H5Pget_chunk(dcpl, DS_RESULTS_MAX_RANK, chunk) > 0)
             d->shape.chunk_rows = (size_t)chunk[0];
     }
-    if (ds_results_attr_exists(f, path, "dimensions") &&
-        ds_results_attr_get_string(f, path, "dimensions", &dn, NULL) == 0)
-        snprintf(d->shape.dimensions, sizeof d->shape.dimensions, "%s", dn);
-    free(dn);
+    /* the axes label every row: failing to read them is a failure */
+    htri_t has_dims = H5Aexists(d->dset, "dimensions");
+    if (has_dims < 0) {
+        rc = ds_results_h5_error(err, f->name, "cannot open dataset '%s'",
+                                 path);
+        goto fail;
+    }
+    if (has_dims) {
+        if ((rc = ds_results_attr_get_string(f, path, "dimensions", &dn,
+                                             err)))
+            goto fail;
+        ds_format_fit(d->shape.dimensions, sizeof d->shape.dimensions, "%s",
+                      dn);
+        free(dn);
+    }
     H5Pclose(dcpl);
     *out = d;
     return 0;
@@ -555,12 +651,14 @@ void ds_results_dread_close(ds_results_dread_t *d)
 {
     if (!d)
         return;
-    if (d->space >= 0)
-        H5Sclose(d->space);
-    if (d->ftype >= 0)
-        H5Tclose(d->ftype);
-    if (d->dset >= 0)
-        H5Dclose(d->dset);
+    if (ds_results_h5_usable()) {
+        if (d->space >= 0)
+            H5Sclose(d->space);
+        if (d->ftype >= 0)
+            H5Tclose(d->ftype);
+        if (d->dset >= 0)
+            H5Dclose(d->dset);
+    }
     free(d->path);
     free(d);
     H5Eclear2(H5E_DEFAULT);
@@ -573,7 +671,7 @@ int ds_results_dread_rows(ds_results_dread_t *d, ds_results_type_t as,
     const ds_results_shape_t *sh = &d->shape;
     size_t rows = sh->rank ? sh->dims[0] : 1;
     char what[600];
-    snprintf(what, sizeof what, "dataset '%s'", d->path);
+    ds_format_fit(what, sizeof what, "dataset '%s'", d->path);
     if (first > rows || count > rows - first)
         return ds_error_set(err, DS_EUSAGE,
                             "%s: rows %zu..%zu of %s, which has %zu",
@@ -663,4 +761,147 @@ int ds_results_read(ds_results_reader_t *f, const char *path,
     if (rc)
         ds_results_array_free(a);
     return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The catalog: every object with its shape, in one pass               */
+/* ------------------------------------------------------------------ */
+
+typedef struct catalog_ctx {
+    ds_results_reader_t *f;
+    ds_results_entry_t *e;
+    size_t n, cap;
+    int rc;
+    ds_error_t *err;
+} catalog_ctx_t;
+
+/* The shape and axis names of the open dataset d (at path). */
+static int entry_shape(catalog_ctx_t *c, hid_t d, const char *path,
+                       ds_results_shape_t *sh)
+{
+    hid_t t = H5Dget_type(d), sp = H5Dget_space(d), a = -1, at = -1;
+    int rc = 0;
+    memset(sh, 0, sizeof *sh);
+    if (t < 0 || sp < 0 || shape_of_space(sp, sh) < 0) {
+        rc = ds_results_h5_error(c->err, c->f->name, "cannot read dataset "
+                                 "'%s'", path);
+        goto done;
+    }
+    sh->type = type_of(t);
+    if (sh->type == DS_RESULTS_STRING && H5Tis_variable_str(t) > 0) {
+        char what[600];
+        ds_format_fit(what, sizeof what, "dataset '%s'", path);
+        if ((rc = ds_results_heap_check_dataset(c->f->heap, c->f->name, d,
+                                                sh->n, what, c->err)))
+            goto done;
+    }
+    if (H5Aexists(d, "dimensions") > 0 &&
+        (a = H5Aopen(d, "dimensions", H5P_DEFAULT)) >= 0 &&
+        (at = H5Aget_type(a)) >= 0 && type_of(at) == DS_RESULTS_STRING) {
+        hid_t asp = H5Aget_space(a);
+        ds_results_shape_t ash;
+        char *dn = NULL;
+        if (asp >= 0 && shape_of_space(asp, &ash) == 0 && ash.n == 1 &&
+            read_sel(a, 1, at, H5S_ALL, H5S_ALL, 1, DS_RESULTS_STRING, &dn,
+                     c->f->name, "attribute 'dimensions'", NULL) == 0)
+            ds_format_fit(sh->dimensions, sizeof sh->dimensions, "%s", dn);
+        free(dn);
+        if (asp >= 0)
+            H5Sclose(asp);
+    }
+    H5Eclear2(H5E_DEFAULT);
+done:
+    if (at >= 0)
+        H5Tclose(at);
+    if (a >= 0)
+        H5Aclose(a);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (t >= 0)
+        H5Tclose(t);
+    return rc;
+}
+
+static herr_t catalog_cb(hid_t obj, const char *name, const H5O_info_t *info,
+                         void *data)
+{
+    catalog_ctx_t *c = data;
+    if (strcmp(name, ".") == 0)
+        return 0;
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 64;
+        ds_results_entry_t *e = realloc(c->e, cap * sizeof *e);
+        if (!e) {
+            c->rc = ds_results_oom(c->err);
+            return -1;
+        }
+        c->e = e;
+        c->cap = cap;
+    }
+    ds_results_entry_t *e = &c->e[c->n];
+    memset(e, 0, sizeof *e);
+    size_t len = strlen(name) + 2;
+    if (!(e->path = malloc(len))) {
+        c->rc = ds_results_oom(c->err);
+        return -1;
+    }
+    snprintf(e->path, len, "/%s", name);
+    c->n++;
+    e->kind = info->type == H5O_TYPE_GROUP     ? DS_RESULTS_GROUP
+              : info->type == H5O_TYPE_DATASET ? DS_RESULTS_DATASET
+                                                : DS_RESULTS_OTHER_OBJECT;
+    if (e->kind != DS_RESULTS_DATASET)
+        return 0;
+    hid_t d = H5Dopen2(obj, name, H5P_DEFAULT);
+    if (d < 0) {
+        c->rc = ds_results_h5_error(c->err, c->f->name, "cannot open "
+                                    "dataset '%s'", e->path);
+        return -1;
+    }
+    c->rc = entry_shape(c, d, e->path, &e->shape);
+    H5Dclose(d);
+    return c->rc ? -1 : 0;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const ds_results_entry_t *)a)->path,
+                  ((const ds_results_entry_t *)b)->path);
+}
+
+int ds_results_catalog(ds_results_reader_t *f, ds_results_entry_t **out,
+                       size_t *n, ds_error_t *err)
+{
+    catalog_ctx_t c = {.f = f, .err = err};
+    *out = NULL;
+    *n = 0;
+    herr_t e = H5Ovisit2(f->file, H5_INDEX_NAME, H5_ITER_INC, catalog_cb, &c,
+                         H5O_INFO_BASIC);
+    if (e < 0 && c.rc == 0)
+        c.rc = ds_results_h5_error(err, f->name, "cannot list the objects "
+                                   "of the file");
+    H5Eclear2(H5E_DEFAULT);
+    if (c.rc) {
+        ds_results_catalog_free(c.e, c.n);
+        return c.rc;
+    }
+    if (c.n > 0)
+        qsort(c.e, c.n, sizeof *c.e, cmp_entry);
+    *out = c.e;
+    *n = c.n;
+    return 0;
+}
+
+const ds_results_entry_t *ds_results_catalog_find(
+    const ds_results_entry_t *cat, size_t n, const char *path)
+{
+    ds_results_entry_t key = {.path = (char *)path};
+    return n ? bsearch(&key, cat, n, sizeof *cat, cmp_entry) : NULL;
+}
+
+void ds_results_catalog_free(ds_results_entry_t *cat, size_t n)
+{
+    for (size_t i = 0; cat && i < n; i++)
+        free(cat[i].path);
+    free(cat);
 }

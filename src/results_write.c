@@ -70,6 +70,25 @@ static hid_t make_str_type(void)
     return t;
 }
 
+/*
+ * Links and attributes stay in the object header, whatever their number
+ * ("compact" storage; HDF5 moves more than 8 into a fractal heap by
+ * default): the 1.8 format checksums object headers, and HDF5 checks the
+ * sums, but it does not check a fractal heap's links and crashed on a
+ * damaged one (issue 18 #6).
+ */
+#define COMPACT_MAX 65535
+#define COMPACT_MIN_DENSE 65534
+
+static int set_compact(hid_t cpl)
+{
+    return H5Pset_link_phase_change(cpl, COMPACT_MAX, COMPACT_MIN_DENSE) < 0 ||
+                   H5Pset_attr_phase_change(cpl, COMPACT_MAX,
+                                            COMPACT_MIN_DENSE) < 0
+               ? -1
+               : 0;
+}
+
 /* The property lists and string type every object of r is created with. */
 static int make_properties(ds_results_t *r)
 {
@@ -77,6 +96,7 @@ static int make_properties(ds_results_t *r)
     if ((r->gcpl = H5Pcreate(H5P_GROUP_CREATE)) < 0 ||
         H5Pset_link_creation_order(r->gcpl, order) < 0 ||
         H5Pset_attr_creation_order(r->gcpl, order) < 0 ||
+        set_compact(r->gcpl) < 0 ||
         H5Pset_obj_track_times(r->gcpl, 0) < 0 ||
         (r->lcpl = H5Pcreate(H5P_LINK_CREATE)) < 0 ||
         H5Pset_char_encoding(r->lcpl, H5T_CSET_UTF8) < 0 ||
@@ -97,7 +117,7 @@ static int create_file(ds_results_t *r, ds_error_t *err)
         (r->dist && ds_results_mpi_fapl(r, fapl) < 0) ||
         (fcpl = H5Pcreate(H5P_FILE_CREATE)) < 0 ||
         H5Pset_link_creation_order(fcpl, order) < 0 ||
-        H5Pset_attr_creation_order(fcpl, order) < 0 ||
+        H5Pset_attr_creation_order(fcpl, order) < 0 || set_compact(fcpl) < 0 ||
         H5Pset_obj_track_times(fcpl, 0) < 0 || make_properties(r) < 0) {
         rc = ds_results_h5_error(err, r->path,
                                  "cannot set up the HDF5 properties");
@@ -134,10 +154,13 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
     if ((rc = r->dist ? ds_results_mpi_create(r, path, err)
                       : ds_outfile_open_fd(&r->out, path, 1, err)))
         goto fail;
-    if (!(r->path = ds_strdup(path))) {
+    size_t clen = strlen(path) + sizeof "while writing ";
+    if (!(r->path = ds_strdup(path)) || !(r->context = malloc(clen))) {
         rc = ds_results_oom(err);
         goto fail;
     }
+    snprintf(r->context, clen, "while writing %s", path);
+    ds_outfile_guard_context(r->context);
     r->direct_ok = H5Tequal(H5T_NATIVE_DOUBLE, H5T_IEEE_F64LE) > 0 &&
                    H5Tequal(H5T_NATIVE_INT64, H5T_STD_I64LE) > 0;
     rc = create_file(r, err);
@@ -195,16 +218,22 @@ void ds_results_set_threads(ds_results_t *r, int n)
 static void results_free(ds_results_t *r)
 {
     ds_results_dsets_free(r);
-    if (r->str_type >= 0)
-        H5Tclose(r->str_type);
-    if (r->gcpl >= 0)
-        H5Pclose(r->gcpl);
-    if (r->lcpl >= 0)
-        H5Pclose(r->lcpl);
-    if (r->acpl >= 0)
-        H5Pclose(r->acpl);
-    if (r->file >= 0)
-        H5Fclose(r->file);
+    /* after an HDF5 failure its objects are left as they are: closing
+     * them can crash the library (issue 18 #9); the process ends soon */
+    if (ds_results_h5_usable()) {
+        if (r->str_type >= 0)
+            H5Tclose(r->str_type);
+        if (r->gcpl >= 0)
+            H5Pclose(r->gcpl);
+        if (r->lcpl >= 0)
+            H5Pclose(r->lcpl);
+        if (r->acpl >= 0)
+            H5Pclose(r->acpl);
+        if (r->file >= 0)
+            H5Fclose(r->file);
+    }
+    ds_outfile_guard_context(NULL);
+    free(r->context);
     ds_results_codec_clear(&r->codec);
     ds_results_mpi_free(r);
     ds_outfile_discard(&r->out); /* after a commit: only frees names */
@@ -250,7 +279,7 @@ void ds_results_abort(ds_results_t *r)
 {
     if (!r)
         return;
-    if (r->file >= 0)
+    if (r->file >= 0 && ds_results_h5_usable())
         divert_to_scratch(r->file);
     results_free(r); /* removes the temporary */
 }
@@ -291,11 +320,17 @@ static int reserve_flush_space(ds_results_t *r, int *reserved,
     return 0;
 }
 
-int ds_results_commit(ds_results_t *r, ds_error_t *err)
+int ds_results_finish(ds_results_t *r, ds_error_t *err)
 {
     int rc, reserved;
-    if (r->dist)
-        return ds_results_mpi_commit(r, err);
+    if (r->finished)
+        return 0;
+    if (r->dist) {
+        /* MPI: every rank closes the parallel file, rank 0 completes it */
+        if ((rc = ds_results_mpi_finish(r, err)) == 0)
+            r->finished = 1;
+        return rc;
+    }
     if (r->open) {
         rc = ds_error_set(err, DS_EUSAGE,
                           "%s: dataset '%s' was begun and not finished",
@@ -329,15 +364,31 @@ int ds_results_commit(ds_results_t *r, ds_error_t *err)
     if (reserved && fstat(fd, &st) == 0 && ftruncate(fd, st.st_size)) {
         /* the blocks stay allocated; the file is still right */
     }
-    /* fsync, close, rename, fsync the directory: the one atomic save */
-    if ((rc = ds_outfile_commit(&r->out, err)))
+    /* fsync and close: the file is complete under its temporary name */
+    if ((rc = ds_outfile_close(&r->out, err)))
         goto fail;
-    results_free(r);
+    r->finished = 1;
     return 0;
 
 fail:
-    ds_results_abort(r);
+    /* the writer is of no further use: leave r for the caller to abort,
+     * as after any failed write */
     return rc;
+}
+
+int ds_results_commit(ds_results_t *r, ds_error_t *err)
+{
+    int rc = ds_results_finish(r, err);
+    /* rename, fsync the directory: the one atomic save */
+    if (rc == 0)
+        rc = r->dist ? ds_results_mpi_publish(r, err)
+                     : ds_outfile_publish(&r->out, err);
+    if (rc) {
+        ds_results_abort(r);
+        return rc;
+    }
+    results_free(r);
+    return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -372,7 +423,11 @@ int ds_results_ensure_groups(ds_results_t *r, const char *path,
                                          "cannot create group '%s'", buf);
                 goto done;
             }
-            H5Gclose(g);
+            if (H5Gclose(g) < 0) {
+                rc = ds_results_h5_error(err, r->path,
+                                         "cannot create group '%s'", buf);
+                goto done;
+            }
         } else {
             hid_t o = H5Oopen(r->file, buf, H5P_DEFAULT);
             H5I_type_t t = o >= 0 ? H5Iget_type(o) : H5I_BADID;
@@ -456,8 +511,9 @@ static int attr_put1(ds_results_t *r, const char *obj_path, const char *name,
 fail:
     if (space >= 0)
         H5Sclose(space);
-    if (obj >= 0)
-        H5Oclose(obj);
+    if (obj >= 0 && H5Oclose(obj) < 0 && rc == 0)
+        rc = ds_results_h5_error(err, r->path, "cannot write attribute '%s' "
+                                 "of '%s'", name, obj_path);
     return rc;
 }
 

@@ -73,6 +73,26 @@ int ds_sim_params_check(const ds_sim_params_t *p, ds_error_t *err)
         if (!(pos[i].v > 0) || !isfinite(pos[i].v))
             return ds_error_set(err, DS_EUSAGE, "%s must be a positive "
                                 "number, not %g", pos[i].name, pos[i].v);
+    /* simulated times must stay below DS_SIM_MAX_TIME_S: the expected
+     * length of the longest session, every gap at the largest mean, must
+     * leave a factor 10 for chance */
+    double most = (double)(5 * p->events / 4), cap = DS_SIM_MAX_TIME_S / 10;
+    if (p->duration_mean > cap)
+        return ds_error_set(err, DS_EUSAGE, "duration mean %g s is too "
+                            "large: simulated times must stay below %g s, "
+                            "so it is at most %g s", p->duration_mean,
+                            DS_SIM_MAX_TIME_S, cap);
+    static const size_t means[] = {0, 2, 3}; /* gap, latency pre, post */
+    for (size_t m = 0; m < 3; m++) {
+        size_t i = means[m];
+        if (most * pos[i].v + p->duration_mean > cap)
+            return ds_error_set(err, DS_EUSAGE, "%s %g s is too large for "
+                                "sessions of up to %.0f events: simulated "
+                                "times must stay below %g s, so the mean "
+                                "times the events is at most %g s",
+                                pos[i].name, pos[i].v, most,
+                                DS_SIM_MAX_TIME_S, cap);
+    }
     for (int s = 0; s < 2; s++) {
         const char *when = s == DS_SIM_PRE ? "pre" : "post";
         const struct {
@@ -434,6 +454,13 @@ int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
         if (ev->duration[i] > ev->onset[i + 1] - ev->onset[i])
             ev->duration[i] = ev->onset[i + 1] - ev->onset[i];
     ev->n = n;
+    /* onsets only grow; the last duration is the only one not cut */
+    double last = n ? ev->onset[n - 1] + ev->duration[n - 1] : 0;
+    if (!(last < DS_SIM_MAX_TIME_S))
+        return ds_error_set(err, DS_EDATA, "a simulated time reached %g s, "
+                            "beyond the %g s that times are written up to; "
+                            "lower the timing means or raise their shapes",
+                            last, DS_SIM_MAX_TIME_S);
     return DS_OK;
 }
 

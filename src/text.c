@@ -264,7 +264,26 @@ int ds_parse_size(const char *s, size_t *out)
 
 int ds_parse_double(const char *s, double *out)
 {
-    if (!*s || isspace((unsigned char)*s))
+    /* decimal only: [+-] digits [. digits] [e [+-] digits], at least one
+     * digit before the exponent; strtod alone would take hexadecimal
+     * ("0x10"), "inf", "nan" and leading blanks (issue 18 #10) */
+    const char *p = s + (*s == '+' || *s == '-');
+    size_t digits = 0;
+    for (; isdigit((unsigned char)*p); p++)
+        digits++;
+    if (*p == '.')
+        for (p++; isdigit((unsigned char)*p); p++)
+            digits++;
+    if (digits == 0)
+        return -1;
+    if (*p == 'e' || *p == 'E') {
+        p += 1 + (p[1] == '+' || p[1] == '-');
+        if (!isdigit((unsigned char)*p))
+            return -1;
+        while (isdigit((unsigned char)*p))
+            p++;
+    }
+    if (*p != '\0')
         return -1;
     errno = 0;
     char *end;

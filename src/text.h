@@ -52,7 +52,11 @@ ds_num_status_t ds_parse_time(const char *s, double *out);
 /* Parse a whole decimal number into *out; 0 on success, -1 otherwise. */
 int ds_parse_size(const char *s, size_t *out);
 
-/* Parse a finite double with nothing after it; 0 on success, -1 otherwise. */
+/*
+ * Parse a finite decimal number with nothing after it: [+-] digits
+ * [. digits] [e [+-] digits] ("2.5", "-1e3", ".5"); hexadecimal, "inf",
+ * "nan", blanks and overflow are refused. 0 on success, -1 otherwise.
+ */
 int ds_parse_double(const char *s, double *out);
 
 /* Write v with thousands separators ("36,688") to buf[n] (n >= 32). */

@@ -10,6 +10,7 @@
 #ifndef DYADSEQ_ERROR_H
 #define DYADSEQ_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum {
@@ -32,9 +33,24 @@ typedef struct ds_error {
     char msg[DS_ERROR_MSG_MAX];
 } ds_error_t;
 
-/* Format a message into err (if err is not NULL) and return code. */
+/*
+ * Format a message into err (if err is not NULL) and return code. A
+ * message longer than the buffer keeps the format's own text and numbers
+ * whole and cuts its long string arguments (names, labels, inner
+ * messages) in the middle, "head…tail", the longest first: the reason is
+ * never lost to a long file name.
+ */
 int ds_error_set(ds_error_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* What a DS_E* code means, for an error that came without a message. */
+const char *ds_error_str(int code);
+
+/* snprintf, vsnprintf into buf[size] that shorten as ds_error_set does. */
+void ds_format_fit(char *buf, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ds_vformat_fit(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /*
  * A list of located problems and warnings. Every problem is counted; the

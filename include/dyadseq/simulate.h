@@ -122,6 +122,15 @@ typedef struct ds_sim_chain {
     gsl_ran_discrete_t *first; /* sampler of start */
 } ds_sim_chain_t;
 
+/*
+ * Simulated times (onsets, durations) stay below this many seconds (about
+ * 31.7 years), so that they print as plain decimals with three places
+ * ("%.3f") that read back exactly. ds_sim_params_check refuses timing
+ * whose expected session length is above a tenth of it; ds_sim_session
+ * fails for the rare draw that still reaches it.
+ */
+#define DS_SIM_MAX_TIME_S 1e9
+
 /* Largest state space of a chain (a K × K matrix is held in memory). */
 #define DS_SIM_MAX_STATES 4096
 
@@ -219,7 +228,8 @@ void ds_sim_events_free(ds_sim_events_t *ev);
  * otherwise a gap (gamma, gap_mean/gap_shape); the first onset is one gap
  * after 0. A duration is a gamma draw cut at the next onset (one coded
  * stream: events do not overlap). space supplies each state's actor and
- * role. Returns 0 or DS_ENOMEM.
+ * role. Returns 0, DS_ENOMEM, or DS_EDATA when a time reaches
+ * DS_SIM_MAX_TIME_S (or is not finite).
  */
 int ds_sim_session(const ds_sim_params_t *p, const ds_corpus_t *space,
                    const ds_sim_chain_t *ch, double t, gsl_rng *r,

@@ -119,10 +119,10 @@ g2_p,NA
 CSV
 
 expect /sessions <<'CSV'
-session_index,couple,session,n_events,duration_s,first_onset_s
-0,"c,2",pre,5,12.5,0
-1,c1,post,4,30,1.25
-2,c1,prä,1,NA,3
+session_index,couple,session,n_events,duration_s,first_onset_s,start_s,end_s
+0,"c,2",pre,5,12.5,0,0,12.5
+1,c1,post,4,30,1.25,1.25,31.25
+2,c1,prä,1,NA,3,3,3
 CSV
 
 expect /sessions/couple <<'CSV'

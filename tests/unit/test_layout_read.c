@@ -4,7 +4,8 @@
  * B, codes pursue and withdraw) reads back value for value, the actors and
  * each state's actor and role recovered from the labels; sections the
  * file lacks are NULL with the documented defaults; and every malformed
- * file gives an error naming the file and the path. That compare gives the
+ * file gives an error naming the file and the path (what is missing or of
+ * the wrong size from the check of results_check.c). That compare gives the
  * same comparison from such a file as from the transcripts is tested in
  * tests/compare/.
  */
@@ -69,6 +70,10 @@ static int write_sessions(ds_results_t *r, unsigned flags, ds_error_t *err)
                                 "session", err));
     TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, &s1, onset,
                                 "session", err));
+    TRY(ds_results_write_double(r, "/sessions/start_s", 1, &s1, onset,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/end_s", 1, &s1, onset,
+                                "session", err));
 done:
     return rc;
 }
@@ -89,6 +94,9 @@ static int write_states(ds_results_t *r, unsigned flags, ds_error_t *err)
                                      "state", err));
     TRY(ds_results_write_strings(r, "/codebook/code", NC, code, "code", err));
     TRY(ds_results_write_strings(r, "/codebook/role", NC, role, "code", err));
+    const char *desc[NC] = {"", "says \"fine\""};
+    TRY(ds_results_write_strings(r, "/codebook/description", NC, desc,
+                                 "code", err));
 done:
     return rc;
 }
@@ -165,18 +173,17 @@ done:
     return rc;
 }
 
-/* Root attributes as analyze writes them, with one input file more than
- * digests (n_inputs is the smaller count). */
+/* Root attributes as analyze writes them. */
 static int write_provenance(ds_results_t *r, ds_error_t *err)
 {
     int rc;
-    const char *files[] = {"a.csv", "b.csv", "c.csv"};
+    const char *files[] = {"a.csv", "b.csv"};
     const char *sha[] = {"aa", "bb"};
     TRY(ds_results_attr_string(r, "/", "command_line", "dyadseq analyze x",
                                err));
     TRY(ds_results_attr_string(r, "/", "parameters", "{\"lags\":[1]}",
                                err));
-    TRY(ds_results_attr_strings(r, "/", "input_files", 3, files, err));
+    TRY(ds_results_attr_strings(r, "/", "input_files", 2, files, err));
     TRY(ds_results_attr_strings(r, "/", "input_sha256", 2, sha, err));
     TRY(ds_results_attr_int64(r, "/", "seed", 42, err));
 done:
@@ -294,7 +301,7 @@ static void test_sections(void)
     ds_layout_read_t lr;
     ds_error_t err = {0};
     const char *path = tpath("plain.h5");
-    write_fixture(path, F_PLAIN | F_NO_TIME | F_NO_ZERO | F_NO_PROV);
+    write_fixture(path, F_PLAIN | F_NO_TIME | F_NO_ZERO);
     int rc = ds_layout_read(path, DS_LAYOUT_NEED_LAG1, &lr, &err);
     CHECK_INT(rc, 0, "read a file without actors or time");
     if (rc)
@@ -308,10 +315,6 @@ static void test_sections(void)
     CHECK(lr.response_window_s == DS_RESPONSE_WINDOW_DEFAULT &&
               lr.cycle_min == DS_CYCLE_MIN_DEFAULT,
           "... with the default window and cycle length");
-    CHECK(lr.n_inputs == 0 && lr.seed == 1 && lr.command_line &&
-              *lr.command_line == '\0' && lr.parameters &&
-              *lr.parameters == '\0',
-          "no provenance: none, seed 1, empty strings");
     ds_layout_read_clear(&lr);
 
     path = tpath("nolag1.h5");
@@ -342,10 +345,16 @@ static void fails(const char *name, unsigned flags, unsigned need, int want,
 
 static void test_errors(void)
 {
-    fails("noev.h5", F_NO_N_EVENTS, 0, DS_EDATA, "no /sessions/n_events",
-          "written by 'dyadseq analyze'", "a missing dataset is named");
+    /* the file is checked first (results_check.c): its messages */
+    fails("noev.h5", F_NO_N_EVENTS, 0, DS_EDATA,
+          "/sessions/n_events is missing", NULL,
+          "a missing dataset is named");
     fails("short.h5", F_SHORT, 0, DS_EDATA, "/sessions/duration_s has 2 "
-          "values, expected 3", NULL, "a dataset of the wrong size");
+          "entries along axis 1, expected 3", NULL,
+          "a dataset of the wrong size");
+    fails("noprov.h5", F_NO_PROV, 0, DS_EDATA,
+          "the root attribute command_line is missing", "and 4 more",
+          "no provenance: the attributes are named");
     fails("role.h5", F_BAD_ROLE, 0, DS_EDATA, "/codebook/role",
           "unknown role 'persue'", "an unknown role");
     fails("states.h5", F_BAD_STATES, 0, DS_EDATA, "/states/label is not "

@@ -90,6 +90,11 @@ static int write_small(ds_results_t *r, ds_error_t *err)
                                 "session", err));
     TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, s1, onset,
                                 "session", err));
+    const double end[] = {12.5, 31.25, 3};
+    TRY(ds_results_write_double(r, "/sessions/start_s", 1, s1, onset,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/end_s", 1, s1, end, "session",
+                                err));
 
     /* lag 1, per session: session 2 has one event, so no pairs: NaN */
     const int64_t counts[] = {1, 2, 1, 0, 0, 2, 1, 0, 0, 0, 0, 0};
@@ -284,6 +289,34 @@ static int write_big(ds_results_t *r, size_t S, ds_error_t *err)
         done += n;
     }
     TRY(ds_results_end(d, err));
+    /* the rest of what every results file has (results_check.c): the
+     * sessions' columns and the codebook of the states' codes */
+    for (size_t i = 0; i < S; i++) {
+        counts[i] = (int64_t)(10 + i % 7);
+        z[i] = (double)(i % 13);
+        g2[i] = i % 5 ? (double)i : NAN;
+    }
+    TRY(ds_results_write_int64(r, "/sessions/n_events", 1, s1, counts,
+                               "session", err));
+    TRY(ds_results_write_double(r, "/sessions/duration_s", 1, s1, z,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/first_onset_s", 1, s1, g2,
+                                "session", err));
+    TRY(ds_results_write_double(r, "/sessions/start_s", 1, s1, g2, "session",
+                                err));
+    TRY(ds_results_write_double(r, "/sessions/end_s", 1, s1, z, "session",
+                                err));
+    static const char *const code[] = {"code0", "code1", "code2", "code3",
+                                       "code4"};
+    static const char *const role[] = {"pursue", "withdraw", "soften", "bid",
+                                       "response"};
+    static const char *const desc[] = {"", "", "", "", ""};
+    TRY(ds_results_write_strings(r, "/codebook/code", K / 2, code, "code",
+                                 err));
+    TRY(ds_results_write_strings(r, "/codebook/role", K / 2, role, "code",
+                                 err));
+    TRY(ds_results_write_strings(r, "/codebook/description", K / 2, desc,
+                                 "code", err));
 fail:
     for (size_t i = 0; couple && i < S; i++)
         free(couple[i]);

@@ -2,6 +2,7 @@
  * answer gain), the start distribution, one session's events and its
  * latencies at a therapy progress, parameter checks. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dyadseq/simulate.h"
 #include "unit.h"
@@ -312,6 +313,60 @@ static void test_params(void)
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "answer gain NaN");
 }
 
+/* Times stay plain decimals (issue 18 #7): means whose sessions would
+ * reach DS_SIM_MAX_TIME_S are refused up front, and a session that still
+ * reaches it (checks bypassed, or a rare draw) fails. */
+static void test_time_limits(const ds_corpus_t *sp)
+{
+    ds_sim_params_t p;
+    ds_error_t err = {0};
+    ds_sim_params_default(&p);
+    p.events = 400; /* up to 500 events: a mean up to 2e5 s fits */
+    p.gap_mean = 1.9e5;
+    CHECK_INT(ds_sim_params_check(&p, &err), 0, "gap mean 1.9e5 s, 500 "
+              "events: about 1e8 s, accepted");
+    p.gap_mean = 2.1e5;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "gap mean 2.1e5 s: "
+              "refused");
+    CHECK(strstr(err.msg, "gap mean") && strstr(err.msg, "500 events"),
+          "the message names the mean and the events");
+    ds_sim_params_default(&p);
+    p.latency_mean[DS_SIM_POST] = 1e308;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "latency mean "
+              "(post) 1e308: refused");
+    ds_sim_params_default(&p);
+    p.duration_mean = 1e308;
+    CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "duration mean "
+              "1e308: refused");
+    CHECK(strstr(err.msg, "duration mean") != NULL, "and named");
+
+    ds_sim_roles_t r;
+    ds_sim_params_default(&p);
+    ds_sim_roles_find(sp, &r, &err);
+    ds_sim_chain_t *ch = ds_sim_chain_alloc(sp->n_states);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    ds_sim_events_t ev = {0};
+    if (ch && rng) {
+        ds_sim_builtin_chain(&p, &r, 0, 0.86, 0, ch);
+        ds_sim_chain_prepare(ch, &err);
+        p.events = 4;
+        p.gap_mean = 1e9; /* past the check: the session itself refuses */
+        gsl_rng_set(rng, 7);
+        CHECK_INT(ds_sim_session(&p, sp, ch, 0, rng, &ev, &err), DS_EDATA,
+                  "a session reaching 1e9 s fails");
+        CHECK(strstr(err.msg, "simulated time") != NULL, "and says why");
+        p.gap_mean = INFINITY;
+        CHECK_INT(ds_sim_session(&p, sp, ch, 0, rng, &ev, &err), DS_EDATA,
+                  "an infinite time fails");
+    } else {
+        CHECK(0, "alloc");
+    }
+    ds_sim_events_free(&ev);
+    ds_sim_chain_free(ch);
+    if (rng)
+        gsl_rng_free(rng);
+}
+
 int main(void)
 {
     ds_corpus_t *sp = default_space();
@@ -325,6 +380,7 @@ int main(void)
     test_session(sp);
     test_couple();
     test_params();
+    test_time_limits(sp);
     ds_corpus_free(sp);
     return UNIT_DONE();
 }
