@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "cli_sim.h"
 #include "commands.h"
 #include "dyadseq/power.h"
 #include "json.h"
@@ -27,11 +28,8 @@
 
 #define MAX_METRICS 64
 #define MAX_GRID 64          /* values of --couples and of --events */
-#define MAX_GROUP_NAME 32
 #define DEFAULT_COUPLES "10,20,40,80"
 #define DEFAULT_EVENTS "200,400"
-#define DEFAULT_GROUPS "stable:0.86,distressed:0.33"
-#define DEFAULT_SESSIONS "pre,post"
 
 enum {
     OPT_COUPLES = DS_OPT_COMMAND,
@@ -43,23 +41,7 @@ enum {
     OPT_BH,
     OPT_TARGET,
     OPT_PRE,
-    OPT_POST,
-    OPT_GROUPS,
-    OPT_SESSIONS,
-    OPT_WITHDRAW,
-    OPT_CONTINUE,
-    OPT_SOFTEN,
-    OPT_RECIPROCATE,
-    OPT_ANSWER_SD,
-    OPT_ANSWER_GAIN,
-    OPT_THERAPY,
-    OPT_GAP_MEAN,
-    OPT_GAP_SHAPE,
-    OPT_LATENCY_MEAN,
-    OPT_LATENCY_SHAPE,
-    OPT_DURATION_MEAN,
-    OPT_DURATION_SHAPE,
-    OPT_MODEL
+    OPT_POST
 };
 
 static const struct option own_options[] = {
@@ -73,25 +55,7 @@ static const struct option own_options[] = {
     {"target-power", required_argument, NULL, OPT_TARGET},
     {"pre", required_argument, NULL, OPT_PRE},
     {"post", required_argument, NULL, OPT_POST},
-    {"groups", required_argument, NULL, OPT_GROUPS},
-    {"sessions", required_argument, NULL, OPT_SESSIONS},
-    {"withdraw", required_argument, NULL, OPT_WITHDRAW},
-    {"continue", required_argument, NULL, OPT_CONTINUE},
-    {"soften", required_argument, NULL, OPT_SOFTEN},
-    {"reciprocate", required_argument, NULL, OPT_RECIPROCATE},
-    {"answer-sd", required_argument, NULL, OPT_ANSWER_SD},
-    {"answer-gain", required_argument, NULL, OPT_ANSWER_GAIN},
-    {"therapy", required_argument, NULL, OPT_THERAPY},
-    {"gap-mean", required_argument, NULL, OPT_GAP_MEAN},
-    {"gap-shape", required_argument, NULL, OPT_GAP_SHAPE},
-    {"latency-mean", required_argument, NULL, OPT_LATENCY_MEAN},
-    {"latency-shape", required_argument, NULL, OPT_LATENCY_SHAPE},
-    {"duration-mean", required_argument, NULL, OPT_DURATION_MEAN},
-    {"duration-shape", required_argument, NULL, OPT_DURATION_SHAPE},
-    {"model", required_argument, NULL, OPT_MODEL},
-    /* handled by ds_common_option: the state space of the transcripts */
-    {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
-    {"actors", required_argument, NULL, DS_OPT_ACTORS},
+    DS_CLI_SIM_OPTIONS, /* the model: --groups, --withdraw, ... */
     {NULL, 0, NULL, 0}};
 
 static void own_help(FILE *fp)
@@ -118,34 +82,13 @@ static void own_help(FILE *fp)
 "                          U{ceil(0.75 M) .. floor(1.25 M)} events [%s]\n"
 "      --sessions LIST     session labels in therapy order [%s]\n"
 "      --pre LABEL         the sessions before [first of --sessions]\n"
-"      --post LABEL        the sessions after [last of --sessions]\n"
-"  The planted effect: simulate's built-in model (docs/simulate.md;\n"
-"  P is PRE:POST, or one value for both)\n"
-"      --groups LIST       NAME:RATE,... groups and their mean answer\n"
-"                          probability [%s]\n"
-"      --withdraw P        partner withdraws after a pursue [0.45:0.25]\n"
-"      --continue P        partner pursues again after a withdraw\n"
-"                          [0.55:0.25]\n"
-"      --soften P          partner softens after a withdraw [0.05:0.25]\n"
-"      --reciprocate P     partner softens after a soften [0.10:0.30]\n"
-"      --answer-sd S       SD of the couples' answer rates (Beta) [0.05]\n"
-"      --answer-gain G     change of a couple's answer rate from pre to\n"
-"                          post, times its --therapy share [0]\n"
-"      --therapy M:S       share of the pre-to-post change each couple\n"
-"                          reaches: Beta with mean M and SD S [1:0]\n"
-"      --gap-mean S, --gap-shape K            gamma gaps [2.5, 2]\n"
-"      --latency-mean S, --latency-shape K    gamma answer latencies; the\n"
-"                          mean PRE:POST or one value [1.5, 4]\n"
-"      --duration-mean S, --duration-shape K  gamma durations [2.0, 2]\n"
-"      --model FILE[:FILE] transition matrix CSV (from,to,p) for every\n"
-"                          session, or one for the pre and one for the post\n"
-"                          sessions, instead of the built-in model [off]\n"
-"      --codebook FILE     codes [built-in codebook]\n"
-"      --actors LIST       the partners [A,B]\n"
+"      --post LABEL        the sessions after [last of --sessions]\n",
+            DEFAULT_COUPLES, DEFAULT_EVENTS, DS_CLI_SIM_SESSIONS);
+    ds_cli_sim_help_brief(fp);
+    fputs(
 "  Output: the power table on standard output; -o FILE.h5 also writes\n"
 "  /power (schemas/results.md) for scripts/plot_results.\n",
-            DEFAULT_COUPLES, DEFAULT_EVENTS, DEFAULT_SESSIONS,
-            DEFAULT_GROUPS);
+          fp);
 }
 
 static void epilog(FILE *fp)
@@ -160,91 +103,15 @@ static void epilog(FILE *fp)
 }
 
 typedef struct power_args {
-    ds_sim_params_t par;
-    const char *couples, *events, *groups, *sessions, *pre, *post, *model;
+    ds_cli_sim_t m;          /* the model: --groups, --withdraw, --model, ... */
+    const char *couples, *events, *pre, *post;
     const char *tests;
     const char *metric[MAX_METRICS];
     size_t n_metrics;
     double alpha, target;
     size_t replications;
     int bh;
-    const char *builtin_opt; /* first option of the built-in model given */
 } power_args_t;
-
-/* "0.5:0.3" or "0.5" (both) into v[2]; 0 or -1. */
-static int parse_prepost(const char *s, double v[2])
-{
-    char buf[64];
-    const char *colon = strchr(s, ':');
-    if (!colon)
-        return ds_parse_double(s, &v[0]) ? -1 : (v[1] = v[0], 0);
-    size_t len = (size_t)(colon - s);
-    if (len >= sizeof buf)
-        return -1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return ds_parse_double(buf, &v[0]) || ds_parse_double(colon + 1, &v[1])
-               ? -1
-               : 0;
-}
-
-/* The options of simulate's model; 1 handled, 0 not one, -1 bad value. */
-static int model_option(power_args_t *a, int opt, const char *arg)
-{
-    ds_sim_params_t *p = &a->par;
-    double *pp = NULL, *pos = NULL;
-    const char *name = NULL;
-    int builtin = 1;
-    switch (opt) {
-    case OPT_WITHDRAW: pp = p->withdraw, name = "--withdraw"; break;
-    case OPT_CONTINUE: pp = p->continuation, name = "--continue"; break;
-    case OPT_SOFTEN: pp = p->soften, name = "--soften"; break;
-    case OPT_RECIPROCATE: pp = p->reciprocate, name = "--reciprocate"; break;
-    case OPT_ANSWER_SD: pos = &p->answer_sd, name = "--answer-sd"; break;
-    case OPT_ANSWER_GAIN: pos = &p->answer_gain, name = "--answer-gain"; break;
-    case OPT_GAP_MEAN: pos = &p->gap_mean, name = "--gap-mean"; break;
-    case OPT_GAP_SHAPE: pos = &p->gap_shape, name = "--gap-shape"; break;
-    case OPT_LATENCY_SHAPE: pos = &p->latency_shape, name = "--latency-shape";
-        break;
-    case OPT_DURATION_MEAN: pos = &p->duration_mean, name = "--duration-mean";
-        break;
-    case OPT_DURATION_SHAPE:
-        pos = &p->duration_shape, name = "--duration-shape";
-        break;
-    case OPT_LATENCY_MEAN:
-        if (parse_prepost(arg, p->latency_mean))
-            return ds_usage_error("power", "--latency-mean takes PRE:POST or "
-                                  "one number of seconds, not '%s'", arg), -1;
-        return 1;
-    case OPT_THERAPY: {
-        double v[2];
-        if (parse_prepost(arg, v) || !strchr(arg, ':'))
-            return ds_usage_error("power", "--therapy takes MEAN:SD, not "
-                                  "'%s'", arg), -1;
-        p->therapy_mean = v[0];
-        p->therapy_sd = v[1];
-        name = "--therapy";
-        break;
-    }
-    case OPT_GROUPS:
-        a->groups = arg;
-        name = "--groups";
-        break;
-    default:
-        return 0;
-    }
-    if (pp && parse_prepost(arg, pp))
-        return ds_usage_error("power", "%s takes PRE:POST or one "
-                              "probability, not '%s'", name, arg), -1;
-    if (pos && ds_parse_double(arg, pos))
-        return ds_usage_error("power", "%s takes a number, not '%s'", name,
-                              arg), -1;
-    builtin = pp || opt == OPT_ANSWER_SD || opt == OPT_ANSWER_GAIN ||
-              opt == OPT_THERAPY || opt == OPT_GROUPS;
-    if (builtin && !a->builtin_opt)
-        a->builtin_opt = name;
-    return 1;
-}
 
 static int own_option(int opt, const char *arg, void *ctx)
 {
@@ -252,10 +119,8 @@ static int own_option(int opt, const char *arg, void *ctx)
     switch (opt) {
     case OPT_COUPLES: a->couples = arg; return 1;
     case OPT_EVENTS: a->events = arg; return 1;
-    case OPT_SESSIONS: a->sessions = arg; return 1;
     case OPT_PRE: a->pre = arg; return 1;
     case OPT_POST: a->post = arg; return 1;
-    case OPT_MODEL: a->model = arg; return 1;
     case OPT_TEST: a->tests = arg; return 1;
     case OPT_BH: a->bh = 1; return 1;
     case OPT_METRIC:
@@ -281,7 +146,7 @@ static int own_option(int opt, const char *arg, void *ctx)
         return 1;
     }
     default:
-        return model_option(a, opt, arg);
+        return ds_cli_sim_option(&a->m, "power", opt, arg);
     }
 }
 
@@ -308,8 +173,8 @@ static const ds_cmd_spec_t spec = {
 /* Everything a run needs; freed by teardown. */
 typedef struct power_run {
     ds_corpus_t *space;
-    ds_power_group_t *groups;
-    char (*group_names)[MAX_GROUP_NAME + 1];
+    ds_cli_sim_group_t *group_def; /* --groups */
+    ds_power_group_t *groups;      /* the same, for ds_power_run */
     size_t n_groups;
     char **labels;
     size_t n_labels;
@@ -329,7 +194,7 @@ static void teardown(power_run_t *r)
 {
     ds_corpus_free(r->space);
     free(r->groups);
-    free(r->group_names);
+    free(r->group_def);
     ds_free_list(r->labels, r->n_labels);
     ds_sim_chain_free(r->chain[0]);
     if (r->chain[1] != r->chain[0])
@@ -378,86 +243,30 @@ static int parse_grid(const char *opt, const char *s, size_t lo, size_t hi,
     return DS_EXIT_OK;
 }
 
-static int valid_group_name(const char *s, size_t len)
-{
-    if (len == 0 || len > MAX_GROUP_NAME)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '_' && c != '-' && c != '.')))
-            return 0;
-    }
-    return 1;
-}
-
 /* --groups as simulate reads it (couples NAME-01 ...). */
 static int parse_groups(power_run_t *r, const char *s, double answer_sd)
 {
-    char **items = NULL;
-    size_t n = 0;
-    int status = DS_EXIT_USAGE;
-    if (ds_split_list(s, &items, &n) ||
-        !(r->groups = calloc(n, sizeof *r->groups)) ||
-        !(r->group_names = calloc(n, sizeof *r->group_names))) {
+    int status = ds_cli_sim_groups("power", s, answer_sd, &r->group_def,
+                                   &r->n_groups);
+    if (status)
+        return status;
+    if (!(r->groups = calloc(r->n_groups, sizeof *r->groups))) {
         ds_msg_error("out of memory");
-        ds_free_list(items, n);
         return DS_EXIT_DATA;
     }
-    for (size_t i = 0; i < n; i++) {
-        char *colon = strrchr(items[i], ':');
-        size_t len = colon ? (size_t)(colon - items[i]) : 0;
-        double rate;
-        if (!colon || !valid_group_name(items[i], len) ||
-            ds_parse_double(colon + 1, &rate) || rate < 0 || rate > 1) {
-            ds_usage_error("power", "--groups: '%s' is not NAME:RATE (NAME "
-                           "of at most %d letters, digits, '_', '-' or '.'; "
-                           "RATE a probability)", items[i], MAX_GROUP_NAME);
-            goto done;
-        }
-        memcpy(r->group_names[i], items[i], len);
-        r->group_names[i][len] = '\0';
-        r->groups[i] = (ds_power_group_t){r->group_names[i], rate};
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(r->group_names[i], r->group_names[j]) == 0) {
-                ds_usage_error("power", "--groups: '%s' is given twice",
-                               r->group_names[i]);
-                goto done;
-            }
-        if (rate > 0 && rate < 1 && answer_sd > 0 &&
-            answer_sd * answer_sd >= rate * (1 - rate)) {
-            ds_usage_error("power", "--answer-sd %g is too large for group "
-                           "'%s' with rate %g (it must be below sqrt(rate "
-                           "(1 - rate)) = %.3g)", answer_sd,
-                           r->group_names[i], rate, sqrt(rate * (1 - rate)));
-            goto done;
-        }
-    }
-    r->n_groups = n;
-    status = DS_EXIT_OK;
-done:
-    ds_free_list(items, n);
-    return status;
+    for (size_t i = 0; i < r->n_groups; i++)
+        r->groups[i] = (ds_power_group_t){r->group_def[i].name,
+                                          r->group_def[i].rate};
+    return DS_EXIT_OK;
 }
 
 /* --sessions, --pre and --post. */
 static int parse_sessions(power_run_t *r, const power_args_t *a)
 {
-    if (ds_split_list(a->sessions, &r->labels, &r->n_labels)) {
-        ds_msg_error("out of memory");
-        return DS_EXIT_DATA;
-    }
-    for (size_t i = 0; i < r->n_labels; i++) {
-        const char *l = r->labels[i];
-        if (!*l || ds_utf8_invalid_at(l, strlen(l)) < strlen(l))
-            return ds_usage_error("power", "--sessions: labels must be "
-                                  "non-empty UTF-8 text");
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(l, r->labels[j]) == 0)
-                return ds_usage_error("power", "--sessions: '%s' is given "
-                                      "twice", l);
-    }
+    int status = ds_cli_sim_sessions("power", a->m.sessions, &r->labels,
+                                     &r->n_labels);
+    if (status)
+        return status;
     if (r->n_labels < 2)
         return ds_usage_error("power", "--sessions needs at least two "
                               "labels, a pre and a post");
@@ -474,7 +283,7 @@ static int parse_sessions(power_run_t *r, const power_args_t *a)
         if (i == r->n_labels)
             return ds_usage_error("power", "--%s '%s' is not one of "
                                   "--sessions '%s'", k ? "post" : "pre",
-                                  want[k], a->sessions);
+                                  want[k], a->m.sessions);
         *idx[k] = i;
     }
     if (r->model.pre == r->model.post)
@@ -487,46 +296,9 @@ static int parse_sessions(power_run_t *r, const power_args_t *a)
  * whose transcripts have times and durations. */
 static int make_space(power_run_t *r, const ds_common_opts_t *o)
 {
-    ds_diag_t diag;
-    ds_error_t err = {0};
-    ds_corpus_t *c = calloc(1, sizeof *c);
-    int status = DS_EXIT_DATA, rc;
-    ds_diag_init(&diag, 50);
-    if (!c)
-        goto oom;
-    r->space = c;
-    c->has_actor = c->has_time = c->has_duration = 1;
-    if (ds_split_list(o->actors, &c->actors, &c->n_actors))
-        goto oom;
-    if (ds_check_actors(c->actors, c->n_actors)) {
-        status = DS_EXIT_USAGE;
-        goto done;
-    }
-    if (o->codebook) {
-        rc = ds_codebook_load(o->codebook, &c->codebook, &diag, &err);
-        if (rc == DS_EDATA)
-            ds_print_diag(&diag, o->quiet);
-        else if (rc)
-            ds_msg_error("%s", err.msg);
-        if (rc)
-            goto done;
-    } else if (!(c->codebook = ds_codebook_alloc_default())) {
-        goto oom;
-    }
-    if (c->n_actors * c->codebook->n > DS_SIM_MAX_STATES) {
-        ds_msg_error("%zu actors x %zu codes are too many states to "
-                     "simulate (at most %d)", c->n_actors, c->codebook->n,
-                     DS_SIM_MAX_STATES);
-        goto done;
-    }
-    if (ds_corpus_make_states(c))
-        goto oom;
-    status = DS_EXIT_OK;
-    goto done;
-oom:
-    ds_msg_error("out of memory");
-done:
-    ds_diag_free(&diag);
+    int status = ds_cli_sim_space(o, &r->space);
+    if (status == DS_EXIT_OK)
+        r->space->has_time = r->space->has_duration = 1;
     return status;
 }
 
@@ -552,22 +324,10 @@ static int load_models(power_run_t *r, const char *arg, int quiet)
         return DS_EXIT_DATA;
     }
     for (size_t k = 0; k < r->n_models; k++) {
-        ds_diag_t diag;
-        ds_error_t err = {0};
-        ds_diag_init(&diag, 50);
-        int rc = ds_sim_model_load(r->model_path[k], r->space, &r->chain[k],
-                                   &diag, &err);
-        if (rc == DS_EDATA)
-            ds_print_diag(&diag, quiet);
-        else if (rc)
-            ds_msg_error("%s", err.msg);
-        ds_diag_free(&diag);
-        if (rc)
-            return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
-        if (ds_sim_chain_prepare(r->chain[k], &err)) {
-            ds_msg_error("%s: %s", r->model_path[k], err.msg);
-            return DS_EXIT_DATA;
-        }
+        int status = ds_cli_sim_load_model(r->model_path[k], r->space, quiet,
+                                           &r->chain[k]);
+        if (status)
+            return status;
     }
     if (r->n_models == 1)
         r->chain[1] = r->chain[0];
@@ -643,10 +403,9 @@ static int setup(power_run_t *r, const power_args_t *a,
 {
     ds_error_t err = {0};
     int st;
-    if (a->model && a->builtin_opt)
-        return ds_usage_error("power", "%s sets the built-in model; with "
-                              "--model the matrix decides", a->builtin_opt);
-    if (ds_sim_params_check(&a->par, &err))
+    if ((st = ds_cli_sim_check_model(&a->m, "power")))
+        return st;
+    if (ds_sim_params_check(&a->m.par, &err))
         return ds_usage_error("power", "%s", err.msg);
     if ((st = parse_grid("--couples", a->couples, 2, 100000, r->couples,
                          &r->n_couples)) ||
@@ -654,21 +413,21 @@ static int setup(power_run_t *r, const power_args_t *a,
                          &r->n_events)) ||
         (st = parse_tests(a->tests, &r->tests)) ||
         (st = parse_sessions(r, a)) ||
-        (st = parse_groups(r, a->model ? "couple:1" : a->groups,
-                           a->model ? 0 : a->par.answer_sd)) ||
+        (st = parse_groups(r, a->m.model ? "couple:1" : a->m.groups,
+                           a->m.model ? 0 : a->m.par.answer_sd)) ||
         (st = make_space(r, o)))
         return st;
-    if (!a->model && r->space->n_actors != 2)
+    if (!a->m.model && r->space->n_actors != 2)
         return ds_usage_error("power", "the built-in model needs exactly two "
                               "--actors, not '%s' (use --model for another "
                               "design)", o->actors);
-    if (a->model && (st = load_models(r, a->model, o->quiet)))
+    if (a->m.model && (st = load_models(r, a->m.model, o->quiet)))
         return st;
     if ((st = parse_metrics(r, a)))
         return st;
     ds_power_model_t *m = &r->model;
     m->space = r->space;
-    m->par = a->par;
+    m->par = a->m.par;
     m->groups = r->groups;
     m->n_groups = r->n_groups;
     m->labels = (const char *const *)r->labels;
@@ -688,7 +447,7 @@ static int setup(power_run_t *r, const power_args_t *a,
 static char *parameters_json(const power_run_t *r, const power_args_t *a,
                              const ds_common_opts_t *o)
 {
-    const ds_sim_params_t *p = &a->par;
+    const ds_sim_params_t *p = &a->m.par;
     double c[MAX_GRID], e[MAX_GRID];
     const char *tests[DS_POWER_N_TESTS], *metrics[MAX_METRICS];
     size_t n_t = 0;
@@ -716,9 +475,9 @@ static char *parameters_json(const power_run_t *r, const power_args_t *a,
                     r->n_labels);
     ds_json_string(&j, "pre", r->labels[r->model.pre]);
     ds_json_string(&j, "post", r->labels[r->model.post]);
-    ds_json_string(&j, "model", a->model ? a->model : "built-in");
-    if (!a->model) {
-        ds_json_string(&j, "groups", a->groups);
+    ds_json_string(&j, "model", a->m.model ? a->m.model : "built-in");
+    if (!a->m.model) {
+        ds_json_string(&j, "groups", a->m.groups);
         ds_json_numbers(&j, "withdraw", p->withdraw, 2);
         ds_json_numbers(&j, "continue", p->continuation, 2);
         ds_json_numbers(&j, "soften", p->soften, 2);
@@ -765,7 +524,7 @@ static void print_header(const power_run_t *r, const ds_power_result_t *res,
     printf("Power by simulation: %zu replications of each design point, "
            "'%s' -> '%s' sessions,\n%s, seed %lu. A test rejects when ",
            res->R, r->labels[r->model.pre], r->labels[r->model.post],
-           a->model ? "the --model matrices" : "simulate's built-in model",
+           a->m.model ? "the --model matrices" : "simulate's built-in model",
            o->seed);
     if (res->bh)
         printf("its Benjamini-Hochberg q over\nthe %zu metrics is <= %g "
@@ -900,7 +659,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
                              .space = r->space,
                              .pre = r->labels[r->model.pre],
                              .post = r->labels[r->model.post],
-                             .model = a->model ? a->model : "built-in",
+                             .model = a->m.model ? a->m.model : "built-in",
                              .seed = o->seed};
     ds_results_t *f = NULL;
     int rc = ds_results_create(o->output, &f, err);
@@ -923,13 +682,11 @@ int main_power(int argc, char **argv, const char *command_line)
 {
     power_args_t a = {.couples = DEFAULT_COUPLES,
                       .events = DEFAULT_EVENTS,
-                      .groups = DEFAULT_GROUPS,
-                      .sessions = DEFAULT_SESSIONS,
                       .tests = "t",
                       .alpha = 0.05,
                       .target = 0.80,
                       .replications = 1000};
-    ds_sim_params_default(&a.par);
+    ds_cli_sim_init(&a.m);
     ds_common_opts_t o;
     char **args;
     size_t n_args;

@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "cli.h"
+#include "cli_sim.h"
 #include "csvread.h"
 #include "outfile.h"
 #include "sim_sheet.h"
@@ -24,23 +25,7 @@
 
 enum {
     OPT_COUPLES = DS_OPT_COMMAND,
-    OPT_GROUPS,
-    OPT_SESSIONS,
     OPT_EVENTS,
-    OPT_WITHDRAW,
-    OPT_CONTINUE,
-    OPT_SOFTEN,
-    OPT_RECIPROCATE,
-    OPT_ANSWER_SD,
-    OPT_ANSWER_GAIN,
-    OPT_THERAPY,
-    OPT_GAP_MEAN,
-    OPT_GAP_SHAPE,
-    OPT_LATENCY_MEAN,
-    OPT_LATENCY_SHAPE,
-    OPT_DURATION_MEAN,
-    OPT_DURATION_SHAPE,
-    OPT_MODEL,
     OPT_PRINT_MODEL,
     OPT_FORCE,
     OPT_CODER_ERROR,
@@ -51,38 +36,17 @@ enum {
 
 static const struct option own_options[] = {
     {"couples", required_argument, NULL, OPT_COUPLES},
-    {"groups", required_argument, NULL, OPT_GROUPS},
-    {"sessions", required_argument, NULL, OPT_SESSIONS},
     {"events", required_argument, NULL, OPT_EVENTS},
-    {"withdraw", required_argument, NULL, OPT_WITHDRAW},
-    {"continue", required_argument, NULL, OPT_CONTINUE},
-    {"soften", required_argument, NULL, OPT_SOFTEN},
-    {"reciprocate", required_argument, NULL, OPT_RECIPROCATE},
-    {"answer-sd", required_argument, NULL, OPT_ANSWER_SD},
-    {"answer-gain", required_argument, NULL, OPT_ANSWER_GAIN},
-    {"therapy", required_argument, NULL, OPT_THERAPY},
-    {"gap-mean", required_argument, NULL, OPT_GAP_MEAN},
-    {"gap-shape", required_argument, NULL, OPT_GAP_SHAPE},
-    {"latency-mean", required_argument, NULL, OPT_LATENCY_MEAN},
-    {"latency-shape", required_argument, NULL, OPT_LATENCY_SHAPE},
-    {"duration-mean", required_argument, NULL, OPT_DURATION_MEAN},
-    {"duration-shape", required_argument, NULL, OPT_DURATION_SHAPE},
-    {"model", required_argument, NULL, OPT_MODEL},
     {"print-model", no_argument, NULL, OPT_PRINT_MODEL},
     {"force", no_argument, NULL, OPT_FORCE},
     {"coder-error", required_argument, NULL, OPT_CODER_ERROR},
     {"layout", required_argument, NULL, OPT_LAYOUT},
     {"interval", required_argument, NULL, OPT_INTERVAL},
     {"n-intervals", required_argument, NULL, OPT_N_INTERVALS},
-    /* handled by ds_common_option: the state space of the transcripts */
-    {"codebook", required_argument, NULL, DS_OPT_CODEBOOK},
-    {"actors", required_argument, NULL, DS_OPT_ACTORS},
+    DS_CLI_SIM_OPTIONS, /* the model: --groups, --withdraw, ... */
     {NULL, 0, NULL, 0}};
 
-#define DEFAULT_GROUPS "stable:0.86,distressed:0.33"
-#define DEFAULT_SESSIONS "pre,post"
 #define DEFAULT_COUPLES 20
-#define MAX_GROUP_NAME 32
 
 static void own_help(FILE *fp)
 {
@@ -97,36 +61,10 @@ static void own_help(FILE *fp)
 "                          pre values of the built-in model, the last the post\n"
 "                          values, others in between linearly [%s]\n"
 "      --events M          mean events per session; each session has\n"
-"                          U{ceil(0.75 M) .. floor(1.25 M)} events [400]\n"
-"  Built-in model (P is PRE:POST, or one value for both)\n"
-"      --withdraw P        partner withdraws after a pursue [0.45:0.25]\n"
-"      --continue P        partner pursues again after a withdraw: the cycle\n"
-"                          goes on [0.55:0.25]\n"
-"      --soften P          partner softens after a withdraw [0.05:0.25]\n"
-"      --reciprocate P     partner softens after a soften [0.10:0.30]\n"
-"      --answer-sd S       SD of the couples' answer rates around their\n"
-"                          group's (Beta); 0 = all equal [0.05]\n"
-"      --answer-gain G     change of a couple's answer rate from the first\n"
-"                          to the last session, times its --therapy share,\n"
-"                          clamped to [0, 1] [0]\n"
-"      --therapy M:S       share of the pre-to-post change each couple\n"
-"                          reaches: Beta with mean M and SD S; 1:0 = every\n"
-"                          couple reaches the post values [1:0]\n"
-"      Fixed: a bid is answered by the partner's response, or else turned\n"
-"      away (the partner withdraws, 60%%) or against (pursues, 40%%). The rest\n"
-"      of each row goes to a background: the partner acts next 60%%; roles\n"
-"      pursue/withdraw/soften/bid weighted .30/.25/.05/.40 pre and post; the\n"
-"      couple's pursuer (A or B, drawn per couple) with pursue x1.3 and\n"
-"      withdraw x0.7, the other partner the reverse; no state follows\n"
-"      itself. --print-model shows the resulting matrices.\n"
-"  Timing (gamma distributions: mean in seconds, shape)\n"
-"      --gap-mean S        gap before an event [2.5]\n"
-"      --gap-shape K       [2]\n"
-"      --latency-mean S    gap from a bid to the partner's response; PRE:POST\n"
-"                          or one value for both, interpolated as P [1.5]\n"
-"      --latency-shape K   [4]\n"
-"      --duration-mean S   duration, cut at the next onset [2.0]\n"
-"      --duration-shape K  [2]\n"
+"                          U{ceil(0.75 M) .. floor(1.25 M)} events [400]\n",
+            DEFAULT_COUPLES, DS_CLI_SIM_GROUPS, DS_CLI_SIM_SESSIONS);
+    ds_cli_sim_help(fp);
+    fputs(
 "  Model and output\n"
 "      --model FILE        transition matrix CSV with columns from,to,p\n"
 "                          (states ACTOR:CODE; rows sum to 1 within 1e-9)\n"
@@ -155,21 +93,14 @@ static void own_help(FILE *fp)
 "  couple, -o FILE all couples in one file, -o - or no -o standard output.\n"
 "  Columns couple,session,actor,code,time,duration; a couple's sessions in\n"
 "  --sessions order.\n",
-            DEFAULT_COUPLES, DEFAULT_GROUPS, DEFAULT_SESSIONS);
+          fp);
 }
 
 
-typedef struct group {
-    char name[MAX_GROUP_NAME + 1];
-    double rate;
-} group_t;
-
 typedef struct sim_opts {
-    ds_sim_params_t par;
+    ds_cli_sim_t m;          /* the model: --groups, --withdraw, --model, ... */
     size_t couples;
-    const char *groups, *sessions, *model;
     int print_model, force;
-    const char *builtin_opt; /* first option of the built-in model given */
     int coder_error;         /* --coder-error given */
     ds_sim_coder_error_t err2;
     int intervals;           /* --layout intervals */
@@ -221,29 +152,9 @@ static int parse_coder_error(const char *arg, ds_sim_coder_error_t *e)
     }
 }
 
-/* "0.5:0.3" or "0.5" (both) into v[2]; 0 or -1. */
-static int parse_prepost(const char *s, double v[2])
-{
-    char buf[64];
-    const char *colon = strchr(s, ':');
-    if (!colon)
-        return ds_parse_double(s, &v[0]) ? -1 : (v[1] = v[0], 0);
-    size_t len = (size_t)(colon - s);
-    if (len >= sizeof buf)
-        return -1;
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    return ds_parse_double(buf, &v[0]) || ds_parse_double(colon + 1, &v[1])
-               ? -1
-               : 0;
-}
-
 static int own_option(int opt, const char *arg, void *vctx)
 {
     sim_opts_t *so = vctx;
-    ds_sim_params_t *p = &so->par;
-    double *pp = NULL, *pos = NULL;
-    const char *name = NULL;
     size_t n;
     switch (opt) {
     case OPT_COUPLES:
@@ -260,17 +171,7 @@ static int own_option(int opt, const char *arg, void *vctx)
                            "1 to 10000000, not '%s'", arg);
             return -1;
         }
-        p->events = n;
-        return 1;
-    case OPT_GROUPS:
-        so->groups = arg;
-        so->builtin_opt = so->builtin_opt ? so->builtin_opt : "--groups";
-        return 1;
-    case OPT_SESSIONS:
-        so->sessions = arg;
-        return 1;
-    case OPT_MODEL:
-        so->model = arg;
+        so->m.par.events = n;
         return 1;
     case OPT_PRINT_MODEL:
         so->print_model = 1;
@@ -312,63 +213,9 @@ static int own_option(int opt, const char *arg, void *vctx)
         }
         so->coder_error = 1;
         return 1;
-    case OPT_WITHDRAW: pp = p->withdraw, name = "--withdraw"; break;
-    case OPT_CONTINUE: pp = p->continuation, name = "--continue"; break;
-    case OPT_SOFTEN: pp = p->soften, name = "--soften"; break;
-    case OPT_RECIPROCATE: pp = p->reciprocate, name = "--reciprocate"; break;
-    case OPT_ANSWER_SD: pos = &p->answer_sd, name = "--answer-sd"; break;
-    case OPT_ANSWER_GAIN:
-        pos = &p->answer_gain, name = "--answer-gain";
-        break;
-    case OPT_THERAPY: {
-        double v[2];
-        if (parse_prepost(arg, v) || !strchr(arg, ':')) {
-            ds_usage_error("simulate", "--therapy takes MEAN:SD, not '%s'",
-                           arg);
-            return -1;
-        }
-        p->therapy_mean = v[0];
-        p->therapy_sd = v[1];
-        so->builtin_opt = so->builtin_opt ? so->builtin_opt : "--therapy";
-        return 1;
-    }
-    case OPT_GAP_MEAN: pos = &p->gap_mean, name = "--gap-mean"; break;
-    case OPT_GAP_SHAPE: pos = &p->gap_shape, name = "--gap-shape"; break;
-    case OPT_LATENCY_MEAN:
-        if (parse_prepost(arg, p->latency_mean)) {
-            ds_usage_error("simulate", "--latency-mean takes PRE:POST or one "
-                           "number of seconds, not '%s'", arg);
-            return -1;
-        }
-        return 1;
-    case OPT_LATENCY_SHAPE:
-        pos = &p->latency_shape, name = "--latency-shape";
-        break;
-    case OPT_DURATION_MEAN:
-        pos = &p->duration_mean, name = "--duration-mean";
-        break;
-    case OPT_DURATION_SHAPE:
-        pos = &p->duration_shape, name = "--duration-shape";
-        break;
     default:
-        return 0;
+        return ds_cli_sim_option(&so->m, "simulate", opt, arg);
     }
-    if (pp) {
-        if (parse_prepost(arg, pp)) {
-            ds_usage_error("simulate", "%s takes PRE:POST or one "
-                           "probability, not '%s'", name, arg);
-            return -1;
-        }
-        so->builtin_opt = so->builtin_opt ? so->builtin_opt : name;
-        return 1;
-    }
-    if (ds_parse_double(arg, pos)) {
-        ds_usage_error("simulate", "%s takes a number, not '%s'", name, arg);
-        return -1;
-    }
-    if (pos == &p->answer_sd || pos == &p->answer_gain)
-        so->builtin_opt = so->builtin_opt ? so->builtin_opt : name;
-    return 1;
 }
 
 static const ds_cmd_spec_t spec = {
@@ -387,153 +234,13 @@ static const ds_cmd_spec_t spec = {
     .own_option = own_option,
 };
 
-/* A group name is used in couple ids and file names: [A-Za-z0-9_.-],
- * starting with a letter or digit. */
-static int valid_group_name(const char *s, size_t len)
-{
-    if (len == 0 || len > MAX_GROUP_NAME)
-        return 0;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                    (c >= '0' && c <= '9');
-        if (!alnum && (i == 0 || (c != '_' && c != '-' && c != '.')))
-            return 0;
-    }
-    return 1;
-}
-
-/* Parse --groups; returns 0, or DS_EXIT_USAGE after a message. */
-static int parse_groups(const char *s, double answer_sd, group_t **out,
-                        size_t *n_out)
-{
-    char **items = NULL;
-    size_t n = 0;
-    group_t *g = NULL;
-    int status = DS_EXIT_USAGE;
-    if (ds_split_list(s, &items, &n) || !(g = calloc(n, sizeof *g))) {
-        ds_msg_error("out of memory");
-        status = DS_EXIT_DATA;
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char *colon = strrchr(items[i], ':');
-        size_t len = colon ? (size_t)(colon - items[i]) : 0;
-        if (!colon || !valid_group_name(items[i], len) ||
-            ds_parse_double(colon + 1, &g[i].rate) || g[i].rate < 0 ||
-            g[i].rate > 1) {
-            ds_usage_error("simulate", "--groups: '%s' is not NAME:RATE "
-                           "(NAME of at most %d letters, digits, '_', '-' "
-                           "or '.'; RATE a probability)",
-                           items[i], MAX_GROUP_NAME);
-            goto fail;
-        }
-        memcpy(g[i].name, items[i], len);
-        g[i].name[len] = '\0';
-        for (size_t j = 0; j < i; j++)
-            if (strcmp(g[i].name, g[j].name) == 0) {
-                ds_usage_error("simulate", "--groups: '%s' is given twice",
-                               g[i].name);
-                goto fail;
-            }
-        double r = g[i].rate;
-        if (r > 0 && r < 1 && answer_sd > 0 &&
-            answer_sd * answer_sd >= r * (1 - r)) {
-            ds_usage_error("simulate", "--answer-sd %g is too large for "
-                           "group '%s' with rate %g (it must be below "
-                           "sqrt(rate (1 - rate)) = %.3g)",
-                           answer_sd, g[i].name, r, sqrt(r * (1 - r)));
-            goto fail;
-        }
-    }
-    *out = g;
-    *n_out = n;
-    g = NULL;
-    status = DS_EXIT_OK;
-fail:
-    free(g);
-    ds_free_list(items, n);
-    return status;
-}
-
-/* Parse --sessions: non-empty distinct UTF-8 labels. */
-static int parse_sessions(const char *s, char ***labels, size_t *n)
-{
-    if (ds_split_list(s, labels, n)) {
-        ds_msg_error("out of memory");
-        return DS_EXIT_DATA;
-    }
-    for (size_t i = 0; i < *n; i++) {
-        const char *l = (*labels)[i];
-        int bad = !*l || ds_utf8_invalid_at(l, strlen(l)) < strlen(l);
-        for (size_t j = 0; j < i && !bad; j++)
-            if (strcmp(l, (*labels)[j]) == 0)
-                return ds_usage_error("simulate", "--sessions: '%s' is "
-                                      "given twice", l);
-        if (bad)
-            return ds_usage_error("simulate", "--sessions: labels must be "
-                                  "non-empty UTF-8 text");
-    }
-    return DS_EXIT_OK;
-}
-
-/*
- * The state space: codebook (--codebook or built-in) × --actors, as a
- * corpus without sessions. Returns an exit status; *out set on success.
- */
-static int make_space(const ds_common_opts_t *o, ds_corpus_t **out)
-{
-    ds_diag_t diag;
-    ds_error_t err = {0};
-    ds_codebook_t *cb = NULL;
-    char **actors = NULL;
-    size_t n_actors = 0;
-    int status = DS_EXIT_DATA, rc;
-    ds_diag_init(&diag, 50);
-    if (ds_split_list(o->actors, &actors, &n_actors))
-        goto oom;
-    if (ds_check_actors(actors, n_actors)) {
-        status = DS_EXIT_USAGE;
-        goto done;
-    }
-    if (o->codebook) {
-        rc = ds_codebook_load(o->codebook, &cb, &diag, &err);
-        if (rc == DS_EDATA)
-            ds_print_diag(&diag, o->quiet);
-        else if (rc)
-            ds_msg_error("%s", err.msg);
-        if (rc)
-            goto done;
-    } else if (!(cb = ds_codebook_alloc_default())) {
-        goto oom;
-    }
-    if (n_actors * cb->n > DS_SIM_MAX_STATES) {
-        ds_msg_error("%zu actors x %zu codes are too many states to "
-                     "simulate (at most %d)", n_actors, cb->n,
-                     DS_SIM_MAX_STATES);
-        goto done;
-    }
-    if (!(*out = ds_corpus_alloc(cb, (const char *const *)actors, n_actors,
-                                 1)))
-        goto oom;
-    status = DS_EXIT_OK;
-    goto done;
-oom:
-    ds_msg_error("out of memory");
-done:
-    ds_codebook_free(cb);
-    ds_free_list(actors, n_actors);
-    ds_diag_free(&diag);
-    return status;
-}
-
 /* Everything a run needs, built once. */
 typedef struct sim_run {
     const sim_opts_t *so;
     const ds_common_opts_t *o;
     ds_sim_params_t par;
     ds_corpus_t *space;
-    group_t *groups;
+    ds_cli_sim_group_t *groups;
     size_t n_groups;
     char **labels;
     size_t n_labels;
@@ -608,14 +315,14 @@ static int simulate_couple(sim_run_t *r, const char *id, size_t g, FILE *fp,
 {
     unsigned long seed = r->o->seed;
     ds_sim_couple_t cp = {0, 0, 1};
-    if (!r->so->model) {
+    if (!r->so->m.model) {
         gsl_rng_set(r->rng, ds_sim_stream_seed(seed, id, NULL));
         ds_sim_couple_draw(&r->par, r->groups[g].rate, r->rng, &cp);
     }
     for (size_t s = 0; s < r->n_labels; s++) {
         int rc;
         double t = ds_sim_progress(s, r->n_labels) * cp.therapy;
-        if (!r->so->model) {
+        if (!r->so->m.model) {
             ds_sim_builtin_chain(&r->par, &r->roles, cp.pursuer,
                                  cp.answer_rate, t, r->chain);
             if ((rc = ds_sim_chain_prepare(r->chain, err)))
@@ -674,7 +381,7 @@ static int write_dir(sim_run_t *r, const char *dir)
         ds_msg_error("out of memory");
         goto fail;
     }
-    char id[MAX_GROUP_NAME + 32];
+    char id[DS_CLI_SIM_MAX_GROUP_NAME + 32];
     for (size_t g = 0, i = 0; g < r->n_groups; g++)
         for (size_t j = 0; j < group_size(r, g); j++, i++) {
             couple_id(r, g, j, id, sizeof id);
@@ -749,7 +456,7 @@ static int write_file(sim_run_t *r, const char *path)
         ds_msg_error("%s", err.msg);
         return DS_EXIT_DATA;
     }
-    char id[MAX_GROUP_NAME + 32];
+    char id[DS_CLI_SIM_MAX_GROUP_NAME + 32];
     rc = write_header(r, out.fp) ? DS_EIO : DS_OK;
     for (size_t g = 0; g < r->n_groups && !rc; g++)
         for (size_t j = 0; j < group_size(r, g) && !rc; j++) {
@@ -850,17 +557,16 @@ static int setup(sim_run_t *r, const sim_opts_t *so, const ds_common_opts_t *o)
     memset(r, 0, sizeof *r);
     r->so = so;
     r->o = o;
-    r->par = so->par;
-    if (so->model && so->builtin_opt)
-        return ds_usage_error("simulate", "%s sets the built-in model; with "
-                              "--model the matrix decides", so->builtin_opt);
-    if (so->model && so->print_model)
+    r->par = so->m.par;
+    if ((status = ds_cli_sim_check_model(&so->m, "simulate")))
+        return status;
+    if (so->m.model && so->print_model)
         return ds_usage_error("simulate", "--print-model prints the built-in "
                               "model; it cannot be combined with --model");
     if (so->coder_error && so->print_model)
         return ds_usage_error("simulate", "--coder-error writes transcripts; "
                               "it cannot be combined with --print-model");
-    if (!so->model && list_length(o->actors) != 2)
+    if (!so->m.model && list_length(o->actors) != 2)
         return ds_usage_error("simulate", "the built-in model needs exactly "
                               "two --actors, not '%s' (use --model for "
                               "another design)", o->actors);
@@ -869,34 +575,24 @@ static int setup(sim_run_t *r, const sim_opts_t *so, const ds_common_opts_t *o)
                               "not a directory");
     if (ds_sim_params_check(&r->par, &err))
         return ds_usage_error("simulate", "%s", err.msg);
-    status = parse_groups(so->model ? "couple:1" : so->groups,
-                          so->model ? 0 : r->par.answer_sd, &r->groups,
-                          &r->n_groups);
+    status = ds_cli_sim_groups("simulate",
+                               so->m.model ? "couple:1" : so->m.groups,
+                               so->m.model ? 0 : r->par.answer_sd,
+                               &r->groups, &r->n_groups);
     if (status)
         return status;
-    if ((status = parse_sessions(so->sessions, &r->labels, &r->n_labels)))
+    if ((status = ds_cli_sim_sessions("simulate", so->m.sessions, &r->labels,
+                                      &r->n_labels)))
         return status;
     size_t most = group_size(r, 0);
     for (r->width = 2; most >= 100; most /= 10)
         r->width++;
-    if ((status = make_space(o, &r->space)))
+    if ((status = ds_cli_sim_space(o, &r->space)))
         return status;
-    if (so->model) {
-        ds_diag_t diag;
-        ds_diag_init(&diag, 50);
-        int rc = ds_sim_model_load(so->model, r->space, &r->chain, &diag,
-                                   &err);
-        if (rc == DS_EDATA)
-            ds_print_diag(&diag, o->quiet);
-        else if (rc)
-            ds_msg_error("%s", err.msg);
-        ds_diag_free(&diag);
-        if (rc)
-            return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
-        if (ds_sim_chain_prepare(r->chain, &err)) {
-            ds_msg_error("%s: %s", so->model, err.msg);
-            return DS_EXIT_DATA;
-        }
+    if (so->m.model) {
+        if ((status = ds_cli_sim_load_model(so->m.model, r->space, o->quiet,
+                                            &r->chain)))
+            return status;
     } else {
         if (ds_sim_roles_find(r->space, &r->roles, &err)) {
             ds_msg_error("%s", err.msg);
@@ -929,10 +625,8 @@ int main_simulate(int argc, char **argv, const char *command_line)
     (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     sim_opts_t so = {.couples = DEFAULT_COUPLES,
-                     .groups = DEFAULT_GROUPS,
-                     .sessions = DEFAULT_SESSIONS,
                      .interval = 5, .n_intervals = 48};
-    ds_sim_params_default(&so.par);
+    ds_cli_sim_init(&so.m);
     char **args;
     size_t n_args;
     int status = ds_cmd_parse(&spec, argc, argv, &o, &so, &args, &n_args);

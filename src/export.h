@@ -22,14 +22,20 @@
 int ds_export_transcript(FILE *fp, const ds_import_study_t *st);
 
 /*
- * The same restricted to the events of one input (input >= 0; -1: all).
- * When src_line is not NULL, src_line[k] receives the source line of the
- * k-th data row written (0 when the source has no lines); it must hold
- * the number of events written. Rows never span lines (the study refuses
- * line breaks in names).
+ * The transcript's text of one field, as ds_export_transcript writes it
+ * and the transcript reader reads it back exactly (import_corpus.c feeds
+ * the reader these texts):
+ *   ds_export_time_field: a time or duration as the shortest decimal
+ *     that reads back as the same double; empty for NAN. buf holds
+ *     DS_EXPORT_TIME_LEN bytes.
+ *   ds_export_period_field: the start (end = 0) or end (end = 1) of
+ *     session s's observation period: empty when s has none, one time, or
+ *     with stretches not coded between them the stretches' starts or ends
+ *     separated by ';' (SPEC 3). malloc'd; NULL when out of memory.
  */
-int ds_export_transcript_part(FILE *fp, const ds_import_study_t *st,
-                              long input, uint32_t *src_line);
+#define DS_EXPORT_TIME_LEN 48
+void ds_export_time_field(char *buf, size_t n, double v);
+char *ds_export_period_field(const ds_import_session_t *s, int end);
 
 /*
  * SDIS timed-event data (event data when the study has no times), actors

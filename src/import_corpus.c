@@ -3,56 +3,88 @@
  * `validate` and `analyze --format FORMAT` read other tools' files
  * directly.
  *
- * The events of each input are written as a transcript in memory and read
- * through the transcript reader's own entry point (ingest.h:
- * ds_ingest_file, under the input's name), so the corpus is exactly what
- * the same transcript on disk gives. Afterwards each input's digest is
- * that of its original bytes (provenance) and each event's line is its
- * line in the original file (0 for JSON, which has none), so later
- * messages point at the source. The reader's warnings would name lines of
- * the transcript in memory; they are replaced by this module's own
+ * The events of each input go through the transcript reader's row
+ * interface (ingest.h: ds_ingest_begin, _row, _end, under the input's
+ * name, with each event's line in the source, 0 for JSON, which has
+ * none), as the fields a transcript of the study would hold (export.h
+ * writes the same texts). So the corpus is exactly what that transcript
+ * gives, while its files carry the digests of the original bytes
+ * (provenance) and its events their source lines. The reader's warnings
+ * cannot name a JSON event; they are replaced by this module's own
  * (sessions of fewer than two events), located in the source.
  */
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "dyadseq/ingest.h"
 #include "export.h"
 #include "import.h"
 #include "import_corpus.h"
 
-/* One input's transcript in memory, read into the builder. */
-static int ingest_input(const ds_import_study_t *st, size_t i,
-                        ds_ingest_t *b, uint32_t **lines, ds_diag_t *rdiag,
-                        ds_error_t *err)
+/* The columns of the study's rows (DS_INGEST_BIT set). */
+static unsigned study_columns(const ds_import_study_t *st)
 {
-    char *buf = NULL;
-    size_t len = 0, n = 0;
+    unsigned c = DS_INGEST_BIT(DS_INGEST_COUPLE) |
+                 DS_INGEST_BIT(DS_INGEST_SESSION) |
+                 DS_INGEST_BIT(DS_INGEST_CODE);
+    if (st->has_actor)
+        c |= DS_INGEST_BIT(DS_INGEST_ACTOR);
+    if (st->has_time)
+        c |= DS_INGEST_BIT(DS_INGEST_TIME);
+    if (st->has_duration)
+        c |= DS_INGEST_BIT(DS_INGEST_DURATION);
+    if (st->has_period)
+        c |= DS_INGEST_BIT(DS_INGEST_START) | DS_INGEST_BIT(DS_INGEST_END);
+    return c;
+}
+
+/* The events of input i in session s as rows of b. */
+static int feed_session(const ds_import_study_t *st,
+                        const ds_import_session_t *s, size_t i,
+                        ds_ingest_t *b, ds_error_t *err)
+{
+    char onset[DS_EXPORT_TIME_LEN], duration[DS_EXPORT_TIME_LEN];
+    char *period[2] = {NULL, NULL};
+    ds_ingest_row_t row = {{NULL}, 0};
+    row.field[DS_INGEST_COUPLE] = s->couple;
+    row.field[DS_INGEST_SESSION] = s->session;
+    if (st->has_time)
+        row.field[DS_INGEST_TIME] = onset;
+    if (st->has_duration)
+        row.field[DS_INGEST_DURATION] = duration;
+    if (st->has_period) {
+        period[0] = ds_export_period_field(s, 0);
+        period[1] = ds_export_period_field(s, 1);
+        row.field[DS_INGEST_START] = period[0];
+        row.field[DS_INGEST_END] = period[1];
+    }
+    int rc = DS_OK;
+    if (st->has_period && (!period[0] || !period[1]))
+        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (size_t e = 0; e < s->n && !rc; e++) {
+        const ds_import_event_t *ev = &s->ev[e];
+        if (ev->input != i)
+            continue;
+        row.field[DS_INGEST_CODE] = st->codebook->code[ev->code];
+        if (st->has_actor)
+            row.field[DS_INGEST_ACTOR] = st->actors[ev->actor];
+        ds_export_time_field(onset, sizeof onset, ev->onset);
+        ds_export_time_field(duration, sizeof duration, ev->duration);
+        row.line = ev->line;
+        rc = ds_ingest_row(b, &row, err);
+    }
+    free(period[0]);
+    free(period[1]);
+    return rc;
+}
+
+/* Whether input i gave any event. */
+static int gave_events(const ds_import_study_t *st, size_t i)
+{
     for (size_t s = 0; s < st->n_s; s++)
         for (size_t e = 0; e < st->s[s].n; e++)
-            n += st->s[s].ev[e].input == i;
-    *lines = malloc((n ? n : 1) * sizeof **lines);
-    FILE *w = *lines ? open_memstream(&buf, &len) : NULL;
-    if (!w) {
-        free(buf);
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    }
-    int bad = ds_export_transcript_part(w, st, (long)i, *lines);
-    if (fclose(w) != 0 || bad) {
-        free(buf);
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    }
-    FILE *r = fmemopen(buf, len, "rb");
-    if (!r) {
-        free(buf);
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    }
-    int rc = ds_ingest_file(b, r, st->inputs[i], rdiag, err);
-    fclose(r);
-    free(buf);
-    return rc;
+            if (st->s[s].ev[e].input == i)
+                return 1;
+    return 0;
 }
 
 /* Sessions of fewer than two events, located in the source. */
@@ -75,32 +107,20 @@ int ds_import_corpus(const ds_import_study_t *st, const ds_ingest_opts_t *io,
     o.sort = st->merge;  /* a merged session's parts, ordered by onset */
     o.verbose = 0;
     ds_ingest_t *b = ds_ingest_alloc(&o);
-    uint32_t **lines = calloc(st->n_inputs ? st->n_inputs : 1,
-                              sizeof *lines);
     ds_diag_t rdiag;
     ds_diag_init(&rdiag, diag->keep);
-    int rc = DS_OK;
-    size_t *input = NULL, n_files = 0;
-    if (!b || !lines) {
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        goto done;
-    }
-    /* only inputs that gave events: a header-only transcript is an
-     * error to the reader; file[f] of the corpus is input[f] of the study */
-    input = calloc(st->n_inputs ? st->n_inputs : 1, sizeof *input);
-    if (!input) {
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        goto done;
-    }
+    int rc = b ? DS_OK : ds_error_set(err, DS_ENOMEM, "out of memory");
+    /* only inputs that gave events, as a transcript of each would be
+     * read: file[f] of the corpus is the f-th input with events */
     for (size_t i = 0; i < st->n_inputs && rc == DS_OK; i++) {
-        int any = 0;
-        for (size_t s = 0; s < st->n_s && !any; s++)
-            for (size_t e = 0; e < st->s[s].n && !any; e++)
-                any = st->s[s].ev[e].input == i;
-        if (any) {
-            input[n_files] = i;
-            rc = ingest_input(st, i, b, &lines[n_files++], &rdiag, err);
-        }
+        if (!gave_events(st, i))
+            continue;
+        rc = ds_ingest_begin(b, st->inputs[i], study_columns(st), 0, &rdiag,
+                             err);
+        for (size_t s = 0; s < st->n_s && rc == DS_OK; s++)
+            rc = feed_session(st, &st->s[s], i, b, err);
+        if (rc == DS_OK)
+            rc = ds_ingest_end(b, st->sha256[i], err);
     }
     if (rc == DS_OK)
         rc = ds_ingest_finish(b, out, &rdiag, err);
@@ -111,28 +131,12 @@ int ds_import_corpus(const ds_import_study_t *st, const ds_ingest_opts_t *io,
         if (rc == DS_OK)
             rc = DS_EDATA;
     }
-    if (rc)
-        goto done;
-    ds_corpus_t *c = *out;
-    for (size_t f = 0; f < c->n_files && f < n_files; f++)
-        memcpy(c->sha256[f], st->sha256[input[f]], sizeof c->sha256[f]);
-    for (size_t s = 0; s < c->n_sessions; s++) {
-        ds_session_t *ss = &c->sessions[s];
-        for (size_t e = 0; e < ss->n; e++) {
-            uint32_t f = ss->file[e], l = ss->line[e];
-            ss->line[e] = f < n_files && l >= 2 ? lines[f][l - 2] : 0;
-        }
-    }
-    warn_short(st, diag);
-done:
+    if (rc == DS_OK)
+        warn_short(st, diag);
     if (rc && *out) {
         ds_corpus_free(*out);
         *out = NULL;
     }
-    for (size_t i = 0; lines && i < st->n_inputs; i++)
-        free(lines[i]);
-    free(lines);
-    free(input);
     ds_ingest_free(b);
     ds_diag_free(&rdiag);
     return rc;

@@ -1,6 +1,6 @@
 /*
- * import_corpus.h — a checked study (import.h) as a corpus, read through
- * the transcript reader (see import_corpus.c).
+ * import_corpus.h — a checked study (import.h) as a corpus, its rows fed
+ * through the transcript reader's row checks (see import_corpus.c).
  */
 #ifndef DYADSEQ_IMPORT_CORPUS_H
 #define DYADSEQ_IMPORT_CORPUS_H
