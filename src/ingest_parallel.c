@@ -198,9 +198,10 @@ static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **bu
                       ds_diag_t *hdiag, ds_error_t *err)
 {
     unsigned char *p = malloc(f->tail_len + want + 1);
+    *buf = p; /* NULL too: the slot is counted and freed with the round */
     if (!p)
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    *buf = p;
+        return ds_error_set(err, DS_ENOMEM, "out of memory reading %s",
+                            f->name);
     if (f->tail_len)
         memcpy(p, f->tail, f->tail_len);
     size_t n = fread(p + f->tail_len, 1, want, f->fp);
@@ -298,12 +299,19 @@ typedef struct loader {
     size_t key_cap;
 } loader_t;
 
+/* Free what a round holds and empty its slots: a later round that fails
+ * half way (a chunk not allocated) leaves a counted slot that must not
+ * still point at memory freed here, or the cleanup frees it twice. */
 static void round_clear(round_t *r)
 {
-    for (size_t i = 0; i < r->n_items; i++)
+    for (size_t i = 0; i < r->n_items; i++) {
         ds_ingest_free(r->items[i].pb);
-    for (size_t i = 0; i < r->n_bufs; i++)
+        r->items[i].pb = NULL;
+    }
+    for (size_t i = 0; i < r->n_bufs; i++) {
         free(r->bufs[i]);
+        r->bufs[i] = NULL;
+    }
     r->n_items = r->n_bufs = 0;
 }
 

@@ -8,6 +8,11 @@
  *                          (malloc, calloc, realloc, memalign and friends
  *                          return NULL with errno ENOMEM), in any thread
  *                          and any library (HDF5, GSL, libgomp, libc)
+ *   DYADSEQ_FAIL_MIN=BYTES only allocations of at least BYTES are counted
+ *                          (for N and for DYADSEQ_FAULT_COUNT): a test can
+ *                          aim at the few large buffers of one code path
+ *                          while other threads make small allocations in
+ *                          an order that varies from run to run
  *   DYADSEQ_FAIL_THREAD=N  the N-th pthread_create fails with EAGAIN
  *   DYADSEQ_FAULT_COUNT=FILE
  *                          at exit, write "ALLOCATIONS THREADS" counted
@@ -34,7 +39,7 @@ extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 
 static atomic_ulong n_alloc, n_thread;
-static unsigned long fail_alloc, fail_thread;
+static unsigned long fail_alloc, fail_thread, fail_min;
 static atomic_int active;
 
 static unsigned long env_count(const char *name)
@@ -43,9 +48,10 @@ static unsigned long env_count(const char *name)
     return v ? strtoul(v, NULL, 10) : 0;
 }
 
-static int fail_now(void)
+static int fail_now(size_t size)
 {
-    if (!atomic_load_explicit(&active, memory_order_relaxed))
+    if (!atomic_load_explicit(&active, memory_order_relaxed) ||
+        size < fail_min)
         return 0;
     unsigned long n = atomic_fetch_add(&n_alloc, 1) + 1;
     if (n == fail_alloc) {
@@ -57,19 +63,21 @@ static int fail_now(void)
 
 void *malloc(size_t n)
 {
-    return fail_now() ? NULL : __libc_malloc(n);
+    return fail_now(n) ? NULL : __libc_malloc(n);
 }
 
 void *calloc(size_t n, size_t size)
 {
-    return fail_now() ? NULL : __libc_calloc(n, size);
+    return fail_now(size && n > (size_t)-1 / size ? (size_t)-1 : n * size)
+               ? NULL
+               : __libc_calloc(n, size);
 }
 
 void *realloc(void *p, size_t n)
 {
     if (p && n == 0)
         return __libc_realloc(p, n); /* a free */
-    return fail_now() ? NULL : __libc_realloc(p, n);
+    return fail_now(n) ? NULL : __libc_realloc(p, n);
 }
 
 void *reallocarray(void *p, size_t n, size_t size)
@@ -83,7 +91,7 @@ void *reallocarray(void *p, size_t n, size_t size)
 
 void *memalign(size_t align, size_t n)
 {
-    return fail_now() ? NULL : __libc_memalign(align, n);
+    return fail_now(n) ? NULL : __libc_memalign(align, n);
 }
 
 void *aligned_alloc(size_t align, size_t n)
@@ -93,7 +101,7 @@ void *aligned_alloc(size_t align, size_t n)
 
 int posix_memalign(void **out, size_t align, size_t n)
 {
-    if (fail_now())
+    if (fail_now(n))
         return ENOMEM;
     void *p = __libc_memalign(align, n);
     if (!p)
@@ -139,6 +147,7 @@ static int counted_main(int argc, char **argv, char **envp)
 {
     fail_alloc = env_count("DYADSEQ_FAIL_ALLOC");
     fail_thread = env_count("DYADSEQ_FAIL_THREAD");
+    fail_min = env_count("DYADSEQ_FAIL_MIN");
     atomic_store(&active, 1);
     return real_main(argc, argv, envp);
 }
