@@ -167,9 +167,11 @@ static int import_option(ds_common_opts_t *o, const char *cmd, int opt,
     default:
         return 0;
     }
-    if (rc == -2)
+    if (rc == -2) {
         ds_msg_error("out of memory");
-    else if (rc)
+        return -2;
+    }
+    if (rc)
         ds_usage_error(cmd, "%s", msg);
     return rc ? -1 : 1;
 }
@@ -689,7 +691,9 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
             int r = ds_common_option(o, spec->name, c, optarg);
             if (r == 0 && spec->own_option)
                 r = spec->own_option(c, optarg, ctx);
-            if (r < 0)
+            if (r == -2) /* out of memory: not the user's error */
+                status = DS_EXIT_DATA;
+            else if (r < 0)
                 status = DS_EXIT_USAGE;
             else if (r == 0)
                 status = ds_usage_error(spec->name, "unknown option '%s'",

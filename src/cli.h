@@ -96,7 +96,8 @@ struct option *ds_common_longopts(const ds_common_opts_t *o,
 /*
  * Handle one option returned by getopt_long if it is a common one.
  * Returns 1 if handled, 0 if not a common option, -1 if its value is
- * invalid (message printed; exit with DS_EXIT_USAGE).
+ * invalid (message printed; exit with DS_EXIT_USAGE), -2 when memory ran
+ * out (message printed; exit with DS_EXIT_DATA).
  */
 int ds_common_option(ds_common_opts_t *o, const char *cmd, int opt,
                      const char *arg);

@@ -145,6 +145,8 @@ int ds_import_opt_id_pattern(ds_import_opts_t *o, const char *arg, char *msg,
     free(o->id_pattern_text);
     o->id_pattern_text = NULL;
     int rc = regcomp(&o->id_pattern, arg, REG_EXTENDED);
+    if (rc == REG_ESPACE)
+        return -2; /* out of memory, not a bad pattern */
     if (rc) {
         char why[256];
         regerror(rc, &o->id_pattern, why, sizeof why);
@@ -339,7 +341,10 @@ int ds_import_split_id(const ds_import_opts_t *o, const char *id,
         *session = ds_strdup(id);
     } else {
         regmatch_t m[3];
-        if (regexec(&o->id_pattern, id, 3, m, 0) != 0 || m[1].rm_so < 0 ||
+        int r = regexec(&o->id_pattern, id, 3, m, 0);
+        if (r == REG_ESPACE)
+            return DS_ENOMEM; /* not a mismatch */
+        if (r != 0 || m[1].rm_so < 0 ||
             m[2].rm_so < 0 || m[1].rm_eo == m[1].rm_so ||
             m[2].rm_eo == m[2].rm_so)
             return 1;
