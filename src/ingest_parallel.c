@@ -237,8 +237,9 @@ static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **bu
         int rc = ds_csv_read_block(p + pos, hl, f->name, 1, 0,
                                    ingest_csv_row, &f->hdr, &end_line, hdiag,
                                    err);
-        if (rc == DS_ENOMEM)
-            return rc;
+        if (rc == DS_ENOMEM) /* from the row callback: no message yet */
+            return ds_error_set(err, rc, "out of memory reading %s",
+                                f->name);
         if (rc || f->hdr.header_bad || hdiag->n_errors > errors ||
             f->hdr.n_header == 0)
             return INGEST_FALLBACK;
@@ -374,10 +375,11 @@ static int merge_round(loader_t *L, round_t *r, ds_error_t *err)
         if (r->items[i].hash)
             continue;
         rc = r->items[i].rc;
-        if (rc == DS_ENOMEM)
-            ds_error_set(err, rc, "out of memory");
         if (rc == DS_OK)
             rc = merge_piece(L->g, &r->items[i], &L->key, &L->key_cap);
+        if (rc == DS_ENOMEM) /* the piece's parse or its merge */
+            ds_error_set(err, rc, "out of memory reading %s",
+                         r->items[i].f->name);
     }
     for (size_t i = r->files_from; rc == DS_OK && i < r->files_to; i++) {
         fstate_t *f = &L->fs[i];
