@@ -176,6 +176,11 @@ static int load_row(const ds_csv_row_t *row, void *vc)
     if (!*code) {
         ds_diag_error(c->diag, c->path, row->line, "code", "empty code");
         ok = 0;
+    } else if (row->len[c->col_code] > DS_LABEL_MAX) {
+        ds_diag_error(c->diag, c->path, row->line, "code",
+                      "code longer than %d bytes (%zu bytes)", DS_LABEL_MAX,
+                      row->len[c->col_code]);
+        ok = 0;
     } else if (ds_codebook_find(c->cb, code) >= 0) {
         char ex[80];
         ds_excerpt(ex, code, 60);

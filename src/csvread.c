@@ -29,8 +29,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 #define CHUNK (1u << 20)
+#define SLICE (1u << 16) /* libcsv is fed this much at a time, so a field
+                            has grown at most this much past the limit
+                            when the reader looks */
 #define SNIFF 1024
+#define BLOCK 4096 /* libcsv's field buffer grows by this (its own: 128) */
 #define OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL | CSV_REPALL_NL)
 
 typedef struct reader {
@@ -50,6 +56,11 @@ typedef struct reader {
     void *ctx;
     int stop;           /* >0 stop quietly, <0 error code */
     int oom;
+    int header;         /* the first row names the columns */
+    char **names;       /* the header's fields, for messages */
+    size_t n_names;
+    int overlong;       /* a field longer than DS_CSV_FIELD_MAX: stop */
+    size_t over_line, over_field;
 } reader_t;
 
 static int grow_fields(reader_t *r)
@@ -95,13 +106,26 @@ static size_t count_lf(const char *s, size_t n)
     return k;
 }
 
+/* Field k of the current row (the one being read when k == row.n) is
+ * longer than the limit: remember where, take no more rows. */
+static void mark_overlong(reader_t *r, size_t k)
+{
+    r->overlong = 1;
+    r->over_line = r->row.n ? r->row_line : r->line;
+    r->over_field = k;
+}
+
 static void on_field(void *data, size_t len, void *vr)
 {
     reader_t *r = vr;
-    if (r->stop || r->oom)
+    if (r->stop || r->oom || r->overlong)
         return;
     if (r->row.n == 0)
         r->row_line = r->line;
+    if (len > DS_CSV_FIELD_MAX) {
+        mark_overlong(r, r->row.n);
+        return;
+    }
     if ((r->row.n == r->cap_fields && grow_fields(r)) ||
         (r->arena_len + len + 1 > r->arena_cap &&
          grow_arena(r, r->arena_len + len + 1))) {
@@ -119,6 +143,36 @@ static void on_field(void *data, size_t len, void *vr)
     r->arena_len += len + 1;
 }
 
+/* A copy of the header's fields (the current row), for messages. */
+static int keep_names(reader_t *r)
+{
+    if (!(r->names = calloc(r->row.n, sizeof *r->names)))
+        return 0;
+    for (size_t i = 0; i < r->row.n; i++)
+        if (!(r->names[r->n_names++] = ds_strdup(r->row.field[i])))
+            return 0;
+    return 1;
+}
+
+/* Report the field longer than DS_CSV_FIELD_MAX; DS_EDATA. */
+static int report_overlong(const reader_t *r, const char *name,
+                           ds_diag_t *diag)
+{
+    size_t k = r->over_field;
+    if (k < r->n_names) {
+        char col[80];
+        ds_excerpt(col, r->names[k], 60);
+        ds_diag_error(diag, name, r->over_line, col,
+                      "field longer than %d bytes", DS_CSV_FIELD_MAX);
+    } else {
+        ds_diag_error(diag, name, r->over_line, NULL,
+                      "%sfield %zu longer than %d bytes",
+                      r->header && r->n_rows == 0 ? "header " : "", k + 1,
+                      DS_CSV_FIELD_MAX);
+    }
+    return DS_EDATA;
+}
+
 static void on_row(int term, void *vr)
 {
     reader_t *r = vr;
@@ -126,13 +180,17 @@ static void on_row(int term, void *vr)
         r->line++;
     if (r->row.n == 0) /* a blank line, or the LF of a CRLF */
         return;
-    if (r->stop || r->oom) {
+    if (r->stop || r->oom || r->overlong) {
         r->row.n = 0;
         r->arena_len = 0;
         return;
     }
     for (size_t i = 0; i < r->row.n; i++)
         r->row.field[i] = r->arena + r->offset[i];
+    if (r->header && r->n_rows == 0 && !keep_names(r)) {
+        r->oom = 1;
+        return;
+    }
     r->row.line = r->row_line;
     r->row.index = r->n_rows++;
     r->row.clean = r->row_clean;
@@ -185,7 +243,7 @@ int ds_csv_clean(const void *buf, size_t n)
 }
 
 static void reader_init(reader_t *r, ds_csv_row_fn fn, void *ctx,
-                        size_t first_line, size_t first_index)
+                        size_t first_line, size_t first_index, int header)
 {
     memset(r, 0, sizeof *r);
     r->fn = fn;
@@ -193,10 +251,14 @@ static void reader_init(reader_t *r, ds_csv_row_fn fn, void *ctx,
     r->line = first_line;
     r->n_rows = first_index;
     r->row_clean = 1;
+    r->header = header && first_index == 0;
 }
 
 static void reader_free(reader_t *r)
 {
+    for (size_t i = 0; i < r->n_names; i++)
+        free(r->names[i]);
+    free(r->names);
     free(r->arena);
     free(r->offset);
     free(r->row.len);
@@ -213,9 +275,20 @@ static int reader_feed(reader_t *r, struct csv_parser *p,
     r->row_clean &= r->buf_clean;
     if (!r->quoted && memchr(buf, '"', len))
         r->quoted = 1;
-    size_t used = csv_parse(p, buf, len, on_field, on_row, r);
+    size_t used = 0;
+    while (used < len) {
+        size_t n = len - used < SLICE ? len - used : SLICE;
+        size_t u = csv_parse(p, buf + used, n, on_field, on_row, r);
+        used += u;
+        if (u != n || r->oom || r->stop || r->overlong)
+            break;
+        if (p->entry_pos > DS_CSV_FIELD_MAX) /* a field still growing */
+            mark_overlong(r, r->row.n);
+    }
     if (r->oom)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
+    if (r->overlong)
+        return report_overlong(r, name, diag);
     if (r->stop)
         return 1;
     if (used != len) {
@@ -248,29 +321,32 @@ static int reader_fini(reader_t *r, struct csv_parser *p, const char *name,
     }
     if (r->oom)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
+    if (r->overlong)
+        return report_overlong(r, name, diag);
     return r->stop ? 1 : DS_OK;
 }
 
 int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
                 ds_diag_t *diag, ds_sha256_t *hash, ds_error_t *err)
 {
-    return ds_csv_read_delim(fp, name, ',', fn, ctx, diag, hash, err);
+    return ds_csv_read_delim(fp, name, ',', 1, fn, ctx, diag, hash, err);
 }
 
 int ds_csv_read_delim(FILE *fp, const char *name, unsigned char delim,
-                      ds_csv_row_fn fn, void *ctx, ds_diag_t *diag,
-                      ds_sha256_t *hash, ds_error_t *err)
+                      int header, ds_csv_row_fn fn, void *ctx,
+                      ds_diag_t *diag, ds_sha256_t *hash, ds_error_t *err)
 {
     int rc = DS_OK;
     struct csv_parser p;
     reader_t r;
-    reader_init(&r, fn, ctx, 1, 0);
+    reader_init(&r, fn, ctx, 1, 0, header);
     unsigned char *buf = malloc(CHUNK);
     if (!buf || csv_init(&p, OPTIONS)) {
         free(buf);
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     }
     csv_set_delim(&p, delim);
+    csv_set_blk_size(&p, BLOCK);
     int first = 1;
     size_t total = 0;
     for (;;) {
@@ -332,9 +408,10 @@ int ds_csv_read_block(const void *buf, size_t len, const char *name,
 {
     struct csv_parser p;
     reader_t r;
-    reader_init(&r, fn, ctx, first_line, first_index);
+    reader_init(&r, fn, ctx, first_line, first_index, 1);
     if (csv_init(&p, OPTIONS))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
+    csv_set_blk_size(&p, BLOCK);
     int rc = reader_feed(&r, &p, buf, len, name, diag, err);
     if (rc == DS_OK)
         rc = reader_fini(&r, &p, name, diag, err);

@@ -16,6 +16,17 @@
 #include "dyadseq/error.h"
 #include "sha256.h"
 
+/*
+ * The longest field the reader takes, in bytes (README, Input). A longer
+ * one is a located problem, "FILE:LINE: column 'NAME': field longer than
+ * 65536 bytes" (the column named by the header row where the file has
+ * one, else "field K"), and the file is read no further. libcsv grows its
+ * field buffer a block at a time, so without a limit a field of many
+ * megabytes (a binary blob, a quote never closed) costs thousands of
+ * reallocations before anyone can say what is wrong.
+ */
+#define DS_CSV_FIELD_MAX 65536
+
 typedef struct ds_csv_row {
     size_t n;      /* number of fields */
     char **field;  /* NUL-terminated copies, valid until the callback returns */
@@ -45,10 +56,13 @@ int ds_csv_read(FILE *fp, const char *name, ds_csv_row_fn fn, void *ctx,
 /*
  * ds_csv_read with another field delimiter: '\t' for the tab-separated
  * exports of coding tools (BORIS, ELAN). Quoting rules are unchanged.
+ * header: the first row names the columns (ds_csv_read: always); 0 for
+ * files that start with a preamble or have no header, whose messages then
+ * count fields.
  */
 int ds_csv_read_delim(FILE *fp, const char *name, unsigned char delim,
-                      ds_csv_row_fn fn, void *ctx, ds_diag_t *diag,
-                      ds_sha256_t *hash, ds_error_t *err);
+                      int header, ds_csv_row_fn fn, void *ctx,
+                      ds_diag_t *diag, ds_sha256_t *hash, ds_error_t *err);
 
 /*
  * Parse a block of whole rows in memory (a piece of a file cut at a line
@@ -56,7 +70,8 @@ int ds_csv_read_delim(FILE *fp, const char *name, unsigned char delim,
  * start: lines are counted from first_line and rows from first_index. No
  * BOM, binary or empty-file checks; an empty block is no error. When
  * end_line is not NULL it receives the line after the block's last line
- * feed (first_line + the line feeds of a fully read block).
+ * feed (first_line + the line feeds of a fully read block). A block that
+ * starts at row 0 starts with the header.
  */
 int ds_csv_read_block(const void *buf, size_t len, const char *name,
                       size_t first_line, size_t first_index, ds_csv_row_fn fn,

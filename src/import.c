@@ -431,7 +431,7 @@ double ds_round_ns(double v)
     return isfinite(v) ? nearbyint(v * 1e9) / 1e9 : v;
 }
 
-int ds_import_csv(const ds_import_src_t *src, unsigned char delim,
+int ds_import_csv(const ds_import_src_t *src, unsigned char delim, int header,
                   int (*fn)(const struct ds_csv_row *row, void *ctx),
                   void *ctx, ds_diag_t *diag, ds_error_t *err)
 {
@@ -449,8 +449,8 @@ int ds_import_csv(const ds_import_src_t *src, unsigned char delim,
         fseek(fp, 0, SEEK_END);
     if (!delim)
         delim = tabs > commas ? '\t' : ',';
-    int rc = ds_csv_read_delim(fp, src->name, delim, fn, ctx, diag, NULL,
-                               err);
+    int rc = ds_csv_read_delim(fp, src->name, delim, header, fn, ctx, diag,
+                               NULL, err);
     fclose(fp);
     return rc;
 }

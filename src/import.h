@@ -246,9 +246,11 @@ int ds_import_boris_tab(const ds_import_src_t *, const ds_import_opts_t *,
 /*
  * Read a CSV or TSV source through csvread (libcsv, line numbers). delim
  * 0: a tab when the first line has more tabs than commas, else a comma.
+ * header: the first row names the columns (0 when it need not: a
+ * preamble, or no header at all), for csvread's own messages.
  */
 struct ds_csv_row;
-int ds_import_csv(const ds_import_src_t *src, unsigned char delim,
+int ds_import_csv(const ds_import_src_t *src, unsigned char delim, int header,
                   int (*fn)(const struct ds_csv_row *row, void *ctx),
                   void *ctx, ds_diag_t *diag, ds_error_t *err);
 

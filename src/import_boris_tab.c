@@ -539,7 +539,8 @@ int ds_import_boris_tab(const ds_import_src_t *src,
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    rc = ds_import_csv(src, 0, on_row, &t, diag, err);
+    /* header 0: a v7.x export starts with a preamble */
+    rc = ds_import_csv(src, 0, 0, on_row, &t, diag, err);
     if (rc == DS_OK && !t.header) {
         ds_diag_error(diag, src->name, 0, NULL,
                       "not a BORIS project or export: no JSON project and "

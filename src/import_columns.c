@@ -416,7 +416,7 @@ int ds_import_columns(const ds_import_src_t *src,
     if (!c.told || !c.open)
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
     else
-        rc = ds_import_csv(src, 0, on_row, &c, diag, err);
+        rc = ds_import_csv(src, 0, 1, on_row, &c, diag, err);
     for (size_t i = 0; i < c.n_st; i++) {
         if (rc == DS_OK && c.st[i].open) {
             char ex[80];

@@ -566,7 +566,7 @@ static int read_txt(const ds_import_src_t *src, const ds_import_opts_t *opts,
                       ds_import_ex(ex, src->stem), opts->id_pattern_text);
         rc = DS_EDATA;
     } else {
-        rc = ds_import_csv(src, '\t', txt_row, &t, diag, err);
+        rc = ds_import_csv(src, '\t', 0, txt_row, &t, diag, err);
     }
     free(t.couple);
     free(t.session);

@@ -711,7 +711,7 @@ int ds_import_intervals(const ds_import_src_t *src,
                             "--interval SECONDS and at least one --code");
     if (!(h.index = ds_strmap_alloc()))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    rc = ds_import_csv(src, 0, on_row, &h, diag, err);
+    rc = ds_import_csv(src, 0, 1, on_row, &h, diag, err);
     if (h.rc)
         rc = h.rc;
     if (rc == DS_OK && !h.header_bad && h.n_s == 0 && diag->n_errors == 0)

@@ -206,6 +206,18 @@ static int bad_utf8(const char *s, const char *what, const char *where,
     return 0;
 }
 
+/* A label longer than DS_LABEL_MAX: reported, 1. */
+static int too_long(const char *s, const char *what, const char *where,
+                    ds_diag_t *diag)
+{
+    size_t n = s ? strlen(s) : 0;
+    if (n <= DS_LABEL_MAX)
+        return 0;
+    ds_diag_error(diag, where, 0, NULL, "the %s is longer than %d bytes "
+                  "(%zu bytes)", what, DS_LABEL_MAX, n);
+    return 1;
+}
+
 /* Every row has the fields the first one had (or a transcript could not
  * hold them). */
 static int check_fields(ds_import_study_t *st, const ds_import_row_t *row,
@@ -399,6 +411,10 @@ static int check_row(ds_import_study_t *st, const ds_import_row_t *row,
     bad |= bad_utf8(row->session, "session", where, diag);
     bad |= bad_utf8(row->code, "code", where, diag);
     bad |= bad_utf8(row->actor, "actor", where, diag);
+    bad |= too_long(row->couple, "couple", where, diag);
+    bad |= too_long(row->session, "session", where, diag);
+    bad |= too_long(row->code, "code", where, diag);
+    bad |= too_long(row->actor, "actor", where, diag);
     if (bad)
         return 1;
     for (const char *p = row->couple; *p; p++)

@@ -169,13 +169,29 @@ typedef struct row_value {
     double onset, duration;
 } row_value_t;
 
+/* Column k of r holds a label longer than DS_LABEL_MAX: reported, 1. */
+static int too_long(ingest_src_t *s, const ingest_fields_t *r, int k)
+{
+    if (!r->f[k] || r->len[k] <= DS_LABEL_MAX)
+        return 0;
+    ds_diag_error(s->diag, s->name, r->line, col_names[k],
+                  "%s longer than %d bytes (%zu bytes)", col_names[k],
+                  DS_LABEL_MAX, r->len[k]);
+    return 1;
+}
+
 /* Check the fields of r one by one, recording every problem. Returns 1
  * when all are good (v filled), 0 otherwise. */
 static int check_fields(ingest_src_t *s, const ingest_fields_t *r,
                         row_value_t *v)
 {
     const char *const *f = r->f;
-    int bad = 0;
+    int bad = too_long(s, r, DS_INGEST_COUPLE) |
+              too_long(s, r, DS_INGEST_SESSION) |
+              too_long(s, r, DS_INGEST_CODER);
+    int long_code = too_long(s, r, DS_INGEST_CODE);
+    int long_actor = too_long(s, r, DS_INGEST_ACTOR);
+    bad |= long_code | long_actor;
     for (int k = 0; k < DS_INGEST_N_COLS; k++)
         if (f[k] && !*f[k] && k != DS_INGEST_DURATION &&
             k != DS_INGEST_CODER && k != DS_INGEST_START &&
@@ -185,9 +201,9 @@ static int check_fields(ingest_src_t *s, const ingest_fields_t *r,
             bad = 1;
         }
     *v = (row_value_t){.code = -1};
-    if (*f[DS_INGEST_CODE] && (v->code = find_code(s, r)) < 0)
+    if (*f[DS_INGEST_CODE] && !long_code && (v->code = find_code(s, r)) < 0)
         bad = 1;
-    if (f[DS_INGEST_ACTOR] && *f[DS_INGEST_ACTOR] &&
+    if (f[DS_INGEST_ACTOR] && *f[DS_INGEST_ACTOR] && !long_actor &&
         (v->actor = find_actor(s, r)) < 0)
         bad = 1;
     if (f[DS_INGEST_TIME] && *f[DS_INGEST_TIME]) {

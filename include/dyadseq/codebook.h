@@ -14,6 +14,14 @@
 
 #include "dyadseq/error.h"
 
+/*
+ * The longest code, actor, couple or session label, in bytes (README,
+ * Input): a longer one in a transcript, codebook or imported file is a
+ * located problem. Labels name groups and datasets of the results file
+ * and columns of printed tables; a kilobyte is far beyond any real one.
+ */
+#define DS_LABEL_MAX 1024
+
 typedef enum ds_role {
     DS_ROLE_PURSUE = 0,
     DS_ROLE_WITHDRAW,

@@ -1,7 +1,9 @@
 /* Unit tests of csvread.c: the line on which each row starts (blank lines,
  * CRLF, quoted fields spanning lines), the line of malformed quoting, the
- * clean-row flag, and parsing a block of rows from memory. */
+ * clean-row flag, parsing a block of rows from memory, and the longest
+ * field taken (DS_CSV_FIELD_MAX). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "csvread.h"
 #include "unit.h"
@@ -123,9 +125,60 @@ static void test_block(void)
           "ds_csv_clean");
 }
 
+/* "h,note\n1,<n bytes>\n2,x\n" with the long field quoted or not. */
+static char *long_field(size_t n, int quoted, size_t *len)
+{
+    char *t = malloc(n + 32);
+    size_t l = (size_t)sprintf(t, "h,note\n1,%s", quoted ? "\"" : "");
+    memset(t + l, 'x', n);
+    l += n;
+    l += (size_t)sprintf(t + l, "%s\n2,x\n", quoted ? "\"" : "");
+    *len = l;
+    return t;
+}
+
+static void test_field_limit(void)
+{
+    seen_t s;
+    char msg[256];
+    size_t len;
+    char *t = long_field(DS_CSV_FIELD_MAX, 0, &len);
+    int rc = read_len(t, len, &s, msg, sizeof msg);
+    CHECK(rc == 0 && s.n == 3, "a field of DS_CSV_FIELD_MAX bytes is taken");
+    free(t);
+    t = long_field(DS_CSV_FIELD_MAX + 1, 0, &len);
+    rc = read_len(t, len, &s, msg, sizeof msg);
+    CHECK(rc == DS_EDATA && s.n == 1, "one byte more: DS_EDATA, no rows after");
+    CHECK(strcmp(msg, "t.csv:2: column 'note': field longer than 65536 "
+                      "bytes") == 0,
+          "... located, the column named by the header");
+    free(t);
+    /* a quoted field that never ends: caught while libcsv still grows it,
+     * not when the 4 MB have been read */
+    t = long_field(4 << 20, 1, &len);
+    rc = read_len(t, len - 6, &s, msg, sizeof msg);
+    CHECK(rc == DS_EDATA && strstr(msg, "t.csv:2: column 'note': field "
+                                        "longer than"),
+          "an unterminated quoted field: the limit, at its row's line");
+    free(t);
+    ds_diag_t d;
+    ds_diag_init(&d, 5);
+    ds_error_t err;
+    t = long_field(DS_CSV_FIELD_MAX + 1, 0, &len);
+    rc = ds_csv_read_block(t + 7, len - 7, "t.csv", 2, 1, on_row, &s, NULL,
+                           &d, &err);
+    CHECK(rc == DS_EDATA && d.n_errors_kept == 1 &&
+              strcmp(d.errors[0], "t.csv:2: field 2 longer than 65536 "
+                                  "bytes") == 0,
+          "block without its header: the field counted");
+    free(t);
+    ds_diag_free(&d);
+}
+
 int main(void)
 {
     test_lines();
     test_block();
+    test_field_limit();
     return UNIT_DONE();
 }
