@@ -5,14 +5,16 @@
 # that every run exits 0 or 1 with a message, never by a signal, never
 # 255, and leaves no output file (nor temporary) behind when it fails.
 #
-#   sh tests/fault/loop.sh [-e EVERY] [-n SAMPLE] [-s SEED] [-o LOG] [-k DIR]
-#                          [CASE...]
+#   sh tests/fault/loop.sh [-e EVERY] [-n SAMPLE] [-s SEED] [-j JOBS]
+#                          [-o LOG] [-k DIR] [CASE...]
 #
 #   -e EVERY   run N = 1, 1 + EVERY, 1 + 2 EVERY, ... (default 1: every N)
 #   -n SAMPLE  instead, SAMPLE values of N drawn at random (seeded by -s)
+#   -j JOBS    runs at a time (default 1), each in a directory of its own
 #   -o LOG     one line per run that broke the rules (default stdout)
-#   -k DIR     work in DIR (made if missing) and keep it: the bad runs can
-#              then be repeated there (same paths, same allocations)
+#   -k DIR     work in DIR (made if missing) and keep it: a bad run can
+#              then be repeated in DIR/w0 (same paths, same allocations):
+#              cd DIR/w0 && DYADSEQ_FAIL_ALLOC=N LD_PRELOAD=... dyadseq ...
 #   CASE       validate analyze1 analyze2 compare export (default: these
 #              five, the commands of issue 18), or any of: info agree
 #              convert-boris convert-elan convert-sdis convert-columns
@@ -26,15 +28,16 @@
 : "${FAULT_SO:=build/fault/libfaultinject.so}"
 case "$DYADSEQ" in /*) ;; *) DYADSEQ="$PWD/$DYADSEQ" ;; esac
 case "$FAULT_SO" in /*) ;; *) FAULT_SO="$PWD/$FAULT_SO" ;; esac
-every=1 sample=0 seed=1 log="" keep=""
-while getopts e:n:s:o:k: opt; do
+every=1 sample=0 seed=1 log="" keep="" jobs=1
+while getopts e:n:s:o:k:j: opt; do
     case $opt in
     e) every=$OPTARG ;;
     n) sample=$OPTARG ;;
     s) seed=$OPTARG ;;
     o) log=$OPTARG ;;
     k) keep=$OPTARG ;;
-    *) echo "usage: $0 [-e EVERY] [-n SAMPLE] [-s SEED] [-o LOG] [CASE...]" >&2; exit 2 ;;
+    j) jobs=$OPTARG ;;
+    *) echo "usage: $0 [-e EVERY] [-n SAMPLE] [-s SEED] [-j JOBS] [-o LOG] [-k DIR] [CASE...]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -51,29 +54,29 @@ rm -rf "$W/study" "$W/in.h5"
 "$DYADSEQ" simulate --couples 2 --events 25 -o "$W/study/" >/dev/null || exit 2
 "$DYADSEQ" analyze -q -o "$W/in.h5" "$W/study" || exit 2
 
-# the command of a case, writing into $W/out (arguments as the shell
-# reads them: it is run with eval)
+# the command of a case, writing into out/ of the directory it runs in
+# (arguments as the shell reads them: it is run with eval)
 F="$(cd "$(dirname "$0")/../.." && pwd)/datasets/formats"
 ID="--id-pattern '^(.*)_(pre|post)\$'"
 command_of() {
     case $1 in
     validate) echo "validate $W/study" ;;
-    analyze1) echo "analyze -q -t 1 -o $W/out/r.h5 $W/study" ;;
-    analyze2) echo "analyze -q -t 2 -o $W/out/r.h5 $W/study" ;;
-    compare) echo "compare -q --pre pre --post post -o $W/out/r.h5 $W/study" ;;
+    analyze1) echo "analyze -q -t 1 -o out/r.h5 $W/study" ;;
+    analyze2) echo "analyze -q -t 2 -o out/r.h5 $W/study" ;;
+    compare) echo "compare -q --pre pre --post post -o out/r.h5 $W/study" ;;
     export) echo "export $W/in.h5 /lag/1/session" ;;
     info) echo "info $W/in.h5" ;;
-    agree) echo "agree -q -o $W/out/r.h5 $W/study $W/study" ;;
+    agree) echo "agree -q -o out/r.h5 $W/study $W/study" ;;
     convert-boris) echo "convert -q $ID '--subject-actor=Partner 1=A'" \
-        "'--subject-actor=Partner 2=B' $F/boris/study.boris -o $W/out/r.csv" ;;
+        "'--subject-actor=Partner 2=B' $F/boris/study.boris -o out/r.csv" ;;
     convert-elan) echo "convert -q $ID --tier-actor=Partner1=A" \
-        "--tier-actor=Partner2=B --tier-actor=Comments=- $F/elan -o $W/out/r.csv" ;;
-    convert-sdis) echo "convert -q $ID $F/sdis/study.sds -o $W/out/r.csv" ;;
+        "--tier-actor=Partner2=B --tier-actor=Comments=- $F/elan -o out/r.csv" ;;
+    convert-sdis) echo "convert -q $ID $F/sdis/study.sds -o out/r.csv" ;;
     convert-columns) echo "convert -q --columns" \
         "session=file,actor=column,code=code,time=onset,offset=offset,unit=ms" \
         "--subject-actor partner1=A --subject-actor partner2=B" \
-        "--id-pattern '^(.*)_(pre|post)\\.opf\$' $F/columns/datavyu.csv -o $W/out/r.csv" ;;
-    convert-tosdis) echo "convert -q --to sdis $W/study -o $W/out/r.sds" ;;
+        "--id-pattern '^(.*)_(pre|post)\\.opf\$' $F/columns/datavyu.csv -o out/r.csv" ;;
+    convert-tosdis) echo "convert -q --to sdis $W/study -o out/r.sds" ;;
     *) return 1 ;;
     esac
 }
@@ -90,40 +93,37 @@ values() {
     fi
 }
 
-bad_total=0
-for case in "$@"; do
-    cmd=$(command_of "$case") || { echo "unknown case $case" >&2; exit 2; }
-    rm -rf "$W/out"; mkdir "$W/out"
-    # the run without a fault: its output is what a run that exits 0 must
-    # give, byte for byte (outputs do not depend on anything but inputs)
-    eval 'DYADSEQ_FAULT_COUNT="$W/count" LD_PRELOAD="$FAULT_SO" "$DYADSEQ"' "$cmd" \
-        >"$W/ref.out" 2>"$W/err" || { echo "$case: fails without a fault" >&2; cat "$W/err" >&2; exit 2; }
-    rm -f "$W/ref.h5"
-    out=$(ls "$W/out")
-    [ -n "$out" ] && mv "$W/out/$out" "$W/ref.h5"
-    m=$(cut -d' ' -f1 "$W/count")
-    runs=0 zero=0 one=0 bad=0
-    for n in $(values "$m"); do
-        rm -rf "$W/out"; mkdir "$W/out"
-        eval 'DYADSEQ_FAIL_ALLOC=$n LD_PRELOAD="$FAULT_SO" "$DYADSEQ"' "$cmd" \
-            >"$W/out.txt" 2>"$W/err"
-        s=$?
-        runs=$((runs + 1))
+# one run of the case's command in directory $1 (out/ there, made empty
+# first), the fault of the environment; its status in $s
+run_in() {
+    rm -rf "$1/out"; mkdir -p "$1/out"
+    (cd "$1" && eval '"$DYADSEQ"' "$cmd") >"$1/out.txt" 2>"$1/err"
+    s=$?
+}
+
+# worker J: run N = each value of $W/values.J in $W/wJ and judge it;
+# "zero one bad" to $W/counts.J, the bad runs' lines to $W/bad.J
+worker() {
+    d="$W/w$1" zero=0 one=0 bad=0
+    mkdir -p "$d"
+    : >"$W/bad.$1"
+    while read -r n; do
+        DYADSEQ_FAIL_ALLOC=$n LD_PRELOAD="$FAULT_SO" run_in "$d"
         why=""
-        left=$(ls -A "$W/out")
+        left=$(ls -A "$d/out")
         if [ $s -eq 0 ]; then
             zero=$((zero + 1))
-            if ! cmp -s "$W/out.txt" "$W/ref.out"; then
+            if ! cmp -s "$d/out.txt" "$W/ref.out"; then
                 why="exit 0 but standard output differs"
-            elif [ -n "$out" ] && ! cmp -s "$W/out/$out" "$W/ref.h5"; then
+            elif [ -n "$out" ] && ! cmp -s "$d/out/$out" "$W/ref.h5"; then
                 why="exit 0 but the file differs"
-            elif [ -n "$(ls -A "$W/out" | grep -v "^$out\$")" ]; then
-                why="exit 0 and left $(ls -A "$W/out" | grep -v "^$out\$")"
+            elif [ -n "$(ls -A "$d/out" | grep -v "^$out\$")" ]; then
+                why="exit 0 and left $(ls -A "$d/out" | grep -v "^$out\$")"
             fi
         elif [ $s -eq 1 ]; then
-            if ! grep -q '^dyadseq: error: .' "$W/err"; then
+            if ! grep -q '^dyadseq: error: .' "$d/err"; then
                 why="exit 1 without a dyadseq message"
-            elif grep -q '^dyadseq: error: *$' "$W/err"; then
+            elif grep -q '^dyadseq: error: *$' "$d/err"; then
                 why="exit 1 with an empty message"
             elif [ -n "$left" ]; then
                 why="exit 1 and left $left"
@@ -137,9 +137,41 @@ for case in "$@"; do
         fi
         if [ -n "$why" ]; then
             bad=$((bad + 1))
-            line="$case $n: $why: $(tr '\n' '|' <"$W/err" | cut -c1-300)"
-            if [ -n "$log" ]; then echo "$line" >>"$log"; else echo "$line"; fi
+            echo "$case $n: $why: $(tr '\n' '|' <"$d/err" | cut -c1-300)" >>"$W/bad.$1"
         fi
+    done <"$W/values.$1"
+    echo "$zero $one $bad" >"$W/counts.$1"
+}
+
+bad_total=0
+for case in "$@"; do
+    cmd=$(command_of "$case") || { echo "unknown case $case" >&2; exit 2; }
+    # the run without a fault: its output is what a run that exits 0 must
+    # give, byte for byte (outputs do not depend on anything but inputs;
+    # every run writes to out/ of its own directory, so the command lines
+    # are the same)
+    DYADSEQ_FAULT_COUNT="$W/count" LD_PRELOAD="$FAULT_SO" run_in "$W/w0"
+    cp "$W/w0/out.txt" "$W/ref.out"
+    [ $s -eq 0 ] || { echo "$case: fails without a fault" >&2; cat "$W/w0/err" >&2; exit 2; }
+    rm -f "$W/ref.h5"
+    out=$(ls "$W/w0/out")
+    [ -n "$out" ] && mv "$W/w0/out/$out" "$W/ref.h5"
+    m=$(cut -d' ' -f1 "$W/count")
+    values "$m" >"$W/values"
+    runs=$(wc -l <"$W/values")
+    j=0
+    while [ $j -lt "$jobs" ]; do
+        awk -v j=$j -v k="$jobs" 'NR % k == j' "$W/values" >"$W/values.$j"
+        worker $j &
+        j=$((j + 1))
+    done
+    wait
+    zero=0 one=0 bad=0 j=0
+    while [ $j -lt "$jobs" ]; do
+        read -r z o b <"$W/counts.$j"
+        zero=$((zero + z)) one=$((one + o)) bad=$((bad + b))
+        if [ -n "$log" ]; then cat "$W/bad.$j" >>"$log"; else cat "$W/bad.$j"; fi
+        j=$((j + 1))
     done
     echo "$case: $m allocations, $runs runs: $zero exit 0, $one exit 1 with a message, $bad bad"
     bad_total=$((bad_total + bad))
