@@ -6,6 +6,7 @@
 #   make reproduce  reproduce the published worked examples
 #   make install PREFIX=/usr/local
 #   make SANITIZE=1 check   the same under AddressSanitizer and UBSan
+#   make check-sanitize     the unit and command-line tests under them (CI)
 #   make bench      benchmark into results/bench.md (BENCH_EVENTS=10000000: large)
 #   make MPI=1      build build/dyadseq-mpi (Open MPI, parallel HDF5; README)
 #   make check-mpi  build it and run its tests under mpirun (tests/mpi)
@@ -75,7 +76,7 @@ DEPS_STAMP := $(BUILD)/.deps-installed$(MPISUF)
 FAULT_SO := $(BUILD)/fault/libfaultinject.so
 
 .PHONY: all deps demo check check-mpi serial-bin unit reproduce install clean \
-        help bench fault fuzz fuzz-build
+        help bench fault fuzz fuzz-build check-sanitize
 all: $(BIN)
 
 # Install missing system packages once per build tree (idempotent script).
@@ -132,6 +133,23 @@ check-mpi: $(BIN)
 	@$(MAKE) --no-print-directory MPI=1 check-mpi
 endif
 
+# CI: the unit and command-line tests under AddressSanitizer and UBSan,
+# built apart in $(BUILD)/san so the normal build stays (issue 18). Left
+# out: the cross-checks against R and Python, the figures, the benchmarks
+# and the property sweeps, which check numbers the normal build checks and
+# took a third of the sanitized run's time; `make SANITIZE=1 check` runs
+# everything. The groups are run.sh's TESTS patterns, one run each.
+SAN_TESTS := unit/ tests/agree/ tests/analyze/test_e tests/analyze/test_permute \
+             tests/cli/ tests/compare/ tests/convert/ tests/dyadic/ \
+             tests/golden/ tests/power/ tests/published/ tests/results/ \
+             tests/robust/ tests/simulate/
+check-sanitize:
+	@$(MAKE) --no-print-directory SANITIZE=1 BUILD=$(BUILD)/san all unit
+	@bad=0; for t in $(SAN_TESTS); do \
+	    UNIT_DIR=$(BUILD)/san/tests-san DYADSEQ=$(BUILD)/san/dyadseq \
+	        TESTS=$$t sh tests/run.sh || bad=$$((bad + 1)); \
+	done; echo "check-sanitize: $$bad group(s) failed"; [ $$bad -eq 0 ]
+
 # The allocation-failure shim (LD_PRELOAD; tests only, never linked into
 # dyadseq) and the loop over every N (issue 18).
 $(FAULT_SO): tests/fault/faultinject.c | $(DEPS_STAMP)
@@ -155,11 +173,18 @@ FUZZ_LIBOBJ := $(patsubst src/%.c,$(FUZZ_DIR)/obj/%.o,\
 FUZZ_NAMES  := time codebook zeros transcript results import
 FUZZ_BIN    := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 
-$(FUZZ_DIR)/obj/%.o: src/%.c | $(DEPS_STAMP)
+# clang and its runtime (libFuzzer, sanitizers), installed when missing
+FUZZ_STAMP  := $(BUILD)/.deps-installed-fuzz
+$(FUZZ_STAMP): scripts/install-deps.sh
+	@mkdir -p $(BUILD)
+	@DYADSEQ_WITH_FUZZ=1 scripts/install-deps.sh
+	@touch $@
+
+$(FUZZ_DIR)/obj/%.o: src/%.c | $(DEPS_STAMP) $(FUZZ_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -Isrc -c -o $@ $<
 
-$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBOBJ)
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_LIBOBJ) | $(FUZZ_STAMP)
 	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer \
 	    -Isrc -Itests/fuzz -o $@ $< $(FUZZ_LIBOBJ) $(LDLIBS)
 
@@ -194,6 +219,6 @@ clean:
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '2,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '2,15p' Makefile | sed 's/^# \{0,1\}//'
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:%=%.d) $(FUZZ_LIBOBJ:.o=.d)

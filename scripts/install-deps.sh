@@ -14,11 +14,17 @@ set -eu
 # MPI (only with DYADSEQ_WITH_MPI=1, as `make MPI=1` runs it): Open MPI and the
 #        HDF5 built against it, for build/dyadseq-mpi (README, running on a
 #        cluster)
+# fuzz (only with DYADSEQ_WITH_FUZZ=1, as `make fuzz` runs it): clang and its
+#        runtime libraries (libFuzzer, AddressSanitizer; libclang-rt-dev is
+#        the distribution's default version, libclang-rt-14-dev on Debian 12)
 PACKAGES="gcc make pkg-config libcsv-dev libgsl-dev libhdf5-dev zlib1g-dev hdf5-tools \
 libjansson-dev libexpat1-dev \
 r-base-core r-cran-hdf5r python3-h5py python3-matplotlib time"
 if [ "${DYADSEQ_WITH_MPI:-}" = 1 ]; then
     PACKAGES="$PACKAGES libopenmpi-dev openmpi-bin libhdf5-openmpi-dev"
+fi
+if [ "${DYADSEQ_WITH_FUZZ:-}" = 1 ]; then
+    PACKAGES="$PACKAGES clang libclang-rt-dev"
 fi
 
 if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
@@ -32,6 +38,8 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
         echo "  package, Python 3 with h5py and matplotlib, GNU time" >&2
         [ "${DYADSEQ_WITH_MPI:-}" = 1 ] &&
             echo "  and for the MPI program: an MPI (Open MPI) and HDF5 built with it" >&2
+        [ "${DYADSEQ_WITH_FUZZ:-}" = 1 ] &&
+            echo "  and for the fuzzers: clang with libFuzzer and its sanitizers" >&2
     fi
     exit 0
 fi
