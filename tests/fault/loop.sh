@@ -18,7 +18,8 @@
 #   CASE       validate analyze1 analyze2 compare export (default: these
 #              five, the commands of issue 18), or any of: info agree
 #              convert-boris convert-elan convert-sdis convert-columns
-#              convert-tosdis (the importers, on datasets/formats)
+#              convert-tosdis (the importers, on datasets/formats); all:
+#              every case
 #
 # DYADSEQ is the binary, FAULT_SO the shim (build/fault/libfaultinject.so).
 # Prints per case: "CASE: M allocations, R runs: X exit 0, Y exit 1 with a
@@ -42,6 +43,8 @@ while getopts e:n:s:o:k:j: opt; do
 done
 shift $((OPTIND - 1))
 [ $# -gt 0 ] || set -- validate analyze1 analyze2 compare export
+[ "$*" = all ] && set -- validate analyze1 analyze2 compare export info agree \
+    convert-boris convert-elan convert-sdis convert-columns convert-tosdis
 [ -f "$FAULT_SO" ] || { echo "no $FAULT_SO: make fault" >&2; exit 2; }
 
 if [ -n "$keep" ]; then
