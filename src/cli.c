@@ -15,6 +15,7 @@
 
 #include "dyadseq/dist.h"
 #include "dyadseq/ingest.h"
+#include "outfile.h"
 #include "progress.h"
 #include "results.h"
 #include "results_check.h"
@@ -134,7 +135,10 @@ static int import_option(ds_common_opts_t *o, const char *cmd, int opt,
                                "--tier-actor", msg, sizeof msg);
         break;
     case DS_OPT_ID_PATTERN:
+        ds_outfile_guard_library("the C library's regcomp",
+                                 "compiling --id-pattern");
         rc = ds_import_opt_id_pattern(im, arg, msg, sizeof msg);
+        ds_outfile_guard_library(NULL, NULL);
         break;
     case DS_OPT_MODIFIERS:
         rc = ds_import_opt_modifiers(im, arg, msg, sizeof msg);

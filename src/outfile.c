@@ -187,24 +187,41 @@ static int fault_publish(const ds_outfile_t *f, ds_error_t *err)
                         "DYADSEQ_FAULT=outfile_publish)", f->path);
 }
 
+/* Test-only: DYADSEQ_FAULT=crash_after_publish aborts right after a
+ * rename, as a library that damaged the heap may (outfile_internal.h). */
+static void fault_crash(void)
+{
+    const char *e = getenv("DYADSEQ_FAULT");
+    if (e && strcmp(e, "crash_after_publish") == 0)
+        abort();
+}
+
 /* Rename or link the temporary to its name; no directory sync. The names
  * stay for the caller to sync and free. */
 static int give_name(ds_outfile_t *f, ds_error_t *err)
 {
+    int oom = 0, rc = DS_OK;
+    void *written = ds_outfile_guard_written_begin(f->path, &oom);
+    if (oom)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
     if (f->force) {
         if (rename(f->tmp, f->path) != 0)
-            return ds_error_set(err, DS_EIO, "cannot rename '%s' to '%s': "
-                                "%s", f->tmp, f->path, strerror(errno));
+            rc = ds_error_set(err, DS_EIO, "cannot rename '%s' to '%s': %s",
+                              f->tmp, f->path, strerror(errno));
     } else if (link(f->tmp, f->path) != 0) {
         if (errno == EEXIST || ds_outfile_exists(f->path))
-            return ds_error_set(err, DS_EIO, "'%s' exists; use --force to "
-                                "overwrite it", f->path);
-        if (rename(f->tmp, f->path) != 0) /* no hard links here */
-            return ds_error_set(err, DS_EIO, "cannot create '%s': %s",
-                                f->path, strerror(errno));
+            rc = ds_error_set(err, DS_EIO, "'%s' exists; use --force to "
+                              "overwrite it", f->path);
+        else if (rename(f->tmp, f->path) != 0) /* no hard links here */
+            rc = ds_error_set(err, DS_EIO, "cannot create '%s': %s",
+                              f->path, strerror(errno));
     } else {
         unlink(f->tmp); /* the link's old name */
     }
+    ds_outfile_guard_written_end(written, rc == DS_OK);
+    if (rc)
+        return rc;
+    fault_crash();
     ds_outfile_guard_forget(f->tmp);
     free(f->tmp);
     f->tmp = NULL;

@@ -36,7 +36,9 @@
  *
  * Testing only: the environment variable DYADSEQ_FAULT=outfile_publish
  * makes ds_outfile_publish (and _publish_all, _commit) fail just before
- * the first rename, so tests can check that such a failure leaves no file.
+ * the first rename, so tests can check that such a failure leaves no file;
+ * DYADSEQ_FAULT=crash_after_publish aborts right after each rename, as a
+ * crash after HDF5 wrote the file would (outfile_internal.h).
  */
 #ifndef DYADSEQ_OUTFILE_H
 #define DYADSEQ_OUTFILE_H
@@ -136,6 +138,15 @@ void ds_outfile_guard_done(void);
 void ds_outfile_guard_context(const char *what);
 void ds_outfile_guard_failed(void);
 void ds_outfile_guard_reading(const char *path);
+
+/*
+ * Another library's call that does not survive running out of memory
+ * (the C library's regcomp frees a block twice when one of its
+ * allocations fails): while `what` is set (non-NULL, "compiling
+ * --id-pattern"), a crash is reported as `lib`'s ("the C library's
+ * regcomp") with exit status 1. NULL, NULL when the call is done.
+ */
+void ds_outfile_guard_library(const char *lib, const char *what);
 
 /*
  * Remove the stale temporaries in dir (see above); returns how many were

@@ -27,7 +27,15 @@
  *    the process still crashes, as a bug should. An exit() from below
  *    main() (libgomp's exit(1) when it cannot create a thread, HDF5's
  *    exit(-1)) removes the temporaries and ends with status 1 and a
- *    message at once, before the other exit handlers.
+ *    message at once, before the other exit handlers. HDF5 can also
+ *    damage the heap without an error (an allocation in its free lists
+ *    that fails once and succeeds when retried frees the list node it
+ *    then writes to), and the crash may come after the file got its
+ *    name: until main() returns, a crash or exit removes the files HDF5
+ *    wrote in this run as well. Another library's call that does not
+ *    survive a failed allocation (the C library's regcomp frees a block
+ *    twice) is marked with ds_outfile_guard_library and reported the
+ *    same way.
  *
  *  - Stale temporaries. After a successful publish, the output directory
  *    is swept: files named as dyadseq names its temporaries
@@ -155,7 +163,18 @@ static const int FATAL[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
 
 static const char *volatile reading; /* a results file being read */
 static const char *volatile context; /* what HDF5 is doing, or NULL */
+static const char *volatile lib_doing; /* another library's call */
+static const char *volatile lib_name;  /* ... that library */
 static volatile sig_atomic_t hdf5_failed; /* an HDF5 call failed */
+
+/* The files HDF5 wrote and this run gave their names (see
+ * ds_outfile_guard_written_begin); changed by the main thread only, with
+ * the caught signals blocked. */
+typedef struct written {
+    struct written *next;
+    char *path;
+} written_t;
+static written_t *volatile written_head;
 static int reading_count;
 static int fatal_installed;
 /* room for the handler when the crash is a stack overflow */
@@ -167,6 +186,20 @@ static int unlink_live(void)
     for (live_t *l = live_head; l; l = l->next)
         removed |= unlink(l->path) == 0;
     return removed;
+}
+
+static volatile sig_atomic_t main_done; /* main() is returning */
+
+/* Remove the files HDF5 wrote in this run, unless main() has returned
+ * (a crash or exit of the run's own end then). Whether there were any. */
+static int unlink_written(void)
+{
+    if (main_done)
+        return 0;
+    int any = 0;
+    for (written_t *w = written_head; w; w = w->next)
+        any |= unlink(w->path) == 0;
+    return any;
 }
 
 static const char *fatal_name(int sig)
@@ -189,14 +222,34 @@ static const char *fatal_name(int sig)
 static void on_fatal(int sig)
 {
     int removed = unlink_live();
-    const char *file = reading, *what = context;
-    if (!hdf5_failed && !file && !what) {
+    int written = unlink_written();
+    const char *file = reading, *what = context, *lib = lib_doing;
+    if (!hdf5_failed && !file && !what && !lib && !written) {
         signal(sig, SIG_DFL);
         raise(sig);
         return;
     }
-    put_err("dyadseq: error: the HDF5 library crashed (");
+    if (lib) {
+        put_err("dyadseq: error: ");
+        put_err(lib_name);
+        put_err(" crashed (");
+        put_err(fatal_name(sig));
+        put_err(") ");
+        put_err(lib);
+        put_err("; it does not survive running out of memory\n");
+        _exit(1);
+    }
+    put_err(what || hdf5_failed || file ? "dyadseq: error: the HDF5 library "
+                                          "crashed ("
+                                        : "dyadseq: error: crashed (");
     put_err(fatal_name(sig));
+    if (written && !what && !hdf5_failed && !file) {
+        /* after its last call: HDF5 may have damaged the heap without
+         * saying so (a failed allocation that succeeded when retried) */
+        put_err(") after the HDF5 library wrote the output, which cannot "
+                "be trusted; it was removed\n");
+        _exit(1);
+    }
     if (hdf5_failed) {
         put_err(") after the error above; it does not survive running out "
                 "of memory");
@@ -208,11 +261,11 @@ static void on_fatal(int sig)
         put_err(") ");
         put_err(what);
     }
-    put_err(removed ? "; the incomplete output was removed\n" : "\n");
+    put_err(written   ? "; the output was removed\n"
+            : removed ? "; the incomplete output was removed\n"
+                      : "\n");
     _exit(1);
 }
-
-static volatile sig_atomic_t main_done; /* main() is returning */
 
 /*
  * exit() from below main() — libgomp's exit(1) when it cannot create a
@@ -226,7 +279,7 @@ static void at_exit(int status, void *unused)
     (void)unused;
     if (main_done)
         return;
-    int removed = unlink_live();
+    int removed = unlink_live() | unlink_written();
     const char *what = context, *file = reading;
     char num[16];
     unsigned u = (unsigned)status & 0xFF;
@@ -282,6 +335,48 @@ void ds_outfile_guard_start(void)
 void ds_outfile_guard_context(const char *what)
 {
     context = what;
+}
+
+void ds_outfile_guard_library(const char *lib, const char *what)
+{
+    lib_doing = NULL;
+    lib_name = lib;
+    lib_doing = what;
+}
+
+void *ds_outfile_guard_written_begin(const char *path, int *oom)
+{
+    *oom = 0;
+    if (!context) /* not written by HDF5 */
+        return NULL;
+    written_t *w = malloc(sizeof *w);
+    char *copy = strdup(path);
+    if (!w || !copy) {
+        free(w);
+        free(copy);
+        *oom = 1;
+        return NULL;
+    }
+    w->path = copy;
+    w->next = NULL;
+    return w;
+}
+
+void ds_outfile_guard_written_end(void *entry, int renamed)
+{
+    written_t *w = entry;
+    if (!w)
+        return;
+    if (!renamed) {
+        free(w->path);
+        free(w);
+        return;
+    }
+    sigset_t old;
+    block(&old);
+    w->next = written_head;
+    written_head = w;
+    unblock(&old);
 }
 
 void ds_outfile_guard_failed(void)

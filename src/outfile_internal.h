@@ -26,4 +26,18 @@ int ds_outfile_guard_mkstemp(char *tmp);
 /* Take tmp off the list (after it was renamed or removed). */
 void ds_outfile_guard_forget(const char *tmp);
 
+/*
+ * A file that HDF5 wrote (it is saved while HDF5's context is set) is
+ * about to get its name path. HDF5 1.10 does not survive every failed
+ * allocation: one in its free lists that succeeds when retried corrupts
+ * the heap without an error, and the crash comes later, perhaps after the
+ * rename. So until main() returns, a crash (or a library's exit()) also
+ * removes the files HDF5 wrote in this run: a run that fails leaves no
+ * output. _begin, before the rename, makes the entry (NULL when none is
+ * needed; NULL with *oom set when memory ran out); _end, after it, puts
+ * the entry on the list when the rename succeeded and frees it when not.
+ */
+void *ds_outfile_guard_written_begin(const char *path, int *oom);
+void ds_outfile_guard_written_end(void *entry, int renamed);
+
 #endif
