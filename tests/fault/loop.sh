@@ -97,10 +97,11 @@ values() {
 }
 
 # one run of the case's command in directory $1 (out/ there, made empty
-# first), the fault of the environment; its status in $s
+# first), with the environment assignments $2 (the shim, the fault) given
+# to dyadseq alone; its status in $s
 run_in() {
     rm -rf "$1/out"; mkdir -p "$1/out"
-    (cd "$1" && eval '"$DYADSEQ"' "$cmd") >"$1/out.txt" 2>"$1/err"
+    (cd "$1" && eval "$2" '"$DYADSEQ"' "$cmd") >"$1/out.txt" 2>"$1/err"
     s=$?
 }
 
@@ -111,7 +112,7 @@ worker() {
     mkdir -p "$d"
     : >"$W/bad.$1"
     while read -r n; do
-        DYADSEQ_FAIL_ALLOC=$n LD_PRELOAD="$FAULT_SO" run_in "$d"
+        run_in "$d" 'DYADSEQ_FAIL_ALLOC=$n LD_PRELOAD="$FAULT_SO"'
         why=""
         left=$(ls -A "$d/out")
         if [ $s -eq 0 ]; then
@@ -153,7 +154,7 @@ for case in "$@"; do
     # give, byte for byte (outputs do not depend on anything but inputs;
     # every run writes to out/ of its own directory, so the command lines
     # are the same)
-    DYADSEQ_FAULT_COUNT="$W/count" LD_PRELOAD="$FAULT_SO" run_in "$W/w0"
+    run_in "$W/w0" 'DYADSEQ_FAULT_COUNT="$W/count" LD_PRELOAD="$FAULT_SO"'
     cp "$W/w0/out.txt" "$W/ref.out"
     [ $s -eq 0 ] || { echo "$case: fails without a fault" >&2; cat "$W/w0/err" >&2; exit 2; }
     rm -f "$W/ref.h5"
