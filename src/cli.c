@@ -502,7 +502,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
 #ifndef DS_MPI /* the MPI program does it before MPI starts (main.c) */
-    ds_cli_huge_pages(inputs, n_inputs);
+    ds_cli_huge_pages(o->inv ? o->inv->argv : NULL, inputs, n_inputs);
 #endif
     ds_error_t err = {0};
     ds_diag_t diag;

@@ -530,7 +530,7 @@ static int write_file(run_t *r, const char *params)
     lv.files = r->files.name;
     lv.sha256 = r->files.sha256;
     lv.n_files = r->files.n;
-    ds_provenance_t prov = {.command_line = r->o->command_line,
+    ds_provenance_t prov = {.command_line = r->o->inv->command_line,
                             .parameters_json = params,
                             .seed = r->o->seed};
     ds_layout_agree_t L = {
@@ -858,7 +858,7 @@ static int run_agree(run_t *r, char *const *inputs, size_t n_inputs)
     return DS_EXIT_OK;
 }
 
-int main_agree(int argc, char **argv, const char *command_line)
+int main_agree(int argc, char **argv, const ds_invocation_t *inv)
 {
     agree_args_t a = {.tolerance = DS_AGREE_TOLERANCE_DEFAULT,
                       .time_unit = 1.0};
@@ -868,7 +868,7 @@ int main_agree(int argc, char **argv, const char *command_line)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;
-    o.command_line = command_line;
+    o.inv = inv;
     if ((status = check_args(&a, &o, n_inputs))) {
         ds_free_list(a.coder, a.n_coder);
         return status;

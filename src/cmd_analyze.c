@@ -512,7 +512,7 @@ static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
         ds_msg_error("out of memory");
         return -1;
     }
-    ds_provenance_t prov = {.command_line = o->command_line,
+    ds_provenance_t prov = {.command_line = o->inv->command_line,
                             .parameters_json = params,
                             .seed = o->seed};
     int rc = ds_results_create(o->output, r, &err);
@@ -570,7 +570,7 @@ static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
     return 0;
 }
 
-int main_analyze(int argc, char **argv, const char *command_line)
+int main_analyze(int argc, char **argv, const ds_invocation_t *inv)
 {
     analyze_args_t a = {.lags = {1}, .n_lags = 1, .zeros = "none",
                         .window = 1,
@@ -587,7 +587,7 @@ int main_analyze(int argc, char **argv, const char *command_line)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;
-    o.command_line = command_line;
+    o.inv = inv;
     if (!o.output) {
         ds_common_clear(&o);
         return ds_usage_error("analyze", "give the results file with -o "

@@ -729,9 +729,9 @@ static int missing_path(ds_results_reader_t *f, const char *path,
     return rc;
 }
 
-int main_export(int argc, char **argv, const char *command_line)
+int main_export(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
+    (void)inv; /* nothing of it is recorded, never started again */
     ds_common_opts_t o;
     char **args;
     size_t n_args;

@@ -819,9 +819,9 @@ static int actor_partner(ds_results_reader_t *f, ds_error_t *err)
     return rc;
 }
 
-int main_info(int argc, char **argv, const char *command_line)
+int main_info(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
+    (void)inv; /* nothing of it is recorded, never started again */
     ds_common_opts_t o;
     char **args;
     size_t n_args;

@@ -648,7 +648,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     char *params = parameters_json(r, a, o);
     if (!params)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    ds_results_provenance_t prov = {.command_line = o->command_line,
+    ds_results_provenance_t prov = {.command_line = o->inv->command_line,
                                     .parameters = params,
                                     .seed = o->seed,
                                     .n_inputs = n,
@@ -678,7 +678,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     return rc;
 }
 
-int main_power(int argc, char **argv, const char *command_line)
+int main_power(int argc, char **argv, const ds_invocation_t *inv)
 {
     power_args_t a = {.couples = DEFAULT_COUPLES,
                       .events = DEFAULT_EVENTS,
@@ -693,7 +693,7 @@ int main_power(int argc, char **argv, const char *command_line)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &args, &n_args);
     if (status >= 0)
         return status;
-    o.command_line = command_line;
+    o.inv = inv;
     if (n_args)
         return ds_usage_error("power", "power takes no input ('%s'); the "
                               "study is simulated", args[0]);
