@@ -164,7 +164,7 @@ typedef struct ds_cli_import {
 } ds_cli_import_t;
 int ds_cli_import(const ds_common_opts_t *o, char *const *inputs,
                   size_t n_inputs, ds_cli_import_t *x);
-void ds_cli_import_free(ds_cli_import_t *x);
+void ds_cli_import_clear(ds_cli_import_t *x);
 
 /* Whether the inputs are another tool's files: --from/--format names a
  * format other than "transcript", or --columns is given, or (neither

@@ -202,7 +202,7 @@ typedef struct run {
     ds_results_t *out;          /* the file, complete, not yet named */
 } run_t;
 
-static void run_free(run_t *r)
+static void run_clear(run_t *r)
 {
     ds_results_abort(r->out);
     for (int k = 0; k < 2; k++) {
@@ -216,7 +216,7 @@ static void run_free(run_t *r)
     ds_agree_match_clear(&r->match);
     for (int k = 0; k < 2; k++)
         ds_corpus_free(r->coding[k]);
-    ds_agree_files_free(&r->files);
+    ds_agree_files_clear(&r->files);
 }
 
 static int load_codebook(const char *path, int quiet, ds_codebook_t **out);
@@ -294,7 +294,7 @@ static int load_codebook(const char *path, int quiet, ds_codebook_t **out)
         else
             ds_msg_error("%s", err.msg);
     }
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return rc;
 }
 
@@ -345,7 +345,7 @@ done:
     ds_codebook_free(cb[0]);
     ds_codebook_free(cb[1]);
     ds_free_list(actors, n_actors);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -875,7 +875,7 @@ int main_agree(int argc, char **argv, const ds_invocation_t *inv)
     }
     run_t r = {.a = &a, .o = &o};
     status = run_agree(&r, inputs, n_inputs);
-    run_free(&r);
+    run_clear(&r);
     ds_free_list(a.coder, a.n_coder);
     return status;
 }

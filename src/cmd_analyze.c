@@ -462,7 +462,7 @@ static int load_zeros(const analyze_args_t *a, const ds_common_opts_t *o,
             ds_msg_error("%s", err.msg);
         status = rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
     }
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 

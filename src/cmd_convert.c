@@ -201,8 +201,8 @@ int main_convert(int argc, char **argv, const ds_invocation_t *inv)
     status = fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
 done:
     ds_outfile_discard(&f);
-    ds_cli_import_free(&x);
-    ds_diag_free(&diag);
+    ds_cli_import_clear(&x);
+    ds_diag_clear(&diag);
     ds_common_clear(&o);
     return status;
 }

@@ -215,7 +215,7 @@ static void free_column_buf(column_t *c)
     c->buf_n = 0;
 }
 
-static void table_free(table_t *t)
+static void table_clear(table_t *t)
 {
     for (size_t i = 0; i < t->n_cols; i++) {
         free_column_buf(&t->cols[i]);
@@ -805,7 +805,7 @@ int main_export(int argc, char **argv, const ds_invocation_t *inv)
         rc = ds_results_reader_error(t.f, &err);
     if (rc)
         goto fail;
-    table_free(&t);
+    table_clear(&t);
     ds_results_close(t.f);
     free(path);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -817,7 +817,7 @@ int main_export(int argc, char **argv, const ds_invocation_t *inv)
 fail:
     fflush(stdout);
     ds_msg_error("%s", err.msg);
-    table_free(&t);
+    table_clear(&t);
     ds_results_close(t.f);
     free(path);
     return DS_EXIT_DATA;

@@ -617,7 +617,7 @@ static void teardown(sim_run_t *r)
     ds_sim_chain_free(r->chain);
     if (r->rng)
         gsl_rng_free(r->rng);
-    ds_sim_events_free(&r->ev);
+    ds_sim_events_clear(&r->ev);
 }
 
 int main_simulate(int argc, char **argv, const ds_invocation_t *inv)

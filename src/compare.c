@@ -535,7 +535,7 @@ static int no_label(const ds_compare_sessions_t *v, const char *which,
     return rc;
 }
 
-static void metric_free(ds_compare_metric_t *m, size_t n)
+static void metric_clear(ds_compare_metric_t *m, size_t n)
 {
     free(m->name);
     free(m->pre);
@@ -552,7 +552,7 @@ void ds_compare_free(ds_compare_t *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n_metrics; i++)
-        metric_free(&c->metric[i], c->n_couples);
+        metric_clear(&c->metric[i], c->n_couples);
     free(c->metric);
     for (size_t i = 0; i < c->n_notes; i++)
         free(c->notes[i]);

@@ -165,7 +165,7 @@ static void parse_item(item_t *it, const ingest_csv_t *hdr, const char *name,
     it->pb = ds_ingest_alloc(opts);
     if (!it->pb || ingest_src_begin(&c.src, it->pb, name, &d, &err)) {
         it->rc = DS_ENOMEM;
-        ds_diag_free(&d);
+        ds_diag_clear(&d);
         return;
     }
     memcpy(c.src.has, hdr->src.has, sizeof c.src.has);
@@ -177,7 +177,7 @@ static void parse_item(item_t *it, const ingest_csv_t *hdr, const char *name,
         it->rc = DS_ENOMEM;
     else if (rc || d.n_errors || d.n_warnings)
         it->rc = FALLBACK;
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 /* Pack a parsed piece of file f. */
@@ -277,7 +277,7 @@ static int read_header(share_t *x, size_t f, const unsigned char *p, size_t n,
     if (!rc && (hdr->header_bad || d.n_errors || hdr->n_header == 0))
         rc = FALLBACK;
     hdr->src.diag = NULL;
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     return rc == DS_ENOMEM || rc == FALLBACK ? rc : rc ? FALLBACK : DS_OK;
 }
 
@@ -617,7 +617,7 @@ static int load_shared(const ds_dist_t *d, share_t *x, ds_corpus_t **out,
         ds_diag_warning(diag, NULL, 0, NULL, "%s", hdiag.warnings[i]);
     if (!rc)
         rc = ds_ingest_finish(g, out, diag, err);
-    ds_diag_free(&hdiag);
+    ds_diag_clear(&hdiag);
     ds_ingest_free(g);
     return ds_dist_agree(d, rc, err);
 }

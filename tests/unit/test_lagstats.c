@@ -186,7 +186,7 @@ static void test_hand(void)
                "G² skips f = 0");
     /* with 0.5: a=.5 b=2.5 c=2.5 d=1.5 → Q = (0.75 − 6.25)/7 */
     ds_lag_opts_t o;
-    ds_lag_opts_default(&o);
+    ds_lag_opts_init(&o);
     o.zero_correction = 0.5;
     CHECK_INT(table_of(t, s1, 6, 1, NULL, &o, w, &err), DS_OK, "0.5");
     CHECK_NEAR(t->yules_q[0], -5.5 / 7, 1e-15, "Q00 with 0.5 correction");
@@ -415,7 +415,7 @@ static void test_against_r(void)
          * tolerance: at 1e-13 the fit must agree to 1e-11 */
         if (zero) {
             ds_lag_opts_t tight;
-            ds_lag_opts_default(&tight);
+            ds_lag_opts_init(&tight);
             tight.ipf_tol = 1e-13;
             double et[MAXK * MAXK], zt[MAXK * MAXK];
             rc = ds_lag_residuals(t->counts, K, zero, &tight, w, et, zt,
@@ -528,7 +528,7 @@ static void test_edges(void)
         ok &= c / 4 == 3 || c % 4 == 3 || !isnan(t->adjusted_residual[c]);
     CHECK(ok, "other residuals defined");
     ds_lag_opts_t o05;
-    ds_lag_opts_default(&o05);
+    ds_lag_opts_init(&o05);
     o05.zero_correction = 0.5;
     CHECK_INT(table_of(t, s3, 13, 1, NULL, &o05, w, &err), DS_OK, "0.5");
     CHECK(isnan(t->yules_q[3]) && isnan(t->log_odds_ratio[12]),
@@ -572,7 +572,7 @@ static void test_edges(void)
      * mu12 = mu21 = 0; IPF only approaches that boundary → DS_ENUM */
     uint16_t hub[] = {1, 0, 2, 0, 1};
     ds_lag_opts_t o;
-    ds_lag_opts_default(&o);
+    ds_lag_opts_init(&o);
     o.ipf_max_iter = 2000;
     CHECK_INT(table_of(t, hub, 5, 1, diag4, &o, w, &err), DS_ENUM,
               "MLE on the boundary: DS_ENUM");

@@ -442,17 +442,17 @@ static void test_read_small(void)
                                &err) == 0 &&
               a.shape.rank == 0 && a.i[0] == 1,
           "format_version is the integer 1");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     CHECK(ds_results_read_attr(f, "/", "input_sha256", DS_RESULTS_STRING, &a,
                                &err) == 0 &&
               a.shape.n == 2 && strcmp(a.s[1], sha[1]) == 0,
           "input_sha256 has one digest per input");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     CHECK(ds_results_read_attr(f, "/misc", "window_lo", DS_RESULTS_DOUBLE, &a,
                                &err) == 0 &&
               a.d[0] == 1.5,
           "a double attribute on a group");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
 
     char **names;
     size_t n;
@@ -492,18 +492,18 @@ static void test_read_small(void)
     CHECK(rc == 0 && a.d[4] == 2.0 / 3 && isnan(a.d[8]) && isnan(a.d[11]),
           "values and NaN read back exactly");
     CHECK_INT(a.shape.chunk_rows, 0, "a small dataset is not chunked");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
 
     rc = ds_results_read(f, "/lag/1/session/counts", DS_RESULTS_DOUBLE, &a,
                          &err);
     CHECK(rc == 0 && a.shape.type == DS_RESULTS_INT64 && a.d[5] == 2,
           "int64 read as double");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     rc = ds_results_read(f, "/lag/1/pooled/structural_zero",
                          DS_RESULTS_INT64, &a, &err);
     CHECK(rc == 0 && a.shape.type == DS_RESULTS_UINT8 && a.i[3] == 0,
           "uint8 read as int64");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     rc = ds_results_read(f, "/lag/1/session/expected", DS_RESULTS_INT64, &a,
                          &err);
     CHECK(rc == DS_EDATA && strstr(err.msg, "floating-point"),
@@ -516,17 +516,17 @@ static void test_read_small(void)
     CHECK(rc == 0 && a.shape.rank == 0 && a.shape.n == 1 && a.d[0] == 0.25 &&
               strcmp(a.shape.dimensions, "") == 0,
           "scalar: rank 0, dimensions \"\"");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
 
     rc = ds_results_read(f, "/sessions/session", DS_RESULTS_STRING, &a, &err);
     CHECK(rc == 0 && a.shape.n == 3 && strcmp(a.s[2], "pr\xC3\xA4") == 0,
           "UTF-8 strings read back");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     rc = ds_results_read(f, "/codebook/description", DS_RESULTS_STRING, &a,
                          &err);
     CHECK(rc == 0 && strcmp(a.s[1], "says \"fine\"; leaves") == 0,
           "quotes in strings");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
 
     ds_results_dread_t *d;
     rc = ds_results_dread_open(f, "/lag/1/session/yules_q", &d, &err);
@@ -594,8 +594,8 @@ static void test_big(void)
     if (rc == 0)
         ds_results_dread_close(d);
     CHECK(same, "reading in blocks of rows across chunks");
-    ds_results_array_free(&a);
-    ds_results_array_free(&b);
+    ds_results_array_clear(&a);
+    ds_results_array_clear(&b);
     rc = ds_results_read(f, "/lag/1/session/counts", DS_RESULTS_INT64, &a,
                          &err);
     int64_t sum = 0;
@@ -603,11 +603,11 @@ static void test_big(void)
         sum += a.i[i];
     CHECK(rc == 0 && a.shape.n == S * 100 && sum > 0,
           "chunked int64 array reads back");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     rc = ds_results_read(f, "/sessions/couple", DS_RESULTS_STRING, &a, &err);
     CHECK(rc == 0 && a.shape.n == S && strcmp(a.s[S - 1], "c01000") == 0,
           "chunked strings read back");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     ds_results_close(f);
 
     const char *p0 = tpath("big0.h5");
@@ -620,7 +620,7 @@ static void test_big(void)
                              &a, &err);
         CHECK(rc == 0 && a.shape.chunk_rows == 0,
               "level 0: large arrays are contiguous");
-        ds_results_array_free(&a);
+        ds_results_array_clear(&a);
         ds_results_close(f);
     }
 }
@@ -768,7 +768,7 @@ static void test_writer_errors(void)
             CHECK(ds_results_read(f, "/inc", DS_RESULTS_DOUBLE, &a, &err) ==
                       0,
                   "the unfinished dataset exists (its rows unspecified)");
-            ds_results_array_free(&a);
+            ds_results_array_clear(&a);
             ds_results_close(f);
         }
     }
@@ -779,7 +779,7 @@ static void test_writer_errors(void)
         CHECK(ds_results_read(f, "/lag/1/pooled/g2", DS_RESULTS_DOUBLE, &a,
                               &err) == 0,
               "fixture reopens");
-        ds_results_array_free(&a);
+        ds_results_array_clear(&a);
         ds_results_close(f);
     }
 }
