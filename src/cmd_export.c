@@ -597,16 +597,12 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    size_t plen = strlen(path);
     for (size_t i = 0; i < n; i++) {
-        size_t len = plen + strlen(names[i]) + 2;
-        char *mp = malloc(len);
+        char *mp = ds_layout_path_join(path, names[i]);
         if (!mp) {
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
-        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
-                 names[i]);
         ds_results_kind_t kind = ds_results_kind(t->f, mp);
         if (kind == DS_RESULTS_DATASET) {
             rc = open_column(t, mp, names[i], &cand[n_cand], err);
@@ -640,14 +636,11 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t len = plen + strlen(names[i]) + 2;
-        char *mp = malloc(len);
+        char *mp = ds_layout_path_join(path, names[i]);
         if (!mp) {
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
-        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
-                 names[i]);
         if (ds_results_kind(t->f, mp) == DS_RESULTS_GROUP)
             note(t, "skipped group %s (export it by its own path)", mp);
         free(mp);
