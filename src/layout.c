@@ -201,7 +201,7 @@ int ds_layout_columns_init(ds_layout_column_t *c, size_t n_cols, size_t n)
         else if (c[k].kind == 'u')
             ok &= (c[k].u = malloc(rows)) != NULL;
         else
-            ok &= (c[k].s = malloc(rows * sizeof *c[k].s)) != NULL;
+            ok &= (c[k].s = calloc(rows, sizeof *c[k].s)) != NULL;
     }
     return ok ? 0 : -1;
 }
