@@ -195,7 +195,7 @@ static void reader_init(reader_t *r, ds_csv_row_fn fn, void *ctx,
     r->row_clean = 1;
 }
 
-static void reader_free(reader_t *r)
+static void reader_clear(reader_t *r)
 {
     free(r->arena);
     free(r->offset);
@@ -321,7 +321,7 @@ stopped:
 done:
     csv_free(&p);
     free(buf);
-    reader_free(&r);
+    reader_clear(&r);
     return rc;
 }
 
@@ -343,7 +343,7 @@ int ds_csv_read_block(const void *buf, size_t len, const char *name,
     if (end_line)
         *end_line = r.line;
     csv_free(&p);
-    reader_free(&r);
+    reader_clear(&r);
     return rc;
 }
 
