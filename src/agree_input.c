@@ -15,7 +15,7 @@
 #include "sha256.h"
 #include "text.h"
 
-void ds_agree_files_free(ds_agree_files_t *f)
+void ds_agree_files_clear(ds_agree_files_t *f)
 {
     for (size_t i = 0; i < f->n; i++)
         free(f->name[i]);
@@ -304,7 +304,7 @@ fail:
         ds_corpus_free(out[k]);
         out[k] = NULL;
     }
-    ds_agree_files_free(files);
+    ds_agree_files_clear(files);
 done:
     for (int k = 0; k < 2; k++) {
         ds_ingest_free(b[k]);

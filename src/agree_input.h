@@ -28,7 +28,7 @@ typedef struct ds_agree_files {
     char (*sha256)[65];
 } ds_agree_files_t;
 
-void ds_agree_files_free(ds_agree_files_t *f);
+void ds_agree_files_clear(ds_agree_files_t *f);
 
 /*
  * Read the inputs args[0..n_args) (files, directories, "-") and split

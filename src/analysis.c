@@ -35,7 +35,7 @@ void ds_analysis_opts_init(ds_analysis_opts_t *o)
     memset(o, 0, sizeof *o);
     o->lags = lag1;
     o->n_lags = 1;
-    ds_lag_opts_default(&o->lag);
+    ds_lag_opts_init(&o->lag);
     o->seed = 1;
     ds_window_opts_init(&o->window_opts);
     ds_responsive_opts_init(&o->responsive_opts);

@@ -22,7 +22,7 @@ const char *ds_analysis_ap_skipped(const ds_corpus_t *c,
     return NULL;
 }
 
-static void ap_free(ds_ap_result_t *r, size_t n_labels)
+static void ap_clear(ds_ap_result_t *r, size_t n_labels)
 {
     free(r->counts);
     free(r->coef);
@@ -37,7 +37,7 @@ static void ap_free(ds_ap_result_t *r, size_t n_labels)
 void ds_analysis_ap_free(ds_analysis_t *a)
 {
     for (size_t m = 0; a->ap && m < a->n_ap; m++)
-        ap_free(&a->ap[m], a->n_labels);
+        ap_clear(&a->ap[m], a->n_labels);
     free(a->ap);
     a->ap = NULL;
 }

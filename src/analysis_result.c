@@ -56,7 +56,7 @@ int ds_analysis_kept_whole(size_t i)
 
 /* ---- pools and lags ------------------------------------------------- */
 
-static void pool_free(ds_lag_pool_t *p)
+static void pool_clear(ds_lag_pool_t *p)
 {
     ds_lag_table_free(p->table);
     free(p->permutation_p);
@@ -66,7 +66,7 @@ static void pool_free(ds_lag_pool_t *p)
 #undef X_
 }
 
-static int pool_alloc(ds_lag_pool_t *p, size_t K, size_t S, int perm)
+static int pool_init(ds_lag_pool_t *p, size_t K, size_t S, int perm)
 {
     memset(p, 0, sizeof *p);
     int ok = (p->table = ds_lag_table_alloc(K)) != NULL;
@@ -81,7 +81,7 @@ static int pool_alloc(ds_lag_pool_t *p, size_t K, size_t S, int perm)
     return ok ? 0 : -1;
 }
 
-static void lag_free(ds_lag_result_t *r, size_t n_labels)
+static void lag_clear(ds_lag_result_t *r, size_t n_labels)
 {
     free(r->counts);
     for (size_t i = 0; i < DS_N_CELL; i++)
@@ -89,17 +89,17 @@ static void lag_free(ds_lag_result_t *r, size_t n_labels)
     free(r->permutation_p);
     for (size_t i = 0; i < DS_N_TABLE; i++)
         free(*ds_analysis_field_d(r, ds_analysis_table_off[i]));
-    pool_free(&r->pooled);
+    pool_clear(&r->pooled);
     if (r->by_label)
         for (size_t l = 0; l < n_labels; l++)
-            pool_free(&r->by_label[l]);
+            pool_clear(&r->by_label[l]);
     free(r->by_label);
 }
 
 /* Results of one lag for S sessions. With full = 0 (streaming), only the
  * arrays that pooling, summaries and permutations need are allocated. */
-static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
-                     size_t n_labels, int perm, int full)
+static int lag_init(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
+                    size_t n_labels, int perm, int full)
 {
     size_t n = S * K * K;
     memset(r, 0, sizeof *r);
@@ -117,11 +117,11 @@ static int lag_alloc(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
     for (size_t i = 0; i < DS_N_TABLE; i++)
         ok &= (*ds_analysis_field_d(r, ds_analysis_table_off[i]) =
                    ds_analysis_nan_array(S)) != NULL;
-    ok &= pool_alloc(&r->pooled, K, S, perm) == 0;
+    ok &= pool_init(&r->pooled, K, S, perm) == 0;
     r->by_label = calloc(ds_analysis_atleast1(n_labels), sizeof *r->by_label);
     ok &= r->by_label != NULL;
     for (size_t l = 0; ok && l < n_labels; l++)
-        ok &= pool_alloc(&r->by_label[l], K, S, perm) == 0;
+        ok &= pool_init(&r->by_label[l], K, S, perm) == 0;
     return ok ? 0 : -1;
 }
 
@@ -277,8 +277,8 @@ ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
     if (!a->lag)
         goto fail;
     for (size_t l = 0; l < o->n_lags; l++)
-        if (lag_alloc(&a->lag[l], o->lags[l], S, K, L, o->permutations > 0,
-                      !stream))
+        if (lag_init(&a->lag[l], o->lags[l], S, K, L, o->permutations > 0,
+                     !stream))
             goto fail;
     if (o->window) {
         /* streaming keeps whole only the pooled tallies and the
@@ -308,7 +308,7 @@ void ds_analysis_free(ds_analysis_t *a)
     free(a->end_s);
     free(a->state_freq);
     for (size_t l = 0; a->lag && l < a->n_lags; l++)
-        lag_free(&a->lag[l], a->n_labels);
+        lag_clear(&a->lag[l], a->n_labels);
     free(a->lag);
     ds_analysis_window_free(a->window);
     if (a->responsive)

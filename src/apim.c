@@ -21,11 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bitset.h"
 #include "dyadseq/window.h"
 #include "text.h"
-
-typedef uint64_t word_t;
-#define WORD_BITS 64
 
 /* ---- models ------------------------------------------------------- */
 
@@ -283,7 +281,7 @@ void ds_ap_opts_init(ds_ap_opts_t *o)
 }
 
 struct ds_ap_workspace {
-    word_t *bits;     /* Y, X and the counted units, n_words each */
+    ds_word_t *bits;  /* Y, X and the counted units, n_words each */
     size_t cap_words;
 };
 
@@ -300,22 +298,6 @@ void ds_ap_workspace_free(ds_ap_workspace_t *w)
     free(w);
 }
 
-/* Set bits [lo, hi] (inclusive, lo <= hi) of bitset b. */
-static void set_range(word_t *b, size_t lo, size_t hi)
-{
-    size_t wl = lo / WORD_BITS, wh = hi / WORD_BITS;
-    word_t ml = ~(word_t)0 << (lo % WORD_BITS);
-    word_t mh = ~(word_t)0 >> (WORD_BITS - 1 - hi % WORD_BITS);
-    if (wl == wh) {
-        b[wl] |= ml & mh;
-        return;
-    }
-    b[wl] |= ml;
-    for (size_t x = wl + 1; x < wh; x++)
-        b[x] = ~(word_t)0;
-    b[wh] |= mh;
-}
-
 /*
  * Mark the units in which Y and X are present, each event within the
  * units of its observed stretch (window.h), and the units t whose pair
@@ -324,14 +306,14 @@ static void set_range(word_t *b, size_t lo, size_t hi)
  */
 static void mark_units(const ds_session_t *s, const ds_ap_model_t *m,
                        const ds_ap_opts_t *o, double t0, size_t n_units,
-                       word_t *y, word_t *x, word_t *counted)
+                       ds_word_t *y, ds_word_t *x, ds_word_t *counted)
 {
     size_t n_stretch = s->n_periods > 1 ? s->n_periods : 1, k_prev = SIZE_MAX;
     int64_t a = 0, b = (int64_t)n_units;
     for (size_t k = 0; k < n_stretch; k++) {
         ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
         if (b - a > 1)
-            set_range(counted, (size_t)a + 1, (size_t)b - 1);
+            ds_bitset_set_range(counted, (size_t)a + 1, (size_t)b - 1);
     }
     for (size_t e = 0; e < s->n; e++) {
         uint8_t side = m->side[s->state[e]];
@@ -350,26 +332,26 @@ static void mark_units(const ds_session_t *s, const ds_ap_model_t *m,
         if (l > b - 1)
             l = b - 1;
         if (f <= l)
-            set_range(side == DS_AP_Y ? y : x, (size_t)f, (size_t)l);
+            ds_bitset_set_range(side == DS_AP_Y ? y : x, (size_t)f, (size_t)l);
     }
 }
 
 /* The eight cells from the bitsets, a word at a time. */
-static void count_cells(const word_t *y, const word_t *x,
-                        const word_t *counted, size_t n_words,
+static void count_cells(const ds_word_t *y, const ds_word_t *x,
+                        const ds_word_t *counted, size_t n_words,
                         int64_t *counts)
 {
     memset(counts, 0, DS_AP_N_CELLS * sizeof *counts);
     for (size_t i = 0; i < n_words; i++) {
-        word_t v = counted[i];
+        ds_word_t v = counted[i];
         if (!v)
             continue;
         /* bit t of py, px: Y and X at t − 1 */
-        word_t py = y[i] << 1 | (i ? y[i - 1] >> (WORD_BITS - 1) : 0);
-        word_t px = x[i] << 1 | (i ? x[i - 1] >> (WORD_BITS - 1) : 0);
+        ds_word_t py = y[i] << 1 | (i ? y[i - 1] >> (DS_WORD_BITS - 1) : 0);
+        ds_word_t px = x[i] << 1 | (i ? x[i - 1] >> (DS_WORD_BITS - 1) : 0);
         for (int a = 0; a < 2; a++)
             for (int b = 0; b < 2; b++) {
-                word_t w = v & (a ? px : ~px) & (b ? py : ~py);
+                ds_word_t w = v & (a ? px : ~px) & (b ? py : ~py);
                 counts[DS_AP_CELL(a, b, 1)] += __builtin_popcountll(w & y[i]);
                 counts[DS_AP_CELL(a, b, 0)] +=
                     __builtin_popcountll(w & ~y[i]);
@@ -406,20 +388,15 @@ int ds_ap_tally(const ds_corpus_t *c, const ds_session_t *s,
     int rc = ds_window_grid(s, o->unit_s, &t0, &nu, err);
     if (rc)
         return rc;
-    size_t n_words = (nu + WORD_BITS - 1) / WORD_BITS, words = 3 * n_words;
+    size_t n_words = ds_bitset_words(nu), words = 3 * n_words;
     if (!w && !(w = own = ds_ap_workspace_alloc()))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    if (w->cap_words < words) {
-        word_t *nb = realloc(w->bits, (words ? words : 1) * sizeof *nb);
-        if (!nb) {
-            ds_ap_workspace_free(own);
-            return ds_error_set(err, DS_ENOMEM, "out of memory counting "
-                                "time units");
-        }
-        w->bits = nb;
-        w->cap_words = words;
+    if (ds_bitset_reserve(&w->bits, &w->cap_words, words)) {
+        ds_ap_workspace_free(own);
+        return ds_error_set(err, DS_ENOMEM, "out of memory counting "
+                            "time units");
     }
-    word_t *y = w->bits, *x = y + n_words, *counted = x + n_words;
+    ds_word_t *y = w->bits, *x = y + n_words, *counted = x + n_words;
     memset(w->bits, 0, words * sizeof *w->bits);
     mark_units(s, m, o, t0, nu, y, x, counted);
     count_cells(y, x, counted, n_words, counts);

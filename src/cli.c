@@ -508,7 +508,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
 #ifndef DS_MPI /* the MPI program does it before MPI starts (main.c) */
-    ds_cli_huge_pages(inputs, n_inputs);
+    ds_cli_huge_pages(o->inv ? o->inv->argv : NULL, inputs, n_inputs);
 #endif
     ds_error_t err = {0};
     ds_diag_t diag;
@@ -573,7 +573,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
 done:
     ds_codebook_free(cb);
     ds_free_list(actors, n_actors);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -616,7 +616,7 @@ int ds_cli_check_results(ds_results_reader_t *f, int quiet)
         ds_print_diag(&diag, quiet);
     else if (rc)
         ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return rc ? DS_EXIT_DATA : DS_EXIT_OK;
 }
 
@@ -638,7 +638,7 @@ int ds_cli_run_analysis(const ds_common_opts_t *o, const char *label,
     ao->progress_ctx = NULL;
     if (diag.n_warnings && !o->quiet)
         ds_print_diag(&diag, 0);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     if (rc) {
         ds_msg_error("%s", *err.msg ? err.msg : ds_error_str(rc));
         return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;

@@ -18,11 +18,21 @@
 /* Exit statuses (SPEC 2). */
 enum { DS_EXIT_OK = 0, DS_EXIT_DATA = 1, DS_EXIT_USAGE = 2 };
 
+/* How the program was started, as main() hands it to a command. */
+typedef struct ds_invocation {
+    /* the whole command line as typed, less -t/--threads (recorded in
+     * results files) */
+    const char *command_line;
+    /* main()'s argv as typed, NULL-terminated, to start the program again
+     * (cli_hugepages.c; getopt reorders the command's own argv); NULL when
+     * it could not be kept: then the program never starts again */
+    char *const *argv;
+} ds_invocation_t;
+
 typedef struct ds_command {
     const char *name;
-    /* argv[0] is the command name; command_line the whole command line
-     * as typed, less -t/--threads (recorded in results files) */
-    int (*main)(int argc, char **argv, const char *command_line);
+    /* argv[0] is the command name */
+    int (*main)(int argc, char **argv, const ds_invocation_t *inv);
     const char *summary;                /* one line for `dyadseq --help` */
 } ds_command_t;
 
@@ -70,7 +80,7 @@ typedef struct ds_common_opts {
     int quiet, verbose;      /* -q, -v */
     int progress;            /* -1 auto (stderr is a terminal), 0, 1 */
     int sort, merge;         /* --sort, --merge */
-    const char *command_line; /* for provenance; set by the command */
+    const ds_invocation_t *inv; /* provenance, restart; set by the command */
     const char *format;      /* --from/--format, NULL = by extension */
     ds_import_opts_t import; /* the importers' options */
 } ds_common_opts_t;
@@ -155,7 +165,7 @@ typedef struct ds_cli_import {
 } ds_cli_import_t;
 int ds_cli_import(const ds_common_opts_t *o, char *const *inputs,
                   size_t n_inputs, ds_cli_import_t *x);
-void ds_cli_import_free(ds_cli_import_t *x);
+void ds_cli_import_clear(ds_cli_import_t *x);
 
 /* Whether the inputs are another tool's files: --from/--format names a
  * format other than "transcript", or --columns is given, or (neither
@@ -237,16 +247,14 @@ int ds_cmd_parse(const ds_cmd_spec_t *spec, int argc, char **argv,
 void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
                  FILE *fp);
 
-
-/* Set once by main(): its argv, to start again (cli_hugepages.c). */
-extern char **ds_argv;
-
 /*
- * Inputs of 16 MiB or more: run this command again from the start with
- * glibc's malloc asking for transparent huge pages (a fifth less CPU time
- * on large studies, from fewer page faults; cli_hugepages.c says when it
- * does not). Returns only when it does not start again.
+ * Inputs of 16 MiB or more: run this command again from the start, as
+ * argv (main()'s, as typed; see ds_invocation_t) says, with glibc's malloc
+ * asking for transparent huge pages (a fifth less CPU time on large
+ * studies, from fewer page faults; cli_hugepages.c says when it does not).
+ * Returns only when it does not start again (always when argv is NULL).
  */
-void ds_cli_huge_pages(char *const *inputs, size_t n_inputs);
+void ds_cli_huge_pages(char *const *argv, char *const *inputs,
+                       size_t n_inputs);
 
 #endif

@@ -15,8 +15,11 @@
  * command re-executes itself once with the tunable added to
  * GLIBC_TUNABLES. Results do not change: only where malloc gets memory.
  *
- * The MPI program does it in main(), before MPI starts, looking at every
- * argument that names a file or directory (each rank alike).
+ * It starts again with main()'s argv as typed (ds_invocation_t, cli.h),
+ * which main() keeps and hands to the command, not with the command's own
+ * argv, which getopt has reordered. The MPI program does it in main(),
+ * before MPI starts, looking at every argument that names a file or
+ * directory (each rank alike).
  *
  * Not done: without glibc or Linux, when the kernel's transparent huge
  * pages are off, under valgrind or a sanitizer (they replace malloc),
@@ -39,8 +42,6 @@
 
 #if defined(__GLIBC__) && defined(__linux__)
 #define TUNABLE "glibc.malloc.hugetlb=1"
-
-char **ds_argv = NULL;
 
 /* Bytes of a file, or of the *.csv files of a directory, stopping once
  * `enough` is reached. */
@@ -95,12 +96,13 @@ static int malloc_replaced(void)
 
 #endif
 
-void ds_cli_huge_pages(char *const *inputs, size_t n_inputs)
+void ds_cli_huge_pages(char *const *argv, char *const *inputs,
+                       size_t n_inputs)
 {
 #if defined(__GLIBC__) && defined(__linux__)
     const char *off = getenv("DYADSEQ_HUGEPAGES");
     const char *tun = getenv("GLIBC_TUNABLES");
-    if (!ds_argv || (off && strcmp(off, "0") == 0) ||
+    if (!argv || (off && strcmp(off, "0") == 0) ||
         (tun && strstr(tun, "glibc.malloc.hugetlb")) || malloc_replaced())
         return;
     off_t sum = off && strcmp(off, "1") == 0 ? HUGE_INPUT : 0;
@@ -128,9 +130,9 @@ void ds_cli_huge_pages(char *const *inputs, size_t n_inputs)
         ssize_t k = readlink("/proc/self/exe", self, sizeof self - 1);
         if (k > 0 && (size_t)k < sizeof self - 1) { /* else: truncated */
             self[k] = '\0';
-            execv(self, ds_argv);
+            execv(self, argv);
         }
-        execv("/proc/self/exe", ds_argv);
+        execv("/proc/self/exe", argv);
         /* could not: go on as we are, without the tunable */
         if (old)
             setenv("GLIBC_TUNABLES", old, 1);
@@ -140,6 +142,7 @@ void ds_cli_huge_pages(char *const *inputs, size_t n_inputs)
     free(old);
     free(val);
 #else
+    (void)argv;
     (void)inputs;
     (void)n_inputs;
 #endif

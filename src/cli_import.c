@@ -19,7 +19,7 @@
 #include "text.h"
 
 
-void ds_cli_import_free(ds_cli_import_t *x)
+void ds_cli_import_clear(ds_cli_import_t *x)
 {
     ds_import_study_free(x->study);
     ds_codebook_free(x->codebook);
@@ -57,7 +57,7 @@ static int setup(const ds_common_opts_t *o, ds_cli_import_t *x)
     }
     status = DS_EXIT_OK;
 done:
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -401,9 +401,9 @@ int ds_cli_import(const ds_common_opts_t *o, char *const *inputs,
         status = DS_EXIT_OK;
 done:
     if (status)
-        ds_cli_import_free(x);
+        ds_cli_import_clear(x);
     ds_free_list(paths, np);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -426,7 +426,7 @@ int ds_cli_import_corpus(const ds_common_opts_t *o, char *const *inputs,
         ds_print_diag(&diag, o->quiet);
     if (rc && rc != DS_EDATA)
         ds_msg_error("%s", err.msg);
-    ds_diag_free(&diag);
-    ds_cli_import_free(&x);
+    ds_diag_clear(&diag);
+    ds_cli_import_clear(&x);
     return rc ? DS_EXIT_DATA : DS_EXIT_OK;
 }

@@ -14,7 +14,7 @@
 void ds_cli_sim_init(ds_cli_sim_t *m)
 {
     memset(m, 0, sizeof *m);
-    ds_sim_params_default(&m->par);
+    ds_sim_params_init(&m->par);
     m->groups = DS_CLI_SIM_GROUPS;
     m->sessions = DS_CLI_SIM_SESSIONS;
 }
@@ -303,7 +303,7 @@ oom:
 done:
     ds_codebook_free(cb);
     ds_free_list(actors, n_actors);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -318,7 +318,7 @@ int ds_cli_sim_load_model(const char *path, const ds_corpus_t *space,
         ds_print_diag(&diag, quiet);
     else if (rc)
         ds_msg_error("%s", err.msg);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     if (rc)
         return rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
     if (ds_sim_chain_prepare(*out, &err)) {

@@ -71,7 +71,7 @@ typedef struct ds_cli_sim {
                                       given, e.g. "--withdraw", or NULL */
 } ds_cli_sim_t;
 
-/* The defaults (ds_sim_params_default, DS_CLI_SIM_GROUPS, ...). */
+/* The defaults (ds_sim_params_init, DS_CLI_SIM_GROUPS, ...). */
 void ds_cli_sim_init(ds_cli_sim_t *m);
 
 /* Handle option opt of command cmd if it is one of the model's: 1 when

@@ -202,7 +202,7 @@ typedef struct run {
     ds_results_t *out;          /* the file, complete, not yet named */
 } run_t;
 
-static void run_free(run_t *r)
+static void run_clear(run_t *r)
 {
     ds_results_abort(r->out);
     for (int k = 0; k < 2; k++) {
@@ -216,7 +216,7 @@ static void run_free(run_t *r)
     ds_agree_match_clear(&r->match);
     for (int k = 0; k < 2; k++)
         ds_corpus_free(r->coding[k]);
-    ds_agree_files_free(&r->files);
+    ds_agree_files_clear(&r->files);
 }
 
 static int load_codebook(const char *path, int quiet, ds_codebook_t **out);
@@ -294,7 +294,7 @@ static int load_codebook(const char *path, int quiet, ds_codebook_t **out)
         else
             ds_msg_error("%s", err.msg);
     }
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return rc;
 }
 
@@ -345,7 +345,7 @@ done:
     ds_codebook_free(cb[0]);
     ds_codebook_free(cb[1]);
     ds_free_list(actors, n_actors);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -530,7 +530,7 @@ static int write_file(run_t *r, const char *params)
     lv.files = r->files.name;
     lv.sha256 = r->files.sha256;
     lv.n_files = r->files.n;
-    ds_provenance_t prov = {.command_line = r->o->command_line,
+    ds_provenance_t prov = {.command_line = r->o->inv->command_line,
                             .parameters_json = params,
                             .seed = r->o->seed};
     ds_layout_agree_t L = {
@@ -858,7 +858,7 @@ static int run_agree(run_t *r, char *const *inputs, size_t n_inputs)
     return DS_EXIT_OK;
 }
 
-int main_agree(int argc, char **argv, const char *command_line)
+int main_agree(int argc, char **argv, const ds_invocation_t *inv)
 {
     agree_args_t a = {.tolerance = DS_AGREE_TOLERANCE_DEFAULT,
                       .time_unit = 1.0};
@@ -868,14 +868,14 @@ int main_agree(int argc, char **argv, const char *command_line)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;
-    o.command_line = command_line;
+    o.inv = inv;
     if ((status = check_args(&a, &o, n_inputs))) {
         ds_free_list(a.coder, a.n_coder);
         return status;
     }
     run_t r = {.a = &a, .o = &o};
     status = run_agree(&r, inputs, n_inputs);
-    run_free(&r);
+    run_clear(&r);
     ds_free_list(a.coder, a.n_coder);
     return status;
 }

@@ -462,7 +462,7 @@ static int load_zeros(const analyze_args_t *a, const ds_common_opts_t *o,
             ds_msg_error("%s", err.msg);
         status = rc == DS_EUSAGE ? DS_EXIT_USAGE : DS_EXIT_DATA;
     }
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return status;
 }
 
@@ -512,7 +512,7 @@ static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
         ds_msg_error("out of memory");
         return -1;
     }
-    ds_provenance_t prov = {.command_line = o->command_line,
+    ds_provenance_t prov = {.command_line = o->inv->command_line,
                             .parameters_json = params,
                             .seed = o->seed};
     int rc = ds_results_create(o->output, r, &err);
@@ -570,7 +570,43 @@ static int print_summary(const analyze_args_t *a, const ds_common_opts_t *o,
     return 0;
 }
 
-int main_analyze(int argc, char **argv, const char *command_line)
+/* The checks before reading: -o given, no --window typo among the inputs,
+ * an output path that destroys nothing. -1 when all is well, else the exit
+ * status to return (after the message). */
+static int check_command(const ds_common_opts_t *o, char *const *inputs,
+                         size_t n_inputs)
+{
+    if (!o->output)
+        return ds_usage_error("analyze", "give the results file with -o "
+                              "FILE.h5");
+    if (check_window_typo(inputs, n_inputs))
+        return DS_EXIT_USAGE;
+    if (ds_cli_check_output(o->output, inputs, n_inputs))
+        return DS_EXIT_DATA;
+    return -1;
+}
+
+/* After the analysis: the per-session columns, the end of the streams and
+ * the file's last parts, all but its name (ds_results_commit). Returns 0,
+ * or -1 after the message. */
+static int end_results(ds_results_t *r, ds_layout_stream_t *ls,
+                       const ds_analysis_t *res,
+                       const ds_analysis_opts_t *ao)
+{
+    ds_error_t err = {0};
+    int rc = ds_layout_session_columns(r, res, &err);
+    if (!rc)
+        rc = ds_layout_stream_end(ls, res, ao, &err);
+    if (!rc)
+        rc = ds_results_finish(r, &err);
+    if (rc) {
+        ds_msg_error("%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+int main_analyze(int argc, char **argv, const ds_invocation_t *inv)
 {
     analyze_args_t a = {.lags = {1}, .n_lags = 1, .zeros = "none",
                         .window = 1,
@@ -587,19 +623,10 @@ int main_analyze(int argc, char **argv, const char *command_line)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &inputs, &n_inputs);
     if (status >= 0)
         return status;
-    o.command_line = command_line;
-    if (!o.output) {
+    o.inv = inv;
+    if ((status = check_command(&o, inputs, n_inputs)) >= 0) {
         ds_common_clear(&o);
-        return ds_usage_error("analyze", "give the results file with -o "
-                              "FILE.h5");
-    }
-    if (check_window_typo(inputs, n_inputs)) {
-        ds_common_clear(&o);
-        return DS_EXIT_USAGE;
-    }
-    if (ds_cli_check_output(o.output, inputs, n_inputs)) {
-        ds_common_clear(&o);
-        return DS_EXIT_DATA;
+        return status;
     }
 
     ds_corpus_t *c = NULL;
@@ -659,15 +686,8 @@ int main_analyze(int argc, char **argv, const char *command_line)
     }
 
     t0 = now();
-    rc = ds_layout_session_columns(r, res, &err);
-    if (!rc)
-        rc = ds_layout_stream_end(ls, res, &ao, &err);
-    if (!rc)
-        rc = ds_results_finish(r, &err);
-    if (rc) {
-        ds_msg_error("%s", err.msg);
+    if (end_results(r, ls, res, &ao))
         goto done;
-    }
     t_write += now() - t0;
     if (o.verbose) /* one line, parsed by scripts/bench/run.sh */
         fprintf(stderr, "dyadseq: time: parse %.3f s, compute %.3f s, "

@@ -860,9 +860,9 @@ static int write_output(compare_run_t *run, ds_results_t **out)
     if (!rc) {
         ds_results_set_threads(r, ds_common_threads(&run->o));
         if (run->source) {
-            rc = layout_source(r, &run->lr, run->o.command_line, params, err);
+            rc = layout_source(r, &run->lr, run->o.inv->command_line, params, err);
         } else {
-            ds_provenance_t prov = {.command_line = run->o.command_line,
+            ds_provenance_t prov = {.command_line = run->o.inv->command_line,
                                     .parameters_json = params,
                                     .seed = run->o.seed};
             rc = ds_layout_corpus(r, run->c, run->res, &prov, err);
@@ -882,7 +882,7 @@ static int write_output(compare_run_t *run, ds_results_t **out)
     return DS_EXIT_OK;
 }
 
-int main_compare(int argc, char **argv, const char *command_line)
+int main_compare(int argc, char **argv, const ds_invocation_t *inv)
 {
     compare_run_t run = {.a = {.ap = {.delta = DS_AP_DELTA_DEFAULT}}};
     ds_results_t *r = NULL;
@@ -890,7 +890,7 @@ int main_compare(int argc, char **argv, const char *command_line)
                               &run.n_inputs);
     if (status >= 0)
         goto done;
-    run.o.command_line = command_line;
+    run.o.inv = inv;
     if ((status = check_args(&run)))
         goto done;
     status = DS_EXIT_DATA;

@@ -139,9 +139,9 @@ static void summary(FILE *fp, const char *out, const ds_cli_import_t *x,
             st->has_period ? "; observation periods from the source" : "");
 }
 
-int main_convert(int argc, char **argv, const char *command_line)
+int main_convert(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
+    (void)inv; /* nothing of it is recorded, never started again */
     convert_args_t a = {0};
     ds_common_opts_t o;
     char **inputs;
@@ -201,8 +201,8 @@ int main_convert(int argc, char **argv, const char *command_line)
     status = fflush(stdout) == 0 ? DS_EXIT_OK : DS_EXIT_DATA;
 done:
     ds_outfile_discard(&f);
-    ds_cli_import_free(&x);
-    ds_diag_free(&diag);
+    ds_cli_import_clear(&x);
+    ds_diag_clear(&diag);
     ds_common_clear(&o);
     return status;
 }

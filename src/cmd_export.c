@@ -215,7 +215,7 @@ static void free_column_buf(column_t *c)
     c->buf_n = 0;
 }
 
-static void table_free(table_t *t)
+static void table_clear(table_t *t)
 {
     for (size_t i = 0; i < t->n_cols; i++) {
         free_column_buf(&t->cols[i]);
@@ -597,16 +597,12 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    size_t plen = strlen(path);
     for (size_t i = 0; i < n; i++) {
-        size_t len = plen + strlen(names[i]) + 2;
-        char *mp = malloc(len);
+        char *mp = ds_layout_path_join(path, names[i]);
         if (!mp) {
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
-        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
-                 names[i]);
         ds_results_kind_t kind = ds_results_kind(t->f, mp);
         if (kind == DS_RESULTS_DATASET) {
             rc = open_column(t, mp, names[i], &cand[n_cand], err);
@@ -640,14 +636,11 @@ static int export_group(FILE *fp, table_t *t, const char *path,
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        size_t len = plen + strlen(names[i]) + 2;
-        char *mp = malloc(len);
+        char *mp = ds_layout_path_join(path, names[i]);
         if (!mp) {
             rc = ds_error_set(err, DS_ENOMEM, "out of memory");
             goto done;
         }
-        snprintf(mp, len, "%s/%s", strcmp(path, DS_PATH_ROOT) ? path : "",
-                 names[i]);
         if (ds_results_kind(t->f, mp) == DS_RESULTS_GROUP)
             note(t, "skipped group %s (export it by its own path)", mp);
         free(mp);
@@ -729,9 +722,9 @@ static int missing_path(ds_results_reader_t *f, const char *path,
     return rc;
 }
 
-int main_export(int argc, char **argv, const char *command_line)
+int main_export(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
+    (void)inv; /* nothing of it is recorded, never started again */
     ds_common_opts_t o;
     char **args;
     size_t n_args;
@@ -805,7 +798,7 @@ int main_export(int argc, char **argv, const char *command_line)
         rc = ds_results_reader_error(t.f, &err);
     if (rc)
         goto fail;
-    table_free(&t);
+    table_clear(&t);
     ds_results_close(t.f);
     free(path);
     if (fflush(stdout) != 0 || ferror(stdout)) {
@@ -817,7 +810,7 @@ int main_export(int argc, char **argv, const char *command_line)
 fail:
     fflush(stdout);
     ds_msg_error("%s", err.msg);
-    table_free(&t);
+    table_clear(&t);
     ds_results_close(t.f);
     free(path);
     return DS_EXIT_DATA;

@@ -117,7 +117,7 @@ static int put_attr(ds_results_reader_t *f, const char *name,
                                   &a, NULL);
     if (rc == 0) {
         sh = a.shape;
-        ds_results_array_free(&a);
+        ds_results_array_clear(&a);
         if (sh.type == DS_RESULTS_INT64 || sh.type == DS_RESULTS_UINT8)
             rc = ds_results_read_attr(f, DS_PATH_ROOT, name, DS_RESULTS_INT64,
                                       &a, err);
@@ -142,7 +142,7 @@ static int put_attr(ds_results_reader_t *f, const char *name,
         else
             printf("%.17g", a.d[i]);
     }
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     return 0;
 }
 
@@ -232,8 +232,8 @@ static int provenance(ds_results_reader_t *f, const char *file, int verbose,
     }
 done:
     ds_results_names_free(names, n_names);
-    ds_results_array_free(&files);
-    ds_results_array_free(&sha);
+    ds_results_array_clear(&files);
+    ds_results_array_clear(&sha);
     return rc;
 }
 
@@ -296,11 +296,11 @@ typedef struct study {
     size_t n_labels;
 } study_t;
 
-static void study_free(study_t *s)
+static void study_clear(study_t *s)
 {
-    ds_results_array_free(&s->couple);
-    ds_results_array_free(&s->session);
-    ds_results_array_free(&s->states);
+    ds_results_array_clear(&s->couple);
+    ds_results_array_clear(&s->session);
+    ds_results_array_clear(&s->states);
     free(s->label_of);
     free(s->labels);
 }
@@ -385,7 +385,7 @@ done:
     ds_strmap_free(m);
     ds_results_names_free(names, n_names);
     ds_results_names_free(lags, n_lags);
-    ds_results_array_free(&ev);
+    ds_results_array_clear(&ev);
     return rc;
 }
 
@@ -479,7 +479,7 @@ static int top_cells(ds_results_reader_t *f, const study_t *st,
 done:
     free(order);
     for (size_t s = 0; s < N_STATS; s++)
-        ds_results_array_free(&a[s]);
+        ds_results_array_clear(&a[s]);
     return rc;
 }
 
@@ -613,9 +613,9 @@ done:
     free(tot);
     free(which);
     free(cols);
-    ds_results_array_free(&val);
-    ds_results_array_free(&who);
-    ds_results_array_free(&sidx);
+    ds_results_array_clear(&val);
+    ds_results_array_clear(&who);
+    ds_results_array_clear(&sidx);
     return rc;
 }
 
@@ -708,9 +708,9 @@ done:
     free(cnt);
     free(rate);
     free(n_rate);
-    ds_results_array_free(&nc);
-    ds_results_array_free(&sidx);
-    ds_results_array_free(&dur);
+    ds_results_array_clear(&nc);
+    ds_results_array_clear(&sidx);
+    ds_results_array_clear(&dur);
     return rc;
 }
 
@@ -788,7 +788,7 @@ static int ap_model(ds_results_reader_t *f, const char *name,
     free(model);
 done:
     for (int k = 0; k < N_COLS; k++)
-        ds_results_array_free(&a[k]);
+        ds_results_array_clear(&a[k]);
     free(g);
     free(gs);
     return rc;
@@ -819,9 +819,9 @@ static int actor_partner(ds_results_reader_t *f, ds_error_t *err)
     return rc;
 }
 
-int main_info(int argc, char **argv, const char *command_line)
+int main_info(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
+    (void)inv; /* nothing of it is recorded, never started again */
     ds_common_opts_t o;
     char **args;
     size_t n_args;
@@ -856,11 +856,11 @@ int main_info(int argc, char **argv, const char *command_line)
         (rc = ds_results_reader_error(f, &err))) {
         fflush(stdout);
         ds_msg_error("%s", err.msg);
-        study_free(&st);
+        study_clear(&st);
         ds_results_close(f);
         return DS_EXIT_DATA;
     }
-    study_free(&st);
+    study_clear(&st);
     ds_results_close(f);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         ds_msg_error("cannot write to standard output: %s", strerror(errno));

@@ -604,29 +604,10 @@ static void print_smallest(const power_run_t *r, const ds_power_result_t *res)
     }
 }
 
-static int sha256_file(const char *path, char hex[65])
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return -1;
-    ds_sha256_t h;
-    ds_sha256_init(&h);
-    unsigned char buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        ds_sha256_update(&h, buf, n);
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad)
-        return -1;
-    ds_sha256_final_hex(&h, hex);
-    return 0;
-}
-
 /* The results file: provenance (the model files and codebook are the
- * inputs), /states, /codebook and /power. */
-/* The results file, complete under its temporary name in *out
- * (ds_results_finish); it is named after the tables are printed. */
+ * inputs), /states, /codebook and /power, complete under its temporary
+ * name in *out (ds_results_finish); it is named after the tables are
+ * printed. */
 static int write_results(const power_run_t *r, const ds_power_result_t *res,
                          const power_args_t *a, const ds_common_opts_t *o,
                          ds_results_t **out, ds_error_t *err)
@@ -640,7 +621,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     if (o->codebook)
         files[n++] = o->codebook;
     for (size_t k = 0; k < n; k++) {
-        if (sha256_file(files[k], sha[k]))
+        if (ds_sha256_file(files[k], sha[k], NULL)) /* errno: why */
             return ds_error_set(err, DS_EIO, "cannot read '%s': %s",
                                 files[k], strerror(errno));
         shas[k] = sha[k];
@@ -648,7 +629,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     char *params = parameters_json(r, a, o);
     if (!params)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    ds_results_provenance_t prov = {.command_line = o->command_line,
+    ds_results_provenance_t prov = {.command_line = o->inv->command_line,
                                     .parameters = params,
                                     .seed = o->seed,
                                     .n_inputs = n,
@@ -678,7 +659,7 @@ static int write_results(const power_run_t *r, const ds_power_result_t *res,
     return rc;
 }
 
-int main_power(int argc, char **argv, const char *command_line)
+int main_power(int argc, char **argv, const ds_invocation_t *inv)
 {
     power_args_t a = {.couples = DEFAULT_COUPLES,
                       .events = DEFAULT_EVENTS,
@@ -693,7 +674,7 @@ int main_power(int argc, char **argv, const char *command_line)
     int status = ds_cmd_parse(&spec, argc, argv, &o, &a, &args, &n_args);
     if (status >= 0)
         return status;
-    o.command_line = command_line;
+    o.inv = inv;
     if (n_args)
         return ds_usage_error("power", "power takes no input ('%s'); the "
                               "study is simulated", args[0]);

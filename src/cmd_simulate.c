@@ -617,12 +617,12 @@ static void teardown(sim_run_t *r)
     ds_sim_chain_free(r->chain);
     if (r->rng)
         gsl_rng_free(r->rng);
-    ds_sim_events_free(&r->ev);
+    ds_sim_events_clear(&r->ev);
 }
 
-int main_simulate(int argc, char **argv, const char *command_line)
+int main_simulate(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
+    (void)inv; /* nothing of it is recorded, never started again */
     ds_common_opts_t o;
     sim_opts_t so = {.couples = DEFAULT_COUPLES,
                      .interval = 5, .n_intervals = 48};

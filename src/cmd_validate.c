@@ -113,9 +113,8 @@ static int summarize(const ds_corpus_t *c)
     return 0;
 }
 
-int main_validate(int argc, char **argv, const char *command_line)
+int main_validate(int argc, char **argv, const ds_invocation_t *inv)
 {
-    (void)command_line; /* nothing of it is recorded */
     ds_common_opts_t o;
     char **inputs;
     size_t n_inputs;
@@ -123,6 +122,7 @@ int main_validate(int argc, char **argv, const char *command_line)
                               &n_inputs);
     if (status >= 0)
         return status;
+    o.inv = inv; /* large inputs start again (ds_cli_huge_pages) */
     ds_corpus_t *c;
     status = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
     ds_common_clear(&o);

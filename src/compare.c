@@ -9,7 +9,6 @@
 #include "compare_internal.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,44 +357,27 @@ static int transition_better(const ds_compare_sessions_t *v, size_t to)
     }
 }
 
-static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *format(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *s = malloc((size_t)n + 1);
-    if (!s)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return s;
-}
-
 static char *metric_name(const ds_compare_sessions_t *v, const spec_t *m)
 {
     const char *x = v->n_actors >= 2 ? v->actors[m->actor] : "";
     const char *y = v->n_actors >= 2 ? v->actors[1 - m->actor] : "";
     switch (m->kind) {
     case M_Q:
-        return format("yules_q[%s->%s]", v->state_label[m->tr.from],
-                      v->state_label[m->tr.to]);
+        return ds_aprintf("yules_q[%s->%s]", v->state_label[m->tr.from],
+                          v->state_label[m->tr.to]);
     case M_Z:
-        return format("adjusted_residual[%s->%s]",
-                      v->state_label[m->tr.from], v->state_label[m->tr.to]);
-    case M_RATE: return format("response_rate[%s->%s]", x, y);
-    case M_LATENCY: return format("latency_median_s[%s->%s]", x, y);
+        return ds_aprintf("adjusted_residual[%s->%s]",
+                          v->state_label[m->tr.from],
+                          v->state_label[m->tr.to]);
+    case M_RATE: return ds_aprintf("response_rate[%s->%s]", x, y);
+    case M_LATENCY: return ds_aprintf("latency_median_s[%s->%s]", x, y);
     case M_CYCLES: return ds_strdup("cycles_per_10min");
     case M_SHARE: return ds_strdup("share_time_in_cycles");
-    case M_SOFTEN: return format("softening_rate_per_min[%s]", x);
+    case M_SOFTEN: return ds_aprintf("softening_rate_per_min[%s]", x);
     case M_EVENTS: return ds_strdup("events_per_min");
     case M_AP:
-        return format("ap_%s[%s]", ds_compare_ap_coef_name(m->coef),
-                      v->ap_model[m->model]);
+        return ds_aprintf("ap_%s[%s]", ds_compare_ap_coef_name(m->coef),
+                          v->ap_model[m->model]);
     }
     return NULL;
 }
@@ -432,7 +414,7 @@ static long metric_specs(const ds_compare_sessions_t *v,
 #define NOTE(...)                                                           \
     do {                                                                     \
         if (c->n_notes < DS_COMPARE_MAX_NOTES &&                             \
-            !(c->notes[c->n_notes++] = format(__VA_ARGS__))) {               \
+            !(c->notes[c->n_notes++] = ds_aprintf(__VA_ARGS__))) {           \
             free(m);                                                         \
             return -1;                                                       \
         }                                                                    \
@@ -535,7 +517,7 @@ static int no_label(const ds_compare_sessions_t *v, const char *which,
     return rc;
 }
 
-static void metric_free(ds_compare_metric_t *m, size_t n)
+static void metric_clear(ds_compare_metric_t *m, size_t n)
 {
     free(m->name);
     free(m->pre);
@@ -552,7 +534,7 @@ void ds_compare_free(ds_compare_t *c)
     if (!c)
         return;
     for (size_t i = 0; i < c->n_metrics; i++)
-        metric_free(&c->metric[i], c->n_couples);
+        metric_clear(&c->metric[i], c->n_couples);
     free(c->metric);
     for (size_t i = 0; i < c->n_notes; i++)
         free(c->notes[i]);
@@ -587,21 +569,22 @@ static int extract(const ds_compare_sessions_t *v, const spec_t *sp,
             continue;
         char r1[256] = "", r2[256] = "";
         if (sp_pre < 0 || sp_post < 0) {
-            m->reason[k] = format("no '%s' session",
-                                  sp_pre < 0 ? c->pre : c->post);
+            m->reason[k] = ds_aprintf("no '%s' session",
+                                      sp_pre < 0 ? c->pre : c->post);
         } else {
             if (!isfinite(a))
                 why_undefined(v, sp, (size_t)sp_pre, r1, sizeof r1);
             if (!isfinite(b))
                 why_undefined(v, sp, (size_t)sp_post, r2, sizeof r2);
             if (r1[0] && r2[0] && strcmp(r1, r2) == 0)
-                m->reason[k] = format("%s and %s: %s", c->pre, c->post, r1);
+                m->reason[k] = ds_aprintf("%s and %s: %s", c->pre, c->post,
+                                          r1);
             else if (r1[0] && r2[0])
-                m->reason[k] = format("%s: %s; %s: %s", c->pre, r1, c->post,
-                                      r2);
+                m->reason[k] = ds_aprintf("%s: %s; %s: %s", c->pre, r1,
+                                          c->post, r2);
             else
-                m->reason[k] = format("%s: %s", r1[0] ? c->pre : c->post,
-                                      r1[0] ? r1 : r2);
+                m->reason[k] = ds_aprintf("%s: %s", r1[0] ? c->pre : c->post,
+                                          r1[0] ? r1 : r2);
         }
         if (!m->reason[k])
             return -1;

@@ -254,7 +254,7 @@ static void reader_init(reader_t *r, ds_csv_row_fn fn, void *ctx,
     r->header = header && first_index == 0;
 }
 
-static void reader_free(reader_t *r)
+static void reader_clear(reader_t *r)
 {
     for (size_t i = 0; i < r->n_names; i++)
         free(r->names[i]);
@@ -397,7 +397,7 @@ stopped:
 done:
     csv_free(&p);
     free(buf);
-    reader_free(&r);
+    reader_clear(&r);
     return rc;
 }
 
@@ -420,7 +420,7 @@ int ds_csv_read_block(const void *buf, size_t len, const char *name,
     if (end_line)
         *end_line = r.line;
     csv_free(&p);
-    reader_free(&r);
+    reader_clear(&r);
     return rc;
 }
 

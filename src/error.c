@@ -371,7 +371,7 @@ void ds_diag_init(ds_diag_t *d, size_t keep)
     d->keep = keep;
 }
 
-void ds_diag_free(ds_diag_t *d)
+void ds_diag_clear(ds_diag_t *d)
 {
     for (size_t i = 0; i < d->n_errors_kept; i++)
         free(d->errors[i]);

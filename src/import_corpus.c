@@ -138,6 +138,6 @@ int ds_import_corpus(const ds_import_study_t *st, const ds_ingest_opts_t *io,
         *out = NULL;
     }
     ds_ingest_free(b);
-    ds_diag_free(&rdiag);
+    ds_diag_clear(&rdiag);
     return rc;
 }

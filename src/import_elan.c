@@ -337,7 +337,7 @@ static int emit_annotations(eaf_t *e, ds_import_row_fn emit, void *ctx,
     return rc;
 }
 
-static void eaf_free(eaf_t *e)
+static void eaf_clear(eaf_t *e)
 {
     for (size_t i = 0; i < e->n_tiers; i++)
         free(e->tiers[i].name);
@@ -401,7 +401,7 @@ static int read_eaf(const ds_import_src_t *src, const ds_import_opts_t *opts,
     }
     rc = emit_annotations(&e, emit, ctx, err);
 done:
-    eaf_free(&e);
+    eaf_clear(&e);
     return rc;
 }
 

@@ -41,7 +41,7 @@ ds_ingest_t *ds_ingest_alloc(const ds_ingest_opts_t *opts)
     return g;
 }
 
-static void session_free(ingest_session_t *s)
+static void session_clear(ingest_session_t *s)
 {
     free(s->couple);
     free(s->label);
@@ -58,7 +58,7 @@ void ds_ingest_free(ds_ingest_t *g)
     if (!g)
         return;
     for (size_t i = 0; i < g->n_s; i++)
-        session_free(&g->s[i]);
+        session_clear(&g->s[i]);
     free(g->s);
     for (size_t i = 0; i < g->n_files; i++)
         free(g->files[i]);

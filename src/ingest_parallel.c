@@ -61,7 +61,7 @@ static void run_item(item_t *it, const ds_ingest_opts_t *opts)
     it->pb = ds_ingest_alloc(opts);
     if (!it->pb || ingest_src_begin(&c.src, it->pb, it->f->name, &d, &err)) {
         it->rc = DS_ENOMEM;
-        ds_diag_free(&d);
+        ds_diag_clear(&d);
         return;
     }
     memcpy(c.src.has, it->f->hdr.src.has, sizeof c.src.has);
@@ -75,7 +75,7 @@ static void run_item(item_t *it, const ds_ingest_opts_t *opts)
         it->rc = DS_ENOMEM;
     else if (rc || d.n_errors || d.n_warnings)
         it->rc = INGEST_FALLBACK;
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 /* Append the events of piece session p to session s of the same study,
@@ -494,7 +494,7 @@ done:
     free(L.fs);
     free(L.key);
     ds_ingest_free(L.g);
-    ds_diag_free(&L.hdiag);
+    ds_diag_clear(&L.hdiag);
     return rc;
 }
 

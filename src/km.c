@@ -25,10 +25,11 @@ void ds_km_clear(ds_km_t *km)
     ds_km_init(km);
 }
 
-static int km_reserve(ds_km_t *km, size_t n)
+/* Reallocate the four arrays to n entries each (n > 0) and set the
+ * capacity; -1 when one could not be, the capacity then unchanged (each
+ * array that could be is, so none is lost). */
+static int km_resize(ds_km_t *km, size_t n)
 {
-    if (n <= km->cap)
-        return 0;
     double *t = realloc(km->time_s, n * sizeof *t);
     if (t)
         km->time_s = t;
@@ -45,6 +46,11 @@ static int km_reserve(ds_km_t *km, size_t n)
         return -1;
     km->cap = n;
     return 0;
+}
+
+static int km_reserve(ds_km_t *km, size_t n)
+{
+    return n <= km->cap ? 0 : km_resize(km, n);
 }
 
 /* Give back the capacity a curve grown by doubling does not use (pooled
@@ -64,21 +70,7 @@ static void km_fit(ds_km_t *km)
         km->cap = 0;
         return;
     }
-    size_t n = km->n;
-    double *t = realloc(km->time_s, n * sizeof *t);
-    if (t)
-        km->time_s = t;
-    double *s = realloc(km->survival, n * sizeof *s);
-    if (s)
-        km->survival = s;
-    size_t *r = realloc(km->n_at_risk, n * sizeof *r);
-    if (r)
-        km->n_at_risk = r;
-    size_t *d = realloc(km->n_events, n * sizeof *d);
-    if (d)
-        km->n_events = d;
-    if (t && s && r && d)
-        km->cap = n;
+    km_resize(km, km->n);
 }
 
 /*

@@ -40,7 +40,7 @@
  * is 0/0 and reported as NaN. */
 #define LEVERAGE_ONE_TOL 1e-10
 
-void ds_lag_opts_default(ds_lag_opts_t *o)
+void ds_lag_opts_init(ds_lag_opts_t *o)
 {
     o->zero_correction = 0;
     o->ipf_tol = 1e-10;
@@ -569,7 +569,7 @@ int ds_lag_residuals(const int64_t *counts, size_t K, const uint8_t *zero,
 {
     ds_lag_opts_t def;
     if (!o) {
-        ds_lag_opts_default(&def);
+        ds_lag_opts_init(&def);
         o = &def;
     }
     int rc = check_args(K, o, w, err);
@@ -739,7 +739,7 @@ int ds_lag_table_compute(ds_lag_table_t *t, const int64_t *freq,
 {
     ds_lag_opts_t def;
     if (!o) {
-        ds_lag_opts_default(&def);
+        ds_lag_opts_init(&def);
         o = &def;
     }
     size_t K = t->K;

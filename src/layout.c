@@ -201,7 +201,7 @@ int ds_layout_columns_init(ds_layout_column_t *c, size_t n_cols, size_t n)
         else if (c[k].kind == 'u')
             ok &= (c[k].u = malloc(rows)) != NULL;
         else
-            ok &= (c[k].s = malloc(rows * sizeof *c[k].s)) != NULL;
+            ok &= (c[k].s = calloc(rows, sizeof *c[k].s)) != NULL;
     }
     return ok ? 0 : -1;
 }
@@ -255,7 +255,7 @@ int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f, const char *path,
     int rc;
     if (as == DS_RESULTS_STRING) {
         if (sh.rank != 1) {
-            ds_results_array_free(&a);
+            ds_results_array_clear(&a);
             return ds_error_set(err, DS_EDATA, "%s: %s is a string array "
                                 "of rank %zu, expected 1",
                                 ds_results_file_name(f), path, sh.rank);
@@ -265,7 +265,7 @@ int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f, const char *path,
     } else if (sh.type == DS_RESULTS_UINT8) {
         uint8_t *u = malloc(sh.n ? sh.n : 1);
         if (!u) {
-            ds_results_array_free(&a);
+            ds_results_array_clear(&a);
             return ds_error_set(err, DS_ENOMEM, "out of memory");
         }
         for (size_t i = 0; i < sh.n; i++)
@@ -277,6 +277,6 @@ int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f, const char *path,
     } else {
         rc = ds_results_write_double(r, path, sh.rank, sh.dims, a.d, dn, err);
     }
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     return rc;
 }

@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout_internal.h" /* TRY, writing at group/name */
+
 #define AGREEMENT "/agreement"
 #define SESSION AGREEMENT "/session"
 #define SESSION_MATRIX AGREEMENT "/session_matrix"
@@ -36,50 +38,29 @@
 #define ICC_VALUES ICC "/values"
 #define SINGLE AGREEMENT "/single_coded"
 
-#define TRY(call)                                                            \
-    do {                                                                     \
-        int rc_ = (call);                                                    \
-        if (rc_)                                                             \
-            return rc_;                                                      \
-    } while (0)
-
-/* group + "/" + name, into buf */
-static const char *at(char *buf, size_t size, const char *group,
-                      const char *name)
-{
-    snprintf(buf, size, "%s/%s", group, name);
-    return buf;
-}
-
 /* The scalars of one ds_agree_stats_t under group (pooled). */
 static int write_stats(ds_results_t *r, const char *group,
                        const ds_agree_stats_t *s, int kappas,
                        ds_error_t *err)
 {
-    char p[128];
     if (kappas) {
-        TRY(ds_results_write_scalar_double(r, at(p, sizeof p, group, "kappa"),
-                                           s->kappa, err));
-        TRY(ds_results_write_scalar_double(
-            r, at(p, sizeof p, group, "kappa_max"), s->kappa_max, err));
+        TRY(ds_layout_put_scalar_double(r, group, "kappa", s->kappa, err));
+        TRY(ds_layout_put_scalar_double(r, group, "kappa_max", s->kappa_max,
+                                        err));
     }
-    TRY(ds_results_write_scalar_double(
-        r, at(p, sizeof p, group, "percent_agreement"), s->percent_agreement,
-        err));
-    TRY(ds_results_write_scalar_int64(r, at(p, sizeof p, group, "n_pairs"),
-                                      s->n_pairs, err));
-    TRY(ds_results_write_scalar_int64(
-        r, at(p, sizeof p, group, "n_agreements"), s->n_agreements, err));
+    TRY(ds_layout_put_scalar_double(r, group, "percent_agreement",
+                                    s->percent_agreement, err));
+    TRY(ds_layout_put_scalar_int64(r, group, "n_pairs", s->n_pairs, err));
+    TRY(ds_layout_put_scalar_int64(r, group, "n_agreements", s->n_agreements,
+                                   err));
     if (!kappas)
         return DS_OK;
-    TRY(ds_results_write_scalar_int64(r, at(p, sizeof p, group, "n_matched"),
-                                      s->n_matched, err));
-    TRY(ds_results_write_scalar_int64(
-        r, at(p, sizeof p, group, "n_unmatched_first"), s->n_unmatched_first,
-        err));
-    TRY(ds_results_write_scalar_int64(
-        r, at(p, sizeof p, group, "n_unmatched_second"),
-        s->n_unmatched_second, err));
+    TRY(ds_layout_put_scalar_int64(r, group, "n_matched", s->n_matched,
+                                   err));
+    TRY(ds_layout_put_scalar_int64(r, group, "n_unmatched_first",
+                                   s->n_unmatched_first, err));
+    TRY(ds_layout_put_scalar_int64(r, group, "n_unmatched_second",
+                                   s->n_unmatched_second, err));
     return DS_OK;
 }
 
@@ -96,7 +77,6 @@ static int write_session_stats(ds_results_t *r, const char *group,
     double *d = malloc((S ? S : 1) * sizeof *d);
     int64_t *i = malloc((S ? S : 1) * sizeof *i);
     size_t dims[1] = {S};
-    char p[128];
     int rc = DS_OK;
     if (!d || !i)
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
@@ -114,11 +94,10 @@ static int write_session_stats(ds_results_t *r, const char *group,
                    : c == UF ? x->n_unmatched_first
                              : x->n_unmatched_second;
         }
-        at(p, sizeof p, group, name[c]);
-        rc = c <= PCT ? ds_results_write_double(r, p, 1, dims, d, "session",
-                                                err)
-                      : ds_results_write_int64(r, p, 1, dims, i, "session",
-                                               err);
+        rc = c <= PCT ? ds_layout_put_double(r, group, name[c], 1, dims, d,
+                                             "session", err)
+                      : ds_layout_put_int64(r, group, name[c], 1, dims, i,
+                                            "session", err);
     }
     free(d);
     free(i);
@@ -201,7 +180,6 @@ static int write_icc_table(ds_results_t *r, const ds_layout_agree_t *L,
     double *d = malloc((M ? M : 1) * sizeof *d);
     int64_t *n = malloc((M ? M : 1) * sizeof *n);
     int rc = DS_OK;
-    char p[128];
     if (!d || !n)
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
     if (!rc)
@@ -221,8 +199,7 @@ static int write_icc_table(ds_results_t *r, const ds_layout_agree_t *L,
                                    x->mean_diff, x->sd_diff};
             d[m] = v[c];
         }
-        rc = ds_results_write_double(r, at(p, sizeof p, ICC, dname[c]), 1,
-                                     dims, d, "row", err);
+        rc = ds_layout_put_double(r, ICC, dname[c], 1, dims, d, "row", err);
     }
     if (!rc)
         rc = ds_results_attr_double(r, ICC, "conf_level", L->conf_level, err);

@@ -75,8 +75,9 @@ typedef struct ds_layout_column {
 #define COL_S(name) {name, 's', NULL, NULL, NULL, NULL}
 #define COL_U(name) {name, 'u', NULL, NULL, NULL, NULL}
 
-/* A buffer of n rows for each of the n_cols columns, of its kind; -1
- * when out of memory (ds_layout_columns_clear frees what was had). */
+/* A buffer of n rows for each of the n_cols columns, of its kind (string
+ * columns all NULL); -1 when out of memory (ds_layout_columns_clear frees
+ * what was had). */
 int ds_layout_columns_init(ds_layout_column_t *c, size_t n_cols, size_t n);
 void ds_layout_columns_clear(ds_layout_column_t *c, size_t n_cols);
 

@@ -6,48 +6,28 @@
  */
 #include "layout_paths.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "results.h"
-
-/* A new string printed from fmt; NULL when out of memory. */
-static char *path_printf(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2)));
-static char *path_printf(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return NULL;
-    char *p = malloc((size_t)n + 1);
-    if (!p)
-        return NULL;
-    va_start(ap, fmt);
-    vsnprintf(p, (size_t)n + 1, fmt, ap);
-    va_end(ap);
-    return p;
-}
+#include "text.h"
 
 char *ds_layout_path_join(const char *group, const char *name)
 {
     if (!name)
-        return path_printf("%s", group);
+        return ds_aprintf("%s", group);
     /* the root is "/", its members "/name" */
     int root = group[0] == '/' && group[1] == '\0';
-    return path_printf("%s/%s", root ? "" : group, name);
+    return ds_aprintf("%s/%s", root ? "" : group, name);
 }
 
 char *ds_layout_path_lag(size_t lag, const char *part, const char *name)
 {
     if (!part)
-        return path_printf(DS_PATH_LAG "/%zu", lag);
+        return ds_aprintf(DS_PATH_LAG "/%zu", lag);
     if (!name)
-        return path_printf(DS_PATH_LAG "/%zu/%s", lag, part);
-    return path_printf(DS_PATH_LAG "/%zu/%s/%s", lag, part, name);
+        return ds_aprintf(DS_PATH_LAG "/%zu/%s", lag, part);
+    return ds_aprintf(DS_PATH_LAG "/%zu/%s/%s", lag, part, name);
 }
 
 char *ds_layout_path_lag_label(size_t lag, const char *part,
@@ -56,9 +36,9 @@ char *ds_layout_path_lag_label(size_t lag, const char *part,
     char *esc = ds_results_escape_name(label);
     if (!esc)
         return NULL;
-    char *p = name ? path_printf(DS_PATH_LAG "/%zu/%s/%s/%s", lag, part, esc,
-                                 name)
-                   : path_printf(DS_PATH_LAG "/%zu/%s/%s", lag, part, esc);
+    char *p = name ? ds_aprintf(DS_PATH_LAG "/%zu/%s/%s/%s", lag, part, esc,
+                                name)
+                   : ds_aprintf(DS_PATH_LAG "/%zu/%s/%s", lag, part, esc);
     free(esc);
     return p;
 }
@@ -68,8 +48,8 @@ char *ds_layout_path_window_label(const char *label)
     char *esc = ds_results_escape_name(label);
     if (!esc)
         return NULL;
-    char *p = path_printf(DS_PATH_WINDOW "/%s/%s",
-                          DS_WINDOW_COUPLE_SUMMARY_BY_LABEL, esc);
+    char *p = ds_aprintf(DS_PATH_WINDOW "/%s/%s",
+                         DS_WINDOW_COUPLE_SUMMARY_BY_LABEL, esc);
     free(esc);
     return p;
 }
@@ -77,7 +57,7 @@ char *ds_layout_path_window_label(const char *label)
 char *ds_layout_path_summary(const char *group, const char *stat,
                              const char *part)
 {
-    return path_printf("%s/%s_%s", group, stat, part);
+    return ds_aprintf("%s/%s_%s", group, stat, part);
 }
 
 char *ds_layout_path_ap(const char *model, const char *part,
@@ -86,11 +66,11 @@ char *ds_layout_path_ap(const char *model, const char *part,
     char *esc = ds_results_escape_name(model);
     if (!esc)
         return NULL;
-    char *p = !part ? path_printf(DS_PATH_ACTOR_PARTNER "/%s", esc)
+    char *p = !part ? ds_aprintf(DS_PATH_ACTOR_PARTNER "/%s", esc)
               : !name
-                  ? path_printf(DS_PATH_ACTOR_PARTNER "/%s/%s", esc, part)
-                  : path_printf(DS_PATH_ACTOR_PARTNER "/%s/%s/%s", esc, part,
-                                name);
+                  ? ds_aprintf(DS_PATH_ACTOR_PARTNER "/%s/%s", esc, part)
+                  : ds_aprintf(DS_PATH_ACTOR_PARTNER "/%s/%s/%s", esc, part,
+                               name);
     free(esc);
     return p;
 }

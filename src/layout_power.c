@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layout_internal.h" /* the table columns */
+
 /* ---- paths ------------------------------------------------------------ */
 
 #define POWER_GROUP "/power"                    /* the table, attributes */
@@ -22,84 +24,6 @@
 
 /* Metric name of the rows about every metric at once. */
 #define ALL_METRICS "all"
-
-/* ---- columns ---------------------------------------------------------- */
-
-typedef struct column {
-    const char *name;
-    ds_results_type_t type;
-    double *d;
-    int64_t *i;
-    uint8_t *u;
-    const char **s;
-} column_t;
-
-#define COL_D(n) {n, DS_RESULTS_DOUBLE, NULL, NULL, NULL, NULL}
-#define COL_I(n) {n, DS_RESULTS_INT64, NULL, NULL, NULL, NULL}
-#define COL_U(n) {n, DS_RESULTS_UINT8, NULL, NULL, NULL, NULL}
-#define COL_S(n) {n, DS_RESULTS_STRING, NULL, NULL, NULL, NULL}
-
-static int columns_alloc(column_t *c, size_t n_cols, size_t n)
-{
-    size_t m = n ? n : 1;
-    for (size_t k = 0; k < n_cols; k++) {
-        void *p = NULL;
-        switch (c[k].type) {
-        case DS_RESULTS_DOUBLE: p = c[k].d = malloc(m * sizeof *c[k].d); break;
-        case DS_RESULTS_INT64: p = c[k].i = malloc(m * sizeof *c[k].i); break;
-        case DS_RESULTS_UINT8: p = c[k].u = malloc(m * sizeof *c[k].u); break;
-        default: p = c[k].s = calloc(m, sizeof *c[k].s); break;
-        }
-        if (!p)
-            return -1;
-    }
-    return 0;
-}
-
-static void columns_free(column_t *c, size_t n_cols)
-{
-    for (size_t k = 0; k < n_cols; k++) {
-        free(c[k].d);
-        free(c[k].i);
-        free(c[k].u);
-        free(c[k].s);
-    }
-}
-
-/* Each column as group/name, n rows, axis "row". */
-static int columns_write(ds_results_t *r, const char *group,
-                         const column_t *c, size_t n_cols, size_t n,
-                         ds_error_t *err)
-{
-    size_t dims[1] = {n};
-    for (size_t k = 0; k < n_cols; k++) {
-        size_t len = strlen(group) + strlen(c[k].name) + 2;
-        char *path = malloc(len);
-        if (!path)
-            return ds_error_set(err, DS_ENOMEM, "out of memory");
-        snprintf(path, len, "%s/%s", group, c[k].name);
-        int rc;
-        switch (c[k].type) {
-        case DS_RESULTS_DOUBLE:
-            rc = ds_results_write_double(r, path, 1, dims, c[k].d, "row",
-                                         err);
-            break;
-        case DS_RESULTS_INT64:
-            rc = ds_results_write_int64(r, path, 1, dims, c[k].i, "row", err);
-            break;
-        case DS_RESULTS_UINT8:
-            rc = ds_results_write_uint8(r, path, 1, dims, c[k].u, "row", err);
-            break;
-        default:
-            rc = ds_results_write_strings(r, path, n, c[k].s, "row", err);
-            break;
-        }
-        free(path);
-        if (rc)
-            return rc;
-    }
-    return DS_OK;
-}
 
 static const char *metric_name(const ds_power_layout_t *p, size_t m)
 {
@@ -143,7 +67,7 @@ static int write_table(ds_results_t *r, const ds_power_layout_t *p,
     size_t n = res->n_rows;
     enum { COUPLES, EVENTS, METRIC, TEST, N_REPS, N_REJ, N_UNDEF, POWER,
            CI_LO, CI_HI, EST, EST_SD, PRE, POST, MEAN_N, REACHES, N_COL };
-    column_t t[N_COL] = {
+    ds_layout_column_t t[N_COL] = {
         COL_I("couples"),       COL_I("events"),      COL_S("metric"),
         COL_S("test"),          COL_I("n_replications"), COL_I("n_reject"),
         COL_I("n_undefined"),   COL_D("power"),       COL_D("ci_low"),
@@ -151,7 +75,7 @@ static int write_table(ds_results_t *r, const ds_power_layout_t *p,
         COL_D("estimate_sd"),   COL_D("mean_pre"),    COL_D("mean_post"),
         COL_D("mean_n"),        COL_U("reaches_target")};
     int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_COL, n)) {
+    if (ds_layout_columns_init(t, N_COL, n)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
@@ -174,9 +98,9 @@ static int write_table(ds_results_t *r, const ds_power_layout_t *p,
         t[MEAN_N].d[i] = w->mean_n;
         t[REACHES].u[i] = (uint8_t)(w->reaches != 0);
     }
-    rc = columns_write(r, POWER_GROUP, t, N_COL, n, err);
+    rc = ds_layout_columns_write(r, POWER_GROUP, t, N_COL, n, "row", err);
 done:
-    columns_free(t, N_COL);
+    ds_layout_columns_clear(t, N_COL);
     return rc;
 }
 
@@ -215,9 +139,10 @@ static int write_metrics(ds_results_t *r, const ds_power_layout_t *p,
 {
     size_t M = p->res->n_metrics;
     enum { NAME, KIND, LABEL, N_COL };
-    column_t t[N_COL] = {COL_S("name"), COL_S("kind"), COL_S("label")};
+    ds_layout_column_t t[N_COL] = {COL_S("name"), COL_S("kind"),
+                                   COL_S("label")};
     int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_COL, M)) {
+    if (ds_layout_columns_init(t, N_COL, M)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
@@ -228,9 +153,9 @@ static int write_metrics(ds_results_t *r, const ds_power_layout_t *p,
         t[LABEL].s[m] = !x->one_sample ? ""
                         : x->label == DS_SIM_PRE ? p->pre : p->post;
     }
-    rc = columns_write(r, POWER_METRICS, t, N_COL, M, err);
+    rc = ds_layout_columns_write(r, POWER_METRICS, t, N_COL, M, "row", err);
 done:
-    columns_free(t, N_COL);
+    ds_layout_columns_clear(t, N_COL);
     return rc;
 }
 
@@ -243,10 +168,11 @@ static int write_smallest(ds_results_t *r, const ds_power_layout_t *p,
     const ds_power_result_t *res = p->res;
     size_t per = 1 + n_events, n = res->n_smallest * per;
     enum { METRIC, TEST, OVERALL, EVENTS, COUPLES, POWER, N_COL };
-    column_t t[N_COL] = {COL_S("metric"), COL_S("test"), COL_U("overall"),
-                         COL_I("events"), COL_I("couples"), COL_D("power")};
+    ds_layout_column_t t[N_COL] = {COL_S("metric"), COL_S("test"),
+                                   COL_U("overall"), COL_I("events"),
+                                   COL_I("couples"), COL_D("power")};
     int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_COL, n)) {
+    if (ds_layout_columns_init(t, N_COL, n)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
@@ -268,9 +194,9 @@ static int write_smallest(ds_results_t *r, const ds_power_layout_t *p,
                                    : NAN;
         }
     }
-    rc = columns_write(r, POWER_SMALLEST, t, N_COL, n, err);
+    rc = ds_layout_columns_write(r, POWER_SMALLEST, t, N_COL, n, "row", err);
 done:
-    columns_free(t, N_COL);
+    ds_layout_columns_clear(t, N_COL);
     return rc;
 }
 
@@ -284,13 +210,13 @@ static int write_replications(ds_results_t *r, const ds_power_layout_t *p,
     size_t n = D * M * R;
     enum { COUPLES, EVENTS, METRIC, REP, EST, PRE, POST, N_USED, P_T, P_W,
            N_COL };
-    column_t t[N_COL] = {
+    ds_layout_column_t t[N_COL] = {
         COL_I("couples"),  COL_I("events"),    COL_I("metric_index"),
         COL_I("replication"), COL_D("estimate"), COL_D("mean_pre"),
         COL_D("mean_post"), COL_I("n_used"),   COL_D("p_t"),
         COL_D("p_wilcoxon")};
     int rc = DS_ENOMEM;
-    if (columns_alloc(t, N_COL, n)) {
+    if (ds_layout_columns_init(t, N_COL, n)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
@@ -309,9 +235,9 @@ static int write_replications(ds_results_t *r, const ds_power_layout_t *p,
                 t[P_T].d[i] = res->p[DS_POWER_TEST_T][i];
                 t[P_W].d[i] = res->p[DS_POWER_TEST_WILCOXON][i];
             }
-    rc = columns_write(r, POWER_REPS, t, N_COL, n, err);
+    rc = ds_layout_columns_write(r, POWER_REPS, t, N_COL, n, "row", err);
 done:
-    columns_free(t, N_COL);
+    ds_layout_columns_clear(t, N_COL);
     return rc;
 }
 

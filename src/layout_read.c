@@ -221,7 +221,7 @@ static double attr_double(ds_results_reader_t *f, const char *obj,
             0 &&
         a.shape.n == 1)
         v = a.d[0];
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     return v;
 }
 
@@ -431,7 +431,7 @@ static int read_provenance(ds_layout_read_t *lr, ds_error_t *err)
         lr->input_files = st->files.s;
         lr->input_sha256 = st->sha.s;
     }
-    ds_results_array_free(&seed);
+    ds_results_array_clear(&seed);
     return rc;
 }
 
@@ -451,7 +451,7 @@ int ds_layout_read(const char *path, unsigned need, ds_layout_read_t *lr,
     ds_diag_t diag;
     ds_diag_init(&diag, 1);
     rc = ds_results_check(lr->f, &diag, err);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     if (rc)
         goto fail;
     if (!(lr->store_ = calloc(1, sizeof *lr->store_))) {
@@ -474,9 +474,9 @@ void ds_layout_read_clear(ds_layout_read_t *lr)
 {
     if (lr->store_) {
         for (size_t i = 0; i < N_PATHS; i++)
-            ds_results_array_free(&lr->store_->a[i]);
-        ds_results_array_free(&lr->store_->files);
-        ds_results_array_free(&lr->store_->sha);
+            ds_results_array_clear(&lr->store_->a[i]);
+        ds_results_array_clear(&lr->store_->files);
+        ds_results_array_clear(&lr->store_->sha);
         free(lr->store_);
     }
     free(lr->code_role);

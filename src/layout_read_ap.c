@@ -52,7 +52,7 @@ static int read_exact(ds_layout_read_t *lr, const char *group,
         a.i = NULL;
         a.d = NULL;
     }
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     free(p);
     return rc;
 }
@@ -74,7 +74,7 @@ static ds_role_t y_role(ds_layout_read_t *lr, const char *g)
                     else if (role != lr->state_role[k])
                         role = DS_ROLE_OTHER;
                 }
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     return role;
 }
 
@@ -139,7 +139,7 @@ int ds_layout_read_ap(ds_layout_read_t *lr, ds_error_t *err)
                              DS_RESULTS_DOUBLE, &d, NULL) == DS_OK &&
         d.shape.n == 1)
         lr->ap_delta = d.d[0];
-    ds_results_array_free(&d);
+    ds_results_array_clear(&d);
     char **names = NULL;
     size_t n = 0;
     int rc = ds_results_list(lr->f, DS_PATH_ACTOR_PARTNER, &names, &n, err);

@@ -94,21 +94,24 @@ static char *provenance_line(int argc, char **argv)
     return line;
 }
 
-/* Run the command named argv[1]. */
-static int run_command(const ds_command_t *cmd, int argc, char **argv)
+/* Run the command named argv[1]; typed is argv as typed (or NULL), to
+ * start again (ds_invocation_t). */
+static int run_command(const ds_command_t *cmd, int argc, char **argv,
+                       char *const *typed)
 {
     char *line = provenance_line(argc, argv);
     if (!line) {
         fprintf(stderr, "dyadseq: error: out of memory\n");
         return DS_EXIT_DATA;
     }
-    int status = cmd->main(argc - 1, argv + 1, line);
+    ds_invocation_t inv = {.command_line = line, .argv = typed};
+    int status = cmd->main(argc - 1, argv + 1, &inv);
     free(line);
     return status;
 }
 
 /* Dispatch argv[1]. */
-static int run(int argc, char **argv)
+static int run(int argc, char **argv, char *const *typed)
 {
     if (argc < 2) {
         usage(stderr);
@@ -126,7 +129,7 @@ static int run(int argc, char **argv)
     }
     for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(cmd, commands[i].name) == 0)
-            return run_command(&commands[i], argc, argv);
+            return run_command(&commands[i], argc, argv, typed);
     if (cmd[0] == '-')
         fprintf(stderr, "dyadseq: error: unknown option '%s'\n", cmd);
     else
@@ -138,23 +141,24 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
-    /* argv as typed, to start again (getopt reorders argv itself) */
-    static char **typed;
-    if ((typed = malloc((size_t)(argc + 1) * sizeof *typed))) {
+    /* argv as typed, to start again (getopt reorders argv itself); NULL
+     * when out of memory: then the program never starts again */
+    char **typed = malloc((size_t)(argc + 1) * sizeof *typed);
+    if (typed)
         memcpy(typed, argv, (size_t)(argc + 1) * sizeof *typed);
-        ds_argv = typed; /* freed at exit */
-    }
 #ifdef DS_MPI
     /* large inputs in huge pages (cli_hugepages.c), while a restart is
      * still possible: before MPI starts */
     if (argc > 2 && (strcmp(argv[1], "analyze") == 0 ||
                      strcmp(argv[1], "validate") == 0))
-        ds_cli_huge_pages(argv + 2, (size_t)(argc - 2));
+        ds_cli_huge_pages(typed, argv + 2, (size_t)(argc - 2));
 #endif
     /* one process, or several under MPI (dist.h): ranks that do not run
      * this command wait for the exit status of the one that does */
-    if (!ds_dist_start(&argc, &argv, argc > 1 ? argv[1] : NULL))
+    if (!ds_dist_start(&argc, &argv, argc > 1 ? argv[1] : NULL)) {
+        free(typed);
         return ds_dist_finish(DS_EXIT_OK);
+    }
     /* HDF5 has no exit handler (results.h): an exit() from below
      * (libgomp's, when it cannot create a thread) while a file was half
      * written made that handler crash (issue 18 #5); such an exit is
@@ -163,9 +167,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "dyadseq: error: out of memory starting the HDF5 "
                         "library\n");
         ds_outfile_guard_done();
+        free(typed);
         return ds_dist_finish(DS_EXIT_DATA);
     }
-    int status = run(argc, argv);
+    int status = run(argc, argv, typed);
     ds_outfile_guard_done();
+    free(typed);
     return ds_dist_finish(status);
 }

@@ -32,51 +32,8 @@
 
 #include "text.h"
 
-/* A growable byte buffer, and a cursor to read one back. */
-typedef struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    int oom;
-} buf_t;
-
-static void put(buf_t *b, const void *v, size_t n)
-{
-    if (b->oom || n == 0)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 4096;
-        while (cap < b->n + n)
-            cap *= 2;
-        unsigned char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, v, n);
-    b->n += n;
-}
-
-typedef struct cur {
-    const unsigned char *p, *end;
-    int bad;
-} cur_t;
-
-static void get(cur_t *c, void *v, size_t n)
-{
-    if (c->bad || (size_t)(c->end - c->p) < n) {
-        c->bad = 1;
-        memset(v, 0, n);
-        return;
-    }
-    memcpy(v, c->p, n);
-    c->p += n;
-}
-
 /* n elements of size es at *dst, malloc'd (NULL for none); 0 or -1. */
-static int get_array(cur_t *c, void **dst, size_t n, size_t es)
+static int get_array(ds_unpack_t *c, void **dst, size_t n, size_t es)
 {
     *dst = NULL;
     if (n == 0)
@@ -87,7 +44,7 @@ static int get_array(cur_t *c, void **dst, size_t n, size_t es)
     }
     if (!(*dst = malloc(n * es)))
         return -1;
-    get(c, *dst, n * es);
+    ds_unpack_get(c, *dst, n * es);
     return 0;
 }
 
@@ -132,38 +89,40 @@ static void each_array(ds_analysis_t *a,
 }
 
 typedef struct rows_ctx {
-    buf_t *b;
-    cur_t *c;
+    ds_pack_t *b;
+    ds_unpack_t *c;
     size_t lo, hi;
 } rows_ctx_t;
 
 static void put_rows(void *vctx, void *base, size_t row)
 {
     rows_ctx_t *x = vctx;
-    put(x->b, (unsigned char *)base + x->lo * row, (x->hi - x->lo) * row);
+    ds_pack_put(x->b, (unsigned char *)base + x->lo * row,
+                (x->hi - x->lo) * row);
 }
 
 static void get_rows(void *vctx, void *base, size_t row)
 {
     rows_ctx_t *x = vctx;
-    get(x->c, (unsigned char *)base + x->lo * row, (x->hi - x->lo) * row);
+    ds_unpack_get(x->c, (unsigned char *)base + x->lo * row,
+                  (x->hi - x->lo) * row);
 }
 
 /* ---- one session's dyadic rows and warning -------------------------- */
 
-static void put_km(buf_t *b, const ds_km_t *km)
+static void put_km(ds_pack_t *b, const ds_km_t *km)
 {
-    put(b, km, sizeof *km);
-    put(b, km->time_s, km->n * sizeof *km->time_s);
-    put(b, km->survival, km->n * sizeof *km->survival);
-    put(b, km->n_at_risk, km->n * sizeof *km->n_at_risk);
-    put(b, km->n_events, km->n * sizeof *km->n_events);
+    ds_pack_put(b, km, sizeof *km);
+    ds_pack_put(b, km->time_s, km->n * sizeof *km->time_s);
+    ds_pack_put(b, km->survival, km->n * sizeof *km->survival);
+    ds_pack_put(b, km->n_at_risk, km->n * sizeof *km->n_at_risk);
+    ds_pack_put(b, km->n_events, km->n * sizeof *km->n_events);
 }
 
-static int get_km(cur_t *c, ds_km_t *km)
+static int get_km(ds_unpack_t *c, ds_km_t *km)
 {
     ds_km_clear(km);
-    get(c, km, sizeof *km);
+    ds_unpack_get(c, km, sizeof *km);
     size_t n = km->n;
     km->cap = n;
     int rc = get_array(c, (void **)&km->time_s, n, sizeof *km->time_s);
@@ -173,36 +132,36 @@ static int get_km(cur_t *c, ds_km_t *km)
     return rc;
 }
 
-static void pack_session(buf_t *b, const ds_analysis_t *a,
+static void pack_session(ds_pack_t *b, const ds_analysis_t *a,
                          const ds_analysis_failure_t *warn, size_t s)
 {
     for (size_t k = 2 * s; a->responsive && k < 2 * s + 2; k++) {
         const ds_responsive_t *x = &a->responsive[k];
-        put(b, x, sizeof *x);
+        ds_pack_put(b, x, sizeof *x);
         put_km(b, &x->km);
-        put(b, x->obs_time_s, x->n_obs * sizeof *x->obs_time_s);
-        put(b, x->obs_event, x->n_obs * sizeof *x->obs_event);
+        ds_pack_put(b, x->obs_time_s, x->n_obs * sizeof *x->obs_time_s);
+        ds_pack_put(b, x->obs_event, x->n_obs * sizeof *x->obs_event);
     }
     if (a->cycles) {
-        put(b, &a->cycles[s], sizeof *a->cycles);
-        put(b, a->cycle_runs[s],
-            a->cycles[s].n_cycles * sizeof **a->cycle_runs);
-        put(b, &a->softening[2 * s], 2 * sizeof *a->softening);
+        ds_pack_put(b, &a->cycles[s], sizeof *a->cycles);
+        ds_pack_put(b, a->cycle_runs[s],
+                    a->cycles[s].n_cycles * sizeof **a->cycle_runs);
+        ds_pack_put(b, &a->softening[2 * s], 2 * sizeof *a->softening);
     }
     size_t len = warn->rc && warn->msg ? strlen(warn->msg) + 1 : 0;
-    put(b, &warn->rc, sizeof warn->rc);
-    put(b, &len, sizeof len);
-    put(b, warn->msg, len);
+    ds_pack_put(b, &warn->rc, sizeof warn->rc);
+    ds_pack_put(b, &len, sizeof len);
+    ds_pack_put(b, warn->msg, len);
 }
 
-static int unpack_session(cur_t *c, ds_analysis_t *a,
+static int unpack_session(ds_unpack_t *c, ds_analysis_t *a,
                           ds_analysis_failure_t *warn, size_t s)
 {
     int rc = 0;
     for (size_t k = 2 * s; a->responsive && k < 2 * s + 2; k++) {
         ds_responsive_t *x = &a->responsive[k];
         ds_responsive_clear(x);
-        get(c, x, sizeof *x);
+        ds_unpack_get(c, x, sizeof *x);
         ds_km_init(&x->km);
         x->obs_time_s = NULL;
         x->obs_event = NULL;
@@ -213,15 +172,15 @@ static int unpack_session(cur_t *c, ds_analysis_t *a,
                         sizeof *x->obs_event);
     }
     if (a->cycles) {
-        get(c, &a->cycles[s], sizeof *a->cycles);
+        ds_unpack_get(c, &a->cycles[s], sizeof *a->cycles);
         free(a->cycle_runs[s]);
         rc |= get_array(c, (void **)&a->cycle_runs[s], a->cycles[s].n_cycles,
                         sizeof **a->cycle_runs);
-        get(c, &a->softening[2 * s], 2 * sizeof *a->softening);
+        ds_unpack_get(c, &a->softening[2 * s], 2 * sizeof *a->softening);
     }
     size_t len;
-    get(c, &warn->rc, sizeof warn->rc);
-    get(c, &len, sizeof len);
+    ds_unpack_get(c, &warn->rc, sizeof warn->rc);
+    ds_unpack_get(c, &len, sizeof len);
     free(warn->msg);
     rc |= get_array(c, (void **)&warn->msg, len, 1);
     if (warn->msg)
@@ -281,7 +240,7 @@ int ds_analysis_dist_merge(const ds_corpus_t *c, ds_analysis_t *a,
 {
     (void)c;
     int P = ds_dist_size(d), me = ds_dist_rank(d);
-    buf_t b = {0};
+    ds_pack_t b = {0};
     rows_ctx_t x = {.b = &b, .lo = bounds[me], .hi = bounds[me + 1]};
     each_array(a, put_rows, &x);
     for (size_t s = x.lo; s < x.hi; s++)
@@ -298,7 +257,7 @@ int ds_analysis_dist_merge(const ds_corpus_t *c, ds_analysis_t *a,
     for (int r = 0; !rc && r < P; off += len[r], r++) {
         if (r == me)
             continue;
-        cur_t cu = {.p = all + off, .end = all + off + len[r]};
+        ds_unpack_t cu = {.p = all + off, .end = all + off + len[r]};
         x = (rows_ctx_t){.c = &cu, .lo = bounds[r], .hi = bounds[r + 1]};
         each_array(a, get_rows, &x);
         for (size_t s = x.lo; s < x.hi && !rc; s++)

@@ -43,57 +43,15 @@ enum { REC_FILE = 1, REC_PIECE = 2 };
 
 /* ---- packing -------------------------------------------------------- */
 
-typedef struct buf {
-    unsigned char *p;
-    size_t n, cap;
-    int oom;
-} buf_t;
-
-static void put(buf_t *b, const void *v, size_t n)
+static void put_u64(ds_pack_t *b, uint64_t v)
 {
-    if (b->oom || n == 0)
-        return;
-    if (b->n + n > b->cap) {
-        size_t cap = b->cap ? b->cap : 1 << 16;
-        while (cap < b->n + n)
-            cap *= 2;
-        unsigned char *q = realloc(b->p, cap);
-        if (!q) {
-            b->oom = 1;
-            return;
-        }
-        b->p = q;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->n, v, n);
-    b->n += n;
+    ds_pack_put(b, &v, sizeof v);
 }
 
-static void put_u64(buf_t *b, uint64_t v)
-{
-    put(b, &v, sizeof v);
-}
-
-typedef struct cur {
-    const unsigned char *p, *end;
-    int bad;
-} cur_t;
-
-static const void *take(cur_t *c, size_t n)
-{
-    if (c->bad || (size_t)(c->end - c->p) < n) {
-        c->bad = 1;
-        return NULL;
-    }
-    const void *v = c->p;
-    c->p += n;
-    return v;
-}
-
-static uint64_t get_u64(cur_t *c)
+static uint64_t get_u64(ds_unpack_t *c)
 {
     uint64_t v = 0;
-    const void *p = take(c, sizeof v);
+    const void *p = ds_unpack_take(c, sizeof v);
     if (p)
         memcpy(&v, p, sizeof v);
     return v;
@@ -108,7 +66,7 @@ typedef struct share {
     uint64_t *cum;       /* [n + 1]: where each file starts in the stream */
     int threads;
     ds_ingest_t *hg;     /* headers parsed here */
-    buf_t out;           /* the packed records */
+    ds_pack_t out;       /* the packed records */
 } share_t;
 
 /* The first line start at or after offset g of the stream (its end if
@@ -165,7 +123,7 @@ static void parse_item(item_t *it, const ingest_csv_t *hdr, const char *name,
     it->pb = ds_ingest_alloc(opts);
     if (!it->pb || ingest_src_begin(&c.src, it->pb, name, &d, &err)) {
         it->rc = DS_ENOMEM;
-        ds_diag_free(&d);
+        ds_diag_clear(&d);
         return;
     }
     memcpy(c.src.has, hdr->src.has, sizeof c.src.has);
@@ -177,40 +135,40 @@ static void parse_item(item_t *it, const ingest_csv_t *hdr, const char *name,
         it->rc = DS_ENOMEM;
     else if (rc || d.n_errors || d.n_warnings)
         it->rc = FALLBACK;
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 /* Pack a parsed piece of file f. */
-static void pack_piece(buf_t *b, size_t f, const item_t *it,
+static void pack_piece(ds_pack_t *b, size_t f, const item_t *it,
                        const ingest_csv_t *hdr)
 {
     int has_time = hdr->src.has[DS_INGEST_TIME];
     int has_dur = hdr->src.has[DS_INGEST_DURATION];
     unsigned char type = REC_PIECE, flags = (unsigned char)(has_time |
                                                             has_dur << 1);
-    put(b, &type, 1);
+    ds_pack_put(b, &type, 1);
     put_u64(b, f);
     put_u64(b, it->end_line);
     put_u64(b, it->n_rows);
-    put(b, &flags, 1);
+    ds_pack_put(b, &flags, 1);
     put_u64(b, it->pb->n_s);
     for (size_t i = 0; i < it->pb->n_s; i++) {
         const ingest_session_t *s = &it->pb->s[i];
         put_u64(b, s->couple_len);
-        put(b, s->couple, s->couple_len);
+        ds_pack_put(b, s->couple, s->couple_len);
         put_u64(b, s->label_len);
-        put(b, s->label, s->label_len);
+        ds_pack_put(b, s->label, s->label_len);
         put_u64(b, s->first_line);
         put_u64(b, s->n);
-        put(b, s->state, s->n * sizeof *s->state);
-        put(b, s->line, s->n * sizeof *s->line);
+        ds_pack_put(b, s->state, s->n * sizeof *s->state);
+        ds_pack_put(b, s->line, s->n * sizeof *s->line);
         if (has_time)
-            put(b, s->onset, s->n * sizeof *s->onset);
+            ds_pack_put(b, s->onset, s->n * sizeof *s->onset);
         if (has_dur)
-            put(b, s->duration, s->n * sizeof *s->duration);
+            ds_pack_put(b, s->duration, s->n * sizeof *s->duration);
         /* the observation period its rows gave, if any */
         put_u64(b, s->n_periods);
-        put(b, s->period, 2 * s->n_periods * sizeof *s->period);
+        ds_pack_put(b, s->period, 2 * s->n_periods * sizeof *s->period);
         put_u64(b, s->period_line);
     }
 }
@@ -277,7 +235,7 @@ static int read_header(share_t *x, size_t f, const unsigned char *p, size_t n,
     if (!rc && (hdr->header_bad || d.n_errors || hdr->n_header == 0))
         rc = FALLBACK;
     hdr->src.diag = NULL;
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     return rc == DS_ENOMEM || rc == FALLBACK ? rc : rc ? FALLBACK : DS_OK;
 }
 
@@ -348,13 +306,13 @@ static int read_segment(share_t *x, size_t f, uint64_t from, uint64_t to,
                                       err);
     if (!rc && from == 0) { /* the file's record, before its pieces */
         unsigned char type = REC_FILE;
-        put(&x->out, &type, 1);
+        ds_pack_put(&x->out, &type, 1);
         put_u64(&x->out, f);
         put_u64(&x->out, hlen);
-        put(&x->out, buf + hstart, hlen);
+        ds_pack_put(&x->out, buf + hstart, hlen);
         char hex[65];
         if (!(rc = hash_file(fp, buf, hex)))
-            put(&x->out, hex, sizeof hex);
+            ds_pack_put(&x->out, hex, sizeof hex);
     }
     uint64_t pos = hstart + hlen > from ? hstart + hlen : from;
     if (!rc)
@@ -415,12 +373,13 @@ static int read_share(share_t *x, const ds_dist_t *d, ds_error_t *err)
 /* ---- every rank merges every rank's pieces -------------------------- */
 
 /* Unpack a piece's sessions into an ingest of their own. */
-static ds_ingest_t *unpack_piece(cur_t *c, const ds_ingest_opts_t *opts,
+static ds_ingest_t *unpack_piece(ds_unpack_t *c,
+                                 const ds_ingest_opts_t *opts,
                                  size_t *end_line, size_t *n_rows)
 {
     *end_line = (size_t)get_u64(c);
     *n_rows = (size_t)get_u64(c);
-    const unsigned char *fl = take(c, 1);
+    const unsigned char *fl = ds_unpack_take(c, 1);
     int has_time = fl && (*fl & 1), has_dur = fl && (*fl & 2);
     size_t n_s = (size_t)get_u64(c);
     ds_ingest_t *pb = ds_ingest_alloc(opts);
@@ -428,9 +387,9 @@ static ds_ingest_t *unpack_piece(cur_t *c, const ds_ingest_opts_t *opts,
     size_t key_cap = 0, kl;
     for (size_t i = 0; pb && !c->bad && i < n_s; i++) {
         size_t lc = (size_t)get_u64(c);
-        const char *couple = take(c, lc);
+        const char *couple = ds_unpack_take(c, lc);
         size_t ll = (size_t)get_u64(c);
-        const char *label = take(c, ll);
+        const char *label = ds_unpack_take(c, ll);
         size_t first_line = (size_t)get_u64(c), n = (size_t)get_u64(c);
         size_t idx = INGEST_NONE;
         if (!c->bad && !ingest_key(&key, &key_cap, couple, lc, label, ll,
@@ -447,7 +406,7 @@ static ds_ingest_t *unpack_piece(cur_t *c, const ds_ingest_opts_t *opts,
         s->n = s->cap = n;
 #define ARRAY_(field, present)                                               \
     if (present && n) {                                                      \
-        const void *v_ = take(c, n * sizeof *s->field);                      \
+        const void *v_ = ds_unpack_take(c, n * sizeof *s->field);            \
         if (v_ && (s->field = malloc(n * sizeof *s->field)))                 \
             memcpy(s->field, v_, n * sizeof *s->field);                      \
         else                                                                 \
@@ -461,7 +420,8 @@ static ds_ingest_t *unpack_piece(cur_t *c, const ds_ingest_opts_t *opts,
         if (n && !(s->file = calloc(n, sizeof *s->file)))
             c->bad = 1;
         size_t np = (size_t)get_u64(c);
-        const void *pv = np ? take(c, 2 * np * sizeof *s->period) : NULL;
+        const void *pv =
+            np ? ds_unpack_take(c, 2 * np * sizeof *s->period) : NULL;
         if (np && pv && (s->period = malloc(2 * np * sizeof *s->period))) {
             memcpy(s->period, pv, 2 * np * sizeof *s->period);
             s->n_periods = np;
@@ -482,12 +442,13 @@ static ds_ingest_t *unpack_piece(cur_t *c, const ds_ingest_opts_t *opts,
 
 /* A file's record: its header parsed into g (registering the file, as
  * file f), its SHA-256. */
-static int merge_file(ds_ingest_t *g, cur_t *c, char **paths, size_t f,
-                      size_t *base_line, ds_diag_t *hdiag, ds_error_t *err)
+static int merge_file(ds_ingest_t *g, ds_unpack_t *c, char **paths,
+                      size_t f, size_t *base_line, ds_diag_t *hdiag,
+                      ds_error_t *err)
 {
     size_t hl = (size_t)get_u64(c), end_line;
-    const unsigned char *h = take(c, hl);
-    const char *hex = take(c, 65);
+    const unsigned char *h = ds_unpack_take(c, hl);
+    const char *hex = ds_unpack_take(c, 65);
     if (!h || !hex)
         return DS_ENOMEM;
     ingest_csv_t hdr;
@@ -526,9 +487,9 @@ static int merge_all(ds_ingest_t *g, share_t *x, const unsigned char *all,
     size_t key_cap = 0, off = 0, started = 0;
     int rc = base && rows ? DS_OK : DS_ENOMEM;
     for (int r = 0; !rc && r < P; off += len[r], r++) {
-        cur_t c = {.p = all + off, .end = all + off + len[r]};
+        ds_unpack_t c = {.p = all + off, .end = all + off + len[r]};
         while (!rc && c.p < c.end) {
-            const unsigned char *type = take(&c, 1);
+            const unsigned char *type = ds_unpack_take(&c, 1);
             size_t f = (size_t)get_u64(&c), end_line, n_rows;
             if (!type || f >= x->n) {
                 rc = DS_ENOMEM; /* cannot happen: a corrupt exchange */
@@ -601,7 +562,7 @@ static int load_shared(const ds_dist_t *d, share_t *x, ds_corpus_t **out,
     if ((rc = ds_dist_agree(d, rc, err)) == DS_OK)
         rc = ds_dist_allgather(d, x->out.p, x->out.n, &all, len, err);
     free(x->out.p);
-    x->out = (buf_t){0};
+    x->out = (ds_pack_t){0};
     ds_ingest_t *g = rc ? NULL : ds_ingest_alloc(x->opts);
     ds_diag_t hdiag;
     ds_diag_init(&hdiag, 50);
@@ -617,7 +578,7 @@ static int load_shared(const ds_dist_t *d, share_t *x, ds_corpus_t **out,
         ds_diag_warning(diag, NULL, 0, NULL, "%s", hdiag.warnings[i]);
     if (!rc)
         rc = ds_ingest_finish(g, out, diag, err);
-    ds_diag_free(&hdiag);
+    ds_diag_clear(&hdiag);
     ds_ingest_free(g);
     return ds_dist_agree(d, rc, err);
 }

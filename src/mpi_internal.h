@@ -8,6 +8,7 @@
  *   mpi_ingest.c    every rank reads its share of the input
  *   mpi_analysis.c  the per-session results of every rank, on every rank
  *   mpi_results.c   one results file, written collectively
+ *   mpi_pack.c      the byte buffers the ranks exchange
  */
 #ifndef DYADSEQ_MPI_INTERNAL_H
 #define DYADSEQ_MPI_INTERNAL_H
@@ -25,5 +26,28 @@ MPI_Comm ds_dist_comm(const ds_dist_t *d);
  * R only. 1 when this rank may fail.
  */
 int ds_dist_fault_here(void);
+
+/* A growable byte buffer to pack into; oom is set (and later puts do
+ * nothing) when it cannot grow. Zero-initialize; free p. */
+typedef struct ds_pack {
+    unsigned char *p;
+    size_t n, cap;
+    int oom;
+} ds_pack_t;
+
+void ds_pack_put(ds_pack_t *b, const void *v, size_t n);
+
+/* A cursor over packed bytes [p, end); bad is set when a read would pass
+ * the end. */
+typedef struct ds_unpack {
+    const unsigned char *p, *end;
+    int bad;
+} ds_unpack_t;
+
+/* The next n bytes, in place, or NULL (bad set) past the end. */
+const void *ds_unpack_take(ds_unpack_t *c, size_t n);
+
+/* Copy the next n bytes to v, or zeros (bad set) past the end. */
+void ds_unpack_get(ds_unpack_t *c, void *v, size_t n);
 
 #endif

@@ -233,7 +233,7 @@ typedef struct plan {
     size_t **members;    /* [n_couples][couples[c]] indices into id */
 } plan_t;
 
-static void plan_free(plan_t *p, size_t n_couples)
+static void plan_clear(plan_t *p, size_t n_couples)
 {
     for (size_t i = 0; i < p->n; i++)
         free(p->id[i]);
@@ -305,7 +305,7 @@ static int plan_build(const ds_power_model_t *md, const ds_power_opts_t *o,
 oom:
     ds_strmap_free(map);
     free(key);
-    plan_free(p, o->n_couples);
+    plan_clear(p, o->n_couples);
     memset(p, 0, sizeof *p);
     return ds_error_set(err, DS_ENOMEM, "out of memory");
 }
@@ -358,7 +358,7 @@ static void worker_free(worker_t *w)
     if (w->rng)
         gsl_rng_free(w->rng);
     ds_sim_chain_free(w->chain);
-    ds_sim_events_free(&w->ev);
+    ds_sim_events_clear(&w->ev);
     ds_lag_table_free(w->lag);
     ds_lag_workspace_free(w->lw);
     free(w->freq);
@@ -478,7 +478,7 @@ static int session_stats(const run_t *run, worker_t *w,
         ds_lag_state_freq(s->state, s->n, K, w->freq);
         ds_lag_count(s->state, s->n, 1, K, w->lag->counts);
         ds_lag_opts_t lo;
-        ds_lag_opts_default(&lo);
+        ds_lag_opts_init(&lo);
         rc = ds_lag_table_compute(w->lag, w->freq, (int64_t)s->n, NULL, &lo,
                                   w->lw, err);
         if (rc && rc != DS_ENUM) /* DS_ENUM: NaN statistics, as analyze */
@@ -965,7 +965,7 @@ int ds_power_run(const ds_power_model_t *md, const ds_power_metric_t *metric,
     if ((rc = plan_build(md, o, &run.plan, err)) == DS_OK &&
         (rc = replicate_all(&run, err)) == DS_OK)
         rc = make_table(run.res, o->n_events, err);
-    plan_free(&run.plan, o->n_couples);
+    plan_clear(&run.plan, o->n_couples);
     if (rc) {
         ds_power_result_free(run.res);
         return rc;

@@ -355,7 +355,7 @@ typedef struct ds_results_array {
 } ds_results_array_t;
 
 /* Free the data of a (or nothing if it holds none); a may be reused. */
-void ds_results_array_free(ds_results_array_t *a);
+void ds_results_array_clear(ds_results_array_t *a);
 
 /* The shape of the dataset at path. */
 int ds_results_shape(ds_results_reader_t *f, const char *path,

@@ -261,7 +261,7 @@ static void check_root(check_t *c, char **params)
                 "reads format version%s%d)", (long long)a.i[0],
                 DS_FORMAT_VERSION > 1 ? "s 1 to " : " ", DS_FORMAT_VERSION);
     }
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     static const char *const strings[] = {"software_version",
                                           "command_line", "parameters"};
     for (size_t i = 0; i < N_OF(strings); i++) {
@@ -288,7 +288,7 @@ static void check_root(check_t *c, char **params)
                     lists[i]);
         else
             n[i] = a.shape.n;
-        ds_results_array_free(&a);
+        ds_results_array_clear(&a);
     }
     if (n[0] != n[1])
         PROBLEM(c, "the root attributes input_files (%zu) and input_sha256 "
@@ -297,7 +297,7 @@ static void check_root(check_t *c, char **params)
         ds_results_read_attr(c->f, "/", "seed", DS_RESULTS_INT64, &a, &e) ||
         a.shape.n != 1)
         PROBLEM(c, "the root attribute seed is missing or not one integer");
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
 }
 
 /* The datasets every results file has; couple, label and code define
@@ -389,9 +389,9 @@ static void check_core(check_t *c, ds_results_array_t *session)
                         &e) == 0)
         c->z.dyadic = two_partners(label.s, label.shape.n, code.s,
                                    code.shape.n);
-    ds_results_array_free(&onset);
-    ds_results_array_free(&label);
-    ds_results_array_free(&code);
+    ds_results_array_clear(&onset);
+    ds_results_array_clear(&label);
+    ds_results_array_clear(&code);
 }
 
 /* ------------------------------------------------------------------ */
@@ -692,7 +692,7 @@ static void check_index(check_t *c, const char *path, size_t limit)
                     path, (long long)a.i[i], i, limit ? limit - 1 : 0);
             break;
         }
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
 }
 
 /* The length of the grandparent part of path, whose parent part is pl
@@ -820,7 +820,7 @@ int ds_results_check(ds_results_reader_t *f, ds_diag_t *diag,
         check_all(&c);
     free(c.labels);
     ds_results_catalog_free(c.cat, c.n_cat);
-    ds_results_array_free(&session);
+    ds_results_array_clear(&session);
     free(params);
     if (!c.fatal)
         c.fatal = ds_results_reader_error(f, err);

@@ -540,7 +540,7 @@ int ds_results_read_attr(ds_results_reader_t *f, const char *obj,
     rc = read_sel(at, 1, t, H5S_ALL, H5S_ALL, n, as, buf, f->name, what,
                   err);
     if (rc)
-        ds_results_array_free(a);
+        ds_results_array_clear(a);
 done:
     if (sp >= 0)
         H5Sclose(sp);
@@ -560,14 +560,14 @@ int ds_results_attr_get_string(ds_results_reader_t *f, const char *obj,
     if (rc)
         return rc;
     if (a.shape.n != 1) {
-        ds_results_array_free(&a);
+        ds_results_array_clear(&a);
         return ds_error_set(err, DS_EDATA,
                             "%s: attribute '%s' of '%s' is not one string",
                             f->name, name, obj);
     }
     *out = a.s[0];
     a.s[0] = NULL;
-    ds_results_array_free(&a);
+    ds_results_array_clear(&a);
     return 0;
 }
 
@@ -716,7 +716,7 @@ int ds_results_shape(ds_results_reader_t *f, const char *path,
     return 0;
 }
 
-void ds_results_array_free(ds_results_array_t *a)
+void ds_results_array_clear(ds_results_array_t *a)
 {
     if (a->s)
         ds_results_strings_free(a->s, a->shape.n);
@@ -759,7 +759,7 @@ int ds_results_read(ds_results_reader_t *f, const char *path,
     rc = ds_results_dread_rows(d, as, 0, rows, buf, err);
     ds_results_dread_close(d);
     if (rc)
-        ds_results_array_free(a);
+        ds_results_array_clear(a);
     return rc;
 }
 

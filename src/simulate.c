@@ -25,7 +25,7 @@ _Static_assert(DS_SIM_MAX_STATES <= UINT16_MAX + 1, "states fit in uint16_t");
 /* Steps of the Cesàro mean that approximates the stationary distribution. */
 #define START_STEPS 1000
 
-void ds_sim_params_default(ds_sim_params_t *p)
+void ds_sim_params_init(ds_sim_params_t *p)
 {
     static const double bg[DS_SIM_N_BG] = {0.30, 0.25, 0.05, 0.40};
     memset(p, 0, sizeof *p);
@@ -398,7 +398,7 @@ void ds_sim_couple_draw(const ds_sim_params_t *p, double group_rate,
     out->therapy = beta_mean_sd(r, p->therapy_mean, p->therapy_sd);
 }
 
-void ds_sim_events_free(ds_sim_events_t *ev)
+void ds_sim_events_clear(ds_sim_events_t *ev)
 {
     free(ev->onset);
     free(ev->duration);

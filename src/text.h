@@ -1,7 +1,7 @@
 /*
  * text.h — small text utilities shared by the parsers: UTF-8 validation,
  * "did you mean" suggestions (Levenshtein distance), strict number and
- * time parsing, and a checked strdup.
+ * time parsing, and checked strdup and printf-to-a-new-string.
  */
 #ifndef DYADSEQ_TEXT_H
 #define DYADSEQ_TEXT_H
@@ -64,5 +64,10 @@ void ds_format_count(char *buf, size_t n, unsigned long long v);
 
 /* strdup that returns NULL on allocation failure (and for NULL input). */
 char *ds_strdup(const char *s);
+
+/* A new string printed from fmt (allocating printf, as asprintf); NULL
+ * when out of memory. */
+char *ds_aprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -15,11 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef uint64_t word_t;
-#define WORD_BITS 64
+#include "bitset.h"
 
 struct ds_window_workspace {
-    word_t *bits;     /* 2 × k bitsets of n_words words each */
+    ds_word_t *bits;  /* 2 × k bitsets of n_words words each */
     size_t cap_words; /* words allocated in bits */
 };
 
@@ -114,23 +113,7 @@ void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
     }
 }
 
-/* Set bits [lo, hi] (inclusive, lo <= hi) of bitset b. */
-static void set_range(word_t *b, size_t lo, size_t hi)
-{
-    size_t wl = lo / WORD_BITS, wh = hi / WORD_BITS;
-    word_t ml = ~(word_t)0 << (lo % WORD_BITS);
-    word_t mh = ~(word_t)0 >> (WORD_BITS - 1 - hi % WORD_BITS);
-    if (wl == wh) {
-        b[wl] |= ml & mh;
-        return;
-    }
-    b[wl] |= ml;
-    for (size_t x = wl + 1; x < wh; x++)
-        b[x] = ~(word_t)0;
-    b[wh] |= mh;
-}
-
-static int64_t popcount_and(const word_t *x, const word_t *y, size_t n)
+static int64_t popcount_and(const ds_word_t *x, const ds_word_t *y, size_t n)
 {
     int64_t c = 0;
     for (size_t i = 0; i < n; i++)
@@ -138,7 +121,7 @@ static int64_t popcount_and(const word_t *x, const word_t *y, size_t n)
     return c;
 }
 
-static int64_t popcount(const word_t *x, size_t n)
+static int64_t popcount(const ds_word_t *x, size_t n)
 {
     int64_t c = 0;
     for (size_t i = 0; i < n; i++)
@@ -245,7 +228,7 @@ void ds_window_stretch_units(const ds_session_t *s, size_t k, double t0,
  */
 static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
                         double t0, size_t n_units, size_t n_words,
-                        word_t *given, word_t *target)
+                        ds_word_t *given, ds_word_t *target)
 {
     /* the window offsets are clamped to ±(n_units + 1) so that u + lo and
      * u + hi cannot overflow; a window beyond the session is empty */
@@ -270,12 +253,12 @@ static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
         if (g1 > b - 1)
             g1 = b - 1;
         if (g0 <= g1)
-            set_range(given + st * n_words, (size_t)g0, (size_t)g1);
+            ds_bitset_set_range(given + st * n_words, (size_t)g0, (size_t)g1);
         int64_t t1 = o->target_ongoing ? l : f;
         if (t1 > b - 1)
             t1 = b - 1;
         if (f <= t1)
-            set_range(target + st * n_words, (size_t)f, (size_t)t1);
+            ds_bitset_set_range(target + st * n_words, (size_t)f, (size_t)t1);
     }
 }
 
@@ -285,7 +268,7 @@ static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
  * window lies within their stretch (window.h). Returns how many.
  */
 static int64_t mark_counted(const ds_session_t *s, const ds_window_opts_t *o,
-                            double t0, size_t n_units, word_t *counted)
+                            double t0, size_t n_units, ds_word_t *counted)
 {
     size_t n = s->n_periods > 1 ? s->n_periods : 1;
     for (size_t k = 0; k < n; k++) {
@@ -298,17 +281,18 @@ static int64_t mark_counted(const ds_session_t *s, const ds_window_opts_t *o,
                 b = -o->lo > b - a ? a : b + o->lo;
         }
         if (a < b)
-            set_range(counted, (size_t)a, (size_t)(b - 1));
+            ds_bitset_set_range(counted, (size_t)a, (size_t)(b - 1));
     }
-    size_t n_words = (n_units + WORD_BITS - 1) / WORD_BITS;
+    size_t n_words = ds_bitset_words(n_units);
     return popcount(counted, n_words);
 }
 
 /* The 2x2 tallies of every pair from the bitsets: given and target
  * units are first restricted to the counted ones. */
-static void tally_pairs(size_t k, size_t n_words, word_t *given,
-                        word_t *target, const word_t *counted, int64_t nu,
-                        int64_t *gsum, int64_t *tsum, ds_window_counts_t *out)
+static void tally_pairs(size_t k, size_t n_words, ds_word_t *given,
+                        ds_word_t *target, const ds_word_t *counted,
+                        int64_t nu, int64_t *gsum, int64_t *tsum,
+                        ds_window_counts_t *out)
 {
     for (size_t i = 0; counted && i < 2 * k; i++)
         for (size_t x = 0; x < n_words; x++)
@@ -352,21 +336,16 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
     size_t n_units = 0;
     if ((rc = ds_window_grid(s, o->unit_s, &t0, &n_units, err)))
         return rc;
-    size_t n_words = (n_units + WORD_BITS - 1) / WORD_BITS;
+    size_t n_words = ds_bitset_words(n_units);
     /* every unit counts unless some time was not coded or edges drop */
     int masked = s->n_periods > 1 || o->edges == DS_WINDOW_EDGES_DROP;
     size_t words = (2 * k + (masked ? 1 : 0)) * n_words;
     if (!w && !(w = own = ds_window_workspace_alloc()))
         goto nomem;
-    if (w->cap_words < words) {
-        word_t *nb = realloc(w->bits, (words ? words : 1) * sizeof *nb);
-        if (!nb)
-            goto nomem;
-        w->bits = nb;
-        w->cap_words = words;
-    }
-    word_t *given = w->bits, *target = w->bits + k * n_words;
-    word_t *counted = masked ? w->bits + 2 * k * n_words : NULL;
+    if (ds_bitset_reserve(&w->bits, &w->cap_words, words))
+        goto nomem;
+    ds_word_t *given = w->bits, *target = w->bits + k * n_words;
+    ds_word_t *counted = masked ? w->bits + 2 * k * n_words : NULL;
     memset(w->bits, 0, words * sizeof *w->bits);
     mark_events(s, o, t0, n_units, n_words, given, target);
     int64_t nu = counted ? mark_counted(s, o, t0, n_units, counted)

@@ -67,7 +67,7 @@ typedef struct ds_diag {
 } ds_diag_t;
 
 void ds_diag_init(ds_diag_t *d, size_t keep);
-void ds_diag_free(ds_diag_t *d);
+void ds_diag_clear(ds_diag_t *d);
 
 /*
  * Record a problem. file may be NULL; line 0 means "no line";

@@ -35,7 +35,7 @@ typedef struct ds_lag_opts {
     size_t ipf_max_iter;    /* IPF cycles before DS_ENUM, 10000 */
 } ds_lag_opts_t;
 
-void ds_lag_opts_default(ds_lag_opts_t *o);
+void ds_lag_opts_init(ds_lag_opts_t *o);
 
 /* ---------------------------------------------------------------------
  * Lag tables
@@ -122,7 +122,7 @@ int ds_lag_check_zeros(const int64_t *counts, size_t K, const uint8_t *zero,
  *             to the state frequencies (NaN unless the allowed transitions
  *             among the states present are strongly connected); see
  *             docs/statistics-lag.md.
- *   o         options (NULL: ds_lag_opts_default()).
+ *   o         options (NULL: ds_lag_opts_init()).
  *   w         workspace for at least t->K states.
  * Returns DS_OK; DS_EUSAGE for inconsistent arguments; DS_EDATA for a count
  * in a structural-zero cell; DS_ENUM when IPF does not converge within

@@ -83,7 +83,7 @@ typedef struct ds_sim_params {
 } ds_sim_params_t;
 
 /* Fill p with the defaults above. */
-void ds_sim_params_default(ds_sim_params_t *p);
+void ds_sim_params_init(ds_sim_params_t *p);
 
 /*
  * Check the parameters: positive means and shapes, probabilities in
@@ -215,7 +215,7 @@ typedef struct ds_sim_events {
 } ds_sim_events_t;
 
 /* Free the arrays of ev and zero it. */
-void ds_sim_events_free(ds_sim_events_t *ev);
+void ds_sim_events_clear(ds_sim_events_t *ev);
 
 /*
  * Simulate one session of the prepared chain ch from r (seed it with

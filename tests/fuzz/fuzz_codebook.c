@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
                 abort();
     }
     ds_codebook_free(cb);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     unlink(path);
     return 0;
 }

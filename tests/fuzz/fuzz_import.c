@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     int rc = imp->read(&src, &o, emit, &c, &diag, &err);
     if (rc != 0 && rc != DS_EDATA && !*err.msg)
         abort(); /* an error without a message */
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     ds_import_opts_clear(&o);
     free(text);
     return 0;

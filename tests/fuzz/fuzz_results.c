@@ -42,10 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
                                            ? DS_RESULTS_STRING
                                            : DS_RESULTS_DOUBLE;
                 if (ds_results_read(f, cat[i].path, as, &a, &err) == 0)
-                    ds_results_array_free(&a);
+                    ds_results_array_clear(&a);
             }
         ds_results_catalog_free(cat, n_cat);
-        ds_diag_free(&diag);
+        ds_diag_clear(&diag);
         ds_results_close(f);
         ds_layout_read_t lr;
         if (ds_layout_read(path, 0, &lr, &err) == 0)

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
         if (rc != 0 && rc != DS_EDATA && !*err.msg)
             abort(); /* an error without a message */
         ds_corpus_free(c);
-        ds_diag_free(&diag);
+        ds_diag_clear(&diag);
     }
     unlink(path);
     return 0;

@@ -32,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
     if (ds_zeros_load(path, c, &mask, &diag, &err) == 0 && !mask)
         abort(); /* a file names at least one cell */
     free(mask);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     unlink(path);
     return 0;
 }

@@ -1,10 +1,10 @@
 #!/bin/sh
 # tests/plots/test_plot_ap.sh — the actor-partner figure of
-# scripts/plot_results.py (scripts/plot_apim.py) on real results files of
-# `dyadseq analyze --actor-partner`: drawn as PNG and PDF for a file with
-# /actor_partner, silently left out for one without (and named as skipped
-# when asked for with --only); the t quantile of its confidence intervals
-# against R's qt() (and a tabulated value without R).
+# scripts/plot_results.py (scripts/dyadseq_plots/apim.py) on real results
+# files of `dyadseq analyze --actor-partner`: drawn as PNG and PDF for a
+# file with /actor_partner, silently left out for one without (and named as
+# skipped when asked for with --only); the t quantile of its confidence
+# intervals against R's qt() (and a tabulated value without R).
 . tests/lib.sh
 
 if ! PY=$(python_with h5py numpy matplotlib); then
@@ -49,9 +49,9 @@ check_eq "asked for with --only: skipped with the reason" \
 "$PY" - >"$TMP/q" <<'EOF'
 import sys
 sys.path.insert(0, "scripts")
-import plot_results, plot_apim
+from dyadseq_plots import apim
 for df in (1, 4, 9, 39):
-    print(df, repr(plot_apim.t_quantile(0.975, df, plot_results)))
+    print(df, repr(apim.t_quantile(0.975, df)))
 EOF
 if have_r; then
     want=$(Rscript --vanilla -e 'for (d in c(1, 4, 9, 39)) cat(d, sprintf("%.17g", qt(0.975, d)), "\n")')

@@ -151,7 +151,7 @@ cat >"$TMP/cmp_stats.py" <<'EOF'
 import math, sys
 sys.path.insert(0, "scripts")
 import numpy as np
-import plot_results as pr
+from dyadseq_plots import stats as pr
 want = [[float("nan" if v == "NA" else v) for v in line.split()] for line in open(sys.argv[1])]
 p = np.array([0.01, 0.04, np.nan, 0.03, 0.005, 0.2, 0.04])
 got = [list(pr.adjust_p(p, m)[0]) for m in ("holm", "bonferroni", "bh")]

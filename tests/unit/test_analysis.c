@@ -69,7 +69,7 @@ static ds_analysis_t *run(const ds_corpus_t *c, const ds_analysis_opts_t *o)
     int rc = ds_analysis_run(c, o, &a, &diag, &err);
     if (rc)
         printf("# ds_analysis_run: %s\n", err.msg);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     return a;
 }
 
@@ -603,7 +603,7 @@ static void test_streaming(void)
     CHECK(rc == DS_EIO && none == NULL && strstr(err.msg, "block 2"),
           "a sink's error stops the run, no result");
     CHECK_INT(k.blocks, 2, "no block after the failing one");
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     collect_clear(&k);
     ds_analysis_free(whole);
     ds_corpus_free(c);
@@ -648,7 +648,7 @@ static void test_options(void)
     CHECK(a && a->window == NULL && a->window_skipped == NULL,
           "windows not asked for: none, and nothing skipped");
     ds_analysis_free(a);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     free(zero);
     ds_corpus_free(c);
 

@@ -103,60 +103,63 @@ static const ds_compare_metric_t *metric(const ds_compare_t *c,
     return i < 0 ? NULL : &c->metric[i];
 }
 
-int main(void)
+/* The default transitions and parsing FROM->TO; the defaults in tr, their
+ * number returned. */
+static size_t test_transitions(ds_compare_sessions_t *v, ds_transition_t *tr)
 {
-    ds_compare_sessions_t v;
-    ds_error_t err;
-    ds_transition_t tr[8];
-    table(&v);
-
-    /* ---- transitions ---- */
-    size_t n_tr = ds_compare_default_transitions(&v, tr, 8);
+    ds_error_t err = {0};
+    size_t n_tr = ds_compare_default_transitions(v, tr, 8);
     CHECK_INT(n_tr, 2, "defaults: each partner's pursue -> the other's "
                        "withdraw (no bid, response or soften codes)");
     CHECK(tr[0].from == 0 && tr[0].to == 3 && tr[1].from == 2 &&
               tr[1].to == 1,
           "defaults: A:pursue->B:withdraw, then B:pursue->A:withdraw");
     ds_transition_t t;
-    CHECK(ds_compare_parse_transition(&v, "A:pursue->B:withdraw", &t, &err)
+    CHECK(ds_compare_parse_transition(v, "A:pursue->B:withdraw", &t, &err)
                   == 0 && t.from == 0 && t.to == 3,
           "parse FROM->TO");
-    CHECK(ds_compare_parse_transition(&v, "B:pursue:A:pursue", &t, &err) ==
+    CHECK(ds_compare_parse_transition(v, "B:pursue:A:pursue", &t, &err) ==
                   0 && t.from == 2 && t.to == 0,
           "parse FROM:TO");
-    CHECK_INT(ds_compare_parse_transition(&v, "A:pursue->B:withdrw", &t,
+    CHECK_INT(ds_compare_parse_transition(v, "A:pursue->B:withdrw", &t,
                                           &err),
               DS_EUSAGE, "an unknown state is a usage error");
     CHECK(strstr(err.msg, "did you mean 'B:withdraw'") != NULL,
           "... naming the nearest state");
     uint8_t zero[NK * NK] = {0};
     zero[0 * NK + 3] = 1;
-    v.structural_zero = zero;
-    CHECK_INT(ds_compare_parse_transition(&v, "A:pursue->B:withdraw", &t,
+    v->structural_zero = zero;
+    CHECK_INT(ds_compare_parse_transition(v, "A:pursue->B:withdraw", &t,
                                           &err),
               DS_EUSAGE, "a structural zero cannot be compared");
-    CHECK_INT(ds_compare_default_transitions(&v, tr, 8), 1,
+    CHECK_INT(ds_compare_default_transitions(v, tr, 8), 1,
               "defaults leave structural zeros out");
-    v.structural_zero = NULL;
-    n_tr = ds_compare_default_transitions(&v, tr, 8);
+    v->structural_zero = NULL;
+    return ds_compare_default_transitions(v, tr, 8);
+}
 
-    /* ---- errors ---- */
+/* Labels that cannot be compared. */
+static void test_build_errors(ds_compare_sessions_t *v,
+                              const ds_transition_t *tr, size_t n_tr)
+{
+    ds_error_t err = {0};
     ds_compare_t *c = NULL;
-    CHECK_INT(ds_compare_build(&v, "pre", "pre", tr, n_tr, &c, &err),
+    CHECK_INT(ds_compare_build(v, "pre", "pre", tr, n_tr, &c, &err),
               DS_EUSAGE, "--pre equal to --post");
-    CHECK_INT(ds_compare_build(&v, "Pre", "post", tr, n_tr, &c, &err),
+    CHECK_INT(ds_compare_build(v, "Pre", "post", tr, n_tr, &c, &err),
               DS_EUSAGE, "a label no session has");
     CHECK_STR(err.msg, "--pre: no session is labelled 'Pre' (did you mean "
                        "'pre'?); the session labels are 'mid', 'post', "
                        "'pre'",
               "... with the labels there are, in byte order");
-    CHECK_INT(ds_compare_build(&v, "mid", "post", tr, n_tr, &c, &err),
+    CHECK_INT(ds_compare_build(v, "mid", "post", tr, n_tr, &c, &err),
               DS_EDATA, "no couple with both labels is a data error");
     CHECK(c == NULL, "... and nothing is returned");
+}
 
-    /* ---- pairing and values ---- */
-    CHECK_INT(ds_compare_build(&v, "pre", "post", tr, n_tr, &c, &err), 0,
-              "build pre -> post");
+/* Couples paired by label, the metrics and their values. */
+static void test_values(const ds_compare_t *c)
+{
     CHECK_INT(c->n_couples, 3, "couples with either session: c1 c2 c3 "
                                "(c4 has neither)");
     CHECK(strcmp(c->couple[0], "c1") == 0 && strcmp(c->couple[1], "c2") ==
@@ -201,9 +204,12 @@ int main(void)
     m = metric(c, "events_per_min");
     CHECK_NEAR(m->post[0], 90 * 60.0 / 600, 1e-12,
                "events per minute = n * 60 / duration");
+}
 
-    /* ---- reasons ---- */
-    m = metric(c, "yules_q[A:pursue->B:withdraw]");
+/* Why a couple is left out of a metric. */
+static void test_reasons(const ds_compare_t *c)
+{
+    const ds_compare_metric_t *m = metric(c, "yules_q[A:pursue->B:withdraw]");
     CHECK_STR(m->reason[0], "pre: no transition from A:pursue",
               "reason: Q undefined on one side");
     CHECK(m->reason[1] == NULL, "c2 is used");
@@ -218,10 +224,14 @@ int main(void)
         all &= c->metric[i].reason[2] &&
                strcmp(c->metric[i].reason[2], "no 'post' session") == 0;
     CHECK(all, "a couple without its post session is out of every metric");
+}
 
-    /* ---- statistics and reliable change ---- */
+/* The paired tests and reliable change. */
+static void test_statistics(ds_compare_t *c)
+{
+    ds_error_t err = {0};
     CHECK_INT(ds_compare_test(c, NULL, &err), 0, "paired tests");
-    m = metric(c, "events_per_min");
+    const ds_compare_metric_t *m = metric(c, "events_per_min");
     CHECK_INT(m->stat.n_pairs, 1, "events_per_min: one usable pair (c1)");
     CHECK_INT(m->stat.n_excluded, 2, "... two couples left out");
     CHECK_NEAR(c->conf_level, 0.95, 0, "95% CIs");
@@ -237,6 +247,22 @@ int main(void)
                       c->metric[i].n_deteriorated == 0,
           "one pair: no pre SD, so no RCI and no counts");
     CHECK_INT(ds_compare_find(c, "kappa"), -1, "an unknown metric");
+}
+
+int main(void)
+{
+    ds_compare_sessions_t v;
+    ds_error_t err = {0};
+    ds_transition_t tr[8];
+    table(&v);
+    size_t n_tr = test_transitions(&v, tr);
+    test_build_errors(&v, tr, n_tr);
+    ds_compare_t *c = NULL;
+    CHECK_INT(ds_compare_build(&v, "pre", "post", tr, n_tr, &c, &err), 0,
+              "build pre -> post");
+    test_values(c);
+    test_reasons(c);
+    test_statistics(c);
     ds_compare_free(c);
     return UNIT_DONE();
 }

@@ -43,7 +43,7 @@ static int read_len(const char *text, size_t len, seen_t *s, char *msg,
     int rc = ds_csv_read(fp, "t.csv", on_row, s, &d, NULL, &err);
     fclose(fp);
     snprintf(msg, cap, "%s", d.n_errors_kept ? d.errors[0] : "");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     return rc;
 }
 
@@ -119,7 +119,7 @@ static void test_block(void)
     CHECK(rc == DS_EDATA && d.n_errors_kept == 1 &&
               strstr(d.errors[0], "t.csv:6: malformed"),
           "block: a quote in an unquoted field on its line");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     CHECK(ds_csv_clean("abc,1\n", 6) && !ds_csv_clean("a\0b", 3) &&
               !ds_csv_clean("caf\xc3\xa9", 5),
           "ds_csv_clean");

@@ -147,7 +147,7 @@ static void test_diag(void)
           "suggestion");
     ds_diag_warning(&d, NULL, 0, NULL, "%s", "plain");
     CHECK_STR(d.warnings[0], "plain", "no location: the message alone");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     free(file);
     free(code);
 }

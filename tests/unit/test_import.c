@@ -132,7 +132,7 @@ static void test_study(void)
               n.subjects == 2,
           "counts: sessions, events, codes, subjects (actors)");
     ds_import_study_free(st);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 
     ds_diag_init(&d, 10);
     st = ds_import_study_alloc(cb, actors, 2, 0);
@@ -153,7 +153,7 @@ static void test_study(void)
                                                       "'pursue'"),
           "an unknown code has a suggestion");
     ds_import_study_free(st);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_codebook_free(cb);
 }
 
@@ -212,7 +212,7 @@ static void test_formats(void)
               strcmp(g.code[1], "B:bid") == 0 && g.dur[1] == 0,
           "... times from the ms columns, tiers named as actors");
     CHECK_INT(d.n_errors, 0, "no problems");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_import_opts_clear(&o);
 }
 

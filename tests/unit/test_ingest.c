@@ -64,7 +64,7 @@ static void test_states_and_order(void)
     CHECK_STR(c->labels[0], "post", "labels in byte order");
     CHECK_INT(c->sessions[0].label_index, 0, "label index");
     ds_corpus_free(c);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 static void test_sort_is_stable(void)
@@ -78,7 +78,7 @@ static void test_sort_is_stable(void)
     ds_diag_init(&d, 10);
     ds_corpus_t *c = load(&t, 1, 0, 0, &d);
     CHECK(c == NULL && d.n_errors == 2, "time going back: two errors");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_diag_init(&d, 10);
     c = load(&t, 1, 1, 0, &d);
     CHECK(c != NULL, "--sort accepts it");
@@ -90,7 +90,7 @@ static void test_sort_is_stable(void)
           "sorted by onset, ties in input order");
     CHECK(s->line[0] == 3 && s->line[3] == 4, "lines follow their events");
     ds_corpus_free(c);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 /* Splitting a study into files (with --merge where a session spans two)
@@ -122,8 +122,8 @@ static void test_split_and_crlf(void)
     }
     ds_corpus_free(a);
     ds_corpus_free(b);
-    ds_diag_free(&d1);
-    ds_diag_free(&d2);
+    ds_diag_clear(&d1);
+    ds_diag_clear(&d2);
 }
 
 static void test_no_actor(void)
@@ -140,7 +140,7 @@ static void test_no_actor(void)
               "no time: duration NaN");
     }
     ds_corpus_free(c);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 static void write_file(const char *path, const char *text)
@@ -224,7 +224,7 @@ static ds_corpus_t *load_path(const char *path, int threads, int merge,
     ds_corpus_t *c = NULL;
     ds_ingest_load(&path, 1, &o, &c, &d, &err);
     snprintf(msg, msg_len, "%s", d.n_errors_kept ? d.errors[0] : "");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_codebook_free(cb);
     return c;
 }

@@ -112,7 +112,7 @@ static ds_corpus_t *load(const char *const *texts, size_t n, int rows,
     if (!rc)
         ds_ingest_finish(g, &c, &d, &err);
     *msg = messages(&d);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_ingest_free(g);
     ds_codebook_free(cb);
     return c;
@@ -276,7 +276,7 @@ static void test_misuse(void)
     CHECK_INT(ds_ingest_finish(g, &c, &d, &err), DS_OK, "finish");
     CHECK(c && c->n_events == 1 && !c->has_actor, "the one good row");
     ds_corpus_free(c);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_ingest_free(g);
     ds_codebook_free(cb);
 }
@@ -311,7 +311,7 @@ static void test_long_codebook(void)
     CHECK(d.n_errors == 1 && strncmp(m, want, strlen(want)) == 0 &&
               len > 256 && len < 400 && m[len - 1] == ')',
           "unknown code with a long codebook: the list is cut");
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
     ds_ingest_free(g);
     for (int i = 0; i < 13; i++)
         free(codes[i]);

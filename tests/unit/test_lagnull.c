@@ -245,7 +245,7 @@ static void test_balanced(void)
 
     /* with --zero-correction 0.5 nothing changes here (no zero cell) */
     ds_lag_opts_t o;
-    ds_lag_opts_default(&o);
+    ds_lag_opts_init(&o);
     o.zero_correction = 0.5;
     ds_lag_table_compute(t, freq, 61, zero, &o, w, &err);
     CHECK_NEAR(t->yules_q[1], 0, 1e-9, "... and with --zero-correction 0.5");

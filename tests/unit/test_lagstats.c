@@ -186,7 +186,7 @@ static void test_hand(void)
                "G² skips f = 0");
     /* with 0.5: a=.5 b=2.5 c=2.5 d=1.5 → Q = (0.75 − 6.25)/7 */
     ds_lag_opts_t o;
-    ds_lag_opts_default(&o);
+    ds_lag_opts_init(&o);
     o.zero_correction = 0.5;
     CHECK_INT(table_of(t, s1, 6, 1, NULL, &o, w, &err), DS_OK, "0.5");
     CHECK_NEAR(t->yules_q[0], -5.5 / 7, 1e-15, "Q00 with 0.5 correction");
@@ -321,6 +321,75 @@ static int read_values(FILE *f, const char *name, double *v, size_t n)
     return 0;
 }
 
+/* A table with structural zeros: the differences from R are those of the
+ * 1e-10 IPF tolerance; at 1e-13 the fit must agree to 1e-11. e and z are
+ * R's expected values and residuals. */
+static void check_tight_ipf(int k, const ds_lag_table_t *t,
+                            const uint8_t *zero, const double *e,
+                            const double *z, ds_lag_workspace_t *w)
+{
+    size_t K = t->K, kk = K * K;
+    ds_error_t err;
+    ds_lag_opts_t tight;
+    ds_lag_opts_init(&tight);
+    tight.ipf_tol = 1e-13;
+    double et[MAXK * MAXK], zt[MAXK * MAXK];
+    int rc = ds_lag_residuals(t->counts, K, zero, &tight, w, et, zt, &err);
+    double dt = rc ? INFINITY : 0, dtz = dt;
+    for (size_t c = 0; c < kk && !rc; c++) {
+        if (!isnan(e[c]))
+            dt = fmax(dt, fabs(et[c] - e[c]) / fmax(1, e[c]));
+        if (!isnan(z[c]) && !isnan(zt[c]))
+            dtz = fmax(dtz, fabs(zt[c] - z[c]));
+    }
+    UNIT_REPORT(dt < 1e-11 && dtz < 1e-10, "table %d: IPF to 1e-13 "
+                "= R to %.3g (expected), %.3g (z)", k, dt, dtz);
+}
+
+/* A table without structural zeros: the K×K Haberman residual of a cell
+ * is the adjusted residual of its 2×2 collapse. */
+static void check_no_zeros(int k, const ds_lag_table_t *t,
+                           ds_lag_workspace_t *w)
+{
+    size_t K = t->K, kk = K * K;
+    ds_error_t err;
+    double d2 = 0;
+    for (size_t c = 0; c < kk; c++) {
+        size_t i = c / K, j = c % K;
+        double R = 0, C = 0, N = 0, a = (double)t->counts[c];
+        for (size_t l = 0; l < K; l++) {
+            R += (double)t->counts[i * K + l];
+            C += (double)t->counts[l * K + j];
+        }
+        for (size_t l = 0; l < kk; l++)
+            N += (double)t->counts[l];
+        ds_2x2_t s;
+        ds_2x2_stats(a, R - a, C - a, N - R - C + a, 0, &s);
+        if (isnan(s.adjusted_residual) != isnan(t->adjusted_residual[c]))
+            d2 = INFINITY;
+        else if (!isnan(s.adjusted_residual))
+            d2 = fmax(d2, fabs(s.adjusted_residual
+                               - t->adjusted_residual[c]));
+    }
+    UNIT_REPORT(d2 < 1e-12, "table %d: K×K residual = 2×2 residual "
+                "(max diff %.3g)", k, d2);
+    /* and a mask with no structural zero (IPF and leverage path) gives
+     * the closed form */
+    uint8_t none[MAXK * MAXK] = {0};
+    double ez[MAXK * MAXK], zz[MAXK * MAXK];
+    int rc = ds_lag_residuals(t->counts, K, none, NULL, w, ez, zz, &err);
+    double dq = rc ? INFINITY : 0;
+    for (size_t c = 0; c < kk && !rc; c++) {
+        if (isnan(zz[c]) != isnan(t->adjusted_residual[c]))
+            dq = INFINITY;
+        else if (!isnan(zz[c]))
+            dq = fmax(dq, fabs(zz[c] - t->adjusted_residual[c]));
+        dq = fmax(dq, fabs(ez[c] - t->expected[c]));
+    }
+    UNIT_REPORT(dq < 1e-9, "table %d: empty mask (IPF + leverage) "
+                "= closed form (max diff %.3g)", k, dq);
+}
+
 static void test_against_r(void)
 {
     if (!unit_have_r()) {
@@ -411,66 +480,10 @@ static void test_against_r(void)
         CHECK_NEAR(t->g2, g2, 1e-8 * fmax(1, g2), "G² = R glm deviance");
         CHECK_NEAR(t->df, df, 0, "df = R");
 
-        /* with a mask, the differences above are those of the 1e-10 IPF
-         * tolerance: at 1e-13 the fit must agree to 1e-11 */
-        if (zero) {
-            ds_lag_opts_t tight;
-            ds_lag_opts_default(&tight);
-            tight.ipf_tol = 1e-13;
-            double et[MAXK * MAXK], zt[MAXK * MAXK];
-            rc = ds_lag_residuals(t->counts, K, zero, &tight, w, et, zt,
-                                  &err);
-            double dt = rc ? INFINITY : 0, dtz = dt;
-            for (size_t c = 0; c < kk && !rc; c++) {
-                if (!isnan(e[c]))
-                    dt = fmax(dt, fabs(et[c] - e[c]) / fmax(1, e[c]));
-                if (!isnan(z[c]) && !isnan(zt[c]))
-                    dtz = fmax(dtz, fabs(zt[c] - z[c]));
-            }
-            UNIT_REPORT(dt < 1e-11 && dtz < 1e-10, "table %d: IPF to 1e-13 "
-                        "= R to %.3g (expected), %.3g (z)", k, dt, dtz);
-        }
-
-        /* without structural zeros the K×K Haberman residual of a cell
-         * is the adjusted residual of its 2×2 collapse */
-        if (!zero) {
-            double d2 = 0;
-            for (size_t c = 0; c < kk; c++) {
-                size_t i = c / K, j = c % K;
-                double R = 0, C = 0, N = 0, a = (double)t->counts[c];
-                for (size_t l = 0; l < K; l++) {
-                    R += (double)t->counts[i * K + l];
-                    C += (double)t->counts[l * K + j];
-                }
-                for (size_t l = 0; l < kk; l++)
-                    N += (double)t->counts[l];
-                ds_2x2_t s;
-                ds_2x2_stats(a, R - a, C - a, N - R - C + a, 0, &s);
-                if (isnan(s.adjusted_residual)
-                    != isnan(t->adjusted_residual[c]))
-                    d2 = INFINITY;
-                else if (!isnan(s.adjusted_residual))
-                    d2 = fmax(d2, fabs(s.adjusted_residual
-                                       - t->adjusted_residual[c]));
-            }
-            UNIT_REPORT(d2 < 1e-12, "table %d: K×K residual = 2×2 residual "
-                        "(max diff %.3g)", k, d2);
-            /* and a mask with no structural zero (IPF and leverage path)
-             * gives the closed form */
-            uint8_t none[MAXK * MAXK] = {0};
-            double ez[MAXK * MAXK], zz[MAXK * MAXK];
-            rc = ds_lag_residuals(t->counts, K, none, NULL, w, ez, zz, &err);
-            double dq = rc ? INFINITY : 0;
-            for (size_t c = 0; c < kk && !rc; c++) {
-                if (isnan(zz[c]) != isnan(t->adjusted_residual[c]))
-                    dq = INFINITY;
-                else if (!isnan(zz[c]))
-                    dq = fmax(dq, fabs(zz[c] - t->adjusted_residual[c]));
-                dq = fmax(dq, fabs(ez[c] - t->expected[c]));
-            }
-            UNIT_REPORT(dq < 1e-9, "table %d: empty mask (IPF + leverage) "
-                        "= closed form (max diff %.3g)", k, dq);
-        }
+        if (zero)
+            check_tight_ipf(k, t, zero, e, z, w);
+        else
+            check_no_zeros(k, t, w);
         ds_lag_table_free(t);
         rc = DS_OK;
     }
@@ -485,9 +498,10 @@ static void test_against_r(void)
  * 4. edge cases
  * ------------------------------------------------------------------- */
 
-static void test_edges(void)
+/* Tables of 4 states with no pairs, an absent state, every pair in one
+ * cell, counts in structural zeros, an MLE on the boundary. */
+static void test_edges_small(ds_lag_workspace_t *w)
 {
-    ds_lag_workspace_t *w = ds_lag_workspace_alloc(120);
     ds_lag_table_t *t = ds_lag_table_alloc(4);
     ds_error_t err;
 
@@ -528,7 +542,7 @@ static void test_edges(void)
         ok &= c / 4 == 3 || c % 4 == 3 || !isnan(t->adjusted_residual[c]);
     CHECK(ok, "other residuals defined");
     ds_lag_opts_t o05;
-    ds_lag_opts_default(&o05);
+    ds_lag_opts_init(&o05);
     o05.zero_correction = 0.5;
     CHECK_INT(table_of(t, s3, 13, 1, NULL, &o05, w, &err), DS_OK, "0.5");
     CHECK(isnan(t->yules_q[3]) && isnan(t->log_odds_ratio[12]),
@@ -572,19 +586,22 @@ static void test_edges(void)
      * mu12 = mu21 = 0; IPF only approaches that boundary → DS_ENUM */
     uint16_t hub[] = {1, 0, 2, 0, 1};
     ds_lag_opts_t o;
-    ds_lag_opts_default(&o);
+    ds_lag_opts_init(&o);
     o.ipf_max_iter = 2000;
     CHECK_INT(table_of(t, hub, 5, 1, diag4, &o, w, &err), DS_ENUM,
               "MLE on the boundary: DS_ENUM");
     CHECK(strstr(err.msg, "did not converge") != NULL, "... says so");
     CHECK(all_nan(t), "... every statistic NaN");
     ds_lag_table_free(t);
+}
 
-    /* K = 120 (60 codes × 2 actors): 20 000 random events */
+/* K = 120 (60 codes × 2 actors): 20 000 random events from r, without
+ * and with diagonal structural zeros. */
+static void test_edges_k120(ds_lag_workspace_t *w, gsl_rng *r)
+{
+    ds_error_t err;
     size_t K = 120, n = 20000;
     uint16_t *x = malloc(n * sizeof *x);
-    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    gsl_rng_set(r, 7);
     for (size_t i = 0; i < n; i++) {
         /* no immediate repeats, so diagonal structural zeros are valid */
         uint16_t s;
@@ -593,10 +610,10 @@ static void test_edges(void)
         while (i > 0 && s == x[i - 1]);
         x[i] = s;
     }
-    t = ds_lag_table_alloc(K);
+    ds_lag_table_t *t = ds_lag_table_alloc(K);
     CHECK_INT(table_of(t, x, n, 1, NULL, NULL, w, &err), DS_OK, "K = 120");
     double se = 0, maxrow = 0;
-    ok = 1;
+    int ok = 1;
     for (size_t i = 0; i < K; i++) {
         double re = 0, rf = 0;
         for (size_t j = 0; j < K; j++) {
@@ -644,13 +661,17 @@ static void test_edges(void)
     free(dz);
     ds_lag_table_free(t);
     free(x);
+}
 
-    /* a session of 10^6 events: counts sum to n − lag */
-    n = 1000000;
-    x = malloc(n * sizeof *x);
+/* A session of 10^6 random events from r: counts sum to n − lag. */
+static void test_edges_long(ds_lag_workspace_t *w, gsl_rng *r)
+{
+    ds_error_t err;
+    size_t n = 1000000;
+    uint16_t *x = malloc(n * sizeof *x);
     for (size_t i = 0; i < n; i++)
         x[i] = (uint16_t)gsl_rng_uniform_int(r, 10);
-    t = ds_lag_table_alloc(10);
+    ds_lag_table_t *t = ds_lag_table_alloc(10);
     for (size_t lag = 1; lag <= 3; lag += 2) {
         CHECK_INT(table_of(t, x, n, lag, NULL, NULL, w, &err), DS_OK,
                   "10^6 events");
@@ -663,11 +684,22 @@ static void test_edges(void)
     }
     ds_lag_table_free(t);
     free(x);
+}
+
+static void test_edges(void)
+{
+    ds_lag_workspace_t *w = ds_lag_workspace_alloc(120);
+    test_edges_small(w);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 7);
+    test_edges_k120(w, r);
+    test_edges_long(w, r); /* r goes on where the last left it */
     gsl_rng_free(r);
     ds_lag_workspace_free(w);
 
+    ds_error_t err;
     w = ds_lag_workspace_alloc(3);
-    t = ds_lag_table_alloc(4);
+    ds_lag_table_t *t = ds_lag_table_alloc(4);
     CHECK_INT(ds_lag_table_compute(t, NULL, 0, NULL, NULL, w, &err),
               DS_EUSAGE, "workspace too small: DS_EUSAGE");
     ds_lag_table_free(t);

@@ -366,7 +366,7 @@ static int runs_consistent(file_t *x, const ds_corpus_t *c)
     }
     ok &= j == n && n > 0;
     for (int i = 0; i < N; i++)
-        ds_results_array_free(&v[i]);
+        ds_results_array_clear(&v[i]);
     return ok;
 }
 
@@ -380,11 +380,11 @@ static int values_match(file_t *x, const ds_analysis_t *a)
                              DS_RESULTS_DOUBLE, &v, &err) == 0 &&
              v.shape.n == n &&
              memcmp(v.d, a->lag[1].wampold_z, n * sizeof(double)) == 0;
-    ds_results_array_free(&v);
+    ds_results_array_clear(&v);
     ok &= ds_results_read(x->f, "/lag/1/session/counts", DS_RESULTS_INT64,
                           &v, &err) == 0 &&
           memcmp(v.i, a->lag[0].counts, n * sizeof(int64_t)) == 0;
-    ds_results_array_free(&v);
+    ds_results_array_clear(&v);
     ok &= ds_results_read(x->f, DS_PATH_IN(DS_PATH_RESPONSIVENESS_KM,
                                            DS_COL_SURVIVAL),
                           DS_RESULTS_DOUBLE, &v, &err) == 0;
@@ -394,14 +394,14 @@ static int values_match(file_t *x, const ds_analysis_t *a)
             ok &= j < v.shape.n &&
                   v.d[j++] == a->responsive[i].km.survival[p];
     ok &= j == v.shape.n;
-    ds_results_array_free(&v);
+    ds_results_array_clear(&v);
     ok &= ds_results_read(x->f, DS_PATH_IN(DS_PATH_RESPONSIVENESS_POOLED,
                                            DS_COL_MEDIAN_TIME_TO_RESPONSE_S),
                           DS_RESULTS_DOUBLE, &v, &err) == 0;
     for (size_t k = 0; ok && k < 2 * (1 + a->n_labels); k++)
         ok &= memcmp(&v.d[k], &a->km_pooled[k].median_time_to_response_s,
                      sizeof(double)) == 0;
-    ds_results_array_free(&v);
+    ds_results_array_clear(&v);
     return ok;
 }
 
@@ -442,7 +442,7 @@ static int write_study(const char *path, const ds_corpus_t *c,
     ds_layout_stream_free(ls);
     ds_results_abort(r);
     ds_analysis_free(a);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     o->block_sink = NULL;
     o->block_ctx = NULL;
     return rc;
@@ -535,7 +535,7 @@ static void test_written(void)
     }
     ds_results_close(x.f);
     ds_analysis_free(a);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     remove(path);
     ds_corpus_free(c);
 }

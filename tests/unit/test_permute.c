@@ -73,15 +73,13 @@ static void perm_run(uint16_t *const *x, const size_t *n, const size_t *order,
     ds_lag_workspace_free(w);
 }
 
-static void test_permutation(void)
+/* Five sessions of random events; session 0 (240 events) has a planted
+ * cycle 0 → 1 → 2 → 0 in most of its events, strong enough to dominate
+ * the pooled table. */
+static void make_sessions(uint16_t *x[PS], size_t n[PS])
 {
-    /* five sessions of random events; session 0 (240 events) has a
-     * planted cycle 0 → 1 → 2 → 0 in most of its events, strong enough to
-     * dominate the pooled table */
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 99);
-    uint16_t *x[PS];
-    size_t n[PS];
     for (size_t s = 0; s < PS; s++) {
         n[s] = s == 0 ? 240 : 60 + 40 * s;
         x[s] = malloc(n[s] * sizeof *x[s]);
@@ -93,8 +91,11 @@ static void test_permutation(void)
         }
     }
     gsl_rng_free(r);
+}
 
-    /* the same stream twice, and a different session index */
+/* The same stream twice, a different session index, masks. */
+static void test_streams(uint16_t *x[PS], const size_t n[PS])
+{
     ds_perm_t *a = ds_perm_alloc(n[1]), *b = ds_perm_alloc(n[1]);
     ds_error_t err;
     ds_perm_init(a, 42, 1, x[1], n[1], PK, NULL, &err);
@@ -135,8 +136,11 @@ static void test_permutation(void)
               "session longer than the stream: DS_EUSAGE");
     ds_perm_free(a);
     ds_perm_free(b);
+}
 
-    /* distinct seeds for 10 000 sessions */
+/* Distinct seeds for 10 000 sessions. */
+static void test_seeds(void)
+{
     enum { NS = 10000 };
     uint64_t *sd = malloc(NS * sizeof *sd);
     for (size_t s = 0; s < NS; s++)
@@ -150,6 +154,15 @@ static void test_permutation(void)
             }
     CHECK(distinct, "ds_perm_seed: 10 000 sessions, distinct seeds");
     free(sd);
+}
+
+static void test_permutation(void)
+{
+    uint16_t *x[PS];
+    size_t n[PS];
+    make_sessions(x, n);
+    test_streams(x, n);
+    test_seeds();
 
     /* independent of the order sessions are visited */
     size_t fwd[PS] = {0, 1, 2, 3, 4}, rev[PS] = {4, 2, 0, 3, 1};

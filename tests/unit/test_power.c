@@ -83,7 +83,7 @@ static void model_init(ds_power_model_t *m, const ds_corpus_t *sp)
 {
     memset(m, 0, sizeof *m);
     m->space = sp;
-    ds_sim_params_default(&m->par);
+    ds_sim_params_init(&m->par);
     m->groups = one_group;
     m->n_groups = 1;
     m->labels = labels;

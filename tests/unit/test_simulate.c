@@ -39,7 +39,7 @@ static void test_builtin(const ds_corpus_t *sp)
     ds_sim_params_t p;
     ds_sim_roles_t r;
     ds_error_t err = {0};
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     CHECK_INT(ds_sim_params_check(&p, &err), 0, "defaults are valid");
     CHECK_INT(ds_sim_roles_find(sp, &r, &err), 0, "roles found");
     CHECK_INT(r.state[1][0], 5, "B:pursue is state 5");
@@ -155,7 +155,7 @@ static void test_session(const ds_corpus_t *sp)
     ds_sim_params_t p;
     ds_sim_roles_t r;
     ds_error_t err = {0};
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.events = 1000;
     ds_sim_roles_find(sp, &r, &err);
     ds_sim_chain_t *ch = ds_sim_chain_alloc(sp->n_states);
@@ -222,8 +222,8 @@ static void test_session(const ds_corpus_t *sp)
                     "%g (SE %.4f)", ts[it], sum / n, n, want[it], se);
     }
 done:
-    ds_sim_events_free(&a);
-    ds_sim_events_free(&b);
+    ds_sim_events_clear(&a);
+    ds_sim_events_clear(&b);
     if (rng)
         gsl_rng_free(rng);
     ds_sim_chain_free(ch);
@@ -238,7 +238,7 @@ static void test_couple(void)
         CHECK(0, "alloc");
         return;
     }
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.answer_sd = 0;
     ds_sim_couple_draw(&p, 0.86, rng, &c);
     CHECK_NEAR(c.answer_rate, 0.86, 0, "answer SD 0: the group's rate");
@@ -279,32 +279,32 @@ static void test_params(void)
 {
     ds_sim_params_t p;
     ds_error_t err = {0};
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.gap_mean = 0;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "gap mean 0");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.withdraw[1] = 1.5;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "withdraw 1.5");
     CHECK(strstr(err.msg, "withdraw (post)") != NULL, "message names it");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.continuation[0] = 0.7, p.soften[0] = 0.4;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE,
               "continue + soften > 1");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.events = 0;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "0 events");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.therapy_mean = 0.5, p.therapy_sd = 0.5;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE,
               "therapy SD at sqrt(m (1 - m)) refused");
     p.therapy_mean = 1.2, p.therapy_sd = 0;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "therapy mean 1.2");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.latency_mean[DS_SIM_POST] = 0;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "latency post 0");
     CHECK(strstr(err.msg, "latency mean (post)") != NULL,
           "message names the post latency");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.answer_gain = -1;
     CHECK_INT(ds_sim_params_check(&p, &err), 0, "answer gain -1 accepted");
     p.answer_gain = 1.01;
@@ -320,7 +320,7 @@ static void test_time_limits(const ds_corpus_t *sp)
 {
     ds_sim_params_t p;
     ds_error_t err = {0};
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.events = 400; /* up to 500 events: a mean up to 2e5 s fits */
     p.gap_mean = 1.9e5;
     CHECK_INT(ds_sim_params_check(&p, &err), 0, "gap mean 1.9e5 s, 500 "
@@ -330,18 +330,18 @@ static void test_time_limits(const ds_corpus_t *sp)
               "refused");
     CHECK(strstr(err.msg, "gap mean") && strstr(err.msg, "500 events"),
           "the message names the mean and the events");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.latency_mean[DS_SIM_POST] = 1e308;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "latency mean "
               "(post) 1e308: refused");
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     p.duration_mean = 1e308;
     CHECK_INT(ds_sim_params_check(&p, &err), DS_EUSAGE, "duration mean "
               "1e308: refused");
     CHECK(strstr(err.msg, "duration mean") != NULL, "and named");
 
     ds_sim_roles_t r;
-    ds_sim_params_default(&p);
+    ds_sim_params_init(&p);
     ds_sim_roles_find(sp, &r, &err);
     ds_sim_chain_t *ch = ds_sim_chain_alloc(sp->n_states);
     gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
@@ -361,7 +361,7 @@ static void test_time_limits(const ds_corpus_t *sp)
     } else {
         CHECK(0, "alloc");
     }
-    ds_sim_events_free(&ev);
+    ds_sim_events_clear(&ev);
     ds_sim_chain_free(ch);
     if (rng)
         gsl_rng_free(rng);

@@ -37,7 +37,7 @@ static ds_corpus_t *load(void)
         printf("# %s\n", diag.errors[i]);
     if (err.code)
         printf("# %s\n", err.msg);
-    ds_diag_free(&diag);
+    ds_diag_clear(&diag);
     ds_codebook_free(cb);
     return c;
 }

@@ -96,6 +96,24 @@ static void test_suggest(void)
     CHECK_INT(ds_edit_distance("kitten", "sitting"), 3, "kitten/sitting");
 }
 
+static void test_aprintf(void)
+{
+    char *s = ds_aprintf("%s/%zu/%s", "/lag", (size_t)12, "pr\xC3\xA4");
+    CHECK_STR(s, "/lag/12/pr\xC3\xA4", "ds_aprintf: formats into a new string");
+    free(s);
+    char big[300];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    s = ds_aprintf("<%s>", big);
+    CHECK(s && strlen(s) == sizeof big + 1 && s[0] == '<' &&
+              s[sizeof big] == '>',
+          "ds_aprintf: as long as it needs to be");
+    free(s);
+    s = ds_aprintf("%s", "");
+    CHECK_STR(s, "", "ds_aprintf: the empty string");
+    free(s);
+}
+
 static void test_sha256(void)
 {
     /* FIPS 180-4 / NIST example vectors */
@@ -261,6 +279,7 @@ int main(void)
     test_fast_decimal();
     test_utf8();
     test_suggest();
+    test_aprintf();
     test_sha256();
     test_sha256_paths();
     test_sha256_file();
