@@ -172,7 +172,7 @@ static void test_field_limit(void)
                                   "bytes") == 0,
           "block without its header: the field counted");
     free(t);
-    ds_diag_free(&d);
+    ds_diag_clear(&d);
 }
 
 int main(void)
