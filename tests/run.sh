@@ -84,6 +84,11 @@ if [ -z "${TMPDIR:-}" ] && shm_room; then
     export TMPDIR
 fi
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/dyadseq-check.XXXXXX")
+# OpenMP's idle threads sleep instead of spinning between parallel regions:
+# two tests run at a time on two cores, and a spinning thread takes the
+# core another test's process waits for (the results do not depend on it)
+: "${OMP_WAIT_POLICY:=passive}"
+export OMP_WAIT_POLICY
 trap 'rm -rf "$RUN"' EXIT
 trap 'exit 130' INT TERM
 if [ -z "${JOBS:-}" ]; then
