@@ -21,14 +21,30 @@ export_all() {
     "$D" export -q "$1" /agreement/icc >"$2/icc.csv"
     "$D" export "$1" /agreement/icc/values >"$2/icc_values.csv"
 }
+# check_r NAME DIR: the R check of the exports in DIR (tests/agree/
+# check_agree.R), its lines prefixed with NAME; queued, and run_r runs
+# every one at the end in one R (tests/plots/rbatch.R)
+n_r=0
 check_r() {
-    if have_r; then
-        if Rscript --vanilla tests/agree/check_agree.R "$2" >"$2/r.out" 2>&1
-        then sed "s/^\(not \)\{0,1\}ok - /&$1: /" "$2/r.out"
-        else not_ok "$1: check_agree.R failed"; sed 's/^/    # /' "$2/r.out"; fi
-    else
-        ok "$1: statistics against R # SKIP no R"
+    n_r=$((n_r + 1))
+    echo "r$n_r tests/agree/check_agree.R $2" >>"$TMP/r.jobs"
+    echo "$1" >"$TMP/r$n_r.name"
+}
+run_r() {
+    [ "$n_r" -gt 0 ] || return
+    if ! have_r; then
+        for i in $(seq "$n_r"); do ok "$(cat "$TMP/r$i.name"): statistics against R # SKIP no R"; done
+        return
     fi
+    Rscript --vanilla tests/plots/rbatch.R "$TMP/rb" <"$TMP/r.jobs" >"$TMP/rb.log" 2>&1 ||
+        { not_ok "tests/plots/rbatch.R ran"; sed 's/^/    # /' "$TMP/rb.log" | head -10; }
+    for i in $(seq "$n_r"); do
+        name=$(cat "$TMP/r$i.name")
+        cat "$TMP/rb/r$i.out" "$TMP/rb/r$i.err" >"$TMP/r$i.out" 2>/dev/null
+        if [ "$(cat "$TMP/rb/r$i.status" 2>/dev/null)" = 0 ]
+        then sed "s/^\(not \)\{0,1\}ok - /&$name: /" "$TMP/r$i.out"
+        else not_ok "$name: check_agree.R failed"; sed 's/^/    # /' "$TMP/r$i.out"; fi
+    done
 }
 
 # ---- the demo --------------------------------------------------------
@@ -232,4 +248,5 @@ if PY=$(python_with h5py numpy matplotlib); then
 else
     ok "the agreement figure # SKIP no Python with h5py, numpy and matplotlib"
 fi
+run_r
 finish
