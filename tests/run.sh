@@ -18,11 +18,29 @@
 #                   results are still printed in order. With JOBS=1 the
 #                   wall-clock seconds of a test are its own, with more they
 #                   include waiting for the processor.
+#   TMPDIR=dir      the tests' scratch directories; by default /dev/shm
+#                   when it is a writable tmpfs with 1 GiB free, else /tmp.
+#                   Results files are synced to disk (file and directory)
+#                   before they count as written: on tmpfs that costs
+#                   nothing, on a disk the test waits and a core idles.
+#
+# The pool starts the slowest tests first (FIRST below, in that order, the
+# rest in list order), so that no long test starts at the end and runs
+# alone; the results are still printed in list order.
 
 : "${UNIT_DIR:=build/tests-opt}"
 : "${DYADSEQ:=build/dyadseq}"
 export DYADSEQ
 SKIP_RE='^ok[^#]*#[[:space:]]*[Ss][Kk][Ii][Pp]'
+
+# the slowest tests, slowest first (CPU seconds of `make check`, measured)
+FIRST="tests/analyze/test_properties.sh tests/robust/test_damaged.sh
+tests/plots/test_plots.sh tests/analyze/test_r_crosscheck.sh
+tests/agree/test_agree.sh tests/perf/test_parallel.sh
+tests/fault/test_faults.sh tests/dyadic/test_cli_metrics.sh
+tests/power/test_power.sh tests/plots/test_plots_real.sh
+tests/convert/test_convert.sh tests/plots/test_plot_ap.sh
+tests/dyadic/test_actor_partner.sh"
 
 # now: seconds since the epoch, with decimals where date has them
 now() { date +%s.%N 2>/dev/null | sed 's/\.N$//'; }
@@ -54,7 +72,23 @@ if [ "${1:-}" = --one ]; then
     exit 0
 fi
 
+# shm_room: /dev/shm is a writable tmpfs with at least 1 GiB available
+shm_room() {
+    [ -d /dev/shm ] && [ -w /dev/shm ] || return 1
+    df -Pk /dev/shm 2>/dev/null | awk 'NR == 2 { exit !($4 >= 1048576) }' || return 1
+    # a tmpfs (Linux; elsewhere /dev/shm may be something else)
+    grep -qs '^[^ ]* /dev/shm tmpfs ' /proc/mounts
+}
+if [ -z "${TMPDIR:-}" ] && shm_room; then
+    TMPDIR=/dev/shm
+    export TMPDIR
+fi
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/dyadseq-check.XXXXXX")
+# OpenMP's idle threads sleep instead of spinning between parallel regions:
+# two tests run at a time on two cores, and a spinning thread takes the
+# core another test's process waits for (the results do not depend on it)
+: "${OMP_WAIT_POLICY:=passive}"
+export OMP_WAIT_POLICY
 trap 'rm -rf "$RUN"' EXIT
 trap 'exit 130' INT TERM
 if [ -z "${JOBS:-}" ]; then
@@ -76,11 +110,18 @@ for t in tests/*/test_*.sh; do
     n=$((n + 1)); echo "$n $t sh $t"
 done >>"$RUN/list"
 
+# the order the pool starts them in: FIRST's tests (those in the list),
+# then the others
+for f in $FIRST; do
+    awk -v f="$f" '$2 == f' "$RUN/list"
+done >"$RUN/order"
+awk -v first=" $(echo $FIRST) " 'index(first, " " $2 " ") == 0' "$RUN/list" >>"$RUN/order"
+
 started=$(now)
 if [ "$n" -eq 0 ]; then
     pool=""
 elif [ "$JOBS" -gt 1 ]; then
-    xargs -P "$JOBS" -L 1 sh "$0" --one "$RUN" <"$RUN/list" &
+    xargs -P "$JOBS" -L 1 sh "$0" --one "$RUN" <"$RUN/order" &
     pool=$!
 else
     while read -r i name cmd; do

@@ -16,17 +16,19 @@
 # Expected values are written out in the comments next to each check.
 . tests/lib.sh
 
-# col FILE NAME: the 1-based index of column NAME in the header of FILE
-col() { head -1 "$1" | tr ',' '\n' | grep -nx "$2" | cut -d: -f1; }
+# (in each awk below, c is the column named STAT, from the header: one
+# process per value)
 # sv STAT SESSION FROM TO: a per-session value from $TMP/s.csv
 sv() {
-    awk -F, -v c="$(col "$TMP/s.csv" "$1")" -v s="$2" -v f="$3" -v t="$4" \
-        'NR > 1 && $1 == s && $4 == f && $5 == t { print $c }' "$TMP/s.csv"
+    awk -F, -v name="$1" -v s="$2" -v f="$3" -v t="$4" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        c && $1 == s && $4 == f && $5 == t { print $c }' "$TMP/s.csv"
 }
 # pv STAT FROM TO: a pooled value from $TMP/p.csv
 pv() {
-    awk -F, -v c="$(col "$TMP/p.csv" "$1")" -v f="$2" -v t="$3" \
-        'NR > 1 && $1 == f && $2 == t { print $c }' "$TMP/p.csv"
+    awk -F, -v name="$1" -v f="$2" -v t="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        c && $1 == f && $2 == t { print $c }' "$TMP/p.csv"
 }
 # near DESCRIPTION GOT WANT [TOL]: numbers equal to a relative tolerance
 near() {
@@ -37,8 +39,9 @@ near() {
 }
 # count_na STAT SESSION: NA cells of a per-session statistic
 count_na() {
-    awk -F, -v c="$(col "$TMP/s.csv" "$1")" -v s="$2" \
-        'NR > 1 && $1 == s && $c == "NA" { n++ } END { print n + 0 }' "$TMP/s.csv"
+    awk -F, -v name="$1" -v s="$2" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) c = i; next }
+        c && $1 == s && $c == "NA" { n++ } END { print n + 0 }' "$TMP/s.csv"
 }
 
 # ---------------------------------------------------------------------------

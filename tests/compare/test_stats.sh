@@ -26,9 +26,14 @@ for s in small large; do
 done
 
 if have_r; then
+    # both studies in one R (tests/plots/rbatch.R)
     for s in small large; do
-        Rscript --vanilla tests/compare/check_stats.R "$s" "$TMP/$s.c.csv" \
-            "$TMP/$s.v.csv" >"$TMP/$s.r" 2>&1 || echo "not ok - check_stats.R $s failed"
+        echo "$s tests/compare/check_stats.R $s $TMP/$s.c.csv $TMP/$s.v.csv"
+    done | Rscript --vanilla tests/plots/rbatch.R "$TMP/rb" >"$TMP/rb.log" 2>&1 ||
+        { echo "not ok - tests/plots/rbatch.R ran"; sed 's/^/    # /' "$TMP/rb.log" | head -10; }
+    for s in small large; do
+        cat "$TMP/rb/$s.out" "$TMP/rb/$s.err" >"$TMP/$s.r" 2>/dev/null
+        [ "$(cat "$TMP/rb/$s.status" 2>/dev/null)" = 0 ] || echo "not ok - check_stats.R $s failed"
         grep -v '^branch' "$TMP/$s.r"
     done
     # branch counts summed over both studies

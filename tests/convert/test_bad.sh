@@ -7,19 +7,25 @@
 #   status: N                            the exit status
 #   stderr:                              then the exact standard error
 #
-# Run from a scratch copy, so messages name files as written here.
+# Run from a scratch copy, so messages name files as written here. One awk
+# reads each .expect (PARSE below, as in tests/cli/test_bad_inputs.sh): the
+# expected messages to $TMP/want, the rest as shell variables.
 . tests/lib.sh
 cp -R tests/convert/bad "$TMP/bad"
 cd "$TMP/bad" || exit 1
 
+PARSE='function q(s) { gsub(/\047/, "\047\\\047\047", s); return "\047" s "\047" }
+    BEGIN { printf "" >want; print "args= input= want=" }
+    body { print >want; next }
+    /^stderr:$/ { body = 1; next }
+    sub(/^args: /, "") { print "args=" q($0); next }
+    sub(/^input: /, "") { print "input=" q($0); next }
+    sub(/^status: /, "") { print "want=" q($0); next }'
 n=0
 for exp in *.expect; do
     name=${exp%.expect}
     n=$((n + 1))
-    args=$(sed -n 's/^args: //p' "$exp")
-    input=$(sed -n 's/^input: //p' "$exp")
-    want=$(sed -n 's/^status: //p' "$exp")
-    sed '1,/^stderr:$/d' "$exp" >"$TMP/want"
+    eval "$(awk -v want="$TMP/want" "$PARSE" "$exp")"
     eval "\"\$DYADSEQ\" $args \"\$input\"" </dev/null >"$TMP/out" 2>"$TMP/got"
     status=$?
     check_eq "$name: exit status" "$status" "$want"
@@ -29,9 +35,10 @@ for exp in *.expect; do
         not_ok "$name: messages differ"
         diff "$TMP/want" "$TMP/got" | sed 's/^/    # /' | head -10
     fi
-    left=$(ls out.* *.tmp.* 2>/dev/null)
+    left=""
+    for f in out.* ./*.tmp.*; do [ -e "$f" ] && left="$left$f "; done
     check_eq "$name: no output file left" "$left" ""
-    rm -f out.* ./*.tmp.*
+    [ -z "$left" ] || rm -f out.* ./*.tmp.*
     if grep -v '^dyadseq: error: \|^Try ' "$TMP/got" | grep -q .; then
         not_ok "$name: a message line without the 'dyadseq: error: ' prefix"
     fi

@@ -133,13 +133,17 @@ an q2 2 ../q.csv
 check "quotes and CRLF: identical at 1 and 2 threads" cmp q1.h5 q2.h5
 check "  and the same counts as without them" cmp big1.csv q2.csv
 
-# permutation tests: per-session seeds, so any thread count
+# permutation tests: per-session seeds, so any thread count (20 of the
+# couples, 60 sessions: the reader is tested above, here the seeds)
+mkdir perm
+cp dir/*-0[1-9].csv dir/*-10.csv perm/
+check_eq "permutations: 20 couples" "$(ls perm | wc -l | tr -d ' ')" 20
 for t in 1 2 3; do
-    an p$t "$t" ../dir --permutations 20 --seed 5
+    an p$t "$t" ../perm --permutations 20 --seed 5
 done
 check "permutations: identical at 1 and 2 threads" cmp p1.h5 p2.h5
 check "permutations: identical at 1 and 3 threads" cmp p1.h5 p3.h5
-an p9 2 ../dir --permutations 20 --seed 6
+an p9 2 ../perm --permutations 20 --seed 6
 "$D" export p1.h5 /lag/1/session/permutation_p >p1.csv
 "$D" export p9.h5 /lag/1/session/permutation_p >p9.csv
 if cmp -s p1.csv p9.csv; then not_ok "another seed gives other p-values"; else

@@ -5,6 +5,8 @@
 # file with /actor_partner, silently left out for one without (and named as
 # skipped when asked for with --only); the t quantile of its confidence
 # intervals against R's qt() (and a tabulated value without R).
+# The Python scripts run in one interpreter (tests/plots/pybatch.py:
+# starting Python with matplotlib takes about a second).
 . tests/lib.sh
 
 if ! PY=$(python_with h5py numpy matplotlib); then
@@ -28,31 +30,38 @@ check "analyze with --actor-partner" "$DYADSEQ" analyze -q -o "$TMP/ap.h5" \
     --actor-partner default "$TMP/ap.csv"
 check "analyze without" "$DYADSEQ" analyze -q -o "$TMP/plain.h5" "$TMP/ap.csv"
 
-check "plot_results draws the figure" "$PY" scripts/plot_results.py -q \
-    "$TMP/ap.h5" -o "$TMP/fig" --only actor_partner
-check "... as PNG" test -s "$TMP/fig/actor_partner.png"
-check "... and PDF" test -s "$TMP/fig/actor_partner.pdf"
-check_eq "a PNG" "$(head -c 4 "$TMP/fig/actor_partner.png" | od -An -c | tr -d ' ')" "211PNG"
-
-"$PY" scripts/plot_results.py "$TMP/plain.h5" -o "$TMP/fig2" \
-    --only heatmap >/dev/null 2>"$TMP/e1"
-check "without /actor_partner and not asked for: no figure" \
-    test ! -e "$TMP/fig2/actor_partner.png"
-check_eq "... and no message about it" "$(grep -c actor_partner "$TMP/e1")" 0
-"$PY" scripts/plot_results.py "$TMP/plain.h5" -o "$TMP/fig3" \
-    --only actor_partner >/dev/null 2>"$TMP/e2"
-check_eq "asked for with --only: skipped with the reason" \
-    "$(grep -c 'skipped actor_partner: no /actor_partner' "$TMP/e2")" 1
-
-# t quantiles of the intervals: R's qt, or tabulated values (to 1e-3: the
-# t CDF is integrated numerically, least accurately for 1 df)
-"$PY" - >"$TMP/q" <<'EOF'
+# the three figures and the t quantiles of the intervals, in one Python
+cat >"$TMP/q.py" <<'EOF'
 import sys
 sys.path.insert(0, "scripts")
 from dyadseq_plots import apim
 for df in (1, 4, 9, 39):
     print(df, repr(apim.t_quantile(0.975, df)))
 EOF
+B=$TMP/batch
+"$PY" tests/plots/pybatch.py "$B" >"$TMP/batch.log" 2>&1 <<EOF ||
+ap scripts/plot_results.py -q $TMP/ap.h5 -o $TMP/fig --only actor_partner
+plain scripts/plot_results.py $TMP/plain.h5 -o $TMP/fig2 --only heatmap
+asked scripts/plot_results.py $TMP/plain.h5 -o $TMP/fig3 --only actor_partner
+q $TMP/q.py
+EOF
+    { not_ok "tests/plots/pybatch.py ran"; sed 's/^/    # /' "$TMP/batch.log" | head -10; }
+
+if [ "$(cat "$B/ap.status" 2>/dev/null)" = 0 ]; then ok "plot_results draws the figure"
+else not_ok "plot_results draws the figure"; sed 's/^/    # /' "$B/ap.err" | head -10; fi
+check "... as PNG" test -s "$TMP/fig/actor_partner.png"
+check "... and PDF" test -s "$TMP/fig/actor_partner.pdf"
+check_eq "a PNG" "$(head -c 4 "$TMP/fig/actor_partner.png" | od -An -c | tr -d ' ')" "211PNG"
+
+check "without /actor_partner and not asked for: no figure" \
+    test ! -e "$TMP/fig2/actor_partner.png"
+check_eq "... and no message about it" "$(grep -c actor_partner "$B/plain.err")" 0
+check_eq "asked for with --only: skipped with the reason" \
+    "$(grep -c 'skipped actor_partner: no /actor_partner' "$B/asked.err")" 1
+
+# t quantiles of the intervals: R's qt, or tabulated values (to 1e-3: the
+# t CDF is integrated numerically, least accurately for 1 df)
+cp "$B/q.out" "$TMP/q" 2>/dev/null || : >"$TMP/q"
 if have_r; then
     want=$(Rscript --vanilla -e 'for (d in c(1, 4, 9, 39)) cat(d, sprintf("%.17g", qt(0.975, d)), "\n")')
     src="R's qt"

@@ -1,9 +1,9 @@
 """Damaged results files for tests/robust/test_damaged.sh (issue 18 #6, #10).
 
-  damage.py remove DYADSEQ FILE WORKDIR EVERY
-                                            every group and every EVERY-th
-                                            dataset removed in turn: info must
-                                            say what is missing
+  damage.py remove DYADSEQ FILE WORKDIR SIZE
+                                            every group and every dataset
+                                            removed, SIZE unrelated ones per
+                                            copy: info must name each missing
   damage.py attr DYADSEQ FILE WORKDIR      root attributes changed: format
                                             versions it cannot read, wrong
                                             types, missing
@@ -12,8 +12,8 @@
                                             the string heap, the object headers
                                             and anywhere: never a signal
 
-Prints one line per finding ("accepted PATH", "signal ...") and a summary
-line "checked N"; the shell test counts them.
+Prints one line per finding ("accepted PATH", "unnamed PATH", "signal ...")
+and a summary line "checked N ..."; the shell test counts them.
 """
 import os
 import random
@@ -32,27 +32,90 @@ def run(dyadseq, args, timeout=60):
         return "timeout", ""
 
 
-def remove(dyadseq, src, work, every):
-    """Remove each group, and every EVERY-th dataset, in turn."""
+def related(a, b):
+    """One of the paths is the other or inside it."""
+    return a == b or a.startswith(b + "/") or b.startswith(a + "/")
+
+
+def batches(paths, weight, limit):
+    """The paths in groups of total weight at most LIMIT (one heavier alone),
+    none inside another of its group; in order, each path in the first
+    group it fits (deterministic)."""
+    out = []
+    for p in paths:
+        for b in out:
+            if sum(weight[q] for q in b) + weight[p] <= limit and \
+                    not any(related(p, q) for q in b):
+                b.append(p)
+                break
+        else:
+            out.append([p])
+    return out
+
+
+# what gives the other tables their sizes (states, codes, sessions): one
+# of these missing makes every table the wrong size, so they go alone
+CORE = ("/states", "/codebook", "/sessions")
+
+
+def named(p, missing):
+    """P, or an object inside it, is among the MISSING paths."""
+    return any(m == p or m.startswith(p + "/") for m in missing)
+
+
+def removed(dyadseq, src, tmp, paths):
+    """info's exit status and the objects it names as missing, on a copy
+    of SRC without PATHS."""
+    import h5py
+    shutil.copy(src, tmp)
+    with h5py.File(tmp, "r+") as f:
+        for p in paths:
+            del f[p]
+    rc, err = run(dyadseq, ["info", tmp])
+    missing = [line.rsplit(": ", 1)[-1][:-len(" is missing")]
+               for line in err.splitlines() if line.endswith(" is missing")]
+    return rc, err, missing
+
+
+def remove(dyadseq, src, work, size):
+    """Remove every group and every dataset: up to SIZE unrelated objects
+    per copy (info reports every problem of a file, one line each), and
+    info must exit 1 naming each: "PATH is missing", for a group PATH or
+    an object inside it. The objects of CORE go alone; one not named
+    among others is tried again alone (so one object's messages cannot
+    crowd out another's), and must be named then."""
     import h5py
     paths = []
     with h5py.File(src, "r") as f:
         f.visit(lambda name: paths.append("/" + name))
-        groups = [p for p in paths if isinstance(f[p], h5py.Group)]
-    datasets = [p for p in paths if p not in groups]
-    paths = groups + datasets[::every]
+        datasets = [p for p in paths if isinstance(f[p], h5py.Dataset)]
     tmp = os.path.join(work, "removed.h5")
-    for p in paths:
-        shutil.copy(src, tmp)
-        with h5py.File(tmp, "r+") as f:
-            if p in f:
-                del f[p]
-        rc, err = run(dyadseq, ["info", tmp])
-        if rc != 1:
-            print("accepted %s (info exit %s)" % (p, rc))
-        elif "missing" not in err and "damaged" not in err:
-            print("unclear %s: %s" % (p, err.strip()[:200]))
-    print("checked %d" % len(paths))
+    # a removed object's lines: one per dataset at or inside it
+    weight = {p: sum(1 for d in datasets if d == p or d.startswith(p + "/"))
+              for p in paths}
+    core = [p for p in paths if any(related(p, c) for c in CORE)]
+    copies = [[p] for p in core]
+    copies += batches([p for p in paths if p not in core], weight, size)
+    again = 0
+    for b in copies:
+        rc, err, missing = removed(dyadseq, src, tmp, b)
+        for p in b:
+            r, e, m = rc, err, missing
+            others = [q for q in b if q != p]
+            if r == 1 and not named(p, m) and others:
+                again += 1
+                others = []
+                r, e, m = removed(dyadseq, src, tmp, [p])
+            with_ = " (removed with %s)" % " ".join(others) if others else ""
+            if r not in (0, 1):
+                print("signal %s: info exit %s%s" % (p, r, with_))
+            elif r != 1:
+                print("accepted %s (info exit %s)%s" % (p, r, with_))
+            elif not named(p, m):
+                print("unnamed %s: %s" % (
+                    p, e.strip().replace("\n", " | ")[:300]))
+    print("checked %d in %d copies (%d again alone)" % (
+        len(paths), len(copies), again))
 
 
 def regions(data):

@@ -9,7 +9,9 @@
 
 temps() { ls -a "$1" | grep -c '\.tmp\.' ; }
 
-if ! command -v python3 >/dev/null 2>&1; then
+# (python_with: /usr/bin/python3 first, as the other tests; a python3 on
+# PATH may be a version manager's shim that costs half a second a start)
+if ! PY=$(python_with); then
     ok "signals # SKIP no python3 to send them"
     finish
 fi
@@ -21,7 +23,7 @@ fi
 
 # interrupt CMD... once its temporary exists; prints "STATUS" then stderr
 interrupt() {
-    python3 - "$@" <<'PY'
+    "$PY" - "$@" <<'PY'
 import glob, os, signal, subprocess, sys, time
 sig, pattern, ignore = int(sys.argv[1]), sys.argv[2], sys.argv[3] == "ignore"
 cmd = sys.argv[4:]
@@ -81,7 +83,7 @@ mkdir "$TMP/dir/.sub.h5.tmp.Dir001"
 touch -d '1 hour ago' "$TMP/dir/.sub.h5.tmp.Dir001"
 ln -s /nonexistent "$TMP/dir/.link.h5.tmp.Lnk001"
 # a running writer's temporary is locked: the sweep leaves it
-python3 - "$TMP/dir/.locked.h5.tmp.Lck001" "$TMP/locked" <<'PY' &
+"$PY" - "$TMP/dir/.locked.h5.tmp.Lck001" "$TMP/locked" <<'PY' &
 import fcntl, os, sys, time
 fd = os.open(sys.argv[1], os.O_RDWR)
 fcntl.lockf(fd, fcntl.LOCK_EX)

@@ -10,7 +10,10 @@
 A=tests/simulate/metrics.awk
 
 # field NAME of the metrics line of GROUP and SESSION
-metric() { grep "^group=$2 session=$3 " "$TMP/m" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+metric() {
+    awk -v k="$1=" -v g="group=$2" -v s="session=$3" '$1 == g && $2 == s {
+        for (i = 1; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' "$TMP/m"
+}
 # within VALUE WANT TOL: |VALUE - WANT| <= TOL
 within() { awk -v v="$1" -v w="$2" -v t="$3" 'BEGIN { exit !(v - w <= t && w - v <= t) }'; }
 # less A B: A < B

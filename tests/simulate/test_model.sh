@@ -45,8 +45,9 @@ if have_r; then
     printf '%s\t%s\t%s\n' "$TMP/planted-out.csv" "$M/planted.csv" "planted matrix recovered" \
         >"$TMP/specs"
     # gaps: gamma(2, mean 3) before ordinary events, gamma(4, mean 0.8)
-    # before an answer to a bid; durations end by the next onset
-    Rscript - "$TMP/planted-out.csv" <<'REOF'
+    # before an answer to a bid; durations end by the next onset (run at
+    # the end with transitions.R, in one R)
+    cat >"$TMP/gaps.R" <<'REOF'
 d <- read.csv(commandArgs(trailingOnly = TRUE)[1], colClasses = c(time = "numeric", duration = "numeric"))
 tap <- function(ok, what) cat(if (ok) "ok" else "not ok", "-", what, "\n")
 n <- nrow(d); same <- paste(d$couple, d$session)[-1] == paste(d$couple, d$session)[-n]
@@ -100,8 +101,15 @@ check_status "a --print-model matrix is a valid --model" 0 "$DYADSEQ" simulate \
 if have_r; then
     printf '%s\t%s\t%s\n' "$TMP/rt.csv" "$TMP/stable-pre-A.csv" \
         "printed built-in matrix recovered through --model" >>"$TMP/specs"
-    Rscript "$R" --specs "$TMP/specs" 2>"$TMP/r.err" ||
-        { not_ok "transitions.R ran"; sed 's/^/    # /' "$TMP/r.err" | head -5; }
+    # the gaps' script and transitions.R in one R (tests/plots/rbatch.R)
+    printf '%s\n' "gaps $TMP/gaps.R $TMP/planted-out.csv" "trans $R --specs $TMP/specs" |
+        Rscript tests/plots/rbatch.R "$TMP/rb" >"$TMP/rb.log" 2>&1 ||
+        { not_ok "tests/plots/rbatch.R ran"; sed 's/^/    # /' "$TMP/rb.log" | head -5; }
+    for j in gaps:"the gaps' R script" trans:transitions.R; do
+        cat "$TMP/rb/${j%%:*}.out" 2>/dev/null
+        [ "$(cat "$TMP/rb/${j%%:*}.status" 2>/dev/null)" = 0 ] ||
+            { not_ok "${j#*:} ran"; sed 's/^/    # /' "$TMP/rb/${j%%:*}.err" 2>/dev/null | head -5; }
+    done
 else
     skip "printed built-in matrix recovered through --model" "no Rscript"
 fi
