@@ -125,10 +125,9 @@ check-mpi: $(BIN) serial-bin
 	    DYADSEQ=$(BUILD)/dyadseq DYADSEQ_SERIAL=$(BUILD)/dyadseq \
 	    DYADSEQ_MPI=$(BIN) sh tests/run.sh
 else
-# The build runs CHECK_JOBS compilers at a time unless make was given -j
-# (a fresh clone builds some 120 objects and unit-test programs: half the
-# time of `make check` on 2 cores at -j1). The build is a sub-make, so a
-# plain `make check` gets the parallel build too.
+# The build runs CHECK_JOBS compilers at a time unless make was given -j:
+# a fresh clone compiles some 120 objects and unit-test programs (about
+# 40 s of CPU), which a plain `make check` (CI's) built one at a time.
 CHECK_JOBS ?= 2
 check:
 	@$(MAKE) --no-print-directory \

@@ -75,14 +75,14 @@ check_eq "replication 1 = simulate + compare / analyze, every metric, to the las
     "$out" "checked 10"
 
 # the one-sample Wilcoxon test against R's wilcox.test(x) on the same values
+# (R runs once, at the end: tests/plots/rbatch.R)
 if have_r; then
     "$DYADSEQ" export "$TMP/c.h5" /comparison/values >"$TMP/values.csv"
-    want=$(awk -F, '$2 == "yules_q[A:pursue->B:withdraw]" && $6 == 1 { print $5 }' "$TMP/values.csv" |
-        Rscript --vanilla -e 'x <- scan("stdin", quiet = TRUE); cat(sprintf("%.15g", wilcox.test(x)$p.value))')
-    got=$(awk -F, 'NR > 1 && $2 == 9 && $3 == 80 && $4 == 8 && $5 == 1 { printf "%.15g", $11 }' "$TMP/reps.csv")
-    check_eq "one-sample Wilcoxon p = R's wilcox.test" "$got" "$want"
-else
-    ok "one-sample Wilcoxon against R # SKIP no R"
+    awk -F, '$2 == "yules_q[A:pursue->B:withdraw]" && $6 == 1 { print $5 }' "$TMP/values.csv" \
+        >"$TMP/wx.txt"
+    echo 'x <- scan(commandArgs(TRUE)[1], quiet = TRUE); cat(sprintf("%.15g", wilcox.test(x)$p.value))' \
+        >"$TMP/wx.R"
+    echo "wilcox $TMP/wx.R $TMP/wx.txt" >>"$TMP/r.jobs"
 fi
 
 # ---- threads ---------------------------------------------------------------
@@ -122,8 +122,15 @@ check "power with --model PRE:POST" "$DYADSEQ" power \
     --seed 3 -o "$TMP/x.h5"
 "$DYADSEQ" export -q "$TMP/x.h5" /power >"$TMP/x.csv"
 if have_r; then
-    Rscript --vanilla tests/power/exact.R "$TMP/x.csv" 0.3 0.9 2>&1
+    echo "exact tests/power/exact.R $TMP/x.csv 0.3 0.9" >>"$TMP/r.jobs"
+    Rscript --vanilla tests/plots/rbatch.R "$TMP/rb" <"$TMP/r.jobs" >"$TMP/rb.log" 2>&1 ||
+        { not_ok "tests/plots/rbatch.R ran"; sed 's/^/    # /' "$TMP/rb.log" | head -10; }
+    got=$(awk -F, 'NR > 1 && $2 == 9 && $3 == 80 && $4 == 8 && $5 == 1 { printf "%.15g", $11 }' "$TMP/reps.csv")
+    check_eq "one-sample Wilcoxon p = R's wilcox.test" "$got" "$(cat "$TMP/rb/wilcox.out" 2>/dev/null)"
+    cat "$TMP/rb/exact.out" "$TMP/rb/exact.err" 2>/dev/null
+    [ "$(cat "$TMP/rb/exact.status" 2>/dev/null)" = 0 ] || not_ok "tests/power/exact.R ran"
 else
+    ok "one-sample Wilcoxon against R # SKIP no R"
     ok "exact power against R # SKIP no R"
 fi
 
