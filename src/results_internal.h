@@ -87,6 +87,7 @@ struct ds_results {
     char *context;         /* "while writing PATH", for the crash guard */
     ds_outfile_t out;      /* the temporary HDF5 writes to (f->tmp) */
     hid_t file, gcpl, lcpl, acpl, str_type;
+    hid_t dxpl;            /* string writes: a conversion buffer their size */
     int level;
     int direct_ok;         /* native numbers are little-endian */
     long fault_write;      /* DYADSEQ_FAULT: fail this write (1-based) */

@@ -102,6 +102,7 @@ static int make_properties(ds_results_t *r)
         H5Pset_char_encoding(r->lcpl, H5T_CSET_UTF8) < 0 ||
         (r->acpl = H5Pcreate(H5P_ATTRIBUTE_CREATE)) < 0 ||
         H5Pset_char_encoding(r->acpl, H5T_CSET_UTF8) < 0 ||
+        (r->dxpl = H5Pcreate(H5P_DATASET_XFER)) < 0 ||
         (r->str_type = make_str_type()) < 0)
         return -1;
     return 0;
@@ -144,7 +145,7 @@ int ds_results_create(const char *path, ds_results_t **out, ds_error_t *err)
     if (!r)
         return ds_results_oom(err);
     r->out.fd = -1;
-    r->file = r->gcpl = r->lcpl = r->acpl = r->str_type = -1;
+    r->file = r->gcpl = r->lcpl = r->acpl = r->str_type = r->dxpl = -1;
     r->level = DS_RESULTS_DEFAULT_LEVEL;
     ds_results_codec_init(&r->codec);
     read_fault_env(r);
@@ -229,6 +230,8 @@ static void results_free(ds_results_t *r)
             H5Pclose(r->lcpl);
         if (r->acpl >= 0)
             H5Pclose(r->acpl);
+        if (r->dxpl >= 0)
+            H5Pclose(r->dxpl);
         if (r->file >= 0)
             H5Fclose(r->file);
     }
