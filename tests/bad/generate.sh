@@ -15,7 +15,8 @@ long() { head -c "$1" /dev/zero | tr '\0' "$2"; }
     printf 'couple,session,actor,code,time,note\nc1,pre,A,pursue,0,ok\n'
     printf 'c1,pre,B,withdraw,1,"'
     i=0
-    while [ $i -lt 700 ]; do long 99 n; printf '\n'; i=$((i + 1)); done
+    n99=$(long 99 n) # printf is built in: no process per line
+    while [ $i -lt 700 ]; do printf '%s\n' "$n99"; i=$((i + 1)); done
     printf '"\nc1,pre,A,soften,2,ok\n'
 } >"$dir/long_quoted_field.csv"
 {
