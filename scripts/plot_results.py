@@ -2,8 +2,8 @@
 """plot_results.py — figures for a paper from one dyadseq results file.
 
 Reads the HDF5 layout of SPEC section 5 (schemas/results.md) with h5py and
-draws, with matplotlib only, five figures, each as PNG (150 dpi) and PDF
-(--format):
+draws, with matplotlib only, five figures, each as PNG (150 dpi, or
+--dpi) and PDF (--format):
 
   lag1_heatmap      pooled lag-k adjusted residuals (colour), Yule's Q in
                     every cell, significant cells framed after a stated
@@ -43,7 +43,7 @@ import sys
 
 # common first: it says what to install when numpy, h5py or matplotlib is
 # missing, before a figure module needs them
-from dyadseq_plots.common import PROG, Results, die, note
+from dyadseq_plots.common import DPI, PROG, Results, die, note
 from dyadseq_plots import agreement, apim, forest, km, lag, power, timeline
 
 
@@ -84,13 +84,17 @@ def main(argv=None):
     ap.add_argument("--only", metavar="LIST",
                     help="comma-separated subset of: " + ",".join(k for k, _ in FIGURES))
     ap.add_argument("--format", metavar="LIST", default="png,pdf",
-                    help="comma-separated formats of every figure: png (150 dpi), pdf [png,pdf]")
+                    help="comma-separated formats of every figure: png, pdf [png,pdf]")
+    ap.add_argument("--dpi", type=int, default=DPI,
+                    help=f"resolution of the PNG files, dots per inch (print: 300 or more) [{DPI}]")
     ap.add_argument("-q", "--quiet", action="store_true", help="do not list the files written")
     a = ap.parse_args(argv)
     a.formats = list(dict.fromkeys(x.strip() for x in a.format.split(",") if x.strip()))
     bad = [x for x in a.formats if x not in ("png", "pdf")]
     if bad or not a.formats:
         ap.error(f"--format: unknown format '{bad[0]}' (png, pdf)" if bad else "--format: no format")
+    if not (20 <= a.dpi <= 1200):
+        ap.error("--dpi must lie in 20 .. 1200")
     if not (0 < a.alpha < 1):
         ap.error("--alpha must lie in (0, 1)")
     if a.lag < 1:

@@ -17,11 +17,6 @@
 
 #include "text.h"
 
-/* string conversion: HDF5's default buffer, and bytes per string (the
- * larger of a char * and the 16-byte variable-length form on disk, twice) */
-#define STR_CONV_BYTES ((size_t)1 << 20)
-#define STR_CONV_ELEM ((size_t)32)
-
 /* Free one dataset's handle and buffers (not unlinked from r->open). */
 static void dset_free(ds_results_dset_t *d)
 {
@@ -339,23 +334,13 @@ static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
     return 0;
 }
 
-/* The transfer property list for writing n rows of d. Strings are
- * converted (to the file's variable-length form) through a buffer that
- * HDF5 allocates zero-filled for every write, 1 MiB unless told: for the
- * few hundred short columns of a results file that zero-filling was about
- * half of analyze's time. It is sized here to the write, which HDF5 then
- * converts in one pass as before; the file's bytes do not change. */
+/* The transfer property list for writing n rows of d (strings are
+ * converted: ds_results_xfer). */
 static hid_t xfer_plist(const ds_results_dset_t *d, size_t n)
 {
-    if (d->type != DS_RESULTS_STRING || d->r->dxpl < 0)
+    if (d->type != DS_RESULTS_STRING)
         return H5P_DEFAULT;
-    size_t elems = n * (d->row_elems ? d->row_elems : 1);
-    size_t bytes = STR_CONV_BYTES;
-    if (elems < STR_CONV_BYTES / STR_CONV_ELEM)
-        bytes = elems * STR_CONV_ELEM < 1024 ? 1024 : elems * STR_CONV_ELEM;
-    if (H5Pset_buffer(d->r->dxpl, bytes, NULL, NULL) < 0)
-        return H5P_DEFAULT;
-    return d->r->dxpl;
+    return ds_results_xfer(d->r->dxpl, n * (d->row_elems ? d->row_elems : 1));
 }
 
 /* Write rows [d->rows_done, + n) from data through HDF5's pipeline. */

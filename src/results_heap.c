@@ -55,7 +55,7 @@
 #define GCOL_OBJ_HEADER 16  /* index, references, reserved, size */
 #define GCOL_MAX ((uint64_t)256 << 20) /* a larger collection: damaged */
 #define REF_SIZE 16         /* length, address, index */
-#define SCAN_BLOCK ((size_t)1 << 20)
+#define SCAN_BLOCK ((size_t)64 << 10) /* reused: its pages fault once */
 
 typedef struct heap_obj {
     uint64_t addr;  /* of its collection */

@@ -29,6 +29,7 @@
 struct ds_results_reader {
     char *name;
     hid_t file;
+    hid_t dxpl;              /* dataset reads: ds_results_xfer */
     ds_results_heap_t *heap; /* its string heap, checked at open */
     int guarded;             /* ds_outfile_guard_reading(name) is on */
     int failed;              /* a look-up failed in HDF5 (not "absent") */
@@ -72,6 +73,8 @@ void ds_results_close(ds_results_reader_t *f)
         return;
     if (f->file >= 0 && ds_results_h5_usable())
         H5Fclose(f->file);
+    if (f->dxpl >= 0 && ds_results_h5_usable())
+        H5Pclose(f->dxpl);
     if (f->guarded)
         ds_outfile_guard_reading(NULL);
     ds_results_heap_free(f->heap);
@@ -107,7 +110,7 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
     ds_results_reader_t *f = calloc(1, sizeof *f);
     if (!f)
         return ds_results_oom(err);
-    f->file = -1;
+    f->file = f->dxpl = -1;
     if (!(f->name = ds_strdup(path))) {
         rc = ds_results_oom(err);
         goto fail;
@@ -125,7 +128,7 @@ int ds_results_open(const char *path, ds_results_reader_t **out,
         goto fail;
     }
     f->file = H5Fopen(path, H5F_ACC_RDONLY, fapl);
-    if (f->file < 0) {
+    if (f->file < 0 || (f->dxpl = H5Pcreate(H5P_DATASET_XFER)) < 0) {
         rc = ds_results_h5_error(err, path, "cannot open the HDF5 file");
         goto fail;
     }
@@ -395,8 +398,9 @@ static hid_t string_mem_type(hid_t ftype)
  * is an attribute instead) as `as` into buf. stype is the stored type.
  */
 static int read_sel(hid_t obj, int is_attr, hid_t stype, hid_t mspace,
-                    hid_t fspace, size_t n, ds_results_type_t as, void *buf,
-                    const char *file, const char *what, ds_error_t *err)
+                    hid_t fspace, hid_t dxpl, size_t n, ds_results_type_t as,
+                    void *buf, const char *file, const char *what,
+                    ds_error_t *err)
 {
     ds_results_type_t st = type_of(stype);
     if (as != DS_RESULTS_DOUBLE && as != DS_RESULTS_INT64 &&
@@ -424,8 +428,8 @@ static int read_sel(hid_t obj, int is_attr, hid_t stype, hid_t mspace,
         hid_t mt = as == DS_RESULTS_DOUBLE ? H5T_NATIVE_DOUBLE
                                            : H5T_NATIVE_INT64;
         herr_t e = is_attr ? H5Aread(obj, mt, buf)
-                           : H5Dread(obj, mt, mspace, fspace, H5P_DEFAULT,
-                                     buf);
+                           : H5Dread(obj, mt, mspace, fspace,
+                                     ds_results_xfer(dxpl, n), buf);
         return e < 0 ? ds_results_h5_error(err, file, "cannot read %s", what)
                      : 0;
     }
@@ -443,7 +447,8 @@ static int read_sel(hid_t obj, int is_attr, hid_t stype, hid_t mspace,
         return ds_results_oom(err);
     }
     herr_t e = is_attr ? H5Aread(obj, mt, raw)
-                       : H5Dread(obj, mt, mspace, fspace, H5P_DEFAULT, raw);
+                       : H5Dread(obj, mt, mspace, fspace,
+                                 ds_results_xfer(dxpl, n), raw);
     if (e < 0) {
         rc = ds_results_h5_error(err, file, "cannot read %s", what);
         goto done;
@@ -537,7 +542,7 @@ int ds_results_read_attr(ds_results_reader_t *f, const char *obj,
         a->i = buf;
     else
         a->d = buf;
-    rc = read_sel(at, 1, t, H5S_ALL, H5S_ALL, n, as, buf, f->name, what,
+    rc = read_sel(at, 1, t, H5S_ALL, H5S_ALL, -1, n, as, buf, f->name, what,
                   err);
     if (rc)
         ds_results_array_clear(a);
@@ -680,8 +685,8 @@ int ds_results_dread_rows(ds_results_dread_t *d, ds_results_type_t as,
     if (n == 0)
         return 0;
     if (sh->rank == 0)
-        return read_sel(d->dset, 0, d->ftype, H5S_ALL, H5S_ALL, 1, as, buf,
-                        d->f->name, what, err);
+        return read_sel(d->dset, 0, d->ftype, H5S_ALL, H5S_ALL, d->f->dxpl,
+                        1, as, buf, d->f->name, what, err);
     hsize_t start[DS_RESULTS_MAX_RANK] = {0}, cnt[DS_RESULTS_MAX_RANK];
     start[0] = first;
     cnt[0] = count;
@@ -696,8 +701,8 @@ int ds_results_dread_rows(ds_results_dread_t *d, ds_results_type_t as,
                                  what);
         goto done;
     }
-    rc = read_sel(d->dset, 0, d->ftype, mspace, d->space, n, as, buf,
-                  d->f->name, what, err);
+    rc = read_sel(d->dset, 0, d->ftype, mspace, d->space, d->f->dxpl, n, as,
+                  buf, d->f->name, what, err);
 done:
     if (mspace >= 0)
         H5Sclose(mspace);
@@ -802,7 +807,7 @@ static int entry_shape(catalog_ctx_t *c, hid_t d, const char *path,
         ds_results_shape_t ash;
         char *dn = NULL;
         if (asp >= 0 && shape_of_space(asp, &ash) == 0 && ash.n == 1 &&
-            read_sel(a, 1, at, H5S_ALL, H5S_ALL, 1, DS_RESULTS_STRING, &dn,
+            read_sel(a, 1, at, H5S_ALL, H5S_ALL, -1, 1, DS_RESULTS_STRING, &dn,
                      c->f->name, "attribute 'dimensions'", NULL) == 0)
             ds_format_fit(sh->dimensions, sizeof sh->dimensions, "%s", dn);
         free(dn);

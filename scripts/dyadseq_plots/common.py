@@ -168,7 +168,7 @@ def fmt_num(v, digits=3):
 
 # ----------------------------------------------------------------- output
 def save(fig, outdir, name, a):
-    """Write the figure in each format of --format (PNG at DPI, PDF),
+    """Write the figure in each format of --format (PNG at --dpi, PDF),
     cropped to what is drawn, caption included, plus a margin. The crop
     box is found once, not once per format by savefig's "tight" (each
     lays the whole figure out again)."""
@@ -177,7 +177,7 @@ def save(fig, outdir, name, a):
     for ext in a.formats:
         p = os.path.join(outdir, f"{name}.{ext}")
         meta = {"CreationDate": None} if ext == "pdf" else {"Software": None}
-        fig.savefig(p, dpi=DPI, metadata=meta, bbox_inches=box)
+        fig.savefig(p, dpi=getattr(a, "dpi", DPI), metadata=meta, bbox_inches=box)
         paths.append(p)
     plt.close(fig)
     if not a.quiet:

@@ -185,13 +185,16 @@ EOF
     cat "$RB/stats.out" "$RB/stats.err" >"$TMP/r_stats" 2>/dev/null
     R_JOB="cmp_stats $TMP/cmp_stats.py $TMP/r_stats"
 fi
+# figures whose drawing, not their pixels, is checked are drawn at 30 dpi
+# (PNG rendering is most of the time of this test)
+LO="--dpi 30"
 TL="--only timeline --session c02/post"
 echo "not hdf5" >"$TMP/text.h5"
 batch <<EOF
 full $PLOT $TMP/full.h5 -o $TMP/out --session c02/post --transcript $TMP/tr
-notime $PLOT $TMP/notime.h5 -o $TMP/out1 --format png
-notime_tr $PLOT $TMP/notime.h5 -o $TMP/out1 --only timeline --transcript $TMP/tr_notime
-noactors $PLOT $TMP/noactors.h5 -o $TMP/out2 --only diagram,timeline,km --transcript $TMP/tr_noactors --format png
+notime $PLOT $TMP/notime.h5 -o $TMP/out1 --format png $LO
+notime_tr $PLOT $TMP/notime.h5 -o $TMP/out1 --only timeline --transcript $TMP/tr_notime $LO
+noactors $PLOT $TMP/noactors.h5 -o $TMP/out2 --only diagram,timeline,km --transcript $TMP/tr_noactors --format png $LO
 tl_file $PLOT $TMP/full.h5 -o $TMP/tx $TL --transcript $T --format png
 tl_fewer $PLOT $TMP/fewer.h5 -o $TMP/tf $TL --transcript $TMP/tr --format png
 tl_noruns $PLOT $TMP/noruns.h5 -o $TMP/ne $TL --transcript $TMP/tr
@@ -208,15 +211,16 @@ tl_split $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/split
 tl_swapped $PLOT $TMP/full.h5 -o $TMP/x $TL --transcript $TMP/bad/swapped.csv
 tl_sorted $PLOT $TMP/sorted.h5 -o $TMP/ts $TL --transcript $TMP/bad/swapped.csv --format png
 tl_merged $PLOT $TMP/merged.h5 -o $TMP/tm $TL --transcript $TMP/split --format png
-options $PLOT $TMP/full.h5 -o $TMP/o2 --only diagram --correction bh --alpha 0.01 --negative --format png
+options $PLOT $TMP/full.h5 -o $TMP/o2 --only diagram --correction bh --alpha 0.01 --negative --format png $LO
 noperm $PLOT $TMP/full.h5 -o $TMP/x --only heatmap --permutation-p
-perm_p $PLOT $TMP/perm.h5 -o $TMP/o3 --only heatmap --permutation-p --format png
+perm_p $PLOT $TMP/perm.h5 -o $TMP/o3 --only heatmap --permutation-p --format png $LO
 text $PLOT $TMP/text.h5 -o $TMP/x
 none $PLOT $TMP/none.h5 -o $TMP/x
 other $PLOT $TMP/other.h5 -o $TMP/x
 nosession $PLOT $TMP/full.h5 -o $TMP/x --only timeline --session c99/pre
 no_o $PLOT $TMP/full.h5
 badformat $PLOT $TMP/full.h5 -o $TMP/x --format svg
+baddpi $PLOT $TMP/full.h5 -o $TMP/x --dpi 5
 read_py scripts/read_results.py $TMP/full.h5
 read_py_notime scripts/read_results.py $TMP/notime.h5
 ${R_JOB:-}
@@ -327,6 +331,17 @@ ran nosession 2 "unknown --session: exit 2"
 ran no_o 2 "no -o: exit 2"
 ran badformat 2 "--format svg: exit 2"
 said badformat "unknown format 'svg'" "--format svg: message"
+ran baddpi 2 "--dpi 5: exit 2"
+said baddpi "dpi must lie in 20 .. 1200" "--dpi 5: message"
+# --dpi sets the PNG's size in pixels: the diagram at 30 dpi (options) is a
+# fifth as wide as at the default 150 (full), within the crop's rounding
+png_width() { od -An -tu1 -j16 -N4 "$1" | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 }'; }
+w150=$(png_width "$TMP/out/lag1_diagram.png") w30=$(png_width "$TMP/o2/lag1_diagram.png")
+if awk -v a="$w150" -v b="$w30" 'BEGIN { r = a / b; exit !(b > 0 && r > 4.8 && r < 5.2) }'; then
+    ok "--dpi 30: the PNG is a fifth as wide as at 150 dpi ($w30 and $w150 pixels)"
+else
+    not_ok "--dpi 30: the PNG is a fifth as wide as at 150 dpi ($w30 and $w150 pixels)"
+fi
 
 # the wrapper, when no Python has the modules: a message, exit 1
 mkdir "$TMP/bin"
