@@ -40,8 +40,8 @@ for df in (1, 4, 9, 39):
 EOF
 B=$TMP/batch
 "$PY" tests/plots/pybatch.py "$B" >"$TMP/batch.log" 2>&1 <<EOF ||
-ap scripts/plot_results.py -q $TMP/ap.h5 -o $TMP/fig --only actor_partner
-plain scripts/plot_results.py $TMP/plain.h5 -o $TMP/fig2 --only heatmap
+ap scripts/plot_results.py -q $TMP/ap.h5 -o $TMP/fig --only actor_partner --dpi 30
+plain scripts/plot_results.py $TMP/plain.h5 -o $TMP/fig2 --only heatmap --dpi 30
 asked scripts/plot_results.py $TMP/plain.h5 -o $TMP/fig3 --only actor_partner
 q $TMP/q.py
 EOF

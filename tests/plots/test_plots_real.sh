@@ -29,8 +29,8 @@ check "analyze the O'Connor sequence (no time, no actor)" "$DYADSEQ" analyze -q 
     datasets/published/oconnor1999.csv -o "$TMP/o.h5"
 B=$TMP/batch
 "$PY" tests/plots/pybatch.py "$B" >"$TMP/batch.log" 2>&1 <<EOF ||
-fig scripts/plot_results.py $TMP/s.h5 -o $TMP/fig --transcript $TMP/study --comparison $TMP/c.h5
-ofig scripts/plot_results.py $TMP/o.h5 -o $TMP/ofig --only heatmap,km,timeline --format png
+fig scripts/plot_results.py $TMP/s.h5 -o $TMP/fig --transcript $TMP/study --comparison $TMP/c.h5 --dpi 30
+ofig scripts/plot_results.py $TMP/o.h5 -o $TMP/ofig --only heatmap,km,timeline --format png --dpi 30
 EOF
     { not_ok "tests/plots/pybatch.py ran"; sed 's/^/    # /' "$TMP/batch.log" | head -10; }
 # (standard output and error together, as the plot script prints them)
