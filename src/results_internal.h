@@ -2,7 +2,8 @@
  * results_internal.h — what the files of the results module share; not
  * part of its interface (results.h).
  *
- *   results_common.c  HDF5 error messages, path checks, file access list
+ *   results_common.c  HDF5 error messages, path checks, file access and
+ *                     transfer lists
  *   results_write.c   create, commit, abort; groups and attributes
  *   results_dset.c    datasets: begin, append, end, whole writes
  *   results_codec.c   the parallel shuffle + deflate of dataset chunks
