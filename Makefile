@@ -60,14 +60,17 @@ LDFLAGS += $(OPTFLAGS) -fopenmp
 # a start does not load Debian's shared HDF5 and the ~30 libraries it
 # pulls in (libcurl, TLS, Kerberos, LDAP) that dyadseq never uses: a
 # start costs 8 ms instead of 22 (README, Dependencies). STATIC_LIBS=0
-# links them as shared libraries; the MPI program always does.
+# links them as shared libraries; so does the MPI program, and so does
+# the serial one on a system without those archives. Which is decided
+# when linking (these are `=` variables), once install-deps has run.
 STATIC_LIBS ?= $(if $(filter 1,$(MPI)),0,1)
-ifeq ($(STATIC_LIBS),1)
-LDLIBS  += -Wl,-Bstatic -lcsv $(filter-out -lm,$(PKG_LIBS)) -lsz -laec -lz \
-           -Wl,-Bdynamic -ldl -lm
-else
-LDLIBS  += -lcsv $(PKG_LIBS) -lz -lm
-endif
+LIBS_STATIC = -Wl,-Bstatic -lcsv $(filter-out -lm,$(PKG_LIBS)) -lsz -laec \
+              -lz -Wl,-Bdynamic -ldl -lm
+LIBS_SHARED = -lcsv $(PKG_LIBS) -lz -lm
+# (looked for once, at the first link: the eval keeps the answer)
+HAVE_ARCHIVES = $(eval HAVE_ARCHIVES := $(shell sh scripts/have_archives.sh \
+                  "$(CC)" $(filter -L%,$(PKG_LIBS))))$(HAVE_ARCHIVES)
+LDLIBS  += $(if $(and $(filter 1,$(STATIC_LIBS)),$(HAVE_ARCHIVES)),$(LIBS_STATIC),$(LIBS_SHARED))
 
 ifeq ($(MPI),1)
 SRC     := $(filter-out src/dist_serial.c,$(sort $(wildcard src/*.c)))
