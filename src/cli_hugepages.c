@@ -45,8 +45,8 @@
 /* and arrays of up to 32 MiB from the heap, in those huge pages, rather
  * than each mmap()ed on its own in 4 KiB pages: malloc's threshold starts
  * at 128 KiB, and only rises when such a block is freed; without it the
- * per-session tables took 10,000 faults on the 1-million-event benchmark,
- * with it 1,500, and the run a third less time */
+ * one-thread run of the 1-million-event benchmark took 10,000 faults,
+ * with it 1,400 (docs/performance.md) */
 #define TUNABLE_MMAP "glibc.malloc.mmap_threshold=33554432"
 
 /* Bytes of a file, or of the *.csv files of a directory, stopping once
