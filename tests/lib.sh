@@ -60,3 +60,40 @@ sys.exit(not all(u.find_spec(m) for m in '$*'.split()))"
 }
 
 finish() { exit $((_failed > 100 ? 100 : _failed)); }
+
+# differing A.h5 B.h5 [full]: print the top-level groups (with "full": the
+# objects) whose datasets differ between two results files or exist in one
+# only, the root attributes (the inputs' names) left out
+# (tests/analyze/h5diff_groups.awk); "/ (h5diff failed: ...)" when h5diff
+# cannot compare them. Needs h5diff (hdf5-tools).
+differing() {
+    h5diff -v "$1" "$2" >"$TMP/h5diff.out" 2>&1
+    case $? in
+        0) ;;
+        1) awk -v full="${3:+1}" -f tests/analyze/h5diff_groups.awk "$TMP/h5diff.out" ;;
+        *) echo "/ (h5diff failed: $(head -1 "$TMP/h5diff.out"))" ;;
+    esac
+}
+
+# tiny_transcript FILE: one couple, two sessions of two events each (the
+# smallest study every command takes)
+tiny_transcript() {
+    printf '%s\n' couple,session,actor,code,time c1,pre,A,bid,1 \
+        c1,pre,B,response,2 c1,post,A,pursue,1 c1,post,B,withdraw,2 >"$1"
+}
+
+# fault_shim: the allocation-failure shim (tests/fault/faultinject.c) can
+# be preloaded into $DYADSEQ: FAULT_SO (default build/fault/libfaultinject.so)
+# made absolute; otherwise fails with the reason in FAULT_WHY
+fault_shim() {
+    : "${FAULT_SO:=build/fault/libfaultinject.so}"
+    if [ ! -f "$FAULT_SO" ]; then
+        FAULT_WHY="no $FAULT_SO (make $FAULT_SO)"
+        return 1
+    fi
+    if ldd "$DYADSEQ" 2>/dev/null | grep -q 'libasan'; then
+        FAULT_WHY="AddressSanitizer build (the shim must be loaded first)"
+        return 1
+    fi
+    case "$FAULT_SO" in /*) ;; *) FAULT_SO="$PWD/$FAULT_SO" ;; esac
+}

@@ -44,18 +44,8 @@ analyze() {
     "$DYADSEQ" analyze -q -o "$_o" "$@" 2>"$TMP/analyze.err" ||
         { not_ok "dyadseq analyze $* failed"; sed 's/^/    # /' "$TMP/analyze.err" | head -5; }
 }
-# differing A.h5 B.h5 [full]: print the top-level groups (with "full": the
-# objects) that differ or exist in one file only, root attributes left out
-differing() {
-    h5diff -v "$1" "$2" >"$TMP/h5diff.out" 2>&1
-    case $? in
-        0) ;;
-        1) awk -v full="${3:+1}" -f tests/analyze/h5diff_groups.awk "$TMP/h5diff.out" ;;
-        *) echo "(h5diff failed)"; sed 's/^/    # /' "$TMP/h5diff.out" | head -5 ;;
-    esac
-}
-# differ_is DESCRIPTION A.h5 B.h5 WANT [full]: what differs (differing,
-# one line, space-separated) is WANT; skipped without h5diff (hdf5-tools)
+# differ_is DESCRIPTION A.h5 B.h5 WANT [full]: what differs (differing of
+# tests/lib.sh, one line, space-separated) is WANT; skipped without h5diff
 differ_is() {
     if ! command -v h5diff >/dev/null 2>&1; then
         skip "$1" "h5diff (hdf5-tools) not installed"; return

@@ -102,17 +102,11 @@ PATHS="/lag/1/pooled /lag/1/session /window/pooled /window/session /responsivene
     /responsiveness/km /cycles /softening /sessions /lag/1/couple_summary"
 # same_tables WHAT GOT.h5 WANT.h5: for every path of PATHS, "WHAT: PATH as
 # the transcript's" when its datasets are equal in the two files: one
-# h5diff of the files (tests/analyze/h5diff_groups.awk lists the objects
-# that differ, the root attributes - the inputs' names - left out), or
-# without h5diff (hdf5-tools) what `dyadseq export` prints of each path
+# h5diff of the files (differing, tests/lib.sh), or without h5diff
+# (hdf5-tools) what `dyadseq export` prints of each path
 same_tables() {
     if command -v h5diff >/dev/null 2>&1; then
-        h5diff -v "$2" "$3" >"$TMP/h5diff.out" 2>&1
-        case $? in
-            0) : >"$TMP/differ" ;;
-            1) awk -v full=1 -f tests/analyze/h5diff_groups.awk "$TMP/h5diff.out" >"$TMP/differ" ;;
-            *) echo "/ (h5diff failed: $(head -1 "$TMP/h5diff.out"))" >"$TMP/differ" ;;
-        esac
+        differing "$2" "$3" full >"$TMP/differ"
         for p in $PATHS; do
             d=$(awk -v p="$p" '$1 == "/" || $1 == p || index($1, p "/") == 1' "$TMP/differ")
             if [ -z "$d" ]; then ok "$1: $p as the transcript's"; else

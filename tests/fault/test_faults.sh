@@ -6,16 +6,10 @@
 # same output as without the fault) or 1 with a message, never by a
 # signal, never 255, and leaves no file behind.
 . tests/lib.sh
-: "${FAULT_SO:=build/fault/libfaultinject.so}"
-if [ ! -f "$FAULT_SO" ]; then
-    ok "allocation failures # SKIP no $FAULT_SO (make $FAULT_SO)"
+if ! fault_shim; then
+    skip "allocation failures" "$FAULT_WHY"
     finish
 fi
-if ldd "$DYADSEQ" 2>/dev/null | grep -q 'libasan'; then
-    ok "allocation failures # SKIP AddressSanitizer build (it must be loaded first)"
-    finish
-fi
-case "$FAULT_SO" in /*) ;; *) FAULT_SO="$PWD/$FAULT_SO" ;; esac
 
 DYADSEQ="$DYADSEQ" FAULT_SO="$FAULT_SO" sh tests/fault/loop.sh -n 12 -s 18 \
     -o "$TMP/bad" >"$TMP/summary" 2>&1

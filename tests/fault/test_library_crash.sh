@@ -13,15 +13,8 @@
 #    message): DYADSEQ_FAULT=crash_after_publish aborts right after the
 #    rename, as such a crash does.
 . tests/lib.sh
-: "${FAULT_SO:=build/fault/libfaultinject.so}"
 
-cat >"$TMP/t.csv" <<CSV
-couple,session,actor,code,time
-c1,pre,A,bid,1
-c1,pre,B,response,2
-c1,post,A,pursue,1
-c1,post,B,withdraw,2
-CSV
+tiny_transcript "$TMP/t.csv"
 DYADSEQ_FAULT=crash_after_publish "$DYADSEQ" analyze -q -o "$TMP/r.h5" \
     "$TMP/t.csv" 2>"$TMP/err"
 check_eq "a crash after the results file was named: exit 1" "$?" 1
@@ -32,15 +25,10 @@ check_eq "... nothing else left" "$(ls -A "$TMP" | grep -c 'r\.h5')" 0
 "$DYADSEQ" analyze -q -o "$TMP/r.h5" "$TMP/t.csv"
 check "without the fault the file is written" test -s "$TMP/r.h5"
 
-if [ ! -f "$FAULT_SO" ]; then
-    skip "regcomp failing" "no $FAULT_SO (make $FAULT_SO)"
+if ! fault_shim; then
+    skip "regcomp failing" "$FAULT_WHY"
     finish
 fi
-if ldd "$DYADSEQ" 2>/dev/null | grep -q 'libasan'; then
-    skip "regcomp failing" "AddressSanitizer build (the shim must be loaded first)"
-    finish
-fi
-case "$FAULT_SO" in /*) ;; *) FAULT_SO="$PWD/$FAULT_SO" ;; esac
 # the allocations of option parsing with and without --id-pattern: those
 # of regcomp lie between (an unknown option ends each run right there)
 P='^(.*)_(pre|post)$'

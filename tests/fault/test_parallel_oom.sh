@@ -10,16 +10,10 @@
 # what ran out; so does a failure merging a piece into a long session
 # (issue 18 #4: it had no message of its own).
 . tests/lib.sh
-: "${FAULT_SO:=build/fault/libfaultinject.so}"
-if [ ! -f "$FAULT_SO" ]; then
-    ok "parallel reader out of memory # SKIP no $FAULT_SO (make $FAULT_SO)"
+if ! fault_shim; then
+    skip "parallel reader out of memory" "$FAULT_WHY"
     finish
 fi
-if ldd "$DYADSEQ" 2>/dev/null | grep -q 'libasan'; then
-    ok "parallel reader out of memory # SKIP AddressSanitizer build (it must be loaded first)"
-    finish
-fi
-case "$FAULT_SO" in /*) ;; *) FAULT_SO="$PWD/$FAULT_SO" ;; esac
 
 # each_large FILE MAX: validate FILE with each of its first MAX large
 # allocations failing; every run must exit 1 saying "out of memory

@@ -11,13 +11,7 @@ i=0
 while [ $i -lt 200 ]; do deep="${deep}dir$i/"; i=$((i + 1)); done
 
 # a results file, then export of a 2,000-byte path that names nothing
-cat >"$TMP/t.csv" <<CSV
-couple,session,actor,code,time
-c1,pre,A,bid,1
-c1,pre,B,response,2
-c1,post,A,pursue,1
-c1,post,B,withdraw,2
-CSV
+tiny_transcript "$TMP/t.csv"
 # an output in a directory that does not exist, 1,600 bytes of path
 "$DYADSEQ" analyze -o "$TMP/$deep/out.h5" "$TMP/t.csv" 2>"$TMP/err"
 check_eq "analyze -o in a missing 1,600-byte directory: exit 1" "$?" 1

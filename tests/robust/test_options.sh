@@ -5,13 +5,7 @@
 # symbolic links or devices refused even with --force.
 . tests/lib.sh
 
-cat >"$TMP/t.csv" <<CSV
-couple,session,actor,code,time
-c1,pre,A,bid,1
-c1,pre,B,response,2
-c1,post,A,pursue,1
-c1,post,B,withdraw,2
-CSV
+tiny_transcript "$TMP/t.csv"
 
 # numeric options: decimal only
 for opt in "--time-unit 0x10" "--response-window 0x5" "--zero-correction 0x0.8p0" \
