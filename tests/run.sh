@@ -34,14 +34,15 @@ export DYADSEQ
 SKIP_RE='^ok[^#]*#[[:space:]]*[Ss][Kk][Ii][Pp]'
 
 # the slowest tests, slowest first (CPU seconds of `make check`, measured)
-FIRST="tests/analyze/test_properties.sh tests/plots/test_plots.sh
-tests/robust/test_damaged.sh tests/analyze/test_r_crosscheck.sh
-tests/perf/test_parallel.sh tests/fault/test_faults.sh
-tests/agree/test_agree.sh tests/power/test_power.sh
-tests/plots/test_plots_real.sh tests/dyadic/test_cli_metrics.sh
-tests/dyadic/test_actor_partner.sh tests/plots/test_plot_ap.sh
-tests/simulate/test_effects.sh tests/dyadic/test_r_independent.sh
-unit/test_power tests/results/test_atomic.sh"
+FIRST="tests/plots/test_plots.sh tests/analyze/test_properties.sh
+tests/perf/test_parallel.sh tests/analyze/test_r_crosscheck.sh
+tests/robust/test_damaged.sh tests/plots/test_plots_real.sh
+tests/agree/test_agree.sh tests/fault/test_faults.sh
+tests/power/test_power.sh tests/analyze/test_edge_cases.sh
+tests/plots/test_plot_ap.sh tests/dyadic/test_r_independent.sh
+tests/simulate/test_effects.sh tests/dyadic/test_cli_metrics.sh
+unit/test_power tests/fault/test_library_crash.sh
+tests/dyadic/test_actor_partner.sh"
 
 # now: seconds since the epoch, with decimals where date has them
 now() { date +%s.%N 2>/dev/null | sed 's/\.N$//'; }
