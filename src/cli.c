@@ -508,6 +508,8 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
     if (ds_cli_import_wanted(o, inputs, n_inputs))
         return ds_cli_import_corpus(o, inputs, n_inputs, out);
 #ifndef DS_MPI /* the MPI program does it before MPI starts (main.c) */
+    /* analyze, validate and compare did it in main(); this is for the
+     * others (agree), and does nothing once the tunable is set */
     ds_cli_huge_pages(o->inv ? o->inv->argv : NULL, inputs, n_inputs);
 #endif
     ds_error_t err = {0};

@@ -257,4 +257,13 @@ void ds_cmd_help(const ds_cmd_spec_t *spec, const ds_common_opts_t *o,
 void ds_cli_huge_pages(char *const *argv, char *const *inputs,
                        size_t n_inputs);
 
+/*
+ * Whether a tool that checks memory replaces malloc in this process
+ * (AddressSanitizer, valgrind): then the program frees everything before
+ * it exits, as such tools expect. Otherwise a command that has done its
+ * work may leave its large results to the exit, which returns all of a
+ * process's memory at once (cli_hugepages.c).
+ */
+int ds_cli_memory_checked(void);
+
 #endif

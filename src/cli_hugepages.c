@@ -38,7 +38,16 @@
 
 #include "text.h"
 
-#define HUGE_INPUT ((off_t)16 << 20) /* bytes of input that pay for it */
+#define HUGE_INPUT ((off_t)16 << 20)
+
+#if defined(__has_feature) /* clang: its own way of saying so */
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define DS_HAS_ASAN 1
+#endif
+#endif
+#ifndef DS_HAS_ASAN
+#define DS_HAS_ASAN 0
+#endif /* bytes of input that pay for it */
 
 #if defined(__GLIBC__) && defined(__linux__)
 #define TUNABLE "glibc.malloc.hugetlb=1"
@@ -92,7 +101,8 @@ static int thp_available(void)
 /* Whether this process is run under a tool that replaces malloc. */
 static int malloc_replaced(void)
 {
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||     \
+    DS_HAS_ASAN
     return 1;
 #else
     const char *pre = getenv("LD_PRELOAD");
@@ -101,6 +111,17 @@ static int malloc_replaced(void)
 }
 
 #endif
+
+int ds_cli_memory_checked(void)
+{
+#if defined(__GLIBC__) && defined(__linux__)
+    return malloc_replaced();
+#elif defined(__SANITIZE_ADDRESS__) || DS_HAS_ASAN
+    return 1;
+#else
+    return 0;
+#endif
+}
 
 void ds_cli_huge_pages(char *const *argv, char *const *inputs,
                        size_t n_inputs)
