@@ -396,6 +396,71 @@ static int permute(run_t *x, ds_error_t *err)
     return rc;
 }
 
+/* The pooling steps on `threads` threads. */
+static int pool(run_t *x, int threads, ds_diag_t *diag, ds_error_t *err)
+{
+    const ds_corpus_t *c = x->c;
+    const ds_analysis_opts_t *o = x->o;
+    int rc = ds_analysis_pool_lags(c, o, x->a, &x->labels, threads, diag,
+                                   err);
+    if (!rc)
+        rc = ds_analysis_pool_windows(o, x->a, &x->labels, err);
+    if (!rc && x->a->ap)
+        rc = ds_analysis_pool_ap(x->a, &x->labels, threads, err);
+    if (!rc && x->a->responsive)
+        rc = ds_analysis_pool_km(c, o, x->a, threads, err);
+    return rc;
+}
+
+/*
+ * The sessions sink, then pooling; at two or more threads in one process
+ * both at once: the sink on one thread (a writer's HDF5 calls, serial
+ * anyway), pooling on the others (one nested level more for its own
+ * parallel loops). The time the sink adds to the run's wall time counts as
+ * sink time.
+ */
+static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
+{
+    const ds_analysis_opts_t *o = x->o;
+    double t0 = ds_analysis_wall();
+    if (!o->sessions_sink)
+        return pool(x, x->threads, diag, err);
+    if (x->threads < 2 || o->dist) {
+        int rc = o->sessions_sink(o->block_ctx, x->a, err);
+        x->a->seconds_sink += ds_analysis_wall() - t0;
+        return rc ? rc : pool(x, x->threads, diag, err);
+    }
+    int rc_sink = DS_OK, rc_pool = DS_OK;
+    double t_pool = 0;
+    ds_error_t err_sink = {0};
+#ifdef _OPENMP
+    int levels = omp_get_max_active_levels();
+    if (levels < 2)
+        omp_set_max_active_levels(2);
+#endif
+#pragma omp parallel sections num_threads(2)
+    {
+#pragma omp section
+        rc_sink = o->sessions_sink(o->block_ctx, x->a, &err_sink);
+#pragma omp section
+        {
+            rc_pool = pool(x, x->threads - 1, diag, err);
+            t_pool = ds_analysis_wall() - t0;
+        }
+    }
+#ifdef _OPENMP
+    if (levels < 2)
+        omp_set_max_active_levels(levels);
+#endif
+    double extra = ds_analysis_wall() - t0 - t_pool;
+    x->a->seconds_sink += extra > 0 ? extra : 0;
+    if (rc_sink) {
+        *err = err_sink;
+        return rc_sink;
+    }
+    return rc_pool;
+}
+
 int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                     ds_analysis_t **out, ds_diag_t *diag, ds_error_t *err)
 {
@@ -405,14 +470,7 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     if (!rc)
         rc = compute_sessions(&x, diag, err);
     if (!rc)
-        rc = ds_analysis_pool_lags(c, o, x.a, &x.labels, x.threads, diag,
-                                   err);
-    if (!rc)
-        rc = ds_analysis_pool_windows(o, x.a, &x.labels, err);
-    if (!rc && x.a->ap)
-        rc = ds_analysis_pool_ap(x.a, &x.labels, x.threads, err);
-    if (!rc && x.a->responsive)
-        rc = ds_analysis_pool_km(c, o, x.a, x.threads, err);
+        rc = sink_and_pool(&x, diag, err);
     if (!rc && o->permutations)
         rc = permute(&x, err);
     if (!rc) { /* the result is the caller's; the rest is scratch */

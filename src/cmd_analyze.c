@@ -529,6 +529,7 @@ static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
         return -1;
     }
     ao->block_sink = ds_layout_stream_block;
+    ao->sessions_sink = ds_layout_stream_sessions;
     ao->block_ctx = *ls;
     ao->block_rows = ds_layout_block_rows(c->n_states, a->n_lags,
                                           ds_analysis_window_skipped(c, ao) ==
@@ -586,7 +587,7 @@ static int check_command(const ds_common_opts_t *o, char *const *inputs,
     return -1;
 }
 
-/* After the analysis: the per-session columns, the end of the streams and
+/* After the analysis: the end of the streams and
  * the file's last parts, all but its name (ds_results_commit). Returns 0,
  * or -1 after the message. */
 static int end_results(ds_results_t *r, ds_layout_stream_t *ls,
@@ -594,9 +595,7 @@ static int end_results(ds_results_t *r, ds_layout_stream_t *ls,
                        const ds_analysis_opts_t *ao)
 {
     ds_error_t err = {0};
-    int rc = ds_layout_session_columns(r, res, &err);
-    if (!rc)
-        rc = ds_layout_stream_end(ls, res, ao, &err);
+    int rc = ds_layout_stream_end(ls, res, ao, &err);
     if (!rc)
         rc = ds_results_finish(r, &err);
     if (rc) {

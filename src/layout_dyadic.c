@@ -200,8 +200,6 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                     o->responsive_opts.window_s, err);
     if (!rc)
         rc = write_km(r, a, n_km, err);
-    if (!rc && a->km_pooled)
-        rc = write_km_pooled(r, c, a, err);
 done:
     ds_layout_columns_clear(t, N_T);
     return rc;
@@ -356,4 +354,11 @@ int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
         TRY(write_softening(r, c, a, o, err));
     }
     return DS_OK;
+}
+
+int ds_layout_dyadic_pooled(ds_results_t *r, const ds_corpus_t *c,
+                            const ds_analysis_t *a, ds_error_t *err)
+{
+    return a->responsive && a->km_pooled ? write_km_pooled(r, c, a, err)
+                                         : DS_OK;
 }

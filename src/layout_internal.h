@@ -102,11 +102,15 @@ int ds_layout_window_summaries(ds_results_t *r, const ds_corpus_t *c,
 
 /* ---- the row tables (layout_dyadic.c) ------------------------------ */
 
-/* /responsiveness (with its curves), /cycles and /softening, as far as
- * a computed them. */
+/* What the sessions alone give, as far as a computed it: /responsiveness
+ * (with the sessions' curves), /cycles and /softening. Then, after
+ * pooling, /responsiveness/pooled (ds_analysis_opts_t.sessions_sink says
+ * why two steps). */
 int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
                      ds_error_t *err);
+int ds_layout_dyadic_pooled(ds_results_t *r, const ds_corpus_t *c,
+                            const ds_analysis_t *a, ds_error_t *err);
 
 /* ---- actor-partner effects (layout_apim.c) ------------------------- */
 

@@ -106,6 +106,8 @@ struct ds_layout_stream {
     ds_results_dset_t *win_d[WD_N];
     int window;
     uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
+    const ds_analysis_opts_t *o; /* the caller's, for the sessions sink */
+    int sessions_done;           /* ds_layout_stream_sessions has run */
 };
 
 void ds_layout_stream_free(ds_layout_stream_t *ls)
@@ -210,6 +212,7 @@ int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     ls->r = r;
     ls->c = c;
+    ls->o = o;
     ls->S = S;
     ls->K = K;
     ls->n_lags = o->n_lags;
@@ -366,11 +369,22 @@ static int stream_finish(ds_layout_stream_t *ls, const ds_analysis_t *a,
     return DS_OK;
 }
 
+int ds_layout_stream_sessions(void *vls, const ds_analysis_t *a,
+                              ds_error_t *err)
+{
+    ds_layout_stream_t *ls = vls;
+    ls->sessions_done = 1;
+    TRY(ds_layout_session_columns(ls->r, a, err));
+    return ds_layout_dyadic(ls->r, ls->c, a, ls->o, err);
+}
+
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          const ds_analysis_opts_t *o, ds_error_t *err)
 {
+    if (!ls->sessions_done) /* the analysis had no sessions sink */
+        TRY(ds_layout_stream_sessions(ls, a, err));
     TRY(stream_finish(ls, a, err));
-    TRY(ds_layout_dyadic(ls->r, ls->c, a, o, err));
+    TRY(ds_layout_dyadic_pooled(ls->r, ls->c, a, err));
     return ds_layout_ap(ls->r, ls->c, a, o, err);
 }
 

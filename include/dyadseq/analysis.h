@@ -39,6 +39,7 @@
 #include "dyadseq/window.h"
 
 struct ds_analysis_block;
+struct ds_analysis;
 
 typedef struct ds_analysis_opts {
     const size_t *lags;            /* --lags, default {1} */
@@ -73,6 +74,20 @@ typedef struct ds_analysis_opts {
                       ds_error_t *err);
     void *block_ctx;
     size_t block_rows;
+    /*
+     * Called once (may be NULL; with block_ctx), when every session is
+     * computed and before the pooling steps: what the sessions alone give
+     * is final (the per-session columns, responsiveness and its curves,
+     * cycles, softening), what pooling gives is not yet (pooled tables,
+     * summaries, pooled curves, permutation p-values), and the sink must
+     * read neither that nor the bids' observations (obs_time_s,
+     * obs_event), which pooling consumes. At two or more threads in one
+     * process it runs on one thread while pooling runs on the others, so
+     * that a writer's serial work overlaps it (issue 16); otherwise
+     * before pooling, on the calling thread. Nonzero stops the run.
+     */
+    int (*sessions_sink)(void *ctx, const struct ds_analysis *a,
+                         ds_error_t *err);
     /*
      * The MPI ranks sharing the run (dist.h), or NULL for one process.
      * Each rank computes its sessions (ds_dist_sessions) in blocks, the

@@ -8,7 +8,9 @@
 # no user-visible byte changes. A deliberate change of the file format
 # updates golden.sha256 in the same commit and says why in its message:
 # issue 18 kept links and attributes in the (checksummed) object headers,
-# a change of storage only (h5dump of every reference file is unchanged).
+# a change of storage only (h5dump of every reference file is unchanged);
+# issue 16 wrote /responsiveness, /cycles and /softening before the pooled
+# tables, while pooling runs, the same change of storage only.
 . tests/lib.sh
 if ! sh tests/golden/make_golden.sh "$DYADSEQ" "$TMP/g" >"$TMP/log" 2>&1; then
     not_ok "golden runs"; sed 's/^/    # /' "$TMP/log" | head -20; finish
