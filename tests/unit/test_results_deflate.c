@@ -5,7 +5,8 @@
  * blocks), few values (literals), long and short runs, one byte value,
  * skewed counts that need the 15-bit length limit, empty and one-byte
  * inputs, segments longer than a stored block, many small segments; the
- * zlib header and Adler-32 are zlib's; too small an output buffer gives 0,
+ * zlib header and Adler-32 are zlib's (the AVX2 Adler-32 against zlib's
+ * on its own); too small an output buffer gives 0,
  * never an overrun; compression is not worse than zlib's Z_RLE at level 1
  * on data shaped like the per-session tables.
  */
@@ -167,10 +168,41 @@ static void test_vs_zlib(void)
     free(z);
 }
 
+/* ds_results_adler32 against zlib's adler32: every length to 300 and
+ * those around a stretch (5536 bytes) at unaligned starts, noise and the
+ * all-0xFF bytes that make the sums largest. */
+static void test_adler32(void)
+{
+    size_t cap = 3 * 5536 + 64;
+    unsigned char *buf = malloc(cap);
+    if (!buf) {
+        CHECK(0, "adler32: memory");
+        return;
+    }
+    int bad = 0, tried = 0;
+    for (int kind = 0; kind < 2; kind++) {
+        for (size_t i = 0; i < cap; i++)
+            buf[i] = kind ? 0xFF : (unsigned char)next_u32();
+        size_t lens[] = {5535, 5536, 5537, 2 * 5536 + 31, 3 * 5536};
+        for (size_t n = 0; n < 300 + 5; n++) {
+            size_t len = n < 300 ? n : lens[n - 300];
+            for (size_t off = 0; off < 3; off++, tried++) {
+                uLong want = adler32(adler32(0L, Z_NULL, 0), buf + off,
+                                     (uInt)len);
+                bad += ds_results_adler32(buf + off, len) != (uint32_t)want;
+            }
+        }
+    }
+    CHECK_INT(bad, 0, "Adler-32 as zlib's, 1,830 inputs");
+    CHECK_INT(tried, 2 * 305 * 3, "every input tried");
+    free(buf);
+}
+
 int main(void)
 {
     test_kinds();
     test_edges();
     test_vs_zlib();
+    test_adler32();
     return UNIT_DONE();
 }
