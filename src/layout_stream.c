@@ -248,21 +248,33 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
                            ds_error_t *err)
 {
     ds_layout_stream_t *ls = vls;
+    /* every dataset's rows of the block, in the order they were always
+     * written; their chunks are compressed together (all threads) */
+    size_t n = 0, cap = ls->n_lags * LD_N + WD_N;
+    ds_results_dset_t **d = malloc(cap * sizeof *d);
+    const void **v = malloc(cap * sizeof *v);
+    if (!d || !v) {
+        free(d);
+        free(v);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
     for (size_t l = 0; l < ls->n_lags; l++) {
-        ds_results_dset_t **d = ls->lag_d + l * LD_N;
+        ds_results_dset_t **ld = ls->lag_d + l * LD_N;
         const ds_lag_result_t *x = &b->lag[l];
 #define X_(name, type, description) x->name,
         const double *cell[N_CELL] = {DS_LAG_CELL_STATS(X_)};
         const double *table[N_TABLE] = {DS_LAG_TABLE_STATS(X_)};
 #undef X_
-        TRY(ds_results_append_at(d[LD_COUNTS], b->first, b->n, x->counts,
-                                 err));
-        for (int i = 0; i < N_CELL; i++)
-            TRY(ds_results_append_at(d[LD_CELL0 + i], b->first, b->n,
-                                     cell[i], err));
-        for (int i = 0; i < N_TABLE; i++)
-            TRY(ds_results_append_at(d[LD_TABLE0 + i], b->first, b->n,
-                                     table[i], err));
+        d[n] = ld[LD_COUNTS];
+        v[n++] = x->counts;
+        for (int i = 0; i < N_CELL; i++) {
+            d[n] = ld[LD_CELL0 + i];
+            v[n++] = cell[i];
+        }
+        for (int i = 0; i < N_TABLE; i++) {
+            d[n] = ld[LD_TABLE0 + i];
+            v[n++] = table[i];
+        }
     }
     if (ls->window && b->window) {
         const ds_window_result_t *w = b->window;
@@ -270,11 +282,15 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
         const void *wv[WD_N] = {DS_WINDOW_CELL_COUNTS(X_)
                                     DS_WINDOW_CELL_STATS(X_)};
 #undef X_
-        for (int i = 0; i < WD_N; i++)
-            TRY(ds_results_append_at(ls->win_d[i], b->first, b->n, wv[i],
-                                     err));
+        for (int i = 0; i < WD_N; i++) {
+            d[n] = ls->win_d[i];
+            v[n++] = wv[i];
+        }
     }
-    return DS_OK;
+    int rc = ds_results_append_block(d, v, n, b->first, b->n, err);
+    free(d);
+    free(v);
+    return rc;
 }
 
 /* The pooled tables and couple summaries of one lag: all sessions, then

@@ -266,6 +266,15 @@ int ds_results_append(ds_results_dset_t *d, size_t n_rows, const void *data,
  */
 int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
                          const void *data, ds_error_t *err);
+/*
+ * Rows [first, first + n_rows) of each of n datasets (NULL ones skipped),
+ * as ds_results_append_at on each in turn, writing the same bytes; whole
+ * chunks of several datasets go to the codec together, so that a block of
+ * sessions, one chunk per dataset, is compressed on all threads.
+ */
+int ds_results_append_block(ds_results_dset_t *const *d,
+                            const void *const *data, size_t n_dsets,
+                            size_t first, size_t n_rows, ds_error_t *err);
 /* Finish: every row must have been appended. d is freed in any case. */
 int ds_results_end(ds_results_dset_t *d, ds_error_t *err);
 

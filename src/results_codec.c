@@ -146,28 +146,50 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
     return zr == Z_STREAM_END ? len : 0;
 }
 
-int ds_results_codec_compress(ds_results_codec_t *c,
-                              const unsigned char *src, size_t n,
-                              size_t chunk_bytes, size_t esize, int level,
-                              unsigned char **out, size_t *len,
-                              ds_error_t *err)
+int ds_results_codec_run(ds_results_codec_t *c,
+                         const ds_results_codec_job_t *job, size_t n,
+                         unsigned char **out, size_t *len, ds_error_t *err)
 {
     if (n > ds_results_codec_batch(c))
         return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
                             "most %zu", n, ds_results_codec_batch(c));
     /* zlib's bound, and room for a stored block per byte plane */
-    size_t cap = compressBound((uLong)chunk_bytes) + 256;
-    if (reserve(c, n, cap > chunk_bytes ? cap : chunk_bytes))
+    size_t size = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t cap = compressBound((uLong)job[k].bytes) + 256;
+        if (cap < job[k].bytes)
+            cap = job[k].bytes;
+        if (cap > size)
+            size = cap;
+    }
+    if (reserve(c, n, size))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     int nt = codec_threads(c);
     long nb = (long)n;
     (void)nt; /* unused without OpenMP */
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nb > 1)
     for (long k = 0; k < nb; k++)
-        len[k] = compress_chunk(src + (size_t)k * chunk_bytes, chunk_bytes,
-                                esize, c->buf[2 * k], c->buf[2 * k + 1], cap,
-                                level);
+        len[k] = compress_chunk(job[k].src, job[k].bytes, job[k].esize,
+                                c->buf[2 * k], c->buf[2 * k + 1],
+                                compressBound((uLong)job[k].bytes) + 256,
+                                job[k].level);
     for (size_t k = 0; k < n; k++)
         out[k] = c->buf[2 * k + 1];
     return DS_OK;
+}
+
+int ds_results_codec_compress(ds_results_codec_t *c,
+                              const unsigned char *src, size_t n,
+                              size_t chunk_bytes, size_t esize, int level,
+                              unsigned char **out, size_t *len,
+                              ds_error_t *err)
+{
+    ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
+    if (n > DS_RESULTS_CODEC_BATCH_MAX)
+        return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
+                            "most %zu", n, ds_results_codec_batch(c));
+    for (size_t k = 0; k < n; k++)
+        job[k] = (ds_results_codec_job_t){src + k * chunk_bytes, chunk_bytes,
+                                          esize, level};
+    return ds_results_codec_run(c, job, n, out, len, err);
 }

@@ -295,6 +295,30 @@ int ds_results_begin(ds_results_t *r, const char *path,
 }
 
 
+/* Store the next chunk of d, compressed to len bytes at z (0: the codec
+ * failed). */
+static int put_chunk(ds_results_dset_t *d, const unsigned char *z,
+                     size_t len, ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    hsize_t offset[DS_RESULTS_MAX_RANK] = {0};
+    if (len == 0)
+        return ds_error_set(err, DS_EHDF5,
+                            "%s: cannot compress a chunk of '%s'", r->path,
+                            d->path);
+    offset[0] = d->chunks_written * d->chunk_rows;
+    if (H5Dwrite_chunk(d->dset, H5P_DEFAULT, 0, offset, len, z) < 0)
+        return ds_results_h5_error(err, r->path, "cannot write dataset '%s'",
+                                   d->path);
+    d->chunks_written++;
+    return 0;
+}
+
+static size_t chunk_bytes_of(const ds_results_dset_t *d)
+{
+    return d->chunk_rows * d->row_elems * d->elem_size;
+}
+
 /*
  * Compress n_chunks whole chunks starting at src on all threads (the
  * codec) and write them in order with H5Dwrite_chunk (main thread only).
@@ -303,31 +327,19 @@ static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
                         size_t n_chunks, ds_error_t *err)
 {
     ds_results_t *r = d->r;
-    size_t chunk_bytes = d->chunk_rows * d->row_elems * d->elem_size;
+    size_t chunk_bytes = chunk_bytes_of(d);
     size_t batch = ds_results_codec_batch(&r->codec);
     unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
     size_t len[DS_RESULTS_CODEC_BATCH_MAX];
-    hsize_t offset[DS_RESULTS_MAX_RANK] = {0};
     for (size_t c0 = 0; c0 < n_chunks; c0 += batch) {
         size_t nb = n_chunks - c0 < batch ? n_chunks - c0 : batch;
         int rc = ds_results_codec_compress(&r->codec, src + c0 * chunk_bytes,
                                            nb, chunk_bytes, d->elem_size,
                                            d->level, out, len, err);
+        for (size_t k = 0; !rc && k < nb; k++)
+            rc = put_chunk(d, out[k], len[k], err);
         if (rc)
             return rc;
-        for (size_t k = 0; k < nb; k++) {
-            if (len[k] == 0)
-                return ds_error_set(err, DS_EHDF5,
-                                    "%s: cannot compress a chunk of '%s'",
-                                    r->path, d->path);
-            offset[0] = d->chunks_written * d->chunk_rows;
-            if (H5Dwrite_chunk(d->dset, H5P_DEFAULT, 0, offset, len[k],
-                               out[k]) < 0)
-                return ds_results_h5_error(err, r->path,
-                                           "cannot write dataset '%s'",
-                                           d->path);
-            d->chunks_written++;
-        }
     }
     /* the disk starts on these chunks now, not in the final fsync */
     ds_outfile_writeback(&r->out);
@@ -454,6 +466,64 @@ int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
                             "%s: rows from %zu appended to '%s' after %zu",
                             d->r->path, first, d->path, d->rows_done);
     return append(d, n_rows, data, err);
+}
+
+/* Whether rows [first, first + n_rows) of d are whole chunks that the
+ * codec can take with other datasets' (nothing pending before them). */
+static int whole_chunks(const ds_results_dset_t *d, size_t first,
+                        size_t n_rows)
+{
+    return d && d->direct && d->n_pending == 0 && first == d->rows_done &&
+           n_rows > 0 && n_rows % d->chunk_rows == 0 &&
+           n_rows <= d->rows - d->rows_done;
+}
+
+int ds_results_append_block(ds_results_dset_t *const *d,
+                            const void *const *data, size_t n_dsets,
+                            size_t first, size_t n_rows, ds_error_t *err)
+{
+    ds_results_t *r = NULL;
+    for (size_t i = 0; i < n_dsets && !r; i++)
+        r = d[i] ? d[i]->r : NULL;
+    if (!r)
+        return 0;
+    size_t batch = ds_results_codec_batch(&r->codec);
+    ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
+    unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
+    size_t len[DS_RESULTS_CODEC_BATCH_MAX];
+    size_t i = 0;
+    while (i < n_dsets) {
+        /* the datasets from i on whose chunks fit in one batch */
+        size_t j = i, nj = 0;
+        while (!r->dist && j < n_dsets && whole_chunks(d[j], first, n_rows) &&
+               nj + n_rows / d[j]->chunk_rows <= batch) {
+            size_t cb = chunk_bytes_of(d[j]);
+            for (size_t k = 0; k < n_rows / d[j]->chunk_rows; k++)
+                job[nj++] = (ds_results_codec_job_t){
+                    (const unsigned char *)data[j] + k * cb, cb,
+                    d[j]->elem_size, d[j]->level};
+            j++;
+        }
+        int rc = 0;
+        if (j == i) { /* one at a time, as ds_results_append_at */
+            if (d[i])
+                rc = ds_results_append_at(d[i], first, n_rows, data[i], err);
+            if (rc)
+                return rc;
+            i++;
+            continue;
+        }
+        rc = ds_results_codec_run(&r->codec, job, nj, out, len, err);
+        for (size_t k = 0; !rc && i < j; i++) { /* stored in dataset order */
+            for (size_t c = 0; !rc && c < n_rows / d[i]->chunk_rows; c++)
+                rc = put_chunk(d[i], out[k], len[k], err), k++;
+            d[i]->rows_done += n_rows;
+        }
+        if (rc)
+            return rc;
+        ds_outfile_writeback(&r->out);
+    }
+    return 0;
 }
 
 static int end(ds_results_dset_t *d, ds_error_t *err)

@@ -70,6 +70,19 @@ int ds_results_codec_compress(ds_results_codec_t *c,
                               unsigned char **out, size_t *len,
                               ds_error_t *err);
 
+/* One chunk of a batch: its bytes, element size and level. */
+typedef struct ds_results_codec_job {
+    const unsigned char *src;
+    size_t bytes, esize;
+    int level;
+} ds_results_codec_job_t;
+
+/* As ds_results_codec_compress, for n chunks each described by its job:
+ * chunks of several datasets in one batch. */
+int ds_results_codec_run(ds_results_codec_t *c,
+                         const ds_results_codec_job_t *job, size_t n,
+                         unsigned char **out, size_t *len, ds_error_t *err);
+
 /*
  * Deflate src[0..n) into out (cap bytes) in zlib format, a Huffman code
  * per segment of `segment` bytes (0: one segment), runs of a repeated byte
