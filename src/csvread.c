@@ -115,9 +115,33 @@ static void mark_overlong(reader_t *r, size_t k)
     r->over_field = k;
 }
 
+static void on_field_slow(void *data, size_t len, reader_t *r);
+
+/* A field of the current row into the arena. The common case inline, a
+ * short field of a row under way with room for it; the rest (the row's
+ * first field, growing, quoted data, the checks) on the slow path. */
 static void on_field(void *data, size_t len, void *vr)
 {
     reader_t *r = vr;
+    size_t n = r->row.n, at = r->arena_len;
+    if ((r->stop | r->oom | r->overlong | r->quoted) == 0 && n != 0 &&
+        n < r->cap_fields && len <= DS_CSV_FIELD_MAX &&
+        at + len + 1 <= r->arena_cap) {
+        char *dst = r->arena + at;
+        ds_short_copy(dst, data, len);
+        dst[len] = '\0';
+        r->offset[n] = at;
+        r->row.len[n] = len;
+        r->row.n = n + 1;
+        r->arena_len = at + len + 1;
+        return;
+    }
+    on_field_slow(data, len, r);
+}
+
+__attribute__((noinline)) static void on_field_slow(void *data, size_t len,
+                                                    reader_t *r)
+{
     if (r->stop || r->oom || r->overlong)
         return;
     if (r->row.n == 0)
@@ -133,7 +157,7 @@ static void on_field(void *data, size_t len, void *vr)
         return;
     }
     char *dst = r->arena + r->arena_len;
-    memcpy(dst, data, len);
+    ds_short_copy(dst, data, len);
     dst[len] = '\0';
     if (r->quoted)
         r->line += count_lf(dst, len);

@@ -28,15 +28,6 @@ const char *ds_ingest_col_name(ds_ingest_col_t col)
     return (unsigned)col < DS_INGEST_N_COLS ? col_names[col] : "?";
 }
 
-/* n bytes of a and b are equal (short keys: no call to memcmp). */
-static inline int same_bytes(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
-}
-
 /* start and end come together, and with a time column. */
 static size_t check_period_columns(ingest_src_t *s, size_t line)
 {
@@ -117,7 +108,7 @@ static long find_code(ingest_src_t *s, const ingest_fields_t *r)
     const char *v = r->f[DS_INGEST_CODE];
     size_t len = r->len[DS_INGEST_CODE];
     for (size_t i = 0; i < cb->n; i++)
-        if (s->g->code_len[i] == len && same_bytes(cb->code[i], v, len))
+        if (s->g->code_len[i] == len && ds_short_equal(cb->code[i], v, len))
             return (long)i;
     unknown_name(s, r->line, DS_INGEST_CODE, v,
                  (const char *const *)cb->code, cb->n, ", ", 12,
@@ -132,7 +123,7 @@ static long find_actor(ingest_src_t *s, const ingest_fields_t *r)
     const char *v = r->f[DS_INGEST_ACTOR];
     size_t len = r->len[DS_INGEST_ACTOR];
     for (size_t i = 0; i < o->n_actors; i++)
-        if (s->g->actor_len[i] == len && same_bytes(v, o->actors[i], len))
+        if (s->g->actor_len[i] == len && ds_short_equal(v, o->actors[i], len))
             return (long)i;
     unknown_name(s, r->line, DS_INGEST_ACTOR, v, o->actors, o->n_actors,
                  ",", (size_t)-1, "actors are ",
@@ -192,14 +183,19 @@ static int check_fields(ingest_src_t *s, const ingest_fields_t *r,
     int long_code = too_long(s, r, DS_INGEST_CODE);
     int long_actor = too_long(s, r, DS_INGEST_ACTOR);
     bad |= long_code | long_actor;
-    for (int k = 0; k < DS_INGEST_N_COLS; k++)
-        if (f[k] && !*f[k] && k != DS_INGEST_DURATION &&
-            k != DS_INGEST_CODER && k != DS_INGEST_START &&
-            k != DS_INGEST_END) {
+    /* the columns that may not be empty, in column order (an empty
+     * duration is reported below; coder, start and end may be empty) */
+    static const int nonempty[] = {DS_INGEST_COUPLE, DS_INGEST_SESSION,
+                                   DS_INGEST_CODE, DS_INGEST_ACTOR,
+                                   DS_INGEST_TIME};
+    for (size_t i = 0; i < sizeof nonempty / sizeof *nonempty; i++) {
+        int k = nonempty[i];
+        if (f[k] && !*f[k]) {
             ds_diag_error(s->diag, s->name, r->line, col_names[k],
                           "empty value");
             bad = 1;
         }
+    }
     *v = (row_value_t){.code = -1};
     if (*f[DS_INGEST_CODE] && !long_code && (v->code = find_code(s, r)) < 0)
         bad = 1;
@@ -241,8 +237,8 @@ static size_t row_session(ingest_src_t *s, const ingest_fields_t *r)
     if (s->prev != INGEST_NONE) { /* rows of a session usually come together */
         ingest_session_t *p = &g->s[s->prev];
         if (p->couple_len == lc && p->label_len == ll &&
-            same_bytes(p->couple, couple, lc) &&
-            same_bytes(p->label, label, ll))
+            ds_short_equal(p->couple, couple, lc) &&
+            ds_short_equal(p->label, label, ll))
             return s->prev;
     }
     if (ingest_key(&s->key, &s->key_cap, couple, lc, label, ll, &kl))

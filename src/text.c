@@ -118,24 +118,28 @@ static int plain_decimal(const char *s, double *out)
     static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,
                                    1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                    1e12, 1e13, 1e14, 1e15};
+    /* integer digits, then fraction digits; m wraps harmlessly past 19
+     * digits, which are refused below */
     uint64_t m = 0;
-    int digits = 0, frac = -1;
-    for (; *s; s++) {
-        unsigned d = (unsigned)(unsigned char)*s - '0';
-        if (d < 10) {
-            if (++digits > 15)
-                return 0;
-            m = m * 10 + d;
-            frac += frac >= 0;
-        } else if (*s == '.' && frac < 0) {
-            frac = 0;
-        } else {
-            return 0;
-        }
+    const char *p = s;
+    unsigned d;
+    while ((d = (unsigned)(unsigned char)*p - '0') < 10) {
+        m = m * 10 + d;
+        p++;
     }
-    if (digits == 0)
+    size_t digits = (size_t)(p - s), frac = 0;
+    if (*p == '.') {
+        const char *f = ++p;
+        while ((d = (unsigned)(unsigned char)*p - '0') < 10) {
+            m = m * 10 + d;
+            p++;
+        }
+        frac = (size_t)(p - f);
+        digits += frac;
+    }
+    if (*p != '\0' || digits == 0 || digits > 15)
         return 0;
-    *out = frac > 0 ? (double)m / pow10[frac] : (double)m;
+    *out = frac ? (double)m / pow10[frac] : (double)m;
     return 1;
 }
 

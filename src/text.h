@@ -7,6 +7,8 @@
 #define DYADSEQ_TEXT_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 /*
  * Return the byte offset of the first invalid UTF-8 sequence in s[0..len),
@@ -69,5 +71,63 @@ char *ds_strdup(const char *s);
  * when out of memory. */
 char *ds_aprintf(const char *fmt, ...)
     __attribute__((format(printf, 1, 2)));
+
+/*
+ * Equality and copy of n bytes for the short strings of every transcript
+ * row (couple, session, code; the reader's fields), inline: the calls to
+ * memcmp and memcpy cost more than the bytes. Words of 8 (or 4) bytes,
+ * the last one overlapping what was done, never past the n bytes.
+ */
+static inline int ds_short_equal(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return 0;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
+            return 0;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
+}
+
+static inline void ds_short_copy(char *dst, const char *src, size_t n)
+{
+    uint64_t x, y;
+    uint32_t u, v;
+    if (n > 16) {
+        memcpy(dst, src, n);
+    } else if (n >= 8) {
+        memcpy(&x, src, 8);
+        memcpy(&y, src + n - 8, 8);
+        memcpy(dst, &x, 8);
+        memcpy(dst + n - 8, &y, 8);
+    } else if (n >= 4) {
+        memcpy(&u, src, 4);
+        memcpy(&v, src + n - 4, 4);
+        memcpy(dst, &u, 4);
+        memcpy(dst + n - 4, &v, 4);
+    } else {
+        for (size_t i = 0; i < n; i++)
+            dst[i] = src[i];
+    }
+}
 
 #endif
