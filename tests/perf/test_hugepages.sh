@@ -41,13 +41,13 @@ elif command -v strace >/dev/null 2>&1 &&
     check_eq "started again once" "$(grep -c 'execve(' trace.txt)" 2
     check_eq "... with huge pages and large arrays from the heap" \
         "$(grep -o '"GLIBC_TUNABLES=[^"]*"' trace.txt)" \
-        '"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432"'
+        '"GLIBC_TUNABLES=glibc.malloc.hugetlb=1:glibc.malloc.mmap_threshold=33554432:glibc.malloc.top_pad=16777216"'
     GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576 DYADSEQ_HUGEPAGES=1 \
         strace -f -v -s 1000 -e trace=execve -o trace1.txt \
         "$D" validate "$TOP/datasets/demo" >/dev/null 2>&1
     check_eq "... the user's own mmap threshold kept" \
         "$(grep -o '"GLIBC_TUNABLES=[^"]*"' trace1.txt | tail -1)" \
-        '"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576:glibc.malloc.hugetlb=1"'
+        '"GLIBC_TUNABLES=glibc.malloc.mmap_threshold=1048576:glibc.malloc.hugetlb=1:glibc.malloc.top_pad=16777216"'
     env -u GLIBC_TUNABLES DYADSEQ_HUGEPAGES=0 strace -f -e trace=execve \
         -o trace0.txt "$D" validate "$TOP/datasets/demo" >/dev/null 2>&1
     check_eq "DYADSEQ_HUGEPAGES=0: not started again" \
