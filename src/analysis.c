@@ -414,10 +414,10 @@ static int pool(run_t *x, int threads, ds_diag_t *diag, ds_error_t *err)
 
 /*
  * The sessions sink, then pooling; at two or more threads in one process
- * both at once: the sink on one thread (a writer's HDF5 calls, serial
- * anyway), pooling on the others (one nested level more for its own
- * parallel loops). The time the sink adds to the run's wall time counts as
- * sink time.
+ * both at once: the sink on the calling thread (a writer's HDF5 calls stay
+ * on it, where HDF5's error printing is off and MPI expects them), pooling
+ * on another (one nested level more for its own parallel loops). The time
+ * the sink adds to the run's wall time counts as sink time.
  */
 static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
 {
@@ -438,12 +438,18 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
     if (levels < 2)
         omp_set_max_active_levels(2);
 #endif
-#pragma omp parallel sections num_threads(2)
+#pragma omp parallel num_threads(2)
     {
-#pragma omp section
-        rc_sink = o->sessions_sink(o->block_ctx, x->a, &err_sink);
-#pragma omp section
-        {
+#ifdef _OPENMP
+        int me = omp_get_thread_num(), team = omp_get_num_threads();
+#else
+        int me = 0, team = 1;
+#endif
+        if (me == 0) {
+            rc_sink = o->sessions_sink(o->block_ctx, x->a, &err_sink);
+            if (team == 1 && !rc_sink) /* no second thread after all */
+                rc_pool = pool(x, 1, diag, err);
+        } else if (me == 1) {
             rc_pool = pool(x, x->threads - 1, diag, err);
             t_pool = ds_analysis_wall() - t0;
         }
