@@ -433,9 +433,13 @@ int ds_results_ensure_groups(ds_results_t *r, const char *path,
             }
         } else {
             hid_t o = H5Oopen(r->file, buf, H5P_DEFAULT);
-            H5I_type_t t = o >= 0 ? H5Iget_type(o) : H5I_BADID;
-            if (o >= 0)
-                H5Oclose(o);
+            if (o < 0) { /* there, but not opened: out of memory, damage */
+                rc = ds_results_h5_error(err, r->path, "cannot open '%s'",
+                                         buf);
+                goto done;
+            }
+            H5I_type_t t = H5Iget_type(o);
+            H5Oclose(o);
             if (t != H5I_GROUP) {
                 H5Eclear2(H5E_DEFAULT);
                 rc = ds_error_set(err, DS_EUSAGE,
