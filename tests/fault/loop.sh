@@ -125,7 +125,13 @@ worker() {
                 why="exit 0 and left $(ls -A "$d/out" | grep -v "^$out\$")"
             fi
         elif [ $s -eq 1 ]; then
-            if ! grep -q '^dyadseq: error: .' "$d/err"; then
+            # HDF5's own error stack: never once it has started (its
+            # printing is off); when it cannot start at all, it prints
+            # before that can be turned off, and dyadseq's line follows
+            if grep -q '^HDF5-DIAG' "$d/err" &&
+                ! grep -q 'starting the HDF5 library\|while starting' "$d/err"; then
+                why="exit 1 with HDF5's own error stack printed"
+            elif ! grep -q '^dyadseq: error: .' "$d/err"; then
                 why="exit 1 without a dyadseq message"
             elif grep -q '^dyadseq: error: *$' "$d/err"; then
                 why="exit 1 with an empty message"
