@@ -81,10 +81,10 @@ typedef struct ds_analysis_opts {
      * cycles, softening), what pooling gives is not yet (pooled tables,
      * summaries, pooled curves, permutation p-values), and the sink must
      * read neither that nor the bids' observations (obs_time_s,
-     * obs_event), which pooling consumes. At two or more threads in one
-     * process it runs on one thread while pooling runs on the others, so
-     * that a writer's serial work overlaps it (issue 16); otherwise
-     * before pooling, on the calling thread. Nonzero stops the run.
+     * obs_event), which pooling consumes. It runs on the calling thread;
+     * at two or more threads in one process pooling runs meanwhile on
+     * the others, so that a writer's serial work overlaps it (issue 16);
+     * otherwise pooling comes after it. Nonzero stops the run.
      */
     int (*sessions_sink)(void *ctx, const struct ds_analysis *a,
                          ds_error_t *err);
