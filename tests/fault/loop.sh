@@ -3,7 +3,8 @@
 # command of a small study with its N-th allocation failing, for every N
 # (or a sample), under the shim of tests/fault/faultinject.c, and check
 # that every run exits 0 or 1 with a message, never by a signal, never
-# 255, and leaves no output file (nor temporary) behind when it fails.
+# 255, without HDF5's own error stack (but when HDF5 cannot start at all),
+# and leaves no output file (nor temporary) behind when it fails.
 #
 #   sh tests/fault/loop.sh [-e EVERY] [-n SAMPLE] [-s SEED] [-j JOBS]
 #                          [-o LOG] [-k DIR] [CASE...]
