@@ -40,7 +40,7 @@
 
 #include "text.h"
 
-#define HUGE_INPUT ((off_t)16 << 20)
+#define HUGE_INPUT ((off_t)16 << 20) /* bytes of input that pay for it */
 
 #if defined(__has_feature) /* clang: its own way of saying so */
 #if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
@@ -49,7 +49,20 @@
 #endif
 #ifndef DS_HAS_ASAN
 #define DS_HAS_ASAN 0
-#endif /* bytes of input that pay for it */
+#endif
+
+/* A tool that replaces malloc: a sanitizer built in, or valgrind's
+ * preloaded allocator. */
+int ds_cli_memory_checked(void)
+{
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||     \
+    DS_HAS_ASAN
+    return 1;
+#else
+    const char *pre = getenv("LD_PRELOAD");
+    return pre && strstr(pre, "vgpreload") != NULL;
+#endif
+}
 
 #if defined(__GLIBC__) && defined(__linux__)
 #define TUNABLE "glibc.malloc.hugetlb=1"
@@ -113,30 +126,7 @@ static int thp_available(void)
     return ok;
 }
 
-/* Whether this process is run under a tool that replaces malloc. */
-static int malloc_replaced(void)
-{
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) ||     \
-    DS_HAS_ASAN
-    return 1;
-#else
-    const char *pre = getenv("LD_PRELOAD");
-    return pre && strstr(pre, "vgpreload") != NULL;
 #endif
-}
-
-#endif
-
-int ds_cli_memory_checked(void)
-{
-#if defined(__GLIBC__) && defined(__linux__)
-    return malloc_replaced();
-#elif defined(__SANITIZE_ADDRESS__) || DS_HAS_ASAN
-    return 1;
-#else
-    return 0;
-#endif
-}
 
 void ds_cli_huge_pages(char *const *argv, char *const *inputs,
                        size_t n_inputs)
@@ -145,7 +135,7 @@ void ds_cli_huge_pages(char *const *argv, char *const *inputs,
     const char *off = getenv("DYADSEQ_HUGEPAGES");
     const char *tun = getenv("GLIBC_TUNABLES");
     if (!argv || (off && strcmp(off, "0") == 0) ||
-        (tun && strstr(tun, "glibc.malloc.hugetlb")) || malloc_replaced())
+        (tun && strstr(tun, "glibc.malloc.hugetlb")) || ds_cli_memory_checked())
         return;
     off_t sum = off && strcmp(off, "1") == 0 ? HUGE_INPUT : 0;
     for (size_t i = 0; i < n_inputs && sum < HUGE_INPUT; i++)
