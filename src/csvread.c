@@ -115,6 +115,20 @@ static void mark_overlong(reader_t *r, size_t k)
     r->over_field = k;
 }
 
+/* Append a field of len bytes to the row, NUL-terminated in the arena
+ * (room for both made by the caller); where it went. */
+static inline char *store_field(reader_t *r, const void *data, size_t len)
+{
+    char *dst = r->arena + r->arena_len;
+    ds_short_copy(dst, data, len);
+    dst[len] = '\0';
+    r->offset[r->row.n] = r->arena_len;
+    r->row.len[r->row.n] = len;
+    r->row.n++;
+    r->arena_len += len + 1;
+    return dst;
+}
+
 static void on_field_slow(void *data, size_t len, reader_t *r);
 
 /* A field of the current row into the arena. The common case inline, a
@@ -123,20 +137,12 @@ static void on_field_slow(void *data, size_t len, reader_t *r);
 static void on_field(void *data, size_t len, void *vr)
 {
     reader_t *r = vr;
-    size_t n = r->row.n, at = r->arena_len;
-    if ((r->stop | r->oom | r->overlong | r->quoted) == 0 && n != 0 &&
-        n < r->cap_fields && len <= DS_CSV_FIELD_MAX &&
-        at + len + 1 <= r->arena_cap) {
-        char *dst = r->arena + at;
-        ds_short_copy(dst, data, len);
-        dst[len] = '\0';
-        r->offset[n] = at;
-        r->row.len[n] = len;
-        r->row.n = n + 1;
-        r->arena_len = at + len + 1;
-        return;
-    }
-    on_field_slow(data, len, r);
+    if ((r->stop | r->oom | r->overlong | r->quoted) == 0 && r->row.n != 0 &&
+        r->row.n < r->cap_fields && len <= DS_CSV_FIELD_MAX &&
+        r->arena_len + len + 1 <= r->arena_cap)
+        store_field(r, data, len);
+    else
+        on_field_slow(data, len, r);
 }
 
 __attribute__((noinline)) static void on_field_slow(void *data, size_t len,
@@ -156,15 +162,9 @@ __attribute__((noinline)) static void on_field_slow(void *data, size_t len,
         r->oom = 1;
         return;
     }
-    char *dst = r->arena + r->arena_len;
-    ds_short_copy(dst, data, len);
-    dst[len] = '\0';
+    char *dst = store_field(r, data, len);
     if (r->quoted)
         r->line += count_lf(dst, len);
-    r->offset[r->row.n] = r->arena_len;
-    r->row.len[r->row.n] = len;
-    r->row.n++;
-    r->arena_len += len + 1;
 }
 
 /* A copy of the header's fields (the current row), for messages. */
