@@ -587,15 +587,14 @@ static int check_command(const ds_common_opts_t *o, char *const *inputs,
     return -1;
 }
 
-/* After the analysis: the end of the streams and
- * the file's last parts, all but its name (ds_results_commit). Returns 0,
- * or -1 after the message. */
+/* After the analysis: the end of the streams and the file's last parts,
+ * all but its name (ds_results_commit). Returns 0, or -1 after the
+ * message. */
 static int end_results(ds_results_t *r, ds_layout_stream_t *ls,
-                       const ds_analysis_t *res,
-                       const ds_analysis_opts_t *ao)
+                       const ds_analysis_t *res)
 {
     ds_error_t err = {0};
-    int rc = ds_layout_stream_end(ls, res, ao, &err);
+    int rc = ds_layout_stream_end(ls, res, &err);
     if (!rc)
         rc = ds_results_finish(r, &err);
     if (rc) {
@@ -685,7 +684,7 @@ int main_analyze(int argc, char **argv, const ds_invocation_t *inv)
     }
 
     t0 = now();
-    if (end_results(r, ls, res, &ao))
+    if (end_results(r, ls, res))
         goto done;
     t_write += now() - t0;
     if (o.verbose) /* one line, parsed by scripts/bench/run.sh */

@@ -63,9 +63,10 @@ int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f,
  * /cycles and /softening; then end with the finished analysis: it writes
  * them if no sessions sink did, then the permutation p-values, closes the
  * datasets and writes the pooled tables, summaries and pooled curves.
- * Free the stream in any case, after end or after a failure (then
- * ds_results_abort the file). ds_layout_block_rows is the block size to
- * give the analysis: whole chunks, about 16 MiB of buffers.
+ * The options given to begin must outlive the stream (the sink and end
+ * read them). Free the stream in any case, after end or after a failure
+ * (then ds_results_abort the file). ds_layout_block_rows is the block
+ * size to give the analysis: whole chunks, about 16 MiB of buffers.
  */
 typedef struct ds_layout_stream ds_layout_stream_t;
 
@@ -74,13 +75,13 @@ int ds_layout_stream_begin(ds_results_t *r, const ds_corpus_t *c,
                            ds_layout_stream_t **out, ds_error_t *err);
 int ds_layout_stream_block(void *ls, const ds_analysis_block_t *b,
                            ds_error_t *err);
-/* The analysis' sessions sink (with the stream as block_ctx; the options
- * given to begin must outlive the stream): the per-session columns,
- * /responsiveness, /cycles and /softening, while pooling runs. */
+/* The analysis' sessions sink (with the stream as block_ctx): the
+ * per-session columns, /responsiveness, /cycles and /softening, while
+ * pooling runs. */
 int ds_layout_stream_sessions(void *ls, const ds_analysis_t *a,
                               ds_error_t *err);
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
-                         const ds_analysis_opts_t *o, ds_error_t *err);
+                         ds_error_t *err);
 void ds_layout_stream_free(ds_layout_stream_t *ls); /* NULL is fine */
 size_t ds_layout_block_rows(size_t K, size_t n_lags, int window);
 

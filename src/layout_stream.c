@@ -106,7 +106,7 @@ struct ds_layout_stream {
     ds_results_dset_t *win_d[WD_N];
     int window;
     uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
-    const ds_analysis_opts_t *o; /* the caller's, for the sessions sink */
+    const ds_analysis_opts_t *o; /* the caller's: the sink and end read it */
     int sessions_done;           /* ds_layout_stream_sessions has run */
 };
 
@@ -395,13 +395,13 @@ int ds_layout_stream_sessions(void *vls, const ds_analysis_t *a,
 }
 
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
-                         const ds_analysis_opts_t *o, ds_error_t *err)
+                         ds_error_t *err)
 {
     if (!ls->sessions_done) /* the analysis had no sessions sink */
         TRY(ds_layout_stream_sessions(ls, a, err));
     TRY(stream_finish(ls, a, err));
     TRY(ds_layout_dyadic_pooled(ls->r, ls->c, a, err));
-    return ds_layout_ap(ls->r, ls->c, a, o, err);
+    return ds_layout_ap(ls->r, ls->c, a, ls->o, err);
 }
 
 

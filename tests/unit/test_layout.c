@@ -451,7 +451,7 @@ static int write_study(const char *path, const ds_corpus_t *c,
         rc = ds_analysis_run(c, o, &a, &diag, &err);
     }
     if (!rc)
-        rc = ds_layout_stream_end(ls, a, o, &err);
+        rc = ds_layout_stream_end(ls, a, &err);
     if (!rc) {
         rc = ds_results_commit(r, &err);
         r = NULL;
