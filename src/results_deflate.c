@@ -43,6 +43,12 @@
 #else
 #define HAVE_SSE2_EQ 0
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) /* AVX2 chosen at run time */
+#include <immintrin.h>
+#define HAVE_ADLER_AVX2 1
+#else
+#define HAVE_ADLER_AVX2 0
+#endif
 
 #define N_LITLEN 286     /* literal/length symbols 0..285 (RFC 1951 3.2.5) */
 #define N_CL 19          /* code-length symbols 0..18 */
@@ -545,10 +551,7 @@ static int segment(bits_t *w, const unsigned char *end,
 #define ADLER_BASE 65521u
 #define ADLER_NMAX 5536 /* zlib's 5552 rounded down to whole 32-byte blocks */
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <immintrin.h>
-#define HAVE_ADLER_AVX2 1
-
+#if HAVE_ADLER_AVX2
 /*
  * Adler-32 of p[0..n) continued from `adler`, 32 bytes a step on AVX2
  * (the method of zlib-ng and Chromium's zlib): for a block b[0..31] after
@@ -597,8 +600,6 @@ adler32_avx2(uint32_t adler, const unsigned char *p, size_t n)
     }
     return (uint32_t)((s2 % ADLER_BASE) << 16 | (s1 % ADLER_BASE));
 }
-#else
-#define HAVE_ADLER_AVX2 0
 #endif
 
 uint32_t ds_results_adler32(const unsigned char *p, size_t n)
