@@ -23,6 +23,10 @@
 #   BENCH_E2E_EVENTS=1000000  the end-to-end corpus (issue 16): analyze at 1
 #                             and all threads against the floor, same files
 #   BENCH_MPI_RANKS="1 2 3"   ranks of the MPI program on the main corpus
+#   BENCH_PIN=auto            auto: time each core alone (the floor pinned to
+#                             it, figure 7d), then run the floor and every
+#                             one-thread analyze on the fastest core; 0: never
+#                             pin (needs taskset, util-linux)
 #   BENCH_OUT=results/bench.md
 #   DYADSEQ=build/dyadseq  PARSE_FLOOR=build/bench/parse_floor  (set by make)
 #   DYADSEQ_MPI=build/dyadseq-mpi  the MPI program, when built (make MPI=1);
@@ -49,6 +53,7 @@ set -u
 : "${BENCH_E2E_EVENTS:=1000000}"
 : "${BENCH_MPI_RANKS:=1 2 3}"
 : "${DYADSEQ_MPI:=}"
+: "${BENCH_PIN:=auto}"
 if [ -z "${MPIRUN:-}" ]; then
     MPIRUN="mpirun --oversubscribe"
     [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
@@ -201,8 +206,11 @@ analyze() {
     atag=$1 input=$2 th=$3
     shift 3
     failed "$atag" && return 1
-    [ "$REP" -eq 1 ] && cmd "$DYADSEQ analyze $input -o $T/out.h5 -t $th --no-window --no-progress -v $*"
-    if run "$atag" "$DYADSEQ" analyze "$input" -o "$T/out.h5" -t "$th" --no-window --no-progress -v "$@"; then
+    pin=""
+    [ "$th" -eq 1 ] && pin=$PIN
+    [ "$REP" -eq 1 ] && cmd "$pin${pin:+ }$DYADSEQ analyze $input -o $T/out.h5 -t $th --no-window --no-progress -v $*"
+    # shellcheck disable=SC2086 # $pin is empty or "taskset -c N"
+    if run "$atag" $pin "$DYADSEQ" analyze "$input" -o "$T/out.h5" -t "$th" --no-window --no-progress -v "$@"; then
         for ph in parse compute write; do
             v=$(phase "$ph" "$T/$atag.err")
             [ -n "$v" ] && echo "$v" >>"$T/$atag.$ph"
@@ -251,14 +259,53 @@ if [ "$N_MAIN" -lt $((want * 9 / 10)) ] || [ "$N_MAIN" -gt $((want * 11 / 10)) ]
     log "warning: simulate wrote $N_MAIN events where $want were asked for (is --events per session?); figures use the $N_MAIN counted"
 fi
 
+# --- the cores ---------------------------------------------------------------
+
+# A virtual machine's cores need not be equally fast: a host may run other
+# work on the physical core behind one of them. Time the floor pinned to
+# each core this process may use (the first BENCH_THREADS), and pin every
+# one-thread measurement to the fastest, so that the one-thread figures do
+# not depend on where the scheduler put the process, and figure 7c can be
+# read against what the cores allow: perfectly parallel work on them runs
+# at most (sum of their speeds) / (the fastest one's) times as fast.
+PIN="" CORE_LIST=""
+cpu_list() { # taskset's "0-3,6" as "0 1 2 3 6"
+    taskset -cp $$ 2>/dev/null | sed 's/.*: *//' | tr ',' '\n' |
+        awk -F- 'NF == 2 { for (i = $1; i <= $2; i++) print i; next } NF == 1 && $1 != "" { print $1 }'
+}
+if [ "$BENCH_PIN" != 0 ] && command -v taskset >/dev/null 2>&1; then
+    CORE_LIST=$(cpu_list | head -n "$BENCH_THREADS" | tr '\n' ' ')
+fi
+if [ -n "$CORE_LIST" ]; then
+    log "timing the floor on each core: $CORE_LIST"
+    REP=1
+    while [ "$REP" -le "$BENCH_REPS" ]; do
+        for c in $CORE_LIST; do
+            run "core$c" taskset -c "$c" "$PARSE_FLOOR" "$T/e2e" &&
+                field seconds "$T/core$c.out" >>"$T/core$c.secs"
+        done
+        REP=$((REP + 1))
+    done
+    FAST="" FAST_S=""
+    for c in $CORE_LIST; do
+        s_=$(median "$T/core$c.secs")
+        [ -n "$s_" ] || continue
+        if [ -z "$FAST_S" ] || awk -v a="$s_" -v b="$FAST_S" 'BEGIN { exit !(a < b) }'; then
+            FAST=$c FAST_S=$s_
+        fi
+    done
+    [ -n "$FAST" ] && PIN="taskset -c $FAST"
+fi
+
 # --- measurements ----------------------------------------------------------
 
-cmd "$PARSE_FLOOR $T/main"
+cmd "$PIN${PIN:+ }$PARSE_FLOOR $T/main"
 cmd "$DYADSEQ validate $T/main"
 REP=1
 while [ "$REP" -le "$BENCH_REPS" ]; do
     log "run $REP of $BENCH_REPS: parse floor, validate, analyze at 1 and $BENCH_THREADS threads ($N_MAIN events)"
-    if run floor "$PARSE_FLOOR" "$T/main"; then
+    # shellcheck disable=SC2086
+    if run floor $PIN "$PARSE_FLOOR" "$T/main"; then
         field seconds "$T/floor.out" >>"$T/floor.secs"
     else
         fail floor "parse_floor"
@@ -276,11 +323,12 @@ done
 # renamed), default options as above, 1 and all threads, against the floor
 # on the same files.
 if [ "$HAVE_ANALYZE" -eq 1 ]; then
-    cmd "$PARSE_FLOOR $T/e2e"
+    cmd "$PIN${PIN:+ }$PARSE_FLOOR $T/e2e"
     REP=1
     while [ "$REP" -le "$BENCH_REPS" ]; do
         log "run $REP of $BENCH_REPS: end to end at 1 and $BENCH_THREADS threads ($N_E2E events)"
-        if run efloor "$PARSE_FLOOR" "$T/e2e"; then
+        # shellcheck disable=SC2086
+        if run efloor $PIN "$PARSE_FLOOR" "$T/e2e"; then
             field seconds "$T/efloor.out" >>"$T/efloor.secs"
         else
             fail efloor "parse_floor"
@@ -537,8 +585,24 @@ v=""
 [ -n "$E_SP" ] && v="$(fmt x "$E_SP") ($(fmt s "$EN_WALL") at $BENCH_THREADS threads)"
 E_SP_LO=$(num "a / b" a="$(lo e1.wall)" b="$(lo eN.wall)")
 [ -n "$v" ] && [ -n "$E_SP_LO" ] && v="$v; fastest runs $(fmt x "$E_SP_LO")"
+# 7d: each core alone, and the most that BENCH_THREADS threads can gain
+CORE_V="" CEIL=""
+if [ -n "$CORE_LIST" ]; then
+    CEIL=$(for c in $CORE_LIST; do median "$T/core$c.secs"; echo; done |
+        awk 'NF { v = 1 / $1; s += v; if (v > m) m = v } END { if (m > 0) printf "%.6g", s / m }')
+    for c in $CORE_LIST; do
+        s_=$(median "$T/core$c.secs")
+        [ -n "$s_" ] && CORE_V="${CORE_V:+$CORE_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
+    done
+fi
+[ -n "$v" ] && [ -n "$CEIL" ] && awk -v c="$CEIL" 'BEGIN { exit !(c > 1.001) }' &&
+    v="$v; $(awk -v a="$E_SP" -v c="$CEIL" 'BEGIN { printf "%.0f%%", 100 * (a - 1) / (c - 1) }') of the gain figure 7d allows"
 row 7c "end to end, $BENCH_THREADS threads against 1" \
     "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "≥ 1.6×" "$(status "$E_SP" ">=" 1.6)"
+v=""
+[ -n "$CORE_V" ] && v="$CORE_V; perfectly parallel work gains at most $(fmt x "$CEIL") on these cores; one-thread runs and the floor on core $FAST"
+row 7d "each core alone: the floor pinned to it" \
+    "$(or "$v" "n/a (BENCH_PIN=0, taskset missing or one core)")" "—" "—"
 
 # 8. the MPI program, main corpus, beside the serial program
 for np in $BENCH_MPI_RANKS; do
