@@ -218,13 +218,13 @@ static int session_columns(ds_analysis_t *a, const ds_corpus_t *c)
     if (!a->n_events || !a->duration_s || !a->first_onset_s ||
         !a->start_s || !a->end_s || !a->state_freq)
         return -1;
+    /* start, end and duration need a pass over the events: the session
+     * loop computes them, where the events are read anyway */
     for (size_t s = 0; s < S; s++) {
         const ds_session_t *se = &c->sessions[s];
         a->n_events[s] = (int64_t)se->n;
         if (se->onset && se->n)
             a->first_onset_s[s] = se->onset[0];
-        a->start_s[s] = ds_session_start(se);
-        a->end_s[s] = ds_session_end(se);
     }
     return 0;
 }

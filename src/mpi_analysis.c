@@ -58,6 +58,8 @@ static void each_array(ds_analysis_t *a,
 {
     size_t K = a->K, KK = K * K;
     f(ctx, a->duration_s, sizeof(double));
+    f(ctx, a->start_s, sizeof(double));
+    f(ctx, a->end_s, sizeof(double));
     f(ctx, a->state_freq, K * sizeof(int64_t));
     for (size_t l = 0; l < a->n_lags; l++) {
         ds_lag_result_t *r = &a->lag[l];
