@@ -3,8 +3,12 @@
  *
  * The one-sample t-test of H0: mean = 0 is Student's (1908):
  *   t = x̄ / (s / sqrt(n)), df = n − 1, p = 2 P(T_{n−1} ≥ |t|),
- * as R's t.test(x) computes it. Mean and SD come from gsl_stats_mean and
- * gsl_stats_sd (divisor n − 1).
+ * as R's t.test(x) computes it. The mean is gsl_stats_mean; the SD is
+ * sqrt(gsl_stats_tss_m / (n − 1)): the sum of squared deviations from
+ * that mean in long double, as R's var() sums them. (gsl_stats_sd_m gives
+ * the same number to the last bits or so but keeps a running mean of the
+ * squares, a long-double division per value: a quarter of the pooling
+ * time of a 1M-event study, issue 16.)
  */
 #include "dyadseq/summary.h"
 
@@ -83,7 +87,8 @@ int ds_summary_compute(ds_summary_t *s, const double *values,
         s->mean[c] = mean;
         if (n < 2)
             continue;
-        double sd = gsl_stats_sd_m(s->scratch, 1, n, mean);
+        double sd = sqrt(gsl_stats_tss_m(s->scratch, 1, n, mean) /
+                         (double)(n - 1));
         s->sd[c] = sd;
         if (!(sd > 0))
             continue;
