@@ -26,6 +26,9 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 void ds_results_codec_init(ds_results_codec_t *c)
 {
@@ -85,6 +88,77 @@ static int reserve(ds_results_codec_t *c, size_t n, size_t size)
  * of its own would outweigh what it saves). */
 #define PLANE_MIN 4096
 
+#if defined(__SSE2__)
+/* Sixteen 8-byte elements at a time: a 16 x 8 byte matrix transposed in
+ * three rounds of unpacks (bytes, then groups of four elements, then of
+ * eight), each plane's 16 bytes stored at once. */
+static size_t shuffle8_sse2(const unsigned char *src, size_t n,
+                            unsigned char *dst)
+{
+    size_t e = 0;
+    for (; e + 16 <= n; e += 16) {
+        const __m128i *p = (const __m128i *)(const void *)(src + 8 * e);
+        __m128i b[8], c[8];
+        for (int i = 0; i < 4; i++) { /* elements 4i..4i+3, 2 a vector */
+            __m128i x = _mm_loadu_si128(p + 2 * i);
+            __m128i y = _mm_loadu_si128(p + 2 * i + 1);
+            b[2 * i] = _mm_unpacklo_epi8(x, y);     /* e0 e2 interleaved */
+            b[2 * i + 1] = _mm_unpackhi_epi8(x, y); /* e1 e3 */
+        }
+        for (int i = 0; i < 4; i++) { /* bytes 0-3 and 4-7 of 4 elements */
+            c[2 * i] = _mm_unpacklo_epi8(b[2 * i], b[2 * i + 1]);
+            c[2 * i + 1] = _mm_unpackhi_epi8(b[2 * i], b[2 * i + 1]);
+        }
+        for (int h = 0; h < 2; h++) { /* planes 4h..4h+3 */
+            __m128i d0 = _mm_unpacklo_epi32(c[h], c[2 + h]);
+            __m128i d1 = _mm_unpackhi_epi32(c[h], c[2 + h]);
+            __m128i d2 = _mm_unpacklo_epi32(c[4 + h], c[6 + h]);
+            __m128i d3 = _mm_unpackhi_epi32(c[4 + h], c[6 + h]);
+            unsigned char *o = dst + (size_t)(4 * h) * n + e;
+            _mm_storeu_si128((__m128i *)(void *)o, _mm_unpacklo_epi64(d0, d2));
+            _mm_storeu_si128((__m128i *)(void *)(o + n),
+                             _mm_unpackhi_epi64(d0, d2));
+            _mm_storeu_si128((__m128i *)(void *)(o + 2 * n),
+                             _mm_unpacklo_epi64(d1, d3));
+            _mm_storeu_si128((__m128i *)(void *)(o + 3 * n),
+                             _mm_unpackhi_epi64(d1, d3));
+        }
+    }
+    return e;
+}
+#endif
+
+void ds_results_shuffle(const unsigned char *src, size_t bytes, size_t esize,
+                        unsigned char *dst)
+{
+    size_t n = bytes / esize, e = 0;
+    if (esize == 8) { /* doubles and int64: eight planes in one pass */
+#if defined(__SSE2__)
+        e = shuffle8_sse2(src, n, dst);
+#endif
+        unsigned char *o0 = dst, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n,
+                      *o4 = o3 + n, *o5 = o4 + n, *o6 = o5 + n, *o7 = o6 + n;
+        for (; e < n; e++) {
+            const unsigned char *x = src + 8 * e;
+            o0[e] = x[0];
+            o1[e] = x[1];
+            o2[e] = x[2];
+            o3[e] = x[3];
+            o4[e] = x[4];
+            o5[e] = x[5];
+            o6[e] = x[6];
+            o7[e] = x[7];
+        }
+        return;
+    }
+    for (size_t j = 0; j < esize; j++) {
+        unsigned char *o = dst + j * n;
+        const unsigned char *s = src + j;
+        for (e = 0; e < n; e++)
+            o[e] = s[e * esize];
+    }
+}
+
 /*
  * HDF5's shuffle filter (byte plane j of all elements, then plane j + 1),
  * then deflate in zlib format as HDF5's deflate filter reads it: at level
@@ -97,30 +171,8 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
                              unsigned char *out, size_t cap, int level)
 {
     const unsigned char *in = src;
-    if (esize == 8) { /* doubles and int64: one pass, eight planes */
-        size_t n = bytes / 8;
-        unsigned char *o0 = shuf, *o1 = o0 + n, *o2 = o1 + n, *o3 = o2 + n,
-                      *o4 = o3 + n, *o5 = o4 + n, *o6 = o5 + n, *o7 = o6 + n;
-        for (size_t e = 0; e < n; e++) {
-            const unsigned char *x = src + 8 * e;
-            o0[e] = x[0];
-            o1[e] = x[1];
-            o2[e] = x[2];
-            o3[e] = x[3];
-            o4[e] = x[4];
-            o5[e] = x[5];
-            o6[e] = x[6];
-            o7[e] = x[7];
-        }
-        in = shuf;
-    } else if (esize > 1) {
-        size_t n = bytes / esize;
-        for (size_t j = 0; j < esize; j++) {
-            unsigned char *o = shuf + j * n;
-            const unsigned char *s = src + j;
-            for (size_t e = 0; e < n; e++)
-                o[e] = s[e * esize];
-        }
+    if (esize > 1) {
+        ds_results_shuffle(src, bytes, esize, shuf);
         in = shuf;
     }
     if (level == 1) {

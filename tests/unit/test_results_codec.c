@@ -122,6 +122,28 @@ static void test_deterministic(void)
     free(c);
 }
 
+/* ds_results_shuffle against the filter's definition, element sizes 1
+ * to 9 (8: the vector path), 0 to 70 elements (its tails), unaligned. */
+static void test_shuffle(void)
+{
+    unsigned char src[9 * 70 + 1], got[9 * 70], want[9 * 70];
+    for (size_t i = 0; i < sizeof src; i++)
+        src[i] = (unsigned char)(i * 131u + (i >> 3) * 7u);
+    int ok = 1;
+    for (size_t es = 1; es <= 9; es++)
+        for (size_t n = 0; n <= 70; n++) {
+            const unsigned char *s = src + 1; /* not 16-byte aligned */
+            for (size_t j = 0; j < es; j++)
+                for (size_t e = 0; e < n; e++)
+                    want[j * n + e] = s[e * es + j];
+            memset(got, 0xAA, sizeof got);
+            ds_results_shuffle(s, n * es, es, got);
+            ok &= memcmp(got, want, n * es) == 0;
+        }
+    CHECK(ok, "shuffle: byte j of element e at j * n + e, every size and "
+              "tail");
+}
+
 static void test_limits(void)
 {
     ds_results_codec_t c;
@@ -153,6 +175,7 @@ int main(void)
     test_round_trip(1);
     test_round_trip(6);
     test_deterministic();
+    test_shuffle();
     test_limits();
     return UNIT_DONE();
 }
