@@ -14,6 +14,7 @@
  */
 #define _GNU_SOURCE /* memfd_create, fallocate */
 #include "results_internal.h"
+#include "strmap.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -236,6 +237,7 @@ static void results_free(ds_results_t *r)
             H5Fclose(r->file);
     }
     ds_outfile_guard_context(NULL);
+    ds_strmap_free(r->groups);
     free(r->context);
     ds_results_codec_clear(&r->codec);
     ds_results_mpi_free(r);
@@ -414,6 +416,10 @@ int ds_results_ensure_groups(ds_results_t *r, const char *path,
             break;
         char c = buf[i];
         buf[i] = '\0';
+        if (r->groups && ds_strmap_get(r->groups, buf, i) != (size_t)-1) {
+            buf[i] = c; /* a group already */
+            continue;
+        }
         htri_t ex = H5Lexists(r->file, buf, H5P_DEFAULT);
         if (ex < 0) {
             rc = ds_results_h5_error(err, r->path, "cannot look up '%s'", buf);
@@ -448,6 +454,11 @@ int ds_results_ensure_groups(ds_results_t *r, const char *path,
                 goto done;
             }
         }
+        /* remembered when there is memory for it; else looked up again */
+        if (!r->groups)
+            r->groups = ds_strmap_alloc();
+        if (r->groups)
+            (void)ds_strmap_put(r->groups, buf, i, 1);
         buf[i] = c;
     }
 done:
