@@ -301,8 +301,8 @@ static size_t count_equal(const unsigned char *p, size_t n)
     return eq;
 }
 
-/* Byte counts of p[0..n), and how many bytes equal their predecessor. */
-static size_t count_bytes(const unsigned char *p, size_t n, uint32_t *lf)
+/* Byte counts of p[0..n). */
+static void count_bytes(const unsigned char *p, size_t n, uint32_t *lf)
 {
     uint32_t h[4][256];
     memset(h, 0, sizeof h);
@@ -317,7 +317,6 @@ static size_t count_bytes(const unsigned char *p, size_t n, uint32_t *lf)
         h[0][p[i]]++;
     for (int b = 0; b < 256; b++)
         lf[b] = h[0][b] + h[1][b] + h[2][b] + h[3][b];
-    return count_equal(p, n);
 }
 
 /* Symbol counts of p[0..n) coded as literals and runs. */
@@ -519,12 +518,14 @@ static int segment(bits_t *w, const unsigned char *end,
 {
     uint32_t lf[N_LITLEN] = {0}, n_dist = 0;
     dyn_t d;
-    /* runs pay off when most bytes repeat their predecessor */
-    int runs = count_bytes(p, n, lf) * 4 > n * 3;
-    if (runs) {
-        memset(lf, 0, sizeof lf);
+    /* runs pay off when most bytes repeat their predecessor; such a
+     * segment is counted as runs only (the byte histogram, slowest where
+     * bytes repeat, is not needed for it) */
+    int runs = count_equal(p, n) * 4 > n * 3;
+    if (runs)
         count_runs(p, n, lf, &n_dist);
-    }
+    else
+        count_bytes(p, n, lf);
     lf[END_BLOCK] = 1;
     uint64_t bits = dyn_plan(&d, lf, n_dist);
     size_t n_stored = n ? (n + STORED_MAX - 1) / STORED_MAX : 1;
