@@ -150,12 +150,15 @@ static int data_row(ingest_csv_t *c, const ds_csv_row_t *row)
     }
     if (bad)
         return 0;
-    ingest_fields_t r = {.line = row->line};
-    for (int k = 0; k < DS_INGEST_N_COLS; k++)
-        if (c->col[k] >= 0) {
-            r.f[k] = row->field[c->col[k]];
-            r.len[k] = row->len[c->col[k]];
-        }
+    /* every member set (no "= {...}": zeroing the whole struct took a
+     * rep stos per row, 2% of a one-thread analyze) */
+    ingest_fields_t r;
+    r.line = row->line;
+    for (int k = 0; k < DS_INGEST_N_COLS; k++) {
+        long i = c->col[k];
+        r.f[k] = i >= 0 ? row->field[i] : NULL;
+        r.len[k] = i >= 0 ? row->len[i] : 0;
+    }
     return ingest_row(s, &r);
 }
 
