@@ -23,6 +23,10 @@
 #   BENCH_E2E_EVENTS=1000000  the end-to-end corpus (issue 16): analyze at 1
 #                             and all threads against the floor, same files
 #   BENCH_MPI_RANKS="1 2 3"   ranks of the MPI program on the main corpus
+#   BENCH_LARGE_EVENTS=10000000  a corpus for figure 4b alone: one analyze
+#                             at all threads, its peak memory against issue
+#                             7's budget, which is stated for this size (0:
+#                             skip; it needs about 430 MB of BENCH_TMP)
 #   BENCH_PIN=auto            auto: time each core alone (the floor pinned to
 #                             it, figure 7d), then run the floor and every
 #                             one-thread analyze on the fastest core; 0: never
@@ -54,6 +58,7 @@ set -u
 : "${BENCH_MPI_RANKS:=1 2 3}"
 : "${DYADSEQ_MPI:=}"
 : "${BENCH_PIN:=auto}"
+: "${BENCH_LARGE_EVENTS:=10000000}"
 if [ -z "${MPIRUN:-}" ]; then
     MPIRUN="mpirun --oversubscribe"
     [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
@@ -68,7 +73,7 @@ die() {
 
 for v in BENCH_EVENTS BENCH_SESSION_EVENTS BENCH_R_EVENTS BENCH_PERM_COUPLES \
          BENCH_PERM_EVENTS BENCH_PERMS BENCH_R_PERMS BENCH_REPS BENCH_THREADS \
-         BENCH_SEED BENCH_E2E_EVENTS; do
+         BENCH_SEED BENCH_E2E_EVENTS BENCH_LARGE_EVENTS; do
     val=$(eval "echo \"\${$v}\"")
     case "$val" in
         '' | *[!0-9]*) die "$v must be a whole number, not '$val'" ;;
@@ -339,6 +344,21 @@ if [ "$HAVE_ANALYZE" -eq 1 ]; then
     done
 fi
 
+# Figure 4b: the memory target at the size it is stated for. One run at
+# all threads (its peak does not vary between runs the way times do), on a
+# corpus of BENCH_LARGE_EVENTS made for it and removed after it. Skipped
+# when that is not larger than the main corpus.
+N_LARGE=""
+if [ "$HAVE_ANALYZE" -eq 1 ] && [ -n "$GNU_TIME" ] &&
+    [ "$BENCH_LARGE_EVENTS" -gt "$N_MAIN" ]; then
+    simulate large "$(((BENCH_LARGE_EVENTS + per_couple - 1) / per_couple))" "$SE"
+    N_LARGE=$(events_of large)
+    REP=1
+    log "peak memory of analyze at $BENCH_THREADS threads ($N_LARGE events)"
+    analyze aL "$T/large" "$BENCH_THREADS"
+    rm -rf "$T/large"
+fi
+
 # The MPI program on the main corpus, 1, 2, 3 ranks (its threads: the
 # cores shared among the ranks, at least one each).
 HAVE_MPI=0
@@ -517,6 +537,17 @@ v=""
 row 4 "peak resident memory, \`analyze\`" "$(or "$v" "$NA_ANALYZE" "$NA_TIME" "$NA_AN")" \
     "≤ 40 B/event + 64 MiB = $(fmt mb "$BUDGET")" "$(status "$RSS_B" "<=" "$BUDGET")"
 
+# 4b. the same at the large corpus's size
+if [ -n "$N_LARGE" ]; then
+    RSS_L=$(num "k * 1024" k="$(m aL.rss)")
+    BUDGET_L=$(num "40 * n + 64 * 1048576" n="$N_LARGE")
+    v=""
+    [ -n "$RSS_L" ] && v="$(fmt mb "$RSS_L") = $(awk -v r="$RSS_L" -v n="$N_LARGE" 'BEGIN { printf "%.1f", r / n }') B/event ($(commas "$N_LARGE") events, $BENCH_THREADS threads, one run)"
+    row 4b "peak resident memory, \`analyze\`, large corpus" \
+        "$(or "$v" "failed (see above)")" \
+        "≤ 40 B/event + 64 MiB = $(fmt mb "$BUDGET_L")" "$(status "$RSS_L" "<=" "$BUDGET_L")"
+fi
+
 # 5. base-R lag-1 script against dyadseq, same files
 R_RATIO=$(num "a / b" a="$R_LAG" b="$AR_WALL")
 v=""
@@ -642,7 +673,7 @@ REPORT="$T/bench.md"
     echo "- machine: $CORES cores, ${CPU:-unknown CPU}, ${MEM:-? GiB}, $(uname -sr); load average at the end $LOAD"
     echo "- software: ${VERSION:-dyadseq}, commit $COMMIT; ${CCVER:-cc}; ${RVER:-no R}"
     echo "- load average at the start $LOAD0 (the figures are only as good as the machine was quiet: other work on it slows some runs more than others)"
-    echo "- main corpus: $(commas "$N_MAIN") events, $(commas "$((2 * MAIN_COUPLES))") sessions of about $SE events ($(commas "$MAIN_COUPLES") couples × pre, post), $(awk -v b="$BYTES_MAIN" 'BEGIN { printf "%.1f MB", b / 1e6 }') in $(commas "$FILES_MAIN") files; end-to-end corpus $(commas "$N_E2E") events (the same shape); R corpus $(commas "$N_R") events; permutation corpus $PERM_SESSIONS sessions × $BENCH_PERM_EVENTS events = $(commas "$N_PERM") (demo-sized), $BENCH_PERMS permutations for dyadseq and $BENCH_R_PERMS for R"
+    echo "- main corpus: $(commas "$N_MAIN") events, $(commas "$((2 * MAIN_COUPLES))") sessions of about $SE events ($(commas "$MAIN_COUPLES") couples × pre, post), $(awk -v b="$BYTES_MAIN" 'BEGIN { printf "%.1f MB", b / 1e6 }') in $(commas "$FILES_MAIN") files; end-to-end corpus $(commas "$N_E2E") events (the same shape)${N_LARGE:+; large corpus $(commas "$N_LARGE") events (the same shape, figure 4b only)}; R corpus $(commas "$N_R") events; permutation corpus $PERM_SESSIONS sessions × $BENCH_PERM_EVENTS events = $(commas "$N_PERM") (demo-sized), $BENCH_PERMS permutations for dyadseq and $BENCH_R_PERMS for R"
     echo "- each figure is the median of $BENCH_REPS runs; files were in the page cache; \"all cores\" = $BENCH_THREADS threads; the whole benchmark took $ELAPSED s"
     echo
     echo "| # | figure | value | target | status |"
