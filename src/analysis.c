@@ -247,13 +247,11 @@ static void analyze_session(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     const ds_session_t *s = &c->sessions[si];
     ds_error_t e = {0};
     int rc;
-    /* the end scans the events' durations: once, not again for the
-     * duration, which is end - start without observation periods
-     * (ds_session_duration) */
+    /* the end scans the events' durations: once, for the duration too */
     a->start_s[si] = ds_session_start(s);
     a->end_s[si] = ds_session_end(s);
-    a->duration_s[si] = s->n_periods ? ds_session_duration(s)
-                                     : a->end_s[si] - a->start_s[si];
+    a->duration_s[si] = ds_session_duration_of(s, a->start_s[si],
+                                               a->end_s[si]);
     rc = session_lags(o, a, b, s, si, x, warn, &e);
     if (!rc && b->has_window)
         rc = session_window(c, o, b, s, si - b->first, a->K, x, &e);

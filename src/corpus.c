@@ -105,7 +105,8 @@ double ds_session_end(const ds_session_t *s)
     return last;
 }
 
-double ds_session_duration(const ds_session_t *s)
+double ds_session_duration_of(const ds_session_t *s, double start,
+                              double end)
 {
     if (!s->onset)
         return NAN;
@@ -115,7 +116,12 @@ double ds_session_duration(const ds_session_t *s)
             d += s->period[2 * k + 1] - s->period[2 * k];
         return d;
     }
-    return ds_session_end(s) - ds_session_start(s);
+    return end - start;
+}
+
+double ds_session_duration(const ds_session_t *s)
+{
+    return ds_session_duration_of(s, ds_session_start(s), ds_session_end(s));
 }
 
 double ds_session_close(const ds_session_t *s)

@@ -102,6 +102,10 @@ int ds_session_sort(ds_session_t *s);
 double ds_session_start(const ds_session_t *s);
 double ds_session_end(const ds_session_t *s);
 double ds_session_duration(const ds_session_t *s);
+/* ds_session_duration for the session's own ds_session_start and
+ * ds_session_end, already computed (the end scans every event). */
+double ds_session_duration_of(const ds_session_t *s, double start,
+                              double end);
 
 /*
  * Where an open spell is censored at the end of the session (a bid never
