@@ -223,8 +223,7 @@ int ds_results_codec_run(ds_results_codec_t *c,
     for (long k = 0; k < nb; k++)
         len[k] = compress_chunk(job[k].src, job[k].bytes, job[k].esize,
                                 c->buf[2 * k], c->buf[2 * k + 1],
-                                compressBound((uLong)job[k].bytes) + 256,
-                                job[k].level);
+                                c->buf_size, job[k].level);
     for (size_t k = 0; k < n; k++)
         out[k] = c->buf[2 * k + 1];
     return DS_OK;
