@@ -258,7 +258,7 @@ static void canonical_codes(const uint8_t *len, int n, uint16_t *code)
 
 /* Copies of p[i - 1] from p[i] on, at most MAX_RUN; eight bytes at a
  * time while they all match. */
-static size_t run_at(const unsigned char *p, size_t i, size_t n)
+static size_t run_scan(const unsigned char *p, size_t i, size_t n)
 {
     unsigned char b = p[i - 1];
     size_t r = 0, lim = n - i < MAX_RUN ? n - i : MAX_RUN;
@@ -272,6 +272,13 @@ static size_t run_at(const unsigned char *p, size_t i, size_t n)
     while (r < lim && p[i + r] == b)
         r++;
     return r;
+}
+
+/* The run at p[i] (0 at i = 0): the scan only where p[i] repeats its
+ * predecessor, which most bytes of a literal stretch do not. */
+static inline size_t run_at(const unsigned char *p, size_t i, size_t n)
+{
+    return i && p[i] == p[i - 1] ? run_scan(p, i, n) : 0;
 }
 
 /* How many of p[1..n) equal their predecessor: 16 at a time where SSE2
@@ -325,7 +332,7 @@ static void count_runs(const unsigned char *p, size_t n, uint32_t *lf,
 {
     size_t i = 0;
     while (i < n) {
-        size_t r = i && p[i] == p[i - 1] ? run_at(p, i, n) : 0;
+        size_t r = run_at(p, i, n);
         if (r >= MIN_RUN) {
             lf[257 + len_code(r)]++;
             (*n_dist)++;
@@ -476,7 +483,7 @@ static void emit_runs(bits_t *w, const unsigned char *p, size_t n,
 {
     size_t i = 0;
     while (i < n) {
-        size_t r = i && p[i] == p[i - 1] ? run_at(p, i, n) : 0;
+        size_t r = run_at(p, i, n);
         if (r >= MIN_RUN) {
             unsigned c = len_code(r);
             put(w, d->lc[257 + c], d->ll[257 + c]);
