@@ -291,14 +291,12 @@ if [ -n "$CORE_LIST" ]; then
         done
         REP=$((REP + 1))
     done
-    FAST="" FAST_S=""
+    # "core median-seconds", a line per core timed, for figure 7d too
     for c in $CORE_LIST; do
         s_=$(median "$T/core$c.secs")
-        [ -n "$s_" ] || continue
-        if [ -z "$FAST_S" ] || awk -v a="$s_" -v b="$FAST_S" 'BEGIN { exit !(a < b) }'; then
-            FAST=$c FAST_S=$s_
-        fi
-    done
+        [ -n "$s_" ] && echo "$c $s_"
+    done >"$T/cores"
+    FAST=$(sort -k2,2g "$T/cores" | awk 'NR == 1 { print $1 }')
     [ -n "$FAST" ] && PIN="taskset -c $FAST"
 fi
 
@@ -618,13 +616,11 @@ E_SP_LO=$(num "a / b" a="$(lo e1.wall)" b="$(lo eN.wall)")
 [ -n "$v" ] && [ -n "$E_SP_LO" ] && v="$v; fastest runs $(fmt x "$E_SP_LO")"
 # 7d: each core alone, and the most that BENCH_THREADS threads can gain
 CORE_V="" CEIL=""
-if [ -n "$CORE_LIST" ]; then
-    CEIL=$(for c in $CORE_LIST; do median "$T/core$c.secs"; echo; done |
-        awk 'NF { v = 1 / $1; s += v; if (v > m) m = v } END { if (m > 0) printf "%.6g", s / m }')
-    for c in $CORE_LIST; do
-        s_=$(median "$T/core$c.secs")
-        [ -n "$s_" ] && CORE_V="${CORE_V:+$CORE_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
-    done
+if [ -s "$T/cores" ]; then
+    CEIL=$(awk '{ v = 1 / $2; s += v; if (v > m) m = v } END { if (m > 0) printf "%.6g", s / m }' "$T/cores")
+    while read -r c s_; do
+        CORE_V="${CORE_V:+$CORE_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
+    done <"$T/cores"
 fi
 [ -n "$v" ] && [ -n "$CEIL" ] && awk -v c="$CEIL" 'BEGIN { exit !(c > 1.001) }' &&
     v="$v; $(awk -v a="$E_SP" -v c="$CEIL" 'BEGIN { printf "%.0f%%", 100 * (a - 1) / (c - 1) }') of the gain figure 7d allows"
