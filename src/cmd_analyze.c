@@ -655,6 +655,8 @@ int main_analyze(int argc, char **argv, const ds_invocation_t *inv)
         (status = ds_cli_ap_models(&a.ap, "analyze", c, &ap, &n_ap)))
         goto done;
     status = DS_EXIT_DATA;
+    /* every message about the data is out: the events' lines go */
+    ds_corpus_drop_sources(c);
 
     ds_analysis_opts_t ao;
     analysis_opts(&ao, &a, &o, c, zero);

@@ -154,6 +154,17 @@ size_t ds_corpus_n_couples(const ds_corpus_t *c)
     return n;
 }
 
+void ds_corpus_drop_sources(ds_corpus_t *c)
+{
+    for (size_t i = 0; i < c->n_sessions; i++) {
+        ds_session_t *s = &c->sessions[i];
+        free(s->line);
+        free(s->file);
+        s->line = NULL;
+        s->file = NULL;
+    }
+}
+
 int ds_corpus_make_states(ds_corpus_t *c)
 {
     const ds_codebook_t *cb = c->codebook;
