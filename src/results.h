@@ -278,6 +278,23 @@ int ds_results_append_block(ds_results_dset_t *const *d,
 /* Finish: every row must have been appended. d is freed in any case. */
 int ds_results_end(ds_results_dset_t *d, ds_error_t *err);
 
+/*
+ * A column (rank 1) whose length is known only at its end, such as the
+ * points of every session's curves: its rows are appended with
+ * ds_results_append as they are computed, and ds_results_end creates the
+ * dataset at path with all of them, exactly as ds_results_write_* would
+ * at that moment (the same storage, the same bytes; it takes its place in
+ * the creation order then). Until then the rows are held in memory:
+ * whole chunks compressed (on all threads, a batch at a time) when the
+ * dataset will be stored in compressed chunks that this module writes
+ * directly (Storage, above), else as given (strings: the pointers, whose
+ * strings must live until the end). Nothing touches the file before the
+ * end; under MPI every rank appends the same rows.
+ */
+int ds_results_begin_column(ds_results_t *r, const char *path,
+                            ds_results_type_t type, const char *dimname,
+                            ds_results_dset_t **out, ds_error_t *err);
+
 /* ------------------------------------------------------------------ */
 /* Reading                                                            */
 /* ------------------------------------------------------------------ */

@@ -45,8 +45,7 @@ void ds_results_codec_clear(ds_results_codec_t *c)
     c->buf_size = 0;
 }
 
-/* The threads a batch runs on. */
-static int codec_threads(const ds_results_codec_t *c)
+int ds_results_codec_threads(const ds_results_codec_t *c)
 {
 #ifdef _OPENMP
     return c->threads > 0 ? c->threads : omp_get_max_threads();
@@ -58,7 +57,7 @@ static int codec_threads(const ds_results_codec_t *c)
 
 size_t ds_results_codec_batch(const ds_results_codec_t *c)
 {
-    size_t batch = (size_t)codec_threads(c) * 4;
+    size_t batch = (size_t)ds_results_codec_threads(c) * 4;
     return batch > DS_RESULTS_CODEC_BATCH_MAX ? DS_RESULTS_CODEC_BATCH_MAX
                                               : batch;
 }
@@ -216,7 +215,7 @@ int ds_results_codec_run(ds_results_codec_t *c,
     }
     if (reserve(c, n, size))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    int nt = codec_threads(c);
+    int nt = ds_results_codec_threads(c);
     long nb = (long)n;
     (void)nt; /* unused without OpenMP */
 #pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nb > 1)

@@ -26,6 +26,12 @@ static void dset_free(ds_results_dset_t *d)
         H5Dclose(d->dset);
     free(d->pending);
     free(d->path);
+    free(d->dimnames);
+    free(d->held);
+    for (size_t k = 0; k < d->n_z; k++)
+        free(d->z[k]);
+    free(d->z);
+    free(d->zlen);
     free(d);
 }
 
@@ -400,9 +406,171 @@ done:
     return rc;
 }
 
+/* ------------------------------------------------------------------ */
+/* Columns created at their end (ds_results_begin_column)              */
+/* ------------------------------------------------------------------ */
+
+int ds_results_begin_column(ds_results_t *r, const char *path,
+                            ds_results_type_t type, const char *dimname,
+                            ds_results_dset_t **out, ds_error_t *err)
+{
+    *out = NULL;
+    const char *dn = NULL;
+    int rc = ds_results_check_path(path, err);
+    if (!rc && type > DS_RESULTS_STRING)
+        rc = ds_error_set(err, DS_EUSAGE, "%s: unsupported type", path);
+    if (!rc)
+        rc = check_dimnames(dimname, 1, path, &dn, err);
+    ds_results_dset_t *d = rc ? NULL : calloc(1, sizeof *d);
+    if (d) {
+        d->r = r;
+        d->dset = -1;
+        d->deferred = 1;
+        d->type = type;
+        d->rank = 1;
+        d->level = r->level;
+        d->row_elems = 1;
+        d->elem_size = elem_size(type);
+        d->chunk_rows = ds_results_chunk_rows(d->elem_size);
+        /* chunks are stored directly only then (begin) */
+        d->hold_compressed = r->level > 0 && r->direct_ok && !r->dist &&
+                             type != DS_RESULTS_STRING;
+        d->path = ds_strdup(path);
+        d->dimnames = ds_strdup(dn);
+    }
+    if (!rc && (!d || !d->path || !d->dimnames))
+        rc = ds_results_oom(err);
+    if (r->dist)
+        rc = ds_results_mpi_agree(r, rc, err);
+    if (rc) {
+        dset_free(d);
+        return rc;
+    }
+    d->next = r->open;
+    r->open = d;
+    *out = d;
+    return 0;
+}
+
+/* Compress the whole chunks held by d, one per thread, and keep them. */
+static int compress_held(ds_results_dset_t *d, ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    size_t cb = chunk_bytes_of(d), full = d->n_held / d->chunk_rows;
+    unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
+    size_t len[DS_RESULTS_CODEC_BATCH_MAX];
+    if (d->n_z + full > d->z_cap) {
+        size_t cap = d->z_cap ? 2 * d->z_cap : 16;
+        while (cap < d->n_z + full)
+            cap *= 2;
+        unsigned char **z = realloc(d->z, cap * sizeof *z);
+        if (z)
+            d->z = z;
+        size_t *zlen = z ? realloc(d->zlen, cap * sizeof *zlen) : NULL;
+        if (!zlen)
+            return ds_results_oom(err);
+        d->zlen = zlen;
+        d->z_cap = cap;
+    }
+    int rc = ds_results_codec_compress(&r->codec, d->held, full, cb,
+                                       d->elem_size, d->level, out, len, err);
+    for (size_t k = 0; !rc && k < full; k++) {
+        if (len[k] == 0)
+            return ds_error_set(err, DS_EHDF5,
+                                "%s: cannot compress a chunk of '%s'",
+                                r->path, d->path);
+        if (!(d->z[d->n_z] = malloc(len[k])))
+            return ds_results_oom(err);
+        memcpy(d->z[d->n_z], out[k], len[k]);
+        d->zlen[d->n_z++] = len[k];
+    }
+    if (rc)
+        return rc;
+    d->n_held -= full * d->chunk_rows;
+    memmove(d->held, d->held + full * cb, d->n_held * d->elem_size);
+    return 0;
+}
+
+/* Append n_rows to the rows d holds. */
+static int hold(ds_results_dset_t *d, size_t n_rows, const void *data,
+                ds_error_t *err)
+{
+    const unsigned char *src = data;
+    size_t es = d->elem_size;
+    /* compressed: up to one chunk per thread held at once */
+    size_t most = (size_t)ds_results_codec_threads(&d->r->codec);
+    most = (most < 1 ? 1 : most > DS_RESULTS_CODEC_BATCH_MAX
+                                   ? DS_RESULTS_CODEC_BATCH_MAX
+                                   : most) *
+           d->chunk_rows;
+    while (n_rows) {
+        if (d->n_held == d->held_cap) {
+            if (d->hold_compressed && d->held_cap == most) {
+                int rc = compress_held(d, err);
+                if (rc)
+                    return rc;
+            } else {
+                size_t cap = d->held_cap ? 2 * d->held_cap : 1024;
+                if (d->hold_compressed && cap > most)
+                    cap = most;
+                unsigned char *h = realloc(d->held, cap * es);
+                if (!h)
+                    return ds_results_oom(err);
+                d->held = h;
+                d->held_cap = cap;
+            }
+        }
+        size_t take = d->held_cap - d->n_held;
+        if (take > n_rows)
+            take = n_rows;
+        memcpy(d->held + d->n_held * es, src, take * es);
+        d->n_held += take;
+        d->rows_done += take;
+        src += take * es;
+        n_rows -= take;
+    }
+    return 0;
+}
+
+static int end(ds_results_dset_t *d, ds_error_t *err);
+
+/* Create the dataset of the column d with every row held, as
+ * ds_results_write_* would, and free d. */
+static int end_held(ds_results_dset_t *d, ds_error_t *err)
+{
+    ds_results_t *r = d->r;
+    size_t n = d->rows_done;
+    ds_results_dset_t *x = NULL;
+    int rc = ds_results_begin(r, d->path, d->type, 1, &n, d->dimnames, &x,
+                              err);
+    /* its compressed chunks are those it is stored in: n rows make at
+     * least one whole chunk, so it is chunked, directly written, with
+     * chunks of the same rows */
+    if (!rc && d->n_z && !(x->direct && x->chunk_rows == d->chunk_rows))
+        rc = ds_error_set(err, DS_EUSAGE, "%s: '%s' held in chunks it is "
+                          "not stored in", r->path, d->path);
+    for (size_t k = 0; !rc && k < d->n_z; k++) {
+        rc = put_chunk(x, d->z[k], d->zlen[k], err);
+        x->rows_done += x->chunk_rows;
+    }
+    if (!rc)
+        rc = ds_results_append(x, d->n_held, d->held, err);
+    if (x && rc) { /* let end() close it quietly */
+        x->rows_done = x->rows;
+        x->n_pending = 0;
+        ds_results_end(x, NULL);
+    } else if (x) {
+        rc = ds_results_end(x, err);
+    }
+    dset_free(d);
+    return rc;
+}
+
 static int append(ds_results_dset_t *d, size_t n_rows, const void *data,
                   ds_error_t *err)
 {
+    if (d->deferred)
+        return hold(d, n_rows, data, err);
     if (n_rows > d->rows - d->rows_done)
         return ds_error_set(err, DS_EUSAGE,
                             "%s: %zu rows appended to '%s' beyond its %zu",
@@ -536,6 +704,8 @@ static int end(ds_results_dset_t *d, ds_error_t *err)
             *p = d->next;
             break;
         }
+    if (d->deferred)
+        return end_held(d, err);
     if (d->rows_done != d->rows) {
         rc = ds_error_set(err, DS_EUSAGE,
                           "%s: '%s' finished with %zu of its %zu rows",

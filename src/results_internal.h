@@ -53,6 +53,9 @@ typedef struct ds_results_codec {
 void ds_results_codec_init(ds_results_codec_t *c);
 void ds_results_codec_clear(ds_results_codec_t *c);
 
+/* The threads a batch runs on. */
+int ds_results_codec_threads(const ds_results_codec_t *c);
+
 /* How many chunks one call compresses at most (from the thread count). */
 size_t ds_results_codec_batch(const ds_results_codec_t *c);
 
@@ -144,6 +147,14 @@ struct ds_results_dset {
     size_t chunk_rows, chunks_written;
     unsigned char *pending; /* a partial chunk of rows (direct writes) */
     size_t n_pending;
+    /* a column of ds_results_begin_column, created by its end: */
+    int deferred;
+    char *dimnames;
+    int hold_compressed;    /* whole chunks held compressed */
+    unsigned char *held;    /* rows not compressed, [held_cap] rows */
+    size_t n_held, held_cap;
+    unsigned char **z;      /* [n_z] compressed chunks, zlen[k] bytes */
+    size_t *zlen, n_z, z_cap;
 };
 
 /*

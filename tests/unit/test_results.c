@@ -720,6 +720,125 @@ static void test_append_block(void)
     }
 }
 
+/* A file with a dataset /x, then columns /d (double), /i (int64) and /s
+ * (strings) of n rows: written whole after /x, or (as_columns) begun
+ * before /x with ds_results_begin_column, appended in uneven pieces
+ * around it, and ended after it. */
+static int write_columns(const char *path, int as_columns, size_t n,
+                         int level, int threads, ds_error_t *err)
+{
+    static const char *const names[3] = {"alpha", "beta", ""};
+    ds_results_t *r = NULL;
+    ds_results_dset_t *c[3] = {NULL};
+    double *x = malloc((n + 1) * sizeof *x);
+    int64_t *y = malloc((n + 1) * sizeof *y);
+    const char **z = malloc((n + 1) * sizeof *z);
+    double head[3] = {1, 2, 3};
+    size_t three = 3;
+    int rc = x && y && z ? ds_results_create(path, &r, err) : DS_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        x[i] = (double)(i % 977) / 7.0 + (double)i * 1e-9;
+        y[i] = (int64_t)(i / 5);
+        z[i] = names[i % 3];
+    }
+    if (!rc) {
+        ds_results_set_threads(r, threads);
+        ds_results_set_compression(r, level);
+    }
+    if (as_columns) {
+        static const ds_results_type_t type[3] = {
+            DS_RESULTS_DOUBLE, DS_RESULTS_INT64, DS_RESULTS_STRING};
+        static const char *const path_of[3] = {"/g/d", "/g/i", "/g/s"};
+        const void *v[3] = {x, y, z};
+        size_t esize[3] = {sizeof *x, sizeof *y, sizeof *z};
+        for (int k = 0; !rc && k < 3; k++)
+            rc = ds_results_begin_column(r, path_of[k], type[k], "point",
+                                         &c[k], err);
+        /* pieces of 1, 2, 4, ... rows, /x written half way */
+        size_t done = 0, piece = 1;
+        int x_done = 0;
+        while (!rc && (done < n || !x_done)) {
+            if (!x_done && (done >= n / 2)) {
+                rc = ds_results_write_double(r, "/x", 1, &three, head, NULL,
+                                             err);
+                x_done = 1;
+                continue;
+            }
+            size_t m = n - done < piece ? n - done : piece;
+            for (int k = 0; !rc && k < 3; k++)
+                rc = ds_results_append(
+                    c[k], m, (const char *)v[k] + done * esize[k], err);
+            done += m;
+            piece = piece * 2 + 1;
+        }
+        for (int k = 0; !rc && k < 3; k++) {
+            rc = ds_results_end(c[k], err);
+            c[k] = NULL;
+        }
+    } else {
+        if (!rc)
+            rc = ds_results_write_double(r, "/x", 1, &three, head, NULL, err);
+        if (!rc)
+            rc = ds_results_write_double(r, "/g/d", 1, &n, x, "point", err);
+        if (!rc)
+            rc = ds_results_write_int64(r, "/g/i", 1, &n, y, "point", err);
+        if (!rc)
+            rc = ds_results_write_strings(r, "/g/s", n, z, "point", err);
+    }
+    if (!rc) {
+        rc = ds_results_commit(r, err);
+        r = NULL;
+    }
+    ds_results_abort(r);
+    free(x);
+    free(y);
+    free(z);
+    return rc;
+}
+
+/* A column begun with ds_results_begin_column and ended after other
+ * writes is the dataset written whole at its end, byte for byte, at every
+ * storage: empty, compact, contiguous, one whole chunk, several chunks
+ * and a partial one (held compressed), no compression, two threads. */
+static void test_columns(void)
+{
+    ds_error_t err = {0};
+    size_t sizes[] = {0, 5, 900, 5000, 32768, 2 * 32768 + 17, 300001};
+    for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+        for (int level = 0; level <= 1; level++)
+            for (int threads = 1; threads <= 2; threads++) {
+                if (threads == 2 && (level == 0 || sizes[i] < 32768))
+                    continue;
+                const char *p1 = tpath("col1.h5"), *p2 = tpath("col2.h5");
+                char what[128];
+                snprintf(what, sizeof what,
+                         "%zu rows, level %d, %d thread(s): ", sizes[i],
+                         level, threads);
+                int rc1 = write_columns(p1, 1, sizes[i], level, threads, &err);
+                CHECK(rc1 == 0, rc1 ? err.msg : "columns written");
+                int rc2 = write_columns(p2, 0, sizes[i], level, threads, &err);
+                CHECK(rc2 == 0, rc2 ? err.msg : "written whole");
+                char msg[200];
+                snprintf(msg, sizeof msg, "%sthe same bytes", what);
+                CHECK(!rc1 && !rc2 && same_file(p1, p2), msg);
+                remove(p1);
+                remove(p2);
+            }
+    /* abort with columns open: no file, nothing leaked */
+    ds_results_t *r;
+    ds_results_dset_t *d;
+    const char *p = tpath("col_abort.h5");
+    double v[40000] = {0};
+    CHECK(ds_results_create(p, &r, &err) == 0 &&
+              ds_results_begin_column(r, "/d", DS_RESULTS_DOUBLE, NULL, &d,
+                                      &err) == 0 &&
+              ds_results_append(d, 40000, v, &err) == 0,
+          "a column begun and appended");
+    ds_results_abort(r);
+    CHECK(access(p, F_OK) != 0, "an aborted file with an open column is not "
+                                "left behind");
+}
+
 int main(int argc, char **argv)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -758,6 +877,7 @@ int main(int argc, char **argv)
     test_escape();
     test_listing();
     test_append_block();
+    test_columns();
 
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
