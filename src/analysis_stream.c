@@ -155,8 +155,22 @@ int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                                .n = b->n,
                                .lag = b->lag,
                                .window = b->has_window ? &b->win : NULL};
+    int rows = !o->dist; /* under MPI they are merged first (dist.h) */
+    if (rows && a->responsive)
+        pub.responsive = a->responsive + 2 * b->first;
+    if (rows && a->cycles) {
+        pub.cycles = a->cycles + b->first;
+        pub.cycle_runs = a->cycle_runs + b->first;
+    }
     double t0 = ds_analysis_wall();
     int rc = o->block_sink(o->block_ctx, &pub, err);
     a->seconds_sink += ds_analysis_wall() - t0;
+    /* the curves' points and the cycles' lists were the sink's to copy */
+    for (size_t k = 0; pub.responsive && k < 2 * b->n; k++)
+        ds_km_clear(&a->responsive[2 * b->first + k].km);
+    for (size_t s = 0; pub.cycle_runs && s < b->n; s++) {
+        free(a->cycle_runs[b->first + s]);
+        a->cycle_runs[b->first + s] = NULL;
+    }
     return rc;
 }

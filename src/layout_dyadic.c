@@ -8,90 +8,271 @@
 
 #include "layout_internal.h"
 
-/*
- * /responsiveness/km: the Kaplan-Meier points of every row, n_km in all,
- * from the curves the analysis computed, packed and appended in blocks of
- * sessions so that the columns are never held whole beside the curves.
- */
-#define KM_BLOCK 4096 /* sessions: enough points that each append fills
-                         several chunks, compressed in parallel */
-enum { KM_ROW, KM_TIME, KM_SURV, KM_RISK, KM_EVENTS, KM_N };
-
-/* The points of rows [2 first, 2 (first + n)) into the columns iv (row,
- * n_at_risk, n_events) and dv (time_s, survival). */
-static void km_pack(const ds_responsive_t *x, size_t first, size_t n,
-                    int64_t *iv[3], double *dv[2])
+/* How a cycle ended, as written in /cycles/runs/ending. */
+static const char *ending_name(ds_cycle_end_t end)
 {
-    for (size_t k = 0, j = 0; k < 2 * n; k++) {
-        const ds_km_t *km = &x[2 * first + k].km;
-        for (size_t p = 0; p < km->n; p++, j++) {
-            iv[0][j] = (int64_t)(2 * first + k);
-            iv[1][j] = (int64_t)km->n_at_risk[p];
-            iv[2][j] = (int64_t)km->n_events[p];
-            dv[0][j] = km->time_s[p];
-            dv[1][j] = km->survival[p];
-        }
+    switch (end) {
+    case DS_CYCLE_END_SOFTEN:
+        return DS_VAL_ENDING_SOFTEN;
+    case DS_CYCLE_END_BID:
+        return DS_VAL_ENDING_BID;
+    case DS_CYCLE_END_SESSION:
+        return DS_VAL_ENDING_SESSION_END;
+    case DS_CYCLE_END_OTHER:
+    default:
+        return DS_VAL_ENDING_OTHER;
     }
 }
 
-static int write_km(ds_results_t *r, const ds_analysis_t *a, size_t n_km,
-                    ds_error_t *err)
+/*
+ * The row tables whose length is known only when every session is
+ * computed: /responsiveness/km (the points of every session's curves) and
+ * /cycles/runs (every session's cycles). Sessions are fed in order, by
+ * the block sink as blocks are computed, then by the sessions sink
+ * whatever is left (under MPI, everything), into columns that the writer
+ * creates at their end (ds_results_begin_column), so that the file is
+ * what it was while neither the curves nor the cycles are kept whole
+ * (issue #7: at 10 million events they were 70 MB).
+ */
+enum { KM_ROW, KM_TIME, KM_SURV, KM_RISK, KM_EVENTS, KM_N };
+enum { RUN_SESSION, RUN_PURSUER, RUN_FIRST, RUN_LEN, RUN_START, RUN_END,
+       RUN_ENDING, RUN_N };
+/* SPEC 5 order; the string columns of /cycles/runs are kept as codes */
+static const ds_layout_column_t km_cols[KM_N] = {
+    COL_I(DS_COL_ROW), COL_D(DS_COL_TIME_S), COL_D(DS_COL_SURVIVAL),
+    COL_I(DS_COL_N_AT_RISK), COL_I(DS_COL_N_EVENTS)};
+static const ds_layout_column_t run_cols[RUN_N] = {
+    COL_I(DS_COL_SESSION_INDEX), COL_S(DS_COL_PURSUER),
+    COL_I(DS_COL_FIRST_EVENT),   COL_I(DS_COL_N_EVENTS),
+    COL_D(DS_COL_START_S),       COL_D(DS_COL_END_S),
+    COL_S(DS_COL_ENDING)};
+
+struct ds_layout_rows {
+    ds_results_dset_t *km[KM_N];   /* begun at the first curves fed */
+    ds_results_dset_t *run[RUN_N]; /* begun at the first cycles fed;
+                                      NULL at the string columns */
+    int has_km, has_runs;
+    uint8_t *code[2];              /* per cycle: its pursuer, its ending */
+    size_t n_runs, runs_cap;
+    size_t fed;                    /* sessions fed */
+    int64_t *iv[3];                /* a slice's values, [cap] each */
+    double *dv[2];
+    size_t cap;
+};
+
+/* Sessions fed at once from the analysis' result (the sessions sink). */
+#define ROWS_SLICE 4096
+
+void ds_layout_rows_free(ds_layout_rows_t *x)
 {
-    /* SPEC 5 order: where each column's values are (iv or dv, index) */
-    static const char *const name[KM_N] = {DS_COL_ROW, DS_COL_TIME_S,
-                                           DS_COL_SURVIVAL, DS_COL_N_AT_RISK,
-                                           DS_COL_N_EVENTS};
-    static const int is_int[KM_N] = {1, 0, 0, 1, 1};
-    static const int src[KM_N] = {0, 0, 1, 1, 2};
-    ds_results_dset_t *d[KM_N] = {NULL};
-    size_t dims[1] = {n_km}, S = a->S, cap = 0;
-    size_t bs = S < KM_BLOCK ? (S ? S : 1) : KM_BLOCK;
-    int64_t *iv[3] = {NULL};
-    double *dv[2] = {NULL};
-    int rc = DS_OK;
-    for (int i = 0; i < KM_N && !rc; i++)
-        rc = ds_layout_begin_in(r, DS_PATH_RESPONSIVENESS_KM, name[i],
-                                is_int[i] ? DS_RESULTS_INT64
-                                          : DS_RESULTS_DOUBLE,
-                                1, dims, DS_DIM_POINT, &d[i], err);
-    for (size_t first = 0; !rc && first < S; first += bs) {
-        size_t n = S - first < bs ? S - first : bs, m = 0;
-        for (size_t k = 0; k < 2 * n; k++)
-            m += a->responsive[2 * first + k].km.n;
-        if (m > cap) {
-            cap = m;
-            for (int i = 0; i < 3; i++) {
-                free(iv[i]);
-                iv[i] = malloc(cap * sizeof *iv[i]);
-            }
-            for (int i = 0; i < 2; i++) {
-                free(dv[i]);
-                dv[i] = malloc(cap * sizeof *dv[i]);
-            }
-            if (!iv[0] || !iv[1] || !iv[2] || !dv[0] || !dv[1]) {
-                rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-                break;
-            }
-        }
-        km_pack(a->responsive, first, n, iv, dv);
-        for (int i = 0; i < KM_N && !rc; i++)
-            rc = ds_results_append(d[i], m,
-                                   is_int[i] ? (const void *)iv[src[i]]
-                                             : (const void *)dv[src[i]],
-                                   err);
-    }
-    for (int i = 0; i < KM_N; i++)
-        if (d[i]) {
-            ds_error_t e2;
-            int e = ds_results_end(d[i], rc ? &e2 : err);
-            if (!rc)
-                rc = e;
-        }
+    if (!x)
+        return;
+    /* columns not ended are the writer's to free (ds_results_abort) */
     for (int i = 0; i < 3; i++)
-        free(iv[i]);
+        free(x->iv[i]);
     for (int i = 0; i < 2; i++)
-        free(dv[i]);
-    return rc;
+        free(x->dv[i]);
+    free(x->code[0]);
+    free(x->code[1]);
+    free(x);
+}
+
+/* Room for m values in each slice buffer. */
+static int rows_reserve(ds_layout_rows_t *x, size_t m)
+{
+    if (m <= x->cap)
+        return 0;
+    for (int i = 0; i < 3; i++) {
+        free(x->iv[i]);
+        x->iv[i] = malloc(m * sizeof *x->iv[i]);
+    }
+    for (int i = 0; i < 2; i++) {
+        free(x->dv[i]);
+        x->dv[i] = malloc(m * sizeof *x->dv[i]);
+    }
+    x->cap = m;
+    if (x->iv[0] && x->iv[1] && x->iv[2] && x->dv[0] && x->dv[1])
+        return 0;
+    x->cap = 0;
+    return -1;
+}
+
+/* Begin the numeric columns of cols (NULL entries in d at the others). */
+static int rows_begin(ds_results_t *r, const char *group,
+                      const ds_layout_column_t *cols, int n,
+                      const char *dimname, ds_results_dset_t **d,
+                      ds_error_t *err)
+{
+    for (int i = 0; i < n; i++) {
+        if (cols[i].kind == 's')
+            continue;
+        char *path = ds_layout_path_in(group, cols[i].name, err);
+        if (!path)
+            return DS_ENOMEM;
+        int rc = ds_results_begin_column(
+            r, path, cols[i].kind == 'i' ? DS_RESULTS_INT64 : DS_RESULTS_DOUBLE,
+            dimname, &d[i], err);
+        free(path);
+        if (rc)
+            return rc;
+    }
+    return DS_OK;
+}
+
+/* Append the slice's values (iv, dv in column order) of m rows to d. */
+static int rows_append(ds_layout_rows_t *x, const ds_layout_column_t *cols,
+                       int n, ds_results_dset_t **d, size_t m,
+                       ds_error_t *err)
+{
+    for (int i = 0, ni = 0, nd = 0; i < n; i++) {
+        if (cols[i].kind == 's')
+            continue;
+        const void *v = cols[i].kind == 'i' ? (const void *)x->iv[ni++]
+                                            : (const void *)x->dv[nd++];
+        TRY(ds_results_append(d[i], m, v, err));
+    }
+    return DS_OK;
+}
+
+/* The points of the curves of sessions [first, first + n), resp[2n]. */
+static int feed_km(ds_results_t *r, ds_layout_rows_t *x, size_t first,
+                   size_t n, const ds_responsive_t *resp, ds_error_t *err)
+{
+    if (!x->has_km) {
+        TRY(rows_begin(r, DS_PATH_RESPONSIVENESS_KM, km_cols, KM_N,
+                       DS_DIM_POINT, x->km, err));
+        x->has_km = 1;
+    }
+    size_t m = 0;
+    for (size_t k = 0; k < 2 * n; k++)
+        m += resp[k].km.n;
+    if (rows_reserve(x, m))
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (size_t k = 0, j = 0; k < 2 * n; k++) {
+        const ds_km_t *km = &resp[k].km;
+        for (size_t p = 0; p < km->n; p++, j++) {
+            x->iv[0][j] = (int64_t)(2 * first + k);
+            x->iv[1][j] = (int64_t)km->n_at_risk[p];
+            x->iv[2][j] = (int64_t)km->n_events[p];
+            x->dv[0][j] = km->time_s[p];
+            x->dv[1][j] = km->survival[p];
+        }
+    }
+    return rows_append(x, km_cols, KM_N, x->km, m, err);
+}
+
+/* The cycles of sessions [first, first + n). */
+static int feed_runs(ds_results_t *r, ds_layout_rows_t *x, size_t first,
+                     size_t n, const ds_cycles_t *cyc,
+                     ds_cycle_run_t *const *runs, ds_error_t *err)
+{
+    if (!x->has_runs) {
+        TRY(rows_begin(r, DS_PATH_CYCLES_RUNS, run_cols, RUN_N, DS_DIM_ROW,
+                       x->run, err));
+        x->has_runs = 1;
+    }
+    size_t m = 0;
+    for (size_t s = 0; s < n; s++)
+        m += cyc[s].n_cycles;
+    if (rows_reserve(x, m))
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    if (x->n_runs + m > x->runs_cap) {
+        size_t cap = x->runs_cap ? x->runs_cap : 1024;
+        while (cap < x->n_runs + m)
+            cap *= 2;
+        for (int i = 0; i < 2; i++) {
+            uint8_t *p = realloc(x->code[i], cap);
+            if (!p)
+                return ds_error_set(err, DS_ENOMEM, "out of memory");
+            x->code[i] = p;
+        }
+        x->runs_cap = cap;
+    }
+    for (size_t s = 0, j = 0; s < n; s++)
+        for (size_t q = 0; q < cyc[s].n_cycles; q++, j++) {
+            const ds_cycle_run_t *y = &runs[s][q];
+            x->iv[0][j] = (int64_t)(first + s);
+            x->iv[1][j] = (int64_t)y->first;
+            x->iv[2][j] = (int64_t)y->len;
+            x->dv[0][j] = y->start_s;
+            x->dv[1][j] = y->end_s;
+            x->code[0][x->n_runs + j] = (uint8_t)y->pursuer;
+            x->code[1][x->n_runs + j] = (uint8_t)y->end;
+        }
+    x->n_runs += m;
+    return rows_append(x, run_cols, RUN_N, x->run, m, err);
+}
+
+int ds_layout_rows_feed(ds_layout_rows_t **rows, ds_results_t *r,
+                        size_t first, size_t n, const ds_responsive_t *resp,
+                        const ds_cycles_t *cyc, ds_cycle_run_t *const *runs,
+                        ds_error_t *err)
+{
+    if (!resp && !runs)
+        return DS_OK;
+    if (!*rows && !(*rows = calloc(1, sizeof **rows)))
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    ds_layout_rows_t *x = *rows;
+    if (first != x->fed)
+        return ds_error_set(err, DS_EUSAGE, "sessions from %zu fed after %zu",
+                            first, x->fed);
+    if (resp)
+        TRY(feed_km(r, x, first, n, resp, err));
+    if (runs)
+        TRY(feed_runs(r, x, first, n, cyc, runs, err));
+    x->fed += n;
+    return DS_OK;
+}
+
+/* Feed the sessions of a not fed yet, a slice at a time. */
+static int feed_rest(ds_results_t *r, const ds_analysis_t *a,
+                     ds_layout_rows_t **rows, ds_error_t *err)
+{
+    size_t first = *rows ? (*rows)->fed : 0;
+    while (first < a->S) {
+        size_t n = a->S - first < ROWS_SLICE ? a->S - first : ROWS_SLICE;
+        TRY(ds_layout_rows_feed(
+            rows, r, first, n, a->responsive ? a->responsive + 2 * first : NULL,
+            a->cycles ? a->cycles + first : NULL,
+            a->cycles ? a->cycle_runs + first : NULL, err));
+        first += n;
+    }
+    /* no session at all: the columns exist, empty */
+    if (a->S == 0)
+        TRY(ds_layout_rows_feed(rows, r, 0, 0,
+                                a->responsive ? a->responsive : NULL,
+                                a->cycles, a->cycles ? a->cycle_runs : NULL,
+                                err));
+    return DS_OK;
+}
+
+/* End the columns d of cols, in order; the string columns (runs only)
+ * from their codes. */
+static int rows_end(ds_results_t *r, const ds_corpus_t *c,
+                    ds_layout_rows_t *x, const ds_layout_column_t *cols,
+                    int n, ds_results_dset_t **d, ds_error_t *err)
+{
+    for (int i = 0; i < n; i++) {
+        if (cols[i].kind != 's') {
+            ds_results_dset_t *y = d[i];
+            d[i] = NULL;
+            TRY(ds_results_end(y, err));
+            continue;
+        }
+        ds_layout_column_t col = cols[i];
+        int rc = ds_layout_columns_init(&col, 1, x->n_runs)
+                     ? ds_error_set(err, DS_ENOMEM, "out of memory")
+                     : DS_OK;
+        for (size_t j = 0; !rc && j < x->n_runs; j++)
+            col.s[j] = i == RUN_PURSUER ? c->actors[x->code[0][j]]
+                                        : ending_name(x->code[1][j]);
+        if (!rc)
+            rc = ds_layout_columns_write(r, DS_PATH_CYCLES_RUNS, &col, 1,
+                                         x->n_runs, DS_DIM_ROW, err);
+        ds_layout_columns_clear(&col, 1);
+        TRY(rc);
+    }
+    return DS_OK;
 }
 
 /*
@@ -112,9 +293,8 @@ static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
                                  COL_D(DS_COL_P_RESPONSE_BY_WINDOW),
                                  COL_D(DS_COL_MEDIAN_TIME_TO_RESPONSE_S)};
     enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
-    ds_layout_column_t km[N_K] = {
-        COL_I(DS_COL_ROW), COL_D(DS_COL_TIME_S), COL_D(DS_COL_SURVIVAL),
-        COL_I(DS_COL_N_AT_RISK), COL_I(DS_COL_N_EVENTS)};
+    ds_layout_column_t km[N_K];
+    memcpy(km, km_cols, sizeof km);
     for (size_t k = 0; k < rows; k++)
         n_km += a->km_pooled[k].km.n;
     int rc = DS_ENOMEM;
@@ -155,9 +335,10 @@ done:
 
 static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                 const ds_analysis_t *a,
-                                const ds_analysis_opts_t *o, ds_error_t *err)
+                                const ds_analysis_opts_t *o,
+                                ds_layout_rows_t *fed, ds_error_t *err)
 {
-    size_t rows = 2 * a->S, n_km = 0;
+    size_t rows = 2 * a->S;
     enum { SESSION, BIDDER, BIDS, ANSWERED, LATE, RATE, MEAN, MEDIAN, AWAY,
            AGAINST, P_W, N_T };
     ds_layout_column_t t[N_T] = {COL_I(DS_COL_SESSION_INDEX),
@@ -172,8 +353,6 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                  COL_I(DS_COL_N_TURNED_AGAINST),
                                  COL_D(DS_COL_P_RESPONSE_BY_WINDOW)};
     int rc = DS_ENOMEM;
-    for (size_t k = 0; k < rows; k++)
-        n_km += a->responsive[k].km.n;
     if (ds_layout_columns_init(t, N_T, rows)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
@@ -199,7 +378,7 @@ static int write_responsiveness(ds_results_t *r, const ds_corpus_t *c,
                                     DS_ATTR_RESPONSE_WINDOW_S,
                                     o->responsive_opts.window_s, err);
     if (!rc)
-        rc = write_km(r, a, n_km, err);
+        rc = rows_end(r, c, fed, km_cols, KM_N, fed->km, err);
 done:
     ds_layout_columns_clear(t, N_T);
     return rc;
@@ -249,73 +428,6 @@ done:
     return rc;
 }
 
-/* How a cycle ended, as written in /cycles/runs/ending. */
-static const char *ending_name(ds_cycle_end_t end)
-{
-    switch (end) {
-    case DS_CYCLE_END_SOFTEN:
-        return DS_VAL_ENDING_SOFTEN;
-    case DS_CYCLE_END_BID:
-        return DS_VAL_ENDING_BID;
-    case DS_CYCLE_END_SESSION:
-        return DS_VAL_ENDING_SESSION_END;
-    case DS_CYCLE_END_OTHER:
-    default:
-        return DS_VAL_ENDING_OTHER;
-    }
-}
-
-/* Column k of /cycles/runs (its order below) for every cycle. */
-static void fill_run_column(ds_layout_column_t *t, int k,
-                            const ds_corpus_t *c, const ds_analysis_t *a)
-{
-    size_t j = 0;
-    for (size_t s = 0; s < a->S; s++)
-        for (size_t q = 0; q < a->cycles[s].n_cycles; q++, j++) {
-            const ds_cycle_run_t *x = &a->cycle_runs[s][q];
-            switch (k) {
-            case 0: t->i[j] = (int64_t)s; break;
-            case 1: t->s[j] = c->actors[x->pursuer]; break;
-            case 2: t->i[j] = (int64_t)x->first; break;
-            case 3: t->i[j] = (int64_t)x->len; break;
-            case 4: t->d[j] = x->start_s; break;
-            case 5: t->d[j] = x->end_s; break;
-            default: t->s[j] = ending_name(x->end); break;
-            }
-        }
-}
-
-/* /cycles/runs: the cycles themselves, one row per cycle in session
- * order, as the analysis listed them. One column at a time: at 2 million
- * events the seven columns together were 7 MB, written while pooling
- * runs beside (ds_analysis_opts_t.sessions_sink). */
-static int write_cycle_runs(ds_results_t *r, const ds_corpus_t *c,
-                            const ds_analysis_t *a, ds_error_t *err)
-{
-    size_t n = 0;
-    for (size_t s = 0; s < a->S; s++)
-        n += a->cycles[s].n_cycles;
-    enum { N_R = 7 };
-    const ds_layout_column_t t[N_R] = {
-        COL_I(DS_COL_SESSION_INDEX), COL_S(DS_COL_PURSUER),
-        COL_I(DS_COL_FIRST_EVENT),   COL_I(DS_COL_N_EVENTS),
-        COL_D(DS_COL_START_S),       COL_D(DS_COL_END_S),
-        COL_S(DS_COL_ENDING)};
-    int rc = DS_OK;
-    for (int k = 0; k < N_R && !rc; k++) {
-        ds_layout_column_t col = t[k];
-        if (ds_layout_columns_init(&col, 1, n))
-            rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        if (!rc) {
-            fill_run_column(&col, k, c, a);
-            rc = ds_layout_columns_write(r, DS_PATH_CYCLES_RUNS, &col, 1, n,
-                                         DS_DIM_ROW, err);
-        }
-        ds_layout_columns_clear(&col, 1);
-    }
-    return rc;
-}
-
 /* /softening: one row per session and partner, and its attribute W. */
 static int write_softening(ds_results_t *r, const ds_corpus_t *c,
                            const ds_analysis_t *a,
@@ -357,13 +469,15 @@ done:
 
 int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
-                     ds_error_t *err)
+                     ds_layout_rows_t **rows, ds_error_t *err)
 {
+    TRY(feed_rest(r, a, rows, err));
+    ds_layout_rows_t *x = *rows;
     if (a->responsive)
-        TRY(write_responsiveness(r, c, a, o, err));
+        TRY(write_responsiveness(r, c, a, o, x, err));
     if (a->cycles) {
         TRY(write_cycles(r, a, o, err));
-        TRY(write_cycle_runs(r, c, a, err));
+        TRY(rows_end(r, c, x, run_cols, RUN_N, x->run, err));
         TRY(write_softening(r, c, a, o, err));
     }
     return DS_OK;

@@ -102,13 +102,29 @@ int ds_layout_window_summaries(ds_results_t *r, const ds_corpus_t *c,
 
 /* ---- the row tables (layout_dyadic.c) ------------------------------ */
 
+/*
+ * The sessions' curve points (/responsiveness/km) and cycles
+ * (/cycles/runs), fed session by session in order: sessions [first,
+ * first + n) with their resp[2n], cyc[n] and runs[n] (NULL: not
+ * computed). The columns are created when ds_layout_dyadic writes their
+ * tables, with every row fed. *rows starts NULL; free with
+ * ds_layout_rows_free.
+ */
+typedef struct ds_layout_rows ds_layout_rows_t;
+int ds_layout_rows_feed(ds_layout_rows_t **rows, ds_results_t *r,
+                        size_t first, size_t n, const ds_responsive_t *resp,
+                        const ds_cycles_t *cyc, ds_cycle_run_t *const *runs,
+                        ds_error_t *err);
+void ds_layout_rows_free(ds_layout_rows_t *rows);
+
 /* What the sessions alone give, as far as a computed it: /responsiveness
- * (with the sessions' curves), /cycles and /softening. Then, after
- * pooling, /responsiveness/pooled (ds_analysis_opts_t.sessions_sink says
- * why two steps). */
+ * (with the sessions' curves), /cycles and /softening, the rows of the
+ * sessions not fed to *rows yet taken from a. Then, after pooling,
+ * /responsiveness/pooled (ds_analysis_opts_t.sessions_sink says why two
+ * steps). */
 int ds_layout_dyadic(ds_results_t *r, const ds_corpus_t *c,
                      const ds_analysis_t *a, const ds_analysis_opts_t *o,
-                     ds_error_t *err);
+                     ds_layout_rows_t **rows, ds_error_t *err);
 int ds_layout_dyadic_pooled(ds_results_t *r, const ds_corpus_t *c,
                             const ds_analysis_t *a, ds_error_t *err);
 

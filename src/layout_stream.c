@@ -108,6 +108,7 @@ struct ds_layout_stream {
     uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
     const ds_analysis_opts_t *o; /* the caller's: the sink and end read it */
     int sessions_done;           /* ds_layout_stream_sessions has run */
+    ds_layout_rows_t *rows;      /* curve points and cycles fed so far */
 };
 
 void ds_layout_stream_free(ds_layout_stream_t *ls)
@@ -118,6 +119,7 @@ void ds_layout_stream_free(ds_layout_stream_t *ls)
     free(ls->lag_d);
     free(ls->lags);
     free(ls->zero);
+    ds_layout_rows_free(ls->rows);
     free(ls);
 }
 
@@ -290,6 +292,10 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
     int rc = ds_results_append_block(d, v, n, b->first, b->n, err);
     free(d);
     free(v);
+    if (!rc)
+        rc = ds_layout_rows_feed(&ls->rows, ls->r, b->first, b->n,
+                                 b->responsive, b->cycles, b->cycle_runs,
+                                 err);
     return rc;
 }
 
@@ -391,7 +397,7 @@ int ds_layout_stream_sessions(void *vls, const ds_analysis_t *a,
     ds_layout_stream_t *ls = vls;
     ls->sessions_done = 1;
     TRY(ds_layout_session_columns(ls->r, a, err));
-    return ds_layout_dyadic(ls->r, ls->c, a, ls->o, err);
+    return ds_layout_dyadic(ls->r, ls->c, a, ls->o, &ls->rows, err);
 }
 
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,

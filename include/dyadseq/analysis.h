@@ -168,11 +168,22 @@ typedef struct ds_analysis_km {
 
 /* Per-session results of sessions [first, first + n), for a block sink:
  * row i of every per-session array is session first + i (lag[l].counts,
- * .expected, ... [n*K*K]; lag[l].g2 ... [n]; permutation_p is NULL). */
+ * .expected, ... [n*K*K]; lag[l].g2 ... [n]; permutation_p is NULL).
+ * In one process (no dist) the block also has the sessions' time-to-
+ * response curves and cycles; the sink copies what it needs of the
+ * curves' points (responsive[k].km) and the cycles' lists (cycle_runs),
+ * which are freed when it returns: ds_analysis_t keeps each session's
+ * responsiveness and cycles rows, but its curves then have no points
+ * (km.n = 0) and its cycle_runs entries are NULL, as the per-cell
+ * statistics that are not kept whole (issue #7: at 10 million events
+ * they were 70 MB until the end of the run). */
 typedef struct ds_analysis_block {
     size_t first, n;
     const ds_lag_result_t *lag;       /* [n_lags] */
     const ds_window_result_t *window; /* per-session arrays, or NULL */
+    const ds_responsive_t *responsive; /* [2n] as ds_analysis_t's, or NULL */
+    const ds_cycles_t *cycles;         /* [n], or NULL */
+    ds_cycle_run_t *const *cycle_runs; /* [n], or NULL */
 } ds_analysis_block_t;
 
 /* Actor-partner effects of one model (SPEC 4.5, apim.h): every session's
@@ -205,8 +216,9 @@ typedef struct ds_analysis {
     const char *window_skipped;     /* why not, or NULL */
 
     /* [2S], session-major, A→B first, each with its Kaplan-Meier curve
-     * (the observations behind it are freed once pooled: n_obs 0); NULL
-     * when not computed */
+     * (the observations behind it are freed once pooled: n_obs 0; the
+     * curve's points once a block sink had them: ds_analysis_block_t);
+     * NULL when not computed */
     ds_responsive_t *responsive;
     /* Time to response pooled over sessions, per scope and bidder,
      * [(1 + n_labels) * 2]: scope 0 = all sessions, 1 + l = the sessions
@@ -217,7 +229,8 @@ typedef struct ds_analysis {
 
     ds_cycles_t *cycles;            /* [S]; NULL when not computed */
     /* [S]: the cycles of session s in order, cycles[s].n_cycles of them
-     * (NULL when it has none); NULL when cycles are not computed */
+     * (NULL when it has none, or once a block sink had them:
+     * ds_analysis_block_t); NULL when cycles are not computed */
     ds_cycle_run_t **cycle_runs;
     ds_softening_t *softening;      /* [2S], session-major, actor A first */
     const char *cycles_skipped;

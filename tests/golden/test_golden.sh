@@ -10,7 +10,10 @@
 # issue 18 kept links and attributes in the (checksummed) object headers,
 # a change of storage only (h5dump of every reference file is unchanged);
 # issue 16 wrote /responsiveness, /cycles and /softening before the pooled
-# tables, while pooling runs, the same change of storage only.
+# tables, while pooling runs, the same change of storage only; issue 7
+# made /responsiveness/km a column at a time, from the sessions' points
+# held compressed since their block (h5dump and h5dump -p but for the
+# offsets unchanged).
 . tests/lib.sh
 if ! sh tests/golden/make_golden.sh "$DYADSEQ" "$TMP/g" >"$TMP/log" 2>&1; then
     not_ok "golden runs"; sed 's/^/    # /' "$TMP/log" | head -20; finish
