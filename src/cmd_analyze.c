@@ -402,13 +402,16 @@ static void warn_not_computed(const ds_corpus_t *c, const ds_analysis_t *res,
                        "they need two partners and --actors names one "
                        "('%s')", c->actors[0]);
     } else {
-        /* the first two actors are the partners (docs/statistics-dyadic.md) */
-        size_t n[2] = {0, 0};
+        /* the first two actors are the partners (docs/statistics-dyadic.md);
+         * their events counted from the sessions' state frequencies, not
+         * by another pass over every event */
+        int64_t n[2] = {0, 0};
+        size_t K = c->n_states;
         for (size_t s = 0; s < c->n_sessions; s++)
-            for (size_t e = 0; e < c->sessions[s].n; e++) {
-                int who = c->state_actor[c->sessions[s].state[e]];
+            for (size_t k = 0; k < K; k++) {
+                int who = c->state_actor[k];
                 if (who == 0 || who == 1)
-                    n[who]++;
+                    n[who] += res->state_freq[s * K + k];
             }
         for (int p = 0; p < 2; p++)
             if (n[p] == 0 && n[1 - p] > 0)
