@@ -160,27 +160,26 @@ double ds_km_median(const ds_km_t *km)
 }
 
 /*
- * Merge the sorted runs [run[r], run[r + 1]) of (t, code) into one sorted
- * sequence: pairwise, bottom up, log2(n_runs) linear passes, which is far
- * cheaper than sorting from scratch when the runs (each session's bids,
- * already in time order) are many. The result is in *t and *code, which
- * may come back pointing at the scratch arrays *t2 and *c2 (allocated
- * here, NULL when none were needed; the caller frees them). -1 on
- * allocation failure.
+ * Pooled observations are merged in two levels, so that no second copy of
+ * them is needed (issue #7: at 10 million events two bidders' copies were
+ * 35 MB of the peak memory) while the merging stays sequential in memory:
+ * the sorted runs (each session's bids) are merged pairwise, bottom up,
+ * KM_GROUP runs at a time in place, with scratch the size of the largest
+ * group; the groups, a few hundred at most for a whole study, are then
+ * merged through a heap as the sweep reads them. A heap over every run
+ * was tried first: with 40,000 sessions each step was a cache miss into
+ * another session's bids, and pooling took five times as long.
  */
-static int merge_runs(double **t, double **code, double **t2, double **c2,
-                      size_t n, const size_t *run, size_t n_runs)
+#define KM_GROUPS 8
+
+/* Merge the R sorted runs of t[0..b[R]), c alike (bounds b[0..R], b[0] =
+ * 0; b is overwritten) into one, in place, with scratch t2, c2 of b[R]
+ * entries. */
+static void merge_group(double *t, double *c, double *t2, double *c2,
+                        size_t *b, size_t R)
 {
-    *t2 = malloc((n ? n : 1) * sizeof **t2);
-    *c2 = malloc((n ? n : 1) * sizeof **c2);
-    size_t *b = malloc((n_runs + 1) * sizeof *b);
-    if (!*t2 || !*c2 || !b) {
-        free(b);
-        return -1;
-    }
-    memcpy(b, run, (n_runs + 1) * sizeof *b);
-    double *st = *t, *sc = *code, *dt = *t2, *dc = *c2;
-    size_t R = n_runs;
+    size_t n = b[R];
+    double *st = t, *sc = c, *dt = t2, *dc = c2;
     while (R > 1) {
         size_t r2 = 0;
         for (size_t r = 0; r < R; r += 2) {
@@ -211,34 +210,91 @@ static int merge_runs(double **t, double **code, double **t2, double **c2,
         sc = dc;
         dc = x;
     }
-    free(b);
-    *t = st;
-    *code = sc;
-    return 0;
+    if (st != t) {
+        memcpy(t, st, n * sizeof *t);
+        memcpy(c, sc, n * sizeof *c);
+    }
+}
+
+/* The groups' merged runs, read in time order: a binary heap of the
+ * groups with observations left, by the time at their read position
+ * (ties by group, so that the order is fixed; the sweep does not depend
+ * on it), each entry carrying that time. */
+typedef struct km_head {
+    double t;
+    size_t g;
+} km_head_t;
+
+typedef struct km_heap {
+    const double *t;
+    size_t *pos, *end; /* [G] read position and end of each group */
+    km_head_t *h;      /* [n] */
+    size_t n;
+} km_heap_t;
+
+static int head_less(km_head_t a, km_head_t b)
+{
+    return a.t < b.t || (a.t == b.t && a.g < b.g);
+}
+
+static void heap_down(km_heap_t *x, size_t i)
+{
+    km_head_t y = x->h[i];
+    for (;;) {
+        size_t l = 2 * i + 1, m = l;
+        if (l >= x->n)
+            break;
+        if (l + 1 < x->n && head_less(x->h[l + 1], x->h[l]))
+            m = l + 1;
+        if (!head_less(x->h[m], y))
+            break;
+        x->h[i] = x->h[m];
+        i = m;
+    }
+    x->h[i] = y;
+}
+
+/* Move the first group's read position to i. */
+static void heap_advance(km_heap_t *x, size_t i)
+{
+    size_t g = x->h[0].g;
+    x->pos[g] = i;
+    if (i == x->end[g])
+        x->h[0] = x->h[--x->n];
+    else
+        x->h[0].t = x->t[i];
+    heap_down(x, 0);
 }
 
 /*
- * Kaplan & Meier (1958) over the sorted pooled observations: sweep the
- * distinct times once; at each, a curve with events there steps by
- * 1 - d/n_at_risk, and every observation at that time (censored ones too)
- * then leaves its curves' risk sets. remaining[p] starts at the number of
- * observations of curve p; d, cnt are zeroed scratch of P entries.
+ * Kaplan & Meier (1958) over the pooled observations in time order (x):
+ * sweep the distinct times once; at each, a curve with events there steps
+ * by 1 - d/n_at_risk, and every observation at that time (censored ones
+ * too) then leaves its curves' risk sets. remaining[p] starts at the
+ * number of observations of curve p; d, cnt are zeroed scratch of P
+ * entries.
  */
-static int sweep(const double *t, const double *code, size_t n,
-                 size_t *remaining, size_t *d, size_t *cnt, size_t *touched,
-                 double *s, ds_km_t *km)
+static int sweep(km_heap_t *x, const double *code, size_t *remaining,
+                 size_t *d, size_t *cnt, size_t *touched, double *s,
+                 ds_km_t *km)
 {
-    for (size_t i = 0; i < n;) {
-        double tt = t[i];
+    while (x->n) {
+        double tt = x->h[0].t;
         size_t nt = 0;
-        for (; i < n && t[i] == tt; i++) {
-            size_t gi = (size_t)(code[i] / 2), ev = (size_t)code[i] % 2;
-            size_t g[2] = {0, 1 + gi};
-            for (int j = 0; j < 2; j++) {
-                if (cnt[g[j]]++ == 0)
-                    touched[nt++] = g[j];
-                d[g[j]] += ev;
+        /* each group's observations at tt are consecutive: one heap step
+         * per group and time (times are often tied) */
+        while (x->n && x->h[0].t == tt) {
+            size_t gr = x->h[0].g, i = x->pos[gr], e = x->end[gr];
+            for (; i < e && x->t[i] == tt; i++) {
+                size_t gi = (size_t)(code[i] / 2), ev = (size_t)code[i] % 2;
+                size_t g[2] = {0, 1 + gi};
+                for (int j = 0; j < 2; j++) {
+                    if (cnt[g[j]]++ == 0)
+                        touched[nt++] = g[j];
+                    d[g[j]] += ev;
+                }
             }
+            heap_advance(x, i);
         }
         for (size_t j = 0; j < nt; j++) {
             size_t p = touched[j];
@@ -260,6 +316,65 @@ static int sweep(const double *t, const double *code, size_t n,
     return 0;
 }
 
+/*
+ * Sort n observations of (t, c) given as n_runs sorted runs (run NULL:
+ * one unsorted run, sorted whole) into groups of KM_GROUP runs each merged
+ * in place, and set up x to read them in time order. -1 when out of
+ * memory.
+ */
+static int merge_runs(double *t, double *c, size_t n, const size_t *run,
+                      size_t n_runs, km_heap_t *x)
+{
+    size_t one[2] = {0, n};
+    if (!run || n_runs == 0) {
+        if (!run)
+            gsl_sort2(t, 1, c, 1, n);
+        run = one;
+        n_runs = 1;
+    }
+    size_t per = (n_runs + KM_GROUPS - 1) / KM_GROUPS; /* runs a group */
+    size_t G = (n_runs + per - 1) / per, most = 0;
+    for (size_t g = 0; g < G; g++) {
+        size_t r1 = (g + 1) * per < n_runs ? (g + 1) * per : n_runs;
+        if (run[r1] - run[g * per] > most)
+            most = run[r1] - run[g * per];
+    }
+    x->t = t;
+    x->pos = malloc(G * sizeof *x->pos);
+    x->end = malloc(G * sizeof *x->end);
+    x->h = malloc(G * sizeof *x->h);
+    size_t *b = malloc((per + 1) * sizeof *b);
+    double *t2 = malloc((most ? most : 1) * sizeof *t2);
+    double *c2 = malloc((most ? most : 1) * sizeof *c2);
+    int rc = x->pos && x->end && x->h && b && t2 && c2 ? 0 : -1;
+    x->n = 0;
+    for (size_t g = 0; !rc && g < G; g++) {
+        size_t r0 = g * per;
+        size_t R = n_runs - r0 < per ? n_runs - r0 : per;
+        for (size_t r = 0; r <= R; r++)
+            b[r] = run[r0 + r] - run[r0];
+        merge_group(t + run[r0], c + run[r0], t2, c2, b, R);
+        x->pos[g] = run[r0];
+        x->end[g] = run[r0 + R];
+        if (x->end[g] > x->pos[g])
+            x->h[x->n++] = (km_head_t){t[x->pos[g]], g};
+    }
+    /* the heap of the groups by their first times */
+    for (size_t i = x->n / 2; !rc && i-- > 0;)
+        heap_down(x, i);
+    free(b);
+    free(t2);
+    free(c2);
+    return rc;
+}
+
+static void heap_clear(km_heap_t *x)
+{
+    free(x->pos);
+    free(x->end);
+    free(x->h);
+}
+
 int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
                       const size_t *run, size_t n_runs, ds_km_t *km,
                       ds_error_t *err)
@@ -268,8 +383,8 @@ int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
     size_t *remaining = calloc(P, sizeof *remaining);
     size_t *d = calloc(P, sizeof *d), *cnt = calloc(P, sizeof *cnt);
     size_t *touched = malloc(P * sizeof *touched);
-    double *s = malloc(P * sizeof *s), *t2 = NULL, *c2 = NULL;
-    double *t = time, *c = code;
+    double *s = malloc(P * sizeof *s);
+    km_heap_t x = {0};
     int rc = DS_OK;
     if (!remaining || !d || !cnt || !touched || !s)
         goto nomem;
@@ -289,13 +404,8 @@ int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
     }
     for (size_t p = 0; p < P; p++)
         km[p].n_obs = remaining[p];
-    if (run && n_runs > 1) {
-        if (merge_runs(&t, &c, &t2, &c2, n, run, n_runs))
-            goto nomem;
-    } else if (!run) {
-        gsl_sort2(t, 1, c, 1, n);
-    }
-    if (sweep(t, c, n, remaining, d, cnt, touched, s, km))
+    if (merge_runs(time, code, n, run, n_runs, &x) ||
+        sweep(&x, code, remaining, d, cnt, touched, s, km))
         goto nomem;
     for (size_t p = 0; p < P; p++)
         km_fit(&km[p]);
@@ -303,8 +413,7 @@ int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
 nomem:
     rc = ds_error_set(err, DS_ENOMEM, "out of memory in Kaplan-Meier");
 done:
-    free(t2);
-    free(c2);
+    heap_clear(&x);
     free(remaining);
     free(d);
     free(cnt);

@@ -681,10 +681,62 @@ static void test_km_pool(void)
     }
 }
 
+/* Many sessions' runs (more than one merge group of the pooling, with
+ * empty runs and times tied across groups) give the curves of sorting
+ * all the observations at once, point for point. */
+static void test_km_pool_many(void)
+{
+    enum { RUNS = 1000, EACH = 7, N = RUNS * EACH };
+    static double t[N], code[N], t2[N], c2[N];
+    size_t run[RUNS + 1], n = 0;
+    unsigned long x = 12345;
+    for (size_t r = 0; r < RUNS; r++) {
+        run[r] = n;
+        size_t m = r % 5 == 3 ? 0 : EACH; /* some sessions without bids */
+        /* later groups start earlier, so the groups' order is not their
+         * times' */
+        double at = (double)((RUNS - r) / 256) * 3 + (double)(r % 4);
+        for (size_t k = 0; k < m; k++, n++) {
+            x = x * 6364136223846793005UL + 1442695040888963407UL;
+            at += (double)((x >> 33) % 4) * 0.5; /* ties within and across */
+            t[n] = at;
+            code[n] = 2.0 * (double)(r % 3) + (double)((x >> 20) & 1);
+        }
+    }
+    run[RUNS] = n;
+    memcpy(t2, t, n * sizeof *t);
+    memcpy(c2, code, n * sizeof *code);
+    ds_km_t a[4], b[4];
+    for (int i = 0; i < 4; i++) {
+        ds_km_init(&a[i]);
+        ds_km_init(&b[i]);
+    }
+    ds_error_t err;
+    int ok = ds_km_pool_groups(t, code, n, 3, run, RUNS, a, &err) == DS_OK &&
+             ds_km_pool_groups(t2, c2, n, 3, NULL, 0, b, &err) == DS_OK;
+    CHECK(ok, "pooled 1000 runs, merged and sorted");
+    int same = ok;
+    for (int i = 0; i < 4 && same; i++) {
+        same &= a[i].n == b[i].n && a[i].n_obs == b[i].n_obs && a[i].n > 10;
+        for (size_t p = 0; same && p < a[i].n; p++)
+            same &= a[i].time_s[p] == b[i].time_s[p] &&
+                    a[i].survival[p] == b[i].survival[p] &&
+                    a[i].n_at_risk[p] == b[i].n_at_risk[p] &&
+                    a[i].n_events[p] == b[i].n_events[p];
+    }
+    CHECK(same, "1000 runs merged in groups: the curves of sorting, "
+                "point for point");
+    for (int i = 0; i < 4; i++) {
+        ds_km_clear(&a[i]);
+        ds_km_clear(&b[i]);
+    }
+}
+
 int main(void)
 {
     test_rules();
     test_km_pool();
+    test_km_pool_many();
     test_ties();
     test_no_response();
     test_third_actor();
