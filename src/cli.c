@@ -547,6 +547,7 @@ int ds_cli_load_corpus(const ds_common_opts_t *o, char *const *inputs,
                            .sort = o->sort,
                            .merge = o->merge,
                            .verbose = o->verbose,
+                           .drop_lines = o->drop_lines,
                            /* -t for the commands that take it; the reader's
                             * own default (OpenMP's) for the others */
                            .threads = (o->which & DS_COMMON_THREADS)

@@ -80,6 +80,7 @@ typedef struct ds_common_opts {
     int quiet, verbose;      /* -q, -v */
     int progress;            /* -1 auto (stderr is a terminal), 0, 1 */
     int sort, merge;         /* --sort, --merge */
+    int drop_lines;          /* set by the command: ds_ingest_opts_t's */
     const ds_invocation_t *inv; /* provenance, restart; set by the command */
     const char *format;      /* --from/--format, NULL = by extension */
     ds_import_opts_t import; /* the importers' options */

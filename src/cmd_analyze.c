@@ -638,6 +638,9 @@ int main_analyze(int argc, char **argv, const ds_invocation_t *inv)
     status = DS_EXIT_DATA;
 
     double t0 = now();
+    /* without structural zeros no message after reading cites an event's
+     * line: the reader keeps none (issue #7) */
+    o.drop_lines = strcmp(a.zeros, "none") == 0;
     int rc = ds_cli_load_corpus(&o, inputs, n_inputs, &c);
     ds_common_clear(&o);
     if (rc) {

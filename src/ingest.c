@@ -179,8 +179,10 @@ int ingest_session_reserve(ingest_session_t *s, size_t hint, int has_time,
         s->field = p_;                                                       \
     } while (0)
     GROW(state);
-    GROW(line);
-    GROW(file);
+    if (s->keep_lines) {
+        GROW(line);
+        GROW(file);
+    }
     if (has_time)
         GROW(onset);
     if (has_duration)
@@ -228,6 +230,10 @@ static ds_session_t *take_sessions(ds_ingest_t *g)
                               .n = s->n, .onset = s->onset,
                               .duration = s->duration, .state = s->state,
                               .line = s->line, .file = s->file,
+                              .first_line = s->line && s->n ? s->line[0]
+                                                             : s->ev0_line,
+                              .first_file = s->file && s->n ? s->file[0]
+                                                             : s->ev0_file,
                               .n_periods = s->n_periods,
                               .period = s->period};
         memset(s, 0, sizeof *s);
@@ -264,7 +270,8 @@ int ds_ingest_finish(ds_ingest_t *g, ds_corpus_t **out, ds_diag_t *diag,
         if (o->sort && ds_session_sort(d))
             goto fail;
         if (d->n < 2)
-            ds_diag_warning(diag, g->files[d->file[0]], d->line[0], NULL,
+            ds_diag_warning(diag, g->files[d->first_file], d->first_line,
+                            NULL,
                             "session '%s'/'%s' has only %zu event; its "
                             "sequential statistics are NaN",
                             d->couple, d->label, d->n);

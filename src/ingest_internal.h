@@ -32,8 +32,11 @@ typedef struct ingest_session {
     size_t n, cap;
     double *onset, *duration;
     uint16_t *state;
-    uint32_t *line, *file;
+    uint32_t *line, *file;         /* NULL unless keep_lines */
+    int keep_lines;                /* decided when the session is seen */
     size_t first_file, first_line; /* where the session was first seen */
+    size_t ev0_file, ev0_line;     /* where its first event was read */
+    size_t ev_file, ev_line;       /* where its latest event was read */
     size_t last_file;              /* file of the latest row */
     size_t dup_reported;           /* file for which a duplicate was said */
     size_t n_periods;              /* the observation period, as in */

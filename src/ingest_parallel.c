@@ -93,16 +93,22 @@ static int append_events(ingest_session_t *s, const ingest_session_t *p, size_t 
         memcpy(s->field + s->n, p->field, p->n * sizeof *s->field);          \
     } while (0)
     APPEND(state);
-    APPEND(line);
-    APPEND(file);
+    if (s->line) {
+        APPEND(line);
+        APPEND(file);
+    }
     if (has_time)
         APPEND(onset);
     if (has_dur)
         APPEND(duration);
 #undef APPEND
-    for (size_t i = s->n; i < n; i++) {
+    for (size_t i = s->n; s->line && i < n; i++) {
         s->line[i] += (uint32_t)shift;
         s->file[i] = (uint32_t)file;
+    }
+    if (p->n) {
+        s->ev_line = p->ev_line + shift;
+        s->ev_file = file;
     }
     s->n = s->cap = n;
     return 0;
@@ -130,10 +136,13 @@ int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
             *s = *p; /* the arrays move over */
             memset(p, 0, sizeof *p);
             ingest_session_shrink(s);
-            for (size_t e = 0; e < s->n; e++) {
+            for (size_t e = 0; s->line && e < s->n; e++) {
                 s->line[e] += (uint32_t)shift;
                 s->file[e] = (uint32_t)file;
             }
+            s->ev0_line += shift;
+            s->ev_line += shift;
+            s->ev0_file = s->ev_file = file;
             s->first_file = s->last_file = file;
             s->first_line += shift;
             s->dup_reported = INGEST_NONE;
@@ -152,6 +161,8 @@ int ingest_merge_piece(ds_ingest_t *g, ds_ingest_t *pg, size_t file,
              memcmp(p->period, s->period,
                     2 * p->n_periods * sizeof *p->period) != 0))
             return INGEST_FALLBACK; /* "observation period differs" */
+        if (!s->line != !p->line)
+            return INGEST_FALLBACK; /* (kept alike for a file's rows) */
         if (append_events(s, p, shift, file, has_time, has_dur))
             return DS_ENOMEM;
         if (p->n_periods && !s->n_periods) {

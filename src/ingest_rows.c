@@ -254,6 +254,11 @@ static size_t row_session(ingest_src_t *s, const ingest_fields_t *r)
         n->label_len = ll;
         n->first_file = n->last_file = s->file;
         n->first_line = r->line;
+        /* every row of the session comes from this source (or --merge
+         * keeps them): its columns say whether lines are needed to the
+         * end (ds_ingest_opts_t.drop_lines) */
+        n->keep_lines = !g->opts.drop_lines || g->opts.merge ||
+                        s->has[DS_INGEST_START];
         if (!n->couple || !n->label)
             return (size_t)-2;
     } else {
@@ -291,12 +296,12 @@ static void report_backwards(ingest_src_t *s, const ingest_session_t *e,
     char ec[80], el[80], where[1200];
     ds_excerpt(ec, e->couple, 60);
     ds_excerpt(el, e->label, 60);
-    size_t pf = e->file[e->n - 1];
+    size_t pf = e->ev_file;
     if (pf == s->file)
-        snprintf(where, sizeof where, "line %u", e->line[e->n - 1]);
+        snprintf(where, sizeof where, "line %zu", e->ev_line);
     else
-        snprintf(where, sizeof where, "%s:%u", s->g->files[pf],
-                 e->line[e->n - 1]);
+        snprintf(where, sizeof where, "%s:%zu", s->g->files[pf],
+                 e->ev_line);
     ds_diag_error(s->diag, s->name, r->line, "time",
                   "time %s goes backwards within session '%s'/'%s' "
                   "(previous event at %.6g s, %s); sort the rows or give "
@@ -335,8 +340,16 @@ int ingest_row(ingest_src_t *s, const ingest_fields_t *r)
         return DS_ENOMEM;
     size_t state = (size_t)v.actor * g->opts.codebook->n + (size_t)v.code;
     e->state[e->n] = (uint16_t)state;
-    e->line[e->n] = (uint32_t)r->line;
-    e->file[e->n] = (uint32_t)s->file;
+    if (e->keep_lines) {
+        e->line[e->n] = (uint32_t)r->line;
+        e->file[e->n] = (uint32_t)s->file;
+    }
+    if (e->n == 0) {
+        e->ev0_line = r->line;
+        e->ev0_file = s->file;
+    }
+    e->ev_line = r->line;
+    e->ev_file = s->file;
     if (has_time)
         e->onset[e->n] = v.onset;
     if (has_dur)

@@ -403,6 +403,7 @@ static ds_ingest_t *unpack_piece(ds_unpack_t *c,
         s->couple_len = lc;
         s->label_len = ll;
         s->first_line = first_line;
+        s->keep_lines = 1;
         s->n = s->cap = n;
 #define ARRAY_(field, present)                                               \
     if (present && n) {                                                      \
@@ -593,6 +594,10 @@ int ds_dist_ingest_load(const ds_dist_t *d, const char *const *args,
         *shared = 0;
     if (!d)
         return ds_ingest_load(args, n_args, opts, out, diag, err);
+    /* the pieces travel with their lines (pack_piece) */
+    ds_ingest_opts_t with_lines = *opts;
+    with_lines.drop_lines = 0;
+    opts = &with_lines;
     share_t x = {.opts = opts};
     int rc = ingest_paths_alloc(args, n_args, &x.paths, &x.n, err);
     if (rc)

@@ -30,7 +30,10 @@ typedef struct ds_session {
     uint16_t *state;   /* [n] state index in [0, K) */
     uint32_t *line;    /* [n] input line of each event; NULL after
                           ds_corpus_drop_sources */
-    uint32_t *file;    /* [n] index into ds_corpus_t.files; likewise */
+    uint32_t *file;    /* [n] index into ds_corpus_t.files; likewise
+                          (both NULL when the reader kept none:
+                          ds_ingest_opts_t.drop_lines) */
+    size_t first_line, first_file; /* where its first event was read */
     size_t label_index; /* index into ds_corpus_t.labels */
     /* The observation period (transcript columns start and end, SPEC 3),
      * or n_periods = 0 when the input gives none: period[2k] and

@@ -36,6 +36,17 @@ typedef struct ds_ingest_opts {
     int merge;     /* --merge: a session may span several files */
     int verbose;   /* report ignored columns as warnings */
     int threads;   /* threads of ds_ingest_load; 0 = omp_get_max_threads() */
+    /*
+     * Keep no input line and file for each event (ds_session_t.line and
+     * .file NULL), for a caller whose messages after reading cite none
+     * (analyze without structural zeros: issue #7, 8 bytes an event,
+     * and the memory they fragment). The reader's own messages keep
+     * their lines; sessions that need them to the end keep them anyway:
+     * those with an observation period (its events are checked against
+     * it when all are read) and all under --merge (a session's rows may
+     * come from files of other columns).
+     */
+    int drop_lines;
 } ds_ingest_opts_t;
 
 /* The columns of a transcript by role (SPEC 3), in the order of the

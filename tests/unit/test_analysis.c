@@ -352,7 +352,10 @@ static void test_against_modules(void)
 /* ---- 1 thread and 2 threads; streaming and one block ------------------ */
 
 /* Everything a streaming run keeps, equal in a and b. */
-static int same_kept(const ds_analysis_t *a, const ds_analysis_t *b)
+/* What a and b both keep (b's session curves and cycle lists may have
+ * gone to a block sink: curves = 0 skips them). */
+static int same_kept_(const ds_analysis_t *a, const ds_analysis_t *b,
+                      int curves)
 {
     size_t S = a->S, KK = a->K * a->K, L = a->n_labels;
     int ok = a->S == b->S && a->K == b->K && a->n_lags == b->n_lags &&
@@ -387,7 +390,8 @@ static int same_kept(const ds_analysis_t *a, const ds_analysis_t *b)
               same_d(a->window->pooled_yules_q, b->window->pooled_yules_q,
                      KK);
     for (size_t i = 0; ok && i < 2 * S; i++)
-        ok &= same_km(&a->responsive[i].km, &b->responsive[i].km) &&
+        ok &= (!curves ||
+               same_km(&a->responsive[i].km, &b->responsive[i].km)) &&
               same_d(&a->responsive[i].response_rate,
                      &b->responsive[i].response_rate, 1);
     for (size_t k = 0; ok && k < 2 * (1 + L); k++)
@@ -397,7 +401,7 @@ static int same_kept(const ds_analysis_t *a, const ds_analysis_t *b)
     ok &= memcmp(a->cycles, b->cycles, S * sizeof *a->cycles) == 0 &&
           memcmp(a->softening, b->softening, 2 * S * sizeof *a->softening) ==
               0;
-    for (size_t s = 0; ok && s < S; s++)
+    for (size_t s = 0; ok && curves && s < S; s++)
         for (size_t k = 0; k < a->cycles[s].n_cycles; k++) {
             const ds_cycle_run_t *x = &a->cycle_runs[s][k],
                                  *y = &b->cycle_runs[s][k];
@@ -405,6 +409,11 @@ static int same_kept(const ds_analysis_t *a, const ds_analysis_t *b)
                   x->end == y->end && same_d(&x->end_s, &y->end_s, 1);
         }
     return ok;
+}
+
+static int same_kept(const ds_analysis_t *a, const ds_analysis_t *b)
+{
+    return same_kept_(a, b, 1);
 }
 
 /* Every per-session array of a whole (non-streaming) run. */
@@ -464,6 +473,9 @@ typedef struct collect {
     int in_order, fail_at; /* fail_at: return DS_EIO at that block (>0) */
     ds_lag_result_t lag[2];
     ds_window_result_t win;
+    const ds_analysis_t *whole; /* curves and cycles to compare, or NULL */
+    int rows_ok;                /* the blocks' curves and cycles were its */
+    size_t rows_seen;           /* sessions whose curves and cycles came */
 } collect_t;
 
 static void collect_init(collect_t *k, size_t S, size_t K, size_t n_lags)
@@ -473,6 +485,7 @@ static void collect_init(collect_t *k, size_t S, size_t K, size_t n_lags)
     k->KK = K * K;
     k->n_lags = n_lags;
     k->in_order = 1;
+    k->rows_ok = 1;
     size_t n = S * K * K + 1;
     for (size_t l = 0; l < n_lags; l++) {
         ds_lag_result_t *r = &k->lag[l];
@@ -539,6 +552,26 @@ static int collect_block(void *ctx, const ds_analysis_block_t *b,
         DS_WINDOW_CELL_STATS(X_)
 #undef X_
     }
+    /* the sessions' curves and cycles, which the run frees after this */
+    const ds_analysis_t *w = k->whole;
+    if (w && b->responsive && b->cycles && b->cycle_runs) {
+        for (size_t i = 0; i < b->n; i++) {
+            size_t s = b->first + i, nc = b->cycles[i].n_cycles;
+            for (size_t j = 0; j < 2; j++)
+                k->rows_ok &= same_km(&b->responsive[2 * i + j].km,
+                                      &w->responsive[2 * s + j].km);
+            k->rows_ok &= nc == w->cycles[s].n_cycles;
+            for (size_t q = 0; k->rows_ok && q < nc; q++) {
+                const ds_cycle_run_t *x = &b->cycle_runs[i][q],
+                                     *y = &w->cycle_runs[s][q];
+                k->rows_ok &= x->first == y->first && x->len == y->len &&
+                              x->pursuer == y->pursuer && x->end == y->end &&
+                              same_d(&x->start_s, &y->start_s, 1) &&
+                              same_d(&x->end_s, &y->end_s, 1);
+            }
+        }
+        k->rows_seen += b->n;
+    }
     return DS_OK;
 }
 
@@ -552,6 +585,7 @@ static void test_streaming(void)
     o.block_sink = collect_block;
     o.block_ctx = &k;
     o.block_rows = 4; /* 14 sessions: blocks of 4, 4, 4, 2 */
+    k.whole = whole;
     ds_analysis_t *st = run(c, &o);
     CHECK(whole && st, "one block and streamed runs");
     if (whole && st) {
@@ -561,7 +595,17 @@ static void test_streaming(void)
         CHECK(st->lag[0].counts == NULL && st->lag[0].expected == NULL &&
                   st->lag[0].yules_q != NULL && st->window->a == NULL,
               "streaming keeps only the summarized statistics whole");
-        CHECK(same_kept(whole, st), "streamed run keeps the same results");
+        CHECK(same_kept_(whole, st, 0),
+              "streamed run keeps the same results");
+        CHECK(k.rows_ok && k.rows_seen == c->n_sessions,
+              "the sink had every session's curves and cycles, as the "
+              "whole run computed them");
+        int freed = 1;
+        for (size_t s = 0; s < c->n_sessions; s++)
+            freed &= st->responsive[2 * s].km.n == 0 &&
+                     st->responsive[2 * s + 1].km.n == 0 &&
+                     st->cycle_runs[s] == NULL;
+        CHECK(freed, "and they were freed after it");
         /* the sink saw every row of every per-session array */
         ds_analysis_t view = *st;
         ds_lag_result_t lag[2] = {st->lag[0], st->lag[1]};

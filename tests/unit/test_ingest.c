@@ -212,12 +212,13 @@ static size_t n_threads(void)
 }
 
 /* ds_ingest_load of `path` on `threads` threads. */
-static ds_corpus_t *load_path(const char *path, int threads, int merge,
-                              char *msg, size_t msg_len)
+static ds_corpus_t *load_opts(const char *path, int threads, int merge,
+                              int drop_lines, char *msg, size_t msg_len)
 {
     ds_codebook_t *cb = ds_codebook_alloc_default();
     ds_ingest_opts_t o = {.codebook = cb, .actors = actors, .n_actors = 2,
-                          .merge = merge, .threads = threads};
+                          .merge = merge, .threads = threads,
+                          .drop_lines = drop_lines};
     ds_diag_t d;
     ds_diag_init(&d, 10);
     ds_error_t err;
@@ -227,6 +228,12 @@ static ds_corpus_t *load_path(const char *path, int threads, int merge,
     ds_diag_clear(&d);
     ds_codebook_free(cb);
     return c;
+}
+
+static ds_corpus_t *load_path(const char *path, int threads, int merge,
+                              char *msg, size_t msg_len)
+{
+    return load_opts(path, threads, merge, 0, msg, msg_len);
 }
 
 static int same_corpus(const ds_corpus_t *a, const ds_corpus_t *b)
@@ -285,6 +292,51 @@ static void test_parallel(const char *tmp)
     unsetenv("DYADSEQ_PIECE_BYTES");
 }
 
+/* Without lines (drop_lines) the reader gives the same sessions, at one
+ * and two threads with sessions across many pieces, and each session's
+ * first line and file; sessions with an observation period, and all
+ * under --merge, keep their lines. */
+static void test_drop_lines(const char *tmp)
+{
+    char path[600], per[600], m[1200];
+    snprintf(path, sizeof path, "%s/big.csv", tmp); /* of test_parallel */
+    setenv("DYADSEQ_PIECE_BYTES", "64", 1);
+    ds_corpus_t *a = load_opts(path, 1, 0, 0, m, sizeof m);
+    for (int t = 1; t <= 2; t++) {
+        ds_corpus_t *b = load_opts(path, t, 0, 1, m, sizeof m);
+        int same = a && b && a->n_sessions == b->n_sessions &&
+                   a->n_events == b->n_events;
+        for (size_t i = 0; same && i < a->n_sessions; i++) {
+            const ds_session_t *x = &a->sessions[i], *y = &b->sessions[i];
+            same = x->n == y->n && !strcmp(x->couple, y->couple) &&
+                   !strcmp(x->label, y->label) && !y->line && !y->file &&
+                   !memcmp(x->state, y->state, x->n * sizeof *x->state) &&
+                   !memcmp(x->onset, y->onset, x->n * sizeof *x->onset) &&
+                   y->first_line == x->line[0] && y->first_file == x->file[0] &&
+                   x->first_line == x->line[0];
+        }
+        CHECK(same, t == 1 ? "no lines kept: the same sessions, and each "
+                             "one's first line (one thread)"
+                           : "... and at two threads, in 64-byte pieces");
+        ds_corpus_free(b);
+        b = load_opts(path, t, 1, 1, m, sizeof m);
+        CHECK(b && b->sessions[0].line && b->sessions[0].file,
+              "  --merge keeps them");
+        ds_corpus_free(b);
+    }
+    ds_corpus_free(a);
+    unsetenv("DYADSEQ_PIECE_BYTES");
+    snprintf(per, sizeof per, "%s/period.csv", tmp);
+    FILE *fp = fopen(per, "w");
+    fputs("couple,session,actor,code,time,start,end\n"
+          "c1,s1,A,bid,1,0,10\nc1,s1,B,response,2,0,10\n", fp);
+    fclose(fp);
+    a = load_opts(per, 1, 0, 1, m, sizeof m);
+    CHECK(a && a->sessions[0].line && a->sessions[0].line[1] == 3,
+          "  a session with an observation period keeps them");
+    ds_corpus_free(a);
+}
+
 int main(void)
 {
     test_states_and_order();
@@ -298,6 +350,7 @@ int main(void)
     }
     test_paths(tmp);
     test_parallel(tmp);
+    test_drop_lines(tmp);
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
     if (system(cmd) != 0)
