@@ -400,8 +400,9 @@ static int permute(run_t *x, ds_error_t *err)
     return rc;
 }
 
-/* The pooling steps on `threads` threads. */
-static int pool(run_t *x, int threads, ds_diag_t *diag, ds_error_t *err)
+/* The pooling steps on `threads` threads (with_km: Kaplan-Meier too). */
+static int pool(run_t *x, int threads, int with_km, ds_diag_t *diag,
+                ds_error_t *err)
 {
     const ds_corpus_t *c = x->c;
     const ds_analysis_opts_t *o = x->o;
@@ -411,31 +412,57 @@ static int pool(run_t *x, int threads, ds_diag_t *diag, ds_error_t *err)
         rc = ds_analysis_pool_windows(o, x->a, &x->labels, err);
     if (!rc && x->a->ap)
         rc = ds_analysis_pool_ap(x->a, &x->labels, threads, err);
-    if (!rc && x->a->responsive)
+    if (!rc && x->a->responsive && with_km)
         rc = ds_analysis_pool_km(c, o, x->a, threads, err);
     return rc;
+}
+
+/* Pool the bidders' curves not taken yet (*next counts them out), as
+ * long as none failed; their outcomes in rc_b, err_b. */
+static void take_bidders(run_t *x, int *next, int rc_b[2], ds_error_t err_b[2])
+{
+    for (;;) {
+        int b;
+#pragma omp atomic capture
+        b = (*next)++;
+        if (b >= 2)
+            return;
+        rc_b[b] = ds_analysis_km_bidder(x->c, x->a, (size_t)b, &err_b[b]);
+    }
 }
 
 /*
  * The sessions sink, then pooling; at two or more threads in one process
  * both at once: the sink on the calling thread (a writer's HDF5 calls stay
  * on it, where HDF5's error printing is off and MPI expects them), pooling
- * on another (one nested level more for its own parallel loops). The time
- * the sink adds to the run's wall time counts as sink time.
+ * on another (one nested level more for its own parallel loops), and the
+ * two bidders' pooled curves on whichever thread is free first. The time
+ * the sink takes beyond the other thread's pooling counts as sink time.
  */
 static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
 {
     const ds_analysis_opts_t *o = x->o;
     double t0 = ds_analysis_wall();
     if (!o->sessions_sink)
-        return pool(x, x->threads, diag, err);
+        return pool(x, x->threads, 1, diag, err);
     if (x->threads < 2 || o->dist) {
         int rc = o->sessions_sink(o->block_ctx, x->a, err);
         x->a->seconds_sink += ds_analysis_wall() - t0;
-        return rc ? rc : pool(x, x->threads, diag, err);
+        return rc ? rc : pool(x, x->threads, 1, diag, err);
+    }
+    /* the two bidders' curves need only the sessions' observations: each
+     * thread pools whichever is left when it is done with its own part,
+     * so that neither waits for the other */
+    int km = x->a->responsive != NULL, next = km ? 0 : 2;
+    int rc_b[2] = {DS_OK, DS_OK};
+    ds_error_t err_b[2];
+    if (km) {
+        int rc = ds_analysis_km_begin(x->a, err);
+        if (rc)
+            return rc;
     }
     int rc_sink = DS_OK, rc_pool = DS_OK;
-    double t_pool = 0;
+    double t_pool = 0, t_sink = 0;
     ds_error_t err_sink = {0};
 #ifdef _OPENMP
     int levels = omp_get_max_active_levels();
@@ -451,10 +478,14 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
 #endif
         if (me == 0) {
             rc_sink = o->sessions_sink(o->block_ctx, x->a, &err_sink);
+            t_sink = ds_analysis_wall() - t0;
             if (team == 1 && !rc_sink) /* no second thread after all */
-                rc_pool = pool(x, 1, diag, err);
+                rc_pool = pool(x, 1, 0, diag, err);
+            if (!rc_sink)
+                take_bidders(x, &next, rc_b, err_b);
         } else if (me == 1) {
-            rc_pool = pool(x, x->threads - 1, diag, err);
+            rc_pool = pool(x, x->threads - 1, 0, diag, err);
+            take_bidders(x, &next, rc_b, err_b);
             t_pool = ds_analysis_wall() - t0;
         }
     }
@@ -462,13 +493,21 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
     if (levels < 2)
         omp_set_max_active_levels(levels);
 #endif
-    double extra = ds_analysis_wall() - t0 - t_pool;
+    /* the sink's time beyond the other thread's pooling */
+    double extra = t_sink - t_pool;
     x->a->seconds_sink += extra > 0 ? extra : 0;
     if (rc_sink) {
         *err = err_sink;
         return rc_sink;
     }
-    return rc_pool;
+    if (rc_pool)
+        return rc_pool;
+    for (int b = 0; b < 2; b++)
+        if (rc_b[b])
+            return ds_error_set(err, rc_b[b], "%s", err_b[b].msg);
+    if (km)
+        ds_analysis_km_end(o, x->a);
+    return DS_OK;
 }
 
 int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
