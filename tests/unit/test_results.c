@@ -643,6 +643,16 @@ static void test_listing(void)
     ds_results_close(f);
 }
 
+/* Commit r when rc is 0, else abort it: rc, or the commit's outcome. */
+static int commit_or_abort(ds_results_t *r, int rc, ds_error_t *err)
+{
+    if (rc) {
+        ds_results_abort(r);
+        return rc;
+    }
+    return ds_results_commit(r, err);
+}
+
 /* Write three datasets in blocks of `block` rows, the last one short: a
  * chunked [S,10,10] double, a chunked [S,10,10] int64, a small [S] one
  * written through HDF5's pipeline; by ds_results_append_block
@@ -685,11 +695,7 @@ static int write_blocks(const char *path, int together, size_t S,
         rc = ds_results_end(d[k], err);
         d[k] = NULL;
     }
-    if (!rc) {
-        rc = ds_results_commit(r, err);
-        r = NULL;
-    }
-    ds_results_abort(r);
+    rc = commit_or_abort(r, rc, err);
     free(x);
     free(y);
     free(z);
@@ -785,11 +791,7 @@ static int write_columns(const char *path, int as_columns, size_t n,
         if (!rc)
             rc = ds_results_write_strings(r, "/g/s", n, z, "point", err);
     }
-    if (!rc) {
-        rc = ds_results_commit(r, err);
-        r = NULL;
-    }
-    ds_results_abort(r);
+    rc = commit_or_abort(r, rc, err);
     free(x);
     free(y);
     free(z);
