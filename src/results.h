@@ -285,7 +285,7 @@ int ds_results_end(ds_results_dset_t *d, ds_error_t *err);
  * dataset at path with all of them, exactly as ds_results_write_* would
  * at that moment (the same storage, the same bytes; it takes its place in
  * the creation order then). Until then the rows are held in memory:
- * whole chunks compressed (on all threads, a batch at a time) when the
+ * whole chunks compressed (a chunk a thread, up to four at a time) when the
  * dataset will be stored in compressed chunks that this module writes
  * directly (Storage, above), else as given (strings: the pointers, whose
  * strings must live until the end). Nothing touches the file before the

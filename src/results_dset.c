@@ -452,6 +452,11 @@ int ds_results_begin_column(ds_results_t *r, const char *path,
     return 0;
 }
 
+/* Most uncompressed chunks a column holds: its rows are a small part of
+ * a file, and a machine of many cores need not hold a megabyte per core
+ * and column. */
+#define HOLD_CHUNKS 4
+
 /* Compress the whole chunks held by d, one per thread, and keep them. */
 static int compress_held(ds_results_dset_t *d, ds_error_t *err)
 {
@@ -497,11 +502,9 @@ static int hold(ds_results_dset_t *d, size_t n_rows, const void *data,
 {
     const unsigned char *src = data;
     size_t es = d->elem_size;
-    /* compressed: up to one chunk per thread held at once */
+    /* compressed: a chunk per thread, up to HOLD_CHUNKS, held at once */
     size_t most = (size_t)ds_results_codec_threads(&d->r->codec);
-    most = (most < 1 ? 1 : most > DS_RESULTS_CODEC_BATCH_MAX
-                                   ? DS_RESULTS_CODEC_BATCH_MAX
-                                   : most) *
+    most = (most < 1 ? 1 : most > HOLD_CHUNKS ? HOLD_CHUNKS : most) *
            d->chunk_rows;
     while (n_rows) {
         if (d->n_held == d->held_cap) {
@@ -531,8 +534,6 @@ static int hold(ds_results_dset_t *d, size_t n_rows, const void *data,
     }
     return 0;
 }
-
-static int end(ds_results_dset_t *d, ds_error_t *err);
 
 /* Create the dataset of the column d with every row held, as
  * ds_results_write_* would, and free d. */
