@@ -186,10 +186,14 @@ static void merge_group(double *t, double *c, double *t2, double *c2,
             size_t lo = b[r], mid = b[r + 1],
                    hi = r + 2 <= R ? b[r + 2] : mid;
             size_t i = lo, j = mid, k = lo;
+            /* without a branch on the comparison, which the processor
+             * cannot predict: the merge was most of the pooling time */
             while (i < mid && j < hi) {
-                size_t from = st[j] < st[i] ? j++ : i++;
+                size_t right = st[j] < st[i], from = right ? j : i;
                 dt[k] = st[from];
                 dc[k++] = sc[from];
+                j += right;
+                i += 1 - right;
             }
             for (; i < mid; i++, k++) {
                 dt[k] = st[i];
