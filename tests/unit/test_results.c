@@ -805,7 +805,7 @@ static int write_columns(const char *path, int as_columns, size_t n,
 static void test_columns(void)
 {
     ds_error_t err = {0};
-    size_t sizes[] = {0, 5, 900, 5000, 32768, 2 * 32768 + 17, 300001};
+    size_t sizes[] = {0, 5, 900, 5000, 32768, 2 * 32768 + 17, 4 * 32768 + 5};
     for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
         for (int level = 0; level <= 1; level++)
             for (int threads = 1; threads <= 2; threads++) {
