@@ -417,20 +417,6 @@ static int pool(run_t *x, int threads, int with_km, ds_diag_t *diag,
     return rc;
 }
 
-/* Pool the bidders' curves not taken yet (*next counts them out), as
- * long as none failed; their outcomes in rc_b, err_b. */
-static void take_bidders(run_t *x, int *next, int rc_b[2], ds_error_t err_b[2])
-{
-    for (;;) {
-        int b;
-#pragma omp atomic capture
-        b = (*next)++;
-        if (b >= 2)
-            return;
-        rc_b[b] = ds_analysis_km_bidder(x->c, x->a, (size_t)b, &err_b[b]);
-    }
-}
-
 /*
  * The sessions sink, then pooling; at two or more threads in one process
  * both at once: the sink on the calling thread (a writer's HDF5 calls stay
@@ -453,11 +439,10 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
     /* the two bidders' curves need only the sessions' observations: each
      * thread pools whichever is left when it is done with its own part,
      * so that neither waits for the other */
-    int km = x->a->responsive != NULL, next = km ? 0 : 2;
-    int rc_b[2] = {DS_OK, DS_OK};
-    ds_error_t err_b[2];
+    int km = x->a->responsive != NULL;
+    ds_analysis_km_run_t k = {.next = 2}; /* none to take without */
     if (km) {
-        int rc = ds_analysis_km_begin(x->a, err);
+        int rc = ds_analysis_km_begin(x->a, &k, err);
         if (rc)
             return rc;
     }
@@ -482,10 +467,10 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
             if (team == 1 && !rc_sink) /* no second thread after all */
                 rc_pool = pool(x, 1, 0, diag, err);
             if (!rc_sink)
-                take_bidders(x, &next, rc_b, err_b);
+                ds_analysis_km_take(x->c, x->a, &k);
         } else if (me == 1) {
             rc_pool = pool(x, x->threads - 1, 0, diag, err);
-            take_bidders(x, &next, rc_b, err_b);
+            ds_analysis_km_take(x->c, x->a, &k);
             t_pool = ds_analysis_wall() - t0;
         }
     }
@@ -502,12 +487,7 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
     }
     if (rc_pool)
         return rc_pool;
-    for (int b = 0; b < 2; b++)
-        if (rc_b[b])
-            return ds_error_set(err, rc_b[b], "%s", err_b[b].msg);
-    if (km)
-        ds_analysis_km_end(o, x->a);
-    return DS_OK;
+    return km ? ds_analysis_km_end(o, x->a, &k, err) : DS_OK;
 }
 
 int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,

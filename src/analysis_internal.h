@@ -255,13 +255,24 @@ int ds_analysis_pool_ap(ds_analysis_t *a, const ds_analysis_labels_t *ls,
 int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                         ds_analysis_t *a, int threads, ds_error_t *err);
 
-/* The same in three steps, so that the two bidders can be pooled on any
- * threads, each at most once, in between (sink_and_pool): a->km_pooled
- * allocated; bidder b's curves in every scope; what is read off them. */
-int ds_analysis_km_begin(ds_analysis_t *a, ds_error_t *err);
-int ds_analysis_km_bidder(const ds_corpus_t *c, ds_analysis_t *a, size_t b,
-                          ds_error_t *err);
-void ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a);
+/*
+ * The same in three steps, so that the two bidders can be pooled on
+ * whichever threads are free (sink_and_pool): begin (a->km_pooled
+ * allocated, k zeroed); take, on any number of threads at once, pools
+ * the bidders no thread has taken yet; end, once every thread is done,
+ * gives the first bidder's failure or reads the curves off.
+ */
+typedef struct ds_analysis_km_run {
+    int next;                 /* the next bidder to take */
+    int rc[2];
+    ds_error_t err[2];
+} ds_analysis_km_run_t;
+int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
+                         ds_error_t *err);
+void ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
+                         ds_analysis_km_run_t *k);
+int ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a,
+                       const ds_analysis_km_run_t *k, ds_error_t *err);
 
 /* ---- the ranks of the MPI program (mpi_analysis.c) ----------------- */
 

@@ -16,8 +16,8 @@
 
 /* Pool the bids of bidder b over every session into the curves
  * km_pooled[2 p + b] of every scope p. */
-int ds_analysis_km_bidder(const ds_corpus_t *c, ds_analysis_t *a, size_t b,
-                          ds_error_t *err)
+static int pool_bidder(const ds_corpus_t *c, ds_analysis_t *a, size_t b,
+                       ds_error_t *err)
 {
     size_t S = a->S, L = a->n_labels, P = 1 + L, n = 0;
     for (size_t s = 0; s < S; s++) {
@@ -66,42 +66,56 @@ done:
     return rc;
 }
 
-int ds_analysis_km_begin(ds_analysis_t *a, ds_error_t *err)
+int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
+                         ds_error_t *err)
 {
+    memset(k, 0, sizeof *k);
     size_t rows = 2 * (1 + a->n_labels);
     a->km_pooled = calloc(rows, sizeof *a->km_pooled);
     if (!a->km_pooled)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    for (size_t k = 0; k < rows; k++)
-        ds_km_init(&a->km_pooled[k].km);
+    for (size_t r = 0; r < rows; r++)
+        ds_km_init(&a->km_pooled[r].km);
     return DS_OK;
 }
 
-void ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a)
+void ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
+                         ds_analysis_km_run_t *k)
 {
+    for (;;) {
+        int b;
+#pragma omp atomic capture
+        b = k->next++;
+        if (b >= 2)
+            return;
+        k->rc[b] = pool_bidder(c, a, (size_t)b, &k->err[b]);
+    }
+}
+
+int ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a,
+                       const ds_analysis_km_run_t *k, ds_error_t *err)
+{
+    for (int b = 0; b < 2; b++)
+        if (k->rc[b])
+            return ds_error_set(err, k->rc[b], "%s", k->err[b].msg);
     size_t rows = 2 * (1 + a->n_labels);
     double w = o->responsive_opts.window_s;
-    for (size_t k = 0; k < rows; k++) {
-        ds_analysis_km_t *x = &a->km_pooled[k];
+    for (size_t r = 0; r < rows; r++) {
+        ds_analysis_km_t *x = &a->km_pooled[r];
         x->p_response_by_window = 1 - ds_km_survival_at(&x->km, w);
         x->median_time_to_response_s = ds_km_median(&x->km);
     }
+    return DS_OK;
 }
 
 int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                         ds_analysis_t *a, int threads, ds_error_t *err)
 {
-    int rc = ds_analysis_km_begin(a, err);
+    ds_analysis_km_run_t k;
+    int rc = ds_analysis_km_begin(a, &k, err);
     if (rc)
         return rc;
-    int rc_b[2] = {DS_OK, DS_OK};
-    ds_error_t err_b[2];
-#pragma omp parallel for num_threads(threads > 1 ? 2 : 1) schedule(static, 1)
-    for (size_t b = 0; b < 2; b++)
-        rc_b[b] = ds_analysis_km_bidder(c, a, b, &err_b[b]);
-    for (int b = 0; b < 2; b++)
-        if (rc_b[b])
-            return ds_error_set(err, rc_b[b], "%s", err_b[b].msg);
-    ds_analysis_km_end(o, a);
-    return DS_OK;
+#pragma omp parallel num_threads(threads > 1 ? 2 : 1)
+    ds_analysis_km_take(c, a, &k);
+    return ds_analysis_km_end(o, a, &k, err);
 }
