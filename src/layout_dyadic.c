@@ -134,6 +134,22 @@ static int rows_append(ds_layout_rows_t *x, const ds_layout_column_t *cols,
     return DS_OK;
 }
 
+/* The points of curve km, of table row `row`, into the columns of a
+ * curve table (km_cols) from index j; the index after them. */
+static size_t put_points(const ds_km_t *km, int64_t row, int64_t *rowv,
+                         double *time, double *surv, int64_t *risk,
+                         int64_t *events, size_t j)
+{
+    for (size_t p = 0; p < km->n; p++, j++) {
+        rowv[j] = row;
+        time[j] = km->time_s[p];
+        surv[j] = km->survival[p];
+        risk[j] = (int64_t)km->n_at_risk[p];
+        events[j] = (int64_t)km->n_events[p];
+    }
+    return j;
+}
+
 /* The points of the curves of sessions [first, first + n), resp[2n]. */
 static int feed_km(ds_results_t *r, ds_layout_rows_t *x, size_t first,
                    size_t n, const ds_responsive_t *resp, ds_error_t *err)
@@ -148,16 +164,9 @@ static int feed_km(ds_results_t *r, ds_layout_rows_t *x, size_t first,
         m += resp[k].km.n;
     if (rows_reserve(x, m))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    for (size_t k = 0, j = 0; k < 2 * n; k++) {
-        const ds_km_t *km = &resp[k].km;
-        for (size_t p = 0; p < km->n; p++, j++) {
-            x->iv[0][j] = (int64_t)(2 * first + k);
-            x->iv[1][j] = (int64_t)km->n_at_risk[p];
-            x->iv[2][j] = (int64_t)km->n_events[p];
-            x->dv[0][j] = km->time_s[p];
-            x->dv[1][j] = km->survival[p];
-        }
-    }
+    for (size_t k = 0, j = 0; k < 2 * n; k++)
+        j = put_points(&resp[k].km, (int64_t)(2 * first + k), x->iv[0],
+                       x->dv[0], x->dv[1], x->iv[1], x->iv[2], j);
     return rows_append(x, km_cols, KM_N, x->km, m, err);
 }
 
@@ -224,25 +233,20 @@ int ds_layout_rows_feed(ds_layout_rows_t **rows, ds_results_t *r,
     return DS_OK;
 }
 
-/* Feed the sessions of a not fed yet, a slice at a time. */
+/* Feed the sessions of a not fed yet, a slice at a time (at least one
+ * slice, perhaps empty: the columns then exist even without sessions). */
 static int feed_rest(ds_results_t *r, const ds_analysis_t *a,
                      ds_layout_rows_t **rows, ds_error_t *err)
 {
     size_t first = *rows ? (*rows)->fed : 0;
-    while (first < a->S) {
+    do {
         size_t n = a->S - first < ROWS_SLICE ? a->S - first : ROWS_SLICE;
         TRY(ds_layout_rows_feed(
             rows, r, first, n, a->responsive ? a->responsive + 2 * first : NULL,
             a->cycles ? a->cycles + first : NULL,
             a->cycles ? a->cycle_runs + first : NULL, err));
         first += n;
-    }
-    /* no session at all: the columns exist, empty */
-    if (a->S == 0)
-        TRY(ds_layout_rows_feed(rows, r, 0, 0,
-                                a->responsive ? a->responsive : NULL,
-                                a->cycles, a->cycles ? a->cycle_runs : NULL,
-                                err));
+    } while (first < a->S);
     return DS_OK;
 }
 
@@ -292,21 +296,19 @@ static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
                                  COL_I(DS_COL_N_BIDS),
                                  COL_D(DS_COL_P_RESPONSE_BY_WINDOW),
                                  COL_D(DS_COL_MEDIAN_TIME_TO_RESPONSE_S)};
-    enum { K_ROW, K_TIME, K_SURV, K_RISK, K_EVENTS, N_K };
-    ds_layout_column_t km[N_K];
+    ds_layout_column_t km[KM_N];
     memcpy(km, km_cols, sizeof km);
     for (size_t k = 0; k < rows; k++)
         n_km += a->km_pooled[k].km.n;
     int rc = DS_ENOMEM;
     if (ds_layout_columns_init(t, N_T, rows) ||
-        ds_layout_columns_init(km, N_K, n_km)) {
+        ds_layout_columns_init(km, KM_N, n_km)) {
         ds_error_set(err, rc, "out of memory");
         goto done;
     }
     size_t j = 0;
     for (size_t k = 0; k < rows; k++) {
         const ds_analysis_km_t *y = &a->km_pooled[k];
-        const ds_km_t *x = &y->km;
         size_t scope = k / 2;
         t[SCOPE].s[k] = scope ? DS_VAL_SCOPE_LABEL : DS_VAL_SCOPE_ALL;
         t[LABEL].s[k] = scope ? c->labels[scope - 1] : "";
@@ -314,22 +316,17 @@ static int write_km_pooled(ds_results_t *r, const ds_corpus_t *c,
         t[BIDS].i[k] = (int64_t)y->n_bids;
         t[P_W].d[k] = y->p_response_by_window;
         t[MEDIAN].d[k] = y->median_time_to_response_s;
-        for (size_t p = 0; p < x->n; p++, j++) {
-            km[K_ROW].i[j] = (int64_t)k;
-            km[K_TIME].d[j] = x->time_s[p];
-            km[K_SURV].d[j] = x->survival[p];
-            km[K_RISK].i[j] = (int64_t)x->n_at_risk[p];
-            km[K_EVENTS].i[j] = (int64_t)x->n_events[p];
-        }
+        j = put_points(&y->km, (int64_t)k, km[KM_ROW].i, km[KM_TIME].d,
+                       km[KM_SURV].d, km[KM_RISK].i, km[KM_EVENTS].i, j);
     }
     rc = ds_layout_columns_write(r, DS_PATH_RESPONSIVENESS_POOLED, t, N_T,
                                  rows, DS_DIM_ROW, err);
     if (!rc)
         rc = ds_layout_columns_write(r, DS_PATH_RESPONSIVENESS_POOLED_KM, km,
-                                     N_K, n_km, DS_DIM_POINT, err);
+                                     KM_N, n_km, DS_DIM_POINT, err);
 done:
     ds_layout_columns_clear(t, N_T);
-    ds_layout_columns_clear(km, N_K);
+    ds_layout_columns_clear(km, KM_N);
     return rc;
 }
 
