@@ -176,14 +176,15 @@ fail:
     return -1;
 }
 
-static int begin(ds_results_t *r, const char *path, ds_results_type_t type,
-                 size_t rank, const size_t *dims, const char *dimnames,
-                 ds_results_dset_t **out, ds_error_t *err)
+/* A dataset at path of this type and shape can be written: its effective
+ * dimension names into *dn. */
+static int check_dataset(const char *path, ds_results_type_t type,
+                         size_t rank, const size_t *dims,
+                         const char *dimnames, const char **dn,
+                         ds_error_t *err)
 {
-    *out = NULL;
-    hid_t space = -1, dcpl = -1;
-    int rc;
-    if ((rc = ds_results_check_path(path, err)))
+    int rc = ds_results_check_path(path, err);
+    if (rc)
         return rc;
     if (strcmp(path, "/") == 0)
         return ds_error_set(err, DS_EUSAGE, "a dataset cannot be '/'");
@@ -191,8 +192,18 @@ static int begin(ds_results_t *r, const char *path, ds_results_type_t type,
         type > DS_RESULTS_STRING || (type == DS_RESULTS_STRING && rank > 1))
         return ds_error_set(err, DS_EUSAGE,
                             "%s: unsupported type or rank %zu", path, rank);
+    return check_dimnames(dimnames, rank, path, dn, err);
+}
+
+static int begin(ds_results_t *r, const char *path, ds_results_type_t type,
+                 size_t rank, const size_t *dims, const char *dimnames,
+                 ds_results_dset_t **out, ds_error_t *err)
+{
+    *out = NULL;
+    hid_t space = -1, dcpl = -1;
     const char *dn;
-    if ((rc = check_dimnames(dimnames, rank, path, &dn, err)))
+    int rc = check_dataset(path, type, rank, dims, dimnames, &dn, err);
+    if (rc)
         return rc;
     rc = ds_results_fault_here(r, path, err);
     ds_results_dset_t *d = rc ? NULL : calloc(1, sizeof *d);
@@ -416,11 +427,8 @@ int ds_results_begin_column(ds_results_t *r, const char *path,
 {
     *out = NULL;
     const char *dn = NULL;
-    int rc = ds_results_check_path(path, err);
-    if (!rc && type > DS_RESULTS_STRING)
-        rc = ds_error_set(err, DS_EUSAGE, "%s: unsupported type", path);
-    if (!rc)
-        rc = check_dimnames(dimname, 1, path, &dn, err);
+    size_t none = 0; /* its length: not known yet */
+    int rc = check_dataset(path, type, 1, &none, dimname, &dn, err);
     ds_results_dset_t *d = rc ? NULL : calloc(1, sizeof *d);
     if (d) {
         d->r = r;
