@@ -157,6 +157,11 @@ int ds_outfile_close(ds_outfile_t *f, ds_error_t *err)
         bad = 1;
         saved = errno;
     }
+    int synced = ds_outfile_sync_stop(f); /* a failed background sync */
+    if (!bad && synced) {
+        bad = 1;
+        saved = synced;
+    }
     if (!bad && fsync(f->fd) != 0) {
         bad = 1;
         saved = errno;
@@ -315,6 +320,7 @@ int ds_outfile_commit(ds_outfile_t *f, ds_error_t *err)
 
 void ds_outfile_discard(ds_outfile_t *f)
 {
+    (void)ds_outfile_sync_stop(f);
     if (f->fp && f->fp != stdout)
         fclose(f->fp);
     else if (f->tmp && f->fd >= 0)
@@ -331,12 +337,12 @@ void ds_outfile_discard(ds_outfile_t *f)
     f->path = NULL;
 }
 
-void ds_outfile_writeback(const ds_outfile_t *f)
+void ds_outfile_writeback(ds_outfile_t *f)
 {
+    if (!f->tmp || f->fd < 0)
+        return;
 #if defined(__linux__) && defined(SYNC_FILE_RANGE_WRITE)
-    if (f->tmp && f->fd >= 0)
-        (void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#else
-    (void)f;
+    (void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 #endif
+    ds_outfile_sync_soon(f);
 }

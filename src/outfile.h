@@ -38,7 +38,9 @@
  * makes ds_outfile_publish (and _publish_all, _commit) fail just before
  * the first rename, so tests can check that such a failure leaves no file;
  * DYADSEQ_FAULT=crash_after_publish aborts right after each rename, as a
- * crash after HDF5 wrote the file would (outfile_internal.h).
+ * crash after HDF5 wrote the file would (outfile_internal.h);
+ * DYADSEQ_FAULT=outfile_sync makes the syncs ds_outfile_writeback asks for
+ * fail with EIO, which ds_outfile_close then reports (outfile_sync.c).
  */
 #ifndef DYADSEQ_OUTFILE_H
 #define DYADSEQ_OUTFILE_H
@@ -48,6 +50,8 @@
 
 #include "dyadseq/error.h"
 
+typedef struct ds_outfile_syncer ds_outfile_syncer_t;
+
 typedef struct ds_outfile {
     FILE *fp;     /* write here (ds_outfile_open); NULL after close */
     int fd;       /* the temporary's descriptor while it is open, else -1;
@@ -55,6 +59,7 @@ typedef struct ds_outfile {
     char *path;   /* the final name, or "-" */
     char *tmp;    /* the temporary name, NULL for standard output */
     int force;    /* replace an existing file */
+    ds_outfile_syncer_t *syncer; /* background fdatasync, or NULL */
 } ds_outfile_t;
 
 /*
@@ -80,12 +85,13 @@ int ds_outfile_open_fd(ds_outfile_t *f, const char *path, int force,
 int ds_outfile_exists(const char *path);
 
 /*
- * Start writing what is written so far to the disk, without waiting
- * (Linux's sync_file_range; nothing elsewhere or for standard output), so
- * that the fsync at the end has little left to wait for. Errors are left
- * to that fsync.
+ * What is written so far should reach the disk now, while the writer goes
+ * on (nothing for standard output): start its writeback (Linux's
+ * sync_file_range) and have a thread of the outfile's own fdatasync it
+ * (outfile_sync.c), so that the fsync at the end has little left to wait
+ * for. Errors are reported by ds_outfile_close.
  */
-void ds_outfile_writeback(const ds_outfile_t *f);
+void ds_outfile_writeback(ds_outfile_t *f);
 
 /*
  * Flush, fsync and close the temporary file (flush standard output),

@@ -3,6 +3,8 @@
  * of the interface (outfile.h).
  *
  *   outfile.c        the atomic save: temporary, fsync, rename, dir sync
+ *   outfile_sync.c   the thread that fdatasyncs a temporary while it is
+ *                    written
  *   outfile_guard.c  the list of live temporaries that SIGINT, SIGTERM,
  *                    SIGHUP and SIGPIPE remove, the write lock on each, and
  *                    the sweep of stale temporaries after a publish
@@ -39,5 +41,15 @@ void ds_outfile_guard_forget(const char *tmp);
  */
 void *ds_outfile_guard_written_begin(const char *path, int *oom);
 void ds_outfile_guard_written_end(void *entry, int renamed);
+
+/*
+ * Have f's temporary fdatasynced soon by the background thread (started
+ * at the first call; without one, nothing happens). Main thread only.
+ */
+void ds_outfile_sync_soon(ds_outfile_t *f);
+
+/* Stop and join f's background thread, if any; the errno of its first
+ * failed sync, or 0. */
+int ds_outfile_sync_stop(ds_outfile_t *f);
 
 #endif

@@ -41,6 +41,16 @@ check "a good run writes the file" test -s "$OUT"
 check "... that export reads" "$DYADSEQ" export "$OUT" /lag/1/pooled/g2
 check_eq "... with no temporary left" "$(temps "$TMP")" 0
 
+# the disk fails while the file is written: the background sync that runs
+# meanwhile (outfile_sync.c) reports it, and the commit fails
+cp "$TMP/previous" "$OUT"
+DYADSEQ_FAULT=outfile_sync "$FIX" --write "$OUT" --sessions 600 2>"$TMP/err"
+check_eq "a failing background sync: the run fails" "$?" 1
+check "... saying why" grep -q "out.h5': Input/output error" "$TMP/err"
+check "... the existing file is unchanged" cmp -s "$OUT" "$TMP/previous"
+check_eq "... no temporary is left" "$(temps "$TMP")" 0
+rm -f "$OUT"
+
 # simulate's CSV files go through the same save: a failure just before the
 # renames leaves none of them, and not the directory it made
 DYADSEQ_FAULT=outfile_publish "$DYADSEQ" simulate --couples 3 --events 20 \
@@ -76,6 +86,15 @@ if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null;
     # read, O_NONBLOCK|O_CLOEXEC|O_DIRECTORY, and syncs nothing)
     check_eq "... once, not once per file" \
         "$(grep -c 'O_RDONLY|O_DIRECTORY)' "$TMP/st")" 1
+    # the temporary is fdatasynced while it is written, by another thread,
+    # before the final fsync (which then has little left to wait for)
+    strace -f -o "$TMP/st" -e trace=openat,fdatasync,fsync \
+        "$FIX" --write "$OUT" --sessions 600
+    check_eq "results file: synced while written, before the final fsync" \
+        "$(awk '/\.out\.h5\.tmp\..*O_EXCL/ { pid = $1; fd = $NF; next }
+                fd != "" && $1 != pid && index($0, "fdatasync(" fd ")") && / = 0$/ { early = 1 }
+                fd != "" && $1 == pid && index($0, "fsync(" fd ")") && / = 0$/ { print early ? "yes" : "no"; exit }' "$TMP/st")" yes
+    rm -f "$OUT"
 else
     ok "# skip: strace cannot trace here (the sync is unit-tested)"
 fi

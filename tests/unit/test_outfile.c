@@ -6,7 +6,10 @@
  * replaced, not even a file that appears while writing; the temporary is
  * ".NAME.tmp.XXXXXX" beside the output, also for names too long to take
  * the suffix; the directory sync runs (and fails for a directory that is
- * not there). tests/results/test_atomic.sh checks with strace that the
+ * not there); what is written while the background thread syncs it
+ * (ds_outfile_writeback) is saved whole, and a sync that fails there
+ * (DYADSEQ_FAULT=outfile_sync) fails the commit, leaving nothing.
+ * tests/results/test_atomic.sh checks with strace that the
  * directory is fsynced after the rename.
  */
 #include <dirent.h>
@@ -194,6 +197,64 @@ static void test_fd_and_names(void)
           "a 250-byte name is saved (its temporary's name is cut)");
 }
 
+/* Write n blocks by name (as HDF5 does) into f's temporary, asking for a
+ * writeback after each; 0 when every write went through. */
+static int write_synced(ds_outfile_t *f, int n)
+{
+    int fd = open(f->tmp, O_WRONLY);
+    int bad = fd < 0;
+    char block[4096];
+    for (int i = 0; i < n && !bad; i++) {
+        memset(block, 'a' + i % 26, sizeof block);
+        bad = write(fd, block, sizeof block) != (ssize_t)sizeof block;
+        ds_outfile_writeback(f);
+    }
+    if (fd >= 0)
+        close(fd);
+    return bad;
+}
+
+static void test_background_sync(void)
+{
+    ds_error_t err = {0};
+    ds_outfile_t f;
+    const char *p = tpath("synced.h5");
+    CHECK_INT(ds_outfile_open_fd(&f, p, 1, &err), 0, "open_fd");
+    CHECK(write_synced(&f, 64) == 0 && f.syncer != NULL,
+          "a writeback starts the syncing thread");
+    CHECK(ds_outfile_commit(&f, &err) == 0 && f.syncer == NULL,
+          "the commit stops it");
+    struct stat st;
+    FILE *fp = fopen(p, "rb");
+    int same = fp && stat(p, &st) == 0 && st.st_size == 64 * 4096;
+    for (int i = 0; same && i < 64 * 4096; i++)
+        same = fgetc(fp) == 'a' + (i / 4096) % 26;
+    if (fp)
+        fclose(fp);
+    CHECK(same, "everything written while it synced is saved");
+
+    /* a sync that fails in the background fails the commit */
+    put(p, "old");
+    setenv("DYADSEQ_FAULT", "outfile_sync", 1);
+    CHECK_INT(ds_outfile_open_fd(&f, p, 1, &err), 0, "open_fd again");
+    CHECK(write_synced(&f, 8) == 0, "written");
+    int rc = ds_outfile_commit(&f, &err);
+    unsetenv("DYADSEQ_FAULT");
+    CHECK(rc == DS_EIO && strstr(err.msg, "cannot write '") &&
+              strstr(err.msg, "synced.h5': Input/output error"),
+          "a failed background sync is reported by the commit");
+    CHECK(holds(p, "old") && count_files(".tmp.") == 0,
+          "... which leaves the old file and no temporary");
+
+    /* discarding while the thread runs stops it and removes the file */
+    CHECK_INT(ds_outfile_open_fd(&f, tpath("dropped.h5"), 1, &err), 0,
+              "open_fd a third time");
+    CHECK(write_synced(&f, 8) == 0 && f.syncer != NULL, "syncing");
+    ds_outfile_discard(&f);
+    CHECK(f.syncer == NULL && count_files("dropped.h5") == 0,
+          "a discard stops the thread and leaves nothing");
+}
+
 static void test_publish_all(void)
 {
     ds_error_t err = {0};
@@ -263,6 +324,7 @@ int main(void)
     test_save();
     test_failures();
     test_fd_and_names();
+    test_background_sync();
     test_publish_all();
     test_sync_dir();
     char cmd[600];
