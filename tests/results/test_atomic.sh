@@ -42,9 +42,10 @@ check "... that export reads" "$DYADSEQ" export "$OUT" /lag/1/pooled/g2
 check_eq "... with no temporary left" "$(temps "$TMP")" 0
 
 # the disk fails while the file is written: the background sync that runs
-# meanwhile (outfile_sync.c) reports it, and the commit fails
+# meanwhile (outfile_sync.c, every 4 MiB: 6000 sessions make 8 MB) reports
+# it, and the commit fails
 cp "$TMP/previous" "$OUT"
-DYADSEQ_FAULT=outfile_sync "$FIX" --write "$OUT" --sessions 600 2>"$TMP/err"
+DYADSEQ_FAULT=outfile_sync "$FIX" --write "$OUT" --sessions 6000 2>"$TMP/err"
 check_eq "a failing background sync: the run fails" "$?" 1
 check "... saying why" grep -q "out.h5': Input/output error" "$TMP/err"
 check "... the existing file is unchanged" cmp -s "$OUT" "$TMP/previous"
@@ -89,7 +90,7 @@ if command -v strace >/dev/null 2>&1 && strace -f -o /dev/null true 2>/dev/null;
     # the temporary is fdatasynced while it is written, by another thread,
     # before the final fsync (which then has little left to wait for)
     strace -f -o "$TMP/st" -e trace=openat,fdatasync,fsync \
-        "$FIX" --write "$OUT" --sessions 600
+        "$FIX" --write "$OUT" --sessions 6000
     check_eq "results file: synced while written, before the final fsync" \
         "$(awk '/\.out\.h5\.tmp\..*O_EXCL/ { pid = $1; fd = $NF; next }
                 fd != "" && $1 != pid && index($0, "fdatasync(" fd ")") && / = 0$/ { early = 1 }
