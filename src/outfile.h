@@ -60,6 +60,7 @@ typedef struct ds_outfile {
     char *tmp;    /* the temporary name, NULL for standard output */
     int force;    /* replace an existing file */
     ds_outfile_syncer_t *syncer; /* background fdatasync, or NULL */
+    int sync_off; /* no thread for background syncs: none asked */
 } ds_outfile_t;
 
 /*
@@ -87,9 +88,10 @@ int ds_outfile_exists(const char *path);
 /*
  * What is written so far should reach the disk now, while the writer goes
  * on (nothing for standard output): start its writeback (Linux's
- * sync_file_range) and have a thread of the outfile's own fdatasync it
- * (outfile_sync.c), so that the fsync at the end has little left to wait
- * for. Errors are reported by ds_outfile_close.
+ * sync_file_range) and, every 4 MiB the file grows, have a thread of the
+ * outfile's own fdatasync it (outfile_sync.c), so that the fsync at the
+ * end has little left to wait for. Errors are reported by
+ * ds_outfile_close.
  */
 void ds_outfile_writeback(ds_outfile_t *f);
 

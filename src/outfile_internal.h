@@ -43,13 +43,14 @@ void *ds_outfile_guard_written_begin(const char *path, int *oom);
 void ds_outfile_guard_written_end(void *entry, int renamed);
 
 /*
- * Have f's temporary fdatasynced soon by the background thread (started
- * at the first call; without one, nothing happens). Main thread only.
+ * Have f's temporary fdatasynced soon by the background thread when it
+ * grew by 4 MiB since the last such request (the thread is started then;
+ * without one, nothing happens). Main thread only.
  */
 void ds_outfile_sync_soon(ds_outfile_t *f);
 
-/* Stop and join f's background thread, if any; the errno of its first
- * failed sync, or 0. */
+/* Stop and join f's background thread, if any (a sync in progress is
+ * finished first); the errno of its first failed sync, or 0. */
 int ds_outfile_sync_stop(ds_outfile_t *f);
 
 #endif

@@ -5,23 +5,27 @@
  * The atomic save ends in an fsync that waits for every byte written
  * since the last one: on the virtual disks of cloud machines and clusters
  * the device's cache flush, not the CPU, is what costs (about 0.7 ms per
- * MB here, 22 ms for the results of a 1M-event study, a twentieth of the
+ * MB here, 20 ms for the results of a 1M-event study, a twentieth of the
  * whole run). sync_file_range only starts the writeback; it does not make
  * the flush shorter. So, as Redis's bio.c does for its append-only file,
- * a thread of its own calls fdatasync whenever the writer says more was
- * written (and the file grew by SYNC_STEP since the last one), and the
- * writer goes on computing: the final fsync finds little left to do. The thread only ever waits on the disk; it computes nothing
- * and writes no byte (the file's contents are the writer's alone, and the
- * same whether it syncs or not).
+ * a thread of its own fdatasyncs the file whenever it grew by SYNC_STEP
+ * since the last time, and the writer goes on computing: the final fsync
+ * finds little left to do (about 4 ms).
  *
- * Why a POSIX thread and not OpenMP: OpenMP's threads are the computing
- * ones, as many as -t says; this one sleeps in the kernel. It is started
- * at the first writeback with every signal blocked (signals stay the main
- * thread's, outfile_guard.c), and joined before the final fsync or before
- * the temporary is removed.
+ * The thread only ever waits on the disk: it computes nothing and writes
+ * no byte (the file's contents are the writer's alone, and the same
+ * whether it syncs or not). It is started when a file first grows past
+ * SYNC_STEP, with every signal blocked (signals stay the main thread's,
+ * outfile_guard.c), and joined before the final fsync or before the
+ * temporary is removed; a small file never starts it. Why a POSIX thread
+ * and not OpenMP: OpenMP's threads are the computing ones, as many as -t
+ * says; this one sleeps in the kernel. Why not Linux's asynchronous fsync
+ * (IOCB_CMD_FDSYNC), which needs no thread: tearing down an AIO context
+ * waits for an RCU grace period, 30 ms here, at io_destroy or at exit,
+ * more than the sync saves.
  *
  * A failed background sync is remembered and reported by the final one:
- * Linux reports a writeback error to one fsync of a descriptor only, so a
+ * Linux reports a writeback error to one fsync of an open file only, so a
  * later fsync of the same descriptor might return 0. No thread, or no
  * memory for one, is no error: the final fsync then does all the work.
  *
@@ -39,8 +43,8 @@
 #include <unistd.h>
 
 /* Bytes the file grows by between background syncs: each is a commit of
- * the file system's journal, which writers may wait on; about 8 per
- * results file of a 1M-event study, and the final fsync about 4 ms. */
+ * the file system's journal, which the writer's own writes may wait on;
+ * about 7 per results file of a 1M-event study. */
 #define SYNC_STEP ((off_t)4 << 20)
 
 struct ds_outfile_syncer {
@@ -48,11 +52,12 @@ struct ds_outfile_syncer {
     pthread_mutex_t lock;
     pthread_cond_t wake;
     int fd;
-    int pending; /* written since the last sync began */
+    int pending;  /* a sync asked for and not begun */
     int stop;
-    int err;     /* errno of the first failed sync, or 0 */
-    int fault;   /* DYADSEQ_FAULT=outfile_sync: every sync fails */
-    off_t synced; /* the file's size when the last sync began */
+    int err;      /* errno of the first failed sync, or 0 */
+    int fault;    /* DYADSEQ_FAULT=outfile_sync: every sync fails */
+    off_t asked;  /* the file's size at the last sync asked for (main
+                     thread's) */
 };
 
 static void *syncer_main(void *arg)
@@ -66,14 +71,6 @@ static void *syncer_main(void *arg)
             break;
         s->pending = 0;
         pthread_mutex_unlock(&s->lock);
-        struct stat st;
-        int known = fstat(s->fd, &st) == 0;
-        if (known && st.st_size - s->synced < SYNC_STEP) {
-            pthread_mutex_lock(&s->lock);
-            continue;
-        }
-        if (known)
-            s->synced = st.st_size;
         int e = s->fault ? EIO : fdatasync(s->fd) == 0 ? 0 : errno;
         pthread_mutex_lock(&s->lock);
         if (e && !s->err)
@@ -116,13 +113,19 @@ static ds_outfile_syncer_t *syncer_start(int fd)
 
 void ds_outfile_sync_soon(ds_outfile_t *f)
 {
-    if (!f->tmp || f->fd < 0)
+    struct stat st;
+    if (!f->tmp || f->fd < 0 || f->sync_off || fstat(f->fd, &st) != 0)
         return;
-    if (!f->syncer && !(f->syncer = syncer_start(f->fd)))
-        return; /* the final fsync does it all */
     ds_outfile_syncer_t *s = f->syncer;
+    if (st.st_size - (s ? s->asked : 0) < SYNC_STEP)
+        return;
+    if (!s && !(s = f->syncer = syncer_start(f->fd))) {
+        f->sync_off = 1; /* the final fsync does it all */
+        return;
+    }
+    s->asked = st.st_size;
     pthread_mutex_lock(&s->lock);
-    s->pending = 1;
+    s->pending = 1; /* one sync covers all asked before it begins */
     pthread_cond_signal(&s->wake);
     pthread_mutex_unlock(&s->lock);
 }
@@ -130,6 +133,7 @@ void ds_outfile_sync_soon(ds_outfile_t *f)
 int ds_outfile_sync_stop(ds_outfile_t *f)
 {
     ds_outfile_syncer_t *s = f->syncer;
+    f->sync_off = 0;
     if (!s)
         return 0;
     pthread_mutex_lock(&s->lock);

@@ -6,8 +6,8 @@
  * replaced, not even a file that appears while writing; the temporary is
  * ".NAME.tmp.XXXXXX" beside the output, also for names too long to take
  * the suffix; the directory sync runs (and fails for a directory that is
- * not there); what is written while the background thread syncs it
- * (ds_outfile_writeback) is saved whole, and a sync that fails there
+ * not there); what is written while a thread of the outfile's syncs it
+ * (ds_outfile_writeback, from 4 MiB on) is saved whole, and a sync that fails there
  * (DYADSEQ_FAULT=outfile_sync) fails the commit, leaving nothing.
  * tests/results/test_atomic.sh checks with strace that the
  * directory is fsynced after the rename.
@@ -239,10 +239,12 @@ static void test_background_sync(void)
     ds_outfile_t f;
     const char *p = tpath("synced.h5");
     CHECK_INT(ds_outfile_open_fd(&f, p, 1, &err), 0, "open_fd");
+    CHECK(write_synced(&f, 3) == 0 && f.syncer == NULL,
+          "3 MiB start no thread");
     CHECK(write_synced(&f, 30) == 0 && f.syncer != NULL,
-          "a writeback starts the syncing thread");
+          "growing it to 30 MiB does: the file is synced meanwhile");
     CHECK(ds_outfile_commit(&f, &err) == 0 && f.syncer == NULL,
-          "the commit stops it");
+          "the commit ends it");
     CHECK(holds_blocks(p, 30), "everything written while it synced is saved");
 
     /* a sync that fails in the background fails the commit */
