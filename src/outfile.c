@@ -157,7 +157,7 @@ int ds_outfile_close(ds_outfile_t *f, ds_error_t *err)
         bad = 1;
         saved = errno;
     }
-    int synced = ds_outfile_sync_stop(f); /* a failed background sync */
+    int synced = ds_outfile_sync_stop(f, 1); /* a failed background sync */
     if (!bad && synced) {
         bad = 1;
         saved = synced;
@@ -320,7 +320,7 @@ int ds_outfile_commit(ds_outfile_t *f, ds_error_t *err)
 
 void ds_outfile_discard(ds_outfile_t *f)
 {
-    (void)ds_outfile_sync_stop(f);
+    (void)ds_outfile_sync_stop(f, 0);
     if (f->fp && f->fp != stdout)
         fclose(f->fp);
     else if (f->tmp && f->fd >= 0)

@@ -49,8 +49,9 @@ void ds_outfile_guard_written_end(void *entry, int renamed);
  */
 void ds_outfile_sync_soon(ds_outfile_t *f);
 
-/* Stop and join f's background thread, if any (a sync in progress is
- * finished first); the errno of its first failed sync, or 0. */
-int ds_outfile_sync_stop(ds_outfile_t *f);
+/* Stop and join f's background thread, if any, after the sync in
+ * progress and, with finish, the one asked for last; the errno of its
+ * first failed sync, or 0. */
+int ds_outfile_sync_stop(ds_outfile_t *f, int finish);
 
 #endif

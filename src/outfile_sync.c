@@ -16,8 +16,9 @@
  * no byte (the file's contents are the writer's alone, and the same
  * whether it syncs or not). It is started when a file first grows past
  * SYNC_STEP, with every signal blocked (signals stay the main thread's,
- * outfile_guard.c), and joined before the final fsync or before the
- * temporary is removed; a small file never starts it. Why a POSIX thread
+ * outfile_guard.c), and joined before the final fsync (after the sync
+ * asked last, which leaves that fsync little to do) or before the
+ * temporary is removed (without it); a small file never starts it. Why a POSIX thread
  * and not OpenMP: OpenMP's threads are the computing ones, as many as -t
  * says; this one sleeps in the kernel. Why not Linux's asynchronous fsync
  * (IOCB_CMD_FDSYNC), which needs no thread: tearing down an AIO context
@@ -67,7 +68,7 @@ static void *syncer_main(void *arg)
     for (;;) {
         while (!s->pending && !s->stop)
             pthread_cond_wait(&s->wake, &s->lock);
-        if (s->stop)
+        if (!s->pending) /* stopped, nothing asked */
             break;
         s->pending = 0;
         pthread_mutex_unlock(&s->lock);
@@ -130,7 +131,7 @@ void ds_outfile_sync_soon(ds_outfile_t *f)
     pthread_mutex_unlock(&s->lock);
 }
 
-int ds_outfile_sync_stop(ds_outfile_t *f)
+int ds_outfile_sync_stop(ds_outfile_t *f, int finish)
 {
     ds_outfile_syncer_t *s = f->syncer;
     f->sync_off = 0;
@@ -138,6 +139,8 @@ int ds_outfile_sync_stop(ds_outfile_t *f)
         return 0;
     pthread_mutex_lock(&s->lock);
     s->stop = 1;
+    if (!finish)
+        s->pending = 0;
     pthread_cond_signal(&s->wake);
     pthread_mutex_unlock(&s->lock);
     pthread_join(s->thread, NULL);
