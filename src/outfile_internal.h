@@ -43,9 +43,10 @@ void *ds_outfile_guard_written_begin(const char *path, int *oom);
 void ds_outfile_guard_written_end(void *entry, int renamed);
 
 /*
- * Have f's temporary fdatasynced soon by the background thread when it
- * grew by 4 MiB since the last such request (the thread is started then;
- * without one, nothing happens). Main thread only.
+ * Have f's open temporary (f->tmp, f->fd) fdatasynced soon by the
+ * background thread when it grew by 4 MiB since the last such request
+ * (the thread is started then; without one, nothing happens). Main thread
+ * only.
  */
 void ds_outfile_sync_soon(ds_outfile_t *f);
 

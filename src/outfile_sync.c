@@ -18,9 +18,9 @@
  * SYNC_STEP, with every signal blocked (signals stay the main thread's,
  * outfile_guard.c), and joined before the final fsync (after the sync
  * asked last, which leaves that fsync little to do) or before the
- * temporary is removed (without it); a small file never starts it. Why a POSIX thread
- * and not OpenMP: OpenMP's threads are the computing ones, as many as -t
- * says; this one sleeps in the kernel. Why not Linux's asynchronous fsync
+ * temporary is removed (without it); a small file never starts it. Why a
+ * POSIX thread and not OpenMP: OpenMP's threads are the computing ones, as
+ * many as -t says; this one sleeps in the kernel. Why not Linux's asynchronous fsync
  * (IOCB_CMD_FDSYNC), which needs no thread: tearing down an AIO context
  * waits for an RCU grace period, 30 ms here, at io_destroy or at exit,
  * more than the sync saves.
@@ -84,38 +84,36 @@ static void *syncer_main(void *arg)
 static ds_outfile_syncer_t *syncer_start(int fd)
 {
     ds_outfile_syncer_t *s = calloc(1, sizeof *s);
+    int locked, waits;
     if (!s)
         return NULL;
     s->fd = fd;
     const char *fault = getenv("DYADSEQ_FAULT");
     s->fault = fault && strcmp(fault, "outfile_sync") == 0;
-    if (pthread_mutex_init(&s->lock, NULL) != 0) {
-        free(s);
-        return NULL;
-    }
-    if (pthread_cond_init(&s->wake, NULL) != 0) {
-        pthread_mutex_destroy(&s->lock);
-        free(s);
-        return NULL;
-    }
     sigset_t all, old;
+    locked = pthread_mutex_init(&s->lock, NULL) == 0;
+    waits = locked && pthread_cond_init(&s->wake, NULL) == 0;
+    if (!waits)
+        goto fail;
     sigfillset(&all);
     pthread_sigmask(SIG_BLOCK, &all, &old);
     int rc = pthread_create(&s->thread, NULL, syncer_main, s);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (rc != 0) {
+    if (rc == 0)
+        return s;
+fail:
+    if (waits)
         pthread_cond_destroy(&s->wake);
+    if (locked)
         pthread_mutex_destroy(&s->lock);
-        free(s);
-        return NULL;
-    }
-    return s;
+    free(s);
+    return NULL;
 }
 
 void ds_outfile_sync_soon(ds_outfile_t *f)
 {
     struct stat st;
-    if (!f->tmp || f->fd < 0 || f->sync_off || fstat(f->fd, &st) != 0)
+    if (f->sync_off || fstat(f->fd, &st) != 0)
         return;
     ds_outfile_syncer_t *s = f->syncer;
     if (st.st_size - (s ? s->asked : 0) < SYNC_STEP)
@@ -134,7 +132,6 @@ void ds_outfile_sync_soon(ds_outfile_t *f)
 int ds_outfile_sync_stop(ds_outfile_t *f, int finish)
 {
     ds_outfile_syncer_t *s = f->syncer;
-    f->sync_off = 0;
     if (!s)
         return 0;
     pthread_mutex_lock(&s->lock);

@@ -7,8 +7,9 @@
  * ".NAME.tmp.XXXXXX" beside the output, also for names too long to take
  * the suffix; the directory sync runs (and fails for a directory that is
  * not there); what is written while a thread of the outfile's syncs it
- * (ds_outfile_writeback, from 4 MiB on) is saved whole, and a sync that fails there
- * (DYADSEQ_FAULT=outfile_sync) fails the commit, leaving nothing.
+ * (ds_outfile_writeback, from 4 MiB on) is saved whole, and a sync that
+ * fails there (DYADSEQ_FAULT=outfile_sync) fails the commit, leaving
+ * nothing.
  * tests/results/test_atomic.sh checks with strace that the
  * directory is fsynced after the rename.
  */
@@ -222,7 +223,8 @@ static int holds_blocks(const char *path, int n)
     static char got[BLOCK];
     struct stat st;
     FILE *fp = fopen(path, "rb");
-    int same = fp && stat(path, &st) == 0 && st.st_size == (off_t)((size_t)n * BLOCK);
+    int same = fp && stat(path, &st) == 0 &&
+               st.st_size == (off_t)((size_t)n * BLOCK);
     for (int i = 0; same && i < n; i++) {
         same = fread(got, 1, BLOCK, fp) == BLOCK;
         for (size_t k = 0; same && k < BLOCK; k++)
