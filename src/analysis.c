@@ -12,6 +12,8 @@
  */
 #include "dyadseq/analysis.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #ifdef _OPENMP
@@ -417,24 +419,60 @@ static int pool(run_t *x, int threads, int with_km, ds_diag_t *diag,
     return rc;
 }
 
+/* The pooled sink, when there is one to call now (not with permutations:
+ * their p-values are written with the pooled tables, after them). */
+static int pooled_sink(run_t *x, ds_error_t *err)
+{
+    const ds_analysis_opts_t *o = x->o;
+    if (!o->pooled_sink || o->permutations)
+        return DS_OK;
+    return o->pooled_sink(o->block_ctx, x->a, err);
+}
+
+/* One thread's mark that pooling (all but the curves) is done. */
+typedef struct pool_done {
+    atomic_int done;
+    int rc;
+} pool_done_t;
+
+static void pool_done_wait(pool_done_t *p)
+{
+    while (!atomic_load_explicit(&p->done, memory_order_acquire))
+        sched_yield();
+}
+
 /*
  * The sessions sink, then pooling; at two or more threads in one process
  * both at once: the sink on the calling thread (a writer's HDF5 calls stay
  * on it, where HDF5's error printing is off and MPI expects them), pooling
  * on another (one nested level more for its own parallel loops), and the
- * two bidders' pooled curves on whichever thread is free first. The time
- * the sink takes beyond the other thread's pooling counts as sink time.
+ * two bidders' pooled curves on whichever thread is free first. When the
+ * calling thread is done with the sink, it pools a curve if pooling is
+ * still going on, then writes what pooling gave (the pooled sink) while
+ * the other thread pools the curves left. The HDF5 calls come in the same
+ * order at any thread count: the sessions sink, then the pooled sink. The
+ * time the writing takes beyond the other thread's pooling counts as sink
+ * time.
  */
 static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
 {
     const ds_analysis_opts_t *o = x->o;
     double t0 = ds_analysis_wall();
-    if (!o->sessions_sink)
-        return pool(x, x->threads, 1, diag, err);
+    if (!o->sessions_sink) {
+        int rc = pool(x, x->threads, 1, diag, err);
+        return rc ? rc : pooled_sink(x, err);
+    }
     if (x->threads < 2 || o->dist) {
         int rc = o->sessions_sink(o->block_ctx, x->a, err);
         x->a->seconds_sink += ds_analysis_wall() - t0;
-        return rc ? rc : pool(x, x->threads, 1, diag, err);
+        if (!rc)
+            rc = pool(x, x->threads, 1, diag, err);
+        if (!rc) {
+            double t1 = ds_analysis_wall();
+            rc = pooled_sink(x, err);
+            x->a->seconds_sink += ds_analysis_wall() - t1;
+        }
+        return rc;
     }
     /* the two bidders' curves need only the sessions' observations: each
      * thread pools whichever is left when it is done with its own part,
@@ -446,7 +484,9 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
         if (rc)
             return rc;
     }
-    int rc_sink = DS_OK, rc_pool = DS_OK;
+    int rc_sink = DS_OK;
+    pool_done_t pooled = {.rc = DS_OK};
+    atomic_init(&pooled.done, 0);
     double t_pool = 0, t_sink = 0;
     ds_error_t err_sink = {0};
 #ifdef _OPENMP
@@ -463,14 +503,24 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
 #endif
         if (me == 0) {
             rc_sink = o->sessions_sink(o->block_ctx, x->a, &err_sink);
+            if (team == 1 && !rc_sink) { /* no second thread after all */
+                pooled.rc = pool(x, 1, 0, diag, err);
+                atomic_store_explicit(&pooled.done, 1, memory_order_release);
+            }
+            if (!rc_sink) {
+                /* a curve while the other thread still pools */
+                if (!atomic_load_explicit(&pooled.done, memory_order_acquire))
+                    ds_analysis_km_take(x->c, x->a, &k, 1);
+                pool_done_wait(&pooled);
+                if (!pooled.rc)
+                    rc_sink = pooled_sink(x, &err_sink);
+                ds_analysis_km_take(x->c, x->a, &k, 2);
+            }
             t_sink = ds_analysis_wall() - t0;
-            if (team == 1 && !rc_sink) /* no second thread after all */
-                rc_pool = pool(x, 1, 0, diag, err);
-            if (!rc_sink)
-                ds_analysis_km_take(x->c, x->a, &k);
         } else if (me == 1) {
-            rc_pool = pool(x, x->threads - 1, 0, diag, err);
-            ds_analysis_km_take(x->c, x->a, &k);
+            pooled.rc = pool(x, x->threads - 1, 0, diag, err);
+            atomic_store_explicit(&pooled.done, 1, memory_order_release);
+            ds_analysis_km_take(x->c, x->a, &k, 2);
             t_pool = ds_analysis_wall() - t0;
         }
     }
@@ -478,15 +528,15 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
     if (levels < 2)
         omp_set_max_active_levels(levels);
 #endif
-    /* the sink's time beyond the other thread's pooling */
+    /* the writing's time beyond the other thread's pooling */
     double extra = t_sink - t_pool;
     x->a->seconds_sink += extra > 0 ? extra : 0;
     if (rc_sink) {
         *err = err_sink;
         return rc_sink;
     }
-    if (rc_pool)
-        return rc_pool;
+    if (pooled.rc)
+        return pooled.rc;
     return km ? ds_analysis_km_end(o, x->a, &k, err) : DS_OK;
 }
 

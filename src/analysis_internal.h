@@ -259,8 +259,9 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
  * The same in three steps, so that the two bidders can be pooled on
  * whichever threads are free (sink_and_pool): begin (a->km_pooled
  * allocated, k zeroed); take, on any number of threads at once, pools
- * the bidders no thread has taken yet; end, once every thread is done,
- * gives the first bidder's failure or reads the curves off.
+ * up to `most` of the bidders no thread has taken yet (2: all there are);
+ * end, once every thread is done, gives the first bidder's failure or
+ * reads the curves off.
  */
 typedef struct ds_analysis_km_run {
     int next;                 /* the next bidder to take */
@@ -270,7 +271,7 @@ typedef struct ds_analysis_km_run {
 int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
                          ds_error_t *err);
 void ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
-                         ds_analysis_km_run_t *k);
+                         ds_analysis_km_run_t *k, int most);
 int ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a,
                        const ds_analysis_km_run_t *k, ds_error_t *err);
 

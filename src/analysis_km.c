@@ -80,9 +80,9 @@ int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
 }
 
 void ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
-                         ds_analysis_km_run_t *k)
+                         ds_analysis_km_run_t *k, int most)
 {
-    for (;;) {
+    for (int taken = 0; taken < most; taken++) {
         int b;
 #pragma omp atomic capture
         b = k->next++;
@@ -116,6 +116,6 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     if (rc)
         return rc;
 #pragma omp parallel num_threads(threads > 1 ? 2 : 1)
-    ds_analysis_km_take(c, a, &k);
+    ds_analysis_km_take(c, a, &k, 2);
     return ds_analysis_km_end(o, a, &k, err);
 }

@@ -530,6 +530,7 @@ static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
     }
     ao->block_sink = ds_layout_stream_block;
     ao->sessions_sink = ds_layout_stream_sessions;
+    ao->pooled_sink = ds_layout_stream_pooled;
     ao->block_ctx = *ls;
     ao->block_rows = ds_layout_block_rows(c->n_states, a->n_lags,
                                           ds_analysis_window_skipped(c, ao) ==

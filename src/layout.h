@@ -60,9 +60,11 @@ int ds_layout_copy(ds_results_t *r, ds_results_reader_t *f,
  * block sink (ds_analysis_opts_t.block_sink / block_ctx) and
  * ds_layout_stream_sessions as its sessions sink, which writes
  * /responsiveness (the Kaplan-Meier curves the analysis computed),
- * /cycles and /softening; then end with the finished analysis: it writes
- * them if no sessions sink did, then the permutation p-values, closes the
- * datasets and writes the pooled tables, summaries and pooled curves.
+ * /cycles and /softening, and ds_layout_stream_pooled as its pooled sink,
+ * which closes the per-session datasets and writes the pooled lag and
+ * window tables; then end with the finished analysis: it writes what no
+ * sink did (the permutation p-values come before the datasets close),
+ * then the pooled curves.
  * The options given to begin must outlive the stream (the sink and end
  * read them). Free the stream in any case, after end or after a failure
  * (then ds_results_abort the file). ds_layout_block_rows is the block
@@ -80,6 +82,11 @@ int ds_layout_stream_block(void *ls, const ds_analysis_block_t *b,
  * pooling runs. */
 int ds_layout_stream_sessions(void *ls, const ds_analysis_t *a,
                               ds_error_t *err);
+/* The analysis' pooled sink (with the stream as block_ctx): closes the
+ * per-session datasets and writes the pooled lag and window tables and
+ * their summaries, while the pooled curves may still be pooled. */
+int ds_layout_stream_pooled(void *ls, const ds_analysis_t *a,
+                            ds_error_t *err);
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          ds_error_t *err);
 void ds_layout_stream_free(ds_layout_stream_t *ls); /* NULL is fine */

@@ -108,6 +108,7 @@ struct ds_layout_stream {
     uint8_t *zero;               /* [K*K] lag-1 structural zeros, or NULL */
     const ds_analysis_opts_t *o; /* the caller's: the sink and end read it */
     int sessions_done;           /* ds_layout_stream_sessions has run */
+    int pooled_done;             /* ds_layout_stream_pooled has run */
     ds_layout_rows_t *rows;      /* curve points and cycles fed so far */
 };
 
@@ -400,12 +401,21 @@ int ds_layout_stream_sessions(void *vls, const ds_analysis_t *a,
     return ds_layout_dyadic(ls->r, ls->c, a, ls->o, &ls->rows, err);
 }
 
+int ds_layout_stream_pooled(void *vls, const ds_analysis_t *a,
+                            ds_error_t *err)
+{
+    ds_layout_stream_t *ls = vls;
+    ls->pooled_done = 1;
+    return stream_finish(ls, a, err);
+}
+
 int ds_layout_stream_end(ds_layout_stream_t *ls, const ds_analysis_t *a,
                          ds_error_t *err)
 {
     if (!ls->sessions_done) /* the analysis had no sessions sink */
         TRY(ds_layout_stream_sessions(ls, a, err));
-    TRY(stream_finish(ls, a, err));
+    if (!ls->pooled_done) /* no pooled sink, or permutations */
+        TRY(stream_finish(ls, a, err));
     TRY(ds_layout_dyadic_pooled(ls->r, ls->c, a, err));
     return ds_layout_ap(ls->r, ls->c, a, ls->o, err);
 }

@@ -89,6 +89,19 @@ typedef struct ds_analysis_opts {
     int (*sessions_sink)(void *ctx, const struct ds_analysis *a,
                          ds_error_t *err);
     /*
+     * Called once (may be NULL; with block_ctx; never with permutations,
+     * whose p-values belong to the pooled tables), after sessions_sink,
+     * as soon as the lag, window and actor-partner pools are final: the
+     * pooled Kaplan-Meier curves may still be pooled meanwhile on other
+     * threads, and the sink must not read them (km_pooled) nor the bids'
+     * observations. It runs on the calling thread. At two or more
+     * threads this fills the time the calling thread would otherwise
+     * wait for the second bidder's curve (issue 16). Nonzero stops the
+     * run.
+     */
+    int (*pooled_sink)(void *ctx, const struct ds_analysis *a,
+                       ds_error_t *err);
+    /*
      * The MPI ranks sharing the run (dist.h), or NULL for one process.
      * Each rank computes its sessions (ds_dist_sessions) in blocks, the
      * same number of blocks on every rank (empty ones at the end, so that
