@@ -92,6 +92,25 @@ DYADSEQ_PIECE_BYTES=$P an bigp 2 ../big.csv
 check "4 KiB pieces: identical to the one-thread reader" cmp big1.h5 bigp.h5
 DYADSEQ_PIECE_BYTES=$P OMP_NUM_THREADS=3 "$D" validate big.csv >vp.out 2>&1
 check "4 KiB pieces, 3 threads: the same validate report" cmp v1.out vp.out
+# lines three times as long as a piece, in a column the reader ignores,
+# and no line feed after the last line: the parallel reader keeps them
+# (it opens the file once; a fall back to the one-thread reader opens it
+# again)
+awk 'BEGIN { x = "x"; while (length(x) < 12000) x = x x }
+    { print $0 "," (NR == 1 ? "note" : NR % 3001 ? "" : x) }' big.csv |
+    head -c -1 >long.csv
+an long1 1 ../long.csv
+DYADSEQ_PIECE_BYTES=$P an long2 2 ../long.csv
+check "lines longer than a piece, no last line feed: identical" \
+    cmp long1.h5 long2.h5
+if command -v strace >/dev/null 2>&1; then
+    DYADSEQ_PIECE_BYTES=$P OMP_NUM_THREADS=2 strace -f -qq -e trace=open,openat \
+        -o lo.txt "$D" validate long.csv >/dev/null 2>&1
+    check_eq "  read by the parallel reader (opened once)" \
+        "$(grep -c 'long.csv' lo.txt)" 1
+else
+    ok "  read by the parallel reader # SKIP no strace"
+fi
 # time going backwards inside a session, wherever the seams fall
 awk -F, -v OFS=, 'NR % 997 == 0 { $5 = "0.001" } { print }' big.csv >back.csv
 OMP_NUM_THREADS=1 "$D" validate back.csv >k1.out 2>&1
