@@ -182,11 +182,16 @@ int ds_outfile_close(ds_outfile_t *f, ds_error_t *err)
     return DS_OK;
 }
 
+int ds_outfile_fault(const char *name)
+{
+    const char *e = getenv("DYADSEQ_FAULT");
+    return e && strcmp(e, name) == 0;
+}
+
 /* Test-only fault injection (outfile.h). */
 static int fault_publish(const ds_outfile_t *f, ds_error_t *err)
 {
-    const char *e = getenv("DYADSEQ_FAULT");
-    if (!e || strcmp(e, "outfile_publish") != 0)
+    if (!ds_outfile_fault("outfile_publish"))
         return DS_OK;
     return ds_error_set(err, DS_EIO, "cannot create '%s' (injected fault "
                         "DYADSEQ_FAULT=outfile_publish)", f->path);
@@ -196,8 +201,7 @@ static int fault_publish(const ds_outfile_t *f, ds_error_t *err)
  * rename, as a library that damaged the heap may (outfile_internal.h). */
 static void fault_crash(void)
 {
-    const char *e = getenv("DYADSEQ_FAULT");
-    if (e && strcmp(e, "crash_after_publish") == 0)
+    if (ds_outfile_fault("crash_after_publish"))
         abort();
 }
 

@@ -42,6 +42,9 @@ void ds_outfile_guard_forget(const char *tmp);
 void *ds_outfile_guard_written_begin(const char *path, int *oom);
 void ds_outfile_guard_written_end(void *entry, int renamed);
 
+/* Whether the test-only DYADSEQ_FAULT names this fault (outfile.h). */
+int ds_outfile_fault(const char *name);
+
 /*
  * Have f's open temporary (f->tmp, f->fd) fdatasynced soon by the
  * background thread when it grew by 4 MiB since the last such request

@@ -39,7 +39,6 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -88,8 +87,7 @@ static ds_outfile_syncer_t *syncer_start(int fd)
     if (!s)
         return NULL;
     s->fd = fd;
-    const char *fault = getenv("DYADSEQ_FAULT");
-    s->fault = fault && strcmp(fault, "outfile_sync") == 0;
+    s->fault = ds_outfile_fault("outfile_sync");
     sigset_t all, old;
     locked = pthread_mutex_init(&s->lock, NULL) == 0;
     waits = locked && pthread_cond_init(&s->wake, NULL) == 0;
