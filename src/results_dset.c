@@ -645,14 +645,19 @@ int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
     return append(d, n_rows, data, err);
 }
 
-/* Whether rows [first, first + n_rows) of d are whole chunks that the
- * codec can take with other datasets' (nothing pending before them). */
-static int whole_chunks(const ds_results_dset_t *d, size_t first,
-                        size_t n_rows)
+/* The chunks that rows [first, first + n_rows) of d make for the codec to
+ * take with other datasets' (nothing pending before them): whole chunks,
+ * or the dataset's last rows, whose last chunk is stored padded with
+ * zeros as end() stores it; 0 when they make none. */
+static size_t batch_chunks(const ds_results_dset_t *d, size_t first,
+                           size_t n_rows)
 {
-    return d && d->direct && d->n_pending == 0 && first == d->rows_done &&
-           n_rows > 0 && n_rows % d->chunk_rows == 0 &&
-           n_rows <= d->rows - d->rows_done;
+    if (!d || !d->direct || d->n_pending || first != d->rows_done ||
+        n_rows == 0 || n_rows > d->rows - d->rows_done)
+        return 0;
+    if (n_rows % d->chunk_rows == 0)
+        return n_rows / d->chunk_rows;
+    return first + n_rows == d->rows ? n_rows / d->chunk_rows + 1 : 0;
 }
 
 int ds_results_append_block(ds_results_dset_t *const *d,
@@ -667,22 +672,38 @@ int ds_results_append_block(ds_results_dset_t *const *d,
     size_t batch = ds_results_codec_batch(&r->codec);
     ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
     unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
+    unsigned char *pad[DS_RESULTS_CODEC_BATCH_MAX]; /* last chunks, padded */
     size_t len[DS_RESULTS_CODEC_BATCH_MAX];
     size_t i = 0;
     while (i < n_dsets) {
         /* the datasets from i on whose chunks fit in one batch */
-        size_t j = i, nj = 0;
-        while (!r->dist && j < n_dsets && whole_chunks(d[j], first, n_rows) &&
-               nj + n_rows / d[j]->chunk_rows <= batch) {
-            size_t cb = chunk_bytes_of(d[j]);
-            for (size_t k = 0; k < n_rows / d[j]->chunk_rows; k++)
-                job[nj++] = (ds_results_codec_job_t){
-                    (const unsigned char *)data[j] + k * cb, cb,
-                    d[j]->elem_size, d[j]->level};
+        size_t j = i, nj = 0, np = 0, nc;
+        int rc = 0;
+        while (!r->dist && j < n_dsets &&
+               (nc = batch_chunks(d[j], first, n_rows)) > 0 &&
+               nj + nc <= batch) {
+            size_t cb = chunk_bytes_of(d[j]), whole = n_rows / d[j]->chunk_rows;
+            const unsigned char *src = data[j];
+            for (size_t k = 0; k < nc; k++, src += cb) {
+                if (k == whole) { /* the dataset's last rows */
+                    size_t have = (n_rows - whole * d[j]->chunk_rows) *
+                                  d[j]->row_elems * d[j]->elem_size;
+                    if (!(pad[np] = malloc(cb))) {
+                        rc = ds_results_oom(err);
+                        break;
+                    }
+                    memcpy(pad[np], src, have);
+                    memset(pad[np] + have, 0, cb - have);
+                    src = pad[np++];
+                }
+                job[nj++] = (ds_results_codec_job_t){src, cb, d[j]->elem_size,
+                                                     d[j]->level};
+            }
+            if (rc)
+                break;
             j++;
         }
-        int rc = 0;
-        if (j == i) { /* one at a time, as ds_results_append_at */
+        if (!rc && j == i) { /* one at a time, as ds_results_append_at */
             if (d[i])
                 rc = ds_results_append_at(d[i], first, n_rows, data[i], err);
             if (rc)
@@ -690,12 +711,16 @@ int ds_results_append_block(ds_results_dset_t *const *d,
             i++;
             continue;
         }
-        rc = ds_results_codec_run(&r->codec, job, nj, out, len, err);
+        if (!rc)
+            rc = ds_results_codec_run(&r->codec, job, nj, out, len, err);
         for (size_t k = 0; !rc && i < j; i++) { /* stored in dataset order */
-            for (size_t c = 0; !rc && c < n_rows / d[i]->chunk_rows; c++)
+            for (size_t c = batch_chunks(d[i], first, n_rows); !rc && c > 0;
+                 c--)
                 rc = put_chunk(d[i], out[k], len[k], err), k++;
             d[i]->rows_done += n_rows;
         }
+        while (np > 0)
+            free(pad[--np]);
         if (rc)
             return rc;
         ds_outfile_writeback(&r->out);
