@@ -55,7 +55,7 @@ CFLAGS  += -std=c11 $(OPTFLAGS) $(WARN) -fopenmp -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags gsl $(HDF5_PC) jansson expat $(MPI_PC))
 PKG_LIBS   = $(shell pkg-config --libs gsl $(HDF5_PC) jansson expat $(MPI_PC))
 LDFLAGS += $(OPTFLAGS) -fopenmp
-# STATIC_LIBS=1 (the default, serial build): libcsv, GSL, HDF5, jansson
+# STATIC_LIBS=1 (the default, serial build): GSL, HDF5, jansson
 # and expat are linked in from their Debian -dev packages' archives, so
 # a start does not load Debian's shared HDF5 and the ~30 libraries it
 # pulls in (libcurl, TLS, Kerberos, LDAP) that dyadseq never uses: a
@@ -63,8 +63,14 @@ LDFLAGS += $(OPTFLAGS) -fopenmp
 # links them as shared libraries; so does the MPI program, and so does
 # the serial one on a system without those archives. Which is decided
 # when linking (these are `=` variables), once install-deps has run.
+# libcsv is the exception: Debian's shared libcsv.so.3 is one small file
+# with no dependencies, and its csv_parse, the innermost loop of reading,
+# then runs from the same code at the same addresses in every build. From
+# the archive, its place in the program moved with the size of the code
+# linked before it, and one place made a one-thread `validate` of the
+# 1-million-event benchmark 4% slower than another (docs/performance.md).
 STATIC_LIBS ?= $(if $(filter 1,$(MPI)),0,1)
-LIBS_STATIC = -Wl,-Bstatic -lcsv $(filter-out -lm,$(PKG_LIBS)) -lsz -laec \
+LIBS_STATIC = -lcsv -Wl,-Bstatic $(filter-out -lm,$(PKG_LIBS)) -lsz -laec \
               -lz -Wl,-Bdynamic -ldl -lm
 LIBS_SHARED = -lcsv $(PKG_LIBS) -lz -lm
 # (looked for once, at the first link: the eval keeps the answer)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # have_archives.sh CC [-LDIR...]: print 1 when the static archives that
 # `make` links by default (STATIC_LIBS=1, README "Dependencies") are all
-# there: libcsv, GSL, HDF5 (in CC's search path or a -L directory, where
+# there: GSL, HDF5 (in CC's search path or a -L directory, where
 # Debian keeps it), jansson, expat, szip/libaec and zlib. Print nothing
 # when one is missing, and the Makefile links them as shared libraries.
 cc=$1
@@ -16,7 +16,7 @@ DIRS=""
 for a in "$@"; do
     case $a in -L*) DIRS="$DIRS ${a#-L}" ;; esac
 done
-for lib in csv gsl gslcblas hdf5 jansson expat sz aec z; do
+for lib in gsl gslcblas hdf5 jansson expat sz aec z; do
     found "$lib" || exit 0
 done
 echo 1
