@@ -22,6 +22,10 @@
 #   BENCH_SEED=7              simulate's seed
 #   BENCH_E2E_EVENTS=1000000  the end-to-end corpus (issue 16): analyze at 1
 #                             and all threads against the floor, same files
+#   BENCH_E2E_REPS=3*BENCH_REPS  runs of that trio (figures 7a-7c): under a
+#                             second each, so more of them than of the
+#                             other figures, for medians that a passing
+#                             disturbance of the host moves less
 #   BENCH_MPI_RANKS="1 2 3"   ranks of the MPI program on the main corpus
 #   BENCH_LARGE_EVENTS=10000000  a corpus for figure 4b alone: one analyze
 #                             at all threads, its peak memory against issue
@@ -55,6 +59,7 @@ set -u
 : "${BENCH_SEED:=7}"
 : "${BENCH_OUT:=results/bench.md}"
 : "${BENCH_E2E_EVENTS:=1000000}"
+: "${BENCH_E2E_REPS:=}"
 : "${BENCH_MPI_RANKS:=1 2 3}"
 : "${DYADSEQ_MPI:=}"
 : "${BENCH_PIN:=auto}"
@@ -79,9 +84,13 @@ for v in BENCH_EVENTS BENCH_SESSION_EVENTS BENCH_R_EVENTS BENCH_PERM_COUPLES \
         '' | *[!0-9]*) die "$v must be a whole number, not '$val'" ;;
     esac
 done
+[ -n "$BENCH_E2E_REPS" ] || BENCH_E2E_REPS=$((3 * BENCH_REPS))
+case "$BENCH_E2E_REPS" in
+    '' | *[!0-9]*) die "BENCH_E2E_REPS must be a whole number, not '$BENCH_E2E_REPS'" ;;
+esac
 [ "$BENCH_REPS" -ge 1 ] && [ "$BENCH_THREADS" -ge 1 ] &&
     [ "$BENCH_SESSION_EVENTS" -ge 2 ] && [ "$BENCH_PERMS" -ge 1 ] &&
-    [ "$BENCH_R_PERMS" -ge 1 ] || die "BENCH_REPS, BENCH_THREADS and BENCH_*PERMS must be >= 1, BENCH_SESSION_EVENTS >= 2"
+    [ "$BENCH_R_PERMS" -ge 1 ] && [ "$BENCH_E2E_REPS" -ge 1 ] || die "BENCH_REPS, BENCH_E2E_REPS, BENCH_THREADS and BENCH_*PERMS must be >= 1, BENCH_SESSION_EVENTS >= 2"
 
 [ -x "$DYADSEQ" ] || die "$DYADSEQ not found; run 'make' first"
 [ -x "$PARSE_FLOOR" ] || die "$PARSE_FLOOR not found; run 'make bench'"
@@ -328,8 +337,8 @@ done
 if [ "$HAVE_ANALYZE" -eq 1 ]; then
     cmd "$PIN${PIN:+ }$PARSE_FLOOR $T/e2e"
     REP=1
-    while [ "$REP" -le "$BENCH_REPS" ]; do
-        log "run $REP of $BENCH_REPS: end to end at 1 and $BENCH_THREADS threads ($N_E2E events)"
+    while [ "$REP" -le "$BENCH_E2E_REPS" ]; do
+        log "run $REP of $BENCH_E2E_REPS: end to end at 1 and $BENCH_THREADS threads ($N_E2E events)"
         # shellcheck disable=SC2086
         if run efloor $PIN "$PARSE_FLOOR" "$T/e2e"; then
             field seconds "$T/efloor.out" >>"$T/efloor.secs"
@@ -670,7 +679,7 @@ REPORT="$T/bench.md"
     echo "- software: ${VERSION:-dyadseq}, commit $COMMIT; ${CCVER:-cc}; ${RVER:-no R}"
     echo "- load average at the start $LOAD0 (the figures are only as good as the machine was quiet: other work on it slows some runs more than others)"
     echo "- main corpus: $(commas "$N_MAIN") events, $(commas "$((2 * MAIN_COUPLES))") sessions of about $SE events ($(commas "$MAIN_COUPLES") couples × pre, post), $(awk -v b="$BYTES_MAIN" 'BEGIN { printf "%.1f MB", b / 1e6 }') in $(commas "$FILES_MAIN") files; end-to-end corpus $(commas "$N_E2E") events (the same shape)${N_LARGE:+; large corpus $(commas "$N_LARGE") events (the same shape, figure 4b only)}; R corpus $(commas "$N_R") events; permutation corpus $PERM_SESSIONS sessions × $BENCH_PERM_EVENTS events = $(commas "$N_PERM") (demo-sized), $BENCH_PERMS permutations for dyadseq and $BENCH_R_PERMS for R"
-    echo "- each figure is the median of $BENCH_REPS runs; files were in the page cache; \"all cores\" = $BENCH_THREADS threads; the whole benchmark took $ELAPSED s"
+    echo "- each figure is the median of $BENCH_REPS runs (7a-7c: of $BENCH_E2E_REPS); files were in the page cache; \"all cores\" = $BENCH_THREADS threads; the whole benchmark took $ELAPSED s"
     echo
     echo "| # | figure | value | target | status |"
     echo "| --- | --- | --- | --- | --- |"
@@ -722,7 +731,7 @@ if [ -f README.md ] && grep -q '^<!-- mpi:begin -->' README.md &&
             [ -n "$W" ] && echo "| MPI | $np × $thr | $(fmt s "$W") | $(fmt eps "$(num "n / s" n="$N_MAIN" s="$W")") |"
         done
         echo
-        echo "$(commas "$N_MAIN") events in $(commas "$((2 * MAIN_COUPLES))") sessions, medians of $BENCH_REPS runs, $(date -u '+%Y-%m-%d'), load average at the start $LOAD0."
+        echo "$(commas "$N_MAIN") events in $(commas "$((2 * MAIN_COUPLES))") sessions, medians of $BENCH_REPS runs (end to end: $BENCH_E2E_REPS), $(date -u '+%Y-%m-%d'), load average at the start $LOAD0."
     } >"$T/mpi.part"
     awk -v part="$T/mpi.part" '
         /^<!-- mpi:begin -->/ { print; while ((getline l < part) > 0) print l; skip = 1; next }
