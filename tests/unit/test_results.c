@@ -704,7 +704,9 @@ static int write_blocks(const char *path, int together, size_t S,
 
 /* ds_results_append_block writes what ds_results_append_at one dataset
  * after another writes, byte for byte: blocks of whole chunks (the
- * codec's batch path), and blocks that are not (one at a time). */
+ * codec's batch path; the last block, short, is the datasets' last rows,
+ * padded with zeros in the batch as ds_results_end pads them when they
+ * come one at a time), and blocks that are not (one at a time). */
 static void test_append_block(void)
 {
     ds_error_t err = {0};
