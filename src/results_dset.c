@@ -682,7 +682,8 @@ int ds_results_append_block(ds_results_dset_t *const *d,
         while (!r->dist && j < n_dsets &&
                (nc = batch_chunks(d[j], first, n_rows)) > 0 &&
                nj + nc <= batch) {
-            size_t cb = chunk_bytes_of(d[j]), whole = n_rows / d[j]->chunk_rows;
+            size_t cb = chunk_bytes_of(d[j]);
+            size_t whole = n_rows / d[j]->chunk_rows;
             const unsigned char *src = data[j];
             for (size_t k = 0; k < nc; k++, src += cb) {
                 if (k == whole) { /* the dataset's last rows */
