@@ -645,10 +645,20 @@ int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
     return append(d, n_rows, data, err);
 }
 
+/* The last, partial chunk of d, its first `rows` rows in d->pending,
+ * padded with zeros to a whole chunk (end() and the batch store it so). */
+static const unsigned char *pad_pending(ds_results_dset_t *d, size_t rows)
+{
+    size_t row_bytes = d->row_elems * d->elem_size;
+    memset(d->pending + rows * row_bytes, 0,
+           (d->chunk_rows - rows) * row_bytes);
+    return d->pending;
+}
+
 /* The chunks that rows [first, first + n_rows) of d make for the codec to
  * take with other datasets' (nothing pending before them): whole chunks,
  * or the dataset's last rows, whose last chunk is stored padded with
- * zeros as end() stores it; 0 when they make none. */
+ * zeros (pad_pending); 0 when they make none. */
 static size_t batch_chunks(const ds_results_dset_t *d, size_t first,
                            size_t n_rows)
 {
@@ -672,13 +682,11 @@ int ds_results_append_block(ds_results_dset_t *const *d,
     size_t batch = ds_results_codec_batch(&r->codec);
     ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
     unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
-    unsigned char *pad[DS_RESULTS_CODEC_BATCH_MAX]; /* last chunks, padded */
     size_t len[DS_RESULTS_CODEC_BATCH_MAX];
     size_t i = 0;
     while (i < n_dsets) {
         /* the datasets from i on whose chunks fit in one batch */
-        size_t j = i, nj = 0, np = 0, nc;
-        int rc = 0;
+        size_t j = i, nj = 0, nc;
         while (!r->dist && j < n_dsets &&
                (nc = batch_chunks(d[j], first, n_rows)) > 0 &&
                nj + nc <= batch) {
@@ -687,24 +695,18 @@ int ds_results_append_block(ds_results_dset_t *const *d,
             const unsigned char *src = data[j];
             for (size_t k = 0; k < nc; k++, src += cb) {
                 if (k == whole) { /* the dataset's last rows */
-                    size_t have = (n_rows - whole * d[j]->chunk_rows) *
-                                  d[j]->row_elems * d[j]->elem_size;
-                    if (!(pad[np] = malloc(cb))) {
-                        rc = ds_results_oom(err);
-                        break;
-                    }
-                    memcpy(pad[np], src, have);
-                    memset(pad[np] + have, 0, cb - have);
-                    src = pad[np++];
+                    size_t left = n_rows - whole * d[j]->chunk_rows;
+                    memcpy(d[j]->pending, src,
+                           left * d[j]->row_elems * d[j]->elem_size);
+                    src = pad_pending(d[j], left);
                 }
                 job[nj++] = (ds_results_codec_job_t){src, cb, d[j]->elem_size,
                                                      d[j]->level};
             }
-            if (rc)
-                break;
             j++;
         }
-        if (!rc && j == i) { /* one at a time, as ds_results_append_at */
+        int rc = 0;
+        if (j == i) { /* one at a time, as ds_results_append_at */
             if (d[i])
                 rc = ds_results_append_at(d[i], first, n_rows, data[i], err);
             if (rc)
@@ -712,16 +714,13 @@ int ds_results_append_block(ds_results_dset_t *const *d,
             i++;
             continue;
         }
-        if (!rc)
-            rc = ds_results_codec_run(&r->codec, job, nj, out, len, err);
+        rc = ds_results_codec_run(&r->codec, job, nj, out, len, err);
         for (size_t k = 0; !rc && i < j; i++) { /* stored in dataset order */
             for (size_t c = batch_chunks(d[i], first, n_rows); !rc && c > 0;
                  c--)
                 rc = put_chunk(d[i], out[k], len[k], err), k++;
             d[i]->rows_done += n_rows;
         }
-        while (np > 0)
-            free(pad[--np]);
         if (rc)
             return rc;
         ds_outfile_writeback(&r->out);
@@ -748,11 +747,8 @@ static int end(ds_results_dset_t *d, ds_error_t *err)
         goto done;
     }
     if (d->n_pending) {
-        /* the last, partial chunk is stored whole: pad with zeros */
-        size_t row_bytes = d->row_elems * d->elem_size;
-        memset(d->pending + d->n_pending * row_bytes, 0,
-               (d->chunk_rows - d->n_pending) * row_bytes);
-        if ((rc = write_chunks(d, d->pending, 1, err)))
+        /* the last, partial chunk is stored whole */
+        if ((rc = write_chunks(d, pad_pending(d, d->n_pending), 1, err)))
             goto done;
         d->n_pending = 0;
     }
