@@ -15,9 +15,15 @@
 #define _GNU_SOURCE /* memrchr */
 #include "ingest_internal.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define PIECE_BYTES ((size_t)1 << 20)    /* a task: about 25,000 rows */
 #define ROUND_PIECES 4                   /* pieces per thread and round */
@@ -35,14 +41,21 @@ typedef struct fstate {
     size_t n_rows;            /* data rows merged so far */
     size_t left;              /* bytes not read yet, as the size said */
     int started, eof, done;
+    size_t hash_seq;          /* chunks given to the hash so far */
+    atomic_size_t hash_next;  /* chunks hashed so far (in order) */
 } fstate_t;
 
-/* A task of a round: parse a piece, or hash a chunk (hash != NULL). */
+struct round;
+
+/* A task of a round: parse a piece, or hash a chunk (hash != NULL, the
+ * file's chunk hash_seq, hashed once chunk hash_seq - 1 is). */
 typedef struct item {
     fstate_t *f;
     const unsigned char *data;
     size_t len;
     ds_sha256_t *hash;
+    size_t hash_seq;
+    struct round *round;      /* whose count of finished items it adds to */
     ds_ingest_t *pb;          /* the piece's events */
     size_t end_line, n_rows;
     int rc;                   /* DS_OK, INGEST_FALLBACK or a DS_E* code */
@@ -228,6 +241,7 @@ static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **bu
         h->data = p + f->tail_len;
         h->len = n;
         h->hash = &f->hash;
+        h->hash_seq = f->hash_seq++;
     }
     size_t len = f->tail_len + n, pos = 0;
     free(f->tail);
@@ -295,6 +309,7 @@ static int read_chunk(fstate_t *f, size_t want, size_t piece, unsigned char **bu
 typedef struct round {
     item_t *items;
     size_t n_items, max_items;
+    atomic_size_t done;          /* items finished (run, or skipped) */
     unsigned char **bufs;
     size_t n_bufs, max_bufs;
     size_t files_from, files_to; /* fs[files_from, files_to) end here */
@@ -353,6 +368,7 @@ static int gather(loader_t *L, round_t *r, ds_error_t *err)
                 return rc;
             f->file = f->hdr.src.file;
             ds_sha256_init(&f->hash);
+            atomic_init(&f->hash_next, 0);
             struct stat st;
             f->left = fstat(fileno(f->fp), &st) == 0 && st.st_size >= 0
                           ? (size_t)st.st_size
@@ -407,16 +423,148 @@ static int merge_round(loader_t *L, round_t *r, ds_error_t *err)
 }
 
 /*
- * A pipeline of rounds: while the tasks of round k parse its pieces and
- * hash its chunks on all threads, this thread merges round k - 1 in order
- * and reads and cuts round k + 1, then helps with what is left of round k
- * (the end of the taskgroup). Rounds are about ROUND_PIECES x threads MiB,
- * pieces about PIECE_BYTES. The reading is done by the calling thread
- * (omp master, not single): its chunks then come from the main malloc
- * arena, which has huge pages (cli_hugepages.c); another thread's arena
- * faults them in 4 KiB at a time, which made the reading 3-4 times
+ * The items of the rounds read and not yet taken, in order: a ring of
+ * pointers that the calling thread fills (publish) and every thread takes
+ * from (take). A slot is written again only once its round is merged,
+ * when every item in it was taken and finished; three rounds are out at
+ * most, so three rounds' items of slots suffice.
+ */
+typedef struct queue {
+    item_t **slot;
+    size_t cap;
+    atomic_size_t published, taken;
+    atomic_int stop;     /* a failure: items are skipped, not run */
+    atomic_int finished; /* nothing more will be published */
+} queue_t;
+
+static void publish(queue_t *q, round_t *r)
+{
+    atomic_store_explicit(&r->done, 0, memory_order_relaxed);
+    size_t p = atomic_load_explicit(&q->published, memory_order_relaxed);
+    for (size_t i = 0; i < r->n_items; i++) {
+        r->items[i].round = r;
+        q->slot[(p + i) % q->cap] = &r->items[i];
+    }
+    atomic_store_explicit(&q->published, p + r->n_items,
+                          memory_order_release);
+}
+
+/* The next item no thread has taken, or NULL. */
+static item_t *take(queue_t *q)
+{
+    size_t t = atomic_load_explicit(&q->taken, memory_order_relaxed);
+    while (t < atomic_load_explicit(&q->published, memory_order_acquire))
+        if (atomic_compare_exchange_weak_explicit(&q->taken, &t, t + 1,
+                                                  memory_order_acq_rel,
+                                                  memory_order_relaxed))
+            return q->slot[t % q->cap];
+    return NULL;
+}
+
+/* A thread with nothing to do right now: yield the processor, and after a
+ * while sleep in short naps (a disk being read may keep it waiting). */
+static void idle(unsigned *spins)
+{
+    if (++*spins < 1000) {
+        sched_yield();
+        return;
+    }
+    struct timespec nap = {0, 50000};
+    nanosleep(&nap, NULL);
+}
+
+/* Run a taken item (a file's chunks are hashed in order), or skip it
+ * after a failure, and count it finished. */
+static void work(queue_t *q, item_t *it, const ds_ingest_opts_t *opts)
+{
+    unsigned spins = 0;
+    if (it->hash)
+        while (atomic_load_explicit(&it->f->hash_next,
+                                    memory_order_acquire) != it->hash_seq &&
+               !atomic_load_explicit(&q->stop, memory_order_relaxed))
+            idle(&spins);
+    if (!atomic_load_explicit(&q->stop, memory_order_relaxed))
+        run_item(it, opts);
+    if (it->hash)
+        atomic_store_explicit(&it->f->hash_next, it->hash_seq + 1,
+                              memory_order_release);
+    atomic_fetch_add_explicit(&it->round->done, 1, memory_order_release);
+}
+
+static int round_finished(round_t *r)
+{
+    return atomic_load_explicit(&r->done, memory_order_acquire) ==
+           r->n_items;
+}
+
+/*
+ * The calling thread's part: rounds read (gather) into a ring of three,
+ * published as soon as read, and merged in order as soon as all their
+ * items are finished; in between, it runs items as the other threads do.
+ * Merging comes first (it frees a slot of the ring), then reading; no
+ * thread waits for a round to end while there is an item to run, so the
+ * threads that finish a round early go on to the next one. Rounds are
+ * about ROUND_PIECES x threads MiB, pieces about PIECE_BYTES. The reading
+ * is done by the calling thread: its chunks then come from the main
+ * malloc arena, which has huge pages (cli_hugepages.c); another thread's
+ * arena faults them in 4 KiB at a time, which made the reading 3-4 times
  * slower in the runs where that thread took it.
  */
+static int pipeline(loader_t *L, round_t *R, queue_t *q,
+                    const ds_ingest_opts_t *opts, ds_error_t *err)
+{
+    size_t g = 0, m = 0; /* rounds read, rounds merged */
+    int rc = DS_OK, more = 1;
+    unsigned spins = 0;
+    for (;;) {
+        if (m < g && round_finished(&R[m % 3])) {
+            if ((rc = merge_round(L, &R[m++ % 3], err)))
+                break;
+        } else if (more && g - m < 3) {
+            round_t *r = &R[g % 3];
+            if ((rc = gather(L, r, err)))
+                break; /* its items were never published */
+            if (r->n_items == 0 && r->files_to == r->files_from)
+                more = 0; /* every file read */
+            else
+                publish(q, r), g++;
+        } else if (!more && m == g) {
+            break;
+        } else {
+            item_t *it = take(q);
+            if (it)
+                work(q, it, opts), spins = 0;
+            else
+                idle(&spins);
+        }
+    }
+    if (rc) { /* skip what is left, and wait for what is running */
+        atomic_store_explicit(&q->stop, 1, memory_order_relaxed);
+        for (item_t *it; (it = take(q)) != NULL;)
+            work(q, it, opts);
+        for (; m < g; m++)
+            while (!round_finished(&R[m % 3]))
+                idle(&spins);
+    }
+    atomic_store_explicit(&q->finished, 1, memory_order_release);
+    return rc;
+}
+
+/* Another thread's part: items until the calling thread is done. */
+static void helper(queue_t *q, const ds_ingest_opts_t *opts)
+{
+    unsigned spins = 0;
+    for (;;) {
+        item_t *it = take(q);
+        if (it)
+            work(q, it, opts), spins = 0;
+        else if (atomic_load_explicit(&q->finished, memory_order_acquire))
+            return;
+        else
+            idle(&spins);
+    }
+}
+
 int ingest_load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
                          int threads, ds_corpus_t **out, ds_diag_t *diag,
                          ds_error_t *err)
@@ -440,6 +588,7 @@ int ingest_load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
     L.ramp = (size_t)threads * L.piece;
     round_t R[3];
     memset(R, 0, sizeof R);
+    queue_t q = {0};
     ds_diag_init(&L.hdiag, 50);
     L.g = ds_ingest_alloc(opts);
     L.fs = calloc(n ? n : 1, sizeof *L.fs);
@@ -451,35 +600,28 @@ int ingest_load_parallel(char **paths, size_t n, const ds_ingest_opts_t *opts,
         R[k].bufs = calloc(R[k].max_bufs, sizeof *R[k].bufs);
         ok = ok && R[k].items && R[k].bufs;
     }
+    q.cap = 3 * R[0].max_items;
+    q.slot = malloc(q.cap * sizeof *q.slot);
+    atomic_init(&q.published, 0);
+    atomic_init(&q.taken, 0);
+    atomic_init(&q.stop, 0);
+    atomic_init(&q.finished, 0);
+    ok = ok && q.slot;
     if (!ok) {
         rc = ds_error_set(err, DS_ENOMEM, "out of memory");
         goto done;
     }
-    rc = gather(&L, &R[0], err);
 #pragma omp parallel num_threads(threads)
-#pragma omp master
-    for (size_t k = 0; rc == DS_OK; k++) {
-        round_t *cur = &R[k % 3], *prev = k ? &R[(k + 2) % 3] : NULL,
-                *nxt = &R[(k + 1) % 3];
-        if (cur->n_items == 0 && cur->files_to == cur->files_from) {
-            if (prev) /* the last round */
-                rc = merge_round(&L, prev, err);
-            break;
-        }
-        int rc2 = DS_OK;
-#pragma omp taskgroup
-        {
-            for (size_t i = 0; i < cur->n_items; i++) {
-                item_t *it = &cur->items[i];
-#pragma omp task firstprivate(it)
-                run_item(it, opts);
-            }
-            if (prev)
-                rc2 = merge_round(&L, prev, err);
-            if (rc2 == DS_OK)
-                rc2 = gather(&L, nxt, err);
-        }
-        rc = rc2;
+    {
+#ifdef _OPENMP
+        int me = omp_get_thread_num();
+#else
+        int me = 0;
+#endif
+        if (me == 0)
+            rc = pipeline(&L, R, &q, opts, err);
+        else
+            helper(&q, opts);
     }
     if (rc)
         goto done;
@@ -504,6 +646,7 @@ done:
         free(R[k].items);
         free(R[k].bufs);
     }
+    free(q.slot);
     for (size_t i = 0; L.fs && i < n; i++)
         fstate_close(&L.fs[i]);
     free(L.fs);
