@@ -462,14 +462,18 @@ static item_t *take(queue_t *q)
 }
 
 /* A thread with nothing to do right now: yield the processor, and after a
- * while sleep in short naps (a disk being read may keep it waiting). */
+ * while sleep in naps of 50 µs growing to 1.6 ms (a disk being read may
+ * keep it waiting, and a machine of many cores would spend them on
+ * waking up). *spins counts the waits since the thread last had work. */
 static void idle(unsigned *spins)
 {
-    if (++*spins < 1000) {
+    unsigned k = ++*spins;
+    if (k < 1000) {
         sched_yield();
         return;
     }
-    struct timespec nap = {0, 50000};
+    unsigned shift = (k - 1000) / 16;
+    struct timespec nap = {0, 50000L << (shift < 5 ? shift : 5)};
     nanosleep(&nap, NULL);
 }
 
