@@ -26,6 +26,13 @@
 #                             second each, so more of them than of the
 #                             other figures, for medians that a passing
 #                             disturbance of the host moves less
+#   BENCH_E2E_WARMUP=0        1: each timed run of that trio follows an
+#                             untimed run of the same command, so that no
+#                             figure depends on what ran just before it (on
+#                             the development machine a two-thread run
+#                             after a one-thread run took 10-20 ms longer
+#                             than after another two-thread run;
+#                             docs/performance.md, eighth pass)
 #   BENCH_MPI_RANKS="1 2 3"   ranks of the MPI program on the main corpus
 #   BENCH_LARGE_EVENTS=10000000  a corpus for figure 4b alone: one analyze
 #                             at all threads, its peak memory against issue
@@ -60,6 +67,7 @@ set -u
 : "${BENCH_OUT:=results/bench.md}"
 : "${BENCH_E2E_EVENTS:=1000000}"
 : "${BENCH_E2E_REPS:=}"
+: "${BENCH_E2E_WARMUP:=0}"
 : "${BENCH_MPI_RANKS:=1 2 3}"
 : "${DYADSEQ_MPI:=}"
 : "${BENCH_PIN:=auto}"
@@ -235,6 +243,16 @@ analyze() {
     rm -f "$T/out.h5"
 }
 
+# warm_up THREADS: the end-to-end run at THREADS, untimed (BENCH_E2E_WARMUP).
+warm_up() {
+    pin=""
+    [ "$1" -eq 1 ] && pin=$PIN
+    # shellcheck disable=SC2086 # $pin is empty or "taskset -c N"
+    $pin "$DYADSEQ" analyze "$T/e2e" -o "$T/out.h5" -t "$1" --no-window \
+        --no-progress -q >/dev/null 2>&1
+    rm -f "$T/out.h5"
+}
+
 # --- corpora -----------------------------------------------------------------
 
 SE=$BENCH_SESSION_EVENTS
@@ -345,7 +363,9 @@ if [ "$HAVE_ANALYZE" -eq 1 ]; then
         else
             fail efloor "parse_floor"
         fi
+        [ "$BENCH_E2E_WARMUP" = 1 ] && warm_up 1
         analyze e1 "$T/e2e" 1
+        [ "$BENCH_E2E_WARMUP" = 1 ] && warm_up "$BENCH_THREADS"
         analyze eN "$T/e2e" "$BENCH_THREADS"
         REP=$((REP + 1))
     done
@@ -679,6 +699,7 @@ REPORT="$T/bench.md"
     echo "- software: ${VERSION:-dyadseq}, commit $COMMIT; ${CCVER:-cc}; ${RVER:-no R}"
     echo "- load average at the start $LOAD0 (the figures are only as good as the machine was quiet: other work on it slows some runs more than others)"
     echo "- main corpus: $(commas "$N_MAIN") events, $(commas "$((2 * MAIN_COUPLES))") sessions of about $SE events ($(commas "$MAIN_COUPLES") couples × pre, post), $(awk -v b="$BYTES_MAIN" 'BEGIN { printf "%.1f MB", b / 1e6 }') in $(commas "$FILES_MAIN") files; end-to-end corpus $(commas "$N_E2E") events (the same shape)${N_LARGE:+; large corpus $(commas "$N_LARGE") events (the same shape, figure 4b only)}; R corpus $(commas "$N_R") events; permutation corpus $PERM_SESSIONS sessions × $BENCH_PERM_EVENTS events = $(commas "$N_PERM") (demo-sized), $BENCH_PERMS permutations for dyadseq and $BENCH_R_PERMS for R"
+    [ "$BENCH_E2E_WARMUP" = 1 ] && echo "- 7a-7c: each timed run followed an untimed run of the same command (BENCH_E2E_WARMUP=1)"
     echo "- each figure is the median of $BENCH_REPS runs (7a-7c: of $BENCH_E2E_REPS); files were in the page cache; \"all cores\" = $BENCH_THREADS threads; the whole benchmark took $ELAPSED s"
     echo
     echo "| # | figure | value | target | status |"
