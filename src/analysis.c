@@ -478,7 +478,8 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
      * thread pools whichever is left when it is done with its own part,
      * so that neither waits for the other */
     int km = x->a->responsive != NULL;
-    ds_analysis_km_run_t k = {.next = 2}; /* none to take without */
+    ds_analysis_km_run_t k = {.next = DS_ANALYSIS_KM_JOBS}; /* none
+                                                             * without */
     if (km) {
         int rc = ds_analysis_km_begin(x->a, &k, err);
         if (rc)
@@ -508,19 +509,21 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
                 atomic_store_explicit(&pooled.done, 1, memory_order_release);
             }
             if (!rc_sink) {
-                /* a curve while the other thread still pools */
-                if (!atomic_load_explicit(&pooled.done, memory_order_acquire))
-                    ds_analysis_km_take(x->c, x->a, &k, 1);
+                /* curves while the other thread still pools */
+                while (!atomic_load_explicit(&pooled.done,
+                                             memory_order_acquire) &&
+                       ds_analysis_km_take(x->c, x->a, &k, 1))
+                    ;
                 pool_done_wait(&pooled);
                 if (!pooled.rc)
                     rc_sink = pooled_sink(x, &err_sink);
-                ds_analysis_km_take(x->c, x->a, &k, 2);
+                ds_analysis_km_take(x->c, x->a, &k, DS_ANALYSIS_KM_JOBS);
             }
             t_sink = ds_analysis_wall() - t0;
         } else if (me == 1) {
             pooled.rc = pool(x, x->threads - 1, 0, diag, err);
             atomic_store_explicit(&pooled.done, 1, memory_order_release);
-            ds_analysis_km_take(x->c, x->a, &k, 2);
+            ds_analysis_km_take(x->c, x->a, &k, DS_ANALYSIS_KM_JOBS);
             t_pool = ds_analysis_wall() - t0;
         }
     }

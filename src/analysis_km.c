@@ -10,66 +10,121 @@
  * time, so they are merged rather than sorted), freeing each session's
  * copy as it goes; the session curves themselves are kept for the writer.
  */
+#include <sched.h>
 #include <string.h>
 
 #include "analysis_internal.h"
 
-/* Pool the bids of bidder b over every session into the curves
- * km_pooled[2 p + b] of every scope p. */
-static int pool_bidder(const ds_corpus_t *c, ds_analysis_t *a, size_t b,
-                       ds_error_t *err)
+/* Bidder b's arrays, allocated by the first of its jobs to start (the
+ * other waits for them): observations in session order, run[s] the first
+ * of session s's (run[S] = n). Its bids are counted into km_pooled then.
+ * 0, or -1 when out of memory. */
+static int bidder_ready(const ds_corpus_t *c, ds_analysis_t *a,
+                        ds_analysis_km_bidder_t *x, size_t b)
 {
-    size_t S = a->S, L = a->n_labels, P = 1 + L, n = 0;
-    for (size_t s = 0; s < S; s++) {
-        const ds_responsive_t *x = &a->responsive[2 * s + b];
-        size_t lb = c->sessions[s].label_index;
-        n += x->n_obs;
-        a->km_pooled[b].n_bids += x->n_bids;
-        a->km_pooled[2 * (1 + lb) + b].n_bids += x->n_bids;
+    int idle = 0;
+    if (atomic_compare_exchange_strong(&x->state, &idle, 1)) {
+        size_t S = a->S, n = 0;
+        x->run = malloc((S + 1) * sizeof *x->run);
+        for (size_t s = 0; x->run && s < S; s++) {
+            const ds_responsive_t *r = &a->responsive[2 * s + b];
+            size_t lb = c->sessions[s].label_index;
+            x->run[s] = n;
+            n += r->n_obs;
+            a->km_pooled[b].n_bids += r->n_bids;
+            a->km_pooled[2 * (1 + lb) + b].n_bids += r->n_bids;
+        }
+        if (x->run)
+            x->run[S] = n;
+        x->n = n;
+        x->t = malloc(ds_analysis_atleast1(n) * sizeof *x->t);
+        x->code = malloc(ds_analysis_atleast1(n) * sizeof *x->code);
+        atomic_store_explicit(&x->state, x->run && x->t && x->code ? 2 : 3,
+                              memory_order_release);
     }
-    int rc = DS_OK;
-    double *t = malloc(ds_analysis_atleast1(n) * sizeof *t);
-    double *code = malloc(ds_analysis_atleast1(n) * sizeof *code);
-    size_t *run = malloc((S + 1) * sizeof *run);
+    int st;
+    while ((st = atomic_load_explicit(&x->state, memory_order_acquire)) == 1)
+        sched_yield();
+    return st == 2 ? 0 : -1;
+}
+
+static void bidder_free(ds_analysis_km_bidder_t *x)
+{
+    free(x->t);
+    free(x->code);
+    free(x->run);
+    x->t = x->code = NULL;
+    x->run = NULL;
+}
+
+/* The curves of bidder b, km_pooled[2 p + b] for every scope p, from its
+ * merged observations. */
+static int sweep_bidder(ds_analysis_t *a, const ds_analysis_km_bidder_t *x,
+                        size_t b, ds_error_t *err)
+{
+    size_t L = a->n_labels, P = 1 + L;
     ds_km_t *km = malloc(P * sizeof *km);
-    if (!t || !code || !run || !km) {
-        rc = ds_error_set(err, DS_ENOMEM, "out of memory");
-        goto done;
-    }
-    size_t j = 0;
-    for (size_t s = 0; s < S; s++) {
-        ds_responsive_t *x = &a->responsive[2 * s + b];
-        double g = 2.0 * (double)c->sessions[s].label_index;
-        run[s] = j; /* each session's bids are sorted by time */
-        memcpy(t + j, x->obs_time_s, x->n_obs * sizeof *t);
-        for (size_t k = 0; k < x->n_obs; k++)
-            code[j + k] = g + x->obs_event[k];
-        j += x->n_obs;
-        free(x->obs_time_s);
-        free(x->obs_event);
-        x->obs_time_s = NULL;
-        x->obs_event = NULL;
-        x->n_obs = 0;
-    }
-    run[S] = n;
-    /* the curves of this bidder: scope p is km_pooled[2 p + b] */
+    if (!km)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
     for (size_t p = 0; p < P; p++)
         km[p] = a->km_pooled[2 * p + b].km;
-    rc = ds_km_pool_groups(t, code, n, L, run, S, km, err);
+    int rc = ds_km_pool_merged(x->t, x->code, x->n, L, x->run, a->S, km,
+                               err);
     for (size_t p = 0; p < P; p++)
         a->km_pooled[2 * p + b].km = km[p];
-done:
-    free(t);
-    free(code);
-    free(run);
     free(km);
     return rc;
+}
+
+/*
+ * Job j: half h = j % 2 of bidder b = j / 2, i.e. the sessions of half of
+ * its merge parts (ds_km_merge_part): their observations copied in (each
+ * session's freed as it goes; they are sorted by time, so they are runs
+ * to merge, not to sort), then those parts merged. Whichever thread
+ * finishes a bidder's second half sweeps its curves.
+ */
+static void km_job(const ds_corpus_t *c, ds_analysis_t *a,
+                   ds_analysis_km_run_t *k, int j)
+{
+    size_t b = (size_t)j / 2, h = (size_t)j % 2, S = a->S;
+    ds_analysis_km_bidder_t *x = &k->bidder[b];
+    int rc = bidder_ready(c, a, x, b) ? DS_ENOMEM : DS_OK;
+    size_t G = ds_km_merge_parts(S), p0 = h * G / 2, p1 = (h + 1) * G / 2;
+    size_t s0 = ds_km_part_first_run(S, p0), s1 = ds_km_part_first_run(S, p1);
+    for (size_t s = s0; s < s1; s++) {
+        ds_responsive_t *r = &a->responsive[2 * s + b];
+        if (!rc) {
+            double g = 2.0 * (double)c->sessions[s].label_index;
+            size_t o = x->run[s];
+            memcpy(x->t + o, r->obs_time_s, r->n_obs * sizeof *x->t);
+            for (size_t i = 0; i < r->n_obs; i++)
+                x->code[o + i] = g + r->obs_event[i];
+        }
+        free(r->obs_time_s);
+        free(r->obs_event);
+        r->obs_time_s = NULL;
+        r->obs_event = NULL;
+        r->n_obs = 0;
+    }
+    for (size_t p = p0; !rc && p < p1; p++)
+        if (ds_km_merge_part(x->t, x->code, x->run, S, p))
+            rc = DS_ENOMEM;
+    k->rc_job[j] = rc;
+    if (atomic_fetch_add_explicit(&x->halves, 1, memory_order_acq_rel) != 1)
+        return; /* the other half is still going */
+    if (!k->rc_job[2 * b] && !k->rc_job[2 * b + 1])
+        k->rc_sweep[b] = sweep_bidder(a, x, b, &k->err[b]);
+    bidder_free(x);
 }
 
 int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
                          ds_error_t *err)
 {
     memset(k, 0, sizeof *k);
+    for (int b = 0; b < 2; b++) {
+        atomic_init(&k->bidder[b].state, 0);
+        atomic_init(&k->bidder[b].halves, 0);
+    }
     size_t rows = 2 * (1 + a->n_labels);
     a->km_pooled = calloc(rows, sizeof *a->km_pooled);
     if (!a->km_pooled)
@@ -79,25 +134,30 @@ int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
     return DS_OK;
 }
 
-void ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
-                         ds_analysis_km_run_t *k, int most)
+int ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
+                        ds_analysis_km_run_t *k, int most)
 {
-    for (int taken = 0; taken < most; taken++) {
-        int b;
+    int taken = 0;
+    for (; taken < most; taken++) {
+        int j;
 #pragma omp atomic capture
-        b = k->next++;
-        if (b >= 2)
-            return;
-        k->rc[b] = pool_bidder(c, a, (size_t)b, &k->err[b]);
+        j = k->next++;
+        if (j >= DS_ANALYSIS_KM_JOBS)
+            break;
+        km_job(c, a, k, j);
     }
+    return taken;
 }
 
 int ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a,
                        const ds_analysis_km_run_t *k, ds_error_t *err)
 {
+    for (int j = 0; j < DS_ANALYSIS_KM_JOBS; j++)
+        if (k->rc_job[j])
+            return ds_error_set(err, k->rc_job[j], "out of memory");
     for (int b = 0; b < 2; b++)
-        if (k->rc[b])
-            return ds_error_set(err, k->rc[b], "%s", k->err[b].msg);
+        if (k->rc_sweep[b])
+            return ds_error_set(err, k->rc_sweep[b], "%s", k->err[b].msg);
     size_t rows = 2 * (1 + a->n_labels);
     double w = o->responsive_opts.window_s;
     for (size_t r = 0; r < rows; r++) {
@@ -116,6 +176,6 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     if (rc)
         return rc;
 #pragma omp parallel num_threads(threads > 1 ? 2 : 1)
-    ds_analysis_km_take(c, a, &k, 2);
+    ds_analysis_km_take(c, a, &k, DS_ANALYSIS_KM_JOBS);
     return ds_analysis_km_end(o, a, &k, err);
 }

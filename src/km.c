@@ -164,9 +164,9 @@ double ds_km_median(const ds_km_t *km)
  * them is needed (issue #7: at 10 million events two bidders' copies were
  * 35 MB of the peak memory) while the merging stays sequential in memory:
  * the sorted runs (each session's bids) are split into KM_GROUPS groups
- * of consecutive runs, each merged pairwise, bottom up, in place, with
- * scratch the size of the largest group; the groups are then merged
- * through a heap as the sweep reads them. Few groups, because each is a
+ * of consecutive runs (the parts of ds_km_merge_part), each merged
+ * pairwise, bottom up, in place, with scratch the size of the group; the
+ * groups are then merged through a heap as the sweep reads them. Few groups, because each is a
  * stream the prefetcher must follow: a heap over every run (40,000
  * sessions) made pooling five times slower, and 40 or 157 groups a third
  * slower than eight.
@@ -321,56 +321,75 @@ static int sweep(km_heap_t *x, const double *code, size_t *remaining,
     return 0;
 }
 
-/*
- * Sort n observations of (t, c) given as n_runs sorted runs (run NULL:
- * one unsorted run, sorted whole) into at most KM_GROUPS groups of runs,
- * each merged in place, and set up x to read them in time order. -1 when
- * out of memory.
- */
-static int merge_runs(double *t, double *c, size_t n, const size_t *run,
-                      size_t n_runs, km_heap_t *x)
+/* Runs a group holds (the last may hold fewer). */
+static size_t group_runs(size_t n_runs)
 {
-    size_t one[2] = {0, n};
-    if (!run || n_runs == 0) {
-        if (!run)
-            gsl_sort2(t, 1, c, 1, n);
-        run = one;
-        n_runs = 1;
-    }
-    size_t per = (n_runs + KM_GROUPS - 1) / KM_GROUPS; /* runs a group */
-    size_t G = (n_runs + per - 1) / per, most = 0;
-    for (size_t g = 0; g < G; g++) {
-        size_t r1 = (g + 1) * per < n_runs ? (g + 1) * per : n_runs;
-        if (run[r1] - run[g * per] > most)
-            most = run[r1] - run[g * per];
-    }
-    x->t = t;
-    x->pos = malloc(G * sizeof *x->pos);
-    x->end = malloc(G * sizeof *x->end);
-    x->h = malloc(G * sizeof *x->h);
-    size_t *b = malloc((per + 1) * sizeof *b);
-    double *t2 = malloc((most ? most : 1) * sizeof *t2);
-    double *c2 = malloc((most ? most : 1) * sizeof *c2);
-    int rc = x->pos && x->end && x->h && b && t2 && c2 ? 0 : -1;
-    x->n = 0;
-    for (size_t g = 0; !rc && g < G; g++) {
-        size_t r0 = g * per;
-        size_t R = n_runs - r0 < per ? n_runs - r0 : per;
+    return n_runs ? (n_runs + KM_GROUPS - 1) / KM_GROUPS : 1;
+}
+
+size_t ds_km_merge_parts(size_t n_runs)
+{
+    size_t per = group_runs(n_runs);
+    return (n_runs + per - 1) / per;
+}
+
+size_t ds_km_part_first_run(size_t n_runs, size_t p)
+{
+    size_t r = p * group_runs(n_runs);
+    return r < n_runs ? r : n_runs;
+}
+
+int ds_km_merge_part(double *t, double *c, const size_t *run, size_t n_runs,
+                     size_t p)
+{
+    size_t r0 = ds_km_part_first_run(n_runs, p);
+    size_t R = ds_km_part_first_run(n_runs, p + 1) - r0;
+    if (R < 2)
+        return 0; /* one run is merged already */
+    size_t n = run[r0 + R] - run[r0];
+    size_t *b = malloc((R + 1) * sizeof *b);
+    double *t2 = malloc((n ? n : 1) * sizeof *t2);
+    double *c2 = malloc((n ? n : 1) * sizeof *c2);
+    int rc = b && t2 && c2 ? 0 : -1;
+    if (!rc) {
         for (size_t r = 0; r <= R; r++)
             b[r] = run[r0 + r] - run[r0];
         merge_group(t + run[r0], c + run[r0], t2, c2, b, R);
-        x->pos[g] = run[r0];
-        x->end[g] = run[r0 + R];
-        if (x->end[g] > x->pos[g])
-            x->h[x->n++] = (km_head_t){t[x->pos[g]], g};
     }
-    /* the heap of the groups by their first times */
-    for (size_t i = x->n / 2; !rc && i-- > 0;)
-        heap_down(x, i);
     free(b);
     free(t2);
     free(c2);
     return rc;
+}
+
+/* Set up x to read the merged parts of the n_runs runs (run NULL or no
+ * runs: one part, [0, n)) in time order. -1 when out of memory. */
+static int heap_init(const double *t, size_t n, const size_t *run,
+                     size_t n_runs, km_heap_t *x)
+{
+    size_t one[2] = {0, n};
+    if (!run || n_runs == 0) {
+        run = one;
+        n_runs = 1;
+    }
+    size_t G = ds_km_merge_parts(n_runs);
+    x->t = t;
+    x->pos = malloc(G * sizeof *x->pos);
+    x->end = malloc(G * sizeof *x->end);
+    x->h = malloc(G * sizeof *x->h);
+    x->n = 0;
+    if (!x->pos || !x->end || !x->h)
+        return -1;
+    for (size_t g = 0; g < G; g++) {
+        x->pos[g] = run[ds_km_part_first_run(n_runs, g)];
+        x->end[g] = run[ds_km_part_first_run(n_runs, g + 1)];
+        if (x->end[g] > x->pos[g])
+            x->h[x->n++] = (km_head_t){t[x->pos[g]], g};
+    }
+    /* the heap of the parts by their first times */
+    for (size_t i = x->n / 2; i-- > 0;)
+        heap_down(x, i);
+    return 0;
 }
 
 static void heap_clear(km_heap_t *x)
@@ -383,6 +402,19 @@ static void heap_clear(km_heap_t *x)
 int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
                       const size_t *run, size_t n_runs, ds_km_t *km,
                       ds_error_t *err)
+{
+    if (!run) /* one unsorted run, sorted whole */
+        gsl_sort2(time, 1, code, 1, n);
+    for (size_t p = 0; run && p < ds_km_merge_parts(n_runs); p++)
+        if (ds_km_merge_part(time, code, run, n_runs, p))
+            return ds_error_set(err, DS_ENOMEM,
+                                "out of memory in Kaplan-Meier");
+    return ds_km_pool_merged(time, code, n, n_groups, run, n_runs, km, err);
+}
+
+int ds_km_pool_merged(const double *time, const double *code, size_t n,
+                      size_t n_groups, const size_t *run, size_t n_runs,
+                      ds_km_t *km, ds_error_t *err)
 {
     size_t P = 1 + n_groups;
     size_t *remaining = calloc(P, sizeof *remaining);
@@ -409,7 +441,7 @@ int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
     }
     for (size_t p = 0; p < P; p++)
         km[p].n_obs = remaining[p];
-    if (merge_runs(time, code, n, run, n_runs, &x) ||
+    if (heap_init(time, n, run, n_runs, &x) ||
         sweep(&x, code, remaining, d, cnt, touched, s, km))
         goto nomem;
     for (size_t p = 0; p < P; p++)

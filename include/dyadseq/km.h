@@ -88,4 +88,23 @@ int ds_km_pool_groups(double *time, double *code, size_t n, size_t n_groups,
                       const size_t *run, size_t n_runs, ds_km_t *km,
                       ds_error_t *err);
 
+/*
+ * The same in steps, so that threads can share the merging of sorted
+ * runs: the runs form ds_km_merge_parts(n_runs) parts of consecutive
+ * runs, part p starting at run ds_km_part_first_run(n_runs, p) (p = the
+ * number of parts gives n_runs); ds_km_merge_part merges part p's runs
+ * into one, in place, touching only that part's observations (parts can
+ * be merged on different threads at once; -1 when out of memory); once
+ * every part is merged, ds_km_pool_merged sweeps them into km as
+ * ds_km_pool_groups does. ds_km_pool_groups with runs is these calls in
+ * order, so the curves are the same either way.
+ */
+size_t ds_km_merge_parts(size_t n_runs);
+size_t ds_km_part_first_run(size_t n_runs, size_t p);
+int ds_km_merge_part(double *time, double *code, const size_t *run,
+                     size_t n_runs, size_t p);
+int ds_km_pool_merged(const double *time, const double *code, size_t n,
+                      size_t n_groups, const size_t *run, size_t n_runs,
+                      ds_km_t *km, ds_error_t *err);
+
 #endif

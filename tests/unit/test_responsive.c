@@ -681,21 +681,20 @@ static void test_km_pool(void)
     }
 }
 
-/* Many sessions' runs (more than one merge group of the pooling, with
- * empty runs and times tied across groups) give the curves of sorting
- * all the observations at once, point for point. */
-static void test_km_pool_many(void)
+enum { MANY_RUNS = 1000, MANY_EACH = 7, MANY_N = MANY_RUNS * MANY_EACH };
+
+/* The observations of test_km_pool_many: MANY_RUNS runs, each sorted by
+ * time, bounds in run[]; their number. */
+static size_t many_runs(double *t, double *code, size_t *run)
 {
-    enum { RUNS = 1000, EACH = 7, N = RUNS * EACH };
-    static double t[N], code[N], t2[N], c2[N];
-    size_t run[RUNS + 1], n = 0;
+    size_t n = 0;
     unsigned long x = 12345;
-    for (size_t r = 0; r < RUNS; r++) {
+    for (size_t r = 0; r < MANY_RUNS; r++) {
         run[r] = n;
-        size_t m = r % 5 == 3 ? 0 : EACH; /* some sessions without bids */
+        size_t m = r % 5 == 3 ? 0 : MANY_EACH; /* some sessions without bids */
         /* later groups start earlier, so the groups' order is not their
          * times' */
-        double at = (double)((RUNS - r) / 256) * 3 + (double)(r % 4);
+        double at = (double)((MANY_RUNS - r) / 256) * 3 + (double)(r % 4);
         for (size_t k = 0; k < m; k++, n++) {
             x = x * 6364136223846793005UL + 1442695040888963407UL;
             at += (double)((x >> 33) % 4) * 0.5; /* ties within and across */
@@ -703,19 +702,14 @@ static void test_km_pool_many(void)
             code[n] = 2.0 * (double)(r % 3) + (double)((x >> 20) & 1);
         }
     }
-    run[RUNS] = n;
-    memcpy(t2, t, n * sizeof *t);
-    memcpy(c2, code, n * sizeof *code);
-    ds_km_t a[4], b[4];
-    for (int i = 0; i < 4; i++) {
-        ds_km_init(&a[i]);
-        ds_km_init(&b[i]);
-    }
-    ds_error_t err;
-    int ok = ds_km_pool_groups(t, code, n, 3, run, RUNS, a, &err) == DS_OK &&
-             ds_km_pool_groups(t2, c2, n, 3, NULL, 0, b, &err) == DS_OK;
-    CHECK(ok, "pooled 1000 runs, merged and sorted");
-    int same = ok;
+    run[MANY_RUNS] = n;
+    return n;
+}
+
+/* Whether curves a and b (4 each) agree point for point. */
+static int same_curves(const ds_km_t *a, const ds_km_t *b)
+{
+    int same = 1;
     for (int i = 0; i < 4 && same; i++) {
         same &= a[i].n == b[i].n && a[i].n_obs == b[i].n_obs && a[i].n > 10;
         for (size_t p = 0; same && p < a[i].n; p++)
@@ -724,11 +718,49 @@ static void test_km_pool_many(void)
                     a[i].n_at_risk[p] == b[i].n_at_risk[p] &&
                     a[i].n_events[p] == b[i].n_events[p];
     }
-    CHECK(same, "1000 runs merged in groups: the curves of sorting, "
-                "point for point");
+    return same;
+}
+
+/* Many sessions' runs (more than one merge group of the pooling, with
+ * empty runs and times tied across groups) give the curves of sorting
+ * all the observations at once, point for point; and so do the steps of
+ * the pooling taken part by part in any order (as threads take them). */
+static void test_km_pool_many(void)
+{
+    static double t[MANY_N], code[MANY_N], t2[MANY_N], c2[MANY_N];
+    size_t run[MANY_RUNS + 1];
+    size_t n = many_runs(t, code, run);
+    memcpy(t2, t, n * sizeof *t);
+    memcpy(c2, code, n * sizeof *code);
+    ds_km_t a[4], b[4], c[4];
+    for (int i = 0; i < 4; i++) {
+        ds_km_init(&a[i]);
+        ds_km_init(&b[i]);
+        ds_km_init(&c[i]);
+    }
+    ds_error_t err;
+    int ok = ds_km_pool_groups(t, code, n, 3, run, MANY_RUNS, a, &err) ==
+                 DS_OK &&
+             ds_km_pool_groups(t2, c2, n, 3, NULL, 0, b, &err) == DS_OK;
+    CHECK(ok, "pooled 1000 runs, merged and sorted");
+    CHECK(ok && same_curves(a, b), "1000 runs merged in groups: the curves "
+                                   "of sorting, point for point");
+    n = many_runs(t, code, run);
+    size_t parts = ds_km_merge_parts(MANY_RUNS);
+    CHECK(parts > 1 && ds_km_part_first_run(MANY_RUNS, 0) == 0 &&
+              ds_km_part_first_run(MANY_RUNS, parts) == MANY_RUNS,
+          "the runs' parts cover them");
+    ok = 1;
+    for (size_t p = parts; p-- > 0;) /* last to first */
+        ok &= ds_km_merge_part(t, code, run, MANY_RUNS, p) == 0;
+    ok = ok && ds_km_pool_merged(t, code, n, 3, run, MANY_RUNS, c, &err) ==
+                   DS_OK;
+    CHECK(ok && same_curves(c, a), "merged part by part, last to first, "
+                                   "then swept: the same curves");
     for (int i = 0; i < 4; i++) {
         ds_km_clear(&a[i]);
         ds_km_clear(&b[i]);
+        ds_km_clear(&c[i]);
     }
 }
 
