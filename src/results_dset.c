@@ -341,18 +341,23 @@ static size_t chunk_bytes_of(const ds_results_dset_t *d)
  * codec) and write them in order with H5Dwrite_chunk (main thread only).
  */
 static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
-                        size_t n_chunks, ds_error_t *err)
+                        size_t n_chunks, const unsigned char *tail,
+                        ds_error_t *err)
 {
     ds_results_t *r = d->r;
     size_t chunk_bytes = chunk_bytes_of(d);
     size_t batch = ds_results_codec_batch(&r->codec);
+    ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
     unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
     size_t len[DS_RESULTS_CODEC_BATCH_MAX];
-    for (size_t c0 = 0; c0 < n_chunks; c0 += batch) {
-        size_t nb = n_chunks - c0 < batch ? n_chunks - c0 : batch;
-        int rc = ds_results_codec_compress(&r->codec, src + c0 * chunk_bytes,
-                                           nb, chunk_bytes, d->elem_size,
-                                           d->level, out, len, err);
+    size_t total = n_chunks + (tail != NULL);
+    for (size_t c0 = 0; c0 < total; c0 += batch) {
+        size_t nb = total - c0 < batch ? total - c0 : batch;
+        for (size_t k = 0; k < nb; k++)
+            job[k] = (ds_results_codec_job_t){
+                c0 + k < n_chunks ? src + (c0 + k) * chunk_bytes : tail,
+                chunk_bytes, d->elem_size, d->level};
+        int rc = ds_results_codec_run(&r->codec, job, nb, out, len, err);
         for (size_t k = 0; !rc && k < nb; k++)
             rc = put_chunk(d, out[k], len[k], err);
         if (rc)
@@ -605,14 +610,14 @@ static int append(ds_results_dset_t *d, size_t n_rows, const void *data,
         src += take * row_bytes;
         left -= take;
         if (d->n_pending == d->chunk_rows) {
-            if ((rc = write_chunks(d, d->pending, 1, err)))
+            if ((rc = write_chunks(d, d->pending, 1, NULL, err)))
                 return rc;
             d->n_pending = 0;
         }
     }
     size_t full = left / d->chunk_rows;
     if (full) {
-        if ((rc = write_chunks(d, src, full, err)))
+        if ((rc = write_chunks(d, src, full, NULL, err)))
             return rc;
         src += full * d->chunk_rows * row_bytes;
         left -= full * d->chunk_rows;
@@ -748,7 +753,8 @@ static int end(ds_results_dset_t *d, ds_error_t *err)
     }
     if (d->n_pending) {
         /* the last, partial chunk is stored whole */
-        if ((rc = write_chunks(d, pad_pending(d, d->n_pending), 1, err)))
+        if ((rc = write_chunks(d, pad_pending(d, d->n_pending), 1, NULL,
+                               err)))
             goto done;
         d->n_pending = 0;
     }
@@ -769,6 +775,28 @@ int ds_results_end(ds_results_dset_t *d, ds_error_t *err)
     return r->dist ? ds_results_mpi_agree(r, rc, err) : rc;
 }
 
+/* Every row of d, just begun, at once. Stored directly, its whole chunks
+ * and its last, partial one (padded as end() would store it) are
+ * compressed together, so that the threads share that chunk too; the
+ * chunks are stored in the same order as one at a time, so the file is
+ * the same. */
+static int append_whole(ds_results_dset_t *d, const void *data,
+                        ds_error_t *err)
+{
+    size_t full = d->chunk_rows ? d->rows / d->chunk_rows : 0;
+    size_t left = d->rows - full * d->chunk_rows;
+    if (!d->direct || d->r->dist || d->rows_done || !full || !left)
+        return ds_results_append(d, d->rows, data, err);
+    size_t row_bytes = d->row_elems * d->elem_size;
+    memcpy(d->pending,
+           (const unsigned char *)data + full * d->chunk_rows * row_bytes,
+           left * row_bytes);
+    int rc = write_chunks(d, data, full, pad_pending(d, left), err);
+    if (!rc)
+        d->rows_done = d->rows;
+    return rc;
+}
+
 static int write_whole(ds_results_t *r, const char *path,
                        ds_results_type_t type, size_t rank,
                        const size_t *dims, const void *data,
@@ -778,7 +806,7 @@ static int write_whole(ds_results_t *r, const char *path,
     int rc = ds_results_begin(r, path, type, rank, dims, dimnames, &d, err);
     if (rc)
         return rc;
-    rc = ds_results_append(d, d->rows, data, err);
+    rc = append_whole(d, data, err);
     if (rc) {
         d->rows_done = d->rows; /* let end() close it quietly */
         d->n_pending = 0;
