@@ -368,6 +368,43 @@ static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
     return 0;
 }
 
+/* The last, partial chunk of d: its `rows` rows (from src, or already in
+ * d->pending when src is NULL) in d->pending, padded with zeros to a
+ * whole chunk, as it is stored. */
+static const unsigned char *pad_pending(ds_results_dset_t *d,
+                                        const unsigned char *src, size_t rows)
+{
+    size_t row_bytes = d->row_elems * d->elem_size;
+    if (src)
+        memcpy(d->pending, src, rows * row_bytes);
+    memset(d->pending + rows * row_bytes, 0,
+           (d->chunk_rows - rows) * row_bytes);
+    return d->pending;
+}
+
+/* The rest of d's rows at once, nothing pending, just before end(). Stored
+ * directly, the whole chunks and the last, partial one (padded as end()
+ * would store it) are compressed together, so that the threads share that
+ * chunk too; the chunks are stored in the same order as one at a time, so
+ * the file is the same. */
+static int append_rest(ds_results_dset_t *d, const void *data,
+                       ds_error_t *err)
+{
+    size_t n = d->rows - d->rows_done;
+    size_t full = d->chunk_rows ? n / d->chunk_rows : 0;
+    size_t left = n - full * d->chunk_rows;
+    if (!d->direct || d->r->dist || d->n_pending || !full || !left)
+        return ds_results_append(d, n, data, err);
+    size_t row_bytes = d->row_elems * d->elem_size;
+    const unsigned char *src = data;
+    int rc = write_chunks(
+        d, src, full,
+        pad_pending(d, src + full * d->chunk_rows * row_bytes, left), err);
+    if (!rc)
+        d->rows_done = d->rows;
+    return rc;
+}
+
 /* The transfer property list for writing n rows of d (strings are
  * converted: ds_results_xfer). */
 static hid_t xfer_plist(const ds_results_dset_t *d, size_t n)
@@ -568,7 +605,7 @@ static int end_held(ds_results_dset_t *d, ds_error_t *err)
         x->rows_done += x->chunk_rows;
     }
     if (!rc)
-        rc = ds_results_append(x, d->n_held, d->held, err);
+        rc = append_rest(x, d->held, err);
     if (x && rc) { /* let end() close it quietly */
         x->rows_done = x->rows;
         x->n_pending = 0;
@@ -650,16 +687,6 @@ int ds_results_append_at(ds_results_dset_t *d, size_t first, size_t n_rows,
     return append(d, n_rows, data, err);
 }
 
-/* The last, partial chunk of d, its first `rows` rows in d->pending,
- * padded with zeros to a whole chunk (end() and the batch store it so). */
-static const unsigned char *pad_pending(ds_results_dset_t *d, size_t rows)
-{
-    size_t row_bytes = d->row_elems * d->elem_size;
-    memset(d->pending + rows * row_bytes, 0,
-           (d->chunk_rows - rows) * row_bytes);
-    return d->pending;
-}
-
 /* The chunks that rows [first, first + n_rows) of d make for the codec to
  * take with other datasets' (nothing pending before them): whole chunks,
  * or the dataset's last rows, whose last chunk is stored padded with
@@ -699,12 +726,9 @@ int ds_results_append_block(ds_results_dset_t *const *d,
             size_t whole = n_rows / d[j]->chunk_rows;
             const unsigned char *src = data[j];
             for (size_t k = 0; k < nc; k++, src += cb) {
-                if (k == whole) { /* the dataset's last rows */
-                    size_t left = n_rows - whole * d[j]->chunk_rows;
-                    memcpy(d[j]->pending, src,
-                           left * d[j]->row_elems * d[j]->elem_size);
-                    src = pad_pending(d[j], left);
-                }
+                if (k == whole) /* the dataset's last rows */
+                    src = pad_pending(d[j], src,
+                                      n_rows - whole * d[j]->chunk_rows);
                 job[nj++] = (ds_results_codec_job_t){src, cb, d[j]->elem_size,
                                                      d[j]->level};
             }
@@ -753,8 +777,8 @@ static int end(ds_results_dset_t *d, ds_error_t *err)
     }
     if (d->n_pending) {
         /* the last, partial chunk is stored whole */
-        if ((rc = write_chunks(d, pad_pending(d, d->n_pending), 1, NULL,
-                               err)))
+        if ((rc = write_chunks(d, pad_pending(d, NULL, d->n_pending), 1,
+                               NULL, err)))
             goto done;
         d->n_pending = 0;
     }
@@ -775,28 +799,6 @@ int ds_results_end(ds_results_dset_t *d, ds_error_t *err)
     return r->dist ? ds_results_mpi_agree(r, rc, err) : rc;
 }
 
-/* Every row of d, just begun, at once. Stored directly, its whole chunks
- * and its last, partial one (padded as end() would store it) are
- * compressed together, so that the threads share that chunk too; the
- * chunks are stored in the same order as one at a time, so the file is
- * the same. */
-static int append_whole(ds_results_dset_t *d, const void *data,
-                        ds_error_t *err)
-{
-    size_t full = d->chunk_rows ? d->rows / d->chunk_rows : 0;
-    size_t left = d->rows - full * d->chunk_rows;
-    if (!d->direct || d->r->dist || d->rows_done || !full || !left)
-        return ds_results_append(d, d->rows, data, err);
-    size_t row_bytes = d->row_elems * d->elem_size;
-    memcpy(d->pending,
-           (const unsigned char *)data + full * d->chunk_rows * row_bytes,
-           left * row_bytes);
-    int rc = write_chunks(d, data, full, pad_pending(d, left), err);
-    if (!rc)
-        d->rows_done = d->rows;
-    return rc;
-}
-
 static int write_whole(ds_results_t *r, const char *path,
                        ds_results_type_t type, size_t rank,
                        const size_t *dims, const void *data,
@@ -806,7 +808,7 @@ static int write_whole(ds_results_t *r, const char *path,
     int rc = ds_results_begin(r, path, type, rank, dims, dimnames, &d, err);
     if (rc)
         return rc;
-    rc = append_whole(d, data, err);
+    rc = append_rest(d, data, err);
     if (rc) {
         d->rows_done = d->rows; /* let end() close it quietly */
         d->n_pending = 0;
