@@ -478,8 +478,8 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
      * thread pools whichever is left when it is done with its own part,
      * so that neither waits for the other */
     int km = x->a->responsive != NULL;
-    ds_analysis_km_run_t k = {.next = DS_ANALYSIS_KM_JOBS}; /* none
-                                                             * without */
+    /* without responsiveness there are no jobs to take */
+    ds_analysis_km_run_t k = {.next = DS_ANALYSIS_KM_JOBS};
     if (km) {
         int rc = ds_analysis_km_begin(x->a, &k, err);
         if (rc)

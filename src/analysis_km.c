@@ -5,10 +5,12 @@
  * (ds_km_pool_groups), not a mean of session curves, with the probability
  * of a response within W and the median read off it (km.h).
  *
- * The two bidders are independent tasks. Each gathers its bids'
- * observations, session after session (each session's already sorted by
- * time, so they are merged rather than sorted), freeing each session's
- * copy as it goes; the session curves themselves are kept for the writer.
+ * The two bidders are independent, each two jobs of half its sessions
+ * that any thread can take (km_job). A job gathers its sessions' bid
+ * observations (each session's already sorted by time, so they are merged
+ * rather than sorted), freeing each session's copy as it goes, and merges
+ * them; the thread that ends a bidder's second half sweeps its curves.
+ * The session curves themselves are kept for the writer.
  */
 #include <sched.h>
 #include <string.h>

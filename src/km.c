@@ -166,10 +166,10 @@ double ds_km_median(const ds_km_t *km)
  * the sorted runs (each session's bids) are split into KM_GROUPS groups
  * of consecutive runs (the parts of ds_km_merge_part), each merged
  * pairwise, bottom up, in place, with scratch the size of the group; the
- * groups are then merged through a heap as the sweep reads them. Few groups, because each is a
- * stream the prefetcher must follow: a heap over every run (40,000
- * sessions) made pooling five times slower, and 40 or 157 groups a third
- * slower than eight.
+ * groups are then merged through a heap as the sweep reads them. Few
+ * groups, because each is a stream the prefetcher must follow: a heap over
+ * every run (40,000 sessions) made pooling five times slower, and 40 or
+ * 157 groups a third slower than eight.
  */
 #define KM_GROUPS 8
 
