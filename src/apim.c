@@ -337,6 +337,7 @@ static void mark_units(const ds_session_t *s, const ds_ap_model_t *m,
 }
 
 /* The eight cells from the bitsets, a word at a time. */
+DS_CLONES("popcnt")
 static void count_cells(const ds_word_t *y, const ds_word_t *x,
                         const ds_word_t *counted, size_t n_words,
                         int64_t *counts)

@@ -13,6 +13,20 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* A function made twice, for processors with the instruction set isa and
+ * for the rest, the one to run chosen when the program loads (GCC's and
+ * clang's target_clones, on ELF with ifunc): popcounts are then one
+ * instruction instead of a call into libgcc (isa "popcnt"), and floor,
+ * ceil and rounding are inlined ("sse4.1"). The results are the same bits
+ * either way. Not under AddressSanitizer, so that CI's sanitized run
+ * (make check-sanitize) runs the versions for every processor. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__ELF__) &&        \
+    !defined(__SANITIZE_ADDRESS__)
+#define DS_CLONES(isa) __attribute__((target_clones(isa, "default")))
+#else
+#define DS_CLONES(isa)
+#endif
+
 typedef uint64_t ds_word_t;
 #define DS_WORD_BITS 64
 

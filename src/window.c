@@ -91,15 +91,16 @@ void ds_window_workspace_free(ds_window_workspace_t *w)
  * (relative), so that times written in decimal land in the unit a reader
  * expects: 0.3 / 0.1 is 2.9999999999999996 in binary and must be unit 3.
  */
-static double unit_coord(double t, double t0, double u)
+static inline double unit_coord(double t, double t0, double u)
 {
     double x = (t - t0) / u, r = nearbyint(x);
-    if (fabs(x - r) <= 1e-9 * fmax(1.0, fabs(x)))
+    if (fabs(x - r) <= 1e-9 * (fabs(x) > 1.0 ? fabs(x) : 1.0))
         return r;
     return x;
 }
 
 /* Onset unit and last unit in progress of event e (window.h). */
+DS_CLONES("sse4.1")
 void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
                            double u, int64_t *first, int64_t *last)
 {
@@ -113,7 +114,8 @@ void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
     }
 }
 
-static int64_t popcount_and(const ds_word_t *x, const ds_word_t *y, size_t n)
+static inline int64_t popcount_and(const ds_word_t *x, const ds_word_t *y,
+                                   size_t n)
 {
     int64_t c = 0;
     for (size_t i = 0; i < n; i++)
@@ -121,7 +123,7 @@ static int64_t popcount_and(const ds_word_t *x, const ds_word_t *y, size_t n)
     return c;
 }
 
-static int64_t popcount(const ds_word_t *x, size_t n)
+static inline int64_t popcount(const ds_word_t *x, size_t n)
 {
     int64_t c = 0;
     for (size_t i = 0; i < n; i++)
@@ -289,6 +291,7 @@ static int64_t mark_counted(const ds_session_t *s, const ds_window_opts_t *o,
 
 /* The 2x2 tallies of every pair from the bitsets: given and target
  * units are first restricted to the counted ones. */
+DS_CLONES("popcnt")
 static void tally_pairs(size_t k, size_t n_words, ds_word_t *given,
                         ds_word_t *target, const ds_word_t *counted,
                         int64_t nu, int64_t *gsum, int64_t *tsum,
