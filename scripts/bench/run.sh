@@ -223,16 +223,19 @@ cmd() {
 # analyze TAG INPUT THREADS [OPTIONS...]: one timed analyze run, phases kept.
 # Issue #7's default options: lag 1, time windows off (they are on by
 # default when the input has times, hence --no-window), responsiveness,
-# cycles.
+# cycles; with WINDOWS=1 analyze's own defaults, windows on (figure 7e).
+WINDOWS=0
 analyze() {
     atag=$1 input=$2 th=$3
     shift 3
     failed "$atag" && return 1
     pin=""
     [ "$th" -eq 1 ] && pin=$PIN
-    [ "$REP" -eq 1 ] && cmd "$pin${pin:+ }$DYADSEQ analyze $input -o $T/out.h5 -t $th --no-window --no-progress -v $*"
-    # shellcheck disable=SC2086 # $pin is empty or "taskset -c N"
-    if run "$atag" $pin "$DYADSEQ" analyze "$input" -o "$T/out.h5" -t "$th" --no-window --no-progress -v "$@"; then
+    nowin="--no-window"
+    [ "$WINDOWS" -eq 1 ] && nowin=""
+    [ "$REP" -eq 1 ] && cmd "$pin${pin:+ }$DYADSEQ analyze $input -o $T/out.h5 -t $th${nowin:+ }$nowin --no-progress -v $*"
+    # shellcheck disable=SC2086 # $pin is empty or "taskset -c N"; $nowin empty or one word
+    if run "$atag" $pin "$DYADSEQ" analyze "$input" -o "$T/out.h5" -t "$th" $nowin --no-progress -v "$@"; then
         for ph in parse compute write; do
             v=$(phase "$ph" "$T/$atag.err")
             [ -n "$v" ] && echo "$v" >>"$T/$atag.$ph"
@@ -369,6 +372,17 @@ if [ "$HAVE_ANALYZE" -eq 1 ]; then
         analyze eN "$T/e2e" "$BENCH_THREADS"
         REP=$((REP + 1))
     done
+    # Figure 7e: the same with analyze's own defaults, time windows on (as
+    # for any input with times), BENCH_REPS runs at 1 and all threads.
+    WINDOWS=1
+    REP=1
+    while [ "$REP" -le "$BENCH_REPS" ]; do
+        log "run $REP of $BENCH_REPS: end to end with time windows at 1 and $BENCH_THREADS threads"
+        analyze w1 "$T/e2e" 1
+        analyze wN "$T/e2e" "$BENCH_THREADS"
+        REP=$((REP + 1))
+    done
+    WINDOWS=0
 fi
 
 # Figure 4b: the memory target at the size it is stated for. One run at
@@ -659,6 +673,16 @@ v=""
 [ -n "$CORE_V" ] && v="$CORE_V; perfectly parallel work gains at most $(fmt x "$CEIL") on these cores; one-thread runs and the floor on core $FAST"
 row 7d "each core alone: the floor pinned to it" \
     "$(or "$v" "n/a (BENCH_PIN=0, taskset missing or one core)")" "—" "—"
+
+# 7e: end to end with windows on, against the same floor (no target: the
+# issue's figures are measured with figure 3's options, above)
+W1_WALL=$(m w1.wall) WN_WALL=$(m wN.wall)
+W_RATIO=$(num "f / w" f="$EF_S" w="$W1_WALL")
+v=""
+[ -n "$W_RATIO" ] && v="1 thread $(fmt s "$W1_WALL") ($(awk -v r="$W_RATIO" 'BEGIN { printf "%.2f", r }') of the floor)"
+[ -n "$v" ] && [ -n "$WN_WALL" ] && v="$v, $BENCH_THREADS threads $(fmt s "$WN_WALL") ($(fmt x "$(num "a / b" a="$W1_WALL" b="$WN_WALL")"))"
+row 7e "end to end with analyze's own defaults (time windows on), $(commas "$N_E2E") events" \
+    "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "—" "—"
 
 # 8. the MPI program, main corpus, beside the serial program
 for np in $BENCH_MPI_RANKS; do
