@@ -99,10 +99,12 @@ static inline double unit_coord(double t, double t0, double u)
     return x;
 }
 
-/* Onset unit and last unit in progress of event e (window.h). */
+/* Onset unit and last unit in progress of event e (window.h). The
+ * clones are of a function of this file: clang 14 does not link calls
+ * from other files to a function with clones. */
 DS_CLONES("sse4.1")
-void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
-                           double u, int64_t *first, int64_t *last)
+static void event_units(const ds_session_t *s, size_t e, double t0,
+                        double u, int64_t *first, int64_t *last)
 {
     *first = (int64_t)floor(unit_coord(s->onset[e], t0, u));
     *last = *first;
@@ -112,6 +114,12 @@ void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
         if (l > *last)
             *last = l;
     }
+}
+
+void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
+                           double u, int64_t *first, int64_t *last)
+{
+    event_units(s, e, t0, u, first, last);
 }
 
 static inline int64_t popcount_and(const ds_word_t *x, const ds_word_t *y,
@@ -187,7 +195,7 @@ int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
     int64_t units = 0;
     for (size_t e = 0; e < s->n; e++) {
         int64_t f, l;
-        ds_window_event_units(s, e, *t0, unit_s, &f, &l);
+        event_units(s, e, *t0, unit_s, &f, &l);
         if (l + 1 > units)
             units = l + 1;
     }
@@ -248,7 +256,7 @@ static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
         k_prev = k;
         size_t st = s->state[e];
         int64_t f, l;
-        ds_window_event_units(s, e, t0, o->unit_s, &f, &l);
+        event_units(s, e, t0, o->unit_s, &f, &l);
         int64_t g0 = f + lo, g1 = f + hi;
         if (g0 < a)
             g0 = a;
