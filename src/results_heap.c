@@ -85,6 +85,20 @@ static int cmp_obj(const void *a, const void *b)
     return x->idx < y->idx ? -1 : x->idx > y->idx;
 }
 
+/* Sort n objects by (addr, idx). HDF5 numbers a collection's objects in
+ * the order it stores them and the scan meets collections in file order,
+ * so they usually come sorted: then a pass that sees it is all it costs
+ * (qsort of the 150,000 objects of a 1M-event study's file took a third
+ * of opening it). */
+static void sort_objs(heap_obj_t *o, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp_obj(&o[i - 1], &o[i]) > 0) {
+            qsort(o, n, sizeof *o, cmp_obj);
+            return;
+        }
+}
+
 static int add_obj(ds_results_heap_t *h, uint64_t addr, uint32_t idx,
                    uint64_t size)
 {
@@ -173,7 +187,7 @@ static int walk(ds_results_heap_t *h, int fd, uint64_t addr,
         p += need;
     }
     if (rc == 0 && h->n > first) {
-        qsort(h->obj + first, h->n - first, sizeof *h->obj, cmp_obj);
+        sort_objs(h->obj + first, h->n - first);
         for (size_t i = first + 1; i < h->n && rc == 0; i++)
             if (h->obj[i].idx == h->obj[i - 1].idx)
                 rc = damaged(err, file, addr, "has an object twice");
@@ -239,7 +253,7 @@ int ds_results_heap_scan(const char *path, ds_results_heap_t **out,
         at += SCAN_BLOCK;
     }
     if (rc == 0 && h->n > 0)
-        qsort(h->obj, h->n, sizeof *h->obj, cmp_obj);
+        sort_objs(h->obj, h->n);
 done:
     free(buf);
     close(fd);
