@@ -495,6 +495,16 @@ static void work(queue_t *q, item_t *it, const ds_ingest_opts_t *opts)
     atomic_fetch_add_explicit(&it->round->done, 1, memory_order_release);
 }
 
+/* Run the next item no thread has taken, if there is one; whether one
+ * ran. */
+static int run_next(queue_t *q, const ds_ingest_opts_t *opts)
+{
+    item_t *it = take(q);
+    if (it)
+        work(q, it, opts);
+    return it != NULL;
+}
+
 static int round_finished(round_t *r)
 {
     return atomic_load_explicit(&r->done, memory_order_acquire) ==
@@ -534,18 +544,16 @@ static int pipeline(loader_t *L, round_t *R, queue_t *q,
                 publish(q, r), g++;
         } else if (!more && m == g) {
             break;
+        } else if (run_next(q, opts)) {
+            spins = 0;
         } else {
-            item_t *it = take(q);
-            if (it)
-                work(q, it, opts), spins = 0;
-            else
-                idle(&spins);
+            idle(&spins);
         }
     }
     if (rc) { /* skip what is left, and wait for what is running */
         atomic_store_explicit(&q->stop, 1, memory_order_relaxed);
-        for (item_t *it; (it = take(q)) != NULL;)
-            work(q, it, opts);
+        while (run_next(q, opts))
+            ;
         for (; m < g; m++)
             while (!round_finished(&R[m % 3]))
                 idle(&spins);
@@ -559,9 +567,8 @@ static void helper(queue_t *q, const ds_ingest_opts_t *opts)
 {
     unsigned spins = 0;
     for (;;) {
-        item_t *it = take(q);
-        if (it)
-            work(q, it, opts), spins = 0;
+        if (run_next(q, opts))
+            spins = 0;
         else if (atomic_load_explicit(&q->finished, memory_order_acquire))
             return;
         else
