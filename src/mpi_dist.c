@@ -15,6 +15,7 @@
 
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,92 @@ static int launched(void)
     return 0;
 }
 
+/* CPUs process pid may run on (0: this one); 0 when not known. */
+static int cpus_of(pid_t pid)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    return sched_getaffinity(pid, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                          : 0;
+}
+
+/* The parent of process pid and its command name (comm, 16 bytes);
+ * 0 when it cannot be read. */
+static pid_t parent_of(pid_t pid, char *comm)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+    FILE *fp = fopen(path, "r");
+    size_t n = fp ? fread(buf, 1, sizeof buf - 1, fp) : 0;
+    if (fp)
+        fclose(fp);
+    buf[n] = '\0';
+    /* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
+    char *open = strchr(buf, '('), *close = strrchr(buf, ')');
+    long ppid = 0;
+    if (!open || !close || close < open ||
+        sscanf(close + 1, " %*c %ld", &ppid) != 1)
+        return 0;
+    size_t len = (size_t)(close - open - 1);
+    if (len > 15)
+        len = 15;
+    memcpy(comm, open + 1, len);
+    comm[len] = '\0';
+    return (pid_t)ppid;
+}
+
+/* The CPUs Open MPI's launcher on this machine (mpirun, or its daemon
+ * on another machine) may run on: it is not bound itself. 0 when this
+ * process is not below one. */
+static int launcher_cpus(void)
+{
+    static const char *const names[] = {"mpirun", "mpiexec", "orterun",
+                                        "orted", "prterun", "prted"};
+    char comm[16];
+    pid_t pid = getppid();
+    for (int depth = 0; pid > 1 && depth < 8; depth++) {
+        pid_t up = parent_of(pid, comm);
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (strcmp(comm, names[i]) == 0)
+                return cpus_of(pid);
+        pid = up;
+    }
+    return 0;
+}
+
+/*
+ * Open MPI's mpirun binds each process it starts to one core when it
+ * starts one or two on a machine (to a socket or NUMA domain when more),
+ * and the process's threads (by default as many as it may use) then
+ * share that: say so when the processes on this machine may use fewer
+ * cores than mpirun itself may. Not under -q; srun gives its tasks the
+ * cores Slurm allocated them.
+ */
+static void note_binding(int argc, char **argv)
+{
+    const char *bound = getenv("OMPI_MCA_orte_bound_at_launch");
+    if (!bound || strcmp(bound, "1") != 0)
+        return;
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-q") == 0 || strcmp(argv[i], "--quiet") == 0)
+            return;
+    int mine = cpus_of(0), all = launcher_cpus();
+    if (mine <= 0 || all <= 0 || (long)mine * local_ranks >= all)
+        return;
+    if (local_ranks == 1)
+        fprintf(stderr, "dyadseq: note: mpirun bound this process to %d of "
+                        "the %d cores it may use; mpirun --bind-to none, or "
+                        "--map-by slot:PE=N for N cores a process, lets its "
+                        "threads use them\n", mine, all);
+    else
+        fprintf(stderr, "dyadseq: note: mpirun bound each of the %d "
+                        "processes on this machine to %d core(s), %d of the "
+                        "%d they may use; mpirun --bind-to none, or "
+                        "--map-by slot:PE=N for N cores a process, lets "
+                        "their threads use them\n",
+                local_ranks, mine, mine * local_ranks, all);
+}
+
 int ds_dist_start(int *argc, char ***argv, const char *command)
 {
     int provided;
@@ -96,12 +183,16 @@ int ds_dist_start(int *argc, char ***argv, const char *command)
         MPI_Comm_size(node, &local_ranks);
         MPI_Comm_free(&node);
     }
+    int threaded = 0; /* a command whose work takes threads */
     for (size_t i = 0; command && i < sizeof shared_commands /
                                            sizeof *shared_commands; i++)
         if (strcmp(command, shared_commands[i]) == 0)
-            shared = world.size > 1;
+            threaded = 1;
+    shared = threaded && world.size > 1;
     if (world.rank != 0)
         silence();
+    else if (threaded)
+        note_binding(*argc, *argv);
 #ifdef _OPENMP
     /* OpenMP's default (all cores) shared among the ranks of a machine */
     if (!getenv("OMP_NUM_THREADS"))

@@ -21,7 +21,7 @@
 . tests/lib.sh
 TOP=$PWD
 
-N_CHECKS=24
+N_CHECKS=26
 skip_all() {
     i=0
     while [ $i -lt $N_CHECKS ]; do
@@ -203,4 +203,23 @@ serial cmp compare -q --pre pre --post post -o out.h5 "$TOP/datasets/demo"
 parallel cmp 2 compare -q --pre pre --post post -o out.h5 "$TOP/datasets/demo"
 same_file cmp 2
 check_eq "compare, 2 ranks: every rank exits 0" "$(statuses cmp 2)" "0 0"
+
+# --- mpirun's binding: one process on one of several cores ----------------
+# Open MPI binds a lone process to one core, where its threads would
+# share it; the program says so (not with -q), and not when it is free.
+if [ "$(nproc 2>/dev/null || echo 1)" -ge 2 ]; then
+    parallel bind 1 analyze -o out.h5 "$TOP/datasets/demo" --no-progress
+    check "one rank bound to one core: a note says how to free it" \
+        grep -q '^dyadseq: note: mpirun bound this process to 1 of the .* --bind-to none' \
+        bind/1/err.txt
+    (cd bind && mkdir -p free && cd free &&
+        PATH="$TMP/mbin:$PATH" $MPIRUN --bind-to none -np 1 ranked analyze \
+            -o out.h5 "$TOP/datasets/demo" --no-progress >out.txt 2>err.txt)
+    check "one rank, --bind-to none: no note about binding" \
+        test -z "$(grep 'mpirun bound' bind/free/err.txt)"
+else
+    skip "one rank bound to one core: a note says how to free it" \
+        "one core"
+    skip "one rank, --bind-to none: no note about binding" "one core"
+fi
 finish
