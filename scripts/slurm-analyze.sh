@@ -40,7 +40,9 @@ export OMP_NUM_THREADS=${SLURM_CPUS_PER_TASK:-1}
 export OMP_PLACES=cores OMP_PROC_BIND=close
 
 # srun starts the ranks (Slurm built with PMIx; else --mpi=pmi2, or
-# `mpirun "$DYADSEQ_MPI" ...`, which reads the allocation from Slurm).
+# `mpirun --map-by ppr:1:node:PE=$OMP_NUM_THREADS "$DYADSEQ_MPI" ...`,
+# which reads the allocation from Slurm: without PE=, Open MPI binds a
+# rank to one core and its threads share it).
 # -t is not recorded in the file: results do not depend on it.
 srun --mpi=pmix "$DYADSEQ_MPI" analyze -t "$OMP_NUM_THREADS" \
     -o "$OUT" "$STUDY" "$@"

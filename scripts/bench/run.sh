@@ -46,7 +46,14 @@
 #   DYADSEQ=build/dyadseq  PARSE_FLOOR=build/bench/parse_floor  (set by make)
 #   DYADSEQ_MPI=build/dyadseq-mpi  the MPI program, when built (make MPI=1);
 #                             without it the MPI rows read n/a
-#   MPIRUN="mpirun --oversubscribe" (--allow-run-as-root added for root)
+#   MPIRUN="mpirun --oversubscribe --bind-to none --mca pml ob1"
+#                             (--allow-run-as-root added for root). Without
+#                             --bind-to none Open MPI binds a lone process
+#                             to one core, where its threads would share it
+#                             (the program says so); pml ob1 is Open MPI's
+#                             transport for processes of one machine, where
+#                             the default (UCX) spends about 0.2 s of each
+#                             start probing for network hardware
 #
 # Needs: POSIX sh, awk, GNU date (%N), GNU time (/usr/bin/time -v) for memory,
 # Rscript for figures 5 and 6 (each is reported n/a when missing).
@@ -73,7 +80,7 @@ set -u
 : "${BENCH_PIN:=auto}"
 : "${BENCH_LARGE_EVENTS:=10000000}"
 if [ -z "${MPIRUN:-}" ]; then
-    MPIRUN="mpirun --oversubscribe"
+    MPIRUN="mpirun --oversubscribe --bind-to none --mca pml ob1"
     [ "$(id -u)" -eq 0 ] && MPIRUN="$MPIRUN --allow-run-as-root"
 fi
 GNU_TIME=${GNU_TIME:-/usr/bin/time}
