@@ -9,6 +9,7 @@
  *   mpi_analysis.c  the per-session results of every rank, on every rank
  *   mpi_results.c   one results file, written collectively
  *   mpi_pack.c      the byte buffers the ranks exchange
+ *   mpi_filter.c    HDF5's deflate filter by the serial writer's encoder
  */
 #ifndef DYADSEQ_MPI_INTERNAL_H
 #define DYADSEQ_MPI_INTERNAL_H
@@ -49,5 +50,14 @@ const void *ds_unpack_take(ds_unpack_t *c, size_t n);
 
 /* Copy the next n bytes to v, or zeros (bad set) past the end. */
 void ds_unpack_get(ds_unpack_t *c, void *v, size_t n);
+
+/* Make HDF5's deflate filter, in this process, the serial writer's
+ * encoder (mpi_filter.c), once; 1 when it is, 0 when the library's own
+ * stays (the compressed bytes differ, never the values). */
+int ds_mpi_filter_install(void);
+
+/* The element size of the dataset whose chunks HDF5 compresses next (1:
+ * bytes, or not known). */
+void ds_mpi_filter_esize(size_t esize);
 
 #endif

@@ -5,10 +5,11 @@
  * The file is the serial writer's: the same calls in the same order with
  * the same property lists, so the same groups, datasets, attributes,
  * layouts and filters; only the driver differs (MPI-IO), and with it
- * where HDF5 places objects and chunks, and the compressed bytes of
- * chunks (HDF5's own deflate filter instead of the codec, which parallel
- * HDF5 cannot use: it has no direct chunk writes). The content is
- * identical (h5diff), the bytes are not.
+ * where HDF5 places objects and chunks. Parallel HDF5 has no direct chunk
+ * writes, so chunks go through its filter pipeline, whose deflate filter
+ * is the serial writer's encoder in this process (mpi_filter.c): the
+ * chunks' bytes are the serial file's. The content is identical (h5diff),
+ * the file's bytes are not.
  *
  * Numbers are written collectively: every rank calls H5Dwrite with a
  * selection, rank 0 all the rows given alike (none on the others), each
@@ -86,6 +87,7 @@ int ds_results_mpi_create(ds_results_t *r, const char *path,
         m->tail = &m->head;
         r->mpi = m;
     }
+    ds_mpi_filter_install(); /* the serial writer's deflate, if it can */
     if (!ds_dist_fault_here()) /* DYADSEQ_FAULT_RANK names another rank */
         r->fault_write = r->fault_commit = 0;
     /* rank 0: the temporary, as the serial writer makes it */
@@ -173,8 +175,10 @@ static int write_rows(ds_results_dset_t *d, size_t first, size_t n,
         rc = ms < 0 || (n == 0 && (H5Sselect_none(ms) < 0 ||
                                    H5Sselect_none(fs) < 0));
     }
+    ds_mpi_filter_esize(d->elem_size); /* the filter's byte planes */
     if (!rc)
         rc = H5Dwrite(d->dset, mt, ms, fs, r->mpi->dxpl, data) < 0;
+    ds_mpi_filter_esize(1);
     if (fs >= 0)
         H5Sclose(fs);
     if (ms >= 0)

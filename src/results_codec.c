@@ -158,22 +158,10 @@ void ds_results_shuffle(const unsigned char *src, size_t bytes, size_t esize,
     }
 }
 
-/*
- * HDF5's shuffle filter (byte plane j of all elements, then plane j + 1),
- * then deflate in zlib format as HDF5's deflate filter reads it: at level
- * 1 by ds_results_deflate, a code per byte plane (zlib at level 1 with its
- * run-length strategy if that ever fails), at levels 2-9 by zlib. Returns
- * the compressed size, or 0 on failure.
- */
-static size_t compress_chunk(const unsigned char *src, size_t bytes,
-                             size_t esize, unsigned char *shuf,
-                             unsigned char *out, size_t cap, int level)
+size_t ds_results_deflate_planes(const unsigned char *in, size_t bytes,
+                                 size_t esize, unsigned char *out,
+                                 size_t cap, int level)
 {
-    const unsigned char *in = src;
-    if (esize > 1) {
-        ds_results_shuffle(src, bytes, esize, shuf);
-        in = shuf;
-    }
     if (level == 1) {
         size_t plane = esize > 1 ? bytes / esize : bytes;
         size_t len = ds_results_deflate(in, bytes,
@@ -195,6 +183,20 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
     size_t len = z.total_out;
     deflateEnd(&z);
     return zr == Z_STREAM_END ? len : 0;
+}
+
+/* HDF5's shuffle filter, then ds_results_deflate_planes. Returns the
+ * compressed size, or 0 on failure. */
+static size_t compress_chunk(const unsigned char *src, size_t bytes,
+                             size_t esize, unsigned char *shuf,
+                             unsigned char *out, size_t cap, int level)
+{
+    const unsigned char *in = src;
+    if (esize > 1) {
+        ds_results_shuffle(src, bytes, esize, shuf);
+        in = shuf;
+    }
+    return ds_results_deflate_planes(in, bytes, esize, out, cap, level);
 }
 
 int ds_results_codec_run(ds_results_codec_t *c,

@@ -101,6 +101,19 @@ void ds_results_shuffle(const unsigned char *src, size_t bytes, size_t esize,
 size_t ds_results_deflate(const unsigned char *src, size_t n, size_t segment,
                           unsigned char *out, size_t cap);
 
+/*
+ * Deflate a shuffled chunk of `bytes` bytes of esize-byte elements as
+ * HDF5's deflate filter stores it (zlib format): at level 1 by
+ * ds_results_deflate, a code per byte plane (zlib at level 1 with its
+ * run-length strategy if that ever fails), at levels 2-9 by zlib. The
+ * bytes depend only on the input, esize and level: the serial writer's
+ * codec and the MPI program's filter (mpi_filter.c) give the same. The
+ * length, or 0 when out (cap bytes) is too small.
+ */
+size_t ds_results_deflate_planes(const unsigned char *in, size_t bytes,
+                                 size_t esize, unsigned char *out,
+                                 size_t cap, int level);
+
 /* The Adler-32 checksum of p[0..n) (RFC 1950), as zlib's adler32 gives
  * it: 32 bytes a step where the processor has AVX2, else zlib's, which
  * takes one byte a step and was 16% of the level-1 codec's time. */
