@@ -19,6 +19,8 @@
  */
 #include "results_internal.h"
 
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,3 +247,122 @@ int ds_results_codec_compress(ds_results_codec_t *c,
                                           esize, level};
     return ds_results_codec_run(c, job, n, out, len, err);
 }
+
+/* The buffer size for chunks of jobs[0..n): zlib's bound, and room for a
+ * stored block per byte plane. */
+static size_t bound_of(const ds_results_codec_job_t *job, size_t n)
+{
+    size_t size = 0;
+    for (size_t k = 0; k < n; k++) {
+        size_t cap = compressBound((uLong)job[k].bytes) + 256;
+        if (cap < job[k].bytes)
+            cap = job[k].bytes;
+        if (cap > size)
+            size = cap;
+    }
+    return size;
+}
+
+/*
+ * The stream: chunk k is compressed into slot k % ring by whichever thread
+ * takes it, once chunk k - ring has been stored (its slot is free); the
+ * calling thread stores the chunks in order, each as soon as it is
+ * compressed, and compresses when the next one is not ready yet.
+ */
+typedef struct stream {
+    ds_results_codec_t *c;
+    const ds_results_codec_job_t *job;
+    size_t n, ring, *len;
+    atomic_size_t next;      /* the next chunk to take */
+    atomic_size_t stored;    /* chunks stored (by the calling thread) */
+    atomic_uchar *done;      /* [n] compressed */
+    atomic_int stop;         /* a store failed */
+} stream_t;
+
+/* Take and compress the next chunk if its slot is free: 1 if one was
+ * taken, 0 if none is left, -1 if the next must wait for its slot. */
+static int stream_take(stream_t *st)
+{
+    size_t j = atomic_load_explicit(&st->next, memory_order_relaxed);
+    if (j >= st->n)
+        return 0;
+    if (j >= atomic_load_explicit(&st->stored, memory_order_acquire) +
+                 st->ring)
+        return -1;
+    if (!atomic_compare_exchange_weak(&st->next, &j, j + 1))
+        return 1; /* another thread took it: try again at once */
+    size_t s = j % st->ring;
+    st->len[j] = compress_chunk(st->job[j].src, st->job[j].bytes,
+                                st->job[j].esize, st->c->buf[2 * s],
+                                st->c->buf[2 * s + 1], st->c->buf_size,
+                                st->job[j].level);
+    atomic_store_explicit(&st->done[j], 1, memory_order_release);
+    return 1;
+}
+
+int ds_results_codec_stream(ds_results_codec_t *c,
+                            const ds_results_codec_job_t *job, size_t n,
+                            ds_results_codec_put_t put, void *ctx,
+                            ds_error_t *err)
+{
+    if (n == 0)
+        return DS_OK;
+    int nt = ds_results_codec_threads(c);
+    size_t ring = 2 * ds_results_codec_batch(c);
+    if (ring > n)
+        ring = n;
+    stream_t st = {.c = c, .job = job, .n = n, .ring = ring};
+    st.len = malloc(n * sizeof *st.len);
+    st.done = calloc(n, sizeof *st.done);
+    if (!st.len || !st.done || reserve(c, ring, bound_of(job, n))) {
+        free(st.len);
+        free(st.done);
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    }
+    atomic_init(&st.next, 0);
+    atomic_init(&st.stored, 0);
+    atomic_init(&st.stop, 0);
+    int rc = DS_OK;
+    if (nt < 2 || n < 2) {
+        for (size_t k = 0; k < n && rc == DS_OK; k++) {
+            stream_take(&st);
+            rc = put(ctx, k, c->buf[2 * (k % ring) + 1], st.len[k], err);
+            atomic_store_explicit(&st.stored, k + 1, memory_order_release);
+        }
+    } else {
+#pragma omp parallel num_threads(nt)
+        {
+#ifdef _OPENMP
+            int calling = omp_get_thread_num() == 0;
+#else
+            int calling = 1;
+#endif
+            size_t k = 0; /* the calling thread's next chunk to store */
+            while (!atomic_load_explicit(&st.stop, memory_order_relaxed)) {
+                if (calling && k == n)
+                    break;
+                if (calling && atomic_load_explicit(&st.done[k],
+                                                    memory_order_acquire)) {
+                    int r = put(ctx, k, c->buf[2 * (k % ring) + 1],
+                                st.len[k], err);
+                    atomic_store_explicit(&st.stored, ++k,
+                                          memory_order_release);
+                    if (r) {
+                        rc = r;
+                        atomic_store(&st.stop, 1);
+                    }
+                    continue;
+                }
+                int t = stream_take(&st);
+                if (t == 0 && !calling)
+                    break; /* every chunk is taken */
+                if (t != 1)
+                    sched_yield(); /* a slot or a chunk to wait for */
+            }
+        }
+    }
+    free(st.len);
+    free(st.done);
+    return rc;
+}
+

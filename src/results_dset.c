@@ -336,9 +336,36 @@ static size_t chunk_bytes_of(const ds_results_dset_t *d)
     return d->chunk_rows * d->row_elems * d->elem_size;
 }
 
+/* Store chunk k of a stream into its dataset (put_chunk), and every
+ * batch's worth of chunks have the disk start on them. */
+typedef struct chunk_put {
+    ds_results_dset_t *const *d; /* the datasets */
+    const size_t *of;            /* [n] chunk k's dataset in d */
+    size_t n, n_rows;            /* rows each dataset gets (append_block) */
+    size_t batch, since;
+} chunk_put_t;
+
+static int put_streamed(void *ctx, size_t k, const unsigned char *z,
+                        size_t len, ds_error_t *err)
+{
+    chunk_put_t *p = ctx;
+    ds_results_dset_t *d = p->d[p->of ? p->of[k] : 0];
+    int rc = put_chunk(d, z, len, err);
+    /* a dataset's last chunk of the block: its rows are done */
+    if (!rc && p->of && (k + 1 == p->n || p->of[k + 1] != p->of[k]))
+        d->rows_done += p->n_rows;
+    if (!rc && ++p->since == p->batch) {
+        /* the disk starts on these chunks now, not in the final fsync */
+        ds_outfile_writeback(&d->r->out);
+        p->since = 0;
+    }
+    return rc;
+}
+
 /*
- * Compress n_chunks whole chunks starting at src on all threads (the
- * codec) and write them in order with H5Dwrite_chunk (main thread only).
+ * Compress n_chunks whole chunks starting at src (and the padded chunk
+ * tail, if any) on all threads (the codec) and store them in order with
+ * H5Dwrite_chunk (main thread only).
  */
 static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
                         size_t n_chunks, const unsigned char *tail,
@@ -346,26 +373,22 @@ static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
 {
     ds_results_t *r = d->r;
     size_t chunk_bytes = chunk_bytes_of(d);
-    size_t batch = ds_results_codec_batch(&r->codec);
-    ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
-    unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
-    size_t len[DS_RESULTS_CODEC_BATCH_MAX];
     size_t total = n_chunks + (tail != NULL);
-    for (size_t c0 = 0; c0 < total; c0 += batch) {
-        size_t nb = total - c0 < batch ? total - c0 : batch;
-        for (size_t k = 0; k < nb; k++)
-            job[k] = (ds_results_codec_job_t){
-                c0 + k < n_chunks ? src + (c0 + k) * chunk_bytes : tail,
-                chunk_bytes, d->elem_size, d->level};
-        int rc = ds_results_codec_run(&r->codec, job, nb, out, len, err);
-        for (size_t k = 0; !rc && k < nb; k++)
-            rc = put_chunk(d, out[k], len[k], err);
-        if (rc)
-            return rc;
-    }
-    /* the disk starts on these chunks now, not in the final fsync */
-    ds_outfile_writeback(&r->out);
-    return 0;
+    ds_results_codec_job_t *job = malloc((total ? total : 1) * sizeof *job);
+    if (!job)
+        return ds_results_oom(err);
+    for (size_t k = 0; k < total; k++)
+        job[k] = (ds_results_codec_job_t){
+            k < n_chunks ? src + k * chunk_bytes : tail, chunk_bytes,
+            d->elem_size, d->level};
+    chunk_put_t p = {.d = &d, .n = total,
+                     .batch = ds_results_codec_batch(&r->codec)};
+    int rc = ds_results_codec_stream(&r->codec, job, total, put_streamed, &p,
+                                     err);
+    free(job);
+    if (!rc)
+        ds_outfile_writeback(&r->out);
+    return rc;
 }
 
 /* The last, partial chunk of d: its `rows` rows (from src, or already in
@@ -711,17 +734,21 @@ int ds_results_append_block(ds_results_dset_t *const *d,
         r = d[i] ? d[i]->r : NULL;
     if (!r)
         return 0;
-    size_t batch = ds_results_codec_batch(&r->codec);
-    ds_results_codec_job_t job[DS_RESULTS_CODEC_BATCH_MAX];
-    unsigned char *out[DS_RESULTS_CODEC_BATCH_MAX];
-    size_t len[DS_RESULTS_CODEC_BATCH_MAX];
+    /* room for every chunk of the block: at most one more than its whole
+     * chunks per dataset */
+    size_t most = 0;
+    for (size_t i = 0; i < n_dsets; i++)
+        most += d[i] && d[i]->chunk_rows ? n_rows / d[i]->chunk_rows + 1 : 0;
+    ds_results_codec_job_t *job = malloc((most ? most : 1) * sizeof *job);
+    size_t *of = malloc((most ? most : 1) * sizeof *of);
+    int rc = job && of ? 0 : ds_results_oom(err);
     size_t i = 0;
-    while (i < n_dsets) {
-        /* the datasets from i on whose chunks fit in one batch */
+    while (!rc && i < n_dsets) {
+        /* the chunks of the datasets from i on that the codec can take
+         * together, in one stream */
         size_t j = i, nj = 0, nc;
         while (!r->dist && j < n_dsets &&
-               (nc = batch_chunks(d[j], first, n_rows)) > 0 &&
-               nj + nc <= batch) {
+               (nc = batch_chunks(d[j], first, n_rows)) > 0) {
             size_t cb = chunk_bytes_of(d[j]);
             size_t whole = n_rows / d[j]->chunk_rows;
             const unsigned char *src = data[j];
@@ -729,32 +756,31 @@ int ds_results_append_block(ds_results_dset_t *const *d,
                 if (k == whole) /* the dataset's last rows */
                     src = pad_pending(d[j], src,
                                       n_rows - whole * d[j]->chunk_rows);
+                of[nj] = j;
                 job[nj++] = (ds_results_codec_job_t){src, cb, d[j]->elem_size,
                                                      d[j]->level};
             }
             j++;
         }
-        int rc = 0;
         if (j == i) { /* one at a time, as ds_results_append_at */
             if (d[i])
                 rc = ds_results_append_at(d[i], first, n_rows, data[i], err);
-            if (rc)
-                return rc;
             i++;
             continue;
         }
-        rc = ds_results_codec_run(&r->codec, job, nj, out, len, err);
-        for (size_t k = 0; !rc && i < j; i++) { /* stored in dataset order */
-            for (size_t c = batch_chunks(d[i], first, n_rows); !rc && c > 0;
-                 c--)
-                rc = put_chunk(d[i], out[k], len[k], err), k++;
-            d[i]->rows_done += n_rows;
-        }
-        if (rc)
-            return rc;
-        ds_outfile_writeback(&r->out);
+        /* stored in dataset order, each dataset's rows done with its last
+         * chunk */
+        chunk_put_t p = {.d = d, .of = of, .n = nj, .n_rows = n_rows,
+                         .batch = ds_results_codec_batch(&r->codec)};
+        rc = ds_results_codec_stream(&r->codec, job, nj, put_streamed, &p,
+                                     err);
+        if (!rc)
+            ds_outfile_writeback(&r->out);
+        i = j;
     }
-    return 0;
+    free(job);
+    free(of);
+    return rc;
 }
 
 static int end(ds_results_dset_t *d, ds_error_t *err)

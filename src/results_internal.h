@@ -86,6 +86,26 @@ int ds_results_codec_run(ds_results_codec_t *c,
                          const ds_results_codec_job_t *job, size_t n,
                          unsigned char **out, size_t *len, ds_error_t *err);
 
+/* Store compressed chunk k of a stream (z, len bytes; len 0: the codec
+ * failed): DS_OK or an error in err. */
+typedef int (*ds_results_codec_put_t)(void *ctx, size_t k,
+                                      const unsigned char *z, size_t len,
+                                      ds_error_t *err);
+
+/*
+ * Compress the n chunks of job on the codec's threads and have put store
+ * each, in order, on the calling thread, as soon as it and the chunks
+ * before it are compressed: the other threads compress the next chunks
+ * (up to two batches ahead) while the calling thread stores, which a
+ * batch at a time (ds_results_codec_run) left them waiting for. The bytes
+ * are those of ds_results_codec_run. The first error of put stops the
+ * stream and is returned; DS_ENOMEM.
+ */
+int ds_results_codec_stream(ds_results_codec_t *c,
+                            const ds_results_codec_job_t *job, size_t n,
+                            ds_results_codec_put_t put, void *ctx,
+                            ds_error_t *err);
+
 /* HDF5's shuffle filter: byte j of element e of src (bytes / esize
  * elements) to dst[j * n + e]; 8-byte elements sixteen at a time with
  * SSE2 (the byte-at-a-time loop was 2% of a one-thread analyze). */
