@@ -20,6 +20,8 @@
 struct ds_window_workspace {
     ds_word_t *bits;  /* 2 × k bitsets of n_words words each */
     size_t cap_words; /* words allocated in bits */
+    int64_t *units;   /* a session's events' onset and last units */
+    size_t cap_units; /* events that units has room for */
 };
 
 void ds_window_opts_init(ds_window_opts_t *o)
@@ -83,6 +85,7 @@ void ds_window_workspace_free(ds_window_workspace_t *w)
     if (!w)
         return;
     free(w->bits);
+    free(w->units);
     free(w);
 }
 
@@ -170,8 +173,10 @@ static int check_args(const ds_corpus_t *c, const ds_session_t *s,
  * units, 1 + the last unit any event reaches, and with an observation
  * period at least the units that start before its end.
  */
-int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
-                   size_t *n_units, ds_error_t *err)
+/* ds_window_grid, and with units each event's onset unit and last unit
+ * (units[2e], units[2e + 1]), which the marking reads back. */
+static int grid(const ds_session_t *s, double unit_s, double *t0,
+                size_t *n_units, int64_t *units, ds_error_t *err)
 {
     *t0 = ds_session_start(s);
     double span = s->n_periods ? ds_session_end(s) - *t0 : 0;
@@ -192,21 +197,31 @@ int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
                             "than %zu time units; use a larger --time-unit",
                             s->couple, s->label, span, unit_s,
                             DS_WINDOW_MAX_UNITS);
-    int64_t units = 0;
+    int64_t n = 0;
     for (size_t e = 0; e < s->n; e++) {
         int64_t f, l;
         event_units(s, e, *t0, unit_s, &f, &l);
-        if (l + 1 > units)
-            units = l + 1;
+        if (units) {
+            units[2 * e] = f;
+            units[2 * e + 1] = l;
+        }
+        if (l + 1 > n)
+            n = l + 1;
     }
     if (s->n_periods) {
         int64_t p = (int64_t)ceil(unit_coord(ds_session_end(s), *t0,
                                              unit_s));
-        if (p > units)
-            units = p;
+        if (p > n)
+            n = p;
     }
-    *n_units = (size_t)units;
+    *n_units = (size_t)n;
     return DS_OK;
+}
+
+int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
+                   size_t *n_units, ds_error_t *err)
+{
+    return grid(s, unit_s, t0, n_units, NULL, err);
 }
 
 /*
@@ -237,8 +252,8 @@ void ds_window_stretch_units(const ds_session_t *s, size_t k, double t0,
  * so no window spans time that was not coded.
  */
 static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
-                        double t0, size_t n_units, size_t n_words,
-                        ds_word_t *given, ds_word_t *target)
+                        double t0, const int64_t *units, size_t n_units,
+                        size_t n_words, ds_word_t *given, ds_word_t *target)
 {
     /* the window offsets are clamped to ±(n_units + 1) so that u + lo and
      * u + hi cannot overflow; a window beyond the session is empty */
@@ -255,8 +270,7 @@ static void mark_events(const ds_session_t *s, const ds_window_opts_t *o,
             ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
         k_prev = k;
         size_t st = s->state[e];
-        int64_t f, l;
-        event_units(s, e, t0, o->unit_s, &f, &l);
+        int64_t f = units[2 * e], l = units[2 * e + 1];
         int64_t g0 = f + lo, g1 = f + hi;
         if (g0 < a)
             g0 = a;
@@ -345,20 +359,27 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
         return DS_OK;
     double t0 = 0;
     size_t n_units = 0;
-    if ((rc = ds_window_grid(s, o->unit_s, &t0, &n_units, err)))
-        return rc;
+    if (!w && !(w = own = ds_window_workspace_alloc()))
+        goto nomem;
+    if (s->n > w->cap_units) {
+        int64_t *u = realloc(w->units, 2 * s->n * sizeof *u);
+        if (!u)
+            goto nomem;
+        w->units = u;
+        w->cap_units = s->n;
+    }
+    if ((rc = grid(s, o->unit_s, &t0, &n_units, w->units, err)))
+        goto done;
     size_t n_words = ds_bitset_words(n_units);
     /* every unit counts unless some time was not coded or edges drop */
     int masked = s->n_periods > 1 || o->edges == DS_WINDOW_EDGES_DROP;
     size_t words = (2 * k + (masked ? 1 : 0)) * n_words;
-    if (!w && !(w = own = ds_window_workspace_alloc()))
-        goto nomem;
     if (ds_bitset_reserve(&w->bits, &w->cap_words, words))
         goto nomem;
     ds_word_t *given = w->bits, *target = w->bits + k * n_words;
     ds_word_t *counted = masked ? w->bits + 2 * k * n_words : NULL;
     memset(w->bits, 0, words * sizeof *w->bits);
-    mark_events(s, o, t0, n_units, n_words, given, target);
+    mark_events(s, o, t0, w->units, n_units, n_words, given, target);
     int64_t nu = counted ? mark_counted(s, o, t0, n_units, counted)
                          : (int64_t)n_units;
     gsum = malloc((k ? k : 1) * sizeof *gsum);
