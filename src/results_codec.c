@@ -201,14 +201,10 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
     return ds_results_deflate_planes(in, bytes, esize, out, cap, level);
 }
 
-int ds_results_codec_run(ds_results_codec_t *c,
-                         const ds_results_codec_job_t *job, size_t n,
-                         unsigned char **out, size_t *len, ds_error_t *err)
+/* The buffer size for chunks of jobs[0..n): zlib's bound, and room for a
+ * stored block per byte plane. */
+static size_t bound_of(const ds_results_codec_job_t *job, size_t n)
 {
-    if (n > ds_results_codec_batch(c))
-        return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
-                            "most %zu", n, ds_results_codec_batch(c));
-    /* zlib's bound, and room for a stored block per byte plane */
     size_t size = 0;
     for (size_t k = 0; k < n; k++) {
         size_t cap = compressBound((uLong)job[k].bytes) + 256;
@@ -217,7 +213,17 @@ int ds_results_codec_run(ds_results_codec_t *c,
         if (cap > size)
             size = cap;
     }
-    if (reserve(c, n, size))
+    return size;
+}
+
+int ds_results_codec_run(ds_results_codec_t *c,
+                         const ds_results_codec_job_t *job, size_t n,
+                         unsigned char **out, size_t *len, ds_error_t *err)
+{
+    if (n > ds_results_codec_batch(c))
+        return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
+                            "most %zu", n, ds_results_codec_batch(c));
+    if (reserve(c, n, bound_of(job, n)))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     int nt = ds_results_codec_threads(c);
     long nb = (long)n;
@@ -246,21 +252,6 @@ int ds_results_codec_compress(ds_results_codec_t *c,
         job[k] = (ds_results_codec_job_t){src + k * chunk_bytes, chunk_bytes,
                                           esize, level};
     return ds_results_codec_run(c, job, n, out, len, err);
-}
-
-/* The buffer size for chunks of jobs[0..n): zlib's bound, and room for a
- * stored block per byte plane. */
-static size_t bound_of(const ds_results_codec_job_t *job, size_t n)
-{
-    size_t size = 0;
-    for (size_t k = 0; k < n; k++) {
-        size_t cap = compressBound((uLong)job[k].bytes) + 256;
-        if (cap < job[k].bytes)
-            cap = job[k].bytes;
-        if (cap > size)
-            size = cap;
-    }
-    return size;
 }
 
 /*
