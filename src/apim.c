@@ -283,6 +283,8 @@ void ds_ap_opts_init(ds_ap_opts_t *o)
 struct ds_ap_workspace {
     ds_word_t *bits;  /* Y, X and the counted units, n_words each */
     size_t cap_words;
+    int64_t *units;   /* a session's events' units (ds_window_grid) */
+    size_t cap_units; /* events that units has room for */
 };
 
 ds_ap_workspace_t *ds_ap_workspace_alloc(void)
@@ -295,6 +297,7 @@ void ds_ap_workspace_free(ds_ap_workspace_t *w)
     if (!w)
         return;
     free(w->bits);
+    free(w->units);
     free(w);
 }
 
@@ -305,8 +308,9 @@ void ds_ap_workspace_free(ds_ap_workspace_t *w)
  * pair spans time that was not coded.
  */
 static void mark_units(const ds_session_t *s, const ds_ap_model_t *m,
-                       const ds_ap_opts_t *o, double t0, size_t n_units,
-                       ds_word_t *y, ds_word_t *x, ds_word_t *counted)
+                       const ds_ap_opts_t *o, double t0,
+                       const int64_t *units, size_t n_units, ds_word_t *y,
+                       ds_word_t *x, ds_word_t *counted)
 {
     size_t n_stretch = s->n_periods > 1 ? s->n_periods : 1, k_prev = SIZE_MAX;
     int64_t a = 0, b = (int64_t)n_units;
@@ -325,8 +329,7 @@ static void mark_units(const ds_session_t *s, const ds_ap_model_t *m,
         if (k != k_prev)
             ds_window_stretch_units(s, k, t0, o->unit_s, n_units, &a, &b);
         k_prev = k;
-        int64_t f, l;
-        ds_window_event_units(s, e, t0, o->unit_s, &f, &l);
+        int64_t f = units[2 * e], l = units[2 * e + 1];
         if (!o->target_ongoing)
             l = f;
         if (l > b - 1)
@@ -386,12 +389,24 @@ int ds_ap_tally(const ds_corpus_t *c, const ds_session_t *s,
         return DS_OK;
     double t0 = 0;
     size_t nu = 0;
-    int rc = ds_window_grid(s, o->unit_s, &t0, &nu, err);
-    if (rc)
-        return rc;
-    size_t n_words = ds_bitset_words(nu), words = 3 * n_words;
     if (!w && !(w = own = ds_ap_workspace_alloc()))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
+    if (s->n > w->cap_units) {
+        int64_t *u = realloc(w->units, 2 * s->n * sizeof *u);
+        if (!u) {
+            ds_ap_workspace_free(own);
+            return ds_error_set(err, DS_ENOMEM, "out of memory counting "
+                                "time units");
+        }
+        w->units = u;
+        w->cap_units = s->n;
+    }
+    int rc = ds_window_grid(s, o->unit_s, &t0, &nu, w->units, err);
+    if (rc) {
+        ds_ap_workspace_free(own);
+        return rc;
+    }
+    size_t n_words = ds_bitset_words(nu), words = 3 * n_words;
     if (ds_bitset_reserve(&w->bits, &w->cap_words, words)) {
         ds_ap_workspace_free(own);
         return ds_error_set(err, DS_ENOMEM, "out of memory counting "
@@ -399,7 +414,7 @@ int ds_ap_tally(const ds_corpus_t *c, const ds_session_t *s,
     }
     ds_word_t *y = w->bits, *x = y + n_words, *counted = x + n_words;
     memset(w->bits, 0, words * sizeof *w->bits);
-    mark_units(s, m, o, t0, nu, y, x, counted);
+    mark_units(s, m, o, t0, w->units, nu, y, x, counted);
     count_cells(y, x, counted, n_words, counts);
     if (n_units)
         *n_units = nu;

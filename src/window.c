@@ -104,7 +104,8 @@ static inline double unit_coord(double t, double t0, double u)
 
 /* Onset unit and last unit in progress of event e (window.h). The
  * clones are of a function of this file: clang 14 does not link calls
- * from other files to a function with clones. */
+ * from other files to a function with clones (apim.c reads the units
+ * from ds_window_grid). */
 DS_CLONES("sse4.1")
 static void event_units(const ds_session_t *s, size_t e, double t0,
                         double u, int64_t *first, int64_t *last)
@@ -117,12 +118,6 @@ static void event_units(const ds_session_t *s, size_t e, double t0,
         if (l > *last)
             *last = l;
     }
-}
-
-void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
-                           double u, int64_t *first, int64_t *last)
-{
-    event_units(s, e, t0, u, first, last);
 }
 
 static inline int64_t popcount_and(const ds_word_t *x, const ds_word_t *y,
@@ -171,12 +166,11 @@ static int check_args(const ds_corpus_t *c, const ds_session_t *s,
 /*
  * The grid of session s (window.h): its origin t0 and its number of
  * units, 1 + the last unit any event reaches, and with an observation
- * period at least the units that start before its end.
+ * period at least the units that start before its end; with units, each
+ * event's onset unit and last unit, which the marking reads back.
  */
-/* ds_window_grid, and with units each event's onset unit and last unit
- * (units[2e], units[2e + 1]), which the marking reads back. */
-static int grid(const ds_session_t *s, double unit_s, double *t0,
-                size_t *n_units, int64_t *units, ds_error_t *err)
+int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
+                   size_t *n_units, int64_t *units, ds_error_t *err)
 {
     *t0 = ds_session_start(s);
     double span = s->n_periods ? ds_session_end(s) - *t0 : 0;
@@ -216,12 +210,6 @@ static int grid(const ds_session_t *s, double unit_s, double *t0,
     }
     *n_units = (size_t)n;
     return DS_OK;
-}
-
-int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
-                   size_t *n_units, ds_error_t *err)
-{
-    return grid(s, unit_s, t0, n_units, NULL, err);
 }
 
 /*
@@ -368,7 +356,7 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
         w->units = u;
         w->cap_units = s->n;
     }
-    if ((rc = grid(s, o->unit_s, &t0, &n_units, w->units, err)))
+    if ((rc = ds_window_grid(s, o->unit_s, &t0, &n_units, w->units, err)))
         goto done;
     size_t n_words = ds_bitset_words(n_units);
     /* every unit counts unless some time was not coded or edges drop */

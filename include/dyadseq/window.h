@@ -148,23 +148,22 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
  * statistics counted on it (actor-partner effects, apim.h):
  *   ds_window_grid           the origin t0 of session s (ds_session_start)
  *                            and its number of units on units of unit_s
- *                            seconds; DS_EDATA when onsets are not in time
- *                            order, DS_EUSAGE for more than
+ *                            seconds, and with units (room for 2 s->n;
+ *                            NULL: not wanted) each event e's onset unit
+ *                            units[2e] and the last unit it is in progress
+ *                            in units[2e + 1]; DS_EDATA when onsets are
+ *                            not in time order, DS_EUSAGE for more than
  *                            DS_WINDOW_MAX_UNITS units;
  *   ds_window_stretch_units  the units [*a, *b) of observed stretch k
  *                            (0 <= k < max(1, s->n_periods)): those that
- *                            begin within it;
- *   ds_window_event_units    the onset unit of event e and the last unit
- *                            it is in progress in.
+ *                            begin within it.
  * s must have onsets.
  */
 int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
-                   size_t *n_units, ds_error_t *err);
+                   size_t *n_units, int64_t *units, ds_error_t *err);
 void ds_window_stretch_units(const ds_session_t *s, size_t k, double t0,
                              double unit_s, size_t n_units, int64_t *a,
                              int64_t *b);
-void ds_window_event_units(const ds_session_t *s, size_t e, double t0,
-                           double unit_s, int64_t *first, int64_t *last);
 
 /*
  * Statistics of every cell of w: out[i * k + j] from ds_2x2_stats(a, b, c,
