@@ -216,6 +216,23 @@ static size_t bound_of(const ds_results_codec_job_t *job, size_t n)
     return size;
 }
 
+/* A batch's chunks, kept where the codec compressed them: the ring of
+ * a stream of at most a batch holds them all until the next call. */
+typedef struct kept {
+    unsigned char **out;
+    size_t *len;
+} kept_t;
+
+static int keep(void *ctx, size_t k, const unsigned char *z, size_t len,
+                ds_error_t *err)
+{
+    (void)err;
+    kept_t *b = ctx;
+    b->out[k] = (unsigned char *)z;
+    b->len[k] = len;
+    return DS_OK;
+}
+
 int ds_results_codec_run(ds_results_codec_t *c,
                          const ds_results_codec_job_t *job, size_t n,
                          unsigned char **out, size_t *len, ds_error_t *err)
@@ -223,19 +240,8 @@ int ds_results_codec_run(ds_results_codec_t *c,
     if (n > ds_results_codec_batch(c))
         return ds_error_set(err, DS_EUSAGE, "%zu chunks in one batch of at "
                             "most %zu", n, ds_results_codec_batch(c));
-    if (reserve(c, n, bound_of(job, n)))
-        return ds_error_set(err, DS_ENOMEM, "out of memory");
-    int nt = ds_results_codec_threads(c);
-    long nb = (long)n;
-    (void)nt; /* unused without OpenMP */
-#pragma omp parallel for num_threads(nt) schedule(dynamic, 1) if (nb > 1)
-    for (long k = 0; k < nb; k++)
-        len[k] = compress_chunk(job[k].src, job[k].bytes, job[k].esize,
-                                c->buf[2 * k], c->buf[2 * k + 1],
-                                c->buf_size, job[k].level);
-    for (size_t k = 0; k < n; k++)
-        out[k] = c->buf[2 * k + 1];
-    return DS_OK;
+    kept_t b = {out, len};
+    return ds_results_codec_stream(c, job, n, keep, &b, err);
 }
 
 int ds_results_codec_compress(ds_results_codec_t *c,

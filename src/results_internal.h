@@ -81,7 +81,8 @@ typedef struct ds_results_codec_job {
 } ds_results_codec_job_t;
 
 /* As ds_results_codec_compress, for n chunks each described by its job:
- * chunks of several datasets in one batch. */
+ * chunks of several datasets in one batch (a stream of at most a batch,
+ * whose chunks stay in their slots). */
 int ds_results_codec_run(ds_results_codec_t *c,
                          const ds_results_codec_job_t *job, size_t n,
                          unsigned char **out, size_t *len, ds_error_t *err);
@@ -96,10 +97,10 @@ typedef int (*ds_results_codec_put_t)(void *ctx, size_t k,
  * Compress the n chunks of job on the codec's threads and have put store
  * each, in order, on the calling thread, as soon as it and the chunks
  * before it are compressed: the other threads compress the next chunks
- * (up to two batches ahead) while the calling thread stores, which a
- * batch at a time (ds_results_codec_run) left them waiting for. The bytes
- * are those of ds_results_codec_run. The first error of put stops the
- * stream and is returned; DS_ENOMEM.
+ * (up to two batches ahead) while the calling thread stores, where
+ * compressing a batch and then storing it left them waiting. The bytes
+ * do not depend on the threads. The first error of put stops the stream
+ * and is returned; DS_ENOMEM.
  */
 int ds_results_codec_stream(ds_results_codec_t *c,
                             const ds_results_codec_job_t *job, size_t n,
