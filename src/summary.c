@@ -10,6 +10,14 @@
  * long-double division per value: they agree with R to a unit in the last
  * place or so, and the mean alone took 60% of the pooling of a 1M-event
  * study on one thread, about 12 ms, issue 16.)
+ *
+ * Cells go four at a time: their values are gathered together (neighbour
+ * cells share a cache line of each session's row), and their means are
+ * summed side by side. Each cell's sums are still one long-double sum in
+ * its own values' order, the same operations as one cell alone, so the
+ * results are the same to the bit; four independent chains of x87
+ * additions keep the adder busy where one chain waited on each addition's
+ * latency (three quarters of the summaries' time, issue 16).
  */
 #include "dyadseq/summary.h"
 
@@ -32,8 +40,7 @@ ds_summary_t *ds_summary_alloc(size_t n_cells, size_t max_sessions)
     s->n = malloc(nc * sizeof *s->n);
     s->t = malloc(nc * sizeof *s->t);
     s->p = malloc(nc * sizeof *s->p);
-    s->scratch = malloc((max_sessions ? max_sessions : 1) * sizeof *s->scratch);
-    if (!s->mean || !s->sd || !s->n || !s->t || !s->p || !s->scratch) {
+    if (!s->mean || !s->sd || !s->n || !s->t || !s->p) {
         ds_summary_free(s);
         return NULL;
     }
@@ -49,7 +56,6 @@ void ds_summary_free(ds_summary_t *s)
     free(s->n);
     free(s->t);
     free(s->p);
-    free(s->scratch);
     free(s);
 }
 
@@ -73,6 +79,75 @@ static double r_mean(const double *x, size_t n)
     return (double)s;
 }
 
+#define GROUP 4 /* cells summed side by side */
+
+/* r_mean of GROUP lists x[g][0..n[g]) at once, each n[g] > 0: every
+ * list's sums are r_mean's, in the same order; the lists' additions are
+ * interleaved up to the shortest list, then each finishes alone. */
+static void r_means(const double *const x[GROUP], const size_t n[GROUP],
+                    double out[GROUP])
+{
+    size_t lo = n[0];
+    for (int g = 1; g < GROUP; g++)
+        lo = n[g] < lo ? n[g] : lo;
+    long double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (size_t i = 0; i < lo; i++) {
+        s0 += x[0][i];
+        s1 += x[1][i];
+        s2 += x[2][i];
+        s3 += x[3][i];
+    }
+    long double s[GROUP] = {s0, s1, s2, s3};
+    for (int g = 0; g < GROUP; g++) {
+        for (size_t i = lo; i < n[g]; i++)
+            s[g] += x[g][i];
+        s[g] /= (long double)n[g];
+    }
+    /* the residuals' sums, for the lists whose mean is finite (r_mean's
+     * test); a list whose mean is not takes no part and ends with it */
+    int fin[GROUP];
+    for (int g = 0; g < GROUP; g++)
+        fin[g] = isfinite((double)s[g]);
+    if (fin[0] && fin[1] && fin[2] && fin[3]) {
+        long double m0 = s[0], m1 = s[1], m2 = s[2], m3 = s[3];
+        long double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+        for (size_t i = 0; i < lo; i++) {
+            t0 += x[0][i] - m0;
+            t1 += x[1][i] - m1;
+            t2 += x[2][i] - m2;
+            t3 += x[3][i] - m3;
+        }
+        long double t[GROUP] = {t0, t1, t2, t3};
+        for (int g = 0; g < GROUP; g++) {
+            for (size_t i = lo; i < n[g]; i++)
+                t[g] += x[g][i] - s[g];
+            out[g] = (double)(s[g] + t[g] / (long double)n[g]);
+        }
+        return;
+    }
+    for (int g = 0; g < GROUP; g++)
+        out[g] = fin[g] ? r_mean(x[g], n[g]) : (double)s[g];
+}
+
+/* The summaries of cell c from its n gathered values x (mean known). */
+static void finish_cell(ds_summary_t *s, size_t c, const double *x,
+                        size_t n, double mean)
+{
+    s->n[c] = (int64_t)n;
+    if (n == 0)
+        return;
+    s->mean[c] = mean;
+    if (n < 2)
+        return;
+    double sd = sqrt(gsl_stats_tss_m(x, 1, n, mean) / (double)(n - 1));
+    s->sd[c] = sd;
+    if (!(sd > 0))
+        return;
+    double t = mean / (sd / sqrt((double)n));
+    s->t[c] = t;
+    s->p[c] = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(n - 1));
+}
+
 int ds_summary_compute(ds_summary_t *s, const double *values,
                        size_t n_sessions, const size_t *select,
                        size_t n_select, ds_error_t *err)
@@ -92,30 +167,32 @@ int ds_summary_compute(ds_summary_t *s, const double *values,
                                 "session index %zu out of range (%zu "
                                 "sessions)",
                                 select[k], n_sessions);
-
-    for (size_t c = 0; c < s->n_cells; c++) {
-        size_t n = 0;
+    /* the gathered values of GROUP cells, GROUP lists of m */
+    double *buf = malloc(GROUP * (m ? m : 1) * sizeof *buf);
+    if (!buf)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    for (size_t c0 = 0; c0 < s->n_cells; c0 += GROUP) {
+        size_t w = s->n_cells - c0 < GROUP ? s->n_cells - c0 : GROUP;
+        const double *x[GROUP];
+        size_t n[GROUP] = {0};
+        for (size_t g = 0; g < GROUP; g++)
+            x[g] = buf + g * m;
         for (size_t k = 0; k < m; k++) {
             size_t row = select ? select[k] : k;
-            double v = values[row * s->n_cells + c];
-            if (isfinite(v))
-                s->scratch[n++] = v;
+            const double *v = values + row * s->n_cells + c0;
+            for (size_t g = 0; g < w; g++)
+                if (isfinite(v[g]))
+                    buf[g * m + n[g]++] = v[g];
         }
-        s->n[c] = (int64_t)n;
-        if (n == 0)
-            continue;
-        double mean = r_mean(s->scratch, n);
-        s->mean[c] = mean;
-        if (n < 2)
-            continue;
-        double sd = sqrt(gsl_stats_tss_m(s->scratch, 1, n, mean) /
-                         (double)(n - 1));
-        s->sd[c] = sd;
-        if (!(sd > 0))
-            continue;
-        double t = mean / (sd / sqrt((double)n));
-        s->t[c] = t;
-        s->p[c] = 2 * gsl_cdf_tdist_Q(fabs(t), (double)(n - 1));
+        double mean[GROUP];
+        if (w == GROUP && n[0] && n[1] && n[2] && n[3])
+            r_means(x, n, mean);
+        else
+            for (size_t g = 0; g < w; g++)
+                mean[g] = n[g] ? r_mean(x[g], n[g]) : NAN;
+        for (size_t g = 0; g < w; g++)
+            finish_cell(s, c0 + g, x[g], n[g], mean[g]);
     }
+    free(buf);
     return DS_OK;
 }

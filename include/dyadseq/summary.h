@@ -24,7 +24,6 @@ typedef struct ds_summary {
                       sd = 0 */
     double *p;     /* [n_cells] two-sided p, Student t with n − 1 df; NaN
                       when t is */
-    double *scratch; /* [max_sessions] gathered values (internal) */
     size_t max_sessions;
 } ds_summary_t;
 
@@ -39,8 +38,8 @@ void ds_summary_free(ds_summary_t *s);
  * session indices to use (e.g. the sessions of one label), or is NULL for
  * all n_sessions. A value is defined when it is finite (NaN, the only
  * non-finite value the lag statistics produce, marks undefined).
- * Returns DS_OK, or DS_EUSAGE for an index out of range or more sessions
- * than s was allocated for.
+ * Returns DS_OK, DS_EUSAGE for an index out of range or more sessions
+ * than s was allocated for, or DS_ENOMEM.
  */
 int ds_summary_compute(ds_summary_t *s, const double *values,
                        size_t n_sessions, const size_t *select,

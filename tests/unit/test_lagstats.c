@@ -712,15 +712,21 @@ static void test_edges(void)
 
 static void test_summary(void)
 {
-    enum { S = 23, C = 10 };
+    /* cells are summarized four at a time (summary.c): columns 0-3 and
+     * 12-15 are full groups, 4-7 a group with one defined value in a
+     * column, 8-11 one with a column never defined */
+    enum { S = 23, C = 16 };
     double v[S * C];
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 5);
     /* column 9: values whose running mean (gsl_stats_mean) is a unit in
      * the last place away from R's mean(), which sums them (one such
-     * vector of column 4's kind found among 2,000 seeds) */
+     * vector of column 4's kind found among 2,000 seeds); column 13 the
+     * same values, in a full group of four */
     gsl_rng *r9 = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng *r13 = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r9, 345);
+    gsl_rng_set(r13, 345);
     for (size_t s = 0; s < S; s++) {
         for (size_t c = 0; c < C; c++) {
             double x = 0.3 * (double)c - 1 + gsl_ran_gaussian(r, 0.5);
@@ -734,11 +740,16 @@ static void test_summary(void)
                 x = NAN;
             if (c == 9)
                 x = 0.3 * 4 - 1 + gsl_ran_gaussian(r9, 0.5);
+            if (c == 13)
+                x = 0.3 * 4 - 1 + gsl_ran_gaussian(r13, 0.5);
+            if (c == 14 && s % 3) /* defined in a third of the sessions */
+                x = NAN;
             v[s * C + c] = x;
         }
     }
     gsl_rng_free(r);
     gsl_rng_free(r9);
+    gsl_rng_free(r13);
 
     char in[] = "/tmp/dyadseq-sumR-in.XXXXXX";
     char out[] = "/tmp/dyadseq-sumR-out.XXXXXX";
@@ -789,6 +800,9 @@ static void test_summary(void)
     CHECK(sm->sd[7] == 0 && isnan(sm->t[7]) && isnan(sm->p[7]),
           "SD = 0: t and p NaN");
     CHECK(sm->n[8] == 0 && isnan(sm->mean[8]), "n = 0: mean NaN");
+    CHECK(sm->n[13] == sm->n[9] && sm->mean[13] == sm->mean[9] &&
+              sm->sd[13] == sm->sd[9],
+          "a cell summarized in a group of four = the same values alone");
 
     /* a selection of sessions equals summarizing the sub-matrix */
     size_t sel[] = {1, 4, 5, 9, 17, 22};
