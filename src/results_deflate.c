@@ -164,31 +164,31 @@ static void mk_lengths(uint32_t *A, int n)
     }
 }
 
-/* Sort k[0..n) ascending (n <= N_LITLEN): a bottom-up merge sort through
- * tmp, inline comparisons (qsort's calls were 2% of a run). The merge
- * step takes its side without a branch: which side is smaller is a coin
- * toss on the counts of a noisy byte plane, and the mispredicted branch
- * was most of code_lengths' time (3% of a one-thread run). */
+/* Sort the keys count << 16 | symbol of code_lengths ascending, n <= N_LITLEN:
+ * they come in ascending symbol order, so a stable sort on the counts
+ * alone orders them fully. A least-significant-digit radix sort on the
+ * count's bytes, one pass per byte in use (one or two): no comparisons.
+ * A merge sort's branches were a coin toss on a noisy plane's counts and
+ * their mispredictions most of code_lengths' time (3% of a one-thread
+ * run). */
 static void sort_keys(uint64_t *k, size_t n, uint64_t *tmp)
 {
+    uint64_t all = 0;
+    for (size_t i = 0; i < n; i++)
+        all |= k[i];
     uint64_t *a = k, *b = tmp;
-    for (size_t w = 1; w < n; w *= 2) {
-        for (size_t lo = 0; lo < n; lo += 2 * w) {
-            size_t mid = lo + w < n ? lo + w : n;
-            size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
-            size_t i = lo, j = mid, o = lo;
-            while (i < mid && j < hi) {
-                uint64_t x = a[i], y = a[j];
-                size_t right = y < x;
-                b[o++] = right ? y : x;
-                j += right;
-                i += 1 - right;
-            }
-            while (i < mid)
-                b[o++] = a[i++];
-            while (j < hi)
-                b[o++] = a[j++];
+    for (unsigned shift = 16; all >> shift; shift += 8) {
+        uint32_t at[256] = {0};
+        for (size_t i = 0; i < n; i++)
+            at[(a[i] >> shift) & 0xff]++;
+        uint32_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            uint32_t c = at[d];
+            at[d] = sum;
+            sum += c;
         }
+        for (size_t i = 0; i < n; i++)
+            b[at[(a[i] >> shift) & 0xff]++] = a[i];
         uint64_t *t = a;
         a = b;
         b = t;
