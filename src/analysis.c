@@ -481,7 +481,7 @@ static int sink_and_pool(run_t *x, ds_diag_t *diag, ds_error_t *err)
     /* without responsiveness there are no jobs to take */
     ds_analysis_km_run_t k = {.next = DS_ANALYSIS_KM_JOBS};
     if (km) {
-        int rc = ds_analysis_km_begin(x->a, &k, err);
+        int rc = ds_analysis_km_begin(x->c, x->a, &k, err);
         if (rc)
             return rc;
     }

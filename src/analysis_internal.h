@@ -258,8 +258,8 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 
 /*
  * The same in three steps, so that the two bidders can be pooled on
- * whichever threads are free (sink_and_pool): begin (a->km_pooled
- * allocated, k zeroed); take, on any number of threads at once, runs up
+ * whichever threads are free (sink_and_pool): begin (a->km_pooled and
+ * the bidders' arrays allocated, on the calling thread); take, on any number of threads at once, runs up
  * to `most` of the jobs no thread has taken yet and says how many it ran
  * (DS_ANALYSIS_KM_JOBS: all there are; each bidder is two jobs, half of
  * its sessions each, and its curves are swept by whichever thread ends
@@ -268,7 +268,6 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
  */
 #define DS_ANALYSIS_KM_JOBS 4
 typedef struct ds_analysis_km_bidder {
-    atomic_int state;         /* arrays: 0 none, 1 coming, 2 ready, 3 failed */
     atomic_int halves;        /* halves done */
     double *t, *code;         /* [n] the observations, session after session */
     size_t *run;              /* [S + 1] each session's first */
@@ -281,8 +280,8 @@ typedef struct ds_analysis_km_run {
     int rc_sweep[2];
     ds_error_t err[2];
 } ds_analysis_km_run_t;
-int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
-                         ds_error_t *err);
+int ds_analysis_km_begin(const ds_corpus_t *c, ds_analysis_t *a,
+                         ds_analysis_km_run_t *k, ds_error_t *err);
 int ds_analysis_km_take(const ds_corpus_t *c, ds_analysis_t *a,
                         ds_analysis_km_run_t *k, int most);
 int ds_analysis_km_end(const ds_analysis_opts_t *o, ds_analysis_t *a,

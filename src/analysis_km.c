@@ -12,42 +12,37 @@
  * them; the thread that ends a bidder's second half sweeps its curves.
  * The session curves themselves are kept for the writer.
  */
-#include <sched.h>
 #include <string.h>
 
 #include "analysis_internal.h"
 
-/* Bidder b's arrays, allocated by the first of its jobs to start (the
- * other waits for them): observations in session order, run[s] the first
- * of session s's (run[S] = n). Its bids are counted into km_pooled then.
- * 0, or -1 when out of memory. */
-static int bidder_ready(const ds_corpus_t *c, ds_analysis_t *a,
+/* Bidder b's arrays: observations in session order, run[s] the first of
+ * session s's (run[S] = n); its bids are counted into km_pooled. Made by
+ * the calling thread (ds_analysis_km_begin), before the jobs: its malloc
+ * arena is the one with huge pages (cli_hugepages.c), where another
+ * thread's arena faulted the arrays in 4 KiB at a time, about 550 page
+ * faults of the pooling thread at two threads on the 1M-event benchmark
+ * (issue 16). 0, or -1 when out of memory. */
+static int bidder_alloc(const ds_corpus_t *c, ds_analysis_t *a,
                         ds_analysis_km_bidder_t *x, size_t b)
 {
-    int idle = 0;
-    if (atomic_compare_exchange_strong(&x->state, &idle, 1)) {
-        size_t S = a->S, n = 0;
-        x->run = malloc((S + 1) * sizeof *x->run);
-        for (size_t s = 0; x->run && s < S; s++) {
-            const ds_responsive_t *r = &a->responsive[2 * s + b];
-            size_t lb = c->sessions[s].label_index;
-            x->run[s] = n;
-            n += r->n_obs;
-            a->km_pooled[b].n_bids += r->n_bids;
-            a->km_pooled[2 * (1 + lb) + b].n_bids += r->n_bids;
-        }
-        if (x->run)
-            x->run[S] = n;
-        x->n = n;
-        x->t = malloc(ds_analysis_atleast1(n) * sizeof *x->t);
-        x->code = malloc(ds_analysis_atleast1(n) * sizeof *x->code);
-        atomic_store_explicit(&x->state, x->run && x->t && x->code ? 2 : 3,
-                              memory_order_release);
+    size_t S = a->S, n = 0;
+    x->run = malloc((S + 1) * sizeof *x->run);
+    if (!x->run)
+        return -1;
+    for (size_t s = 0; s < S; s++) {
+        const ds_responsive_t *r = &a->responsive[2 * s + b];
+        size_t lb = c->sessions[s].label_index;
+        x->run[s] = n;
+        n += r->n_obs;
+        a->km_pooled[b].n_bids += r->n_bids;
+        a->km_pooled[2 * (1 + lb) + b].n_bids += r->n_bids;
     }
-    int st;
-    while ((st = atomic_load_explicit(&x->state, memory_order_acquire)) == 1)
-        sched_yield();
-    return st == 2 ? 0 : -1;
+    x->run[S] = n;
+    x->n = n;
+    x->t = malloc(ds_analysis_atleast1(n) * sizeof *x->t);
+    x->code = malloc(ds_analysis_atleast1(n) * sizeof *x->code);
+    return x->t && x->code ? 0 : -1;
 }
 
 static void bidder_free(ds_analysis_km_bidder_t *x)
@@ -90,7 +85,7 @@ static void km_job(const ds_corpus_t *c, ds_analysis_t *a,
 {
     size_t b = (size_t)j / 2, h = (size_t)j % 2, S = a->S;
     ds_analysis_km_bidder_t *x = &k->bidder[b];
-    int rc = bidder_ready(c, a, x, b) ? DS_ENOMEM : DS_OK;
+    int rc = DS_OK;
     size_t G = ds_km_merge_parts(S), p0 = h * G / 2, p1 = (h + 1) * G / 2;
     size_t s0 = ds_km_part_first_run(S, p0), s1 = ds_km_part_first_run(S, p1);
     for (size_t s = s0; s < s1; s++) {
@@ -119,20 +114,24 @@ static void km_job(const ds_corpus_t *c, ds_analysis_t *a,
     bidder_free(x);
 }
 
-int ds_analysis_km_begin(ds_analysis_t *a, ds_analysis_km_run_t *k,
-                         ds_error_t *err)
+int ds_analysis_km_begin(const ds_corpus_t *c, ds_analysis_t *a,
+                         ds_analysis_km_run_t *k, ds_error_t *err)
 {
     memset(k, 0, sizeof *k);
-    for (int b = 0; b < 2; b++) {
-        atomic_init(&k->bidder[b].state, 0);
+    for (int b = 0; b < 2; b++)
         atomic_init(&k->bidder[b].halves, 0);
-    }
     size_t rows = 2 * (1 + a->n_labels);
     a->km_pooled = calloc(rows, sizeof *a->km_pooled);
     if (!a->km_pooled)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     for (size_t r = 0; r < rows; r++)
         ds_km_init(&a->km_pooled[r].km);
+    for (size_t b = 0; b < 2; b++)
+        if (bidder_alloc(c, a, &k->bidder[b], b)) {
+            bidder_free(&k->bidder[0]);
+            bidder_free(&k->bidder[1]);
+            return ds_error_set(err, DS_ENOMEM, "out of memory");
+        }
     return DS_OK;
 }
 
@@ -174,7 +173,7 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                         ds_analysis_t *a, int threads, ds_error_t *err)
 {
     ds_analysis_km_run_t k;
-    int rc = ds_analysis_km_begin(a, &k, err);
+    int rc = ds_analysis_km_begin(c, a, &k, err);
     if (rc)
         return rc;
 #pragma omp parallel num_threads(threads > 1 ? 2 : 1)
