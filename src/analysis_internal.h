@@ -259,8 +259,9 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
 /*
  * The same in three steps, so that the two bidders can be pooled on
  * whichever threads are free (sink_and_pool): begin (a->km_pooled and
- * the bidders' arrays allocated, on the calling thread); take, on any number of threads at once, runs up
- * to `most` of the jobs no thread has taken yet and says how many it ran
+ * the bidders' arrays allocated, on the calling thread); take, on any
+ * number of threads at once, runs up to `most` of the jobs no thread has
+ * taken yet and says how many it ran
  * (DS_ANALYSIS_KM_JOBS: all there are; each bidder is two jobs, half of
  * its sessions each, and its curves are swept by whichever thread ends
  * its second); end, once every thread is done, gives the first failure

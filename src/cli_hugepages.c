@@ -27,9 +27,9 @@
  * boundaries (align_heap below): glibc grows the heap in whole huge
  * pages, but from wherever the heap began, so the 2 MiB stretches at its
  * start and around its first end are only partly inside it when first
- * touched, and the kernel fills them in 4 KiB pages: about 800 page faults
- * of the 1-million-event benchmark at one thread (9.5 µs each here),
- * 400 after it.
+ * touched, and the kernel fills them in 4 KiB pages: about 800 of the
+ * 1,000-1,360 page faults of a one-thread run of the 1-million-event
+ * benchmark (9.5 µs each here; 380 faults after the change).
  *
  * Not done: without glibc or Linux, when the kernel's transparent huge
  * pages are off, under valgrind or a sanitizer (they replace malloc),

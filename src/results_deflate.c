@@ -164,13 +164,13 @@ static void mk_lengths(uint32_t *A, int n)
     }
 }
 
-/* Sort the keys count << 16 | symbol of code_lengths ascending, n <= N_LITLEN:
- * they come in ascending symbol order, so a stable sort on the counts
- * alone orders them fully. A least-significant-digit radix sort on the
- * count's bytes, one pass per byte in use (one or two): no comparisons.
- * A merge sort's branches were a coin toss on a noisy plane's counts and
- * their mispredictions most of code_lengths' time (3% of a one-thread
- * run). */
+/* Sort code_lengths' keys (count << 16 | symbol, n <= N_LITLEN)
+ * ascending: they come in ascending symbol order, so a stable sort on
+ * the counts alone orders them fully. A least-significant-digit radix
+ * sort on the counts' bytes, one pass per byte in use (one or two), with
+ * no comparisons: a merge sort's were a coin toss on a noisy plane's
+ * counts, and their mispredictions most of code_lengths' time (3% of a
+ * one-thread run). */
 static void sort_keys(uint64_t *k, size_t n, uint64_t *tmp)
 {
     uint64_t all = 0;
