@@ -391,15 +391,10 @@ int ds_ap_tally(const ds_corpus_t *c, const ds_session_t *s,
     size_t nu = 0;
     if (!w && !(w = own = ds_ap_workspace_alloc()))
         return ds_error_set(err, DS_ENOMEM, "out of memory");
-    if (s->n > w->cap_units) {
-        int64_t *u = realloc(w->units, 2 * s->n * sizeof *u);
-        if (!u) {
-            ds_ap_workspace_free(own);
-            return ds_error_set(err, DS_ENOMEM, "out of memory counting "
-                                "time units");
-        }
-        w->units = u;
-        w->cap_units = s->n;
+    if (ds_units_reserve(&w->units, &w->cap_units, s->n)) {
+        ds_ap_workspace_free(own);
+        return ds_error_set(err, DS_ENOMEM, "out of memory counting "
+                            "time units");
     }
     int rc = ds_window_grid(s, o->unit_s, &t0, &nu, w->units, err);
     if (rc) {

@@ -68,4 +68,21 @@ static inline int ds_bitset_reserve(ds_word_t **bits, size_t *cap_words,
     return 0;
 }
 
+/* Grow a workspace's units of events (*units, two an event: its onset
+ * unit and its last, as ds_window_grid gives them; room for *cap_events)
+ * to at least n_events; 0, or -1 when out of memory with *units as it
+ * was. */
+static inline int ds_units_reserve(int64_t **units, size_t *cap_events,
+                                   size_t n_events)
+{
+    if (*cap_events >= n_events)
+        return 0;
+    int64_t *nu = realloc(*units, 2 * n_events * sizeof *nu);
+    if (!nu)
+        return -1;
+    *units = nu;
+    *cap_events = n_events;
+    return 0;
+}
+
 #endif

@@ -349,13 +349,8 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
     size_t n_units = 0;
     if (!w && !(w = own = ds_window_workspace_alloc()))
         goto nomem;
-    if (s->n > w->cap_units) {
-        int64_t *u = realloc(w->units, 2 * s->n * sizeof *u);
-        if (!u)
-            goto nomem;
-        w->units = u;
-        w->cap_units = s->n;
-    }
+    if (ds_units_reserve(&w->units, &w->cap_units, s->n))
+        goto nomem;
     if ((rc = ds_window_grid(s, o->unit_s, &t0, &n_units, w->units, err)))
         goto done;
     size_t n_words = ds_bitset_words(n_units);
