@@ -88,9 +88,8 @@ static size_t filter(unsigned flags, size_t cd_nelmts,
         return inflate_buf(nbytes, buf_size, buf);
     if (cd_nelmts != 1 || cd_values[0] > 9)
         return 0;
-    /* zlib's bound, and room for a stored block per byte plane, as the
-     * serial writer's codec reserves */
-    size_t cap = compressBound((uLong)nbytes) + 256;
+    /* the room the serial writer's codec reserves */
+    size_t cap = ds_results_deflate_bound(nbytes);
     unsigned char *out = H5allocate_memory(cap, 0);
     size_t len = out ? ds_results_deflate_planes(*buf, nbytes, esize_now,
                                                  out, cap,

@@ -201,15 +201,18 @@ static size_t compress_chunk(const unsigned char *src, size_t bytes,
     return ds_results_deflate_planes(in, bytes, esize, out, cap, level);
 }
 
-/* The buffer size for chunks of jobs[0..n): zlib's bound, and room for a
- * stored block per byte plane. */
+size_t ds_results_deflate_bound(size_t bytes)
+{
+    size_t cap = compressBound((uLong)bytes) + 256;
+    return cap < bytes ? bytes : cap;
+}
+
+/* The buffer size for chunks of jobs[0..n). */
 static size_t bound_of(const ds_results_codec_job_t *job, size_t n)
 {
     size_t size = 0;
     for (size_t k = 0; k < n; k++) {
-        size_t cap = compressBound((uLong)job[k].bytes) + 256;
-        if (cap < job[k].bytes)
-            cap = job[k].bytes;
+        size_t cap = ds_results_deflate_bound(job[k].bytes);
         if (cap > size)
             size = cap;
     }

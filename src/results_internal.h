@@ -135,6 +135,10 @@ size_t ds_results_deflate_planes(const unsigned char *in, size_t bytes,
                                  size_t esize, unsigned char *out,
                                  size_t cap, int level);
 
+/* Room that ds_results_deflate_planes always fits a chunk of `bytes`
+ * bytes in: zlib's bound, and a stored block's header per byte plane. */
+size_t ds_results_deflate_bound(size_t bytes);
+
 /* The Adler-32 checksum of p[0..n) (RFC 1950), as zlib's adler32 gives
  * it: 32 bytes a step where the processor has AVX2, else zlib's, which
  * takes one byte a step and was 16% of the level-1 codec's time. */
