@@ -386,7 +386,7 @@ static int write_chunks(ds_results_dset_t *d, const unsigned char *src,
     int rc = ds_results_codec_stream(&r->codec, job, total, put_streamed, &p,
                                      err);
     free(job);
-    if (!rc)
+    if (!rc && p.since) /* the chunks since the last batch's writeback */
         ds_outfile_writeback(&r->out);
     return rc;
 }
@@ -774,7 +774,7 @@ int ds_results_append_block(ds_results_dset_t *const *d,
                          .batch = ds_results_codec_batch(&r->codec)};
         rc = ds_results_codec_stream(&r->codec, job, nj, put_streamed, &p,
                                      err);
-        if (!rc)
+        if (!rc && p.since) /* the chunks since the last writeback */
             ds_outfile_writeback(&r->out);
         i = j;
     }
