@@ -102,22 +102,33 @@ static inline double unit_coord(double t, double t0, double u)
     return x;
 }
 
-/* Onset unit and last unit in progress of event e (window.h). The
- * clones are of a function of this file: clang 14 does not link calls
- * from other files to a function with clones (apim.c reads the units
- * from ds_window_grid). */
+/* The onset unit and last unit in progress of every event (window.h)
+ * into units (when not NULL), and 1 + the last unit any event reaches.
+ * One loop for the whole session, so the roundings stay in registers;
+ * the clones are of a function of this file: clang 14 does not link
+ * calls from other files to a function with clones (apim.c reads the
+ * units from ds_window_grid). */
 DS_CLONES("sse4.1")
-static void event_units(const ds_session_t *s, size_t e, double t0,
-                        double u, int64_t *first, int64_t *last)
+static int64_t event_units(const ds_session_t *s, double t0, double u,
+                           int64_t *units)
 {
-    *first = (int64_t)floor(unit_coord(s->onset[e], t0, u));
-    *last = *first;
-    if (s->duration && s->duration[e] > 0) {
-        int64_t l = (int64_t)ceil(
-                        unit_coord(s->onset[e] + s->duration[e], t0, u)) - 1;
-        if (l > *last)
-            *last = l;
+    const double *on = s->onset, *du = s->duration;
+    int64_t n = 0;
+    for (size_t e = 0; e < s->n; e++) {
+        int64_t f = (int64_t)floor(unit_coord(on[e], t0, u)), l = f;
+        if (du && du[e] > 0) {
+            int64_t m = (int64_t)ceil(unit_coord(on[e] + du[e], t0, u)) - 1;
+            if (m > l)
+                l = m;
+        }
+        if (units) {
+            units[2 * e] = f;
+            units[2 * e + 1] = l;
+        }
+        if (l + 1 > n)
+            n = l + 1;
     }
+    return n;
 }
 
 static inline int64_t popcount_and(const ds_word_t *x, const ds_word_t *y,
@@ -191,17 +202,7 @@ int ds_window_grid(const ds_session_t *s, double unit_s, double *t0,
                             "than %zu time units; use a larger --time-unit",
                             s->couple, s->label, span, unit_s,
                             DS_WINDOW_MAX_UNITS);
-    int64_t n = 0;
-    for (size_t e = 0; e < s->n; e++) {
-        int64_t f, l;
-        event_units(s, e, *t0, unit_s, &f, &l);
-        if (units) {
-            units[2 * e] = f;
-            units[2 * e + 1] = l;
-        }
-        if (l + 1 > n)
-            n = l + 1;
-    }
+    int64_t n = event_units(s, *t0, unit_s, units);
     if (s->n_periods) {
         int64_t p = (int64_t)ceil(unit_coord(ds_session_end(s), *t0,
                                              unit_s));
