@@ -10,6 +10,9 @@
 #ifndef DYADSEQ_TWOBYTWO_H
 #define DYADSEQ_TWOBYTWO_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 typedef struct ds_2x2 {
     double yules_q, yules_q_se;       /* Yule (1900); SE: Bishop, Fienberg
                                          & Holland (1975) */
@@ -27,6 +30,13 @@ typedef struct ds_2x2 {
  */
 void ds_2x2_stats(double a, double b, double c, double d,
                   double zero_correction, ds_2x2_t *out);
+
+/* ds_2x2_stats of the n tables (a[i], b[i], c[i], d[i]) into out[i],
+ * several at a time where the processor can: the same values, bit for
+ * bit. */
+void ds_2x2_stats_n(const int64_t *a, const int64_t *b, const int64_t *c,
+                    const int64_t *d, size_t n, double zero_correction,
+                    ds_2x2_t *out);
 
 /*
  * The same statistics with the odds ratio taken relative to a reference

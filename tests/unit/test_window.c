@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dyadseq/twobytwo.h"
 #include "dyadseq/window.h"
 #include "fixture.h"
 #include "unit.h"
@@ -522,8 +523,55 @@ static void test_periods(void)
     ds_corpus_free(c);
 }
 
+/* ds_2x2_stats_n (four tables at a time where the processor can) gives
+ * ds_2x2_stats's bits for every table: zeros in every cell and margin,
+ * empty tables, large counts, with and without the zero correction, and
+ * counts that do not fill the last group of four. */
+static void test_stats_batch(void)
+{
+    enum { N = 4003 };
+    int64_t *t[4];
+    for (int k = 0; k < 4; k++)
+        t[k] = malloc(N * sizeof *t[k]);
+    ds_2x2_t *got = malloc(N * sizeof *got);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(r, 20261207);
+    for (size_t i = 0; i < N; i++)
+        for (int k = 0; k < 4; k++) {
+            unsigned long u = gsl_rng_uniform_int(r, 10);
+            /* zeros one time in five, small counts, and large ones */
+            t[k][i] = u < 2 ? 0
+                      : u < 7 ? (int64_t)gsl_rng_uniform_int(r, 6)
+                              : (int64_t)gsl_rng_uniform_int(r, 1000000);
+        }
+    for (int k = 0; k < 4; k++)
+        t[k][0] = 0; /* an empty table */
+    double zcs[2] = {0, 0.5};
+    for (int z = 0; z < 2; z++) {
+        ds_2x2_stats_n(t[0], t[1], t[2], t[3], N, zcs[z], got);
+        size_t bad = N;
+        for (size_t i = 0; i < N && bad == N; i++) {
+            ds_2x2_t want;
+            ds_2x2_stats((double)t[0][i], (double)t[1][i], (double)t[2][i],
+                         (double)t[3][i], zcs[z], &want);
+            if (memcmp(&want, &got[i], sizeof want) != 0)
+                bad = i;
+        }
+        char what[160];
+        snprintf(what, sizeof what, "2x2 statistics of %d tables at once "
+                 "are ds_2x2_stats's bits (zero correction %g; first "
+                 "differing %zu)", N, zcs[z], bad);
+        CHECK(bad == N, what);
+    }
+    gsl_rng_free(r);
+    free(got);
+    for (int k = 0; k < 4; k++)
+        free(t[k]);
+}
+
 int main(void)
 {
+    test_stats_batch();
     test_periods();
     test_onsets();
     test_durations();
