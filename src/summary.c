@@ -6,14 +6,15 @@
  * as R's t.test(x) computes it. The mean is R's mean(x) to the last bit
  * (r_mean below); the SD is sqrt(gsl_stats_tss_m / (n − 1)): the sum of
  * squared deviations from that mean in long double, as R's var() sums
- * them. (gsl_stats_mean and gsl_stats_sd_m keep running means, a
+ * them (for four cells at once, tss4 does gsl_stats_tss_m's operations
+ * in four chains; the unit test holds it to GSL's bits). (gsl_stats_mean and gsl_stats_sd_m keep running means, a
  * long-double division per value: they agree with R to a unit in the last
  * place or so, and the mean alone took 60% of the pooling of a 1M-event
  * study on one thread, about 12 ms, issue 16.)
  *
  * Cells go four at a time: their values are gathered together (neighbour
- * cells share a cache line of each session's row), and their means are
- * summed side by side. Each cell's sums are still one long-double sum in
+ * cells share a cache line of each session's row), and their means and
+ * sums of squares are summed side by side. Each cell's sums are still one long-double sum in
  * its own values' order, the same operations as one cell alone, so the
  * results are the same to the bit; four independent chains of x87
  * additions keep the adder busy where one chain waited on each addition's
@@ -129,9 +130,71 @@ static void r_means(const double *const x[GROUP], const size_t n[GROUP],
         out[g] = fin[g] ? r_mean(x[g], n[g]) : (double)s[g];
 }
 
-/* The summaries of cell c from its n gathered values x (mean known). */
-static void finish_cell(ds_summary_t *s, size_t c, const double *x,
-                        size_t n, double mean)
+/* The finite values of GROUP neighbouring cells (column 0 of v, rows of
+ * `stride`) in the rows select[0..m) (0..m without select) into lists
+ * out + g * len, their counts in n[g]. Without branches: every value is
+ * written and the count moves on past the finite ones, so a list needs a
+ * spare slot; the counters stay in registers (a loop over the group kept
+ * them in memory, a load and a store each). */
+static void gather4(const double *v, size_t stride, const size_t *select,
+                    size_t m, double *out, size_t len, size_t n[GROUP])
+{
+    double *o0 = out, *o1 = out + len, *o2 = out + 2 * len,
+           *o3 = out + 3 * len;
+    size_t n0 = 0, n1 = 0, n2 = 0, n3 = 0;
+    for (size_t k = 0; k < m; k++) {
+        const double *r = v + (select ? select[k] : k) * stride;
+        double a = r[0], b = r[1], c = r[2], d = r[3];
+        o0[n0] = a;
+        o1[n1] = b;
+        o2[n2] = c;
+        o3[n3] = d;
+        n0 += isfinite(a) != 0;
+        n1 += isfinite(b) != 0;
+        n2 += isfinite(c) != 0;
+        n3 += isfinite(d) != 0;
+    }
+    n[0] = n0;
+    n[1] = n1;
+    n[2] = n2;
+    n[3] = n3;
+}
+
+/*
+ * The sums of squared deviations from mean[g] of GROUP lists at once:
+ * gsl_stats_tss_m's operations for each list in its order (the deviation
+ * in double, its square and the sum in long double, the sum rounded to
+ * double), four independent chains where it has one. Each n[g] > 0.
+ */
+static void tss4(const double *const x[GROUP], const size_t n[GROUP],
+                 const double mean[GROUP], double out[GROUP])
+{
+    size_t lo = n[0];
+    for (int g = 1; g < GROUP; g++)
+        lo = n[g] < lo ? n[g] : lo;
+    long double t0 = 0, t1 = 0, t2 = 0, t3 = 0;
+    for (size_t i = 0; i < lo; i++) {
+        long double d0 = x[0][i] - mean[0], d1 = x[1][i] - mean[1],
+                    d2 = x[2][i] - mean[2], d3 = x[3][i] - mean[3];
+        t0 += d0 * d0;
+        t1 += d1 * d1;
+        t2 += d2 * d2;
+        t3 += d3 * d3;
+    }
+    long double t[GROUP] = {t0, t1, t2, t3};
+    for (int g = 0; g < GROUP; g++) {
+        for (size_t i = lo; i < n[g]; i++) {
+            long double d = x[g][i] - mean[g];
+            t[g] += d * d;
+        }
+        out[g] = (double)t[g];
+    }
+}
+
+/* The summaries of cell c from its n values, their mean and their sum
+ * of squared deviations from it. */
+static void finish_cell(ds_summary_t *s, size_t c, size_t n, double mean,
+                        double tss)
 {
     s->n[c] = (int64_t)n;
     if (n == 0)
@@ -139,7 +202,7 @@ static void finish_cell(ds_summary_t *s, size_t c, const double *x,
     s->mean[c] = mean;
     if (n < 2)
         return;
-    double sd = sqrt(gsl_stats_tss_m(x, 1, n, mean) / (double)(n - 1));
+    double sd = sqrt(tss / (double)(n - 1));
     s->sd[c] = sd;
     if (!(sd > 0))
         return;
@@ -167,8 +230,9 @@ int ds_summary_compute(ds_summary_t *s, const double *values,
                                 "session index %zu out of range (%zu "
                                 "sessions)",
                                 select[k], n_sessions);
-    /* the gathered values of GROUP cells, GROUP lists of m */
-    double *buf = malloc(GROUP * (m ? m : 1) * sizeof *buf);
+    /* the gathered values of GROUP cells, GROUP lists of m and a spare
+     * slot each (gather4 writes every value and keeps the finite ones) */
+    double *buf = malloc(GROUP * (m + 1) * sizeof *buf);
     if (!buf)
         return ds_error_set(err, DS_ENOMEM, "out of memory");
     for (size_t c0 = 0; c0 < s->n_cells; c0 += GROUP) {
@@ -176,22 +240,29 @@ int ds_summary_compute(ds_summary_t *s, const double *values,
         const double *x[GROUP];
         size_t n[GROUP] = {0};
         for (size_t g = 0; g < GROUP; g++)
-            x[g] = buf + g * m;
-        for (size_t k = 0; k < m; k++) {
-            size_t row = select ? select[k] : k;
-            const double *v = values + row * s->n_cells + c0;
-            for (size_t g = 0; g < w; g++)
-                if (isfinite(v[g]))
-                    buf[g * m + n[g]++] = v[g];
-        }
-        double mean[GROUP];
-        if (w == GROUP && n[0] && n[1] && n[2] && n[3])
-            r_means(x, n, mean);
+            x[g] = buf + g * (m + 1);
+        if (w == GROUP)
+            gather4(values + c0, s->n_cells, select, m, buf, m + 1, n);
         else
-            for (size_t g = 0; g < w; g++)
+            for (size_t k = 0; k < m; k++) {
+                size_t row = select ? select[k] : k;
+                const double *v = values + row * s->n_cells + c0;
+                for (size_t g = 0; g < w; g++)
+                    if (isfinite(v[g]))
+                        buf[g * (m + 1) + n[g]++] = v[g];
+            }
+        double mean[GROUP], tss[GROUP];
+        if (w == GROUP && n[0] && n[1] && n[2] && n[3]) {
+            r_means(x, n, mean);
+            tss4(x, n, mean, tss);
+        } else {
+            for (size_t g = 0; g < w; g++) {
                 mean[g] = n[g] ? r_mean(x[g], n[g]) : NAN;
+                tss[g] = gsl_stats_tss_m(x[g], 1, n[g], mean[g]);
+            }
+        }
         for (size_t g = 0; g < w; g++)
-            finish_cell(s, c0 + g, x[g], n[g], mean[g]);
+            finish_cell(s, c0 + g, n[g], mean[g], tss[g]);
     }
     free(buf);
     return DS_OK;

@@ -19,6 +19,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <gsl/gsl_statistics_double.h>
 
 #include "dyadseq/lagstats.h"
 #include "dyadseq/summary.h"
@@ -803,6 +804,22 @@ static void test_summary(void)
     CHECK(sm->n[13] == sm->n[9] && sm->mean[13] == sm->mean[9] &&
               sm->sd[13] == sm->sd[9],
           "a cell summarized in a group of four = the same values alone");
+    /* the SDs, summed four cells at a time, are GSL's sum of squares of
+     * each cell's values about its mean, to the bit */
+    int sd_same = 1;
+    for (size_t c = 0; c < C; c++) {
+        double col[S];
+        size_t n = 0;
+        for (size_t s = 0; s < S; s++)
+            if (isfinite(v[s * C + c]))
+                col[n++] = v[s * C + c];
+        if (n < 2)
+            continue;
+        double sd = sqrt(gsl_stats_tss_m(col, 1, n, sm->mean[c]) /
+                         (double)(n - 1));
+        sd_same &= sd == sm->sd[c];
+    }
+    CHECK(sd_same, "SD = sqrt(gsl_stats_tss_m / (n - 1)), to the last bit");
 
     /* a selection of sessions equals summarizing the sub-matrix */
     size_t sel[] = {1, 4, 5, 9, 17, 22};
