@@ -163,8 +163,15 @@ static hid_t make_dcpl(ds_results_dset_t *d, size_t stored)
         chunk[k] = d->dims[k];
     if (H5Pset_chunk(dcpl, (int)d->rank, chunk) < 0)
         goto fail;
-    if (stored > 1 && d->type != DS_RESULTS_STRING &&
-        H5Pset_shuffle(dcpl) < 0)
+    /* a string's 16-byte references shuffled too (their lengths, heap
+     * addresses and indices are runs and steps): HDF5's shuffle leaves
+     * variable-length types alone unless told their stored size */
+    if (d->type == DS_RESULTS_STRING) {
+        unsigned cd[1] = {(unsigned)stored};
+        if (H5Pset_filter(dcpl, H5Z_FILTER_SHUFFLE, H5Z_FLAG_OPTIONAL, 1,
+                          cd) < 0)
+            goto fail;
+    } else if (stored > 1 && H5Pset_shuffle(dcpl) < 0)
         goto fail;
     if (H5Pset_deflate(dcpl, (unsigned)d->level) < 0)
         goto fail;
@@ -447,6 +454,9 @@ static int write_slab(ds_results_dset_t *d, size_t n, const void *data,
     hid_t fspace = -1, mspace = -1;
     int rc = 0, copied = 0;
     const void *buf = data;
+    /* a string's 16-byte references shuffled too (their lengths, heap
+     * addresses and indices are runs and steps): HDF5's shuffle leaves
+     * variable-length types alone unless told their stored size */
     if (d->type == DS_RESULTS_STRING) {
         buf = ds_results_strings_nonnull(data, n, &copied);
         if (!buf)

@@ -320,16 +320,44 @@ static int inflate_chunk(const unsigned char *in, size_t in_len,
     return 0;
 }
 
-/* Whether the dataset's only filter is deflate (what dyadseq writes). */
-static int only_deflate(hid_t dcpl)
+/*
+ * The filters of a chunked string dataset as dyadseq writes them: none,
+ * deflate alone (files before December 2026), or HDF5's shuffle of the
+ * 16-byte references and then deflate. *shuffle is the shuffle's filter
+ * index or -1, *deflate the deflate's or -1. 0 for any other pipeline.
+ */
+static int string_filters(hid_t dcpl, int *shuffle, int *deflate)
 {
     int nf = H5Pget_nfilters(dcpl);
-    if (nf == 0)
-        return 1;
-    unsigned flags;
-    size_t nelem = 0;
-    return nf == 1 && H5Pget_filter2(dcpl, 0, &flags, &nelem, NULL, 0, NULL,
-                                     NULL) == H5Z_FILTER_DEFLATE;
+    *shuffle = *deflate = -1;
+    if (nf < 0 || nf > 2)
+        return 0;
+    for (int k = 0; k < nf; k++) {
+        unsigned flags, cd[4] = {0};
+        size_t nelem = 4;
+        H5Z_filter_t f = H5Pget_filter2(dcpl, (unsigned)k, &flags, &nelem,
+                                        cd, 0, NULL, NULL);
+        if (f == H5Z_FILTER_SHUFFLE && k == 0 && nf == 2 && nelem >= 1 &&
+            cd[0] == REF_SIZE)
+            *shuffle = k;
+        else if (f == H5Z_FILTER_DEFLATE && k == nf - 1)
+            *deflate = k;
+        else
+            return 0;
+    }
+    return 1;
+}
+
+/* Undo HDF5's shuffle of n bytes of elements of `size` bytes (H5Zshuffle:
+ * byte j of element i went to j * (n / size) + i; a remainder stays last). */
+static void unshuffle(const unsigned char *in, size_t n, size_t size,
+                      unsigned char *out)
+{
+    size_t m = n / size;
+    for (size_t j = 0; j < size; j++)
+        for (size_t i = 0; i < m; i++)
+            out[i * size + j] = in[j * m + i];
+    memcpy(out + m * size, in + m * size, n - m * size);
 }
 
 /* Check the references of a chunked string dataset, chunk by chunk. */
@@ -338,7 +366,9 @@ static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
                          ds_error_t *err)
 {
     hsize_t chunk[1], nchunks = 0;
-    if (H5Pget_chunk(dcpl, 1, chunk) != 1 || !only_deflate(dcpl)) {
+    int shuffled, deflated;
+    if (H5Pget_chunk(dcpl, 1, chunk) != 1 ||
+        !string_filters(dcpl, &shuffled, &deflated)) {
         H5Eclear2(H5E_DEFAULT);
         return 0; /* not a layout dyadseq writes: left to HDF5 */
     }
@@ -348,11 +378,12 @@ static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
             H5Sclose(space);
         return ds_results_h5_error(err, file, "cannot read %s", what);
     }
-    int deflated = H5Pget_nfilters(dcpl) == 1;
     size_t raw_len = (size_t)chunk[0] * REF_SIZE;
     unsigned char *raw = malloc(raw_len ? raw_len : 1);
     unsigned char *in = malloc(raw_len + 1024);
-    int rc = raw && in ? 0 : ds_error_set(err, DS_ENOMEM, "out of memory");
+    unsigned char *plain = malloc(raw_len ? raw_len : 1);
+    int rc = raw && in && plain ? 0
+                                : ds_error_set(err, DS_ENOMEM, "out of memory");
     for (hsize_t i = 0; i < nchunks && rc == 0; i++) {
         hsize_t off[1];
         unsigned mask = 0;
@@ -362,7 +393,9 @@ static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
             rc = ds_results_h5_error(err, file, "cannot read %s", what);
             break;
         }
-        int inflate = deflated && !(mask & 1);
+        /* a bit of the mask set: that filter was skipped for the chunk */
+        int inflate = deflated >= 0 && !(mask & (1u << deflated));
+        int unshuf = shuffled >= 0 && !(mask & (1u << shuffled));
         if (size > (inflate ? raw_len + 1024 : raw_len) || at == HADDR_UNDEF ||
             at > h->file_size || size > h->file_size - at) {
             rc = ds_error_set(err, DS_EDATA, "%s is damaged: a chunk of %s "
@@ -377,13 +410,17 @@ static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
                     : size != raw_len)
             rc = ds_error_set(err, DS_EDATA, "%s is damaged: a chunk of %s "
                               "does not inflate", file, what);
-        else
-            rc = ds_results_heap_check(h, raw, (size_t)chunk[0], file, what,
-                                       err);
+        else {
+            if (unshuf)
+                unshuffle(raw, raw_len, REF_SIZE, plain);
+            rc = ds_results_heap_check(h, unshuf ? plain : raw,
+                                       (size_t)chunk[0], file, what, err);
+        }
     }
     H5Sclose(space);
     free(raw);
     free(in);
+    free(plain);
     return rc;
 }
 

@@ -711,6 +711,29 @@ static void test_edges(void)
  * 5. between-session summaries against R's t.test
  * ------------------------------------------------------------------- */
 
+/* The SDs of sm, summed four cells at a time, are GSL's sum of squares
+ * of each cell's finite values v[.. * C + c] about its mean, to the bit. */
+static void check_sd_bits(const ds_summary_t *sm, const double *v, size_t S,
+                          size_t C)
+{
+    int same = 1;
+    double *col = malloc(S * sizeof *col);
+    for (size_t c = 0; col && c < C; c++) {
+        size_t n = 0;
+        for (size_t s = 0; s < S; s++)
+            if (isfinite(v[s * C + c]))
+                col[n++] = v[s * C + c];
+        if (n < 2)
+            continue;
+        double sd = sqrt(gsl_stats_tss_m(col, 1, n, sm->mean[c]) /
+                         (double)(n - 1));
+        same &= sd == sm->sd[c];
+    }
+    CHECK(col && same, "SD = sqrt(gsl_stats_tss_m / (n - 1)), to the last "
+                       "bit");
+    free(col);
+}
+
 static void test_summary(void)
 {
     /* cells are summarized four at a time (summary.c): columns 0-3 and
@@ -804,22 +827,7 @@ static void test_summary(void)
     CHECK(sm->n[13] == sm->n[9] && sm->mean[13] == sm->mean[9] &&
               sm->sd[13] == sm->sd[9],
           "a cell summarized in a group of four = the same values alone");
-    /* the SDs, summed four cells at a time, are GSL's sum of squares of
-     * each cell's values about its mean, to the bit */
-    int sd_same = 1;
-    for (size_t c = 0; c < C; c++) {
-        double col[S];
-        size_t n = 0;
-        for (size_t s = 0; s < S; s++)
-            if (isfinite(v[s * C + c]))
-                col[n++] = v[s * C + c];
-        if (n < 2)
-            continue;
-        double sd = sqrt(gsl_stats_tss_m(col, 1, n, sm->mean[c]) /
-                         (double)(n - 1));
-        sd_same &= sd == sm->sd[c];
-    }
-    CHECK(sd_same, "SD = sqrt(gsl_stats_tss_m / (n - 1)), to the last bit");
+    check_sd_bits(sm, v, S, C);
 
     /* a selection of sessions equals summarizing the sub-matrix */
     size_t sel[] = {1, 4, 5, 9, 17, 22};
