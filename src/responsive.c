@@ -137,10 +137,12 @@ int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
                 out->n_turned_against += fr == DS_ROLE_PURSUE;
             }
             next_bid = e;
-        } else if (actor == partner) {
-            next_partner = e;
-            if (role == DS_ROLE_RESPONSE)
-                next_resp = e;
+        } else {
+            /* the partner's events as selects, not branches: which actor
+             * and role come next is what a sequence leaves unpredictable */
+            int theirs = actor == partner;
+            next_partner = theirs ? e : next_partner;
+            next_resp = theirs & (role == DS_ROLE_RESPONSE) ? e : next_resp;
         }
     }
 
