@@ -191,9 +191,10 @@ void ds_analysis_blocks_clear(ds_analysis_blocks_t *b);
 void ds_analysis_blocks_set(ds_analysis_blocks_t *b, ds_analysis_t *a,
                             size_t first, size_t n);
 
-/* Reset row i of reused buffers (zero counts, NaN statistics) so that no
- * value of an earlier block can reach the sink; the session's own task
- * calls it. Nothing to do when the view is into the whole arrays. */
+/* Reset row i of reused buffers (zero the lag counts, which the tally
+ * adds to; the statistics are written whole by their computations) so
+ * that no value of an earlier block can reach the sink; the session's own
+ * task calls it. Nothing to do when the view is into the whole arrays. */
 void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
                                   size_t KK);
 
