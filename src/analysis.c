@@ -110,8 +110,6 @@ void ds_analysis_lag_count(const ds_session_t *s, const uint16_t *state,
 typedef struct scratch {
     ds_lag_workspace_t *lw;
     ds_window_workspace_t *ww;
-    ds_window_counts_t *wc;
-    ds_2x2_t *st;
     ds_ap_workspace_t *aw;
     ds_cycle_run_t *runs;          /* room for a session's cycles */
     size_t runs_cap;
@@ -121,8 +119,6 @@ static void scratch_clear(scratch_t *x)
 {
     ds_lag_workspace_free(x->lw);
     ds_window_workspace_free(x->ww);
-    ds_window_counts_free(x->wc);
-    free(x->st);
     ds_ap_workspace_free(x->aw);
     free(x->runs);
     memset(x, 0, sizeof *x);
@@ -133,10 +129,8 @@ static int scratch_init(scratch_t *x, size_t K)
     memset(x, 0, sizeof *x);
     x->lw = ds_lag_workspace_alloc(K);
     x->ww = ds_window_workspace_alloc();
-    x->wc = ds_window_counts_alloc(K);
-    x->st = calloc(ds_analysis_atleast1(K * K), sizeof *x->st);
     x->aw = ds_ap_workspace_alloc();
-    return x->lw && x->ww && x->wc && x->st && x->aw ? 0 : -1;
+    return x->lw && x->ww && x->aw ? 0 : -1;
 }
 
 /* Session si's lag table l: its slots in the block's arrays (row i). */
@@ -193,20 +187,22 @@ static int session_window(const ds_corpus_t *c, const ds_analysis_opts_t *o,
                           scratch_t *x, ds_error_t *e)
 {
     const ds_window_result_t *w = &b->win;
-    int rc = ds_window_tally(c, s, &o->window_opts, x->ww, x->wc, e);
-    if (rc)
-        return rc;
     size_t off = i * K * K, n = K * K;
-#define X_(name, type, description)                                          \
-    memcpy(w->name + off, x->wc->name, n * sizeof *w->name);
+    /* tallied into the session's row, and its statistics computed from
+     * there into the rows of their columns, several cells at a time */
+    ds_window_counts_t row = {.k = K};
+    ds_2x2_cols_t cols = {0};
+#define X_(name, type, description) row.name = w->name + off;
     DS_WINDOW_CELL_COUNTS(X_)
 #undef X_
-    ds_window_stats(x->wc, o->lag.zero_correction, x->st);
-    for (size_t j = 0; j < n; j++) {
-#define X_(name, type, description) w->name[off + j] = x->st[j].name;
-        DS_WINDOW_CELL_STATS(X_)
+#define X_(name, type, description) cols.name = w->name + off;
+    DS_WINDOW_CELL_STATS(X_)
 #undef X_
-    }
+    int rc = ds_window_tally(c, s, &o->window_opts, x->ww, &row, e);
+    if (rc)
+        return rc;
+    ds_2x2_stats_cols(row.a, row.b, row.c, row.d, n, o->lag.zero_correction,
+                      &cols);
     return DS_OK;
 }
 

@@ -71,7 +71,7 @@ void ds_2x2_stats(double a, double b, double c, double d,
 __attribute__((target("avx"))) static size_t
 stats_avx(const int64_t *A, const int64_t *B, const int64_t *C,
           const int64_t *D, size_t i, size_t n, double zero_correction,
-          ds_2x2_t *out)
+          const ds_2x2_cols_t *out)
 {
     const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0),
                   half = _mm256_set1_pd(0.5), nan = _mm256_set1_pd(NAN),
@@ -127,38 +127,49 @@ stats_avx(const int64_t *A, const int64_t *B, const int64_t *C,
             _mm256_div_pd(one, d)));
         __m256d qse = _mm256_mul_pd(
             _mm256_mul_pd(half, _mm256_sub_pd(one, _mm256_mul_pd(q, q))), s);
-        double vq[4], vqse[4], vratio[4], vs[4], var[4], vz[4];
-        _mm256_storeu_pd(vq, q);
-        _mm256_storeu_pd(vqse, _mm256_blendv_pd(qse, nan, z));
-        _mm256_storeu_pd(vratio, _mm256_div_pd(ad, bc));
-        _mm256_storeu_pd(vs, _mm256_blendv_pd(s, nan, z));
-        _mm256_storeu_pd(var, ar);
-        _mm256_storeu_pd(vz, z);
-        for (int k = 0; k < 4; k++) {
-            ds_2x2_t *o = &out[i + k];
-            o->adjusted_residual = var[k];
-            o->yules_q = vq[k];
-            o->yules_q_se = vqse[k];
-            o->log_odds_ratio = vz[k] != 0 ? NAN : log(vratio[k]);
-            o->log_odds_ratio_se = vs[k];
+        if (out->yules_q)
+            _mm256_storeu_pd(out->yules_q + i, q);
+        if (out->yules_q_se)
+            _mm256_storeu_pd(out->yules_q_se + i,
+                             _mm256_blendv_pd(qse, nan, z));
+        if (out->log_odds_ratio_se)
+            _mm256_storeu_pd(out->log_odds_ratio_se + i,
+                             _mm256_blendv_pd(s, nan, z));
+        if (out->adjusted_residual)
+            _mm256_storeu_pd(out->adjusted_residual + i, ar);
+        if (out->log_odds_ratio) {
+            double ratio[4], vz[4];
+            _mm256_storeu_pd(ratio, _mm256_div_pd(ad, bc));
+            _mm256_storeu_pd(vz, z);
+            for (int k = 0; k < 4; k++)
+                out->log_odds_ratio[i + k] = vz[k] != 0 ? NAN : log(ratio[k]);
         }
     }
     return i;
 }
 #endif
 
-void ds_2x2_stats_n(const int64_t *a, const int64_t *b, const int64_t *c,
-                    const int64_t *d, size_t n, double zero_correction,
-                    ds_2x2_t *out)
+void ds_2x2_stats_cols(const int64_t *a, const int64_t *b, const int64_t *c,
+                       const int64_t *d, size_t n, double zero_correction,
+                       const ds_2x2_cols_t *out)
 {
     size_t i = 0;
 #if HAVE_2X2_AVX
     if (__builtin_cpu_supports("avx"))
         i = stats_avx(a, b, c, d, 0, n, zero_correction, out);
 #endif
-    for (; i < n; i++)
+    for (; i < n; i++) {
+        ds_2x2_t t;
         ds_2x2_stats((double)a[i], (double)b[i], (double)c[i], (double)d[i],
-                     zero_correction, &out[i]);
+                     zero_correction, &t);
+#define PUT_(f) if (out->f) out->f[i] = t.f;
+        PUT_(yules_q)
+        PUT_(yules_q_se)
+        PUT_(log_odds_ratio)
+        PUT_(log_odds_ratio_se)
+        PUT_(adjusted_residual)
+#undef PUT_
+    }
 }
 
 void ds_2x2_stats_relative(double a, double b, double c, double d,

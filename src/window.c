@@ -385,6 +385,7 @@ done:
 void ds_window_stats(const ds_window_counts_t *w, double zero_correction,
                      ds_2x2_t *out)
 {
-    ds_2x2_stats_n(w->a, w->b, w->c, w->d, w->k * w->k, zero_correction,
-                   out);
+    for (size_t x = 0; x < w->k * w->k; x++)
+        ds_2x2_stats((double)w->a[x], (double)w->b[x], (double)w->c[x],
+                     (double)w->d[x], zero_correction, &out[x]);
 }

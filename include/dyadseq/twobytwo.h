@@ -31,12 +31,18 @@ typedef struct ds_2x2 {
 void ds_2x2_stats(double a, double b, double c, double d,
                   double zero_correction, ds_2x2_t *out);
 
-/* ds_2x2_stats of the n tables (a[i], b[i], c[i], d[i]) into out[i],
- * several at a time where the processor can: the same values, bit for
- * bit. */
-void ds_2x2_stats_n(const int64_t *a, const int64_t *b, const int64_t *c,
-                    const int64_t *d, size_t n, double zero_correction,
-                    ds_2x2_t *out);
+/* Columns of the statistics of n tables; a NULL column is not written. */
+typedef struct ds_2x2_cols {
+    double *yules_q, *yules_q_se, *log_odds_ratio, *log_odds_ratio_se;
+    double *adjusted_residual;
+} ds_2x2_cols_t;
+
+/* ds_2x2_stats of the n tables (a[i], b[i], c[i], d[i]) into element i of
+ * each column of out, several tables at a time where the processor can:
+ * the same values, bit for bit. */
+void ds_2x2_stats_cols(const int64_t *a, const int64_t *b, const int64_t *c,
+                       const int64_t *d, size_t n, double zero_correction,
+                       const ds_2x2_cols_t *out);
 
 /*
  * The same statistics with the odds ratio taken relative to a reference

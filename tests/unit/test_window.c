@@ -523,17 +523,20 @@ static void test_periods(void)
     ds_corpus_free(c);
 }
 
-/* ds_2x2_stats_n (four tables at a time where the processor can) gives
- * ds_2x2_stats's bits for every table: zeros in every cell and margin,
- * empty tables, large counts, with and without the zero correction, and
- * counts that do not fill the last group of four. */
+/* ds_2x2_stats_cols (four tables at a time where the processor can)
+ * gives ds_2x2_stats's bits for every table: zeros in every cell and
+ * margin, empty tables, large counts, with and without the zero
+ * correction, a count that does not fill the last group of four, and a
+ * column left out. */
 static void test_stats_batch(void)
 {
     enum { N = 4003 };
     int64_t *t[4];
     for (int k = 0; k < 4; k++)
         t[k] = malloc(N * sizeof *t[k]);
-    ds_2x2_t *got = malloc(N * sizeof *got);
+    double *col[5];
+    for (int k = 0; k < 5; k++)
+        col[k] = malloc(N * sizeof *col[k]);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
     gsl_rng_set(r, 20261207);
     for (size_t i = 0; i < N; i++)
@@ -548,14 +551,24 @@ static void test_stats_batch(void)
         t[k][0] = 0; /* an empty table */
     double zcs[2] = {0, 0.5};
     for (int z = 0; z < 2; z++) {
-        ds_2x2_stats_n(t[0], t[1], t[2], t[3], N, zcs[z], got);
+        ds_2x2_cols_t cols = {col[0], col[1], col[2], col[3], col[4]};
+        for (int k = 0; k < 5; k++)
+            for (size_t i = 0; i < N; i++)
+                col[k][i] = -7; /* a column left out keeps it */
+        if (z == 1)
+            cols.yules_q_se = NULL;
+        ds_2x2_stats_cols(t[0], t[1], t[2], t[3], N, zcs[z], &cols);
         size_t bad = N;
         for (size_t i = 0; i < N && bad == N; i++) {
-            ds_2x2_t want;
+            ds_2x2_t w;
             ds_2x2_stats((double)t[0][i], (double)t[1][i], (double)t[2][i],
-                         (double)t[3][i], zcs[z], &want);
-            if (memcmp(&want, &got[i], sizeof want) != 0)
-                bad = i;
+                         (double)t[3][i], zcs[z], &w);
+            double want[5] = {w.yules_q, z == 1 ? -7 : w.yules_q_se,
+                              w.log_odds_ratio, w.log_odds_ratio_se,
+                              w.adjusted_residual};
+            for (int k = 0; k < 5; k++)
+                if (memcmp(&want[k], &col[k][i], sizeof want[k]) != 0)
+                    bad = i;
         }
         char what[160];
         snprintf(what, sizeof what, "2x2 statistics of %d tables at once "
@@ -564,7 +577,8 @@ static void test_stats_batch(void)
         CHECK(bad == N, what);
     }
     gsl_rng_free(r);
-    free(got);
+    for (int k = 0; k < 5; k++)
+        free(col[k]);
     for (int k = 0; k < 4; k++)
         free(t[k]);
 }
