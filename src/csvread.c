@@ -132,17 +132,20 @@ static inline char *store_field(reader_t *r, const void *data, size_t len)
 static void on_field_slow(void *data, size_t len, reader_t *r);
 
 /* A field of the current row into the arena. The common case inline, a
- * short field of a row under way with room for it; the rest (the row's
- * first field, growing, quoted data, the checks) on the slow path. */
+ * short field with room for it (the row's first one notes its line);
+ * the rest (growing, quoted data, the checks) on the slow path. */
 static void on_field(void *data, size_t len, void *vr)
 {
     reader_t *r = vr;
-    if ((r->stop | r->oom | r->overlong | r->quoted) == 0 && r->row.n != 0 &&
+    if ((r->stop | r->oom | r->overlong | r->quoted) == 0 &&
         r->row.n < r->cap_fields && len <= DS_CSV_FIELD_MAX &&
-        r->arena_len + len + 1 <= r->arena_cap)
+        r->arena_len + len + 1 <= r->arena_cap) {
+        if (r->row.n == 0)
+            r->row_line = r->line;
         store_field(r, data, len);
-    else
+    } else {
         on_field_slow(data, len, r);
+    }
 }
 
 __attribute__((noinline)) static void on_field_slow(void *data, size_t len,
