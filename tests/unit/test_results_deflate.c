@@ -101,6 +101,27 @@ static void test_kinds(void)
     }
 }
 
+/* Runs of every length from 1 to 300 (every length code of RFC 1951
+ * 3.2.5 and its extra bits, and runs longer than one match), each of a
+ * byte other than its neighbours': the segment is coded as runs, and
+ * zlib's inflate must give the bytes back. */
+static void test_run_lengths(void)
+{
+    size_t n = 0;
+    for (size_t r = 1; r <= 300; r++)
+        n += r;
+    unsigned char *p = malloc(n);
+    size_t at = 0;
+    for (size_t r = 1; p && r <= 300; r++) {
+        memset(p + at, (int)(r % 251), r);
+        at += r;
+    }
+    size_t len = 0;
+    CHECK(p && round_trip(p, n, 0, &len) && len < n / 20,
+          "runs of 1 to 300 bytes: coded as runs, inflate back");
+    free(p);
+}
+
 static void test_edges(void)
 {
     unsigned char z[64];
@@ -201,6 +222,7 @@ static void test_adler32(void)
 int main(void)
 {
     test_kinds();
+    test_run_lengths();
     test_edges();
     test_vs_zlib();
     test_adler32();
