@@ -616,6 +616,36 @@ static int segment(bits_t *w, const unsigned char *end,
     return 0;
 }
 
+/* ---- chunks kept as they are ------------------------------------------ */
+
+#define PLAIN_SAMPLE 4096 /* bytes of the plane looked at */
+
+/*
+ * Whether a shuffled chunk of doubles is stored rather than coded: the
+ * first PLAIN_SAMPLE bytes of its fourth byte plane (a middle byte of the
+ * mantissas) would not shrink by 3% under their own Huffman code. Then
+ * the six low planes are noise, and all that coding could save is in the
+ * sign and exponent planes, about an eighth of the chunk (adjusted
+ * residuals, z scores, p-values, expected counts), for two to three
+ * milliseconds of a thread per 3 MB table. Only chunks of at least
+ * PLAIN_SAMPLE doubles; it depends only on the bytes.
+ */
+int ds_results_plain_chunk(const unsigned char *in, size_t bytes,
+                           size_t esize)
+{
+    if (esize != 8 || bytes / 8 < PLAIN_SAMPLE)
+        return 0;
+    uint32_t lf[N_LITLEN] = {0};
+    uint8_t ll[N_LITLEN];
+    count_bytes(in + 3 * (bytes / 8), PLAIN_SAMPLE, lf);
+    lf[END_BLOCK] = 1;
+    code_lengths(lf, N_LITLEN, 15, ll);
+    uint64_t bits = 0;
+    for (int s = 0; s <= END_BLOCK; s++)
+        bits += (uint64_t)lf[s] * ll[s];
+    return bits * 100 > (uint64_t)97 * 8 * PLAIN_SAMPLE;
+}
+
 /* ---- Adler-32 (RFC 1950 8.2) ------------------------------------------- */
 
 #define ADLER_BASE 65521u
@@ -686,6 +716,22 @@ uint32_t ds_results_adler32(const unsigned char *p, size_t n)
         n -= m;
     }
     return (uint32_t)a;
+}
+
+size_t ds_results_deflate_stored(const unsigned char *src, size_t n,
+                                 unsigned char *out, size_t cap)
+{
+    size_t n_stored = n ? (n + STORED_MAX - 1) / STORED_MAX : 1;
+    if (cap < 2 + 5 * n_stored + n + 4 + SLACK)
+        return 0;
+    bits_t w = {.p = out + 2};
+    out[0] = 0x78; /* as ds_results_deflate */
+    out[1] = 0x01;
+    emit_stored(&w, src, n, 1);
+    uint32_t a = ds_results_adler32(src, n);
+    for (int k = 3; k >= 0; k--)
+        *w.p++ = (unsigned char)(a >> (8 * k));
+    return (size_t)(w.p - out);
 }
 
 size_t ds_results_deflate(const unsigned char *src, size_t n, size_t seg,

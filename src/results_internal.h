@@ -122,11 +122,25 @@ void ds_results_shuffle(const unsigned char *src, size_t bytes, size_t esize,
 size_t ds_results_deflate(const unsigned char *src, size_t n, size_t segment,
                           unsigned char *out, size_t cap);
 
+/* src[0..n) in zlib format as stored blocks only (RFC 1951 3.2.4): the
+ * length, or 0 when out (cap bytes) is too small. */
+size_t ds_results_deflate_stored(const unsigned char *src, size_t n,
+                                 unsigned char *out, size_t cap);
+
+/*
+ * Whether a shuffled chunk (bytes, esize-byte elements) is better stored
+ * than coded (results_deflate.c): doubles whose mantissas are noise,
+ * where coding saves about an eighth for most of the encoder's time.
+ */
+int ds_results_plain_chunk(const unsigned char *in, size_t bytes,
+                           size_t esize);
+
 /*
  * Deflate a shuffled chunk of `bytes` bytes of esize-byte elements as
  * HDF5's deflate filter stores it (zlib format): at level 1 by
  * ds_results_deflate, a code per byte plane (zlib at level 1 with its
- * run-length strategy if that ever fails), at levels 2-9 by zlib. The
+ * run-length strategy if that ever fails), or as stored blocks when
+ * ds_results_plain_chunk says so; at levels 2-9 by zlib. The
  * bytes depend only on the input, esize and level: the serial writer's
  * codec and the MPI program's filter (mpi_filter.c) give the same. The
  * length, or 0 when out (cap bytes) is too small.

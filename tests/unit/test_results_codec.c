@@ -122,6 +122,57 @@ static void test_deterministic(void)
     free(c);
 }
 
+/* Chunks of doubles whose mantissas are noise are stored, not coded
+ * (ds_results_plain_chunk): stored blocks that zlib inflates back, the
+ * input plus a few bytes a block; with an eighth of the values 0, or as
+ * small integers, or fewer doubles than the sample, they are coded. */
+static void test_plain(void)
+{
+    enum { N = CHUNK_ELEMS * 2 };
+    size_t cb = N * sizeof(double);
+    double *d = malloc(cb);
+    uint64_t *u = malloc(cb);
+    unsigned char *sh = malloc(cb), *z = malloc(cb + 1024),
+                  *back = malloc(cb);
+    uint64_t s = 99;
+    for (size_t i = 0; d && u && i < N; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        d[i] = (double)(s >> 11) / 9007199254740992.0 - 0.5;
+        u[i] = s >> 40;
+    }
+    int ok = d && u && sh && z && back;
+    if (ok)
+        ds_results_shuffle((const unsigned char *)d, cb, 8, sh);
+    int plain = ok && ds_results_plain_chunk(sh, cb, 8);
+    size_t len = plain ? ds_results_deflate_planes(sh, cb, 8, z, cb + 1024, 1)
+                       : 0;
+    uLongf got = (uLongf)cb;
+    size_t blocks = (cb + 65534) / 65535; /* of at most 65,535 bytes */
+    CHECK(plain && len == 2 + 5 * blocks + cb + 4 &&
+              uncompress(back, &got, z, (uLong)len) == Z_OK && got == cb &&
+              memcmp(back, sh, cb) == 0,
+          "noise doubles: stored blocks, which inflate back");
+    for (size_t i = 0; ok && i < N; i += 8)
+        d[i] = 0; /* an eighth of the values */
+    if (ok)
+        ds_results_shuffle((const unsigned char *)d, cb, 8, sh);
+    CHECK(ok && !ds_results_plain_chunk(sh, cb, 8) &&
+              ds_results_deflate_planes(sh, cb, 8, z, cb + 1024, 1) < cb,
+          "... with an eighth of them 0: coded");
+    if (ok)
+        ds_results_shuffle((const unsigned char *)u, cb, 8, sh);
+    CHECK(ok && !ds_results_plain_chunk(sh, cb, 8),
+          "integers below 2^24: coded");
+    CHECK(ok && !ds_results_plain_chunk(sh, cb / 4, 8) &&
+              !ds_results_plain_chunk(sh, cb, 4),
+          "fewer doubles than the sample, or other elements: coded");
+    free(d);
+    free(u);
+    free(sh);
+    free(z);
+    free(back);
+}
+
 /* ds_results_shuffle against the filter's definition, element sizes 1
  * to 9 (8: the vector path), 0 to 70 elements (its tails), unaligned. */
 static void test_shuffle(void)
@@ -176,6 +227,7 @@ int main(void)
     test_round_trip(6);
     test_deterministic();
     test_shuffle();
+    test_plain();
     test_limits();
     return UNIT_DONE();
 }
