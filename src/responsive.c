@@ -91,11 +91,13 @@ int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
                   (c->state_role[st] == DS_ROLE_BID);
     }
     size_t cap = n_bids ? n_bids : 1;
-    lat = malloc(cap * sizeof *lat);
+    /* the latencies and the events in one block (scratch); the times are
+     * kept (out->obs_time_s) */
+    lat = malloc(2 * cap * sizeof *lat);
     km_t = malloc(cap * sizeof *km_t);
-    km_e = malloc(cap * sizeof *km_e);
-    if (!lat || !km_t || !km_e)
+    if (!lat || !km_t)
         goto nomem;
+    km_e = lat + cap;
 
     /* Backward pass: NONE until seen. Indices refer to events after e. */
     const size_t NONE = (size_t)-1;
@@ -178,7 +180,6 @@ nomem:
 done:
     free(lat);
     free(km_t);
-    free(km_e);
     return rc;
 }
 

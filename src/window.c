@@ -22,6 +22,8 @@ struct ds_window_workspace {
     size_t cap_words; /* words allocated in bits */
     int64_t *units;   /* a session's events' onset and last units */
     size_t cap_units; /* events that units has room for */
+    int64_t *sums;    /* units given and target of each state (2 × k) */
+    size_t cap_sums;  /* states that sums has room for */
 };
 
 void ds_window_opts_init(ds_window_opts_t *o)
@@ -86,6 +88,7 @@ void ds_window_workspace_free(ds_window_workspace_t *w)
         return;
     free(w->bits);
     free(w->units);
+    free(w->sums);
     free(w);
 }
 
@@ -366,18 +369,16 @@ int ds_window_tally(const ds_corpus_t *c, const ds_session_t *s,
     mark_events(s, o, t0, w->units, n_units, n_words, given, target);
     int64_t nu = counted ? mark_counted(s, o, t0, n_units, counted)
                          : (int64_t)n_units;
-    gsum = malloc((k ? k : 1) * sizeof *gsum);
-    tsum = malloc((k ? k : 1) * sizeof *tsum);
-    if (!gsum || !tsum)
+    if (ds_units_reserve(&w->sums, &w->cap_sums, k))
         goto nomem;
+    gsum = w->sums;
+    tsum = w->sums + k;
     tally_pairs(k, n_words, given, target, counted, nu, gsum, tsum, out);
     out->n_units = (size_t)nu;
     goto done;
 nomem:
     rc = ds_error_set(err, DS_ENOMEM, "out of memory tallying time units");
 done:
-    free(gsum);
-    free(tsum);
     ds_window_workspace_free(own);
     return rc;
 }
