@@ -61,6 +61,24 @@ static int check_inputs(const ds_corpus_t *c, const ds_session_t *s,
     return DS_OK;
 }
 
+/* Keep the (sorted) observations for pooling, the times (taken over by
+ * out) and the events as bytes; -1 when out of memory (time not taken). */
+static int keep_obs(ds_responsive_t *out, double *time, const double *event,
+                    size_t k)
+{
+    uint8_t *ev = malloc(k ? k : 1);
+    if (!ev)
+        return -1;
+    for (size_t i = 0; i < k; i++)
+        ev[i] = event[i] != 0;
+    free(out->obs_time_s);
+    free(out->obs_event);
+    out->obs_time_s = time;
+    out->obs_event = ev;
+    out->n_obs = k;
+    return 0;
+}
+
 int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
                           size_t bidder, const ds_responsive_opts_t *o,
                           ds_responsive_t *out, ds_error_t *err)
@@ -160,17 +178,8 @@ int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
     if ((rc = ds_km_estimate_sorting(km_t, km_e, k, &out->km, err)))
         goto done;
     out->p_response_by_window = 1 - ds_km_survival_at(&out->km, w);
-    /* keep the (now sorted) observations for pooling, events as bytes */
-    uint8_t *ev = malloc(k ? k : 1);
-    if (!ev)
+    if (keep_obs(out, km_t, km_e, k))
         goto nomem;
-    for (size_t i = 0; i < k; i++)
-        ev[i] = km_e[i] != 0;
-    free(out->obs_time_s);
-    free(out->obs_event);
-    out->obs_time_s = km_t;
-    out->obs_event = ev;
-    out->n_obs = k;
     km_t = NULL;
     rc = DS_OK;
     goto done;
