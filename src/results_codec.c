@@ -160,6 +160,16 @@ void ds_results_shuffle(const unsigned char *src, size_t bytes, size_t esize,
     }
 }
 
+void ds_results_unshuffle(const unsigned char *src, size_t bytes,
+                          size_t esize, unsigned char *dst)
+{
+    size_t n = esize ? bytes / esize : 0;
+    for (size_t j = 0; j < esize; j++)
+        for (size_t e = 0; e < n; e++)
+            dst[e * esize + j] = src[j * n + e];
+    memcpy(dst + n * esize, src + n * esize, bytes - n * esize);
+}
+
 size_t ds_results_deflate_planes(const unsigned char *in, size_t bytes,
                                  size_t esize, unsigned char *out,
                                  size_t cap, int level)

@@ -348,18 +348,6 @@ static int string_filters(hid_t dcpl, int *shuffle, int *deflate)
     return 1;
 }
 
-/* Undo HDF5's shuffle of n bytes of elements of `size` bytes (H5Zshuffle:
- * byte j of element i went to j * (n / size) + i; a remainder stays last). */
-static void unshuffle(const unsigned char *in, size_t n, size_t size,
-                      unsigned char *out)
-{
-    size_t m = n / size;
-    for (size_t j = 0; j < size; j++)
-        for (size_t i = 0; i < m; i++)
-            out[i * size + j] = in[j * m + i];
-    memcpy(out + m * size, in + m * size, n - m * size);
-}
-
 /* Check the references of a chunked string dataset, chunk by chunk. */
 static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
                          hid_t dcpl, const char *file, const char *what,
@@ -412,7 +400,7 @@ static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
                               "does not inflate", file, what);
         else {
             if (unshuf)
-                unshuffle(raw, raw_len, REF_SIZE, plain);
+                ds_results_unshuffle(raw, raw_len, REF_SIZE, plain);
             rc = ds_results_heap_check(h, unshuf ? plain : raw,
                                        (size_t)chunk[0], file, what, err);
         }

@@ -113,6 +113,11 @@ int ds_results_codec_stream(ds_results_codec_t *c,
 void ds_results_shuffle(const unsigned char *src, size_t bytes, size_t esize,
                         unsigned char *dst);
 
+/* Its inverse: byte j * (bytes / esize) + e of src to byte j of element
+ * e of dst; bytes beyond whole elements (HDF5 leaves them last) copied. */
+void ds_results_unshuffle(const unsigned char *src, size_t bytes,
+                          size_t esize, unsigned char *dst);
+
 /*
  * Deflate src[0..n) into out (cap bytes) in zlib format, a Huffman code
  * per segment of `segment` bytes (0: one segment), runs of a repeated byte

@@ -17,16 +17,6 @@
 
 #define CHUNK_ELEMS 4096
 
-/* Inverse of HDF5's shuffle: byte plane j holds byte j of each element. */
-static void unshuffle(const unsigned char *in, size_t bytes, size_t esize,
-                      unsigned char *out)
-{
-    size_t n = bytes / esize;
-    for (size_t j = 0; j < esize; j++)
-        for (size_t e = 0; e < n; e++)
-            out[e * esize + j] = in[j * n + e];
-}
-
 /* n chunks of doubles: runs and noise, as adjusted residuals look. */
 static double *make_data(size_t n_chunks)
 {
@@ -87,7 +77,7 @@ static void test_round_trip(int level)
              uncompress(plane, &got, z + off, (uLong)len[k]) == Z_OK &&
              got == cb;
         if (ok) {
-            unshuffle(plane, cb, sizeof(double), back);
+            ds_results_unshuffle(plane, cb, sizeof(double), back);
             ok = memcmp(back, (const unsigned char *)data + k * cb, cb) == 0;
         }
         smaller &= len[k] < cb;
@@ -177,7 +167,7 @@ static void test_plain(void)
  * to 9 (8: the vector path), 0 to 70 elements (its tails), unaligned. */
 static void test_shuffle(void)
 {
-    unsigned char src[9 * 70 + 1], got[9 * 70], want[9 * 70];
+    unsigned char src[9 * 70 + 9], got[9 * 70 + 8], want[9 * 70 + 8];
     for (size_t i = 0; i < sizeof src; i++)
         src[i] = (unsigned char)(i * 131u + (i >> 3) * 7u);
     int ok = 1;
@@ -193,6 +183,23 @@ static void test_shuffle(void)
         }
     CHECK(ok, "shuffle: byte j of element e at j * n + e, every size and "
               "tail");
+    /* the inverse, with a few bytes beyond whole elements left last */
+    int back = 1;
+    for (size_t es = 1; es <= 9; es++)
+        for (size_t n = 0; n <= 70; n++)
+            for (size_t extra = 0; extra < es && extra < 3; extra++) {
+                size_t bytes = n * es + extra;
+                const unsigned char *s = src + 1;
+                for (size_t j = 0; j < es; j++)
+                    for (size_t e = 0; e < n; e++)
+                        want[e * es + j] = s[j * n + e];
+                memcpy(want + n * es, s + n * es, extra);
+                memset(got, 0xAA, sizeof got);
+                ds_results_unshuffle(s, bytes, es, got);
+                back &= memcmp(got, want, bytes) == 0;
+            }
+    CHECK(back, "unshuffle: byte j * n + e to byte j of element e, the "
+                "remainder last, every size");
 }
 
 static void test_limits(void)
