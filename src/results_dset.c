@@ -454,9 +454,6 @@ static int write_slab(ds_results_dset_t *d, size_t n, const void *data,
     hid_t fspace = -1, mspace = -1;
     int rc = 0, copied = 0;
     const void *buf = data;
-    /* a string's 16-byte references shuffled too (their lengths, heap
-     * addresses and indices are runs and steps): HDF5's shuffle leaves
-     * variable-length types alone unless told their stored size */
     if (d->type == DS_RESULTS_STRING) {
         buf = ds_results_strings_nonnull(data, n, &copied);
         if (!buf)
