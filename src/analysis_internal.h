@@ -47,12 +47,6 @@ static inline double *ds_analysis_nan_array(size_t n)
     return p;
 }
 
-static inline void ds_analysis_fill_nan(double *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = NAN;
-}
-
 /* Wall-clock seconds (0 without OpenMP). */
 double ds_analysis_wall(void);
 
