@@ -370,8 +370,9 @@ static int check_chunked(const ds_results_heap_t *h, int fd, hid_t dset,
     unsigned char *raw = malloc(raw_len ? raw_len : 1);
     unsigned char *in = malloc(raw_len + 1024);
     unsigned char *plain = malloc(raw_len ? raw_len : 1);
-    int rc = raw && in && plain ? 0
-                                : ds_error_set(err, DS_ENOMEM, "out of memory");
+    int rc = raw && in && plain
+                 ? 0
+                 : ds_error_set(err, DS_ENOMEM, "out of memory");
     for (hsize_t i = 0; i < nchunks && rc == 0; i++) {
         hsize_t off[1];
         unsigned mask = 0;

@@ -6,19 +6,20 @@
  * as R's t.test(x) computes it. The mean is R's mean(x) to the last bit
  * (r_mean below); the SD is sqrt(gsl_stats_tss_m / (n − 1)): the sum of
  * squared deviations from that mean in long double, as R's var() sums
- * them (for four cells at once, tss4 does gsl_stats_tss_m's operations
- * in four chains; the unit test holds it to GSL's bits). (gsl_stats_mean and gsl_stats_sd_m keep running means, a
+ * them. (gsl_stats_mean and gsl_stats_sd_m keep running means, a
  * long-double division per value: they agree with R to a unit in the last
  * place or so, and the mean alone took 60% of the pooling of a 1M-event
  * study on one thread, about 12 ms, issue 16.)
  *
  * Cells go four at a time: their values are gathered together (neighbour
  * cells share a cache line of each session's row), and their means and
- * sums of squares are summed side by side. Each cell's sums are still one long-double sum in
- * its own values' order, the same operations as one cell alone, so the
- * results are the same to the bit; four independent chains of x87
- * additions keep the adder busy where one chain waited on each addition's
- * latency (three quarters of the summaries' time, issue 16).
+ * sums of squares are summed side by side (tss4 does gsl_stats_tss_m's
+ * operations for four cells; the unit test holds the SDs to GSL's bits).
+ * Each cell's sums are still one long-double sum in its own values'
+ * order, the same operations as one cell alone, so the results are the
+ * same to the bit; four independent chains of x87 additions keep the
+ * adder busy where one chain waited on each addition's latency (three
+ * quarters of the summaries' time, issue 16).
  */
 #include "dyadseq/summary.h"
 
