@@ -628,12 +628,22 @@ static int segment(bits_t *w, const unsigned char *end,
  * sign and exponent planes, about an eighth of the chunk (adjusted
  * residuals, z scores, p-values, expected counts), for two to three
  * milliseconds of a thread per 3 MB table. Only chunks of at least
- * PLAIN_SAMPLE doubles; it depends only on the bytes.
+ * PLAIN_SAMPLE doubles, most of whose top bytes (sign and exponent) are
+ * not zero; it depends only on the bytes.
  */
 int ds_results_plain_chunk(const unsigned char *in, size_t bytes,
                            size_t esize)
 {
     if (esize != 8 || bytes / 8 < PLAIN_SAMPLE)
+        return 0;
+    /* integers below 2^56 (counts, indices; the element size does not say
+     * which) have a zero top plane, which a double's sign and exponent
+     * never are: such a chunk is coded, whatever its middle planes */
+    const unsigned char *top = in + 7 * (bytes / 8);
+    size_t nz = 0;
+    for (size_t i = 0; i < PLAIN_SAMPLE; i++)
+        nz += top[i] != 0;
+    if (nz < PLAIN_SAMPLE / 2)
         return 0;
     uint32_t lf[N_LITLEN] = {0};
     uint8_t ll[N_LITLEN];

@@ -153,6 +153,15 @@ static void test_plain(void)
         ds_results_shuffle((const unsigned char *)u, cb, 8, sh);
     CHECK(ok && !ds_results_plain_chunk(sh, cb, 8),
           "integers below 2^24: coded");
+    for (size_t i = 0; ok && i < N; i++)
+        u[i] = ((u[i] << 16) ^ (uint64_t)i * 2654435761u) &
+               (((uint64_t)1 << 40) - 1);
+    if (ok)
+        ds_results_shuffle((const unsigned char *)u, cb, 8, sh);
+    CHECK(ok && !ds_results_plain_chunk(sh, cb, 8) &&
+              ds_results_deflate_planes(sh, cb, 8, z, cb + 1024, 1) <
+                  cb * 3 / 4,
+          "integers below 2^40 (noise in the middle, zero on top): coded");
     CHECK(ok && !ds_results_plain_chunk(sh, cb / 4, 8) &&
               !ds_results_plain_chunk(sh, cb, 4),
           "fewer doubles than the sample, or other elements: coded");
