@@ -68,10 +68,10 @@ static inline int ds_bitset_reserve(ds_word_t **bits, size_t *cap_words,
     return 0;
 }
 
-/* Grow a workspace's units of events (*units, two an event: its onset
- * unit and its last, as ds_window_grid gives them; room for *cap_events)
- * to at least n_events; 0, or -1 when out of memory with *units as it
- * was. */
+/* Grow a workspace's array of int64 pairs (*units, room for *cap_events
+ * pairs) to at least n_events pairs: the events' onset and last units as
+ * ds_window_grid gives them, or a tally's two sums of each state. 0, or
+ * -1 when out of memory with *units as it was. */
 static inline int ds_units_reserve(int64_t **units, size_t *cap_events,
                                    size_t n_events)
 {

@@ -174,16 +174,14 @@ size_t ds_results_deflate_planes(const unsigned char *in, size_t bytes,
                                  size_t esize, unsigned char *out,
                                  size_t cap, int level)
 {
-    if (level == 1 && ds_results_plain_chunk(in, bytes, esize)) {
-        size_t len = ds_results_deflate_stored(in, bytes, out, cap);
-        if (len)
-            return len;
-    }
     if (level == 1) {
         size_t plane = esize > 1 ? bytes / esize : bytes;
-        size_t len = ds_results_deflate(in, bytes,
-                                        plane < PLANE_MIN ? bytes : plane,
-                                        out, cap);
+        size_t len =
+            ds_results_plain_chunk(in, bytes, esize)
+                ? ds_results_deflate_stored(in, bytes, out, cap)
+                : ds_results_deflate(in, bytes,
+                                     plane < PLANE_MIN ? bytes : plane, out,
+                                     cap);
         if (len)
             return len;
     }

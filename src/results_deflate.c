@@ -728,20 +728,38 @@ uint32_t ds_results_adler32(const unsigned char *p, size_t n)
     return (uint32_t)a;
 }
 
+/* ---- the zlib stream (RFC 1950) --------------------------------------- */
+
+/* The zlib header at out; the blocks follow at *w. */
+static void zlib_begin(unsigned char *out, bits_t *w)
+{
+    out[0] = 0x78; /* deflate, 32K window */
+    out[1] = 0x01; /* fastest; (0x78 * 256 + 0x01) % 31 == 0 */
+    *w = (bits_t){.p = out + 2};
+}
+
+/* After the last block: pad to a byte, append src[0..n)'s Adler-32 most
+ * significant byte first; the stream's length. */
+static size_t zlib_end(bits_t *w, const unsigned char *src, size_t n,
+                       const unsigned char *out)
+{
+    align_byte(w);
+    uint32_t a = ds_results_adler32(src, n);
+    for (int k = 3; k >= 0; k--)
+        *w->p++ = (unsigned char)(a >> (8 * k));
+    return (size_t)(w->p - out);
+}
+
 size_t ds_results_deflate_stored(const unsigned char *src, size_t n,
                                  unsigned char *out, size_t cap)
 {
     size_t n_stored = n ? (n + STORED_MAX - 1) / STORED_MAX : 1;
     if (cap < 2 + 5 * n_stored + n + 4 + SLACK)
         return 0;
-    bits_t w = {.p = out + 2};
-    out[0] = 0x78; /* as ds_results_deflate */
-    out[1] = 0x01;
+    bits_t w;
+    zlib_begin(out, &w);
     emit_stored(&w, src, n, 1);
-    uint32_t a = ds_results_adler32(src, n);
-    for (int k = 3; k >= 0; k--)
-        *w.p++ = (unsigned char)(a >> (8 * k));
-    return (size_t)(w.p - out);
+    return zlib_end(&w, src, n, out);
 }
 
 size_t ds_results_deflate(const unsigned char *src, size_t n, size_t seg,
@@ -750,9 +768,8 @@ size_t ds_results_deflate(const unsigned char *src, size_t n, size_t seg,
     if (cap < 2 + 4 + 5 + SLACK)
         return 0;
     const unsigned char *end = out + cap - 4 - SLACK; /* checksum, stores */
-    bits_t w = {.p = out + 2};
-    out[0] = 0x78; /* deflate, 32K window */
-    out[1] = 0x01; /* fastest; (0x78 * 256 + 0x01) % 31 == 0 */
+    bits_t w;
+    zlib_begin(out, &w);
     if (seg == 0 || seg > n)
         seg = n;
     size_t off = 0;
@@ -762,9 +779,5 @@ size_t ds_results_deflate(const unsigned char *src, size_t n, size_t seg,
             return 0;
         off += len;
     } while (off < n);
-    align_byte(&w);
-    uint32_t a = ds_results_adler32(src, n);
-    for (int k = 3; k >= 0; k--) /* Adler-32, most significant first */
-        *w.p++ = (unsigned char)(a >> (8 * k));
-    return (size_t)(w.p - out);
+    return zlib_end(&w, src, n, out);
 }

@@ -54,7 +54,7 @@
 #define GCOL_HEADER 16      /* magic, version, reserved, size */
 #define GCOL_OBJ_HEADER 16  /* index, references, reserved, size */
 #define GCOL_MAX ((uint64_t)256 << 20) /* a larger collection: damaged */
-#define REF_SIZE 16         /* length, address, index */
+#define REF_SIZE DS_RESULTS_VLEN_STORED /* length, address, index */
 #define SCAN_BLOCK ((size_t)64 << 10) /* reused: its pages fault once */
 
 typedef struct heap_obj {
