@@ -318,8 +318,10 @@ cpu_list() { # taskset's "0-3,6" as "0 1 2 3 6"
 if [ "$BENCH_PIN" != 0 ] && command -v taskset >/dev/null 2>&1; then
     CORE_LIST=$(cpu_list | head -n "$BENCH_THREADS" | tr '\n' ' ')
 fi
-if [ -n "$CORE_LIST" ]; then
-    log "timing the floor on each core: $CORE_LIST"
+# time_cores OUT: the floor pinned to each core of CORE_LIST, BENCH_REPS
+# times, into OUT as "core median-seconds", a line per core timed
+time_cores() {
+    for c in $CORE_LIST; do rm -f "$T/core$c.secs"; done
     REP=1
     while [ "$REP" -le "$BENCH_REPS" ]; do
         for c in $CORE_LIST; do
@@ -328,11 +330,14 @@ if [ -n "$CORE_LIST" ]; then
         done
         REP=$((REP + 1))
     done
-    # "core median-seconds", a line per core timed, for figure 7d too
     for c in $CORE_LIST; do
         s_=$(median "$T/core$c.secs")
         [ -n "$s_" ] && echo "$c $s_"
-    done >"$T/cores"
+    done >"$1"
+}
+if [ -n "$CORE_LIST" ]; then
+    log "timing the floor on each core: $CORE_LIST"
+    time_cores "$T/cores" # for figure 7d too
     FAST=$(sort -k2,2g "$T/cores" | awk 'NR == 1 { print $1 }')
     [ -n "$FAST" ] && PIN="taskset -c $FAST"
 fi
@@ -466,6 +471,14 @@ if [ "$HAVE_R" -eq 1 ] || [ "$HAVE_ANALYZE" -eq 1 ]; then
         fi
         REP=$((REP + 1))
     done
+fi
+
+# the cores again: a host whose cores changed speed while the benchmark ran
+# (other guests on their physical cores) makes the one-thread and the
+# all-thread runs incomparable, and figure 7d says so
+if [ -n "$CORE_LIST" ]; then
+    log "timing the floor on each core again: $CORE_LIST"
+    time_cores "$T/cores_end"
 fi
 
 # --- figures -----------------------------------------------------------------
@@ -678,6 +691,19 @@ row 7c "end to end, $BENCH_THREADS threads against 1" \
     "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "≥ 1.6×" "$(status "$E_SP" ">=" 1.6)"
 v=""
 [ -n "$CORE_V" ] && v="$CORE_V; perfectly parallel work gains at most $(fmt x "$CEIL") on these cores; one-thread runs and the floor on core $FAST"
+# at the end: each core's speed again, and whether any moved by more
+# than a tenth since the start
+if [ -n "$v" ] && [ -s "$T/cores_end" ]; then
+    END_V="" MOVED=""
+    while read -r c s_; do
+        END_V="${END_V:+$END_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
+        s0=$(awk -v c="$c" '$1 == c { print $2 }' "$T/cores")
+        [ -n "$s0" ] && awk -v a="$s0" -v b="$s_" 'BEGIN { r = b / a; exit !(r > 1.1 || r < 1 / 1.1) }' &&
+            MOVED="${MOVED:+$MOVED, }core $c"
+    done <"$T/cores_end"
+    v="$v; at the end $END_V"
+    [ -n "$MOVED" ] && v="$v (**$MOVED changed speed by more than a tenth while the benchmark ran: the host was not idle, and figures 7a–7e compare runs made at different speeds**)"
+fi
 row 7d "each core alone: the floor pinned to it" \
     "$(or "$v" "n/a (BENCH_PIN=0, taskset missing or one core)")" "—" "—"
 
