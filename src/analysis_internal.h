@@ -110,20 +110,6 @@ int ds_analysis_wkept_whole(size_t i);
 ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
                                  const ds_analysis_opts_t *o);
 
-/* Which per-session arrays of a window result to allocate: all, the
- * statistics kept whole (a streaming run's result), or the others (its
- * block buffers). */
-enum { DS_WINDOW_ALL, DS_WINDOW_KEPT, DS_WINDOW_STREAMED };
-
-/* Window results with the per-session arrays `which` for `rows` sessions,
- * the pooled arrays, and the between-session summaries over S sessions
- * and n_labels labels (none for n_labels (size_t)-1: a block buffer);
- * NULL when out of memory. */
-ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K,
-                                             int which, size_t S,
-                                             size_t n_labels);
-void ds_analysis_window_free(ds_window_result_t *w);
-
 /* ---- lag counts within observed stretches (analysis.c) ------------- */
 
 /*
@@ -172,6 +158,7 @@ typedef struct ds_analysis_blocks {
     int reset;                     /* buffers: reset rows before use */
     ds_lag_result_t *buf;          /* [n_lags] buffers, or NULL */
     ds_window_result_t *wbuf;      /* window buffers, or NULL */
+    void *slab;                    /* the buffers' arrays, in one block */
     size_t n_lags;
 } ds_analysis_blocks_t;
 

@@ -127,7 +127,7 @@ static int lag_init(ds_lag_result_t *r, size_t lag, size_t S, size_t K,
 
 /* ---- windows -------------------------------------------------------- */
 
-void ds_analysis_window_free(ds_window_result_t *w)
+static void window_free(ds_window_result_t *w)
 {
     if (!w)
         return;
@@ -171,21 +171,24 @@ static int window_summaries_alloc(ds_window_result_t *w, size_t K, size_t S,
     return ok ? 0 : -1;
 }
 
-ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K,
-                                             int which, size_t S,
-                                             size_t n_labels)
+/* Window results for S sessions: the per-session counts and statistics
+ * (streaming: only the statistics kept whole; the block buffers hold the
+ * rest, analysis_stream.c), the pooled arrays, and the between-session
+ * summaries over all sessions and n_labels labels; NULL when out of
+ * memory. */
+static ds_window_result_t *window_alloc(size_t S, size_t K, int stream,
+                                        size_t n_labels)
 {
     ds_window_result_t *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
-    size_t n = ds_analysis_atleast1(rows * K * K);
+    size_t n = ds_analysis_atleast1(S * K * K);
     int ok = 1;
-    for (size_t i = 0; which != DS_WINDOW_KEPT && i < DS_N_WCOUNT; i++)
+    for (size_t i = 0; !stream && i < DS_N_WCOUNT; i++)
         ok &= (*ds_analysis_field_i(w, ds_analysis_wcount_off[i]) =
                    calloc(n, sizeof(int64_t))) != NULL;
     for (size_t i = 0; i < DS_N_WSTAT; i++)
-        if (which == DS_WINDOW_ALL ||
-            (which == DS_WINDOW_KEPT) == ds_analysis_wkept_whole(i))
+        if (!stream || ds_analysis_wkept_whole(i))
             ok &= (*ds_analysis_field_d(w, ds_analysis_wstat_off[i]) =
                        ds_analysis_nan_array(n)) != NULL;
     ok &= (w->pooled = ds_window_counts_alloc(K)) != NULL;
@@ -193,10 +196,10 @@ ds_window_result_t *ds_analysis_window_alloc(size_t rows, size_t K,
     ok &= (w->pooled_##name = ds_analysis_nan_array(K * K)) != NULL;
     DS_WINDOW_CELL_STATS(X_)
 #undef X_
-    if (ok && n_labels != (size_t)-1)
-        ok &= window_summaries_alloc(w, K, S, n_labels) == 0;
+    if (ok)
+        ok = window_summaries_alloc(w, K, S, n_labels) == 0;
     if (!ok) {
-        ds_analysis_window_free(w);
+        window_free(w);
         return NULL;
     }
     return w;
@@ -285,8 +288,7 @@ ds_analysis_t *ds_analysis_alloc(const ds_corpus_t *c,
          * statistics summarized between sessions */
         a->window_skipped = ds_analysis_window_skipped(c, o);
         if (!a->window_skipped &&
-            !(a->window = ds_analysis_window_alloc(
-                  S, K, stream ? DS_WINDOW_KEPT : DS_WINDOW_ALL, S, L)))
+            !(a->window = window_alloc(S, K, stream, L)))
             goto fail;
     }
     if (dyadic_alloc(a, c) || ds_analysis_ap_alloc(a, c, o))
@@ -310,7 +312,7 @@ void ds_analysis_free(ds_analysis_t *a)
     for (size_t l = 0; a->lag && l < a->n_lags; l++)
         lag_clear(&a->lag[l], a->n_labels);
     free(a->lag);
-    ds_analysis_window_free(a->window);
+    window_free(a->window);
     if (a->responsive)
         for (size_t i = 0; i < 2 * a->S; i++)
             ds_responsive_clear(&a->responsive[i]);

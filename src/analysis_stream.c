@@ -13,41 +13,75 @@
 
 #include "analysis_internal.h"
 
-static void buffers_free(ds_lag_result_t *buf, size_t n_lags)
+/* Arrays of the block buffers: the lag counts and streamed statistics of
+ * every lag, and the window counts and streamed statistics. */
+static size_t n_block_arrays(const ds_analysis_t *a)
 {
-    for (size_t l = 0; buf && l < n_lags; l++) {
-        free(buf[l].counts);
-        for (size_t i = 0; i < DS_N_CELL; i++)
-            free(*ds_analysis_cell(&buf[l], i));
+    size_t n = 0;
+    for (size_t i = 0; i < DS_N_CELL; i++)
+        n += !ds_analysis_kept_whole(i);
+    n = a->n_lags * (1 + n);
+    if (a->window) {
+        n += DS_N_WCOUNT;
+        for (size_t i = 0; i < DS_N_WSTAT; i++)
+            n += !ds_analysis_wkept_whole(i);
     }
-    free(buf);
+    return n;
 }
 
-/* Block buffers: counts and the streamed statistics of every lag for
- * `rows` sessions. */
-static ds_lag_result_t *buffers_alloc(size_t n_lags, size_t rows, size_t K)
+/*
+ * The block buffers for b->rows sessions, carved from one allocation
+ * (b->slab) and not filled: every statistic of a session's rows is
+ * written by its task, and the lag counts are zeroed there
+ * (ds_analysis_blocks_reset_row). One allocation, because malloc writes
+ * a header before and after each block it hands out, and with the heap
+ * in 2 MiB pages (cli_hugepages.c) the headers of twenty arrays of
+ * 0.8 MB made the calling thread zero nearly every page of them while the
+ * other threads waited: 17-23 ms of a run after a pause, when the host
+ * has taken the guest's free memory back (issue 16). Carved from one
+ * block, the pages are touched first by the sessions' tasks, on all
+ * threads (at two threads after a pause: this set-up 4-5 ms, the
+ * computing about 10 ms longer).
+ */
+static int block_buffers(ds_analysis_blocks_t *b, const ds_analysis_t *a)
 {
-    ds_lag_result_t *buf = calloc(ds_analysis_atleast1(n_lags), sizeof *buf);
-    int ok = buf != NULL;
-    for (size_t l = 0; ok && l < n_lags; l++) {
-        ok &= (buf[l].counts = malloc(rows * K * K * sizeof(int64_t))) !=
-              NULL;
+    size_t per = b->rows * a->K * a->K * sizeof(double); /* int64 alike */
+    unsigned char *p = b->slab = malloc(ds_analysis_atleast1(
+        n_block_arrays(a) * per));
+    b->buf = calloc(ds_analysis_atleast1(a->n_lags), sizeof *b->buf);
+    if (!p || !b->buf)
+        return -1;
+    for (size_t l = 0; l < a->n_lags; l++) {
+        b->buf[l].counts = (int64_t *)(void *)p;
+        p += per;
         for (size_t i = 0; i < DS_N_CELL; i++)
-            if (!ds_analysis_kept_whole(i))
-                ok &= (*ds_analysis_cell(&buf[l], i) =
-                           malloc(rows * K * K * sizeof(double))) != NULL;
+            if (!ds_analysis_kept_whole(i)) {
+                *ds_analysis_cell(&b->buf[l], i) = (double *)(void *)p;
+                p += per;
+            }
     }
-    if (!ok) {
-        buffers_free(buf, n_lags);
-        return NULL;
+    if (!a->window)
+        return 0;
+    if (!(b->wbuf = calloc(1, sizeof *b->wbuf)))
+        return -1;
+    for (size_t i = 0; i < DS_N_WCOUNT; i++) {
+        *ds_analysis_field_i(b->wbuf, ds_analysis_wcount_off[i]) =
+            (int64_t *)(void *)p;
+        p += per;
     }
-    return buf;
+    for (size_t i = 0; i < DS_N_WSTAT; i++)
+        if (!ds_analysis_wkept_whole(i)) {
+            *ds_analysis_field_d(b->wbuf, ds_analysis_wstat_off[i]) =
+                (double *)(void *)p;
+            p += per;
+        }
+    return 0;
 }
 
 int ds_analysis_blocks_init(ds_analysis_blocks_t *b, const ds_analysis_t *a,
                             const ds_analysis_opts_t *o)
 {
-    size_t S = a->S, K = a->K;
+    size_t S = a->S;
     int stream = o->block_sink != NULL;
     memset(b, 0, sizeof *b);
     b->n_lags = a->n_lags;
@@ -60,19 +94,14 @@ int ds_analysis_blocks_init(ds_analysis_blocks_t *b, const ds_analysis_t *a,
     b->lag = calloc(ds_analysis_atleast1(a->n_lags), sizeof *b->lag);
     if (!b->lag)
         return -1;
-    if (stream && !(b->buf = buffers_alloc(a->n_lags, b->rows, K)))
-        return -1;
-    if (stream && a->window &&
-        !(b->wbuf = ds_analysis_window_alloc(b->rows, K, DS_WINDOW_STREAMED,
-                                             0, (size_t)-1)))
-        return -1;
-    return 0;
+    return stream ? block_buffers(b, a) : 0;
 }
 
 void ds_analysis_blocks_clear(ds_analysis_blocks_t *b)
 {
-    buffers_free(b->buf, b->n_lags);
-    ds_analysis_window_free(b->wbuf);
+    free(b->slab); /* the buffers' arrays */
+    free(b->buf);
+    free(b->wbuf);
     free(b->lag);
     memset(b, 0, sizeof *b);
 }
