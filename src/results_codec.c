@@ -21,6 +21,7 @@
 
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,9 +40,9 @@ void ds_results_codec_init(ds_results_codec_t *c)
 
 void ds_results_codec_clear(ds_results_codec_t *c)
 {
-    for (size_t i = 0; i < c->n_buf; i++)
-        free(c->buf[i]);
+    free(c->slab);
     free(c->buf);
+    c->slab = NULL;
     c->buf = NULL;
     c->n_buf = 0;
     c->buf_size = 0;
@@ -64,24 +65,40 @@ size_t ds_results_codec_batch(const ds_results_codec_t *c)
                                               : batch;
 }
 
-/* Buffers for a batch of n chunks of `size` bytes: 2n buffers. */
+/*
+ * Buffers for a batch of n chunks of `size` bytes: 2n buffers (what they
+ * held is not kept). They are cut from one allocation: malloc writes a
+ * header before and after each block it hands out, and with the heap in
+ * 2 MiB pages (cli_hugepages.c) the headers of thirty-two buffers of a
+ * quarter MiB each made the calling thread zero every page of them while
+ * the other threads waited (13-17 ms of a run after a pause, when the
+ * host has taken the guest's free memory back; issue 16). Cut from one,
+ * the pages are touched first by the threads that compress into them.
+ */
 static int reserve(ds_results_codec_t *c, size_t n, size_t size)
 {
-    if (size > c->buf_size) {
-        ds_results_codec_clear(c);
-        c->buf_size = size;
-    }
-    if (2 * n <= c->n_buf)
+    /* at least for chunks of DS_RESULTS_CHUNK_TARGET, the size of nearly
+     * every chunk, so that they are made once, not again for a chunk a
+     * few bytes larger than the first */
+    size_t usual = ds_results_deflate_bound(DS_RESULTS_CHUNK_TARGET);
+    if (size < usual)
+        size = usual;
+    if (size <= c->buf_size && 2 * n <= c->n_buf)
         return 0;
-    unsigned char **b = realloc(c->buf, 2 * n * sizeof *b);
-    if (!b)
+    size_t nb = 2 * n > c->n_buf ? 2 * n : c->n_buf;
+    if (size < c->buf_size)
+        size = c->buf_size;
+    ds_results_codec_clear(c);
+    c->buf = malloc(nb * sizeof *c->buf);
+    c->slab = nb <= SIZE_MAX / size ? malloc(nb * size) : NULL;
+    if (!c->buf || !c->slab) {
+        ds_results_codec_clear(c);
         return -1;
-    c->buf = b;
-    while (c->n_buf < 2 * n) {
-        if (!(b[c->n_buf] = malloc(c->buf_size)))
-            return -1;
-        c->n_buf++;
     }
+    for (size_t i = 0; i < nb; i++)
+        c->buf[i] = c->slab + i * size;
+    c->n_buf = nb;
+    c->buf_size = size;
     return 0;
 }
 

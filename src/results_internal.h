@@ -48,6 +48,7 @@ typedef struct ds_results_codec {
     int threads;          /* 0 = OpenMP's default (all cores) */
     unsigned char **buf;  /* 2 per chunk of a batch: shuffled, deflated */
     size_t n_buf, buf_size;
+    unsigned char *slab;  /* where the buffers are, one after another */
 } ds_results_codec_t;
 
 void ds_results_codec_init(ds_results_codec_t *c);
