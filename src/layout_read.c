@@ -74,8 +74,8 @@ static const char *const PATH[N_PATHS] = {
 };
 
 /* the two statistics above are named after their fields (statlist.h) */
-_Static_assert(sizeof(((ds_lag_table_t *)0)->yules_q) &&
-                   sizeof(((ds_lag_table_t *)0)->adjusted_residual),
+_Static_assert(sizeof(((ds_lag_table_t *)0)->yules_q) != 0 &&
+                   sizeof(((ds_lag_table_t *)0)->adjusted_residual) != 0,
                "lag statistics read by compare");
 
 #define ROOT DS_PATH_ROOT

@@ -161,7 +161,7 @@ int ds_responsive_compute(const ds_corpus_t *c, const ds_session_t *s,
              * and role come next is what a sequence leaves unpredictable */
             int theirs = actor == partner;
             next_partner = theirs ? e : next_partner;
-            next_resp = theirs & (role == DS_ROLE_RESPONSE) ? e : next_resp;
+            next_resp = (theirs & (role == DS_ROLE_RESPONSE)) ? e : next_resp;
         }
     }
 
