@@ -1,5 +1,5 @@
 /*
- * cli_hugepages.c — large inputs in transparent huge pages (issue 16).
+ * cli_hugepages.c — malloc in transparent huge pages (issue 16).
  *
  * A study's events and per-session tables are tens of megabytes written
  * once, and on Linux each 4 KiB page costs a page fault the first time it
