@@ -244,14 +244,15 @@ int ds_analysis_pool_km(const ds_corpus_t *c, const ds_analysis_opts_t *o,
  * the bidders' arrays allocated, on the calling thread); take, on any
  * number of threads at once, runs up to `most` of the jobs no thread has
  * taken yet and says how many it ran
- * (DS_ANALYSIS_KM_JOBS: all there are; each bidder is two jobs, half of
- * its sessions each, and its curves are swept by whichever thread ends
- * its second); end, once every thread is done, gives the first failure
- * or reads the curves off.
+ * (DS_ANALYSIS_KM_JOBS: all there are; each bidder is
+ * DS_ANALYSIS_KM_PARTS jobs, a share of its sessions each, and its curves
+ * are swept by whichever thread ends its last); end, once every thread
+ * is done, gives the first failure or reads the curves off.
  */
-#define DS_ANALYSIS_KM_JOBS 4
+#define DS_ANALYSIS_KM_PARTS 4
+#define DS_ANALYSIS_KM_JOBS (2 * DS_ANALYSIS_KM_PARTS)
 typedef struct ds_analysis_km_bidder {
-    atomic_int halves;        /* halves done */
+    atomic_int shares;        /* jobs done */
     double *t, *code;         /* [n] the observations, session after session */
     size_t *run;              /* [S + 1] each session's first */
     size_t n;

@@ -5,11 +5,12 @@
  * (ds_km_pool_groups), not a mean of session curves, with the probability
  * of a response within W and the median read off it (km.h).
  *
- * The two bidders are independent, each two jobs of half its sessions
+ * The two bidders are independent, each DS_ANALYSIS_KM_PARTS jobs of a
+ * share of its sessions
  * that any thread can take (km_job). A job gathers its sessions' bid
  * observations (each session's already sorted by time, so they are merged
  * rather than sorted), freeing each session's copy as it goes, and merges
- * them; the thread that ends a bidder's second half sweeps its curves.
+ * them; the thread that ends a bidder's last job sweeps its curves.
  * The session curves themselves are kept for the writer.
  */
 #include <string.h>
@@ -74,19 +75,22 @@ static int sweep_bidder(ds_analysis_t *a, const ds_analysis_km_bidder_t *x,
 }
 
 /*
- * Job j: half h = j % 2 of bidder b = j / 2, i.e. the sessions of half of
+ * Job j: share h = j % P of bidder b = j / P (P = DS_ANALYSIS_KM_PARTS:
+ * shares small enough that the last one taken ends soon after the other
+ * thread runs out; issue 16), i.e. the sessions of a P-th of
  * its merge parts (ds_km_merge_part): their observations copied in (each
  * session's freed as it goes; they are sorted by time, so they are runs
  * to merge, not to sort), then those parts merged. Whichever thread
- * finishes a bidder's second half sweeps its curves.
+ * finishes a bidder's last share sweeps its curves.
  */
 static void km_job(const ds_corpus_t *c, ds_analysis_t *a,
                    ds_analysis_km_run_t *k, int j)
 {
-    size_t b = (size_t)j / 2, h = (size_t)j % 2, S = a->S;
+    size_t P = DS_ANALYSIS_KM_PARTS;
+    size_t b = (size_t)j / P, h = (size_t)j % P, S = a->S;
     ds_analysis_km_bidder_t *x = &k->bidder[b];
     int rc = DS_OK;
-    size_t G = ds_km_merge_parts(S), p0 = h * G / 2, p1 = (h + 1) * G / 2;
+    size_t G = ds_km_merge_parts(S), p0 = h * G / P, p1 = (h + 1) * G / P;
     size_t s0 = ds_km_part_first_run(S, p0), s1 = ds_km_part_first_run(S, p1);
     for (size_t s = s0; s < s1; s++) {
         ds_responsive_t *r = &a->responsive[2 * s + b];
@@ -107,9 +111,13 @@ static void km_job(const ds_corpus_t *c, ds_analysis_t *a,
         if (ds_km_merge_part(x->t, x->code, x->run, S, p))
             rc = DS_ENOMEM;
     k->rc_job[j] = rc;
-    if (atomic_fetch_add_explicit(&x->halves, 1, memory_order_acq_rel) != 1)
-        return; /* the other half is still going */
-    if (!k->rc_job[2 * b] && !k->rc_job[2 * b + 1])
+    if (atomic_fetch_add_explicit(&x->shares, 1, memory_order_acq_rel) !=
+        (int)P - 1)
+        return; /* another share is still going */
+    int ok = 1;
+    for (size_t q = 0; q < P; q++)
+        ok &= !k->rc_job[P * b + q];
+    if (ok)
         k->rc_sweep[b] = sweep_bidder(a, x, b, &k->err[b]);
     bidder_free(x);
 }
@@ -119,7 +127,7 @@ int ds_analysis_km_begin(const ds_corpus_t *c, ds_analysis_t *a,
 {
     memset(k, 0, sizeof *k);
     for (int b = 0; b < 2; b++)
-        atomic_init(&k->bidder[b].halves, 0);
+        atomic_init(&k->bidder[b].shares, 0);
     size_t rows = 2 * (1 + a->n_labels);
     a->km_pooled = calloc(rows, sizeof *a->km_pooled);
     if (!a->km_pooled)
