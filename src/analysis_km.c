@@ -6,12 +6,12 @@
  * of a response within W and the median read off it (km.h).
  *
  * The two bidders are independent, each DS_ANALYSIS_KM_PARTS jobs of a
- * share of its sessions
- * that any thread can take (km_job). A job gathers its sessions' bid
- * observations (each session's already sorted by time, so they are merged
- * rather than sorted), freeing each session's copy as it goes, and merges
- * them; the thread that ends a bidder's last job sweeps its curves.
- * The session curves themselves are kept for the writer.
+ * share of its sessions that any thread can take (km_job). A job gathers
+ * its sessions' bid observations (each session's already sorted by time,
+ * so they are merged rather than sorted), freeing each session's copy as
+ * it goes, and merges them; the thread that ends a bidder's last job
+ * sweeps its curves. The session curves themselves are kept for the
+ * writer.
  */
 #include <string.h>
 
