@@ -56,7 +56,8 @@
 
 #include "text.h"
 
-#define HUGE_INPUT ((off_t)1) /* bytes of input that pay for it: any */
+/* bytes of input from which starting again pays: any (see above) */
+#define INPUT_THAT_PAYS ((off_t)1)
 
 #if defined(__has_feature) /* clang: its own way of saying so */
 #if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
@@ -180,10 +181,10 @@ void ds_cli_huge_pages(char *const *argv, char *const *inputs,
     if (!argv || (off && strcmp(off, "0") == 0) ||
         (tun && strstr(tun, "glibc.malloc.hugetlb")) || ds_cli_memory_checked())
         return;
-    off_t sum = off && strcmp(off, "1") == 0 ? HUGE_INPUT : 0;
-    for (size_t i = 0; i < n_inputs && sum < HUGE_INPUT; i++)
-        sum += input_bytes(inputs[i], HUGE_INPUT - sum);
-    if (sum < HUGE_INPUT || !thp_available())
+    off_t sum = off && strcmp(off, "1") == 0 ? INPUT_THAT_PAYS : 0;
+    for (size_t i = 0; i < n_inputs && sum < INPUT_THAT_PAYS; i++)
+        sum += input_bytes(inputs[i], INPUT_THAT_PAYS - sum);
+    if (sum < INPUT_THAT_PAYS || !thp_available())
         return;
     size_t n_tun = sizeof tunables / sizeof *tunables;
     size_t lt = tun ? strlen(tun) : 0, cap = lt + 1;

@@ -88,7 +88,8 @@ static size_t filter(unsigned flags, size_t cd_nelmts,
         return inflate_buf(nbytes, buf_size, buf);
     if (cd_nelmts != 1 || cd_values[0] > 9)
         return 0;
-    /* the room the serial writer's codec reserves */
+    /* room for any chunk of nbytes (the serial writer's codec reserves at
+     * least as much; the bytes do not depend on more) */
     size_t cap = ds_results_deflate_bound(nbytes);
     unsigned char *out = H5allocate_memory(cap, 0);
     size_t len = out ? ds_results_deflate_planes(*buf, nbytes, esize_now,
