@@ -278,6 +278,7 @@ typedef struct run {
     ds_analysis_failure_t *fails, *warns; /* [S] */
     scratch_t *xs;                        /* [threads] */
     ds_analysis_blocks_t blocks;
+    size_t rows_first, rows_n;            /* rows not sunk yet (a block's) */
 } run_t;
 
 static void run_clear(run_t *x)
@@ -322,7 +323,12 @@ static int run_init(run_t *x, const ds_corpus_t *c,
 
 /* Sessions [first, first + n) in parallel, each writing only its own
  * rows; then, on this thread, their counts go to the pools and the block
- * to the sink. */
+ * to the sink. At two or more threads the rows of the block before
+ * (x->rows_first, x->rows_n: responsiveness and cycles, whose writing is
+ * the calling thread's alone) go to the sink first, on the calling thread
+ * while the others start on this block's sessions, so that nobody waits
+ * for that writing; this block's rows are then left for the next block,
+ * or for compute_sessions after the last. */
 static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
 {
     const ds_corpus_t *c = x->c;
@@ -330,27 +336,48 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
     ds_analysis_t *a = x->a;
     ds_analysis_blocks_t *b = &x->blocks;
     size_t KK = a->K * a->K;
+    int defer = x->threads > 1 && !o->dist, rc_rows = DS_OK;
+    ds_error_t err_rows = {0};
     ds_analysis_blocks_set(b, a, first, n);
-    /* runs of 16 sessions: neighbours' per-session slots (durations, g2,
-     * state frequencies, row structs) share cache lines, and one session
-     * at a time made the threads write the same lines */
-#pragma omp parallel for schedule(dynamic, 16) num_threads(x->threads)
-    for (size_t s = first; s < first + n; s++) {
+#pragma omp parallel num_threads(x->threads)
+    {
 #ifdef _OPENMP
-        scratch_t *xs = &x->xs[omp_get_thread_num()];
+        int me = omp_get_thread_num();
 #else
-        scratch_t *xs = &x->xs[0];
+        int me = 0;
 #endif
-        ds_analysis_blocks_reset_row(b, s - first, KK);
-        analyze_session(c, o, a, b, s, xs, &x->fails[s], &x->warns[s]);
-        if (o->progress)
-            o->progress(o->progress_ctx, c->sessions[s].n);
+        scratch_t *xs = &x->xs[me];
+        if (me == 0 && x->rows_n) {
+            rc_rows = ds_analysis_rows_sink(x->rows_first, x->rows_n, o, a,
+                                            &err_rows);
+            x->rows_n = 0;
+        }
+        /* runs of 16 sessions: neighbours' per-session slots (durations,
+         * g2, state frequencies, row structs) share cache lines, and one
+         * session at a time made the threads write the same lines */
+#pragma omp for schedule(dynamic, 16)
+        for (size_t s = first; s < first + n; s++) {
+            ds_analysis_blocks_reset_row(b, s - first, KK);
+            analyze_session(c, o, a, b, s, xs, &x->fails[s], &x->warns[s]);
+            if (o->progress)
+                o->progress(o->progress_ctx, c->sessions[s].n);
+        }
+    }
+    if (rc_rows) {
+        *err = err_rows;
+        return rc_rows;
     }
     int rc = ds_analysis_first_failure(x->fails + first, n, err);
     if ((rc = ds_dist_agree(o->dist, rc, err))) /* all ranks stop */
         return rc;
     ds_analysis_pool_add_block(c, a, b);
-    return ds_analysis_blocks_sink(b, o, a, err);
+    if ((rc = ds_analysis_blocks_sink(b, o, a, !defer, err)))
+        return rc;
+    if (defer) {
+        x->rows_first = first;
+        x->rows_n = n;
+    }
+    return DS_OK;
 }
 
 /* Every session of this rank, block after block in session order, the
@@ -370,6 +397,13 @@ static int compute_sessions(run_t *x, ds_diag_t *diag, ds_error_t *err)
         if (rc)
             return rc;
         first = end;
+    }
+    if (x->rows_n) { /* the last block's rows */
+        int rc = ds_analysis_rows_sink(x->rows_first, x->rows_n, x->o, x->a,
+                                       err);
+        x->rows_n = 0;
+        if (rc)
+            return rc;
     }
     int rc = x->o->dist ? ds_analysis_dist_merge(x->c, x->a, x->warns,
                                                  x->bounds, x->o->dist, err)

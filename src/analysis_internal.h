@@ -179,11 +179,21 @@ void ds_analysis_blocks_set(ds_analysis_blocks_t *b, ds_analysis_t *a,
 void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
                                   size_t KK);
 
-/* Hand the current block to o's block sink, if any; a->seconds_sink
+/* Hand the current block's tables to o's block sink, if any, and with
+ * with_rows its rows too (ds_analysis_rows_sink); a->seconds_sink
  * accumulates the time spent there. */
 int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                             const ds_analysis_opts_t *o, ds_analysis_t *a,
-                            ds_error_t *err);
+                            int with_rows, ds_error_t *err);
+
+/* Hand the rows of sessions [first, first + n) (responsiveness with its
+ * curves, cycles) to o's block sink, in a call of their own, and free the
+ * curves' points and the cycles' lists it copied. Their tables must have
+ * gone first; the rows may come while the next block is computed, as
+ * they are read from the whole arrays of a, not from the block buffers. */
+int ds_analysis_rows_sink(size_t first, size_t n,
+                          const ds_analysis_opts_t *o, ds_analysis_t *a,
+                          ds_error_t *err);
 
 /* ---- pooling (analysis_pool.c) ------------------------------------ */
 

@@ -162,7 +162,7 @@ void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
 
 int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                             const ds_analysis_opts_t *o, ds_analysis_t *a,
-                            ds_error_t *err)
+                            int with_rows, ds_error_t *err)
 {
     if (!o->block_sink)
         return DS_OK;
@@ -170,22 +170,38 @@ int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                                .n = b->n,
                                .lag = b->lag,
                                .window = b->has_window ? &b->win : NULL};
-    int rows = !o->dist; /* under MPI they are merged first (dist.h) */
-    if (rows && a->responsive)
-        pub.responsive = a->responsive + 2 * b->first;
-    if (rows && a->cycles) {
-        pub.cycles = a->cycles + b->first;
-        pub.cycle_runs = a->cycle_runs + b->first;
+    double t0 = ds_analysis_wall();
+    int rc = o->block_sink(o->block_ctx, &pub, err);
+    a->seconds_sink += ds_analysis_wall() - t0;
+    if (!rc && with_rows)
+        rc = ds_analysis_rows_sink(b->first, b->n, o, a, err);
+    return rc;
+}
+
+int ds_analysis_rows_sink(size_t first, size_t n,
+                          const ds_analysis_opts_t *o, ds_analysis_t *a,
+                          ds_error_t *err)
+{
+    /* under MPI the rows are merged first (dist.h), and written whole */
+    if (!o->block_sink || o->dist || n == 0 ||
+        (!a->responsive && !a->cycles))
+        return DS_OK;
+    ds_analysis_block_t pub = {.first = first, .n = n};
+    if (a->responsive)
+        pub.responsive = a->responsive + 2 * first;
+    if (a->cycles) {
+        pub.cycles = a->cycles + first;
+        pub.cycle_runs = a->cycle_runs + first;
     }
     double t0 = ds_analysis_wall();
     int rc = o->block_sink(o->block_ctx, &pub, err);
     a->seconds_sink += ds_analysis_wall() - t0;
     /* the curves' points and the cycles' lists were the sink's to copy */
-    for (size_t k = 0; pub.responsive && k < 2 * b->n; k++)
-        ds_km_clear(&a->responsive[2 * b->first + k].km);
-    for (size_t s = 0; pub.cycle_runs && s < b->n; s++) {
-        free(a->cycle_runs[b->first + s]);
-        a->cycle_runs[b->first + s] = NULL;
+    for (size_t k = 0; pub.responsive && k < 2 * n; k++)
+        ds_km_clear(&a->responsive[2 * first + k].km);
+    for (size_t s = 0; pub.cycle_runs && s < n; s++) {
+        free(a->cycle_runs[first + s]);
+        a->cycle_runs[first + s] = NULL;
     }
     return rc;
 }

@@ -247,12 +247,11 @@ done:
 
 /* (the block's rows of this process: under MPI each rank gives its own,
  * all ranks together, block after block; results.h) */
-int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
-                           ds_error_t *err)
+/* The block's rows of every per-session dataset, in the order they were
+ * always written; their chunks are compressed together (all threads). */
+static int stream_tables(ds_layout_stream_t *ls, const ds_analysis_block_t *b,
+                         ds_error_t *err)
 {
-    ds_layout_stream_t *ls = vls;
-    /* every dataset's rows of the block, in the order they were always
-     * written; their chunks are compressed together (all threads) */
     size_t n = 0, cap = ls->n_lags * LD_N + WD_N;
     ds_results_dset_t **d = malloc(cap * sizeof *d);
     const void **v = malloc(cap * sizeof *v);
@@ -293,11 +292,19 @@ int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
     int rc = ds_results_append_block(d, v, n, b->first, b->n, err);
     free(d);
     free(v);
-    if (!rc)
-        rc = ds_layout_rows_feed(&ls->rows, ls->r, b->first, b->n,
-                                 b->responsive, b->cycles, b->cycle_runs,
-                                 err);
     return rc;
+}
+
+int ds_layout_stream_block(void *vls, const ds_analysis_block_t *b,
+                           ds_error_t *err)
+{
+    ds_layout_stream_t *ls = vls;
+    /* the tables (lag set), the rows, or both: in that order for each
+     * block (analysis.h) */
+    if (b->lag)
+        TRY(stream_tables(ls, b, err));
+    return ds_layout_rows_feed(&ls->rows, ls->r, b->first, b->n,
+                               b->responsive, b->cycles, b->cycle_runs, err);
 }
 
 /* The pooled tables and couple summaries of one lag: all sessions, then

@@ -69,6 +69,12 @@ typedef struct ds_analysis_opts {
      * expected, ... and the window's per-session arrays) are then NULL, so
      * memory does not grow by ~90 bytes per cell and session. A nonzero
      * return stops the run with that code (err set by the sink).
+     * A block comes in two calls: its tables (lag and window set,
+     * responsive and cycles NULL), then its rows (lag and window NULL,
+     * responsive and cycles set, when there are any), before the next
+     * block's tables. At two or more threads the rows' call is made while
+     * the next block is computed (issue 16); the block buffers are then
+     * in use again, so the rows are all the call may read.
      */
     int (*block_sink)(void *ctx, const struct ds_analysis_block *b,
                       ds_error_t *err);
@@ -182,10 +188,10 @@ typedef struct ds_analysis_km {
 /* Per-session results of sessions [first, first + n), for a block sink:
  * row i of every per-session array is session first + i (lag[l].counts,
  * .expected, ... [n*K*K]; lag[l].g2 ... [n]; permutation_p is NULL).
- * In one process (no dist) the block also has the sessions' time-to-
- * response curves and cycles; the sink copies what it needs of the
- * curves' points (responsive[k].km) and the cycles' lists (cycle_runs),
- * which are freed when it returns: ds_analysis_t keeps each session's
+ * In one process (no dist) the block's second call (block_sink) has the
+ * sessions' time-to-response curves and cycles; the sink copies what it
+ * needs of the curves' points (responsive[k].km) and the cycles' lists
+ * (cycle_runs), which are freed when it returns: ds_analysis_t keeps each session's
  * responsiveness and cycles rows, but its curves then have no points
  * (km.n = 0) and its cycle_runs entries are NULL, as the per-cell
  * statistics that are not kept whole (issue #7: at 10 million events

@@ -476,6 +476,10 @@ typedef struct collect {
     const ds_analysis_t *whole; /* curves and cycles to compare, or NULL */
     int rows_ok;                /* the blocks' curves and cycles were its */
     size_t rows_seen;           /* sessions whose curves and cycles came */
+    int rows_in_order;          /* in session order, never before tables */
+    size_t rows_calls;          /* calls with rows and no tables */
+    size_t fail_rows_at;        /* return DS_EIO at that such call (>0) */
+    int rows_prompt;            /* each right after its block's tables */
 } collect_t;
 
 static void collect_init(collect_t *k, size_t S, size_t K, size_t n_lags)
@@ -486,6 +490,8 @@ static void collect_init(collect_t *k, size_t S, size_t K, size_t n_lags)
     k->n_lags = n_lags;
     k->in_order = 1;
     k->rows_ok = 1;
+    k->rows_in_order = 1;
+    k->rows_prompt = 1;
     size_t n = S * K * K + 1;
     for (size_t l = 0; l < n_lags; l++) {
         ds_lag_result_t *r = &k->lag[l];
@@ -523,6 +529,18 @@ static int collect_block(void *ctx, const ds_analysis_block_t *b,
                          ds_error_t *err)
 {
     collect_t *k = ctx;
+    /* a block's rows come with its tables or in a call of their own
+     * after them (analysis.h): then b->lag is NULL */
+    if (!b->lag) {
+        k->rows_calls++;
+        if (k->fail_rows_at && k->rows_calls == k->fail_rows_at)
+            return ds_error_set(err, DS_EIO, "rows failed at call %zu",
+                                k->rows_calls);
+        k->rows_in_order &= b->first == k->rows_seen &&
+                            b->first + b->n <= k->next;
+        k->rows_prompt &= b->first + b->n == k->next;
+        goto rows;
+    }
     k->blocks++;
     if (k->fail_at && (int)k->blocks == k->fail_at)
         return ds_error_set(err, DS_EIO, "sink failed at block %zu",
@@ -552,8 +570,11 @@ static int collect_block(void *ctx, const ds_analysis_block_t *b,
         DS_WINDOW_CELL_STATS(X_)
 #undef X_
     }
+rows:;
     /* the sessions' curves and cycles, which the run frees after this */
     const ds_analysis_t *w = k->whole;
+    if (b->responsive && !(b->cycles && b->cycle_runs))
+        k->rows_in_order = 0; /* both, always together */
     if (w && b->responsive && b->cycles && b->cycle_runs) {
         for (size_t i = 0; i < b->n; i++) {
             size_t s = b->first + i, nc = b->cycles[i].n_cycles;
@@ -600,6 +621,10 @@ static void test_streaming(void)
         CHECK(k.rows_ok && k.rows_seen == c->n_sessions,
               "the sink had every session's curves and cycles, as the "
               "whole run computed them");
+        CHECK(k.rows_in_order && k.rows_prompt && k.rows_calls == 4,
+              "each block's rows came in a call of their own, after the "
+              "block's tables and before the next block's (at two "
+              "threads while the next block is computed)");
         int freed = 1;
         for (size_t s = 0; s < c->n_sessions; s++)
             freed &= st->responsive[2 * s].km.n == 0 &&
@@ -647,6 +672,28 @@ static void test_streaming(void)
     CHECK(rc == DS_EIO && none == NULL && strstr(err.msg, "block 2"),
           "a sink's error stops the run, no result");
     CHECK_INT(k.blocks, 2, "no block after the failing one");
+    collect_clear(&k);
+    /* so does a failing call with rows alone (the second block's, made
+     * while the third block is computed) */
+    collect_init(&k, c->n_sessions, c->n_states, o.n_lags);
+    k.fail_rows_at = 2;
+    o.block_ctx = &k;
+    none = (ds_analysis_t *)&k;
+    rc = ds_analysis_run(c, &o, &none, &diag, &err);
+    CHECK(rc == DS_EIO && none == NULL && strstr(err.msg, "rows failed"),
+          "a sink's error with rows alone stops the run, no result");
+    CHECK_INT(k.blocks, 2, "the block computed meanwhile is not sunk");
+    collect_clear(&k);
+    /* at one thread a block's rows come with its tables */
+    collect_init(&k, c->n_sessions, c->n_states, o.n_lags);
+    o.threads = 1;
+    o.block_ctx = &k;
+    k.whole = whole;
+    ds_analysis_t *one = run(c, &o);
+    CHECK(one && k.blocks == 4 && k.rows_prompt && k.rows_in_order &&
+              k.rows_ok && k.rows_seen == c->n_sessions,
+          "so at one thread (right after the tables)");
+    ds_analysis_free(one);
     ds_diag_clear(&diag);
     collect_clear(&k);
     ds_analysis_free(whole);
