@@ -279,6 +279,7 @@ typedef struct run {
     scratch_t *xs;                        /* [threads] */
     ds_analysis_blocks_t blocks;
     size_t rows_first, rows_n;            /* rows not sunk yet (a block's) */
+    int begun;                            /* o->sink_begin called */
 } run_t;
 
 static void run_clear(run_t *x)
@@ -321,14 +322,37 @@ static int run_init(run_t *x, const ds_corpus_t *c,
     return DS_OK;
 }
 
+/* Whether the sinks' serial work overlaps computing: at two or more
+ * threads in one process (issue 16). */
+static int overlapped(const run_t *x)
+{
+    return x->threads > 1 && !x->o->dist;
+}
+
+/* The sinks' beginning (o->sink_begin), once. */
+static int begin_sinks(run_t *x, ds_error_t *err)
+{
+    const ds_analysis_opts_t *o = x->o;
+    if (x->begun)
+        return DS_OK;
+    x->begun = 1;
+    if (!o->sink_begin)
+        return DS_OK;
+    double t0 = ds_analysis_wall();
+    int rc = o->sink_begin(o->block_ctx, err);
+    x->a->seconds_sink += ds_analysis_wall() - t0;
+    return rc;
+}
+
 /* Sessions [first, first + n) in parallel, each writing only its own
  * rows; then, on this thread, their counts go to the pools and the block
- * to the sink. At two or more threads the rows of the block before
- * (x->rows_first, x->rows_n: responsiveness and cycles, whose writing is
- * the calling thread's alone) go to the sink first, on the calling thread
- * while the others start on this block's sessions, so that nobody waits
- * for that writing; this block's rows are then left for the next block,
- * or for compute_sessions after the last. */
+ * to the sink. Overlapped, the calling thread first does the sinks'
+ * serial work that does not need this block (the sinks' beginning before
+ * the first block; the rows of the block before, x->rows_first and
+ * x->rows_n: responsiveness and cycles) while the others start on this
+ * block's sessions, so that nobody waits for that writing; this block's
+ * rows are then left for the next block, or for compute_sessions after
+ * the last. */
 static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
 {
     const ds_corpus_t *c = x->c;
@@ -336,8 +360,8 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
     ds_analysis_t *a = x->a;
     ds_analysis_blocks_t *b = &x->blocks;
     size_t KK = a->K * a->K;
-    int defer = x->threads > 1 && !o->dist, rc_rows = DS_OK;
-    ds_error_t err_rows = {0};
+    int defer = overlapped(x), rc_serial = DS_OK;
+    ds_error_t err_serial = {0};
     ds_analysis_blocks_set(b, a, first, n);
 #pragma omp parallel num_threads(x->threads)
     {
@@ -347,9 +371,11 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
         int me = 0;
 #endif
         scratch_t *xs = &x->xs[me];
-        if (me == 0 && x->rows_n) {
-            rc_rows = ds_analysis_rows_sink(x->rows_first, x->rows_n, o, a,
-                                            &err_rows);
+        if (me == 0) {
+            rc_serial = begin_sinks(x, &err_serial);
+            if (!rc_serial && x->rows_n)
+                rc_serial = ds_analysis_rows_sink(x->rows_first, x->rows_n,
+                                                  o, a, &err_serial);
             x->rows_n = 0;
         }
         /* runs of 16 sessions: neighbours' per-session slots (durations,
@@ -363,9 +389,9 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
                 o->progress(o->progress_ctx, c->sessions[s].n);
         }
     }
-    if (rc_rows) {
-        *err = err_rows;
-        return rc_rows;
+    if (rc_serial) {
+        *err = err_serial;
+        return rc_serial;
     }
     int rc = ds_analysis_first_failure(x->fails + first, n, err);
     if ((rc = ds_dist_agree(o->dist, rc, err))) /* all ranks stop */
@@ -398,16 +424,15 @@ static int compute_sessions(run_t *x, ds_diag_t *diag, ds_error_t *err)
             return rc;
         first = end;
     }
-    if (x->rows_n) { /* the last block's rows */
-        int rc = ds_analysis_rows_sink(x->rows_first, x->rows_n, x->o, x->a,
-                                       err);
-        x->rows_n = 0;
-        if (rc)
-            return rc;
-    }
-    int rc = x->o->dist ? ds_analysis_dist_merge(x->c, x->a, x->warns,
-                                                 x->bounds, x->o->dist, err)
-                        : DS_OK;
+    int rc = begin_sinks(x, err); /* begun already, unless no block */
+    if (!rc && x->rows_n) /* the last block's rows */
+        rc = ds_analysis_rows_sink(x->rows_first, x->rows_n, x->o, x->a, err);
+    x->rows_n = 0;
+    if (rc)
+        return rc;
+    rc = x->o->dist ? ds_analysis_dist_merge(x->c, x->a, x->warns,
+                                             x->bounds, x->o->dist, err)
+                    : DS_OK;
     if (rc)
         return rc;
     x->a->seconds_compute = ds_analysis_wall() - t0;
@@ -579,6 +604,9 @@ int ds_analysis_run(const ds_corpus_t *c, const ds_analysis_opts_t *o,
     run_t x;
     *out = NULL;
     int rc = ds_dist_agree(o->dist, run_init(&x, c, o, err), err);
+    /* not overlapped, the sinks begin before any session is computed */
+    if (!rc && !overlapped(&x))
+        rc = begin_sinks(&x, err);
     if (!rc)
         rc = compute_sessions(&x, diag, err);
     if (!rc)

@@ -495,47 +495,76 @@ static void analysis_opts(ds_analysis_opts_t *ao, const analyze_args_t *a,
     ao->dist = ds_dist_world(); /* the MPI ranks sharing the run, if any */
 }
 
-/*
- * Begin the results file before the analysis: provenance, the corpus, and
- * the streams into which the analysis writes its per-session arrays block
- * by block as sessions are computed, so that they are never held whole
- * (issue #7: memory). Returns 0, or -1 after the message.
- */
-static int begin_results(const analyze_args_t *a, const ds_common_opts_t *o,
-                         const ds_corpus_t *c, ds_analysis_opts_t *ao,
-                         const uint8_t *zero, ds_results_t **r,
-                         ds_layout_stream_t **ls)
+/* The results file of a run and the streams into which the analysis
+ * writes its per-session arrays block by block as sessions are computed,
+ * so that they are never held whole (issue #7: memory): begun by the
+ * analysis (sink_begin), at two threads while it computes the first
+ * block (issue 16), and written by its sinks. */
+typedef struct sinks {
+    const analyze_args_t *a;
+    const ds_common_opts_t *o;
+    const ds_corpus_t *c;
+    const ds_analysis_opts_t *ao;
+    const uint8_t *zero;
+    ds_results_t *r;
+    ds_layout_stream_t *ls;
+} sinks_t;
+
+/* Begin the results file: provenance, the corpus, and the streams. */
+static int sinks_begin(void *ctx, ds_error_t *err)
 {
-    ds_error_t err = {0};
-    char *params = parameters_json(a, o);
-    if (!params) {
-        ds_msg_error("out of memory");
-        return -1;
-    }
-    ds_provenance_t prov = {.command_line = o->inv->command_line,
+    sinks_t *k = ctx;
+    char *params = parameters_json(k->a, k->o);
+    if (!params)
+        return ds_error_set(err, DS_ENOMEM, "out of memory");
+    ds_provenance_t prov = {.command_line = k->o->inv->command_line,
                             .parameters_json = params,
-                            .seed = o->seed};
-    int rc = ds_results_create(o->output, r, &err);
+                            .seed = k->o->seed};
+    int rc = ds_results_create(k->o->output, &k->r, err);
     if (!rc) {
-        ds_results_set_compression(*r, a->compress);
-        ds_results_set_threads(*r, ds_common_threads(o));
-        rc = ds_layout_corpus(*r, c, NULL, &prov, &err);
+        ds_results_set_compression(k->r, k->a->compress);
+        ds_results_set_threads(k->r, ds_common_threads(k->o));
+        rc = ds_layout_corpus(k->r, k->c, NULL, &prov, err);
     }
     free(params);
     if (!rc)
-        rc = ds_layout_stream_begin(*r, c, ao, zero, ls, &err);
-    if (rc) {
-        ds_msg_error("%s", err.msg);
-        return -1;
-    }
-    ao->block_sink = ds_layout_stream_block;
-    ao->sessions_sink = ds_layout_stream_sessions;
-    ao->pooled_sink = ds_layout_stream_pooled;
-    ao->block_ctx = *ls;
+        rc = ds_layout_stream_begin(k->r, k->c, k->ao, k->zero, &k->ls, err);
+    /* a file that cannot be made where -o says is not a usage error: exit
+     * status 1, as for any failed write */
+    return rc == DS_EUSAGE ? DS_EIO : rc;
+}
+
+static int sinks_block(void *ctx, const ds_analysis_block_t *b,
+                       ds_error_t *err)
+{
+    return ds_layout_stream_block(((sinks_t *)ctx)->ls, b, err);
+}
+
+static int sinks_sessions(void *ctx, const ds_analysis_t *res,
+                          ds_error_t *err)
+{
+    return ds_layout_stream_sessions(((sinks_t *)ctx)->ls, res, err);
+}
+
+static int sinks_pooled(void *ctx, const ds_analysis_t *res, ds_error_t *err)
+{
+    return ds_layout_stream_pooled(((sinks_t *)ctx)->ls, res, err);
+}
+
+/* The analysis' sinks into k (begun by the analysis). */
+static void sinks_init(sinks_t *k, const analyze_args_t *a,
+                       const ds_common_opts_t *o, const ds_corpus_t *c,
+                       ds_analysis_opts_t *ao, const uint8_t *zero)
+{
+    *k = (sinks_t){.a = a, .o = o, .c = c, .ao = ao, .zero = zero};
+    ao->sink_begin = sinks_begin;
+    ao->block_sink = sinks_block;
+    ao->sessions_sink = sinks_sessions;
+    ao->pooled_sink = sinks_pooled;
+    ao->block_ctx = k;
     ao->block_rows = ds_layout_block_rows(c->n_states, a->n_lags,
                                           ds_analysis_window_skipped(c, ao) ==
                                               NULL);
-    return 0;
 }
 
 /* ", permute N s" of the -v timing line (static storage). */
@@ -669,15 +698,14 @@ int main_analyze(int argc, char **argv, const ds_invocation_t *inv)
     analysis_opts(&ao, &a, &o, c, zero);
     ao.ap_models = ap;
     ao.n_ap_models = n_ap;
+    sinks_t sinks;
+    sinks_init(&sinks, &a, &o, c, &ao, zero);
     double t_write = 0;
-    t0 = now();
-    if (begin_results(&a, &o, c, &ao, zero, &r, &ls))
-        goto done;
-    t_write += now() - t0;
-
     t0 = now();
     rc = ds_cli_run_analysis(&o, "analyze", c, &ao,
                              c->n_events * (1 + a.permutations), &res);
+    r = sinks.r; /* the file and streams the analysis began, if it did */
+    ls = sinks.ls;
     /* compute: every statistic, permutations included; the time spent
      * writing blocks counts as writing */
     double t_compute = now() - t0 - (res ? res->seconds_sink : 0);

@@ -79,6 +79,14 @@ typedef struct ds_analysis_opts {
     int (*block_sink)(void *ctx, const struct ds_analysis_block *b,
                       ds_error_t *err);
     void *block_ctx;
+    /*
+     * Called once (may be NULL; with block_ctx) on the calling thread
+     * before any other sink, to begin what they write into (the results
+     * file): at two or more threads in one process while the first
+     * block's sessions are computed (issue 16), otherwise before any
+     * session is. Nonzero stops the run.
+     */
+    int (*sink_begin)(void *ctx, ds_error_t *err);
     size_t block_rows;
     /*
      * Called once (may be NULL; with block_ctx), when every session is
