@@ -350,14 +350,44 @@ typedef struct chunk_put {
     const size_t *of;            /* [n] chunk k's dataset in d */
     size_t n, n_rows;            /* rows each dataset gets (append_block) */
     size_t batch, since;
+    /* append_block: datasets [next, end) of d not stored yet; those the
+     * codec does not compress (inline) are written in their turn */
+    const void *const *data;
+    size_t first, next, end;
 } chunk_put_t;
+
+/* A dataset of a block that the codec does not compress, so that it can
+ * be written while the codec's stream is under way: not stored directly
+ * (its few rows go through HDF5 as one write), not held (whose chunks
+ * the codec would compress), or not given (NULL). */
+static int inline_dset(const ds_results_dset_t *d)
+{
+    return !d || (!d->direct && !d->deferred);
+}
+
+/* The block's inline datasets before dataset `upto`, in order. */
+static int put_inline(chunk_put_t *p, size_t upto, ds_error_t *err)
+{
+    for (; p->next < upto; p->next++) {
+        ds_results_dset_t *x = p->d[p->next];
+        if (x && !x->direct) {
+            int rc = ds_results_append_at(x, p->first, p->n_rows,
+                                          p->data[p->next], err);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
 
 static int put_streamed(void *ctx, size_t k, const unsigned char *z,
                         size_t len, ds_error_t *err)
 {
     chunk_put_t *p = ctx;
     ds_results_dset_t *d = p->d[p->of ? p->of[k] : 0];
-    int rc = put_chunk(d, z, len, err);
+    int rc = p->data ? put_inline(p, p->of[k], err) : 0;
+    if (!rc)
+        rc = put_chunk(d, z, len, err);
     /* a dataset's last chunk of the block: its rows are done */
     if (!rc && p->of && (k + 1 == p->n || p->of[k + 1] != p->of[k]))
         d->rows_done += p->n_rows;
@@ -752,10 +782,17 @@ int ds_results_append_block(ds_results_dset_t *const *d,
     size_t i = 0;
     while (!rc && i < n_dsets) {
         /* the chunks of the datasets from i on that the codec can take
-         * together, in one stream */
+         * together, in one stream, and in between those it does not
+         * compress, which the stream writes in their turn (the HDF5 calls
+         * come in dataset order, as one at a time) */
         size_t j = i, nj = 0, nc;
-        while (!r->dist && j < n_dsets &&
-               (nc = batch_chunks(d[j], first, n_rows)) > 0) {
+        while (!r->dist && j < n_dsets) {
+            if ((nc = batch_chunks(d[j], first, n_rows)) == 0) {
+                if (!inline_dset(d[j]))
+                    break;
+                j++;
+                continue;
+            }
             size_t cb = chunk_bytes_of(d[j]);
             size_t whole = n_rows / d[j]->chunk_rows;
             const unsigned char *src = data[j];
@@ -769,18 +806,23 @@ int ds_results_append_block(ds_results_dset_t *const *d,
             }
             j++;
         }
-        if (j == i) { /* one at a time, as ds_results_append_at */
-            if (d[i])
-                rc = ds_results_append_at(d[i], first, n_rows, data[i], err);
-            i++;
+        if (nj == 0) { /* one at a time, as ds_results_append_at */
+            size_t to = j > i ? j : i + 1;
+            for (; !rc && i < to; i++)
+                if (d[i])
+                    rc = ds_results_append_at(d[i], first, n_rows, data[i],
+                                              err);
             continue;
         }
         /* stored in dataset order, each dataset's rows done with its last
          * chunk */
         chunk_put_t p = {.d = d, .of = of, .n = nj, .n_rows = n_rows,
-                         .batch = ds_results_codec_batch(&r->codec)};
+                         .batch = ds_results_codec_batch(&r->codec),
+                         .data = data, .first = first, .next = i, .end = j};
         rc = ds_results_codec_stream(&r->codec, job, nj, put_streamed, &p,
                                      err);
+        if (!rc) /* the inline datasets after the last chunk */
+            rc = put_inline(&p, p.end, err);
         if (!rc && p.since) /* the chunks since the last writeback */
             ds_outfile_writeback(&r->out);
         i = j;

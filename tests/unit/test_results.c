@@ -655,14 +655,17 @@ static int commit_or_abort(ds_results_t *r, int rc, ds_error_t *err)
 
 /* Write three datasets in blocks of `block` rows, the last one short: a
  * chunked [S,10,10] double, a chunked [S,10,10] int64, a small [S] one
- * written through HDF5's pipeline; by ds_results_append_block
+ * written through HDF5's pipeline, in that order or (small_between) with
+ * the small one between the two others; by ds_results_append_block
  * (together) or ds_results_append_at (one by one). */
-static int write_blocks(const char *path, int together, size_t S,
-                        size_t block, ds_error_t *err)
+static int write_blocks(const char *path, int together, int small_between,
+                        size_t S, size_t block, ds_error_t *err)
 {
     ds_results_t *r = NULL;
     ds_results_dset_t *d[3] = {NULL};
     size_t big[3] = {S, 10, 10}, small[1] = {S};
+    /* where each goes in d: the double, the int64, the small one */
+    int at[3] = {0, small_between ? 2 : 1, small_between ? 1 : 2};
     double *x = malloc(S * 100 * sizeof *x), *y = malloc(S * sizeof *y);
     int64_t *z = malloc(S * 100 * sizeof *z);
     int rc = x && y && z ? ds_results_create(path, &r, err) : DS_ENOMEM;
@@ -675,17 +678,23 @@ static int write_blocks(const char *path, int together, size_t S,
     if (!rc) {
         ds_results_set_threads(r, 2);
         rc = ds_results_begin(r, "/a", DS_RESULTS_DOUBLE, 3, big,
-                              "session,from,to", &d[0], err);
+                              "session,from,to", &d[at[0]], err);
     }
+    if (!rc && small_between)
+        rc = ds_results_begin(r, "/b", DS_RESULTS_DOUBLE, 1, small,
+                              "session", &d[at[2]], err);
     if (!rc)
         rc = ds_results_begin(r, "/c", DS_RESULTS_INT64, 3, big,
-                              "session,from,to", &d[1], err);
-    if (!rc)
+                              "session,from,to", &d[at[1]], err);
+    if (!rc && !small_between)
         rc = ds_results_begin(r, "/b", DS_RESULTS_DOUBLE, 1, small,
-                              "session", &d[2], err);
+                              "session", &d[at[2]], err);
     for (size_t first = 0; !rc && first < S; first += block) {
         size_t n = S - first < block ? S - first : block;
-        const void *v[3] = {x + first * 100, z + first * 100, y + first};
+        const void *v[3];
+        v[at[0]] = x + first * 100;
+        v[at[1]] = z + first * 100;
+        v[at[2]] = y + first;
         if (together)
             rc = ds_results_append_block(d, v, 3, first, n, err);
         for (int k = 0; !together && !rc && k < 3; k++)
@@ -706,7 +715,9 @@ static int write_blocks(const char *path, int together, size_t S,
  * after another writes, byte for byte: blocks of whole chunks (the
  * codec's batch path; the last block, short, is the datasets' last rows,
  * padded with zeros in the batch as ds_results_end pads them when they
- * come one at a time), and blocks that are not (one at a time). */
+ * come one at a time), and blocks that are not (one at a time); with a
+ * small dataset between two chunked ones, one stream takes the chunks of
+ * both and writes the small one in between. */
 static void test_append_block(void)
 {
     ds_error_t err = {0};
@@ -714,18 +725,24 @@ static void test_append_block(void)
     /* 327 rows: whole chunks of 800-byte rows (256 KiB), the streaming
      * case; 100: not whole chunks */
     size_t blocks[2] = {327, 100};
-    for (int b = 0; b < 2; b++) {
-        const char *p1 = tpath("block1.h5"), *p2 = tpath("block2.h5");
-        CHECK_INT(write_blocks(p1, 1, S, blocks[b], &err), 0,
-                  "blocks appended together");
-        CHECK_INT(write_blocks(p2, 0, S, blocks[b], &err), 0,
-                  "blocks appended one dataset at a time");
-        CHECK(same_file(p1, p2), blocks[b] == 327
-                                     ? "the same bytes (whole chunks)"
-                                     : "the same bytes (partial chunks)");
-        remove(p1);
-        remove(p2);
-    }
+    for (int between = 0; between < 2; between++)
+        for (int b = 0; b < 2; b++) {
+            const char *p1 = tpath("block1.h5"), *p2 = tpath("block2.h5");
+            CHECK_INT(write_blocks(p1, 1, between, S, blocks[b], &err), 0,
+                      "blocks appended together");
+            CHECK_INT(write_blocks(p2, 0, between, S, blocks[b], &err), 0,
+                      "blocks appended one dataset at a time");
+            CHECK(same_file(p1, p2),
+                  blocks[b] == 327
+                      ? (between ? "the same bytes (whole chunks, the small "
+                                   "dataset between the others)"
+                                 : "the same bytes (whole chunks)")
+                      : (between ? "the same bytes (partial chunks, the "
+                                   "small dataset between the others)"
+                                 : "the same bytes (partial chunks)"));
+            remove(p1);
+            remove(p2);
+        }
 }
 
 /* A file with a dataset /x, then columns /d (double), /i (int64) and /s
