@@ -245,10 +245,10 @@ done:
     return DS_OK;
 }
 
-/* (the block's rows of this process: under MPI each rank gives its own,
- * all ranks together, block after block; results.h) */
 /* The block's rows of every per-session dataset, in the order they were
- * always written; their chunks are compressed together (all threads). */
+ * always written; their chunks are compressed together (all threads).
+ * (The block's rows of this process: under MPI each rank gives its own,
+ * all ranks together, block after block; results.h) */
 static int stream_tables(ds_layout_stream_t *ls, const ds_analysis_block_t *b,
                          ds_error_t *err)
 {
