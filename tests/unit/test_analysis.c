@@ -660,30 +660,34 @@ static void test_streaming(void)
     }
     ds_analysis_free(st);
     collect_clear(&k);
-    /* a failing sink stops the run with its error and leaves no result */
-    collect_init(&k, c->n_sessions, c->n_states, o.n_lags);
-    k.fail_at = 2;
-    o.block_ctx = &k;
+    /* a failing sink stops the run with its error and leaves no result:
+     * a call with a block's tables (the second block's), or with rows
+     * alone (the second block's, made while the third block is computed,
+     * which is then not sunk) */
+    static const struct {
+        size_t fail_at, fail_rows_at, blocks;
+        const char *msg, *what;
+    } failing[2] = {
+        {2, 0, 2, "block 2", "a sink's error stops the run, no result"},
+        {0, 2, 2, "rows failed",
+         "a sink's error with rows alone stops the run, no result"}};
     ds_diag_t diag;
     ds_diag_init(&diag, 10);
-    ds_error_t err = {0};
-    ds_analysis_t *none = (ds_analysis_t *)&k; /* must be set to NULL */
-    int rc = ds_analysis_run(c, &o, &none, &diag, &err);
-    CHECK(rc == DS_EIO && none == NULL && strstr(err.msg, "block 2"),
-          "a sink's error stops the run, no result");
-    CHECK_INT(k.blocks, 2, "no block after the failing one");
-    collect_clear(&k);
-    /* so does a failing call with rows alone (the second block's, made
-     * while the third block is computed) */
-    collect_init(&k, c->n_sessions, c->n_states, o.n_lags);
-    k.fail_rows_at = 2;
-    o.block_ctx = &k;
-    none = (ds_analysis_t *)&k;
-    rc = ds_analysis_run(c, &o, &none, &diag, &err);
-    CHECK(rc == DS_EIO && none == NULL && strstr(err.msg, "rows failed"),
-          "a sink's error with rows alone stops the run, no result");
-    CHECK_INT(k.blocks, 2, "the block computed meanwhile is not sunk");
-    collect_clear(&k);
+    for (int f = 0; f < 2; f++) {
+        collect_init(&k, c->n_sessions, c->n_states, o.n_lags);
+        k.fail_at = (int)failing[f].fail_at;
+        k.fail_rows_at = failing[f].fail_rows_at;
+        o.block_ctx = &k;
+        ds_error_t err = {0};
+        ds_analysis_t *none = (ds_analysis_t *)&k; /* must be set to NULL */
+        int rc = ds_analysis_run(c, &o, &none, &diag, &err);
+        CHECK(rc == DS_EIO && none == NULL &&
+                  strstr(err.msg, failing[f].msg),
+              failing[f].what);
+        CHECK_INT(k.blocks, failing[f].blocks,
+                  "no block sunk after the failing call");
+        collect_clear(&k);
+    }
     /* at one thread a block's rows come with its tables */
     collect_init(&k, c->n_sessions, c->n_states, o.n_lags);
     o.threads = 1;
