@@ -337,7 +337,7 @@ time_cores() {
 }
 if [ -n "$CORE_LIST" ]; then
     log "timing the floor on each core: $CORE_LIST"
-    time_cores "$T/cores" # for figure 7d too
+    time_cores "$T/cores" # to pin the one-thread runs to the fastest
     FAST=$(sort -k2,2g "$T/cores" | awk 'NR == 1 { print $1 }')
     [ -n "$FAST" ] && PIN="taskset -c $FAST"
 fi
@@ -367,7 +367,14 @@ done
 # End to end (issue 16): process start to exit (the file closed and
 # renamed), default options as above, 1 and all threads, against the floor
 # on the same files.
+# The cores are timed right before these runs and right after figure
+# 7e's (figure 7d), so that 7a-7e are known to compare runs made at the
+# same speeds, or said not to.
 if [ "$HAVE_ANALYZE" -eq 1 ]; then
+    if [ -n "$CORE_LIST" ]; then
+        log "timing the floor on each core before the end-to-end runs"
+        time_cores "$T/cores_e2e"
+    fi
     cmd "$PIN${PIN:+ }$PARSE_FLOOR $T/e2e"
     REP=1
     while [ "$REP" -le "$BENCH_E2E_REPS" ]; do
@@ -395,6 +402,13 @@ if [ "$HAVE_ANALYZE" -eq 1 ]; then
         REP=$((REP + 1))
     done
     WINDOWS=0
+    # the cores again: a host whose cores changed speed during 7a-7e
+    # (other guests on their physical cores) makes the one-thread and the
+    # all-thread runs incomparable, and figure 7d says so
+    if [ -n "$CORE_LIST" ]; then
+        log "timing the floor on each core after the end-to-end runs"
+        time_cores "$T/cores_end"
+    fi
 fi
 
 # Figure 4b: the memory target at the size it is stated for. One run at
@@ -471,14 +485,6 @@ if [ "$HAVE_R" -eq 1 ] || [ "$HAVE_ANALYZE" -eq 1 ]; then
         fi
         REP=$((REP + 1))
     done
-fi
-
-# the cores again: a host whose cores changed speed while the benchmark ran
-# (other guests on their physical cores) makes the one-thread and the
-# all-thread runs incomparable, and figure 7d says so
-if [ -n "$CORE_LIST" ]; then
-    log "timing the floor on each core again: $CORE_LIST"
-    time_cores "$T/cores_end"
 fi
 
 # --- figures -----------------------------------------------------------------
@@ -677,32 +683,33 @@ v=""
 [ -n "$E_SP" ] && v="$(fmt x "$E_SP") ($(fmt s "$EN_WALL") at $BENCH_THREADS threads)"
 E_SP_LO=$(num "a / b" a="$(lo e1.wall)" b="$(lo eN.wall)")
 [ -n "$v" ] && [ -n "$E_SP_LO" ] && v="$v; fastest runs $(fmt x "$E_SP_LO")"
-# 7d: each core alone, and the most that BENCH_THREADS threads can gain
+# 7d: each core alone right before the end-to-end runs, and the most that
+# BENCH_THREADS threads can gain
 CORE_V="" CEIL=""
-if [ -s "$T/cores" ]; then
-    CEIL=$(awk '{ v = 1 / $2; s += v; if (v > m) m = v } END { if (m > 0) printf "%.6g", s / m }' "$T/cores")
+if [ -s "$T/cores_e2e" ]; then
+    CEIL=$(awk '{ v = 1 / $2; s += v; if (v > m) m = v } END { if (m > 0) printf "%.6g", s / m }' "$T/cores_e2e")
     while read -r c s_; do
         CORE_V="${CORE_V:+$CORE_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
-    done <"$T/cores"
+    done <"$T/cores_e2e"
 fi
 [ -n "$v" ] && [ -n "$CEIL" ] && awk -v c="$CEIL" 'BEGIN { exit !(c > 1.001) }' &&
     v="$v; $(awk -v a="$E_SP" -v c="$CEIL" 'BEGIN { printf "%.0f%%", 100 * (a - 1) / (c - 1) }') of the gain figure 7d allows"
 row 7c "end to end, $BENCH_THREADS threads against 1" \
     "$(or "$v" "$NA_ANALYZE" "failed (see above)")" "≥ 1.6×" "$(status "$E_SP" ">=" 1.6)"
 v=""
-[ -n "$CORE_V" ] && v="$CORE_V; perfectly parallel work gains at most $(fmt x "$CEIL") on these cores; one-thread runs and the floor on core $FAST"
-# at the end: each core's speed again, and whether any moved by more
-# than a tenth since the start
+[ -n "$CORE_V" ] && v="before 7a $CORE_V; perfectly parallel work gains at most $(fmt x "$CEIL") on these cores; one-thread runs and the floor on core $FAST"
+# after 7e: each core's speed again, and whether any moved by more than a
+# tenth during 7a-7e
 if [ -n "$v" ] && [ -s "$T/cores_end" ]; then
     END_V="" MOVED=""
     while read -r c s_; do
         END_V="${END_V:+$END_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
-        s0=$(awk -v c="$c" '$1 == c { print $2 }' "$T/cores")
+        s0=$(awk -v c="$c" '$1 == c { print $2 }' "$T/cores_e2e")
         [ -n "$s0" ] && awk -v a="$s0" -v b="$s_" 'BEGIN { r = b / a; exit !(r > 1.1 || r < 1 / 1.1) }' &&
             MOVED="${MOVED:+$MOVED, }core $c"
     done <"$T/cores_end"
-    v="$v; at the end $END_V"
-    [ -n "$MOVED" ] && v="$v (**$MOVED changed speed by more than a tenth while the benchmark ran: the host was not idle, and figures 7a–7e compare runs made at different speeds**)"
+    v="$v; after 7e $END_V"
+    [ -n "$MOVED" ] && v="$v (**$MOVED changed speed by more than a tenth during figures 7a–7e: the host was not idle, and they compare runs made at different speeds**)"
 fi
 row 7d "each core alone: the floor pinned to it" \
     "$(or "$v" "n/a (BENCH_PIN=0, taskset missing or one core)")" "—" "—"
