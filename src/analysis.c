@@ -372,11 +372,15 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
 #endif
         scratch_t *xs = &x->xs[me];
         if (me == 0) {
+            /* meanwhile the others compute: as in sink_and_pool, writing
+             * that overlaps computing is not counted as writing time */
+            double sink0 = a->seconds_sink;
             rc_serial = begin_sinks(x, &err_serial);
             if (!rc_serial && x->rows_n)
                 rc_serial = ds_analysis_rows_sink(x->rows_first, x->rows_n,
                                                   o, a, &err_serial);
             x->rows_n = 0;
+            a->seconds_sink = sink0;
         }
         /* runs of 16 sessions: neighbours' per-session slots (durations,
          * g2, state frequencies, row structs) share cache lines, and one
