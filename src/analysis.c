@@ -344,6 +344,15 @@ static int begin_sinks(run_t *x, ds_error_t *err)
     return rc;
 }
 
+/* The rows not sunk yet (x->rows_first, x->rows_n: a block's), if any. */
+static int sink_rows(run_t *x, ds_error_t *err)
+{
+    size_t n = x->rows_n;
+    x->rows_n = 0;
+    return n ? ds_analysis_rows_sink(x->rows_first, n, x->o, x->a, err)
+             : DS_OK;
+}
+
 /* Sessions [first, first + n) in parallel, each writing only its own
  * rows; then, on this thread, their counts go to the pools and the block
  * to the sink. Overlapped, the calling thread first does the sinks'
@@ -376,10 +385,8 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
              * that overlaps computing is not counted as writing time */
             double sink0 = a->seconds_sink;
             rc_serial = begin_sinks(x, &err_serial);
-            if (!rc_serial && x->rows_n)
-                rc_serial = ds_analysis_rows_sink(x->rows_first, x->rows_n,
-                                                  o, a, &err_serial);
-            x->rows_n = 0;
+            if (!rc_serial)
+                rc_serial = sink_rows(x, &err_serial);
             a->seconds_sink = sink0;
         }
         /* runs of 16 sessions: neighbours' per-session slots (durations,
@@ -401,13 +408,11 @@ static int compute_block(run_t *x, size_t first, size_t n, ds_error_t *err)
     if ((rc = ds_dist_agree(o->dist, rc, err))) /* all ranks stop */
         return rc;
     ds_analysis_pool_add_block(c, a, b);
-    if ((rc = ds_analysis_blocks_sink(b, o, a, !defer, err)))
+    if ((rc = ds_analysis_blocks_sink(b, o, a, err)))
         return rc;
-    if (defer) {
-        x->rows_first = first;
-        x->rows_n = n;
-    }
-    return DS_OK;
+    x->rows_first = first;
+    x->rows_n = n;
+    return defer ? DS_OK : sink_rows(x, err);
 }
 
 /* Every session of this rank, block after block in session order, the
@@ -429,9 +434,8 @@ static int compute_sessions(run_t *x, ds_diag_t *diag, ds_error_t *err)
         first = end;
     }
     int rc = begin_sinks(x, err); /* begun already, unless no block */
-    if (!rc && x->rows_n) /* the last block's rows */
-        rc = ds_analysis_rows_sink(x->rows_first, x->rows_n, x->o, x->a, err);
-    x->rows_n = 0;
+    if (!rc)
+        rc = sink_rows(x, err); /* the last block's */
     if (rc)
         return rc;
     rc = x->o->dist ? ds_analysis_dist_merge(x->c, x->a, x->warns,

@@ -179,12 +179,12 @@ void ds_analysis_blocks_set(ds_analysis_blocks_t *b, ds_analysis_t *a,
 void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
                                   size_t KK);
 
-/* Hand the current block's tables to o's block sink, if any, and with
- * with_rows its rows too (ds_analysis_rows_sink); a->seconds_sink
- * accumulates the time spent there. */
+/* Hand the current block's tables to o's block sink, if any (its rows
+ * go apart: ds_analysis_rows_sink); a->seconds_sink accumulates the time
+ * spent there. */
 int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                             const ds_analysis_opts_t *o, ds_analysis_t *a,
-                            int with_rows, ds_error_t *err);
+                            ds_error_t *err);
 
 /* Hand the rows of sessions [first, first + n) (responsiveness with its
  * curves, cycles) to o's block sink, in a call of their own, and free the

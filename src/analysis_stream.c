@@ -160,9 +160,19 @@ void ds_analysis_blocks_reset_row(ds_analysis_blocks_t *b, size_t i,
         memset(b->lag[l].counts + i * KK, 0, KK * sizeof(int64_t));
 }
 
+/* o's block sink on pub; a->seconds_sink accumulates the time spent. */
+static int call_sink(const ds_analysis_opts_t *o, ds_analysis_t *a,
+                     const ds_analysis_block_t *pub, ds_error_t *err)
+{
+    double t0 = ds_analysis_wall();
+    int rc = o->block_sink(o->block_ctx, pub, err);
+    a->seconds_sink += ds_analysis_wall() - t0;
+    return rc;
+}
+
 int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                             const ds_analysis_opts_t *o, ds_analysis_t *a,
-                            int with_rows, ds_error_t *err)
+                            ds_error_t *err)
 {
     if (!o->block_sink)
         return DS_OK;
@@ -170,12 +180,7 @@ int ds_analysis_blocks_sink(const ds_analysis_blocks_t *b,
                                .n = b->n,
                                .lag = b->lag,
                                .window = b->has_window ? &b->win : NULL};
-    double t0 = ds_analysis_wall();
-    int rc = o->block_sink(o->block_ctx, &pub, err);
-    a->seconds_sink += ds_analysis_wall() - t0;
-    if (!rc && with_rows)
-        rc = ds_analysis_rows_sink(b->first, b->n, o, a, err);
-    return rc;
+    return call_sink(o, a, &pub, err);
 }
 
 int ds_analysis_rows_sink(size_t first, size_t n,
@@ -193,9 +198,7 @@ int ds_analysis_rows_sink(size_t first, size_t n,
         pub.cycles = a->cycles + first;
         pub.cycle_runs = a->cycle_runs + first;
     }
-    double t0 = ds_analysis_wall();
-    int rc = o->block_sink(o->block_ctx, &pub, err);
-    a->seconds_sink += ds_analysis_wall() - t0;
+    int rc = call_sink(o, a, &pub, err);
     /* the curves' points and the cycles' lists were the sink's to copy */
     for (size_t k = 0; pub.responsive && k < 2 * n; k++)
         ds_km_clear(&a->responsive[2 * first + k].km);
