@@ -335,11 +335,13 @@ time_cores() {
         [ -n "$s_" ] && echo "$c $s_"
     done >"$1"
 }
+# fastest FILE: the core of time_cores' FILE with the shortest time
+fastest() { sort -k2,2g "$1" | awk 'NR == 1 { print $1 }'; }
 if [ -n "$CORE_LIST" ]; then
     log "timing the floor on each core: $CORE_LIST"
     time_cores "$T/cores" # to pin the one-thread runs to the fastest
     # (again before the end-to-end runs, figure 7d)
-    FAST=$(sort -k2,2g "$T/cores" | awk 'NR == 1 { print $1 }')
+    FAST=$(fastest "$T/cores")
     [ -n "$FAST" ] && PIN="taskset -c $FAST"
 fi
 
@@ -376,7 +378,7 @@ if [ "$HAVE_ANALYZE" -eq 1 ]; then
         log "timing the floor on each core before the end-to-end runs"
         time_cores "$T/cores_e2e"
         # their one-thread runs on the core that is fastest now
-        FAST_E2E=$(sort -k2,2g "$T/cores_e2e" | awk 'NR == 1 { print $1 }')
+        FAST_E2E=$(fastest "$T/cores_e2e")
         [ -n "$FAST_E2E" ] && FAST=$FAST_E2E && PIN="taskset -c $FAST"
     fi
     cmd "$PIN${PIN:+ }$PARSE_FLOOR $T/e2e"
@@ -689,12 +691,18 @@ E_SP_LO=$(num "a / b" a="$(lo e1.wall)" b="$(lo eN.wall)")
 [ -n "$v" ] && [ -n "$E_SP_LO" ] && v="$v; fastest runs $(fmt x "$E_SP_LO")"
 # 7d: each core alone right before the end-to-end runs, and the most that
 # BENCH_THREADS threads can gain
+# speeds FILE: time_cores' FILE as "core 0 X M events/s, core 1 ..."
+speeds() {
+    sp_=""
+    while read -r c s_; do
+        sp_="${sp_:+$sp_, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
+    done <"$1"
+    echo "$sp_"
+}
 CORE_V="" CEIL=""
 if [ -s "$T/cores_e2e" ]; then
     CEIL=$(awk '{ v = 1 / $2; s += v; if (v > m) m = v } END { if (m > 0) printf "%.6g", s / m }' "$T/cores_e2e")
-    while read -r c s_; do
-        CORE_V="${CORE_V:+$CORE_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
-    done <"$T/cores_e2e"
+    CORE_V=$(speeds "$T/cores_e2e")
 fi
 [ -n "$v" ] && [ -n "$CEIL" ] && awk -v c="$CEIL" 'BEGIN { exit !(c > 1.001) }' &&
     v="$v; $(awk -v a="$E_SP" -v c="$CEIL" 'BEGIN { printf "%.0f%%", 100 * (a - 1) / (c - 1) }') of the gain figure 7d allows"
@@ -705,14 +713,13 @@ v=""
 # after 7e: each core's speed again, and whether any moved by more than a
 # tenth during 7a-7e
 if [ -n "$v" ] && [ -s "$T/cores_end" ]; then
-    END_V="" MOVED=""
+    MOVED=""
     while read -r c s_; do
-        END_V="${END_V:+$END_V, }core $c $(fmt eps "$(num "n / s" n="$N_E2E" s="$s_")")"
         s0=$(awk -v c="$c" '$1 == c { print $2 }' "$T/cores_e2e")
         [ -n "$s0" ] && awk -v a="$s0" -v b="$s_" 'BEGIN { r = b / a; exit !(r > 1.1 || r < 1 / 1.1) }' &&
             MOVED="${MOVED:+$MOVED, }core $c"
     done <"$T/cores_end"
-    v="$v; after 7e $END_V"
+    v="$v; after 7e $(speeds "$T/cores_end")"
     [ -n "$MOVED" ] && v="$v (**$MOVED changed speed by more than a tenth during figures 7a–7e: the host was not idle, and they compare runs made at different speeds**)"
 fi
 row 7d "each core alone: the floor pinned to it" \
